@@ -1,0 +1,37 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "patron",
+    products: [
+        .executable(name: "patron", targets: ["patron"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The columnar store: typed columns, tables, file loaders. Knows nothing of the language.
+        .target(name: "PatronStore"),
+        // Source text → tokens → syntax tree, with spans and diagnostics. Knows nothing of data.
+        .target(name: "PatronSyntax"),
+        // Binds names to columns and level words to cut points; checks types; suggests fixes.
+        .target(name: "PatronAnalysis", dependencies: ["PatronStore", "PatronSyntax"]),
+        // Runs bound statements column-at-a-time over selections. Never formats text.
+        .target(name: "PatronEngine", dependencies: ["PatronStore", "PatronAnalysis"]),
+        // Tables, numbers and diagnostics as text. Pure functions; never evaluates.
+        .target(name: "PatronRender", dependencies: ["PatronStore", "PatronSyntax", "PatronEngine"]),
+        // One entry point shared by the REPL and the script runner.
+        .target(name: "PatronDriver", dependencies: ["PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender"]),
+        // A small C shim over libedit's variadic calls.
+        .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
+        // The line-editing prompt. Sees only the driver.
+        .target(name: "PatronREPL", dependencies: ["PatronDriver", "CEditLine"]),
+        .executableTarget(name: "patron", dependencies: [
+            "PatronDriver", "PatronREPL",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "PatronTests", dependencies: [
+            "PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender", "PatronDriver",
+        ]),
+    ]
+)

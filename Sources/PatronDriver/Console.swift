@@ -1,0 +1,41 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes to the standard streams and reports failures, so a failed write never passes silently.
+public enum Console {
+    /// Writes `text` to a file descriptor in full; false when the write failed.
+    @discardableResult
+    public static func write(_ text: String, to fd: Int32) -> Bool {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += n
+            }
+            return true
+        }
+    }
+
+    /// Writes one output: results to standard output, diagnostics to standard error, each ending in a newline.
+    @discardableResult
+    public static func emit(_ output: Output) -> Bool {
+        switch output {
+        case .result(let text): return write(text + "\n", to: 1)
+        case .diagnostic(let text): return write(text + "\n", to: 2)
+        }
+    }
+}
+
+#if canImport(Glibc)
+private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+private let systemWrite = Darwin.write
+#endif

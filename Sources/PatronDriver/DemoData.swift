@@ -1,0 +1,122 @@
+import PatronStore
+
+/// A deterministic synthetic retail customer table, built into the binary.
+///
+/// 3,000 customers with English and Chinese names, a region and a channel, and metrics that
+/// behave like real ones: a few customers bring most of the profit, some cost money, frequent
+/// buyers are more loyal and more recent.
+public enum DemoData {
+    /// The demo table's name.
+    public static let tableName = "demo"
+    /// How many customers it holds.
+    public static let customerCount = 3_000
+    /// The as-of date its recency is measured to.
+    public static let asOf = "2024-12-31"
+
+    /// Builds the table; the same every time.
+    public static func customers() -> Table {
+        var random = SplitMix64(seed: 20_240_601)
+        let englishFirst = ["Olivia", "Liam", "Emma", "Noah", "Ava", "Oliver", "Sophia", "Elijah", "Mia", "James",
+                            "Amelia", "Lucas", "Harper", "Mason", "Evelyn", "Ethan", "Chloé", "Zoë", "Mateo", "Aisha"]
+        let englishLast = ["Smith", "Johnson", "Brown", "Taylor", "Wilson", "Davies", "Evans", "Thomas", "Roberts", "Walker",
+                           "O'Brien", "Kowalski", "García", "Müller", "Nguyen", "Patel", "Şahin", "Okafor", "Larsen", "Rossi"]
+        let chineseSurname = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭"]
+        let chineseGiven = ["伟", "芳", "娜", "敏", "静", "磊", "洋", "艳", "勇", "军", "杰", "娟", "涛", "明", "超", "秀英", "建华", "晓东", "丽娟", "志强"]
+        let regions = ["North", "South", "East", "West", "Central"]
+        let channels = ["store", "online", "app", "phone"]
+        let asOfDay = CalendarDate.dayNumber(year: 2024, month: 12, day: 31)!
+
+        var ids: [Int64] = [], recency: [Int64] = [], frequency: [Int64] = []
+        var monetary: [Int64] = [], profit: [Int64] = [], loyalty: [Int64] = [], since: [Int32] = []
+        var names = TextDictionaryBuilder(), regionCodes = TextDictionaryBuilder(), channelCodes = TextDictionaryBuilder()
+        var nameColumn: [UInt32] = [], regionColumn: [UInt32] = [], channelColumn: [UInt32] = []
+        var channelNulls = NullBitmap()
+
+        for i in 0..<customerCount {
+            ids.append(Int64(10_001 + i))
+            let name: String
+            if random.chance(0.3) {
+                name = random.pick(chineseSurname) + random.pick(chineseGiven)
+            } else {
+                name = random.pick(englishFirst) + " " + random.pick(englishLast)
+            }
+            nameColumn.append(names.code(of: name))
+            regionColumn.append(regionCodes.code(of: random.pick(regions)))
+            let channelMissing = random.chance(0.02)
+            channelNulls.append(isNull: channelMissing)
+            channelColumn.append(channelMissing ? 0 : channelCodes.code(of: random.pick(channels)))
+
+            // Engagement drives everything else: orders, recency, loyalty.
+            let engagement = random.unit()
+            let orders = 1 + Int64(pow2(engagement * 5.5)) + Int64(random.below(3))
+            frequency.append(orders)
+            let tenureDays = 30 + Int64(random.below(1_400))
+            since.append(asOfDay - Int32(tenureDays))
+            let lastGap = Int64((1 - engagement) * (1 - engagement) * Double(min(tenureDays, 720))) + Int64(random.below(15))
+            recency.append(min(lastGap, tenureDays))
+            // Loyalty follows engagement only loosely: some big spenders buy in bursts (butterflies),
+            // some small spenders come every month (barnacles).
+            let regularity = 0.45 * engagement + 0.55 * random.unit()
+            let activeMonths = min(12, max(1, Int64((regularity * 12 + random.unit() * 2 - 1).rounded())))
+            loyalty.append(activeMonths * 100 / 12)
+
+            // Basket size is log-normal-ish; margins vary; service cost can make a customer unprofitable.
+            let basketCents = Int64(1_500 + 9_000 * pow2(random.unit() * 3) * (0.5 + random.unit()))
+            let spend = basketCents * orders
+            monetary.append(spend)
+            let marginPercent = Int64(8 + random.below(30))
+            let serviceCents = orders * Int64(300 + random.below(900)) + (random.chance(0.08) ? Int64(5_000 + random.below(20_000)) : 0)
+            profit.append(spend * marginPercent / 100 - serviceCents)
+        }
+
+        let n = customerCount
+        let demo = TypeEvidence.builtIn("built-in demo data")
+        let columns = [
+            Column(name: "customer_id", storage: .integer(ids), nulls: NullBitmap(count: n), evidence: demo),
+            Column(name: "name", storage: .text(codes: nameColumn, dictionary: names.strings()), nulls: NullBitmap(count: n), evidence: demo),
+            Column(name: "region", storage: .text(codes: regionColumn, dictionary: regionCodes.strings()), nulls: NullBitmap(count: n), evidence: demo),
+            Column(name: "channel", storage: .text(codes: channelColumn, dictionary: channelCodes.strings()), nulls: channelNulls, evidence: demo),
+            Column(name: "since", storage: .date(since), nulls: NullBitmap(count: n), evidence: .builtIn("first purchase date")),
+            Column(name: "recency", storage: .integer(recency), nulls: NullBitmap(count: n), evidence: .builtIn("days from the last purchase to \(asOf)")),
+            Column(name: "frequency", storage: .integer(frequency), nulls: NullBitmap(count: n), evidence: .builtIn("number of orders")),
+            Column(name: "monetary", storage: .decimal(monetary, scale: 2), nulls: NullBitmap(count: n), evidence: .builtIn("total spend")),
+            Column(name: "profit", storage: .decimal(profit, scale: 2), nulls: NullBitmap(count: n), evidence: .builtIn("spend × margin − cost to serve")),
+            Column(name: "loyalty", storage: .decimal(loyalty, scale: 2), nulls: NullBitmap(count: n), evidence: .builtIn("share of the last 12 months with a purchase")),
+        ]
+        let table = Table(name: tableName, columns: columns, rowCount: n, origin: "built-in demo data")
+        table.checkInvariants()
+        return table
+    }
+
+    private static func pow2(_ x: Double) -> Double {
+        var result = 1.0
+        var e = x
+        while e >= 1 { result *= 2; e -= 1 }
+        return result * (1 + e * 0.6931471805599453 + e * e * 0.2402265069591007)
+    }
+}
+
+/// A small, fast, seedable generator (Steele, Lea & Flood's SplitMix64): the same seed gives the same data everywhere.
+struct SplitMix64 {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform value in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
+
+    /// A uniform integer in 0..<bound.
+    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
+
+    mutating func chance(_ p: Double) -> Bool { unit() < p }
+
+    mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+}

@@ -1,0 +1,160 @@
+import PatronAnalysis
+import PatronStore
+import PatronSyntax
+
+/// Runs bound statements over columns. Never formats text.
+public enum Engine {
+    /// The rows of `table` (all, or within `selection`) for which `condition` is `want`.
+    ///
+    /// SQL's three-valued logic: a comparison with a null is unknown, so it is neither true nor
+    /// false, and `not` keeps it unknown. Asking for `false` pushes negation down (De Morgan), so
+    /// `and` narrows the selection term by term when true is wanted and `or` when false is.
+    public static func filter(_ condition: BoundCondition, in table: Table, selection: Selection? = nil, want: Bool = true) -> Selection {
+        let input = selection ?? Array(0..<table.rowCount)
+        switch condition {
+        case .and(let terms):
+            if want { return terms.reduce(input) { filter($1, in: table, selection: $0, want: true) } }
+            return SelectionAlgebra.union(terms.map { filter($0, in: table, selection: input, want: false) })
+        case .or(let terms):
+            if !want { return terms.reduce(input) { filter($1, in: table, selection: $0, want: false) } }
+            return SelectionAlgebra.union(terms.map { filter($0, in: table, selection: input, want: true) })
+        case .not(let inner):
+            return filter(inner, in: table, selection: input, want: !want)
+        case .constant(let value):
+            return value == want ? input : []
+        case .numeric(let index, let multiplier, let op, let value):
+            let column = table.columns[index]
+            switch column.storage {
+            case .integer(let v), .decimal(let v, _):
+                if multiplier == 1, let small = Int64(exactly: value) {
+                    return select(input, column.nulls, want) { compare(v[$0], op, small) }
+                }
+                return select(input, column.nulls, want) { compare(Int128(v[$0]) * Int128(multiplier), op, value) }
+            default:
+                return []
+            }
+        case .numericColumns(let left, let leftMultiplier, let op, let right, let rightMultiplier):
+            guard let a = integers(table.columns[left]), let b = integers(table.columns[right]) else { return [] }
+            let nulls = [table.columns[left].nulls, table.columns[right].nulls]
+            return select(input, nulls, want) {
+                compare(Int128(a[$0]) * Int128(leftMultiplier), op, Int128(b[$0]) * Int128(rightMultiplier))
+            }
+        case .text(let index, let op, let value):
+            let column = table.columns[index]
+            guard case .text(let codes, let dictionary) = column.storage else { return [] }
+            let truth = dictionary.map { compare($0, op, value) }
+            return select(input, column.nulls, want) { truth[Int(codes[$0])] }
+        case .textColumns(let left, let op, let right):
+            guard case .text(let a, let da) = table.columns[left].storage, case .text(let b, let db) = table.columns[right].storage else { return [] }
+            return select(input, [table.columns[left].nulls, table.columns[right].nulls], want) { compare(da[Int(a[$0])], op, db[Int(b[$0])]) }
+        case .date(let index, let op, let day):
+            let column = table.columns[index]
+            guard case .date(let v) = column.storage else { return [] }
+            return select(input, column.nulls, want) { compare(v[$0], op, day) }
+        case .dateColumns(let left, let op, let right):
+            guard case .date(let a) = table.columns[left].storage, case .date(let b) = table.columns[right].storage else { return [] }
+            return select(input, [table.columns[left].nulls, table.columns[right].nulls], want) { compare(a[$0], op, b[$0]) }
+        case .boolean(let index, let op, let value):
+            let column = table.columns[index]
+            guard case .boolean(let v) = column.storage else { return [] }
+            return select(input, column.nulls, want) { op == .equal ? v[$0] == value : v[$0] != value }
+        case .level(let index, let cuts, let op, let level):
+            let column = table.columns[index]
+            switch column.storage {
+            case .integer(let v):
+                return select(input, column.nulls, want) { compare(cuts.level(of: Double(v[$0])), op, level) }
+            case .decimal(let v, let scale):
+                let divisor = powerOfTen(scale)
+                return select(input, column.nulls, want) { compare(cuts.level(of: Double(v[$0]) / divisor), op, level) }
+            default:
+                return []
+            }
+        }
+    }
+
+    /// Counts the rows that satisfy a segment's condition, with their share of rows and of profit.
+    public static func segment(_ segment: BoundSegment) -> SegmentResult {
+        let rows = filter(segment.condition, in: segment.table)
+        var profitShare: Double? = nil
+        if let profit = segment.profitColumn {
+            let column = segment.table.columns[profit]
+            if let total = column.exactSum(rows: 0..<segment.table.rowCount), let part = column.exactSum(rows: rows), total.sum > 0 {
+                profitShare = Double(part.sum) / Double(total.sum)
+            }
+        }
+        return SegmentResult(table: segment.table, condition: segment.text, rows: rows, total: segment.table.rowCount,
+                             profitShare: profitShare, profitColumn: segment.profitColumn.map { segment.table.columns[$0].name },
+                             levels: segment.levels)
+    }
+
+    /// The first `limit` rows, or the top `limit` by a column (descending, nulls last, ties in row order).
+    public static func rows(of table: Table, top: BoundTop?, limit: Int) -> RowsResult {
+        guard let top else {
+            return RowsResult(table: table, rows: Array(0..<min(limit, table.rowCount)), matching: table.rowCount, orderedBy: nil)
+        }
+        let column = table.columns[top.column]
+        var order = Array(0..<table.rowCount)
+        let nulls = column.nulls
+        func sortDescending<T: Comparable>(_ key: (Int) -> T) {
+            order.sort { a, b in
+                let na = nulls.contains(a), nb = nulls.contains(b)
+                if na != nb { return nb }
+                if na { return a < b }
+                let ka = key(a), kb = key(b)
+                return ka != kb ? ka > kb : a < b
+            }
+        }
+        switch column.storage {
+        case .integer(let v), .decimal(let v, _): sortDescending { v[$0] }
+        case .date(let v): sortDescending { v[$0] }
+        case .boolean(let v): sortDescending { v[$0] ? 1 : 0 }
+        case .text(let codes, let dictionary):
+            let rank = rankOfCodes(dictionary)
+            sortDescending { rank[Int(codes[$0])] }
+        }
+        let n = min(top.count, table.rowCount)
+        return RowsResult(table: table, rows: Array(order.prefix(n)), matching: n, orderedBy: column.name)
+    }
+
+    /// The rank of each dictionary code in sorted string order.
+    static func rankOfCodes(_ dictionary: [String]) -> [Int] {
+        var rank = Array(repeating: 0, count: dictionary.count)
+        for (position, code) in dictionary.indices.sorted(by: { dictionary[$0] < dictionary[$1] }).enumerated() { rank[code] = position }
+        return rank
+    }
+
+    private static func integers(_ column: Column) -> [Int64]? {
+        switch column.storage {
+        case .integer(let v), .decimal(let v, _): return v
+        default: return nil
+        }
+    }
+
+    @inline(__always)
+    private static func compare<T: Comparable>(_ a: T, _ op: ComparisonOperator, _ b: T) -> Bool {
+        switch op {
+        case .equal: return a == b
+        case .notEqual: return a != b
+        case .less: return a < b
+        case .lessOrEqual: return a <= b
+        case .greater: return a > b
+        case .greaterOrEqual: return a >= b
+        }
+    }
+
+    @inline(__always)
+    private static func select(_ input: Selection, _ nulls: NullBitmap, _ want: Bool, _ test: (Int) -> Bool) -> Selection {
+        var out: Selection = []
+        out.reserveCapacity(input.count)
+        if nulls.nullCount == 0 {
+            for r in input where test(r) == want { out.append(r) }
+        } else {
+            for r in input where !nulls.contains(r) && test(r) == want { out.append(r) }
+        }
+        return out
+    }
+
+    private static func select(_ input: Selection, _ nulls: [NullBitmap], _ want: Bool, _ test: (Int) -> Bool) -> Selection {
+        input.filter { r in !nulls.contains { $0.contains(r) } && test(r) == want }
+    }
+}

@@ -1,0 +1,35 @@
+import PatronAnalysis
+import PatronStore
+
+/// The answer to `segment where …`: the matching rows and what they weigh.
+public struct SegmentResult: Sendable {
+    /// The table the segment was taken from.
+    public let table: Table
+    /// The condition as written.
+    public let condition: String
+    /// The matching rows.
+    public let rows: Selection
+    /// The number of rows in scope.
+    public let total: Int
+    /// The matching rows' share of the total profit (nil without a profit column or when total profit ≤ 0).
+    public let profitShare: Double?
+    /// The name of the profit column used for the share.
+    public let profitColumn: String?
+    /// The level cut points the condition used.
+    public let levels: [LevelCuts]
+
+    /// The matching rows' share of the rows in scope.
+    public var share: Double { total == 0 ? 0 : Double(rows.count) / Double(total) }
+}
+
+/// Rows chosen for display.
+public struct RowsResult: Sendable {
+    /// The table.
+    public let table: Table
+    /// The rows to show, in order.
+    public let rows: [Int]
+    /// How many rows the statement selected in all (more than `rows.count` when cut short).
+    public let matching: Int
+    /// The column the rows are ordered by (descending), if any.
+    public let orderedBy: String?
+}

@@ -1,0 +1,40 @@
+/// Numbers as people read them: thousands separators, fixed decimals, percentages.
+public enum NumberFormat {
+    /// An integer with thousands separators: `1234567` → `1,234,567`.
+    public static func grouped<T: BinaryInteger>(_ value: T) -> String {
+        (value < 0 ? "-" : "") + group(String(value.magnitude))
+    }
+
+    private static func group(_ digits: some StringProtocol) -> String {
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return out
+    }
+
+    /// A fixed-point decimal `mantissa / 10^scale` with thousands separators: `123450, 2` → `1,234.50`.
+    public static func decimal<T: BinaryInteger>(_ mantissa: T, scale: Int) -> String {
+        guard scale > 0 else { return grouped(mantissa) }
+        let digits = String(mantissa.magnitude)
+        let padded = String(repeating: "0", count: max(0, scale + 1 - digits.count)) + digits
+        let whole = padded.dropLast(scale)
+        let fraction = padded.suffix(scale)
+        return (mantissa < 0 ? "-" : "") + group(whole) + "." + fraction
+    }
+
+    /// A floating-point value rounded to `digits` decimals, with thousands separators.
+    public static func fixed(_ value: Double, digits: Int) -> String {
+        guard value.isFinite else { return value.isNaN ? "NaN" : (value > 0 ? "∞" : "-∞") }
+        let factor = (0..<digits).reduce(1.0) { r, _ in r * 10 }
+        let scaled = (value * factor).rounded(.toNearestOrAwayFromZero)
+        guard abs(scaled) < 9.2e18 else { return String(value) }
+        return decimal(Int64(scaled), scale: digits)
+    }
+
+    /// A share as a percentage with one decimal: `0.1234` → `12.3%`.
+    public static func percent(_ share: Double) -> String {
+        fixed(share * 100, digits: 1) + "%"
+    }
+}

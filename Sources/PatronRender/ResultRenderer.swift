@@ -1,0 +1,101 @@
+import PatronAnalysis
+import PatronEngine
+import PatronStore
+
+/// Results as text for people: box tables, grouped numbers, footers that say what was left out.
+public enum ResultRenderer {
+    /// One cell's text: numbers grouped, decimals at the column's scale, dates ISO, nulls empty.
+    public static func cell(_ column: Column, _ row: Int) -> String {
+        if column.nulls.contains(row) { return "" }
+        switch column.storage {
+        case .integer(let v): return isIdentifier(column.name) ? String(v[row]) : NumberFormat.grouped(v[row])
+        case .decimal(let v, let scale): return NumberFormat.decimal(v[row], scale: scale)
+        case .text(let codes, let dictionary): return dictionary[Int(codes[row])]
+        case .boolean(let v): return v[row] ? "true" : "false"
+        case .date(let v): return CalendarDate.isoString(v[row])
+        }
+    }
+
+    /// Whether a column's name marks it as an identifier (`id`, `customer_id`, `orderId`), printed without separators.
+    static func isIdentifier(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return lower == "id" || lower.hasSuffix("_id") || name.hasSuffix("Id") || name.hasSuffix("ID")
+    }
+
+    /// Rows of a table as a box table, with a footer when rows were left out.
+    public static func render(_ result: RowsResult) -> String {
+        let table = result.table
+        var text = TextTable(headers: table.columns.map(\.name),
+                             alignments: table.columns.map { $0.type.isNumeric ? .right : .left })
+        for row in result.rows { text.rows.append(table.columns.map { cell($0, row) }) }
+        var out = text.render()
+        let shown = result.rows.count
+        if let ordered = result.orderedBy {
+            out += "\ntop \(NumberFormat.grouped(shown)) of \(NumberFormat.grouped(table.rowCount)) rows by \(ordered), highest first"
+        } else if result.matching > shown {
+            out += "\n\(NumberFormat.grouped(shown)) of \(NumberFormat.grouped(result.matching)) rows shown; \(NumberFormat.grouped(result.matching - shown)) more not shown (show top N by COLUMN picks others)"
+        } else {
+            out += "\n\(NumberFormat.grouped(shown)) \(shown == 1 ? "row" : "rows")"
+        }
+        return out
+    }
+
+    /// A table's schema: each column's type and why it was chosen.
+    public static func schema(_ table: Table) -> String {
+        var text = TextTable(headers: ["column", "type", "nulls", "why this type"], alignments: [.left, .left, .right, .left])
+        for column in table.columns {
+            var type = column.type.rawValue
+            if case .decimal(_, let scale) = column.storage { type += "(\(scale))" }
+            text.rows.append([column.name, type, NumberFormat.grouped(column.nulls.nullCount), evidence(column.evidence)])
+        }
+        return "table '\(table.name)': \(NumberFormat.grouped(table.rowCount)) rows, \(table.columns.count) columns, from \(table.origin)\n" + text.render()
+    }
+
+    /// Why a column has its type, in words.
+    public static func evidence(_ evidence: TypeEvidence) -> String {
+        switch evidence {
+        case .allMatch(let count, let pattern): return "all \(NumberFormat.grouped(count)) values are \(pattern)"
+        case .allNull: return "every value is empty"
+        case .counterexample(let value, let line, let ruledOut): return "'\(DisplayWidth.truncate(value, to: 24))' on line \(line) is not one of the \(ruledOut)"
+        case .builtIn(let why): return why
+        }
+    }
+
+    /// `count` as a sentence.
+    public static func count(_ table: Table) -> String {
+        "\(NumberFormat.grouped(table.rowCount)) \(table.rowCount == 1 ? "row" : "rows") in '\(table.name)'"
+    }
+
+    /// A segment: its size, its shares, and the cut points of each level word it used.
+    public static func render(_ result: SegmentResult) -> String {
+        var headers = ["segment", "rows", "share"]
+        var cells = [result.condition, NumberFormat.grouped(result.rows.count), NumberFormat.percent(result.share)]
+        if let profit = result.profitColumn {
+            headers.append("share of \(profit)")
+            cells.append(result.profitShare.map(NumberFormat.percent) ?? "n/a")
+        }
+        let text = TextTable(headers: headers, alignments: [.left] + Array(repeating: .right, count: headers.count - 1), rows: [cells])
+        var out = text.render()
+        out += "\nof \(NumberFormat.grouped(result.total)) rows in '\(result.table.name)'"
+        if result.profitColumn != nil && result.profitShare == nil { out += "; share of profit is n/a because total profit is not positive" }
+        if !result.levels.isEmpty {
+            out += "\ncut points (\(result.levels[0].method) over all rows; equal values share a level):"
+            let width = result.levels.map { DisplayWidth.of($0.column) }.max() ?? 0
+            for level in result.levels {
+                out += "\n  " + DisplayWidth.pad(level.column, to: width) + "  " + describe(level)
+                if level.nulls > 0 { out += "  (\(NumberFormat.grouped(level.nulls)) nulls in no level)" }
+            }
+        }
+        return out
+    }
+
+    /// Cut points as a chain: `low ≤ 12.50 < medium < 80.00 ≤ high`.
+    public static func describe(_ level: LevelCuts) -> String {
+        let digits = max(level.scale, 2)
+        guard level.cuts.count == 2, level.words.count == 3 else {
+            return zip(level.words, level.cuts).map { "\($0) ≤ \(NumberFormat.fixed($1, digits: digits))" }.joined(separator: " < ") + " < \(level.words.last ?? "")"
+        }
+        let low = NumberFormat.fixed(level.cuts[0], digits: digits), high = NumberFormat.fixed(level.cuts[1], digits: digits)
+        return "\(level.words[0]) ≤ \(low) < \(level.words[1]) < \(high) ≤ \(level.words[2])"
+    }
+}

@@ -1,0 +1,40 @@
+/// A named set of equally long columns.
+public final class Table: @unchecked Sendable {
+    /// The table's name in the catalog.
+    public var name: String
+    /// The columns, in file order.
+    public let columns: [Column]
+    /// The number of rows.
+    public let rowCount: Int
+    /// Where the table came from (a path, or a description such as "built-in demo data").
+    public let origin: String
+
+    /// Creates a table; every column must have `rowCount` values.
+    public init(name: String, columns: [Column], rowCount: Int, origin: String) {
+        self.name = name
+        self.columns = columns
+        self.rowCount = rowCount
+        self.origin = origin
+    }
+
+    /// The index of the column named exactly `name` (names are case-sensitive).
+    public func columnIndex(named name: String) -> Int? {
+        columns.firstIndex { $0.name == name }
+    }
+
+    /// Checks the table's internal consistency; returns every problem found.
+    public func invariantViolations() -> [String] {
+        var problems: [String] = []
+        for column in columns {
+            if column.count != rowCount { problems.append("column '\(column.name)' has \(column.count) values for \(rowCount) rows") }
+            if let problem = column.invariantViolation() { problems.append(problem) }
+        }
+        if Set(columns.map(\.name)).count != columns.count { problems.append("duplicate column names") }
+        return problems
+    }
+
+    /// Traps in debug builds when the table is inconsistent.
+    public func checkInvariants() {
+        assert(invariantViolations().isEmpty, invariantViolations().joined(separator: "; "))
+    }
+}

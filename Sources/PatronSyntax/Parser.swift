@@ -1,0 +1,313 @@
+/// The result of parsing a source: the statements that parsed and one diagnostic per bad statement.
+public struct ParseResult: Sendable {
+    /// Statements that parsed, in order.
+    public var statements: [ParsedStatement]
+    /// Lexical and syntax errors, in order.
+    public var diagnostics: [Diagnostic]
+
+    /// True when the only problem is that the input ended too soon.
+    public var isIncomplete: Bool { diagnostics.contains { $0.isIncomplete } }
+}
+
+/// A recursive-descent parser; each rule's function carries its production from `grammar/patron.ebnf`.
+public struct Parser {
+    /// The statement words, in the order `help` lists them.
+    public static let statementWords = ["load", "use", "describe", "count", "show", "segment", "help", "quit", "exit"]
+    /// Words reserved inside conditions.
+    public static let conditionKeywords: Set<String> = ["and", "or", "not", "true", "false"]
+    /// How deeply conditions may nest before the parser refuses.
+    public static let nestingLimit = 256
+
+    private var tokens: [Token]
+    private var index = 0
+    private var depth = 0
+
+    /// Parses a whole source into statements, reporting the first error of each bad statement.
+    public static func parse(_ source: Source) -> ParseResult {
+        let (tokens, lexical) = Lexer.tokenize(source)
+        var parser = Parser(tokens: tokens)
+        var result = parser.parseScript()
+        // A lexical error is reported instead of the syntax error it causes on the same statement.
+        if !lexical.isEmpty {
+            result.diagnostics = mergeByStatement(lexical: lexical, syntax: result.diagnostics, tokens: tokens)
+            let bad = Set(result.diagnostics.map { statementIndex(of: $0.span.start, tokens: tokens) })
+            result.statements.removeAll { bad.contains(statementIndex(of: $0.span.start, tokens: tokens)) }
+        }
+        return result
+    }
+
+    /// Whether `source` is a complete input (the REPL asks for more lines when it is not).
+    public static func isComplete(_ source: Source) -> Bool {
+        !parse(source).isIncomplete
+    }
+
+    private init(tokens: [Token]) {
+        self.tokens = tokens
+    }
+
+    // MARK: Statements
+
+    /// script → { [ statement ] ( NEWLINE | ";" ) } END
+    private mutating func parseScript() -> ParseResult {
+        var statements: [ParsedStatement] = []
+        var diagnostics: [Diagnostic] = []
+        while current.kind != .endOfInput {
+            if current.kind == .newline || current.kind == .semicolon {
+                advance()
+                continue
+            }
+            let before = index
+            do throws(Diagnostic) {
+                let statement = try parseStatement()
+                if !current.endsStatement {
+                    throw Diagnostic("unexpected '\(current.text)' after the end of the statement", at: current.span,
+                                     hints: ["end the statement with a newline or ';' before starting another"])
+                }
+                statements.append(statement)
+            } catch {
+                diagnostics.append(error)
+                synchronize()
+            }
+            precondition(index > before, "the parser must make progress")
+        }
+        return ParseResult(statements: statements, diagnostics: diagnostics)
+    }
+
+    /// Skips to the next statement boundary so one mistake gives one error.
+    private mutating func synchronize() {
+        while !current.endsStatement { advance() }
+        if current.kind != .endOfInput { advance() }
+    }
+
+    /// statement → loadStatement | useStatement | describeStatement | countStatement
+    ///           | showStatement | segmentStatement | helpStatement | quitStatement
+    private mutating func parseStatement() throws(Diagnostic) -> ParsedStatement {
+        let verb = current
+        guard verb.kind == .word else {
+            throw Diagnostic("expected a statement, found \(describe(verb))", at: verb.span,
+                             hints: ["statements start with a word such as \(Self.statementWords.prefix(6).map { "'\($0)'" }.joined(separator: ", "))"],
+                             isIncomplete: verb.kind == .endOfInput)
+        }
+        let start = verb.span.start
+        advance()
+        let kind: ParsedStatementKind
+        switch verb.text.lowercased() {
+        case "load": kind = try parseLoad()
+        case "use": kind = .use(try expectName("a table name after 'use'"))
+        case "describe": kind = .describe(optionalName())
+        case "count": kind = .count(optionalName())
+        case "show": kind = try parseShow()
+        case "segment": kind = try parseSegment()
+        case "help": kind = .help(optionalName())
+        case "quit", "exit": kind = .quit
+        default:
+            var hints: [String] = []
+            if let near = Suggestion.closest(to: verb.text, in: Self.statementWords) {
+                hints.append("did you mean '\(near)'?")
+            }
+            hints.append("type 'help' for the list of statements")
+            throw Diagnostic("unknown statement '\(verb.text)'", at: verb.span, hints: hints)
+        }
+        return ParsedStatement(kind: kind, span: SourceSpan(start, tokens[max(index - 1, 0)].span.end))
+    }
+
+    /// loadStatement → "load" STRING [ "as" name ]
+    private mutating func parseLoad() throws(Diagnostic) -> ParsedStatementKind {
+        guard current.kind == .string else {
+            throw expected("a file path in quotes after 'load'", hints: ["load \"orders.csv\" as orders"])
+        }
+        let path = current
+        advance()
+        var alias: Name? = nil
+        if current.isKeyword("as") {
+            advance()
+            alias = try expectName("a table name after 'as'")
+        }
+        return .load(path: path.text, pathSpan: path.span, alias: alias)
+    }
+
+    /// showStatement → "show" [ name ] [ "top" NUMBER "by" name ]
+    private mutating func parseShow() throws(Diagnostic) -> ParsedStatementKind {
+        var table: Name? = nil
+        if !current.isKeyword("top") { table = optionalName() }
+        var top: ParsedTop? = nil
+        if current.isKeyword("top") {
+            advance()
+            guard current.kind == .number, let n = Int(current.text), n >= 0 else {
+                throw expected("a whole number of rows after 'top'", hints: ["show top 10 by profit"])
+            }
+            let countSpan = current.span
+            advance()
+            try expectKeyword("by", "'by' and a column after 'top \(n)'")
+            let column = try expectName("a column name after 'by'")
+            top = ParsedTop(count: n, countSpan: countSpan, column: column)
+        }
+        return .show(table, top: top)
+    }
+
+    /// segmentStatement → "segment" "where" condition
+    private mutating func parseSegment() throws(Diagnostic) -> ParsedStatementKind {
+        try expectKeyword("where", "'where' and a condition after 'segment'", hints: ["segment where profit=high and loyalty=low"])
+        return .segment(try parseCondition())
+    }
+
+    // MARK: Conditions
+
+    /// condition → orCondition
+    mutating func parseCondition() throws(Diagnostic) -> ParsedCondition {
+        try parseOrCondition()
+    }
+
+    /// orCondition → andCondition { "or" andCondition }
+    private mutating func parseOrCondition() throws(Diagnostic) -> ParsedCondition {
+        var terms = [try parseAndCondition()]
+        while current.isKeyword("or") {
+            advance()
+            terms.append(try parseAndCondition())
+        }
+        if terms.count == 1 { return terms[0] }
+        return .or(terms.flatMap { if case .or(let inner, _) = $0 { inner } else { [$0] } }, terms[0].span.merged(with: terms[terms.count - 1].span))
+    }
+
+    /// andCondition → notCondition { "and" notCondition }
+    private mutating func parseAndCondition() throws(Diagnostic) -> ParsedCondition {
+        var terms = [try parseNotCondition()]
+        while current.isKeyword("and") {
+            advance()
+            terms.append(try parseNotCondition())
+        }
+        if terms.count == 1 { return terms[0] }
+        return .and(terms.flatMap { if case .and(let inner, _) = $0 { inner } else { [$0] } }, terms[0].span.merged(with: terms[terms.count - 1].span))
+    }
+
+    /// notCondition → "not" notCondition | primaryCondition
+    private mutating func parseNotCondition() throws(Diagnostic) -> ParsedCondition {
+        if current.isKeyword("not") {
+            let start = current.span
+            advance()
+            try enterNesting(at: start)
+            defer { depth -= 1 }
+            let inner = try parseNotCondition()
+            return .not(inner, start.merged(with: inner.span))
+        }
+        return try parsePrimaryCondition()
+    }
+
+    /// primaryCondition → "(" condition ")" | operand [ comparisonOperator operand ]
+    private mutating func parsePrimaryCondition() throws(Diagnostic) -> ParsedCondition {
+        if current.isSymbol("(") {
+            let open = current.span
+            advance()
+            try enterNesting(at: open)
+            defer { depth -= 1 }
+            let inner = try parseCondition()
+            guard current.isSymbol(")") else {
+                throw expected("')' to close the bracket", hints: ["every '(' needs a matching ')'"])
+            }
+            advance()
+            return inner
+        }
+        let left = try parseOperand()
+        guard current.kind == .symbol, let op = ComparisonOperator(rawValue: current.text) else {
+            return .operand(left)
+        }
+        let opSpan = current.span
+        advance()
+        let right = try parseOperand()
+        return .comparison(left, op, right, operatorSpan: opSpan)
+    }
+
+    /// operand → name | [ "-" ] NUMBER | STRING | DATE | "true" | "false"
+    private mutating func parseOperand() throws(Diagnostic) -> ParsedOperand {
+        let token = current
+        switch token.kind {
+        case .number:
+            advance()
+            return .number(token.text, token.span)
+        case .symbol where token.text == "-" && peek.kind == .number && peek.span.start == token.span.end:
+            advance()
+            let number = current
+            advance()
+            return .number("-" + number.text, token.span.merged(with: number.span))
+        case .string:
+            advance()
+            return .string(token.text, token.span)
+        case .date:
+            advance()
+            let parts = token.text.split(separator: "-").compactMap { Int($0) }
+            return .date(year: parts[0], month: parts[1], day: parts[2], token.span)
+        case .word where token.isKeyword("true") || token.isKeyword("false"):
+            advance()
+            return .boolean(token.isKeyword("true"), token.span)
+        case .word where !Self.conditionKeywords.contains(token.text.lowercased()), .quotedIdentifier:
+            advance()
+            return .name(Name(token.text, token.span))
+        default:
+            throw expected("a column, a number, a string or a date", hints: ["e.g. profit = high, region = \"North\", recency < 30"])
+        }
+    }
+
+    // MARK: Helpers
+
+    private var current: Token { tokens[index] }
+    private var peek: Token { tokens[min(index + 1, tokens.count - 1)] }
+
+    private mutating func advance() {
+        if index < tokens.count - 1 { index += 1 }
+    }
+
+    private mutating func enterNesting(at span: SourceSpan) throws(Diagnostic) {
+        depth += 1
+        if depth > Self.nestingLimit {
+            throw Diagnostic("conditions nest more than \(Self.nestingLimit) deep", at: span, hints: ["split the condition into named parts"])
+        }
+    }
+
+    private func describe(_ token: Token) -> String {
+        switch token.kind {
+        case .endOfInput: return "the end of the input"
+        case .newline: return "the end of the line"
+        case .semicolon: return "';'"
+        case .string: return "the string \"\(token.text)\""
+        case .quotedIdentifier: return "`\(token.text)`"
+        case .variable: return "'$\(token.text)'"
+        default: return "'\(token.text)'"
+        }
+    }
+
+    private func expected(_ what: String, hints: [String]) -> Diagnostic {
+        Diagnostic("expected \(what), found \(describe(current))", at: current.span, hints: hints, isIncomplete: current.kind == .endOfInput)
+    }
+
+    private mutating func expectKeyword(_ keyword: String, _ what: String, hints: [String] = []) throws(Diagnostic) {
+        guard current.isKeyword(keyword) else { throw expected(what, hints: hints) }
+        advance()
+    }
+
+    private mutating func expectName(_ what: String) throws(Diagnostic) -> Name {
+        guard let name = optionalName() else { throw expected(what, hints: []) }
+        return name
+    }
+
+    private mutating func optionalName() -> Name? {
+        guard current.kind == .word || current.kind == .quotedIdentifier else { return nil }
+        let name = Name(current.text, current.span)
+        advance()
+        return name
+    }
+
+    private static func statementIndex(of offset: Int, tokens: [Token]) -> Int {
+        var statement = 0
+        for token in tokens where token.span.start < offset && (token.kind == .newline || token.kind == .semicolon) { statement += 1 }
+        return statement
+    }
+
+    private static func mergeByStatement(lexical: [Diagnostic], syntax: [Diagnostic], tokens: [Token]) -> [Diagnostic] {
+        let lexicalStatements = Set(lexical.map { statementIndex(of: $0.span.start, tokens: tokens) })
+        var seen = Set<Int>()
+        var merged: [Diagnostic] = []
+        for d in lexical where seen.insert(statementIndex(of: d.span.start, tokens: tokens)).inserted { merged.append(d) }
+        merged += syntax.filter { !lexicalStatements.contains(statementIndex(of: $0.span.start, tokens: tokens)) }
+        return merged.sorted { $0.span.start < $1.span.start }
+    }
+}

@@ -1,0 +1,112 @@
+/// A name as written, with its span.
+public struct Name: Sendable, Equatable {
+    /// The name (case preserved; identifiers are case-sensitive).
+    public var text: String
+    /// Where it is.
+    public var span: SourceSpan
+
+    /// Creates a name.
+    public init(_ text: String, _ span: SourceSpan) {
+        self.text = text
+        self.span = span
+    }
+}
+
+/// A parsed statement: what was written, not yet checked against any data.
+public struct ParsedStatement: Sendable, Equatable {
+    /// The statement's form.
+    public var kind: ParsedStatementKind
+    /// The whole statement.
+    public var span: SourceSpan
+}
+
+/// The forms of statement.
+public enum ParsedStatementKind: Sendable, Equatable {
+    /// `load "PATH" [as NAME]`
+    case load(path: String, pathSpan: SourceSpan, alias: Name?)
+    /// `use NAME`
+    case use(Name)
+    /// `describe [NAME]`
+    case describe(Name?)
+    /// `count [NAME]`
+    case count(Name?)
+    /// `show [NAME] [top N by COLUMN]`
+    case show(Name?, top: ParsedTop?)
+    /// `segment where CONDITION`
+    case segment(ParsedCondition)
+    /// `help [TOPIC]`
+    case help(Name?)
+    /// `quit` or `exit`
+    case quit
+}
+
+/// `top N by COLUMN`
+public struct ParsedTop: Sendable, Equatable {
+    /// How many rows.
+    public var count: Int
+    /// The span of the count.
+    public var countSpan: SourceSpan
+    /// The column to order by, descending.
+    public var column: Name
+}
+
+/// Comparison operators.
+public enum ComparisonOperator: String, Sendable, CaseIterable {
+    case equal = "=", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+
+    /// The operator with its operands swapped (`a < b` ⇔ `b > a`).
+    public var mirrored: ComparisonOperator {
+        switch self {
+        case .less: return .greater
+        case .lessOrEqual: return .greaterOrEqual
+        case .greater: return .less
+        case .greaterOrEqual: return .lessOrEqual
+        case .equal, .notEqual: return self
+        }
+    }
+}
+
+/// A condition as written.
+public indirect enum ParsedCondition: Sendable, Equatable {
+    /// All must hold; flattened, so `a and b and c` is one node.
+    case and([ParsedCondition], SourceSpan)
+    /// Any must hold; flattened.
+    case or([ParsedCondition], SourceSpan)
+    /// `not C`
+    case not(ParsedCondition, SourceSpan)
+    /// `A op B`
+    case comparison(ParsedOperand, ComparisonOperator, ParsedOperand, operatorSpan: SourceSpan)
+    /// A lone operand, such as a boolean column.
+    case operand(ParsedOperand)
+
+    /// The condition's span.
+    public var span: SourceSpan {
+        switch self {
+        case .and(_, let s), .or(_, let s), .not(_, let s): return s
+        case .comparison(let a, _, let b, _): return a.span.merged(with: b.span)
+        case .operand(let o): return o.span
+        }
+    }
+}
+
+/// An operand as written.
+public enum ParsedOperand: Sendable, Equatable {
+    /// A name: a column, or a level word such as `high`.
+    case name(Name)
+    /// A number, kept as written (`-12.50`).
+    case number(String, SourceSpan)
+    /// A string.
+    case string(String, SourceSpan)
+    /// A date literal's parts, not yet validated.
+    case date(year: Int, month: Int, day: Int, SourceSpan)
+    /// `true` or `false`.
+    case boolean(Bool, SourceSpan)
+
+    /// The operand's span.
+    public var span: SourceSpan {
+        switch self {
+        case .name(let n): return n.span
+        case .number(_, let s), .string(_, let s), .date(_, _, _, let s), .boolean(_, let s): return s
+        }
+    }
+}

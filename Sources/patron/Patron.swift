@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import PatronDriver
+import PatronREPL
+import PatronSyntax
+
+/// `patron`: the prompt, `patron -c "…"`, and `patron run FILE…`.
+@main
+struct Patron: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "patron",
+        abstract: "Ask who your best customers are, who is slipping away, and who costs you money.",
+        discussion: """
+            With no arguments, patron starts a prompt with built-in demo data loaded as 'demo'.
+            When standard input is not a terminal, it runs what it reads there as a script.
+            Exit codes: 0 ok, 64 usage, 65 script or data error, 66 missing input file, 70 internal error.
+            """,
+        version: "0.1.0",
+        subcommands: [Run.self])
+
+    @Option(name: .customShort("c"), help: ArgumentHelp("Run these statements and exit (repeatable; they run in order).", valueName: "statements"))
+    var commands: [String] = []
+
+    func run() throws {
+        let session = Session()
+        if !commands.isEmpty {
+            for (i, command) in commands.enumerated() {
+                let name = commands.count == 1 ? "<command>" : "<command \(i + 1)>"
+                if try finish(session.run(Source(name: name, text: command), emit: emit)) { return }
+            }
+            return
+        }
+        if isatty(0) != 0 {
+            let status = REPL(session: session).run(greeting: Session.greeting)
+            if status != 0 { throw ExitCode(status) }
+            return
+        }
+        let input = FileHandle.standardInput.readDataToEndOfFile()
+        _ = try finish(session.run(Source(name: "<stdin>", text: String(decoding: input, as: UTF8.self)), emit: emit))
+    }
+}
+
+/// `patron run FILE…`
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run script files in order, stopping at the first error.")
+
+    @Argument(help: ArgumentHelp("Script files (.patron).", valueName: "file"))
+    var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("name at least one script file to run") }
+    }
+
+    func run() throws {
+        let session = Session()
+        for path in files {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                Console.write("patron: error: cannot open script '\(path)': \(FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file")\n", to: 2)
+                throw ExitCode(66)
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                Console.write("patron: error: script '\(path)' is not valid UTF-8\n", to: 2)
+                throw ExitCode(65)
+            }
+            if try finish(session.run(Source(name: path, text: text), emit: emit)) { return }
+        }
+    }
+}
+
+/// Prints one output; a failed write to standard output ends the run with an I/O error.
+private func emit(_ output: Output) {
+    if !Console.emit(output) {
+        if case .result = output {
+            Console.write("patron: error: cannot write to standard output\n", to: 2)
+            Foundation.exit(74)
+        }
+    }
+}
+
+/// Turns a failed run into the process's exit code; returns true when the run asked to quit.
+private func finish(_ outcome: Outcome) throws -> Bool {
+    if outcome.status != .ok { throw ExitCode(outcome.status.rawValue) }
+    return outcome.shouldQuit
+}
