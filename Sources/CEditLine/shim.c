@@ -30,7 +30,8 @@ static char *prompt_of(EditLine *el) {
     return (char *)(editor && editor->prompt ? editor->prompt : "");
 }
 
-/* Ctrl-C at the prompt: show ^C at the end of the line, then end the line marked as discarded. */
+/* Ctrl-C at the prompt: show ^C at the end of the line, then end the line (by queueing a
+   newline, so libedit finishes the display as usual) marked as discarded. */
 static unsigned char discard_line(EditLine *el, int ch) {
     (void)ch;
     PatronEditor *editor = NULL;
@@ -38,9 +39,9 @@ static unsigned char discard_line(EditLine *el, int ch) {
     const LineInfo *info = el_line(el);
     el_cursor(el, (int)(info->lastchar - info->cursor));
     el_insertstr(el, "^C");
-    el_set(el, EL_REFRESH);
     if (editor) editor->interrupted = 1;
-    return CC_NEWLINE;
+    el_push(el, "\n");
+    return CC_REFRESH;
 }
 
 PatronEditor *patron_editor_open(const char *program, const char *history_path) {

@@ -38,7 +38,7 @@ public struct Binder {
             let bound = try bind(condition, in: table, levels: &levels)
             var profit: Int? = nil
             if let index = table.columnIndex(named: "profit"), table.columns[index].type.isNumeric { profit = index }
-            return .segment(BoundSegment(table: table, condition: bound, text: source.text(of: condition.span), levels: levels, profitColumn: profit))
+            return .segment(BoundSegment(table: table, condition: bound, text: Self.singleLine(source.text(of: condition.span)), levels: levels, profitColumn: profit))
         case .help(let topic):
             return .help(topic: topic?.text)
         case .quit:
@@ -53,6 +53,11 @@ public struct Binder {
         var name = String(base.unicodeScalars.map { $0.properties.isAlphabetic || ("0"..."9").contains($0) ? Character($0) : "_" })
         if let first = name.first, first.isNumber { name = "_" + name }
         return name
+    }
+
+    /// Text with each run of whitespace (newlines included) shown as one space.
+    static func singleLine(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
     // MARK: Names

@@ -86,7 +86,7 @@ public final class Session {
                 for warning in report.warnings { emit(.diagnostic("\(path): warning: \(warning)")) }
                 var summary = "loaded '\(name)' from \(path): \(NumberFormat.grouped(report.table.rowCount)) rows, \(report.table.columns.count) columns"
                 if report.blankLines > 0 { summary += " (\(NumberFormat.grouped(report.blankLines)) blank lines skipped)" }
-                emit(.result(summary + "\n" + ResultRenderer.schema(report.table)))
+                emit(.result(summary + "\n" + ResultRenderer.schema(report.table, withTitle: false)))
                 return .ok
             } catch {
                 if case .load(_, let pathSpan, _) = parsed.kind, error.kind == .missingFile {

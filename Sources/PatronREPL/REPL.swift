@@ -42,7 +42,6 @@ public struct REPL {
             var interrupted: Int32 = 0
             let raw = patron_editor_read(editor, pending.isEmpty ? Self.prompt : Self.continuationPrompt, &interrupted)
             if interrupted != 0 {
-                Console.write("\n", to: 1)
                 pending = ""
                 continue
             }

@@ -41,13 +41,14 @@ public enum ResultRenderer {
     }
 
     /// A table's schema: each column's type and why it was chosen.
-    public static func schema(_ table: Table) -> String {
+    public static func schema(_ table: Table, withTitle: Bool = true) -> String {
         var text = TextTable(headers: ["column", "type", "nulls", "why this type"], alignments: [.left, .left, .right, .left])
         for column in table.columns {
             var type = column.type.rawValue
             if case .decimal(_, let scale) = column.storage { type += "(\(scale))" }
             text.rows.append([column.name, type, NumberFormat.grouped(column.nulls.nullCount), evidence(column.evidence)])
         }
+        guard withTitle else { return text.render() }
         return "table '\(table.name)': \(NumberFormat.grouped(table.rowCount)) rows, \(table.columns.count) columns, from \(table.origin)\n" + text.render()
     }
 
@@ -56,7 +57,7 @@ public enum ResultRenderer {
         switch evidence {
         case .allMatch(let count, let pattern): return "all \(NumberFormat.grouped(count)) values are \(pattern)"
         case .allNull: return "every value is empty"
-        case .counterexample(let value, let line, let ruledOut): return "'\(DisplayWidth.truncate(value, to: 24))' on line \(line) is not one of the \(ruledOut)"
+        case .counterexample(let value, let line, let ruledOut): return "'\(DisplayWidth.truncate(value, to: 24))' (line \(line)) is not \(ruledOut)"
         case .builtIn(let why): return why
         }
     }
@@ -83,7 +84,7 @@ public enum ResultRenderer {
             let width = result.levels.map { DisplayWidth.of($0.column) }.max() ?? 0
             for level in result.levels {
                 out += "\n  " + DisplayWidth.pad(level.column, to: width) + "  " + describe(level)
-                if level.nulls > 0 { out += "  (\(NumberFormat.grouped(level.nulls)) nulls in no level)" }
+                if level.nulls > 0 { out += "  (\(NumberFormat.grouped(level.nulls)) \(level.nulls == 1 ? "null" : "nulls") in no level)" }
             }
         }
         return out
@@ -91,11 +92,18 @@ public enum ResultRenderer {
 
     /// Cut points as a chain: `low ≤ 12.50 < medium < 80.00 ≤ high`.
     public static func describe(_ level: LevelCuts) -> String {
-        let digits = max(level.scale, 2)
-        guard level.cuts.count == 2, level.words.count == 3 else {
-            return zip(level.words, level.cuts).map { "\($0) ≤ \(NumberFormat.fixed($1, digits: digits))" }.joined(separator: " < ") + " < \(level.words.last ?? "")"
+        func format(_ cut: Double) -> String {
+            // Cut points on the column's own grid print at its scale; interpolated ones get two more places.
+            let scaled = cut * powerOfTen(level.scale)
+            return NumberFormat.fixed(cut, digits: scaled == scaled.rounded() ? level.scale : max(level.scale, 2))
         }
-        let low = NumberFormat.fixed(level.cuts[0], digits: digits), high = NumberFormat.fixed(level.cuts[1], digits: digits)
+        guard level.cuts.count == 2, level.words.count == 3 else {
+            return zip(level.words, level.cuts).map { "\($0) ≤ \(format($1))" }.joined(separator: " < ") + " < \(level.words.last ?? "")"
+        }
+        let low = format(level.cuts[0]), high = format(level.cuts[1])
+        if level.cuts[0] == level.cuts[1] {
+            return "\(level.words[0]) ≤ \(low) < \(level.words[2])  (\(level.words[1]) is empty: both cut points are \(low))"
+        }
         return "\(level.words[0]) ≤ \(low) < \(level.words[1]) < \(high) ≤ \(level.words[2])"
     }
 }

@@ -136,7 +136,7 @@ private struct CSVLoad {
                 if let example = counterexample[c] {
                     evidence.append(.counterexample(value: example.value, line: example.line, ruledOut: example.ruledOut))
                 } else {
-                    evidence.append(.counterexample(value: "", line: firstDataLine, ruledOut: "numbers"))
+                    evidence.append(.counterexample(value: "", line: firstDataLine, ruledOut: "a number"))
                 }
             }
             builders[c].reserve(rows)
@@ -171,11 +171,14 @@ private struct CSVLoad {
                             offset: offset, hint: found > width ? "quote fields that contain a comma" : "every row needs a value (or an empty field) for each of the \(width) columns")
     }
 
+    /// The types still possible, in words: "a number, a date or a boolean".
     private func describe(_ set: FieldParsing.Candidates) -> String {
-        if set.contains(.integer) || set.contains(.decimal) { return "numbers" }
-        if set.contains(.date) { return "dates" }
-        if set.contains(.boolean) { return "booleans" }
-        return "text"
+        var kinds: [String] = []
+        if set.contains(.integer) || set.contains(.decimal) { kinds.append(set.contains(.decimal) ? "a number" : "a whole number") }
+        if set.contains(.date) { kinds.append("a date") }
+        if set.contains(.boolean) { kinds.append("a boolean") }
+        guard let last = kinds.popLast() else { return "text" }
+        return kinds.isEmpty ? last : kinds.joined(separator: ", ") + " or " + last
     }
 }
 

@@ -1,7 +1,8 @@
 /// Turns source text into tokens.
 ///
 /// A newline ends a statement unless a bracket is open or the line ends with an operator
-/// (`= != < <= > >= + - * / % , and or not`), in which case the statement continues.
+/// (`= != < <= > >= + - * / % , and or not`) or a word that needs more after it (`where`, `by`),
+/// in which case the statement continues.
 public struct Lexer {
     private let source: Source
     private let bytes: [UInt8]
@@ -22,7 +23,7 @@ public struct Lexer {
         self.bytes = source.utf8
     }
 
-    private static let continuingWords: Set<String> = ["and", "or", "not"]
+    private static let continuingWords: Set<String> = ["and", "or", "not", "where", "by"]
     private static let continuingSymbols: Set<String> = ["=", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/", "%", ","]
 
     private var lineContinues: Bool {

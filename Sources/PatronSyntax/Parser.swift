@@ -36,9 +36,10 @@ public struct Parser {
         return result
     }
 
-    /// Whether `source` is a complete input (the REPL asks for more lines when it is not).
+    /// Whether `source`, ended by a newline, is a complete input: the REPL asks for more lines when
+    /// it is not, exactly where a script would read on (open brackets, trailing operators).
     public static func isComplete(_ source: Source) -> Bool {
-        !parse(source).isIncomplete
+        !parse(Source(name: source.name, text: source.text + "\n", firstLine: source.firstLine)).isIncomplete
     }
 
     private init(tokens: [Token]) {
@@ -160,24 +161,26 @@ public struct Parser {
 
     /// orCondition → andCondition { "or" andCondition }
     private mutating func parseOrCondition() throws(Diagnostic) -> ParsedCondition {
+        let start = current.span.start
         var terms = [try parseAndCondition()]
         while current.isKeyword("or") {
             advance()
             terms.append(try parseAndCondition())
         }
         if terms.count == 1 { return terms[0] }
-        return .or(terms.flatMap { if case .or(let inner, _) = $0 { inner } else { [$0] } }, terms[0].span.merged(with: terms[terms.count - 1].span))
+        return .or(terms.flatMap { if case .or(let inner, _) = $0 { inner } else { [$0] } }, span(from: start))
     }
 
     /// andCondition → notCondition { "and" notCondition }
     private mutating func parseAndCondition() throws(Diagnostic) -> ParsedCondition {
+        let start = current.span.start
         var terms = [try parseNotCondition()]
         while current.isKeyword("and") {
             advance()
             terms.append(try parseNotCondition())
         }
         if terms.count == 1 { return terms[0] }
-        return .and(terms.flatMap { if case .and(let inner, _) = $0 { inner } else { [$0] } }, terms[0].span.merged(with: terms[terms.count - 1].span))
+        return .and(terms.flatMap { if case .and(let inner, _) = $0 { inner } else { [$0] } }, span(from: start))
     }
 
     /// notCondition → "not" notCondition | primaryCondition
@@ -188,7 +191,7 @@ public struct Parser {
             try enterNesting(at: start)
             defer { depth -= 1 }
             let inner = try parseNotCondition()
-            return .not(inner, start.merged(with: inner.span))
+            return .not(inner, span(from: start.start))
         }
         return try parsePrimaryCondition()
     }
@@ -250,6 +253,11 @@ public struct Parser {
     // MARK: Helpers
 
     private var current: Token { tokens[index] }
+
+    /// The span from byte `start` to the end of the last token consumed.
+    private func span(from start: Int) -> SourceSpan {
+        SourceSpan(start, tokens[max(index - 1, 0)].span.end)
+    }
     private var peek: Token { tokens[min(index + 1, tokens.count - 1)] }
 
     private mutating func advance() {
