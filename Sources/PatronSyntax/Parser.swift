@@ -310,12 +310,14 @@ public struct Parser {
         return statement
     }
 
+    /// One diagnostic per statement: the earliest, a lexical one winning a tie (it causes the other).
     private static func mergeByStatement(lexical: [Diagnostic], syntax: [Diagnostic], tokens: [Token]) -> [Diagnostic] {
-        let lexicalStatements = Set(lexical.map { statementIndex(of: $0.span.start, tokens: tokens) })
-        var seen = Set<Int>()
-        var merged: [Diagnostic] = []
-        for d in lexical where seen.insert(statementIndex(of: d.span.start, tokens: tokens)).inserted { merged.append(d) }
-        merged += syntax.filter { !lexicalStatements.contains(statementIndex(of: $0.span.start, tokens: tokens)) }
-        return merged.sorted { $0.span.start < $1.span.start }
+        var chosen: [Int: Diagnostic] = [:]
+        for d in lexical + syntax {
+            let statement = statementIndex(of: d.span.start, tokens: tokens)
+            if let existing = chosen[statement], existing.span.start <= d.span.start { continue }
+            chosen[statement] = d
+        }
+        return chosen.values.sorted { $0.span.start < $1.span.start }
     }
 }
