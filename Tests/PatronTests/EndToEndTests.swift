@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+/// The built binary, driven as a user or a nightly job would: stdout, stderr, exit codes.
+struct EndToEndTests {
+    @Test func firstQueryWorksVerbatim() throws {
+        let run = try TestSupport.patron(["-c", "segment where profit=high and loyalty=low"])
+        #expect(run.status == 0)
+        #expect(run.stderr == "")
+        #expect(run.stdout.contains("│ profit=high and loyalty=low │"))
+        #expect(run.stdout.contains("profit   low ≤"))
+        #expect(run.stdout.contains("of 3,000 rows in 'demo'"))
+    }
+
+    @Test func repeatedDashCRunsInOrderInOneSession() throws {
+        let run = try TestSupport.patron(["-c", "load \"Tests/data/tiny.csv\" as t", "-c", "count t", "-c", "use demo; count"])
+        #expect(run.status == 0)
+        #expect(run.stdout.hasSuffix("9 rows in 't'\nusing 'demo': 3,000 rows\n3,000 rows in 'demo'\n"))
+    }
+
+    @Test func misspeltStatementInAScriptIsPositionedWithAHintAndExits65() throws {
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("patron-e2e-\(UUID().uuidString).patron")
+        try "# nightly\ncount\n  segmnt where profit=high\ncount\n".write(to: script, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: script) }
+        let run = try TestSupport.patron(["run", script.path])
+        #expect(run.status == 65)
+        #expect(run.stdout == "", "nothing runs when the script does not parse")
+        #expect(run.stderr == """
+            \(script.path):3:3: error: unknown statement 'segmnt'
+            3 |   segmnt where profit=high
+              |   ^^^^^^
+            help: did you mean 'segment'?
+            help: type 'help' for the list of statements
+
+            """)
+    }
+
+    @Test func aScriptStopsAtItsFirstFailingStatement() throws {
+        let run = try TestSupport.patron(["-c", "count\nshow top 1 by proffit\ncount"])
+        #expect(run.status == 65)
+        #expect(run.stdout == "3,000 rows in 'demo'\n")
+        #expect(run.stderr.contains("<command>:2:15: error: unknown column 'proffit' in table 'demo'"))
+    }
+
+    @Test func exitCodes() throws {
+        #expect(try TestSupport.patron(["run", "examples/no-such-script.patron"]).status == 66)
+        #expect(try TestSupport.patron(["-c", "load \"Tests/data/missing.csv\""]).status == 66)
+        #expect(try TestSupport.patron(["--no-such-flag"]).status == 64)
+        #expect(try TestSupport.patron(["run"]).status == 64)
+        #expect(try TestSupport.patron(["-c", "segment where"]).status == 65)
+        #expect(try TestSupport.patron(["-c", "help"]).status == 0)
+    }
+
+    @Test func pipedInputRunsAsAScriptWithoutPromptOrEscapes() throws {
+        let run = try TestSupport.patron([], stdin: "count\nsegment where region = \"North\"\n")
+        #expect(run.status == 0)
+        #expect(!run.stdout.contains("patron>"))
+        #expect(!run.stdout.contains("\u{1B}"))
+        #expect(run.stdout.hasPrefix("3,000 rows in 'demo'\n"))
+        let failing = try TestSupport.patron([], stdin: "count\nfrobnicate\n")
+        #expect(failing.status == 65)
+        #expect(failing.stderr.hasPrefix("<stdin>:2:1: error: unknown statement 'frobnicate'"))
+    }
+
+    @Test func outputIsDeterministic() throws {
+        let statements = "show top 5 by profit; segment where profit=high and loyalty=low; show"
+        let first = try TestSupport.patron(["-c", statements])
+        let second = try TestSupport.patron(["-c", statements])
+        #expect(first.stdout == second.stdout)
+        #expect(!first.stdout.isEmpty)
+    }
+
+    @Test func writeFailureToStandardOutputIsNotSuccess() throws {
+        guard FileManager.default.isWritableFile(atPath: "/dev/full") else { return }
+        let run = try TestSupport.run("/bin/sh", ["-c", "'\(TestSupport.binary.path)' -c 'show' > /dev/full"])
+        #expect(run.status == 74)
+        #expect(run.stderr.contains("cannot write to standard output"))
+    }
+
+    /// Every `examples/NAME.patron` prints exactly `examples/NAME.out`.
+    @Test("example", arguments: EndToEndTests.examples)
+    func example(_ name: String) throws {
+        let expected = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("examples/\(name).out"), encoding: .utf8)
+        let run = try TestSupport.patron(["run", "examples/\(name).patron"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == expected)
+    }
+
+    static var examples: [String] {
+        let folder = TestSupport.packageRoot.appendingPathComponent("examples").path
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+            .filter { $0.hasSuffix(".patron") }.map { String($0.dropLast(".patron".count)) }.sorted()
+    }
+}
