@@ -1,0 +1,89 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A program running on a pseudo-terminal, typed at as a person would.
+final class PseudoTerminal {
+    private let master: Int32
+    private let pid: pid_t
+    /// Everything the program has written so far.
+    private(set) var transcript = ""
+    private var bytes: [UInt8] = []
+
+    /// Starts `program` with `arguments` and exactly `environment` on a new 100×40 terminal.
+    init(program: String, arguments: [String], environment: [String: String], directory: String) throws {
+        // Everything the child needs is prepared before fork: after it, only exec-safe calls.
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        guard let dir = strdup(directory), let path = argv[0] else { throw POSIXError(.ENOMEM) }
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+            free(dir)
+        }
+        var size = winsize(ws_row: 40, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0)
+        var fd: Int32 = -1
+        let child = forkpty(&fd, nil, nil, &size)
+        if child < 0 { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        if child == 0 {
+            _ = chdir(dir)
+            execve(path, argv, envp)
+            _exit(127)
+        }
+        master = fd
+        pid = child
+        _ = fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK)
+    }
+
+    deinit {
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        close(master)
+    }
+
+    /// Types text (control characters included) at the terminal.
+    func type(_ text: String) {
+        var data = Array(text.utf8)
+        _ = data.withUnsafeMutableBytes { write(master, $0.baseAddress, $0.count) }
+    }
+
+    /// Reads output until `text` has appeared `occurrences` times, or the timeout passes.
+    @discardableResult
+    func waitFor(_ text: String, occurrences: Int = 1, timeout: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if transcript.components(separatedBy: text).count - 1 >= occurrences { return true }
+            pump(milliseconds: 50)
+        }
+        return transcript.components(separatedBy: text).count - 1 >= occurrences
+    }
+
+    /// Waits for the program to exit; returns its exit status, or nil on timeout.
+    func waitForExit(timeout: Double = 10) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        while Date() < deadline {
+            pump(milliseconds: 20)
+            let r = waitpid(pid, &status, WNOHANG)
+            if r == pid {
+                pump(milliseconds: 20)
+                return (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+            }
+        }
+        return nil
+    }
+
+    private func pump(milliseconds: Int32) {
+        var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, milliseconds) > 0 else { return }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { read(master, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            bytes.append(contentsOf: buffer[0..<n])
+        }
+        transcript = String(decoding: bytes, as: UTF8.self)
+    }
+}
