@@ -93,12 +93,12 @@ public struct Parser {
         advance()
         let kind: ParsedStatementKind
         switch verb.text.lowercased() {
-        case "load": kind = try parseLoad()
+        case "load": kind = try parseLoadStatement()
         case "use": kind = .use(try expectName("a table name after 'use'"))
         case "describe": kind = .describe(optionalName())
         case "count": kind = .count(optionalName())
-        case "show": kind = try parseShow()
-        case "segment": kind = try parseSegment()
+        case "show": kind = try parseShowStatement()
+        case "segment": kind = try parseSegmentStatement()
         case "help": kind = .help(optionalName())
         case "quit", "exit": kind = .quit
         default:
@@ -113,7 +113,7 @@ public struct Parser {
     }
 
     /// loadStatement → "load" STRING [ "as" name ]
-    private mutating func parseLoad() throws(Diagnostic) -> ParsedStatementKind {
+    private mutating func parseLoadStatement() throws(Diagnostic) -> ParsedStatementKind {
         guard current.kind == .string else {
             throw expected("a file path in quotes after 'load'", hints: ["load \"orders.csv\" as orders"])
         }
@@ -128,7 +128,7 @@ public struct Parser {
     }
 
     /// showStatement → "show" [ name ] [ "top" NUMBER "by" name ]
-    private mutating func parseShow() throws(Diagnostic) -> ParsedStatementKind {
+    private mutating func parseShowStatement() throws(Diagnostic) -> ParsedStatementKind {
         var table: Name? = nil
         if !current.isKeyword("top") { table = optionalName() }
         var top: ParsedTop? = nil
@@ -147,7 +147,7 @@ public struct Parser {
     }
 
     /// segmentStatement → "segment" "where" condition
-    private mutating func parseSegment() throws(Diagnostic) -> ParsedStatementKind {
+    private mutating func parseSegmentStatement() throws(Diagnostic) -> ParsedStatementKind {
         try expectKeyword("where", "'where' and a condition after 'segment'", hints: ["segment where profit=high and loyalty=low"])
         return .segment(try parseCondition())
     }
@@ -162,54 +162,59 @@ public struct Parser {
     /// orCondition → andCondition { "or" andCondition }
     private mutating func parseOrCondition() throws(Diagnostic) -> ParsedCondition {
         let start = current.span.start
-        var terms = [try parseAndCondition()]
+        let first = try parseAndCondition()
+        guard current.isKeyword("or") else { return first }
+        var terms = [first]
         while current.isKeyword("or") {
             advance()
             terms.append(try parseAndCondition())
         }
-        if terms.count == 1 { return terms[0] }
-        return .or(terms.flatMap { if case .or(let inner, _) = $0 { inner } else { [$0] } }, span(from: start))
+        return .or(terms, span(from: start))
     }
 
     /// andCondition → notCondition { "and" notCondition }
     private mutating func parseAndCondition() throws(Diagnostic) -> ParsedCondition {
         let start = current.span.start
-        var terms = [try parseNotCondition()]
+        let first = try parseNotCondition()
+        guard current.isKeyword("and") else { return first }
+        var terms = [first]
         while current.isKeyword("and") {
             advance()
             terms.append(try parseNotCondition())
         }
-        if terms.count == 1 { return terms[0] }
-        return .and(terms.flatMap { if case .and(let inner, _) = $0 { inner } else { [$0] } }, span(from: start))
+        return .and(terms, span(from: start))
     }
 
     /// notCondition → "not" notCondition | primaryCondition
     private mutating func parseNotCondition() throws(Diagnostic) -> ParsedCondition {
-        if current.isKeyword("not") {
-            let start = current.span
-            advance()
-            try enterNesting(at: start)
-            defer { depth -= 1 }
-            let inner = try parseNotCondition()
-            return .not(inner, span(from: start.start))
-        }
-        return try parsePrimaryCondition()
+        guard current.isKeyword("not") else { return try parsePrimaryCondition() }
+        let start = current.span
+        advance()
+        try enterNesting(at: start)
+        let inner = try parseNotCondition()
+        depth -= 1
+        return .not(inner, span(from: start.start))
     }
 
     /// primaryCondition → "(" condition ")" | operand [ comparisonOperator operand ]
+    ///
+    /// The recursive path keeps its frames small (deep input must hit the nesting limit, not the
+    /// end of a small stack): comparisons and error messages are built in separate functions.
     private mutating func parsePrimaryCondition() throws(Diagnostic) -> ParsedCondition {
-        if current.isSymbol("(") {
-            let open = current.span
-            advance()
-            try enterNesting(at: open)
-            defer { depth -= 1 }
-            let inner = try parseCondition()
-            guard current.isSymbol(")") else {
-                throw expected("')' to close the bracket", hints: ["every '(' needs a matching ')'"])
-            }
-            advance()
-            return inner
-        }
+        guard current.isSymbol("(") else { return try parseComparison() }
+        let open = current.span
+        advance()
+        try enterNesting(at: open)
+        let inner = try parseCondition()
+        guard current.isSymbol(")") else { throw unclosedBracket() }
+        advance()
+        depth -= 1
+        return inner
+    }
+
+    /// The non-recursive half of primaryCondition: `operand [ comparisonOperator operand ]`.
+    @inline(never)
+    private mutating func parseComparison() throws(Diagnostic) -> ParsedCondition {
         let left = try parseOperand()
         guard current.kind == .symbol, let op = ComparisonOperator(rawValue: current.text) else {
             return .operand(left)
@@ -218,6 +223,11 @@ public struct Parser {
         advance()
         let right = try parseOperand()
         return .comparison(left, op, right, operatorSpan: opSpan)
+    }
+
+    @inline(never)
+    private func unclosedBracket() -> Diagnostic {
+        expected("')' to close the bracket", hints: ["every '(' needs a matching ')'"])
     }
 
     /// operand → name | [ "-" ] NUMBER | STRING | DATE | "true" | "false"
@@ -264,6 +274,7 @@ public struct Parser {
         if index < tokens.count - 1 { index += 1 }
     }
 
+    @inline(never)
     private mutating func enterNesting(at span: SourceSpan) throws(Diagnostic) {
         depth += 1
         if depth > Self.nestingLimit {

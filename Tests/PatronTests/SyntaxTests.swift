@@ -1,0 +1,132 @@
+import Foundation
+import PatronSyntax
+import Testing
+
+/// Lexer and parser details that script tests cannot reach.
+struct LexerTests {
+    func kinds(_ text: String) -> [TokenKind] {
+        Lexer.tokenize(Source(name: "t", text: text)).tokens.map(\.kind)
+    }
+
+    @Test func tokensCarryTheirSpans() {
+        let (tokens, diagnostics) = Lexer.tokenize(Source(name: "t", text: "segment where 利润 >= 12.50"))
+        #expect(diagnostics.isEmpty)
+        #expect(tokens.map(\.text) == ["segment", "where", "利润", ">=", "12.50", ""])
+        #expect(tokens[2].span == SourceSpan(14, 20), "spans are UTF-8 byte offsets")
+        #expect(tokens[3].span == SourceSpan(21, 23))
+    }
+
+    @Test func literals() {
+        #expect(kinds("2024-12-31 42 4.5 \"a\" 'b' `Annual Revenue` $cutoff") ==
+                [.date, .number, .number, .string, .string, .quotedIdentifier, .variable, .endOfInput])
+        let (tokens, _) = Lexer.tokenize(Source(name: "t", text: #""say \"hi\"\n""#))
+        #expect(tokens[0].text == "say \"hi\"\n")
+    }
+
+    @Test func operatorsIncludingAliases() {
+        let texts = Lexer.tokenize(Source(name: "t", text: "= == != <> < <= > >= ( ) , + - * / %")).tokens.map(\.text)
+        #expect(texts == ["=", "=", "!=", "!=", "<", "<=", ">", ">=", "(", ")", ",", "+", "-", "*", "/", "%", ""])
+    }
+
+    @Test func newlinesEndStatementsUnlessALineIsLeftOpen() {
+        #expect(kinds("count\ncount") == [.word, .newline, .word, .endOfInput])
+        #expect(kinds("a and\nb") == [.word, .word, .word, .endOfInput])
+        #expect(kinds("(a\n)") == [.symbol, .word, .symbol, .endOfInput])
+        #expect(kinds("segment where\nx") == [.word, .word, .word, .endOfInput])
+        #expect(kinds("count # a comment\n\n\ncount") == [.word, .newline, .word, .endOfInput])
+        #expect(kinds("count\r\ncount;count") == [.word, .newline, .word, .semicolon, .word, .endOfInput])
+    }
+
+    @Test func badCharactersAndUnterminatedStringsAreDiagnosed() {
+        let (_, a) = Lexer.tokenize(Source(name: "t", text: "segment where a ≥ 1"))
+        #expect(a.map(\.message) == ["unexpected character '≥'"])
+        let (_, b) = Lexer.tokenize(Source(name: "t", text: "x = \"open"))
+        #expect(b.first?.message == "unterminated string")
+        #expect(b.first?.span == SourceSpan(4, 5))
+        let (_, c) = Lexer.tokenize(Source(name: "t", text: "x = \u{7}"))
+        #expect(c.first?.message == "unexpected control character 0x7")
+    }
+}
+
+struct ParserTests {
+    func parse(_ text: String) -> ParseResult {
+        Parser.parse(Source(name: "t", text: text))
+    }
+
+    @Test func andOrAreFlattenedAndBindAsUsual() throws {
+        let result = parse("segment where a=1 and b=2 and c=3 or not d=4")
+        #expect(result.diagnostics.isEmpty)
+        guard case .segment(let condition) = try #require(result.statements.first).kind,
+              case .or(let terms, _) = condition else { Issue.record("expected an or"); return }
+        #expect(terms.count == 2)
+        guard case .and(let conjuncts, _) = terms[0] else { Issue.record("expected an and"); return }
+        #expect(conjuncts.count == 3, "a and b and c is one n-ary node")
+        guard case .not = terms[1] else { Issue.record("expected a not"); return }
+    }
+
+    @Test func keywordsAreCaseInsensitiveNamesAreNot() throws {
+        let result = parse("SEGMENT Where Profit = HIGH AND r = 1")
+        #expect(result.diagnostics.isEmpty)
+        guard case .segment(.and(let terms, _)) = try #require(result.statements.first).kind,
+              case .comparison(.name(let left), _, .name(let right), _) = terms[0] else { Issue.record("unexpected tree"); return }
+        #expect(left.text == "Profit")
+        #expect(right.text == "HIGH")
+    }
+
+    @Test func oneErrorPerBadStatementThenResynchronise() {
+        let result = parse("segmnt where x\ncount\nshow top x by y\ncount")
+        #expect(result.diagnostics.map(\.message) == ["unknown statement 'segmnt'", "expected a whole number of rows after 'top', found 'x'"])
+        #expect(result.statements.count == 2)
+    }
+
+    @Test func incompleteInputIsToldApartFromErrors() {
+        #expect(!Parser.isComplete(Source(name: "t", text: "segment where")))
+        #expect(!Parser.isComplete(Source(name: "t", text: "segment where (a = 1")))
+        #expect(!Parser.isComplete(Source(name: "t", text: "segment where a = 1 and")))
+        #expect(Parser.isComplete(Source(name: "t", text: "segment where a = 1")))
+        #expect(Parser.isComplete(Source(name: "t", text: "segmnt where")), "a syntax error is complete: it is reported, not continued")
+        #expect(Parser.isComplete(Source(name: "t", text: "segment where a = 1)")))
+        #expect(Parser.isComplete(Source(name: "t", text: "")))
+    }
+
+    /// Runs `body` on a thread with a 1 MiB stack (an eighth of the main thread's), in a debug build.
+    func onSmallStack(_ body: @escaping @Sendable () -> Void) {
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            body()
+            done.signal()
+        }
+        thread.stackSize = 1024 * 1024
+        thread.start()
+        done.wait()
+    }
+
+    @Test func nestingLimitOnBothSides() {
+        let limit = Parser.nestingLimit
+        onSmallStack {
+            let inside = Parser.parse(Source(name: "t", text: "segment where " + String(repeating: "(", count: limit) + "a=1" + String(repeating: ")", count: limit)))
+            #expect(inside.diagnostics.isEmpty)
+            let beyond = Parser.parse(Source(name: "t", text: "segment where " + String(repeating: "(", count: limit + 1) + "a=1" + String(repeating: ")", count: limit + 1)))
+            #expect(beyond.diagnostics.map(\.message) == ["conditions nest more than \(limit) deep"])
+            let nots = Parser.parse(Source(name: "t", text: "segment where " + String(repeating: "not ", count: limit + 1) + "a=1"))
+            #expect(nots.diagnostics.first?.message == "conditions nest more than \(limit) deep")
+            let deep = Parser.parse(Source(name: "t", text: "segment where " + String(repeating: "(", count: 100_000)))
+            #expect(deep.diagnostics.count == 1, "deep input is an error, not a stack overflow")
+        }
+    }
+
+    @Test func aLongFlatStatementParses() {
+        let text = "segment where " + Array(repeating: "a = 1", count: 50_000).joined(separator: " and ")
+        let result = parse(text)
+        #expect(result.diagnostics.isEmpty)
+        guard case .segment(.and(let terms, _)) = result.statements.first?.kind else { Issue.record("expected an and"); return }
+        #expect(terms.count == 50_000)
+    }
+
+    @Test func suggestions() {
+        #expect(Suggestion.closest(to: "segmnt", in: Parser.statementWords) == "segment")
+        #expect(Suggestion.closest(to: "Profit", in: ["profit", "loyalty"]) == "profit")
+        #expect(Suggestion.closest(to: "xyz", in: ["profit", "loyalty"]) == nil)
+        #expect(Suggestion.editDistance(Array("ab"), Array("ba")) == 1, "a transposition is one edit")
+    }
+}
