@@ -73,6 +73,9 @@ const char *patron_editor_read(PatronEditor *editor, const char *prompt, int *in
     int count = 0;
     editor->prompt = prompt;
     editor->interrupted = 0;
+    /* Put the terminal in edit mode before the prompt is printed (libedit otherwise does so only
+       at the first key), so a key typed as soon as the prompt shows reaches the editor. */
+    el_set(editor->el, EL_PREP_TERM, 1);
     const char *line = el_gets(editor->el, &count);
     *interrupted = editor->interrupted;
     if (line == NULL || count <= 0) return editor->interrupted ? "" : NULL;

@@ -111,6 +111,8 @@ public struct Binder {
             return .or(bound)
         case .not(let inner, _):
             return .not(try bind(inner, in: table, levels: &levels))
+        case .group(let inner, _):
+            return try bind(inner, in: table, levels: &levels)
         case .operand(let operand):
             switch operand {
             case .boolean(let value, _):

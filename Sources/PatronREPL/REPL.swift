@@ -34,6 +34,9 @@ public struct REPL {
             return 70
         }
         defer { patron_editor_close(editor) }
+        // At the prompt Ctrl-C is a key (the editor turns ISIG off); while a statement runs it must
+        // not kill the session either.
+        signal(SIGINT, SIG_IGN)
         Console.write(greeting + "\n", to: 1)
         var pending = ""
         var firstLine = 1

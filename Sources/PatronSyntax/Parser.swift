@@ -209,7 +209,7 @@ public struct Parser {
         guard current.isSymbol(")") else { throw unclosedBracket() }
         advance()
         depth -= 1
-        return inner
+        return .group(inner, span(from: open.start))
     }
 
     /// The non-recursive half of primaryCondition: `operand [ comparisonOperator operand ]`.

@@ -74,6 +74,8 @@ public indirect enum ParsedCondition: Sendable, Equatable {
     case or([ParsedCondition], SourceSpan)
     /// `not C`
     case not(ParsedCondition, SourceSpan)
+    /// `( C )`, kept so spans and the text shown for a condition include the brackets.
+    case group(ParsedCondition, SourceSpan)
     /// `A op B`
     case comparison(ParsedOperand, ComparisonOperator, ParsedOperand, operatorSpan: SourceSpan)
     /// A lone operand, such as a boolean column.
@@ -82,7 +84,7 @@ public indirect enum ParsedCondition: Sendable, Equatable {
     /// The condition's span.
     public var span: SourceSpan {
         switch self {
-        case .and(_, let s), .or(_, let s), .not(_, let s): return s
+        case .and(_, let s), .or(_, let s), .not(_, let s), .group(_, let s): return s
         case .comparison(let a, _, let b, _): return a.span.merged(with: b.span)
         case .operand(let o): return o.span
         }

@@ -49,15 +49,39 @@ final class PseudoTerminal {
         _ = data.withUnsafeMutableBytes { write(master, $0.baseAddress, $0.count) }
     }
 
-    /// Reads output until `text` has appeared `occurrences` times, or the timeout passes.
+    /// How many bytes have been read so far; pass it to `waitFor(_:after:)` to look only at later output.
+    var mark: Int { bytes.count }
+
+    /// Reads output until `text` appears after byte `start`, or the timeout passes.
+    /// Returns the byte offset just past the match, to chain waits in order.
     @discardableResult
-    func waitFor(_ text: String, occurrences: Int = 1, timeout: Double = 10) -> Bool {
+    func waitFor(_ text: String, after start: Int = 0, timeout: Double = 10) -> Int? {
+        let needle = Array(text.utf8)
         let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if transcript.components(separatedBy: text).count - 1 >= occurrences { return true }
+        while true {
+            if let end = find(needle, from: start) { return end }
+            if Date() >= deadline { return nil }
             pump(milliseconds: 50)
         }
-        return transcript.components(separatedBy: text).count - 1 >= occurrences
+    }
+
+    /// Types `keys`, then waits for `output` and for the prompt after it; true when both came.
+    @discardableResult
+    func run(_ keys: String, expecting output: String, prompt: String = "patron> ") -> Bool {
+        let start = mark
+        type(keys)
+        guard let end = waitFor(output, after: start) else { return false }
+        return waitFor(prompt, after: end) != nil
+    }
+
+    private func find(_ needle: [UInt8], from start: Int) -> Int? {
+        guard !needle.isEmpty, bytes.count >= needle.count else { return needle.isEmpty ? start : nil }
+        var i = max(0, start)
+        while i + needle.count <= bytes.count {
+            if bytes[i] == needle[0] && Array(bytes[i..<(i + needle.count)]) == needle { return i + needle.count }
+            i += 1
+        }
+        return nil
     }
 
     /// Waits for the program to exit; returns its exit status, or nil on timeout.

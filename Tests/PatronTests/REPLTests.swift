@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-/// The prompt, driven through a pseudo-terminal as a person would use it.
+/// The prompt, driven through a pseudo-terminal as a person would use it. Like a person, each
+/// step waits for the prompt before typing on: keys typed while a statement runs reach a
+/// terminal in cooked mode, where the line discipline, not patron, would see them.
 @Suite(.serialized)
 struct REPLTests {
     func start(history: URL, locale: String = "C") throws -> PseudoTerminal {
@@ -21,43 +23,30 @@ struct REPLTests {
         let history = try temporaryHistory()
         defer { try? FileManager.default.removeItem(at: history.deletingLastPathComponent()) }
         let terminal = try start(history: history)
-
-        #expect(terminal.waitFor("demo data loaded as 'demo'"))
-        #expect(terminal.waitFor("patron> "))
+        let greeting = terminal.waitFor("demo data loaded as 'demo'")
+        #expect(greeting != nil)
+        #expect(terminal.waitFor("patron> ", after: greeting ?? 0) != nil)
 
         // Type a statement.
-        terminal.type("count\r")
-        #expect(terminal.waitFor("3,000 rows in 'demo'"))
-        #expect(terminal.waitFor("patron> ", occurrences: 2))
+        #expect(terminal.run("count\r", expecting: "3,000 rows in 'demo'"))
 
         // Recall it with the up arrow and run it again.
-        terminal.type("\u{1B}[A")
-        terminal.type("\r")
-        #expect(terminal.waitFor("3,000 rows in 'demo'", occurrences: 2))
+        #expect(terminal.run("\u{1B}[A\r", expecting: "3,000 rows in 'demo'"))
 
         // Ctrl-C discards the line being typed and keeps the session.
-        terminal.type("segment where nonsense")
-        terminal.type("\u{03}")
-        #expect(terminal.waitFor("^C"))
-        #expect(terminal.waitFor("patron> ", occurrences: 4))
-        terminal.type("count\r")
-        #expect(terminal.waitFor("3,000 rows in 'demo'", occurrences: 3))
+        #expect(terminal.run("segment where nonsense\u{03}", expecting: "^C"))
+        #expect(terminal.run("count\r", expecting: "3,000 rows in 'demo'"))
         #expect(!terminal.transcript.contains("nonsense'"), "the discarded line must not run")
 
         // An open statement continues on the next line; Ctrl-C there discards it too.
-        terminal.type("segment where profit=high and\r")
-        #expect(terminal.waitFor("   ...> "))
-        terminal.type("\u{03}")
-        #expect(terminal.waitFor("patron> ", occurrences: 6))
-        terminal.type("segment where profit=high and\r")
-        #expect(terminal.waitFor("   ...> ", occurrences: 2))
-        terminal.type("loyalty=low\r")
-        #expect(terminal.waitFor("│ profit=high and loyalty=low │"))
+        #expect(terminal.run("segment where profit=high and\r", expecting: "", prompt: "   ...> "))
+        #expect(terminal.run("\u{03}", expecting: "^C"))
+        #expect(terminal.run("segment where profit=high and\r", expecting: "", prompt: "   ...> "))
+        #expect(terminal.run("loyalty=low\r", expecting: "│ profit=high and loyalty=low │"))
 
-        // A Chinese string typed under LC_ALL=C arrives intact.
-        terminal.type("segment where name = \"王伟\"\r")
-        #expect(terminal.waitFor("│ name = \"王伟\" │"))
-        #expect(terminal.transcript.contains("王伟\""), "the line editor echoes the characters, not escapes")
+        // A Chinese string typed under LC_ALL=C arrives intact, and is echoed as typed.
+        #expect(terminal.run("segment where name = \"王伟\"\r", expecting: "│ name = \"王伟\" │"))
+        #expect(terminal.transcript.contains("patron> segment where name = \"王伟\""))
         #expect(!terminal.transcript.contains("unterminated string"))
 
         // Ctrl-D exits with 0 and saves the history.
@@ -72,25 +61,23 @@ struct REPLTests {
         let history = try temporaryHistory()
         defer { try? FileManager.default.removeItem(at: history.deletingLastPathComponent()) }
         let first = try start(history: history)
-        #expect(first.waitFor("patron> "))
-        first.type("show top 1 by loyalty\r")
-        #expect(first.waitFor("top 1 of 3,000 rows by loyalty"))
+        #expect(first.waitFor("patron> ") != nil)
+        #expect(first.run("show top 1 by loyalty\r", expecting: "top 1 of 3,000 rows by loyalty"))
         first.type("quit\r")
         #expect(first.waitForExit() == 0)
 
         let second = try start(history: history)
-        #expect(second.waitFor("patron> "))
-        second.type("\u{1B}[A\u{1B}[A\r")  // the last entry is "quit"
-        #expect(second.waitFor("top 1 of 3,000 rows by loyalty"))
+        #expect(second.waitFor("patron> ") != nil)
+        // The last entry is "quit"; the one before it is the query.
+        #expect(second.run("\u{1B}[A\u{1B}[A\r", expecting: "top 1 of 3,000 rows by loyalty"))
         second.type("\u{04}")
-        #expect(second.waitForExit() == 0)
+        #expect(second.waitForExit() == 0, "\(second.transcript)")
     }
 
     @Test func unwritableHistoryIsAWarningNotAnError() throws {
         let terminal = try start(history: URL(fileURLWithPath: "/nonexistent-folder/patron-history"))
-        #expect(terminal.waitFor("patron> "))
-        terminal.type("count\r")
-        #expect(terminal.waitFor("3,000 rows"))
+        #expect(terminal.waitFor("patron> ") != nil)
+        #expect(terminal.run("count\r", expecting: "3,000 rows"))
         terminal.type("\u{04}")
         #expect(terminal.waitForExit() == 0)
         #expect(terminal.transcript.contains("warning: could not save history"))
