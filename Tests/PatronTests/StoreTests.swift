@@ -1,0 +1,175 @@
+import Foundation
+import PatronDriver
+import PatronRender
+import PatronStore
+import Testing
+
+/// The columnar store and the first CSV loader.
+struct StoreTests {
+    /// Writes `bytes` to a temporary file and loads it.
+    func load(_ bytes: [UInt8]) throws(LoadError) -> LoadReport {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("patron-store-\(UUID().uuidString).csv")
+        try? Data(bytes).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        return try Table.loadCSV(path: url.path, name: "t")
+    }
+
+    func load(_ text: String) throws(LoadError) -> LoadReport { try load(Array(text.utf8)) }
+
+    func cells(_ table: Table) -> [[String]] {
+        (0..<table.rowCount).map { row in table.columns.map { ResultRenderer.cell($0, row) } }
+    }
+
+    func error(_ text: String) -> LoadError? {
+        do throws(LoadError) { _ = try load(text); return nil } catch { return error }
+    }
+
+    @Test func typesAreInferredFromEveryValue() throws {
+        let report = try load("id,code,amount,day,flag,note\n1,00042,1.5,2024-01-31,true,x\n2,00043,-2,2024-02-29,FALSE,\n")
+        let table = report.table
+        #expect(table.invariantViolations().isEmpty)
+        #expect(table.columns.map(\.type) == [.integer, .text, .decimal, .date, .boolean, .text])
+        #expect(cells(table) == [["1", "00042", "1.5", "2024-01-31", "true", "x"], ["2", "00043", "-2.0", "2024-02-29", "false", ""]])
+        #expect(table.columns[5].nulls.nullCount == 1)
+        #expect(table.columns[1].evidence == .counterexample(value: "00042", line: 2, ruledOut: "a number, a date or a boolean"))
+    }
+
+    @Test func moneySumsExactly() throws {
+        let rows = Array(repeating: "0.10", count: 1000).joined(separator: "\n")
+        let table = try load("amount\n" + rows + "\n").table
+        let sum = try #require(table.columns[0].exactSum(rows: 0..<table.rowCount))
+        #expect(sum.sum == 10_000 && sum.scale == 2, "a thousand times 0.10 is exactly 100.00")
+    }
+
+    @Test func rfc4180Quoting() throws {
+        let table = try load("a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\r\n\"two\nlines\",\r\n").table
+        #expect(cells(table) == [["x, y", "say \"hi\""], ["two\nlines", ""]])
+    }
+
+    @Test func byteOrderMarkBlankLinesAndLineEnds() throws {
+        let report = try load([0xEF, 0xBB, 0xBF] + Array("a,b\r1,2\n\n3,4\r\n\r\n5,6".utf8))
+        #expect(report.table.columns.map(\.name) == ["a", "b"])
+        #expect(cells(report.table) == [["1", "2"], ["3", "4"], ["5", "6"]])
+        #expect(report.blankLines == 2)
+    }
+
+    @Test func textDictionaryIsShared() throws {
+        let table = try load("region\nNorth\nSouth\nNorth\nNorth\n").table
+        guard case .text(let codes, let dictionary) = table.columns[0].storage else { Issue.record("expected text"); return }
+        #expect(dictionary == ["North", "South"])
+        #expect(codes == [0, 1, 0, 0])
+    }
+
+    @Test func tooLargeIntegersStayText() throws {
+        let table = try load("n\n12345678901234567890123\n").table
+        #expect(table.columns[0].type == .text)
+    }
+
+    @Test func duplicateAndEmptyHeadersAreRenamedWithAWarning() throws {
+        let report = try load("a,a,\n1,2,3\n")
+        #expect(report.table.columns.map(\.name) == ["a", "a_2", "column3"])
+        #expect(report.warnings.count == 2)
+    }
+
+    @Test func positionedErrors() {
+        let unterminated = error("a,b\n1,\"open\n2,3\n")
+        #expect(unterminated?.message == "unterminated quoted field")
+        #expect(unterminated?.line == 2 && unterminated?.byteOffset == 2, "reported at the opening quote")
+
+        let wide = error("a,b\n1,2\n3,4,5\n")
+        #expect(wide?.message == "expected 2 fields, found 3")
+        #expect(wide?.line == 3 && wide?.byteOffset == 3)
+
+        let narrow = error("a,b\n1\n")
+        #expect(narrow?.message == "expected 2 fields, found 1")
+
+        let afterQuote = error("a\n\"x\"y\n")
+        #expect(afterQuote?.message == "unexpected text after a closing quote")
+        #expect(afterQuote?.byteOffset == 3)
+
+        #expect(error("")?.message == "the file is empty")
+
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("patron-store-\(UUID().uuidString).csv")
+        try? Data([0x61, 0x0A, 0x62, 0xE9, 0x0A]).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        do throws(LoadError) {
+            _ = try Table.loadCSV(path: url.path, name: "t")
+            Issue.record("invalid UTF-8 must not load")
+        } catch {
+            #expect(error.message == "invalid UTF-8 byte 0xE9")
+            #expect(error.line == 2 && error.byteOffset == 1)
+        }
+    }
+
+    @Test func missingFile() {
+        do throws(LoadError) {
+            _ = try Table.loadCSV(path: "/nonexistent/file.csv", name: "t")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.kind == .missingFile)
+        }
+    }
+
+    @Test func nullBitmap() {
+        var bitmap = NullBitmap()
+        for i in 0..<200 { bitmap.append(isNull: i % 67 == 5) }
+        #expect(bitmap.count == 200 && bitmap.nullCount == 3)
+        #expect((0..<200).filter { bitmap.contains($0) } == [5, 72, 139])
+    }
+
+    @Test func calendarRoundTrip() {
+        for day in stride(from: Int32(-800_000), through: 2_900_000, by: 997) {
+            let (y, m, d) = CalendarDate.civil(day)
+            guard (1...9999).contains(y) else { continue }
+            #expect(CalendarDate.dayNumber(year: y, month: m, day: d) == day)
+        }
+        #expect(CalendarDate.dayNumber(year: 2024, month: 2, day: 30) == nil)
+        #expect(CalendarDate.isoString(CalendarDate.dayNumber(year: 2024, month: 12, day: 31)!) == "2024-12-31")
+        #expect(CalendarDate.dayNumber(year: 1970, month: 1, day: 1) == 0)
+    }
+
+    @Test func quantilesInterpolateLinearly() {
+        #expect(Quantile.linear([1, 2, 3, 4, 5, 6, 7, 8, 9], 1.0 / 3.0)! == 1 + 8.0 / 3.0)
+        #expect(Quantile.linear([10], 0.5) == 10)
+        #expect(Quantile.linear([], 0.5) == nil)
+    }
+
+    @Test func demoTableKeepsItsInvariants() {
+        let table = DemoData.customers()
+        #expect(table.invariantViolations().isEmpty)
+        #expect(table.rowCount == 3_000)
+    }
+}
+
+struct RenderTests {
+    @Test func displayWidth() {
+        #expect(DisplayWidth.of("abc") == 3)
+        #expect(DisplayWidth.of("王伟") == 4)
+        #expect(DisplayWidth.of("Zoë") == 3)
+        #expect(DisplayWidth.of("e\u{301}") == 1, "a combining accent takes no column")
+        #expect(DisplayWidth.pad("王", to: 4) == "王  ")
+    }
+
+    @Test func numbers() {
+        #expect(NumberFormat.grouped(1_234_567) == "1,234,567")
+        #expect(NumberFormat.grouped(-1_000) == "-1,000")
+        #expect(NumberFormat.grouped(999) == "999")
+        #expect(NumberFormat.decimal(123_450, scale: 2) == "1,234.50")
+        #expect(NumberFormat.decimal(-5, scale: 2) == "-0.05")
+        #expect(NumberFormat.decimal(Int64.min, scale: 2) == "-92,233,720,368,547,758.08")
+        #expect(NumberFormat.percent(0.1234) == "12.3%")
+        #expect(NumberFormat.fixed(.nan, digits: 2) == "NaN")
+    }
+
+    @Test func tablesAlignByDisplayWidth() {
+        let table = TextTable(headers: ["name", "n"], alignments: [.left, .right], rows: [["王伟", "1"], ["Ann", "1,000"]])
+        #expect(table.render() == """
+            ┌──────┬───────┐
+            │ name │     n │
+            ├──────┼───────┤
+            │ 王伟 │     1 │
+            │ Ann  │ 1,000 │
+            └──────┴───────┘
+            """)
+    }
+}
