@@ -200,18 +200,16 @@ public struct Binder {
     }
 
     private func bindColumns(_ left: Int, _ op: ComparisonOperator, _ right: Int, in table: Table, span: SourceSpan) throws(Diagnostic) -> BoundCondition {
-        let a = table.columns[left], b = table.columns[right]
-        if a.type.isNumeric && b.type.isNumeric {
-            let common = max(scale(of: a), scale(of: b))
-            return .numericColumns(left: left, leftMultiplier: integerPowerOfTen(common - scale(of: a)), op,
-                                   right: right, rightMultiplier: integerPowerOfTen(common - scale(of: b)))
+        let leftType = table.columns[left].type, rightType = table.columns[right].type
+        if leftType.isNumeric && rightType.isNumeric {
+            let leftScale = scale(of: table.columns[left]), rightScale = scale(of: table.columns[right])
+            let common = max(leftScale, rightScale)
+            return .numericColumns(left: left, leftMultiplier: integerPowerOfTen(common - leftScale), op,
+                                   right: right, rightMultiplier: integerPowerOfTen(common - rightScale))
         }
-        switch (a.type, b.type) {
-        case (.text, .text): return .textColumns(left: left, op, right: right)
-        case (.date, .date): return .dateColumns(left: left, op, right: right)
-        default:
-            throw Diagnostic("cannot compare \(a.type.rawValue) column '\(a.name)' with \(b.type.rawValue) column '\(b.name)'", at: span)
-        }
+        if leftType == .text && rightType == .text { return .textColumns(left: left, op, right: right) }
+        if leftType == .date && rightType == .date { return .dateColumns(left: left, op, right: right) }
+        throw Diagnostic("cannot compare \(leftType.rawValue) column '\(table.columns[left].name)' with \(rightType.rawValue) column '\(table.columns[right].name)'", at: span)
     }
 
     private func levelCuts(_ index: Int, in table: Table, span: SourceSpan) throws(Diagnostic) -> LevelCuts {
