@@ -47,10 +47,6 @@ struct Run: ParsableCommand {
     @Argument(help: ArgumentHelp("Script files (.patron).", valueName: "file"))
     var files: [String]
 
-    func validate() throws {
-        if files.isEmpty { throw ValidationError("name at least one script file to run") }
-    }
-
     func run() throws {
         let session = Session()
         for path in files {
