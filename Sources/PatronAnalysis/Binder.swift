@@ -15,12 +15,12 @@ public struct Binder {
     /// Binds one statement, or reports the first problem with it.
     public func bind(_ statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
         switch statement.kind {
-        case .load(let path, let pathSpan, let alias):
+        case .load(let path, let pathSpan, let alias, let options):
             let name = alias?.text ?? Self.tableName(fromPath: path)
             guard !name.isEmpty else {
                 throw Diagnostic("cannot name a table after '\(path)'", at: pathSpan, hints: ["name it: load \"\(path)\" as NAME"])
             }
-            return .load(path: path, name: name)
+            return .load(path: path, name: name, options: try bindLoadOptions(options))
         case .use(let name):
             return .use(try table(name))
         case .describe(let name):
@@ -58,6 +58,103 @@ public struct Binder {
     /// Text with each run of whitespace (newlines included) shown as one space.
     static func singleLine(_ text: String) -> String {
         text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    // MARK: Load options
+
+    private func bindLoadOptions(_ parsed: [ParsedLoadOption]) throws(Diagnostic) -> LoadOptions {
+        var options = LoadOptions()
+        var seen = Set<String>()
+        for option in parsed {
+            let key = option.name.text.lowercased()
+            guard seen.insert(key).inserted else {
+                throw Diagnostic("the option '\(option.name.text)' is given twice", at: option.name.span)
+            }
+            switch (key, option.value) {
+            case ("delimiter", .word(let word)) where ["whitespace", "tab"].contains(word.text.lowercased()):
+                options.delimiter = word.text.lowercased() == "tab" ? .byte(9) : .whitespace
+            case ("delimiter", .string(let text, let span)):
+                let bytes = Array(text.utf8)
+                guard bytes.count == 1, bytes[0] != UInt8(ascii: "\""), bytes[0] != 10, bytes[0] != 13 else {
+                    throw Diagnostic("a delimiter is one character (not a quote or a line end), not \"\(text)\"", at: span,
+                                     hints: ["delimiter \";\", delimiter \"\\t\", delimiter \"|\" or delimiter whitespace"])
+                }
+                options.delimiter = .byte(bytes[0])
+            case ("header", .word(let word)) where ["true", "false"].contains(word.text.lowercased()):
+                options.header = word.text.lowercased() == "true"
+            case ("on_error", .word(let word)) where ["skip", "stop"].contains(word.text.lowercased()):
+                options.skipBadRecords = word.text.lowercased() == "skip"
+            case ("thousands", .string(let text, let span)):
+                guard let byte = singleByte(text), [UInt8(ascii: ","), UInt8(ascii: "."), UInt8(ascii: " "), UInt8(ascii: "'"), UInt8(ascii: "_")].contains(byte) else {
+                    throw Diagnostic("a thousands separator is one of , . ' _ or a space, not \"\(text)\"", at: span)
+                }
+                options.thousandsSeparator = byte
+            case ("decimal", .string(let text, let span)):
+                guard let byte = singleByte(text), byte == UInt8(ascii: ".") || byte == UInt8(ascii: ",") else {
+                    throw Diagnostic("the decimal mark is \".\" or \",\", not \"\(text)\"", at: span)
+                }
+                options.decimalMark = byte
+            case ("date_format", .string(let text, let span)):
+                options.dateFormat = try dateFormat(text, at: span)
+            case ("nulls", .strings(let markers)):
+                options.nullMarkers = markers.map(\.0)
+            case ("columns", .columns(let specs)):
+                var columns: [ColumnSpec] = []
+                for spec in specs {
+                    guard let type = ColumnType(rawValue: spec.type.text.lowercased()) else {
+                        var hints: [String] = []
+                        if let near = Suggestion.closest(to: spec.type.text, in: ColumnType.allCases.map(\.rawValue)) { hints.append("did you mean '\(near)'?") }
+                        hints.append("types: \(ColumnType.allCases.map(\.rawValue).joined(separator: ", "))")
+                        throw Diagnostic("unknown type '\(spec.type.text)'", at: spec.type.span, hints: hints)
+                    }
+                    var format: DateFormat? = nil
+                    if let (text, span) = spec.format {
+                        guard type == .date || type == .timestamp else {
+                            throw Diagnostic("only date and timestamp columns take a format", at: span)
+                        }
+                        format = try dateFormat(text, at: span)
+                    }
+                    if columns.contains(where: { $0.name == spec.name.text }) {
+                        throw Diagnostic("the column '\(spec.name.text)' is named twice", at: spec.name.span)
+                    }
+                    columns.append(ColumnSpec(name: spec.name.text, type: type, format: format))
+                }
+                options.columns = columns
+            default:
+                throw Diagnostic("'\(option.name.text)' does not take that value", at: option.name.span,
+                                 hints: [Self.loadOptionHelp[key] ?? "see 'help load'"])
+            }
+        }
+        if options.thousandsSeparator != nil && options.thousandsSeparator == options.decimalMark,
+           let span = parsed.first(where: { $0.name.text.lowercased() == "thousands" })?.name.span {
+            throw Diagnostic("the thousands separator and the decimal mark must differ", at: span)
+        }
+        return options
+    }
+
+    /// How each load option is written.
+    static let loadOptionHelp: [String: String] = [
+        "delimiter": "delimiter \";\" (one character), delimiter tab or delimiter whitespace",
+        "header": "header true or header false",
+        "on_error": "on_error skip (load the rest and report) or on_error stop",
+        "thousands": "thousands \",\"",
+        "decimal": "decimal \",\" (with thousands \".\")",
+        "date_format": "date_format \"dd/MM/yyyy\"",
+        "nulls": "nulls (\"NA\", \"-\")",
+        "columns": "columns (id text, day date \"yyyyMMdd\", amount decimal)",
+    ]
+
+    private func singleByte(_ text: String) -> UInt8? {
+        let bytes = Array(text.utf8)
+        return bytes.count == 1 ? bytes[0] : nil
+    }
+
+    private func dateFormat(_ text: String, at span: SourceSpan) throws(Diagnostic) -> DateFormat {
+        guard let format = DateFormat(text) else {
+            throw Diagnostic("'\(text)' is not a date format", at: span,
+                             hints: ["use yyyy, MM, dd (and HH, mm, ss) with any separators, e.g. \"dd/MM/yyyy\" or \"yyyyMMdd\""])
+        }
+        return format
     }
 
     // MARK: Names
@@ -188,6 +285,7 @@ public struct Binder {
             guard let dayNumber = CalendarDate.dayNumber(year: year, month: month, day: day) else {
                 throw Diagnostic("\(source.text(of: span)) is not a valid date", at: span, hints: ["dates are written yyyy-MM-dd, e.g. 2024-12-31"])
             }
+            if leftColumn.type == .timestamp { return .timestamp(column: leftIndex, op, Int64(dayNumber) * 86_400_000_000) }
             guard leftColumn.type == .date else { throw mismatch(leftName, leftColumn, right) }
             return .date(column: leftIndex, op, dayNumber)
         case .boolean(let value, _):
@@ -247,7 +345,7 @@ public struct Binder {
         switch type {
         case .integer, .decimal: return "high"
         case .text: return "\"North\""
-        case .date: return "2024-12-31"
+        case .date, .timestamp: return "2024-12-31"
         case .boolean: return "true"
         }
     }

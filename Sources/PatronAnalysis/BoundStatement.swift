@@ -4,7 +4,7 @@ import PatronSyntax
 /// A statement whose names are resolved to tables and columns: nothing is looked up by string after binding.
 public enum BoundStatement: Sendable {
     /// Load a file as a named table.
-    case load(path: String, name: String)
+    case load(path: String, name: String, options: LoadOptions)
     /// Make a table current.
     case use(Table)
     /// Show a table's schema.
@@ -61,6 +61,8 @@ public indirect enum BoundCondition: Sendable {
     case textColumns(left: Int, ComparisonOperator, right: Int)
     /// A date column against a day number.
     case date(column: Int, ComparisonOperator, Int32)
+    /// A timestamp column against microseconds since 1970 (a date literal means its midnight).
+    case timestamp(column: Int, ComparisonOperator, Int64)
     /// Two date columns.
     case dateColumns(left: Int, ComparisonOperator, right: Int)
     /// A boolean column against a value (or alone: `= true`).

@@ -29,7 +29,7 @@ public enum Console {
     public static func emit(_ output: Output) -> Bool {
         switch output {
         case .result(let text): return write(text + "\n", to: 1)
-        case .diagnostic(let text): return write(text + "\n", to: 2)
+        case .diagnostic(let text), .note(let text): return write(text + "\n", to: 2)
         }
     }
 }

@@ -11,6 +11,8 @@ public enum Output: Sendable, Equatable {
     case result(String)
     /// An error or warning, for standard error.
     case diagnostic(String)
+    /// A status line (timings, progress summaries), for standard error.
+    case note(String)
 }
 
 /// How a run ended.
@@ -38,6 +40,8 @@ public final class Session {
     public private(set) var catalog = Catalog()
     /// How many rows `show` prints before saying how many more there are.
     public var rowLimit = 20
+    /// Whether long loads draw a progress bar on standard error (set when it is a terminal).
+    public var showsProgress = false
 
     /// A session with the demo data loaded as the current table.
     public init(loadDemo: Bool = true) {
@@ -79,17 +83,27 @@ public final class Session {
 
     private func execute(_ statement: BoundStatement, statement parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
         switch statement {
-        case .load(let path, let name):
+        case .load(let path, let name, let options):
             do throws(LoadError) {
-                let report = try Table.loadCSV(path: path, name: name)
+                let started = ContinuousClock.now
+                let control = LoadControl()
+                let progress = showsProgress ? ProgressLine(control: control) : nil
+                let report = try Table.load(path: path, name: name, options: options, control: control)
+                progress?.finish()
+                let seconds = (ContinuousClock.now - started).seconds
                 catalog.add(report.table)
                 for warning in report.warnings { emit(.diagnostic("\(path): warning: \(warning)")) }
-                var summary = "loaded '\(name)' from \(path): \(NumberFormat.grouped(report.table.rowCount)) rows, \(report.table.columns.count) columns"
-                if report.blankLines > 0 { summary += " (\(NumberFormat.grouped(report.blankLines)) blank lines skipped)" }
-                emit(.result(summary + "\n" + ResultRenderer.schema(report.table, withTitle: false)))
+                if report.rejectedCount > 0 {
+                    var text = "\(path): warning: rejected \(NumberFormat.grouped(report.rejectedCount)) \(report.rejectedCount == 1 ? "record" : "records") (on_error skip)"
+                    for record in report.rejected { text += "\n  line \(record.line): \(record.message)" }
+                    if report.rejectedCount > report.rejected.count { text += "\n  … and \(NumberFormat.grouped(report.rejectedCount - report.rejected.count)) more" }
+                    emit(.diagnostic(text))
+                }
+                emit(.result(ResultRenderer.loaded(report)))
+                emit(.note(ResultRenderer.loadSummary(report, seconds: seconds)))
                 return .ok
             } catch {
-                if case .load(_, let pathSpan, _) = parsed.kind, error.kind == .missingFile {
+                if case .load(_, let pathSpan, _, _) = parsed.kind, error.kind == .missingFile {
                     emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(error.message, at: pathSpan, hints: error.hint.map { [$0] } ?? []), in: source)))
                     return .missingInput
                 }

@@ -51,6 +51,10 @@ public enum Engine {
             let column = table.columns[index]
             guard case .date(let v) = column.storage else { return [] }
             return select(input, column.nulls, want) { compare(v[$0], op, day) }
+        case .timestamp(let index, let op, let micros):
+            let column = table.columns[index]
+            guard case .timestamp(let v) = column.storage else { return [] }
+            return select(input, column.nulls, want) { compare(v[$0], op, micros) }
         case .dateColumns(let left, let op, let right):
             guard case .date(let a) = table.columns[left].storage, case .date(let b) = table.columns[right].storage else { return [] }
             return select(input, [table.columns[left].nulls, table.columns[right].nulls], want) { compare(a[$0], op, b[$0]) }
@@ -107,6 +111,7 @@ public enum Engine {
         switch column.storage {
         case .integer(let v), .decimal(let v, _): sortDescending { v[$0] }
         case .date(let v): sortDescending { v[$0] }
+        case .timestamp(let v): sortDescending { v[$0] }
         case .boolean(let v): sortDescending { v[$0] ? 1 : 0 }
         case .text(let codes, let dictionary):
             let rank = rankOfCodes(dictionary)

@@ -13,7 +13,23 @@ public enum ResultRenderer {
         case .text(let codes, let dictionary): return dictionary[Int(codes[row])]
         case .boolean(let v): return v[row] ? "true" : "false"
         case .date(let v): return CalendarDate.isoString(v[row])
+        case .timestamp(let v): return timestamp(v[row])
         }
+    }
+
+    /// A timestamp as `yyyy-MM-dd HH:mm:ss`, with microseconds only when there are some.
+    public static func timestamp(_ micros: Int64) -> String {
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        let fraction = micros - seconds * 1_000_000
+        let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let inDay = Int(seconds - day * 86_400)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        var text = CalendarDate.isoString(Int32(clamping: day)) + " \(two(inDay / 3600)):\(two(inDay / 60 % 60)):\(two(inDay % 60))"
+        if fraction != 0 {
+            let digits = String(fraction)
+            text += "." + String(repeating: "0", count: 6 - digits.count) + digits
+        }
+        return text
     }
 
     /// Whether a column's name marks it as an identifier (`id`, `customer_id`, `orderId`), printed without separators.
@@ -50,6 +66,21 @@ public enum ResultRenderer {
         }
         guard withTitle else { return text.render() }
         return "table '\(table.name)': \(NumberFormat.grouped(table.rowCount)) rows, \(table.columns.count) columns, from \(table.origin)\n" + text.render()
+    }
+
+    /// What `load` prints: the schema it chose, under a title naming the dialect.
+    public static func loaded(_ report: LoadReport) -> String {
+        let table = report.table
+        return "loaded '\(table.name)' from \(table.origin) (\(report.dialect)): \(NumberFormat.grouped(table.rowCount)) rows, \(table.columns.count) columns\n"
+            + schema(table, withTitle: false)
+    }
+
+    /// The one-line summary every load ends with, on standard error.
+    public static func loadSummary(_ report: LoadReport, seconds: Double) -> String {
+        var line = "loaded \(NumberFormat.grouped(report.table.rowCount)) rows × \(report.table.columns.count) columns in \(NumberFormat.fixed(seconds, digits: 2)) s"
+        line += report.rejectedCount == 0 ? ", no records rejected" : ", \(NumberFormat.grouped(report.rejectedCount)) rejected"
+        if report.blankLines > 0 { line += ", \(NumberFormat.grouped(report.blankLines)) blank lines skipped" }
+        return line
     }
 
     /// Why a column has its type, in words.

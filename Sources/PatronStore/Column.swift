@@ -1,6 +1,6 @@
 /// The type of a column's values.
 public enum ColumnType: String, Sendable, CaseIterable {
-    case integer, decimal, text, boolean, date
+    case integer, decimal, text, boolean, date, timestamp
 
     /// Whether values of this type are numbers that can be ordered and summed.
     public var isNumeric: Bool { self == .integer || self == .decimal }
@@ -18,6 +18,8 @@ public enum ColumnStorage: Sendable {
     case boolean([Bool])
     /// Dates as days since 1970-01-01.
     case date([Int32])
+    /// Timestamps as microseconds since 1970-01-01 00:00:00 (no time zone).
+    case timestamp([Int64])
 }
 
 /// A named, typed column with a null bitmap.
@@ -47,6 +49,7 @@ public struct Column: Sendable {
         case .text: return .text
         case .boolean: return .boolean
         case .date: return .date
+        case .timestamp: return .timestamp
         }
     }
 
@@ -58,6 +61,7 @@ public struct Column: Sendable {
         case .text(let codes, _): return codes.count
         case .boolean(let v): return v.count
         case .date(let v): return v.count
+        case .timestamp(let v): return v.count
         }
     }
 

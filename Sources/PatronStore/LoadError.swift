@@ -6,6 +6,8 @@ public struct LoadError: Error, Sendable, Equatable {
         case missingFile
         /// The file's contents are malformed.
         case badData
+        /// The load was cancelled.
+        case cancelled
     }
     /// The kind of failure.
     public var kind: Kind

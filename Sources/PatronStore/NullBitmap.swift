@@ -32,4 +32,35 @@ public struct NullBitmap: Sendable, Equatable {
         }
         count += 1
     }
+
+    /// Drops rows from `rows` on.
+    public mutating func truncate(to rows: Int) {
+        guard rows < count else { return }
+        if !words.isEmpty {
+            for row in rows..<count where contains(row) {
+                words[row >> 6] &= ~(1 << UInt64(row & 63))
+                nullCount -= 1
+            }
+            words.removeLast(words.count - (rows + 63) / 64)
+        }
+        count = rows
+        if nullCount == 0 { words = [] }
+    }
+
+    /// Appends another bitmap's rows after these.
+    public mutating func append(contentsOf other: NullBitmap) {
+        if other.nullCount == 0 {
+            if !words.isEmpty { words.append(contentsOf: repeatElement(0, count: (count + other.count + 63) / 64 - words.count)) }
+            count += other.count
+            return
+        }
+        if words.isEmpty { words = Array(repeating: 0, count: (count + 63) / 64) }
+        words.append(contentsOf: repeatElement(0, count: (count + other.count + 63) / 64 - words.count))
+        for row in 0..<other.count where other.contains(row) {
+            let target = count + row
+            words[target >> 6] |= 1 << UInt64(target & 63)
+        }
+        count += other.count
+        nullCount += other.nullCount
+    }
 }

@@ -69,4 +69,23 @@ public struct TextDictionaryBuilder {
             slots[slot] = Int32(code)
         }
     }
+
+    /// Removes the most recently added value (its slot is the last on its probe chain).
+    public mutating func removeLast() {
+        guard count > 0 else { return }
+        let code = Int32(count - 1)
+        var slot = Int(truncatingIfNeeded: hashes[Int(code)]) & mask
+        while slots[slot] != code { slot = (slot + 1) & mask }
+        slots[slot] = -1
+        hashes.removeLast()
+        starts.removeLast()
+        arena.removeLast(arena.count - starts[starts.count - 1])
+    }
+
+    /// Calls `body` with each value's bytes, in code order.
+    public func forEachValue(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        arena.withUnsafeBufferPointer { all in
+            for i in 0..<count { body(UnsafeBufferPointer(rebasing: all[starts[i]..<starts[i + 1]])) }
+        }
+    }
 }

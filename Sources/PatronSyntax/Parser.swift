@@ -112,7 +112,10 @@ public struct Parser {
         return ParsedStatement(kind: kind, span: SourceSpan(start, tokens[max(index - 1, 0)].span.end))
     }
 
-    /// loadStatement → "load" STRING [ "as" name ]
+    /// The options `load … with` accepts.
+    public static let loadOptionNames = ["delimiter", "header", "columns", "nulls", "on_error", "thousands", "decimal", "date_format"]
+
+    /// loadStatement → "load" STRING [ "as" name ] [ "with" loadOption { "," loadOption } ]
     private mutating func parseLoadStatement() throws(Diagnostic) -> ParsedStatementKind {
         guard current.kind == .string else {
             throw expected("a file path in quotes after 'load'", hints: ["load \"orders.csv\" as orders"])
@@ -124,7 +127,80 @@ public struct Parser {
             advance()
             alias = try expectName("a table name after 'as'")
         }
-        return .load(path: path.text, pathSpan: path.span, alias: alias)
+        var options: [ParsedLoadOption] = []
+        if current.isKeyword("with") {
+            advance()
+            options.append(try parseLoadOption())
+            while current.isSymbol(",") {
+                advance()
+                options.append(try parseLoadOption())
+            }
+        }
+        return .load(path: path.text, pathSpan: path.span, alias: alias, options: options)
+    }
+
+    /// loadOption → "columns" "(" columnSpec { "," columnSpec } ")"
+    ///            | "nulls" "(" STRING { "," STRING } ")"
+    ///            | name ( STRING | name )
+    private mutating func parseLoadOption() throws(Diagnostic) -> ParsedLoadOption {
+        guard current.kind == .word else {
+            throw expected("a load option (\(Self.loadOptionNames.joined(separator: ", ")))", hints: ["load \"f.csv\" with delimiter \";\", header false"])
+        }
+        let name = Name(current.text, current.span)
+        let key = current.text.lowercased()
+        guard Self.loadOptionNames.contains(key) else {
+            var hints: [String] = []
+            if let near = Suggestion.closest(to: current.text, in: Self.loadOptionNames) { hints.append("did you mean '\(near)'?") }
+            hints.append("options: \(Self.loadOptionNames.joined(separator: ", "))")
+            throw Diagnostic("unknown load option '\(current.text)'", at: current.span, hints: hints)
+        }
+        advance()
+        switch key {
+        case "columns":
+            try expectSymbol("(", "'(' and the columns after 'columns'", hints: ["columns (id text, day date \"yyyyMMdd\", amount decimal)"])
+            var specs = [try parseColumnSpec()]
+            while current.isSymbol(",") {
+                advance()
+                specs.append(try parseColumnSpec())
+            }
+            try expectSymbol(")", "')' to close the column list", hints: [])
+            return ParsedLoadOption(name: name, value: .columns(specs))
+        case "nulls":
+            try expectSymbol("(", "'(' and the null markers after 'nulls'", hints: ["nulls (\"NA\", \"-\")"])
+            var markers: [(String, SourceSpan)] = []
+            repeat {
+                if current.isSymbol(",") { advance() }
+                guard current.kind == .string else { throw expected("a null marker in quotes", hints: ["nulls (\"NA\", \"-\")"]) }
+                markers.append((current.text, current.span))
+                advance()
+            } while current.isSymbol(",")
+            try expectSymbol(")", "')' to close the null markers", hints: [])
+            return ParsedLoadOption(name: name, value: .strings(markers))
+        default:
+            if current.kind == .string {
+                let value = ParsedOptionValue.string(current.text, current.span)
+                advance()
+                return ParsedLoadOption(name: name, value: value)
+            }
+            guard current.kind == .word else {
+                throw expected("a value for '\(name.text)'", hints: ["e.g. delimiter \";\", header false, on_error skip"])
+            }
+            let value = Name(current.text, current.span)
+            advance()
+            return ParsedLoadOption(name: name, value: .word(value))
+        }
+    }
+
+    /// columnSpec → name name [ STRING ]
+    private mutating func parseColumnSpec() throws(Diagnostic) -> ParsedColumnSpec {
+        let column = try expectName("a column name")
+        let type = try expectName("a type for '\(column.text)' (integer, decimal, text, boolean, date, timestamp)")
+        var format: (String, SourceSpan)? = nil
+        if current.kind == .string {
+            format = (current.text, current.span)
+            advance()
+        }
+        return ParsedColumnSpec(name: column, type: type, format: format)
     }
 
     /// showStatement → "show" [ name ] [ "top" NUMBER "by" name ]
@@ -300,6 +376,11 @@ public struct Parser {
 
     private mutating func expectKeyword(_ keyword: String, _ what: String, hints: [String] = []) throws(Diagnostic) {
         guard current.isKeyword(keyword) else { throw expected(what, hints: hints) }
+        advance()
+    }
+
+    private mutating func expectSymbol(_ symbol: String, _ what: String, hints: [String]) throws(Diagnostic) {
+        guard current.isSymbol(symbol) else { throw expected(what, hints: hints) }
         advance()
     }
 

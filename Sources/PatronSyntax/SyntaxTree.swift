@@ -22,8 +22,8 @@ public struct ParsedStatement: Sendable, Equatable {
 
 /// The forms of statement.
 public enum ParsedStatementKind: Sendable, Equatable {
-    /// `load "PATH" [as NAME]`
-    case load(path: String, pathSpan: SourceSpan, alias: Name?)
+    /// `load "PATH" [as NAME] [with OPTION, …]`
+    case load(path: String, pathSpan: SourceSpan, alias: Name?, options: [ParsedLoadOption])
     /// `use NAME`
     case use(Name)
     /// `describe [NAME]`
@@ -38,6 +38,50 @@ public enum ParsedStatementKind: Sendable, Equatable {
     case help(Name?)
     /// `quit` or `exit`
     case quit
+}
+
+/// One `with` option of `load`, as written: `delimiter ";"`, `columns (id text, …)`.
+public struct ParsedLoadOption: Sendable, Equatable {
+    /// The option's name.
+    public var name: Name
+    /// Its value.
+    public var value: ParsedOptionValue
+}
+
+/// The value of a load option.
+public enum ParsedOptionValue: Sendable, Equatable {
+    /// A string such as `";"` or `"yyyyMMdd"`.
+    case string(String, SourceSpan)
+    /// A word such as `whitespace`, `skip`, `true`.
+    case word(Name)
+    /// `("NA", "-")`
+    case strings([(String, SourceSpan)])
+    /// `(id text, day date "yyyyMMdd", amount decimal)`
+    case columns([ParsedColumnSpec])
+
+    public static func == (a: ParsedOptionValue, b: ParsedOptionValue) -> Bool {
+        switch (a, b) {
+        case (.string(let x, let s), .string(let y, let t)): return x == y && s == t
+        case (.word(let x), .word(let y)): return x == y
+        case (.strings(let x), .strings(let y)): return x.map(\.0) == y.map(\.0) && x.map(\.1) == y.map(\.1)
+        case (.columns(let x), .columns(let y)): return x == y
+        default: return false
+        }
+    }
+}
+
+/// `name type ["format"]` inside `columns (…)`.
+public struct ParsedColumnSpec: Sendable, Equatable {
+    /// The column's name.
+    public var name: Name
+    /// The type's name as written.
+    public var type: Name
+    /// A date format, when given.
+    public var format: (String, SourceSpan)?
+
+    public static func == (a: ParsedColumnSpec, b: ParsedColumnSpec) -> Bool {
+        a.name == b.name && a.type == b.type && a.format?.0 == b.format?.0 && a.format?.1 == b.format?.1
+    }
 }
 
 /// `top N by COLUMN`

@@ -33,6 +33,7 @@ struct ScriptTests {
                 switch output {
                 case .result(let s): stdout.append(s)
                 case .diagnostic(let s): stderr.append(s)
+                case .note: break
                 }
             }
             let out = stdout.joined(separator: "\n")

@@ -78,7 +78,7 @@ struct StoreTests {
 
         let wide = error("a,b\n1,2\n3,4,5\n")
         #expect(wide?.message == "expected 2 fields, found 3")
-        #expect(wide?.line == 3 && wide?.byteOffset == 3)
+        #expect(wide?.line == 3 && wide?.byteOffset == 4, "the caret marks the first extra field")
 
         let narrow = error("a,b\n1\n")
         #expect(narrow?.message == "expected 2 fields, found 1")

@@ -1,0 +1,48 @@
+import Foundation
+import PatronRender
+import PatronStore
+
+/// Draws a load's progress on standard error once it has run for a second, until finished.
+final class ProgressLine: @unchecked Sendable {
+    private let control: LoadControl
+    private let started = ContinuousClock.now
+    private let lock = NSLock()
+    private var done = false
+    private var drawn = false
+    private let thread: Thread
+
+    init(control: LoadControl) {
+        self.control = control
+        nonisolated(unsafe) var me: ProgressLine? = nil
+        thread = Thread { while me == nil { usleep(1000) }; me?.loop() }
+        me = self
+        thread.start()
+    }
+
+    private func loop() {
+        while true {
+            usleep(100_000)
+            lock.lock()
+            defer { lock.unlock() }
+            if done { return }
+            let seconds = (ContinuousClock.now - started).seconds
+            guard seconds >= 1 else { continue }
+            let line = ProgressBar.render(done: control.bytesRead, total: control.total.load(ordering: .relaxed), records: control.recordsRead, seconds: seconds)
+            Console.write("\r" + line + "\u{1B}[K", to: 2)
+            drawn = true
+        }
+    }
+
+    /// Stops drawing and clears the line.
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        done = true
+        if drawn { Console.write("\r\u{1B}[K", to: 2) }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

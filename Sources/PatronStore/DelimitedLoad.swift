@@ -1,0 +1,408 @@
+import Dispatch
+
+/// One load of a delimited file: sniff the dialect, read the header, choose types from a
+/// sample, parse every chunk on its own thread, and read again any column a later value
+/// did not fit.
+struct DelimitedLoad {
+    let file: MappedFile
+    let path: String
+    let name: String
+    let options: LoadOptions
+    let control: LoadControl?
+
+    static let sampleRows = 20_000
+    static let parallelThreshold = 4 << 20
+
+    var syntax: NumberSyntax { NumberSyntax(thousands: options.thousandsSeparator, decimalMark: options.decimalMark) }
+
+    /// A column's chosen type.
+    struct Choice {
+        var type: ColumnType
+        var scale = 0
+        var format: DateFormat? = nil
+        var pattern = ""
+    }
+
+    func run() throws(LoadError) -> LoadReport {
+        let base = file.base, count = file.count
+        guard count > 0 else { throw LoadError(path: path, message: "the file is empty", hint: "a data file needs at least one record") }
+        if count >= 2 && ((base[0] == 0xFF && base[1] == 0xFE) || (base[0] == 0xFE && base[1] == 0xFF)) {
+            throw LoadError(path: path, line: 1, lineText: "", message: "the file is UTF-16 (byte-order mark \(base[0] == 0xFF ? "FF FE" : "FE FF")), not UTF-8",
+                            hint: "convert it first: iconv -f UTF-16 -t UTF-8 '\(path)' > converted.csv")
+        }
+        var start = 0
+        if count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { start = 3 }
+
+        let delimiter = options.delimiter ?? sniffDelimiter(from: start)
+        let tokenizer: CSVTokenizer
+        switch delimiter {
+        case .byte(let b): tokenizer = CSVTokenizer(base: base, end: count, delimiter: b, whitespace: false)
+        case .whitespace: tokenizer = CSVTokenizer(base: base, end: count, delimiter: 0, whitespace: true)
+        }
+
+        // The first record: names, or data.
+        var afterFirst = start
+        guard let first = tokenizer.record(at: &afterFirst) else {
+            throw LoadError(path: path, message: "the file has no records, only blank lines", hint: "a data file needs at least one record")
+        }
+        if first.error {
+            let loop = RecordLoop(tokenizer: tokenizer, width: first.fields.count, nulls: NullMarkers([]), skipBadRecords: false, maxFieldBytes: options.maxFieldBytes, control: nil)
+            let probe = loop.run(from: start, stop: count, maxRows: 1, sinks: first.fields.map { _ in SkippingSink() })
+            if let error = probe.rejected.first { throw positioned(error) }
+        }
+        if let bad = firstInvalidUTF8(UnsafeBufferPointer(start: base + start, count: afterFirst - start)) {
+            throw positioned(RecordError(offset: start + bad, message: "invalid UTF-8 byte 0x\(String(base[start + bad], radix: 16, uppercase: true))",
+                                         hint: "patron reads UTF-8; convert the file first, e.g. iconv -f latin1 -t utf-8"))
+        }
+        var width = first.fields.count
+        if let specs = options.columns, specs.count != width {
+            throw LoadError(path: path, line: 1, lineText: file.lineText(from: start),
+                            message: "the file has \(width) columns but 'columns' names \(specs.count)",
+                            hint: "name every column, in order; use text for those you do not need")
+        }
+        width = options.columns?.count ?? width
+        let nulls = NullMarkers(options.nullMarkers)
+        let loop = RecordLoop(tokenizer: tokenizer, width: width, nulls: nulls, skipBadRecords: options.skipBadRecords,
+                              maxFieldBytes: options.maxFieldBytes, control: control)
+
+        // A sample of the records after the first decides the types and whether the first names the columns.
+        let sample = loop.run(from: afterFirst, stop: count, maxRows: Self.sampleRows, sinks: inferenceSinks(width), inference: true)
+        let sampleSinks = sample.sinks.map { $0 as! InferenceSink }
+        var header = options.header ?? looksLikeHeader(first.fields, sample: sampleSinks)
+        if options.header == nil && options.columns != nil && !header { header = false }
+        var warnings: [String] = []
+        let names = header ? headerNames(first.fields, warnings: &warnings) : (options.columns?.map(\.name) ?? (1...width).map { "column\($0)" })
+        let finalNames = options.columns?.map(\.name) ?? names
+        let dataStart = header ? afterFirst : start
+
+        var choices: [Choice]
+        var evidence: [TypeEvidence?] = Array(repeating: nil, count: width)
+        let sampleInference: [InferenceSink]
+        if header {
+            sampleInference = sampleSinks
+        } else {
+            let again = loop.run(from: dataStart, stop: count, maxRows: Self.sampleRows, sinks: inferenceSinks(width), inference: true)
+            sampleInference = again.sinks.map { $0 as! InferenceSink }
+        }
+        choices = (0..<width).map { choose(sampleInference[$0], name: finalNames[$0], spec: options.columns?[$0]) }
+        for c in 0..<width where choices[c].type == .text {
+            evidence[c] = textEvidence(sampleInference[c])
+        }
+
+        // Parse everything; a column a later value does not fit is inferred from all its values and parsing repeats.
+        let bytesPerRecord = max(1, (sample.resume - afterFirst) / max(1, sample.rows))
+        var chunks = try parallelPass(loop: declaring(loop, choices), from: dataStart, bytesPerRecord: bytesPerRecord) { capacity in choices.map { makeSink($0, capacity: capacity) } }
+        let misfits = chunks.reduce(into: Set<Int>()) { $0.formUnion($1.misfits) }
+        if !misfits.isEmpty {
+            let inference = try parallelPass(loop: loop, from: dataStart, bytesPerRecord: bytesPerRecord, inference: true) { _ in
+                (0..<width).map { misfits.contains($0) ? InferenceSink(syntax: syntax, customDate: dateFormat(for: $0), initial: initialCandidates($0)) : SkippingSink() }
+            }
+            for c in misfits.sorted() {
+                let merged = inference[0].sinks[c] as! InferenceSink
+                for chunk in inference.dropFirst() { merged.merge(chunk.sinks[c] as! InferenceSink) }
+                if let spec = options.columns?[c], spec.type != .text, merged.candidates.isEmpty, let bad = merged.counterexample {
+                    throw positioned(RecordError(offset: bad.offset, message: "'\(bad.value)' in column '\(spec.name)' is not \(article(spec.type))",
+                                                 hint: "fix the value, or declare the column as text"))
+                }
+                choices[c] = choose(merged, name: finalNames[c], spec: options.columns?[c])
+                evidence[c] = choices[c].type == .text ? textEvidence(merged) : nil
+                if choices[c].type == .text, let overflow = merged.overflow {
+                    warnings.append("column '\(finalNames[c])': \(overflow.value) (line \(file.lineNumber(at: overflow.offset).line)) does not fit in 64 bits; the column is loaded as text")
+                }
+            }
+            chunks = try parallelPass(loop: declaring(loop, choices), from: dataStart, bytesPerRecord: bytesPerRecord) { capacity in choices.map { makeSink($0, capacity: capacity) } }
+        }
+        for c in 0..<width where choices[c].type == .text && evidence[c] == nil {
+            evidence[c] = textEvidence(sampleInference[c])
+        }
+
+        // Errors.
+        let rejected = chunks.flatMap(\.rejected)
+        if !options.skipBadRecords, let error = rejected.first { throw positioned(error) }
+        if control?.isCancelled == true { throw LoadError(kind: .cancelled, path: path, message: "the load was cancelled") }
+
+        // Columns, merged chunk by chunk so peak memory stays near the final size.
+        var columns: [Column] = []
+        let rows = chunks.reduce(0) { $0 + $1.rows }
+        for c in 0..<width {
+            let parts = chunks.map { $0.sinks[c] }
+            let storage = merge(parts)
+            var bitmap = NullBitmap()
+            for part in parts { bitmap.append(contentsOf: part.nulls) }
+            for chunk in chunks { chunk.sinks[c].release() }
+            let why = evidence[c] ?? .allMatch(count: rows - bitmap.nullCount, pattern: choices[c].pattern)
+            columns.append(Column(name: finalNames[c], storage: storage, nulls: bitmap, evidence: why))
+        }
+        let table = Table(name: name, columns: columns, rowCount: rows, origin: path)
+        table.checkInvariants()
+        let report = rejected.prefix(10).map { RejectedRecord(line: file.lineNumber(at: $0.offset).line, message: $0.message) }
+        let dialect = describe(delimiter) + (header ? ", header" : ", no header")
+        return LoadReport(table: table, warnings: warnings, blankLines: chunks.reduce(0) { $0 + $1.blankLines },
+                          rejectedCount: rejected.count, rejected: report, dialect: dialect)
+    }
+
+    // MARK: Passes
+
+    /// The loop with the declared columns marked, so their misfits are errors.
+    func declaring(_ loop: RecordLoop, _ choices: [Choice]) -> RecordLoop {
+        var copy = loop
+        copy.declared = (0..<choices.count).map { c in
+            guard let spec = options.columns?[c], [.integer, .boolean, .date, .timestamp].contains(spec.type) else { return nil }
+            return article(spec.type)
+        }
+        return copy
+    }
+
+    /// Reads every record from `start`, split into chunks at line ends, one thread each.
+    /// A chunk whose start fell inside a quoted field is read again from where the one before ended.
+    func parallelPass(loop: RecordLoop, from start: Int, bytesPerRecord: Int, inference: Bool = false, makeSinks: (Int) -> [FieldSink]) throws(LoadError) -> [ChunkResult] {
+        let end = file.count
+        let threads = max(1, options.threads)
+        let bytes = end - start
+        var starts = [start]
+        if bytes >= Self.parallelThreshold && threads > 1 {
+            for k in 1..<threads {
+                let guess = start + bytes / threads * k
+                let lineStart = loop.tokenizer.skipLineEnd(loop.tokenizer.nextLineEnd(guess))
+                if lineStart > starts.last! && lineStart < end { starts.append(lineStart) }
+            }
+        }
+        let stops = Array(starts.dropFirst()) + [end]
+        let estimate = { (range: Int) in range / bytesPerRecord + range / bytesPerRecord / 8 + 16 }
+        let sinks = (0..<starts.count).map { makeSinks(estimate(stops[$0] - starts[$0])) }
+        nonisolated(unsafe) var results = [ChunkResult?](repeating: nil, count: starts.count)
+        nonisolated(unsafe) let boxedLoop = loop
+        nonisolated(unsafe) let boxedSinks = sinks
+        let boxedStarts = starts
+        results.withUnsafeMutableBufferPointer { slots in
+            nonisolated(unsafe) let slots = slots
+            DispatchQueue.concurrentPerform(iterations: boxedStarts.count) { k in
+                slots[k] = boxedLoop.run(from: boxedStarts[k], stop: stops[k], sinks: boxedSinks[k], inference: inference)
+            }
+        }
+        var chunks = results.map { $0! }
+        // A chunk is valid only if the one before ended exactly where it started.
+        var k = 1
+        while k < chunks.count {
+            if chunks[k - 1].stoppedOnError { chunks.removeSubrange(k...); break }
+            if chunks[k - 1].resume != starts[k] {
+                let from = chunks[k - 1].resume
+                if from >= stops[k] {
+                    chunks.remove(at: k)
+                    starts.remove(at: k)
+                    continue
+                }
+                chunks[k] = loop.run(from: from, stop: stops[k], sinks: makeSinks(estimate(stops[k] - from)), inference: inference)
+                starts[k] = from
+            }
+            k += 1
+        }
+        return chunks
+    }
+
+    // MARK: Types
+
+    func inferenceSinks(_ width: Int) -> [FieldSink] {
+        (0..<width).map { InferenceSink(syntax: syntax, customDate: dateFormat(for: $0), initial: initialCandidates($0)) }
+    }
+
+    func dateFormat(for column: Int) -> DateFormat? {
+        options.columns?[column].format ?? options.dateFormat
+    }
+
+    func initialCandidates(_ column: Int) -> FieldParsing.Candidates {
+        guard let spec = options.columns?[column] else { return .all }
+        switch spec.type {
+        case .integer: return [.integer]
+        case .decimal: return [.decimal]
+        case .boolean: return [.boolean]
+        case .date: return spec.format == nil ? [.date] : [.customDate]
+        case .timestamp: return spec.format == nil ? [.timestamp] : [.customDate]
+        case .text: return []
+        }
+    }
+
+    /// The type for a column from what its values could all be read as.
+    func choose(_ sink: InferenceSink, name: String, spec: ColumnSpec?) -> Choice {
+        if let spec {
+            switch spec.type {
+            case .text: return Choice(type: .text)
+            case .decimal: return Choice(type: .decimal, scale: sink.scale, pattern: "numbers with up to \(sink.scale) decimals (declared)")
+            case .integer: return Choice(type: .integer, pattern: "whole numbers (declared)")
+            case .boolean: return Choice(type: .boolean, pattern: "true or false (declared)")
+            case .date: return Choice(type: .date, format: spec.format ?? .iso, pattern: "\(spec.format ?? .iso) (declared)")
+            case .timestamp: return Choice(type: .timestamp, format: spec.format, pattern: "\(spec.format?.pattern ?? "ISO 8601 timestamps") (declared)")
+            }
+        }
+        let set = sink.candidates
+        if sink.nonNull == 0 { return Choice(type: .text) }
+        if set.contains(.boolean) { return Choice(type: .boolean, pattern: "true or false") }
+        if set.contains(.compactDate) && Self.nameSuggestsDate(name) { return Choice(type: .date, format: .compact, pattern: "yyyyMMdd dates") }
+        if set.contains(.integer) { return Choice(type: .integer, pattern: "whole numbers") }
+        if set.contains(.decimal) { return Choice(type: .decimal, scale: sink.scale, pattern: "numbers with up to \(sink.scale) decimals") }
+        if set.contains(.date) { return Choice(type: .date, format: .iso, pattern: "yyyy-MM-dd dates") }
+        if set.contains(.customDate), let format = sink.customDate {
+            return Choice(type: format.hasTime ? .timestamp : .date, format: format, pattern: "\(format) \(format.hasTime ? "timestamps" : "dates")")
+        }
+        if set.contains(.timestamp) { return Choice(type: .timestamp, pattern: "ISO 8601 timestamps") }
+        return Choice(type: .text)
+    }
+
+    /// Column names such as `order_date`, `day`, `dt`, `created_at` or `signup_on` suggest dates.
+    static func nameSuggestsDate(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return ["date", "day", "time"].contains { lower.contains($0) } || lower == "dt" || lower.hasSuffix("_dt") || lower.hasSuffix("_at") || lower.hasSuffix("_on")
+    }
+
+    func textEvidence(_ sink: InferenceSink) -> TypeEvidence {
+        if sink.nonNull == 0 { return .allNull }
+        if let example = sink.counterexample {
+            return .counterexample(value: example.value, line: file.lineNumber(at: example.offset).line, ruledOut: example.ruledOut)
+        }
+        return .builtIn("declared text")
+    }
+
+    func makeSink(_ choice: Choice, capacity: Int) -> FieldSink {
+        switch choice.type {
+        case .integer: return IntegerSink(syntax: syntax, capacity: capacity)
+        case .decimal: return DecimalSink(syntax: syntax, scale: choice.scale, capacity: capacity)
+        case .boolean: return BooleanSink(capacity: capacity)
+        case .date: return DateSink(format: choice.format ?? .iso, capacity: capacity)
+        case .timestamp: return TimestampSink(format: choice.format, capacity: capacity)
+        case .text: return TextSink(capacity: capacity)
+        }
+    }
+
+    /// Joins the chunks of one column into its storage.
+    func merge(_ parts: [FieldSink]) -> ColumnStorage {
+        if parts.count == 1 { return parts[0].finish() }
+        if let texts = parts as? [TextSink] {
+            let global = texts[0]
+            var codes = global.values
+            codes.reserveCapacity(texts.reduce(0) { $0 + $1.values.count })
+            for part in texts.dropFirst() {
+                var map: [UInt32] = []
+                map.reserveCapacity(part.dictionary.count)
+                part.dictionary.forEachValue { map.append(global.dictionary.code(of: $0)) }
+                for code in part.values { codes.append(map[Int(code)]) }
+                part.values = []
+            }
+            return .text(codes: codes, dictionary: global.dictionary.strings())
+        }
+        var storages = parts.map { $0.finish() }
+        var merged = storages.removeFirst()
+        for next in storages { merged = merged.appending(next) }
+        return merged
+    }
+
+    // MARK: Dialect
+
+    /// The delimiter that splits the first records into the same number of fields (more than one).
+    func sniffDelimiter(from start: Int) -> LoadOptions.Delimiter {
+        let limit = min(file.count, start + 65_536)
+        var best: (delimiter: LoadOptions.Delimiter, fields: Int, share: Double)? = nil
+        for candidate in [UInt8(ascii: ","), UInt8(ascii: "\t"), UInt8(ascii: ";"), UInt8(ascii: "|")] {
+            let tokenizer = CSVTokenizer(base: file.base, end: limit, delimiter: candidate, whitespace: false)
+            if let (fields, share) = consistency(tokenizer, from: start), fields > 1,
+               best == nil || share > best!.share + 0.001 || (abs(share - best!.share) <= 0.001 && fields > best!.fields) {
+                best = (.byte(candidate), fields, share)
+            }
+        }
+        if let best, best.share >= 0.9 { return best.delimiter }
+        let spaced = CSVTokenizer(base: file.base, end: limit, delimiter: 0, whitespace: true)
+        if let (fields, share) = consistency(spaced, from: start), fields > 1, share >= 0.9 { return .whitespace }
+        return best?.delimiter ?? .byte(UInt8(ascii: ","))
+    }
+
+    /// The most common field count over the first records, and the share of records that have it.
+    private func consistency(_ tokenizer: CSVTokenizer, from start: Int) -> (Int, Double)? {
+        var p = start
+        var counts: [Int: Int] = [:]
+        var records = 0
+        while records < 100, let record = tokenizer.record(at: &p, limit: 1000) {
+            if record.error { counts[-1, default: 0] += 1 } else { counts[record.fields.count, default: 0] += 1 }
+            records += 1
+        }
+        // The last record may be cut off by the sniffing window.
+        guard records > 0, let (fields, n) = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key < $1.key) }) else { return nil }
+        return (fields, Double(n) / Double(records > 1 && p >= tokenizer.end ? records - 1 : records) )
+    }
+
+    func describe(_ delimiter: LoadOptions.Delimiter) -> String {
+        switch delimiter {
+        case .whitespace: return "whitespace-aligned"
+        case .byte(UInt8(ascii: ",")): return "comma-separated"
+        case .byte(UInt8(ascii: "\t")): return "tab-separated"
+        case .byte(UInt8(ascii: ";")): return "semicolon-separated"
+        case .byte(UInt8(ascii: "|")): return "pipe-separated"
+        case .byte(let b): return "separated by '\(Character(UnicodeScalar(b)))'"
+        }
+    }
+
+    /// Whether the first record names the columns: some typed column's first value does not
+    /// fit the type of the values below it; or every column holds text.
+    func looksLikeHeader(_ first: [String], sample: [InferenceSink]) -> Bool {
+        guard !sample.isEmpty, sample.contains(where: { $0.nonNull > 0 }) else { return true }
+        var anyTyped = false
+        for (c, sink) in sample.enumerated() where c < first.count && sink.nonNull > 0 && !sink.candidates.isEmpty {
+            anyTyped = true
+            let probe = InferenceSink(syntax: syntax, customDate: sink.customDate, initial: .all)
+            var bytes = Array(first[c].utf8)
+            if bytes.isEmpty || options.nullMarkers.contains(first[c]) { continue }
+            _ = bytes.withUnsafeMutableBufferPointer { probe.append($0.baseAddress!, $0.count) }
+            if probe.candidates.intersection(sink.candidates).isEmpty { return true }
+        }
+        return !anyTyped
+    }
+
+    func headerNames(_ fields: [String], warnings: inout [String]) -> [String] {
+        var names: [String] = []
+        for (i, field) in fields.enumerated() {
+            var header = field.trimmingCharacters(in: .whitespaces)
+            if header.isEmpty {
+                header = "column\(i + 1)"
+                warnings.append("column \(i + 1) has an empty header; named it '\(header)'")
+            }
+            if names.contains(header) {
+                var k = 2
+                while names.contains("\(header)_\(k)") || fields.contains("\(header)_\(k)") { k += 1 }
+                warnings.append("column \(i + 1) repeats the header '\(header)'; renamed it '\(header)_\(k)'")
+                header = "\(header)_\(k)"
+            }
+            names.append(header)
+        }
+        return names
+    }
+
+    func article(_ type: ColumnType) -> String {
+        switch type {
+        case .integer: return "a whole number"
+        case .decimal: return "a number"
+        case .text: return "text"
+        case .boolean: return "true or false"
+        case .date: return "a date"
+        case .timestamp: return "a timestamp"
+        }
+    }
+
+    /// A record error with its line number and text.
+    func positioned(_ error: RecordError) -> LoadError {
+        let (line, lineStart) = file.lineNumber(at: error.offset)
+        return LoadError(path: path, line: line, byteOffset: error.offset - lineStart, lineText: file.lineText(from: lineStart),
+                         message: error.message, hint: error.hint)
+    }
+}
+
+extension ColumnStorage {
+    /// This column's values followed by another's of the same type.
+    func appending(_ other: ColumnStorage) -> ColumnStorage {
+        switch (self, other) {
+        case (.integer(let a), .integer(let b)): return .integer(a + b)
+        case (.decimal(let a, let s), .decimal(let b, _)): return .decimal(a + b, scale: s)
+        case (.boolean(let a), .boolean(let b)): return .boolean(a + b)
+        case (.date(let a), .date(let b)): return .date(a + b)
+        case (.timestamp(let a), .timestamp(let b)): return .timestamp(a + b)
+        default: return self
+        }
+    }
+}

@@ -1,0 +1,322 @@
+/// What happened to one field.
+enum AppendResult {
+    /// Stored.
+    case stored
+    /// The value does not fit the column's type: the column must be read again with a wider one.
+    case misfit
+    /// The field's bytes are not UTF-8; the offset of the bad byte within the field.
+    case invalidUTF8(Int)
+}
+
+/// Number syntax options shared by the sinks.
+struct NumberSyntax {
+    var thousands: UInt8?
+    var decimalMark: UInt8
+
+    /// Parses a plain number into a mantissa at exactly `scale` decimals.
+    /// Returns nil when it is not a number, has more decimals than `scale`, or overflows.
+    @inline(__always)
+    func parse(_ p: UnsafePointer<UInt8>, _ count: Int, scale: Int) -> Int64? {
+        var i = 0
+        var negative = false
+        if count > 0 && (p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+")) { negative = p[0] == UInt8(ascii: "-"); i = 1 }
+        let digitsStart = i
+        var value: Int64 = 0
+        var integerDigits = 0
+        while i < count {
+            let d = p[i] &- 48
+            if d < 10 {
+                let (m, o1) = value.multipliedReportingOverflow(by: 10)
+                let (a, o2) = m.addingReportingOverflow(Int64(d))
+                if o1 || o2 { return nil }
+                value = a
+                integerDigits += 1
+                i += 1
+            } else if let t = thousands, p[i] == t, integerDigits > 0 {
+                i += 1
+            } else {
+                break
+            }
+        }
+        guard integerDigits > 0 else { return nil }
+        // Leading zeros mark identifiers (00042), not numbers.
+        if integerDigits > 1 && p[digitsStart] == 48 { return nil }
+        var fraction = 0
+        if i < count && p[i] == decimalMark {
+            i += 1
+            while i < count {
+                let d = p[i] &- 48
+                guard d < 10 else { return nil }
+                fraction += 1
+                if fraction > scale { return nil }
+                let (m, o1) = value.multipliedReportingOverflow(by: 10)
+                let (a, o2) = m.addingReportingOverflow(Int64(d))
+                if o1 || o2 { return nil }
+                value = a
+                i += 1
+            }
+            if fraction == 0 { return nil }
+        }
+        guard i == count else { return nil }
+        while fraction < scale {
+            let (m, o) = value.multipliedReportingOverflow(by: 10)
+            if o { return nil }
+            value = m
+            fraction += 1
+        }
+        return negative ? -value : value
+    }
+
+    /// The shape of a number: digits before the mark (separators excluded), after it, and
+    /// whether it fits in 64 bits at its own scale; nil when it is not a plain number.
+    func shape(_ p: UnsafePointer<UInt8>, _ count: Int) -> (integerDigits: Int, scale: Int, fits: Bool)? {
+        var i = 0
+        if count > 0 && (p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+")) { i = 1 }
+        let start = i
+        var digits = 0
+        while i < count {
+            if p[i] &- 48 < 10 { digits += 1; i += 1 }
+            else if let t = thousands, p[i] == t, digits > 0 { i += 1 }
+            else { break }
+        }
+        guard digits > 0, !(digits > 1 && p[start] == 48) else { return nil }
+        var scale = 0
+        if i < count && p[i] == decimalMark {
+            i += 1
+            while i < count && p[i] &- 48 < 10 { scale += 1; i += 1 }
+            guard scale > 0 else { return nil }
+        }
+        guard i == count else { return nil }
+        return (digits, scale, parse(p, count, scale: scale) != nil)
+    }
+}
+
+/// Receives the fields of one column, in row order.
+class FieldSink {
+    /// Rows received.
+    var count = 0
+    var nulls = NullBitmap()
+
+    /// Appends a non-null field (already unescaped).
+    func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> AppendResult { fatalError("abstract") }
+
+    /// Appends a null.
+    func appendNull() { fatalError("abstract") }
+
+    /// Drops rows from `rows` on (a rejected record's fields).
+    func truncate(to rows: Int) { fatalError("abstract") }
+
+    /// The finished values.
+    func finish() -> ColumnStorage { fatalError("abstract") }
+
+    /// Frees the values once they have been merged.
+    func release() {}
+}
+
+/// A column being ignored in this pass (it is read in another).
+final class SkippingSink: FieldSink {
+    override func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> AppendResult { count += 1; return .stored }
+    override func appendNull() { count += 1 }
+    override func truncate(to rows: Int) { count = rows }
+    override func finish() -> ColumnStorage { .integer([]) }
+}
+
+/// A sink over a typed array, with the null bitmap kept alongside.
+class ArraySink<Element>: FieldSink {
+    var values: [Element] = []
+    let zero: Element
+
+    init(zero: Element, capacity: Int) {
+        self.zero = zero
+        values.reserveCapacity(capacity)
+    }
+
+    @inline(__always) final func store(_ v: Element) -> AppendResult {
+        values.append(v)
+        nulls.append(isNull: false)
+        count += 1
+        return .stored
+    }
+
+    override func appendNull() {
+        values.append(zero)
+        nulls.append(isNull: true)
+        count += 1
+    }
+
+    override func truncate(to rows: Int) {
+        values.removeLast(values.count - rows)
+        nulls.truncate(to: rows)
+        count = rows
+    }
+
+    override func release() {
+        values = []
+        nulls = NullBitmap()
+    }
+}
+
+final class IntegerSink: ArraySink<Int64> {
+    let syntax: NumberSyntax
+    init(syntax: NumberSyntax, capacity: Int) {
+        self.syntax = syntax
+        super.init(zero: 0, capacity: capacity)
+    }
+    override func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> AppendResult {
+        guard let v = syntax.parse(p, n, scale: 0) else { return .misfit }
+        return store(v)
+    }
+    override func finish() -> ColumnStorage { .integer(values) }
+}
+
+final class DecimalSink: ArraySink<Int64> {
+    let syntax: NumberSyntax
+    let scale: Int
+    init(syntax: NumberSyntax, scale: Int, capacity: Int) {
+        self.syntax = syntax
+        self.scale = scale
+        super.init(zero: 0, capacity: capacity)
+    }
+    override func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> AppendResult {
+        guard let v = syntax.parse(p, n, scale: scale) else { return .misfit }
+        return store(v)
+    }
+    override func finish() -> ColumnStorage { .decimal(values, scale: scale) }
+}
+
+final class BooleanSink: ArraySink<Bool> {
+    init(capacity: Int) { super.init(zero: false, capacity: capacity) }
+    override func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> AppendResult {
+        guard let v = FieldParsing.boolean(UnsafeBufferPointer(start: p, count: n)) else { return .misfit }
+        return store(v)
+    }
+    override func finish() -> ColumnStorage { .boolean(values) }
+}
+
+final class DateSink: ArraySink<Int32> {
+    let format: DateFormat
+    let isISO: Bool
+    init(format: DateFormat, capacity: Int) {
+        self.format = format
+        self.isISO = format == .iso
+        super.init(zero: 0, capacity: capacity)
+    }
+    override func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> AppendResult {
+        if isISO {
+            guard n == 10, let d = CalendarDate.parseISO(UnsafeBufferPointer(start: p, count: n)) else { return .misfit }
+            return store(d)
+        }
+        guard let (d, _) = format.parse(p, n) else { return .misfit }
+        return store(d)
+    }
+    override func finish() -> ColumnStorage { .date(values) }
+}
+
+final class TimestampSink: ArraySink<Int64> {
+    let format: DateFormat?
+    init(format: DateFormat?, capacity: Int) {
+        self.format = format
+        super.init(zero: 0, capacity: capacity)
+    }
+    override func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> AppendResult {
+        if let format {
+            guard let (d, s) = format.parse(p, n) else { return .misfit }
+            return store((Int64(d) * 86_400 + Int64(s)) * 1_000_000)
+        }
+        guard let v = CalendarDate.parseISOTimestamp(p, n) else { return .misfit }
+        return store(v)
+    }
+    override func finish() -> ColumnStorage { .timestamp(values) }
+}
+
+final class TextSink: ArraySink<UInt32> {
+    var dictionary = TextDictionaryBuilder()
+    init(capacity: Int) { super.init(zero: 0, capacity: capacity) }
+    override func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> AppendResult {
+        let buffer = UnsafeBufferPointer(start: p, count: n)
+        let before = dictionary.count
+        let code = dictionary.code(of: buffer)
+        if dictionary.count > before, let bad = firstInvalidUTF8(buffer) {
+            dictionary.removeLast()
+            return .invalidUTF8(bad)
+        }
+        return store(code)
+    }
+    override func finish() -> ColumnStorage { .text(codes: values, dictionary: dictionary.strings()) }
+}
+
+/// Watches a column's values to choose its type: what every value could be read as.
+final class InferenceSink: FieldSink {
+    var candidates: FieldParsing.Candidates
+    var integerDigits = 0
+    var scale = 0
+    var nonNull = 0
+    /// The first value that ruled out a type, its offset in the file, and what it ruled out.
+    var counterexample: (value: String, offset: Int, ruledOut: String)?
+    /// The first non-null value.
+    var firstValue: (value: String, offset: Int)?
+    /// The first whole number too large for 64 bits.
+    var overflow: (value: String, offset: Int)?
+    var currentOffset = 0
+    let syntax: NumberSyntax
+    let customDate: DateFormat?
+
+    init(syntax: NumberSyntax, customDate: DateFormat?, initial: FieldParsing.Candidates) {
+        self.syntax = syntax
+        self.customDate = customDate
+        candidates = initial
+        if customDate == nil { candidates.remove(.customDate) }
+    }
+
+    override func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> AppendResult {
+        count += 1
+        nonNull += 1
+        if firstValue == nil { firstValue = (String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self), currentOffset) }
+        guard !candidates.isEmpty else { return .stored }
+        var fits: FieldParsing.Candidates = []
+        if let shape = syntax.shape(p, n) {
+            if shape.fits {
+                fits.insert(.decimal)
+                if shape.scale == 0 { fits.insert(.integer) }
+                integerDigits = max(integerDigits, shape.integerDigits)
+                scale = max(scale, shape.scale)
+            } else if overflow == nil {
+                overflow = (String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self), currentOffset)
+            }
+            if n == 8 && shape.scale == 0 && candidates.contains(.compactDate), DateFormat.compact.parse(p, n) != nil { fits.insert(.compactDate) }
+        }
+        if candidates.contains(.boolean), FieldParsing.boolean(UnsafeBufferPointer(start: p, count: n)) != nil { fits.insert(.boolean) }
+        if candidates.contains(.date) && n == 10, CalendarDate.parseISO(UnsafeBufferPointer(start: p, count: n)) != nil { fits.insert(.date) }
+        if candidates.contains(.timestamp) && n >= 16, CalendarDate.parseISOTimestamp(p, n) != nil { fits.insert(.timestamp) }
+        if let customDate, candidates.contains(.customDate), customDate.parse(p, n) != nil { fits.insert(.customDate) }
+        let narrowed = candidates.intersection(fits)
+        if narrowed.isEmpty && counterexample == nil {
+            counterexample = (String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self), currentOffset, FieldParsing.describe(candidates))
+        }
+        candidates = narrowed
+        return .stored
+    }
+
+    override func appendNull() { count += 1 }
+    override func truncate(to rows: Int) { count = rows }
+    override func finish() -> ColumnStorage { .integer([]) }
+
+    /// Folds in what another chunk's sink saw (chunks are merged in file order).
+    func merge(_ other: InferenceSink) {
+        let before = candidates
+        candidates.formIntersection(other.candidates)
+        if counterexample == nil {
+            if let theirs = other.counterexample {
+                counterexample = theirs
+            } else if candidates.isEmpty && !before.isEmpty, let first = other.firstValue {
+                counterexample = (first.value, first.offset, FieldParsing.describe(before))
+            }
+        }
+        if firstValue == nil { firstValue = other.firstValue }
+        integerDigits = max(integerDigits, other.integerDigits)
+        scale = max(scale, other.scale)
+        nonNull += other.nonNull
+        count += other.count
+        if overflow == nil { overflow = other.overflow }
+    }
+}

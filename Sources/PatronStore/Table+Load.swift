@@ -1,0 +1,102 @@
+import Foundation
+
+/// A record the loader rejected, for the report.
+public struct RejectedRecord: Sendable, Equatable {
+    /// Its line number.
+    public let line: Int
+    /// Why.
+    public let message: String
+}
+
+/// The outcome of loading a file: the table and what the loader noticed on the way.
+public struct LoadReport: Sendable {
+    /// The loaded table.
+    public let table: Table
+    /// Warnings, such as renamed headers or numbers kept as text.
+    public let warnings: [String]
+    /// Blank lines skipped.
+    public let blankLines: Int
+    /// How many records were rejected (with `on_error skip`).
+    public let rejectedCount: Int
+    /// The first rejected records, at most ten.
+    public let rejected: [RejectedRecord]
+    /// The dialect used: the delimiter and whether there was a header.
+    public let dialect: String
+}
+
+extension Table {
+    /// Loads a delimited text file (CSV, TSV, semicolon, pipe or whitespace-aligned), sniffing
+    /// what `options` leave open, and parsing bytes straight into column buffers on all threads.
+    public static func load(path: String, name: String, options: LoadOptions = LoadOptions(), control: LoadControl? = nil) throws(LoadError) -> LoadReport {
+        let file = try MappedFile(path: path)
+        control?.total.store(file.count, ordering: .relaxed)
+        return try DelimitedLoad(file: file, path: path, name: name, options: options, control: control).run()
+    }
+
+    /// Loads a comma-separated file with the default options (kept for callers of patron 0.1).
+    public static func loadCSV(path: String, name: String) throws(LoadError) -> LoadReport {
+        try load(path: path, name: name)
+    }
+}
+
+/// A read-only memory map of a whole file.
+final class MappedFile: @unchecked Sendable {
+    let base: UnsafePointer<UInt8>
+    let count: Int
+    private let mapping: UnsafeMutableRawPointer?
+    nonisolated(unsafe) private static let empty = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+
+    init(path: String) throws(LoadError) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            let code = errno
+            throw LoadError(kind: .missingFile, path: path, message: code == ENOENT ? "no such file '\(path)'" : "cannot open '\(path)': \(String(cString: strerror(code)))",
+                            hint: code == ENOENT ? "check the path; it is relative to the folder patron was started in" : nil)
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw LoadError(kind: .missingFile, path: path, message: "cannot read '\(path)'") }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            throw LoadError(kind: .missingFile, path: path, message: "'\(path)' is a folder, not a file")
+        }
+        count = Int(info.st_size)
+        if count == 0 {
+            mapping = nil
+            base = UnsafePointer(Self.empty)
+            return
+        }
+        guard let m = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), m != MAP_FAILED else {
+            throw LoadError(kind: .missingFile, path: path, message: "cannot read '\(path)': \(String(cString: strerror(errno)))")
+        }
+        _ = madvise(m, count, MADV_SEQUENTIAL)
+        mapping = m
+        base = UnsafePointer(m.assumingMemoryBound(to: UInt8.self))
+    }
+
+    deinit {
+        if let mapping { munmap(mapping, count) }
+    }
+
+    /// The 1-based line number of byte `offset` (LF, CRLF and CR each end a line).
+    func lineNumber(at offset: Int) -> (line: Int, lineStart: Int) {
+        var line = 1, lineStart = 0
+        var i = 0
+        let limit = min(offset, count)
+        while i < limit {
+            let b = base[i]
+            if b == 10 || (b == 13 && !(i + 1 < count && base[i + 1] == 10)) {
+                line += 1
+                lineStart = i + 1
+            }
+            i += 1
+        }
+        return (line, lineStart)
+    }
+
+    /// The text of the line starting at `start`.
+    func lineText(from start: Int) -> String {
+        var end = start
+        while end < count && base[end] != 10 && base[end] != 13 { end += 1 }
+        return String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self)
+    }
+}
