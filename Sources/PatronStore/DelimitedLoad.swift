@@ -66,7 +66,7 @@ struct DelimitedLoad {
                               maxFieldBytes: options.maxFieldBytes, control: control)
 
         // A sample of the records after the first decides the types and whether the first names the columns.
-        let sample = loop.run(from: afterFirst, stop: count, maxRows: Self.sampleRows, sinks: inferenceSinks(width), inference: true)
+        let sample = loop.run(from: afterFirst, stop: count, maxRows: Self.sampleRows, sinks: inferenceSinks(width))
         let sampleSinks = sample.sinks.map { $0 as! InferenceSink }
         var header = options.header ?? looksLikeHeader(first.fields, sample: sampleSinks)
         if options.header == nil && options.columns != nil && !header { header = false }
@@ -81,7 +81,7 @@ struct DelimitedLoad {
         if header {
             sampleInference = sampleSinks
         } else {
-            let again = loop.run(from: dataStart, stop: count, maxRows: Self.sampleRows, sinks: inferenceSinks(width), inference: true)
+            let again = loop.run(from: dataStart, stop: count, maxRows: Self.sampleRows, sinks: inferenceSinks(width))
             sampleInference = again.sinks.map { $0 as! InferenceSink }
         }
         choices = (0..<width).map { choose(sampleInference[$0], name: finalNames[$0], spec: options.columns?[$0]) }
@@ -94,7 +94,7 @@ struct DelimitedLoad {
         var chunks = try parallelPass(loop: declaring(loop, choices), from: dataStart, bytesPerRecord: bytesPerRecord) { capacity in choices.map { makeSink($0, capacity: capacity) } }
         let misfits = chunks.reduce(into: Set<Int>()) { $0.formUnion($1.misfits) }
         if !misfits.isEmpty {
-            let inference = try parallelPass(loop: loop, from: dataStart, bytesPerRecord: bytesPerRecord, inference: true) { _ in
+            let inference = try parallelPass(loop: loop, from: dataStart, bytesPerRecord: bytesPerRecord) { _ in
                 (0..<width).map { misfits.contains($0) ? InferenceSink(syntax: syntax, customDate: dateFormat(for: $0), initial: initialCandidates($0)) : SkippingSink() }
             }
             for c in misfits.sorted() {
@@ -155,7 +155,7 @@ struct DelimitedLoad {
 
     /// Reads every record from `start`, split into chunks at line ends, one thread each.
     /// A chunk whose start fell inside a quoted field is read again from where the one before ended.
-    func parallelPass(loop: RecordLoop, from start: Int, bytesPerRecord: Int, inference: Bool = false, makeSinks: (Int) -> [FieldSink]) throws(LoadError) -> [ChunkResult] {
+    func parallelPass(loop: RecordLoop, from start: Int, bytesPerRecord: Int, makeSinks: (Int) -> [FieldSink]) throws(LoadError) -> [ChunkResult] {
         let end = file.count
         let threads = max(1, options.threads)
         let bytes = end - start
@@ -177,7 +177,7 @@ struct DelimitedLoad {
         results.withUnsafeMutableBufferPointer { slots in
             nonisolated(unsafe) let slots = slots
             DispatchQueue.concurrentPerform(iterations: boxedStarts.count) { k in
-                slots[k] = boxedLoop.run(from: boxedStarts[k], stop: stops[k], sinks: boxedSinks[k], inference: inference)
+                slots[k] = boxedLoop.run(from: boxedStarts[k], stop: stops[k], sinks: boxedSinks[k])
             }
         }
         var chunks = results.map { $0! }
@@ -192,7 +192,7 @@ struct DelimitedLoad {
                     starts.remove(at: k)
                     continue
                 }
-                chunks[k] = loop.run(from: from, stop: stops[k], sinks: makeSinks(estimate(stops[k] - from)), inference: inference)
+                chunks[k] = loop.run(from: from, stop: stops[k], sinks: makeSinks(estimate(stops[k] - from)))
                 starts[k] = from
             }
             k += 1
@@ -349,7 +349,7 @@ struct DelimitedLoad {
             let probe = InferenceSink(syntax: syntax, customDate: sink.customDate, initial: .all)
             var bytes = Array(first[c].utf8)
             if bytes.isEmpty || options.nullMarkers.contains(first[c]) { continue }
-            _ = bytes.withUnsafeMutableBufferPointer { probe.append($0.baseAddress!, $0.count) }
+            bytes.withUnsafeMutableBufferPointer { probe.observe($0.baseAddress!, $0.count) }
             if probe.candidates.intersection(sink.candidates).isEmpty { return true }
         }
         return !anyTyped

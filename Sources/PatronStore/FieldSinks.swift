@@ -1,13 +1,3 @@
-/// What happened to one field.
-enum AppendResult {
-    /// Stored.
-    case stored
-    /// The value does not fit the column's type: the column must be read again with a wider one.
-    case misfit
-    /// The field's bytes are not UTF-8; the offset of the bad byte within the field.
-    case invalidUTF8(Int)
-}
-
 /// Number syntax options shared by the sinks.
 struct NumberSyntax {
     var thousands: UInt8?
@@ -96,9 +86,11 @@ class FieldSink {
     /// Rows received.
     var count = 0
     var nulls = NullBitmap()
+    /// Set when a value did not fit: the rest of the column is stored as nulls and read again later.
+    var hasMisfit = false
 
-    /// Appends a non-null field (already unescaped).
-    func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> AppendResult { fatalError("abstract") }
+    /// Appends one batch's fields for `column`; returns the first value that cannot be stored.
+    func append(_ batch: FieldBatch, column: Int, context: inout BatchContext) -> BatchProblem? { fatalError("abstract") }
 
     /// Appends a null.
     func appendNull() { fatalError("abstract") }
@@ -115,7 +107,10 @@ class FieldSink {
 
 /// A column being ignored in this pass (it is read in another).
 final class SkippingSink: FieldSink {
-    override func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> AppendResult { count += 1; return .stored }
+    override func append(_ batch: FieldBatch, column: Int, context: inout BatchContext) -> BatchProblem? {
+        count += batch.rows
+        return nil
+    }
     override func appendNull() { count += 1 }
     override func truncate(to rows: Int) { count = rows }
     override func finish() -> ColumnStorage { .integer([]) }
@@ -131,11 +126,32 @@ class ArraySink<Element>: FieldSink {
         values.reserveCapacity(capacity)
     }
 
-    @inline(__always) final func store(_ v: Element) -> AppendResult {
-        values.append(v)
-        nulls.append(isNull: false)
-        count += 1
-        return .stored
+    /// The tight loop shared by the typed sinks: nulls, then `parse` for each value.
+    /// A value that does not parse is a misfit, or an error when the column's type was declared.
+    @inline(__always)
+    final func fill(_ batch: FieldBatch, column: Int, context: inout BatchContext, parse: (UnsafePointer<UInt8>, Int) -> Element?) -> BatchProblem? {
+        let first = column * batch.capacity
+        values.reserveCapacity(values.count + batch.rows)
+        for row in 0..<batch.rows {
+            let i = first + row
+            if hasMisfit || context.isNull(batch, i) {
+                appendNull()
+                continue
+            }
+            if let v = context.withBytes(batch, i, parse) {
+                values.append(v)
+                nulls.append(isNull: false)
+                count += 1
+                continue
+            }
+            if column < context.declared.count, let type = context.declared[column] {
+                let text = context.withBytes(batch, i) { String(decoding: UnsafeBufferPointer(start: $0, count: $1), as: UTF8.self) }
+                return BatchProblem(row: row, offset: batch.starts[i], message: "'\(text)' is not \(type)", hint: "fix the value, or declare the column as text")
+            }
+            hasMisfit = true
+            appendNull()
+        }
+        return nil
     }
 
     override func appendNull() {
@@ -162,9 +178,9 @@ final class IntegerSink: ArraySink<Int64> {
         self.syntax = syntax
         super.init(zero: 0, capacity: capacity)
     }
-    override func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> AppendResult {
-        guard let v = syntax.parse(p, n, scale: 0) else { return .misfit }
-        return store(v)
+    override func append(_ batch: FieldBatch, column: Int, context: inout BatchContext) -> BatchProblem? {
+        let syntax = self.syntax
+        return fill(batch, column: column, context: &context) { syntax.parse($0, $1, scale: 0) }
     }
     override func finish() -> ColumnStorage { .integer(values) }
 }
@@ -177,18 +193,17 @@ final class DecimalSink: ArraySink<Int64> {
         self.scale = scale
         super.init(zero: 0, capacity: capacity)
     }
-    override func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> AppendResult {
-        guard let v = syntax.parse(p, n, scale: scale) else { return .misfit }
-        return store(v)
+    override func append(_ batch: FieldBatch, column: Int, context: inout BatchContext) -> BatchProblem? {
+        let syntax = self.syntax, scale = self.scale
+        return fill(batch, column: column, context: &context) { syntax.parse($0, $1, scale: scale) }
     }
     override func finish() -> ColumnStorage { .decimal(values, scale: scale) }
 }
 
 final class BooleanSink: ArraySink<Bool> {
     init(capacity: Int) { super.init(zero: false, capacity: capacity) }
-    override func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> AppendResult {
-        guard let v = FieldParsing.boolean(UnsafeBufferPointer(start: p, count: n)) else { return .misfit }
-        return store(v)
+    override func append(_ batch: FieldBatch, column: Int, context: inout BatchContext) -> BatchProblem? {
+        fill(batch, column: column, context: &context) { FieldParsing.boolean(UnsafeBufferPointer(start: $0, count: $1)) }
     }
     override func finish() -> ColumnStorage { .boolean(values) }
 }
@@ -201,13 +216,12 @@ final class DateSink: ArraySink<Int32> {
         self.isISO = format == .iso
         super.init(zero: 0, capacity: capacity)
     }
-    override func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> AppendResult {
+    override func append(_ batch: FieldBatch, column: Int, context: inout BatchContext) -> BatchProblem? {
         if isISO {
-            guard n == 10, let d = CalendarDate.parseISO(UnsafeBufferPointer(start: p, count: n)) else { return .misfit }
-            return store(d)
+            return fill(batch, column: column, context: &context) { $1 == 10 ? CalendarDate.parseISO(UnsafeBufferPointer(start: $0, count: $1)) : nil }
         }
-        guard let (d, _) = format.parse(p, n) else { return .misfit }
-        return store(d)
+        let format = self.format
+        return fill(batch, column: column, context: &context) { format.parse($0, $1)?.day }
     }
     override func finish() -> ColumnStorage { .date(values) }
 }
@@ -218,13 +232,15 @@ final class TimestampSink: ArraySink<Int64> {
         self.format = format
         super.init(zero: 0, capacity: capacity)
     }
-    override func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> AppendResult {
-        if let format {
-            guard let (d, s) = format.parse(p, n) else { return .misfit }
-            return store((Int64(d) * 86_400 + Int64(s)) * 1_000_000)
+    override func append(_ batch: FieldBatch, column: Int, context: inout BatchContext) -> BatchProblem? {
+        let format = self.format
+        return fill(batch, column: column, context: &context) { p, n in
+            if let format {
+                guard let (d, s) = format.parse(p, n) else { return nil }
+                return (Int64(d) * 86_400 + Int64(s)) * 1_000_000
+            }
+            return CalendarDate.parseISOTimestamp(p, n)
         }
-        guard let v = CalendarDate.parseISOTimestamp(p, n) else { return .misfit }
-        return store(v)
     }
     override func finish() -> ColumnStorage { .timestamp(values) }
 }
@@ -232,15 +248,36 @@ final class TimestampSink: ArraySink<Int64> {
 final class TextSink: ArraySink<UInt32> {
     var dictionary = TextDictionaryBuilder()
     init(capacity: Int) { super.init(zero: 0, capacity: capacity) }
-    override func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> AppendResult {
-        let buffer = UnsafeBufferPointer(start: p, count: n)
-        let before = dictionary.count
-        let code = dictionary.code(of: buffer)
-        if dictionary.count > before, let bad = firstInvalidUTF8(buffer) {
-            dictionary.removeLast()
-            return .invalidUTF8(bad)
+    override func append(_ batch: FieldBatch, column: Int, context: inout BatchContext) -> BatchProblem? {
+        let first = column * batch.capacity
+        values.reserveCapacity(values.count + batch.rows)
+        for row in 0..<batch.rows {
+            let i = first + row
+            if context.isNull(batch, i) {
+                appendNull()
+                continue
+            }
+            let invalid: Int? = context.withBytes(batch, i) { p, n in
+                let buffer = UnsafeBufferPointer(start: p, count: n)
+                let before = dictionary.count
+                let code = dictionary.code(of: buffer)
+                // Only a value not seen before needs checking.
+                if dictionary.count > before, let bad = firstInvalidUTF8(buffer) {
+                    dictionary.removeLast()
+                    return bad
+                }
+                values.append(code)
+                return nil
+            }
+            if let at = invalid {
+                let offset = batch.flags[i] & 2 != 0 ? batch.starts[i] : batch.starts[i] + at
+                return BatchProblem(row: row, offset: offset, message: "invalid UTF-8 byte 0x\(String(context.base[offset], radix: 16, uppercase: true))",
+                                    hint: "patron reads UTF-8; convert the file first, e.g. iconv -f latin1 -t utf-8")
+            }
+            nulls.append(isNull: false)
+            count += 1
         }
-        return store(code)
+        return nil
     }
     override func finish() -> ColumnStorage { .text(codes: values, dictionary: dictionary.strings()) }
 }
@@ -268,11 +305,12 @@ final class InferenceSink: FieldSink {
         if customDate == nil { candidates.remove(.customDate) }
     }
 
-    override func append(_ p: UnsafePointer<UInt8>, _ n: Int) -> AppendResult {
+    /// Narrows the candidates by one non-null value.
+    func observe(_ p: UnsafePointer<UInt8>, _ n: Int) {
         count += 1
         nonNull += 1
         if firstValue == nil { firstValue = (String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self), currentOffset) }
-        guard !candidates.isEmpty else { return .stored }
+        guard !candidates.isEmpty else { return }
         var fits: FieldParsing.Candidates = []
         if let shape = syntax.shape(p, n) {
             if shape.fits {
@@ -294,12 +332,25 @@ final class InferenceSink: FieldSink {
             counterexample = (String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self), currentOffset, FieldParsing.describe(candidates))
         }
         candidates = narrowed
-        return .stored
     }
 
     override func appendNull() { count += 1 }
     override func truncate(to rows: Int) { count = rows }
     override func finish() -> ColumnStorage { .integer([]) }
+
+    override func append(_ batch: FieldBatch, column: Int, context: inout BatchContext) -> BatchProblem? {
+        let first = column * batch.capacity
+        for row in 0..<batch.rows {
+            let i = first + row
+            if context.isNull(batch, i) {
+                appendNull()
+                continue
+            }
+            currentOffset = batch.starts[i]
+            context.withBytes(batch, i) { observe($0, $1) }
+        }
+        return nil
+    }
 
     /// Folds in what another chunk's sink saw (chunks are merged in file order).
     func merge(_ other: InferenceSink) {
