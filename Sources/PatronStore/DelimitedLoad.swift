@@ -125,11 +125,12 @@ struct DelimitedLoad {
         var columns: [Column] = []
         let rows = chunks.reduce(0) { $0 + $1.rows }
         for c in 0..<width {
-            let parts = chunks.map { $0.sinks[c] }
-            let storage = merge(parts)
-            var bitmap = NullBitmap()
-            for part in parts { bitmap.append(contentsOf: part.nulls) }
-            for chunk in chunks { chunk.sinks[c].release() }
+            // The first chunk reserved room for every row, so the others append in place.
+            let whole = chunks[0].sinks[c]
+            for chunk in chunks.dropFirst() { whole.absorb(chunk.sinks[c]) }
+            let storage = whole.finish()
+            let bitmap = whole.nulls
+            whole.release()
             let why = evidence[c] ?? .allMatch(count: rows - bitmap.nullCount, pattern: choices[c].pattern)
             columns.append(Column(name: finalNames[c], storage: storage, nulls: bitmap, evidence: why))
         }
@@ -169,7 +170,8 @@ struct DelimitedLoad {
         }
         let stops = Array(starts.dropFirst()) + [end]
         let estimate = { (range: Int) in range / bytesPerRecord + range / bytesPerRecord / 8 + 16 }
-        let sinks = (0..<starts.count).map { makeSinks(estimate(stops[$0] - starts[$0])) }
+        // The first chunk's columns reserve room for the whole file: the others are appended to them.
+        let sinks = (0..<starts.count).map { makeSinks($0 == 0 ? estimate(end - start) : estimate(stops[$0] - starts[$0])) }
         nonisolated(unsafe) var results = [ChunkResult?](repeating: nil, count: starts.count)
         nonisolated(unsafe) let boxedLoop = loop
         nonisolated(unsafe) let boxedSinks = sinks
@@ -273,28 +275,6 @@ struct DelimitedLoad {
         }
     }
 
-    /// Joins the chunks of one column into its storage.
-    func merge(_ parts: [FieldSink]) -> ColumnStorage {
-        if parts.count == 1 { return parts[0].finish() }
-        if let texts = parts as? [TextSink] {
-            let global = texts[0]
-            var codes = global.values
-            codes.reserveCapacity(texts.reduce(0) { $0 + $1.values.count })
-            for part in texts.dropFirst() {
-                var map: [UInt32] = []
-                map.reserveCapacity(part.dictionary.count)
-                part.dictionary.forEachValue { map.append(global.dictionary.code(of: $0)) }
-                for code in part.values { codes.append(map[Int(code)]) }
-                part.values = []
-            }
-            return .text(codes: codes, dictionary: global.dictionary.strings())
-        }
-        var storages = parts.map { $0.finish() }
-        var merged = storages.removeFirst()
-        for next in storages { merged = merged.appending(next) }
-        return merged
-    }
-
     // MARK: Dialect
 
     /// The delimiter that splits the first records into the same number of fields (more than one).
@@ -393,16 +373,3 @@ struct DelimitedLoad {
     }
 }
 
-extension ColumnStorage {
-    /// This column's values followed by another's of the same type.
-    func appending(_ other: ColumnStorage) -> ColumnStorage {
-        switch (self, other) {
-        case (.integer(let a), .integer(let b)): return .integer(a + b)
-        case (.decimal(let a, let s), .decimal(let b, _)): return .decimal(a + b, scale: s)
-        case (.boolean(let a), .boolean(let b)): return .boolean(a + b)
-        case (.date(let a), .date(let b)): return .date(a + b)
-        case (.timestamp(let a), .timestamp(let b)): return .timestamp(a + b)
-        default: return self
-        }
-    }
-}

@@ -103,6 +103,9 @@ class FieldSink {
 
     /// Frees the values once they have been merged.
     func release() {}
+
+    /// Appends the rows of the same column's next chunk (then frees them there).
+    func absorb(_ next: FieldSink) { fatalError("abstract") }
 }
 
 /// A column being ignored in this pass (it is read in another).
@@ -169,6 +172,14 @@ class ArraySink<Element>: FieldSink {
     override func release() {
         values = []
         nulls = NullBitmap()
+    }
+
+    override func absorb(_ next: FieldSink) {
+        guard let next = next as? ArraySink<Element> else { return }
+        values.append(contentsOf: next.values)
+        nulls.append(contentsOf: next.nulls)
+        count += next.count
+        next.release()
     }
 }
 
@@ -280,6 +291,19 @@ final class TextSink: ArraySink<UInt32> {
         return nil
     }
     override func finish() -> ColumnStorage { .text(codes: values, dictionary: dictionary.strings()) }
+
+    /// Appends the next chunk's codes, translated into this dictionary.
+    override func absorb(_ next: FieldSink) {
+        guard let next = next as? TextSink else { return }
+        var map: [UInt32] = []
+        map.reserveCapacity(next.dictionary.count)
+        next.dictionary.forEachValue { map.append(dictionary.code(of: $0)) }
+        values.reserveCapacity(values.count + next.values.count)
+        for code in next.values { values.append(map[Int(code)]) }
+        nulls.append(contentsOf: next.nulls)
+        count += next.count
+        next.release()
+    }
 }
 
 /// Watches a column's values to choose its type: what every value could be read as.

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A record that could not be read, positioned by byte offset (line numbers are counted later).
 struct RecordError: Sendable {
     var offset: Int
@@ -97,17 +103,27 @@ struct RecordLoop {
                 p = tokenizer.skipLineEnd(p)
             }
             if batch.rows > 0 { convert(batch, into: &result, context: &context) }
-            if let control, p - reported > 1 << 20 {
-                control.advance(p - reported, records: result.rows - reportedRows)
+            if p - reported > 1 << 22 {
+                // Pages already parsed leave this process's memory (the page cache keeps them).
+                releasePages(from: reported, to: batch.rows > 0 ? batch.recordStarts[0] : p)
+                control?.advance(p - reported, records: result.rows - reportedRows)
                 reported = p
                 reportedRows = result.rows
-                if control.isCancelled { break reading }
+                if control?.isCancelled == true { break reading }
             }
             if result.stoppedOnError || !(p < end && p < stop && result.rows < maxRows) { break reading }
         }
         result.resume = p
         control?.advance(p - reported, records: result.rows - reportedRows)
         return result
+    }
+
+    /// Drops the mapped pages wholly inside `from..<to` from the resident set.
+    private func releasePages(from: Int, to: Int) {
+        let page = 4096
+        let first = (from + page - 1) / page * page, last = to / page * page
+        guard last > first else { return }
+        _ = madvise(UnsafeMutableRawPointer(mutating: tokenizer.base + first), last - first, MADV_DONTNEED)
     }
 
     /// Hands a batch to each column; a value that cannot be stored rejects its record (or stops).

@@ -1,6 +1,12 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Interns byte strings into dense codes without creating a `String` per value.
 ///
-/// Open addressing over FNV-1a hashes; the bytes of each distinct value live once in an arena.
+/// Open addressing over a word-at-a-time hash; the bytes of each distinct value live once in an arena.
 public struct TextDictionaryBuilder {
     private var arena: [UInt8] = []
     private var starts: [Int] = [0]
@@ -19,15 +25,19 @@ public struct TextDictionaryBuilder {
 
     /// The code of `bytes`, adding it when new.
     public mutating func code(of bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+        let hash = Self.hash(bytes)
         var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let code = slots[slot]
-            if code < 0 { break }
-            if hashes[Int(code)] == hash && equals(Int(code), bytes) { return UInt32(code) }
-            slot = (slot + 1) & mask
+        let found: Int32? = slots.withUnsafeBufferPointer { slots in
+            hashes.withUnsafeBufferPointer { hashes in
+                while true {
+                    let code = slots[slot]
+                    if code < 0 { return nil }
+                    if hashes[Int(code)] == hash && equals(Int(code), bytes) { return code }
+                    slot = (slot + 1) & mask
+                }
+            }
         }
+        if let found { return UInt32(found) }
         let code = Int32(count)
         arena.append(contentsOf: bytes)
         starts.append(arena.count)
@@ -48,15 +58,35 @@ public struct TextDictionaryBuilder {
         (0..<count).map { i in String(decoding: arena[starts[i]..<starts[i + 1]], as: UTF8.self) }
     }
 
+    @inline(__always)
     private func equals(_ code: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = starts[code], end = starts[code + 1]
         guard end - start == bytes.count else { return false }
+        if bytes.isEmpty { return true }
+        return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0 }
+    }
+
+    /// A fast hash, eight bytes at a time.
+    @inline(__always)
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let n = bytes.count
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+        guard let p = bytes.baseAddress else { return h }
         var i = 0
-        while i < bytes.count {
-            if arena[start + i] != bytes[i] { return false }
+        while i + 8 <= n {
+            h = (h ^ UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 32
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n {
+            tail |= UInt64(p[i]) << shift
+            shift += 8
             i += 1
         }
-        return true
+        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        return h ^ (h >> 29)
     }
 
     private mutating func grow() {
