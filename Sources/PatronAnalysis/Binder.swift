@@ -25,6 +25,8 @@ public struct Binder {
             return .use(try table(name))
         case .describe(let name):
             return .describe(try table(name, statement: statement))
+        case .summarize(let name):
+            return .summarize(try table(name, statement: statement))
         case .count(let name):
             return .count(try table(name, statement: statement))
         case .show(let name, let top):

@@ -9,6 +9,8 @@ public enum BoundStatement: Sendable {
     case use(Table)
     /// Show a table's schema.
     case describe(Table)
+    /// Profile each column of a table.
+    case summarize(Table)
     /// Count a table's rows.
     case count(Table)
     /// Show a table's rows, optionally the top N by a column (descending).

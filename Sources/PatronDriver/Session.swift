@@ -88,7 +88,10 @@ public final class Session {
                 let started = ContinuousClock.now
                 let control = LoadControl()
                 let progress = showsProgress ? ProgressLine(control: control) : nil
-                let report = try Table.load(path: path, name: name, options: options, control: control)
+                let lower = path.lowercased()
+                let isJSONLines = lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
+                let report = isJSONLines ? try Table.loadJSONLines(path: path, name: name, options: options, control: control)
+                                         : try Table.load(path: path, name: name, options: options, control: control)
                 progress?.finish()
                 let seconds = (ContinuousClock.now - started).seconds
                 catalog.add(report.table)
@@ -115,6 +118,8 @@ public final class Session {
             emit(.result("using '\(table.name)': \(NumberFormat.grouped(table.rowCount)) rows"))
         case .describe(let table):
             emit(.result(ResultRenderer.schema(table)))
+        case .summarize(let table):
+            emit(.result(ResultRenderer.render(Engine.summarize(table), of: table)))
         case .count(let table):
             emit(.result(ResultRenderer.count(table)))
         case .show(let table, let top):

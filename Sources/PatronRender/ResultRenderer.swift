@@ -93,6 +93,28 @@ public enum ResultRenderer {
         }
     }
 
+    /// `summarize`: one line per column.
+    public static func render(_ summaries: [ColumnSummary], of table: Table) -> String {
+        var text = TextTable(headers: ["column", "type", "count", "nulls", "distinct", "min", "max", "mean", "25%", "median", "75%", "most frequent"],
+                             alignments: [.left, .left, .right, .right, .right, .right, .right, .right, .right, .right, .right, .left])
+        for summary in summaries {
+            let column = table.columns[summary.column]
+            func value(_ row: Int?) -> String { row.map { DisplayWidth.truncate(cell(column, $0), to: 24) } ?? "" }
+            func number(_ x: Double) -> String {
+                if column.type == .date { return CalendarDate.isoString(Int32(x.rounded(.down))) }
+                var scale = 0
+                if case .decimal(_, let s) = column.storage { scale = s }
+                return NumberFormat.fixed(x, digits: max(scale, x == x.rounded() ? 0 : 2))
+            }
+            let quartiles = summary.quartiles?.map(number) ?? ["", "", ""]
+            let top = summary.top.map { "\(DisplayWidth.truncate(cell(column, $0.row), to: 16)) (\(NumberFormat.grouped($0.count)))" }.joined(separator: ", ")
+            text.rows.append([column.name, column.type.rawValue, NumberFormat.grouped(summary.count), NumberFormat.grouped(summary.nulls),
+                              NumberFormat.grouped(summary.distinct), value(summary.minRow), value(summary.maxRow),
+                              summary.mean.map { NumberFormat.fixed($0, digits: 2) } ?? "", quartiles[0], quartiles[1], quartiles[2], top])
+        }
+        return "summary of '\(table.name)': \(NumberFormat.grouped(table.rowCount)) rows\n" + text.render()
+    }
+
     /// `count` as a sentence.
     public static func count(_ table: Table) -> String {
         "\(NumberFormat.grouped(table.rowCount)) \(table.rowCount == 1 ? "row" : "rows") in '\(table.name)'"

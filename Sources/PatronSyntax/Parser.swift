@@ -12,7 +12,7 @@ public struct ParseResult: Sendable {
 /// A recursive-descent parser; each rule's function carries its production from `grammar/patron.ebnf`.
 public struct Parser {
     /// The statement words, in the order `help` lists them.
-    public static let statementWords = ["load", "use", "describe", "count", "show", "segment", "help", "quit", "exit"]
+    public static let statementWords = ["load", "use", "describe", "summarize", "count", "show", "segment", "help", "quit", "exit"]
     /// Words reserved inside conditions.
     public static let conditionKeywords: Set<String> = ["and", "or", "not", "true", "false"]
     /// How deeply conditions may nest before the parser refuses.
@@ -80,7 +80,7 @@ public struct Parser {
         if current.kind != .endOfInput { advance() }
     }
 
-    /// statement → loadStatement | useStatement | describeStatement | countStatement
+    /// statement → loadStatement | useStatement | describeStatement | summarizeStatement | countStatement
     ///           | showStatement | segmentStatement | helpStatement | quitStatement
     private mutating func parseStatement() throws(Diagnostic) -> ParsedStatement {
         let verb = current
@@ -96,6 +96,7 @@ public struct Parser {
         case "load": kind = try parseLoadStatement()
         case "use": kind = .use(try expectName("a table name after 'use'"))
         case "describe": kind = .describe(optionalName())
+        case "summarize": kind = .summarize(optionalName())
         case "count": kind = .count(optionalName())
         case "show": kind = try parseShowStatement()
         case "segment": kind = try parseSegmentStatement()

@@ -28,6 +28,8 @@ public enum ParsedStatementKind: Sendable, Equatable {
     case use(Name)
     /// `describe [NAME]`
     case describe(Name?)
+    /// `summarize [NAME]`
+    case summarize(Name?)
     /// `count [NAME]`
     case count(Name?)
     /// `show [NAME] [top N by COLUMN]`

@@ -1,0 +1,413 @@
+import Foundation
+
+extension Table {
+    /// The deepest nesting a JSON Lines value may have.
+    public static let jsonNestingLimit = 64
+
+    /// Loads JSON Lines (`.jsonl`, `.ndjson`): one object per line; columns are the keys in order
+    /// of first appearance, typed from their values; nested objects and arrays are kept as JSON text.
+    public static func loadJSONLines(path: String, name: String, options: LoadOptions = LoadOptions(), control: LoadControl? = nil) throws(LoadError) -> LoadReport {
+        let file = try MappedFile(path: path)
+        control?.total.store(file.count, ordering: .relaxed)
+        return try JSONLinesLoad(file: file, path: path, name: name, options: options, control: control).run()
+    }
+}
+
+/// A JSON value as read from one line.
+enum JSONValue {
+    case null
+    case boolean(Bool)
+    /// A number, kept as written.
+    case number(String)
+    case string(String)
+    /// An object or array, kept as its JSON text.
+    case nested(String)
+}
+
+/// A strict JSON reader for one line, positioned errors included.
+struct JSONLineParser {
+    let base: UnsafePointer<UInt8>
+    let end: Int
+    var p: Int
+    let nestingLimit: Int
+
+    struct Failure: Error {
+        var offset: Int
+        var message: String
+        var hint: String?
+    }
+
+    /// Parses `{ "key": value, … }` followed only by blanks.
+    mutating func object() throws(Failure) -> [(String, JSONValue)] {
+        skipBlanks()
+        guard p < end, base[p] == UInt8(ascii: "{") else {
+            throw Failure(offset: p, message: p < end ? "expected '{': each line must hold one JSON object" : "expected '{'",
+                          hint: "JSON Lines has one object per line, like {\"id\": 1, \"name\": \"Ann\"}")
+        }
+        p += 1
+        var fields: [(String, JSONValue)] = []
+        var seen = Set<String>()
+        skipBlanks()
+        if p < end && base[p] == UInt8(ascii: "}") {
+            p += 1
+        } else {
+            while true {
+                skipBlanks()
+                let keyOffset = p
+                guard p < end, base[p] == UInt8(ascii: "\"") else { throw Failure(offset: p, message: "expected a key in double quotes") }
+                let key = try string()
+                guard seen.insert(key).inserted else { throw Failure(offset: keyOffset, message: "the key '\(key)' appears twice in one object") }
+                skipBlanks()
+                guard p < end, base[p] == UInt8(ascii: ":") else { throw Failure(offset: p, message: "expected ':' after the key '\(key)'") }
+                p += 1
+                skipBlanks()
+                fields.append((key, try value(depth: 1)))
+                skipBlanks()
+                guard p < end else { throw Failure(offset: p, message: "expected ',' or '}' before the end of the line", hint: "an object must close on its own line") }
+                if base[p] == UInt8(ascii: ",") { p += 1; continue }
+                if base[p] == UInt8(ascii: "}") { p += 1; break }
+                throw Failure(offset: p, message: "expected ',' or '}' after a value")
+            }
+        }
+        skipBlanks()
+        guard p == end else { throw Failure(offset: p, message: "unexpected text after the object", hint: "put one object on each line") }
+        return fields
+    }
+
+    mutating func skipBlanks() {
+        while p < end && (base[p] == 32 || base[p] == 9 || base[p] == 13) { p += 1 }
+    }
+
+    mutating func value(depth: Int) throws(Failure) -> JSONValue {
+        guard p < end else { throw Failure(offset: p, message: "expected a value before the end of the line") }
+        let start = p
+        switch base[p] {
+        case UInt8(ascii: "\""):
+            return .string(try string())
+        case UInt8(ascii: "{"), UInt8(ascii: "["):
+            try skipNested(depth: depth)
+            return .nested(String(decoding: UnsafeBufferPointer(start: base + start, count: p - start), as: UTF8.self))
+        case UInt8(ascii: "t"): try literal("true"); return .boolean(true)
+        case UInt8(ascii: "f"): try literal("false"); return .boolean(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return .number(try number())
+        default:
+            throw Failure(offset: p, message: "unexpected character '\(String(decoding: UnsafeBufferPointer(start: base + p, count: 1), as: UTF8.self))'",
+                          hint: "values are strings in double quotes, numbers, true, false, null, objects or arrays")
+        }
+    }
+
+    mutating func literal(_ word: String) throws(Failure) {
+        let bytes = Array(word.utf8)
+        guard p + bytes.count <= end, (0..<bytes.count).allSatisfy({ base[p + $0] == bytes[$0] }) else {
+            throw Failure(offset: p, message: "expected '\(word)'")
+        }
+        p += bytes.count
+    }
+
+    mutating func number() throws(Failure) -> String {
+        let start = p
+        if base[p] == UInt8(ascii: "-") { p += 1 }
+        guard p < end, base[p] &- 48 < 10 else { throw Failure(offset: p, message: "expected a digit") }
+        if base[p] == 48 && p + 1 < end && base[p + 1] &- 48 < 10 { throw Failure(offset: p, message: "numbers cannot have leading zeros in JSON") }
+        while p < end && base[p] &- 48 < 10 { p += 1 }
+        if p < end && base[p] == UInt8(ascii: ".") {
+            p += 1
+            guard p < end, base[p] &- 48 < 10 else { throw Failure(offset: p, message: "expected a digit after the decimal point") }
+            while p < end && base[p] &- 48 < 10 { p += 1 }
+        }
+        if p < end && (base[p] == UInt8(ascii: "e") || base[p] == UInt8(ascii: "E")) {
+            p += 1
+            if p < end && (base[p] == UInt8(ascii: "+") || base[p] == UInt8(ascii: "-")) { p += 1 }
+            guard p < end, base[p] &- 48 < 10 else { throw Failure(offset: p, message: "expected a digit in the exponent") }
+            while p < end && base[p] &- 48 < 10 { p += 1 }
+        }
+        return String(decoding: UnsafeBufferPointer(start: base + start, count: p - start), as: UTF8.self)
+    }
+
+    mutating func string() throws(Failure) -> String {
+        let open = p
+        p += 1
+        var bytes: [UInt8] = []
+        while true {
+            guard p < end else { throw Failure(offset: open, message: "unterminated string", hint: "close the string with \" on the same line") }
+            let b = base[p]
+            if b == UInt8(ascii: "\"") { p += 1; break }
+            if b < 0x20 { throw Failure(offset: p, message: "control character 0x\(String(b, radix: 16)) inside a string", hint: "write it escaped, e.g. \\t or \\n") }
+            if b == UInt8(ascii: "\\") {
+                guard p + 1 < end else { throw Failure(offset: p, message: "unterminated escape") }
+                let e = base[p + 1]
+                p += 2
+                switch e {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): bytes.append(e)
+                case UInt8(ascii: "b"): bytes.append(8)
+                case UInt8(ascii: "f"): bytes.append(12)
+                case UInt8(ascii: "n"): bytes.append(10)
+                case UInt8(ascii: "r"): bytes.append(13)
+                case UInt8(ascii: "t"): bytes.append(9)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4()
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        guard p + 1 < end, base[p] == UInt8(ascii: "\\"), base[p + 1] == UInt8(ascii: "u") else {
+                            throw Failure(offset: p - 6, message: "a high surrogate must be followed by a low one")
+                        }
+                        p += 2
+                        let low = try hex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw Failure(offset: p - 6, message: "invalid low surrogate") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00...0xDFFF).contains(scalar) {
+                        throw Failure(offset: p - 6, message: "a lone low surrogate")
+                    }
+                    bytes.append(contentsOf: Array(String(Character(Unicode.Scalar(scalar)!)).utf8))
+                default:
+                    throw Failure(offset: p - 2, message: "invalid escape '\\\(String(UnicodeScalar(e)))'", hint: "JSON escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX")
+                }
+                continue
+            }
+            bytes.append(b)
+            p += 1
+        }
+        if let bad = firstInvalidUTF8(bytes.withUnsafeBufferPointer { $0 }) {
+            throw Failure(offset: open + 1 + bad, message: "invalid UTF-8 in a string", hint: "JSON Lines files are UTF-8")
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    mutating func hex4() throws(Failure) -> UInt32 {
+        guard p + 4 <= end else { throw Failure(offset: p, message: "expected four hex digits after \\u") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let c = base[p]
+            let d: UInt32
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): d = UInt32(c - 48)
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): d = UInt32(c - 87)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): d = UInt32(c - 55)
+            default: throw Failure(offset: p, message: "expected a hex digit after \\u")
+            }
+            v = v << 4 | d
+            p += 1
+        }
+        return v
+    }
+
+    /// Skips an object or array, checking it is well formed and not nested too deeply.
+    mutating func skipNested(depth: Int) throws(Failure) {
+        guard depth <= nestingLimit else {
+            throw Failure(offset: p, message: "values nest more than \(nestingLimit) deep", hint: "flatten the data before loading")
+        }
+        let isObject = base[p] == UInt8(ascii: "{")
+        let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+        p += 1
+        skipBlanks()
+        if p < end && base[p] == close { p += 1; return }
+        while true {
+            skipBlanks()
+            if isObject {
+                guard p < end, base[p] == UInt8(ascii: "\"") else { throw Failure(offset: p, message: "expected a key in double quotes") }
+                _ = try string()
+                skipBlanks()
+                guard p < end, base[p] == UInt8(ascii: ":") else { throw Failure(offset: p, message: "expected ':' after a key") }
+                p += 1
+                skipBlanks()
+            }
+            guard p < end else { throw Failure(offset: p, message: "expected a value before the end of the line") }
+            if base[p] == UInt8(ascii: "{") || base[p] == UInt8(ascii: "[") {
+                try skipNested(depth: depth + 1)
+            } else {
+                _ = try value(depth: depth + 1)
+            }
+            skipBlanks()
+            guard p < end else { throw Failure(offset: p, message: "expected ',' or '\(Character(UnicodeScalar(close)))' before the end of the line") }
+            if base[p] == UInt8(ascii: ",") { p += 1; continue }
+            if base[p] == close { p += 1; return }
+            throw Failure(offset: p, message: "expected ',' or '\(Character(UnicodeScalar(close)))'")
+        }
+    }
+}
+
+/// One JSON Lines load: parse every line, then type each key's column from its values.
+struct JSONLinesLoad {
+    let file: MappedFile
+    let path: String
+    let name: String
+    let options: LoadOptions
+    let control: LoadControl?
+
+    func run() throws(LoadError) -> LoadReport {
+        let base = file.base, count = file.count
+        guard count > 0 else { throw LoadError(path: path, message: "the file is empty", hint: "JSON Lines needs one object per line") }
+        if count >= 2 && ((base[0] == 0xFF && base[1] == 0xFE) || (base[0] == 0xFE && base[1] == 0xFF)) {
+            throw LoadError(path: path, line: 1, message: "the file is UTF-16, not UTF-8", hint: "convert it first: iconv -f UTF-16 -t UTF-8")
+        }
+        var p = count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF ? 3 : 0
+        var keys: [String] = []
+        var keyIndex: [String: Int] = [:]
+        var rows: [[(Int, JSONValue)]] = []
+        var rowOffsets: [Int] = []
+        var rejected: [RecordError] = []
+        var blankLines = 0
+        var line = 1
+        while p < count {
+            var lineEnd = p
+            while lineEnd < count && base[lineEnd] != 10 { lineEnd += 1 }
+            let next = lineEnd + 1
+            defer { p = next; line += 1 }
+            var contentEnd = lineEnd
+            if contentEnd > p && base[contentEnd - 1] == 13 { contentEnd -= 1 }
+            var blank = true
+            for i in p..<contentEnd where base[i] != 32 && base[i] != 9 { blank = false; break }
+            if blank {
+                if lineEnd < count || contentEnd > p { blankLines += lineEnd < count ? 1 : 0 }
+                continue
+            }
+            if contentEnd - p > options.maxFieldBytes {
+                rejected.append(RecordError(offset: p, message: "a line of \(contentEnd - p) bytes is longer than the limit of \(options.maxFieldBytes)", hint: nil))
+                if !options.skipBadRecords { break }
+                continue
+            }
+            var parser = JSONLineParser(base: base, end: contentEnd, p: p, nestingLimit: Table.jsonNestingLimit)
+            do throws(JSONLineParser.Failure) {
+                let fields = try parser.object()
+                var row: [(Int, JSONValue)] = []
+                row.reserveCapacity(fields.count)
+                for (key, value) in fields {
+                    let index: Int
+                    if let known = keyIndex[key] { index = known } else {
+                        index = keys.count
+                        keys.append(key)
+                        keyIndex[key] = index
+                    }
+                    row.append((index, value))
+                }
+                rows.append(row)
+                rowOffsets.append(p)
+            } catch {
+                rejected.append(RecordError(offset: error.offset, message: error.message, hint: error.hint))
+                if !options.skipBadRecords { break }
+            }
+            if rows.count % 65_536 == 0 {
+                control?.advance(next - p, records: 0)
+                if control?.isCancelled == true { throw LoadError(kind: .cancelled, path: path, message: "the load was cancelled") }
+            }
+        }
+        if !options.skipBadRecords, let error = rejected.first { throw positioned(error) }
+        guard !keys.isEmpty || !rows.isEmpty else {
+            throw LoadError(path: path, message: "the file has no objects, only blank lines", hint: "JSON Lines needs one object per line")
+        }
+
+        // Columns: infer each key's type from its values, then fill it.
+        let syntax = NumberSyntax(thousands: nil, decimalMark: UInt8(ascii: "."))
+        var grid = Array(repeating: Array(repeating: JSONValue.null, count: rows.count), count: keys.count)
+        for (r, row) in rows.enumerated() { for (k, value) in row { grid[k][r] = value } }
+        var columns: [Column] = []
+        for (k, key) in keys.enumerated() {
+            columns.append(column(named: key, values: grid[k], offsets: rowOffsets, syntax: syntax))
+        }
+        let table = Table(name: name, columns: columns, rowCount: rows.count, origin: path)
+        table.checkInvariants()
+        let report = rejected.prefix(10).map { RejectedRecord(line: file.lineNumber(at: $0.offset).line, message: $0.message) }
+        return LoadReport(table: table, warnings: [], blankLines: blankLines, rejectedCount: rejected.count, rejected: report, dialect: "JSON Lines")
+    }
+
+    /// One key's column: numbers become integers or decimals, strings text, dates or timestamps;
+    /// values of mixed kinds become text (numbers and nested values as their JSON text).
+    func column(named key: String, values: [JSONValue], offsets: [Int], syntax: NumberSyntax) -> Column {
+        var kinds = Set<String>()
+        let inference = InferenceSink(syntax: syntax, customDate: options.dateFormat, initial: .all)
+        var firstText: (String, Int)? = nil
+        for (r, value) in values.enumerated() {
+            switch value {
+            case .null: continue
+            case .boolean: kinds.insert("boolean")
+            case .number(let text):
+                kinds.insert("number")
+                inference.currentOffset = offsets[r]
+                var bytes = Array(text.utf8)
+                bytes.withUnsafeMutableBufferPointer { inference.observe($0.baseAddress!, $0.count) }
+            case .string(let text):
+                kinds.insert("string")
+                if firstText == nil { firstText = (text, offsets[r]) }
+                inference.currentOffset = offsets[r]
+                var bytes = Array(text.utf8)
+                if bytes.isEmpty { inference.candidates = [] } else {
+                    bytes.withUnsafeMutableBufferPointer { inference.observe($0.baseAddress!, $0.count) }
+                }
+            case .nested:
+                kinds.insert("nested")
+            }
+        }
+        var nulls = NullBitmap()
+        let n = values.count
+        func text(_ value: JSONValue) -> String? {
+            switch value {
+            case .null: return nil
+            case .boolean(let b): return b ? "true" : "false"
+            case .number(let t), .string(let t), .nested(let t): return t
+            }
+        }
+        if kinds == ["boolean"] {
+            var v: [Bool] = []
+            v.reserveCapacity(n)
+            for value in values {
+                if case .boolean(let b) = value { v.append(b); nulls.append(isNull: false) } else { v.append(false); nulls.append(isNull: true) }
+            }
+            return Column(name: key, storage: .boolean(v), nulls: nulls, evidence: .allMatch(count: n - nulls.nullCount, pattern: "JSON true or false"))
+        }
+        if kinds == ["number"] && (inference.candidates.contains(.integer) || inference.candidates.contains(.decimal)) {
+            let scale = inference.candidates.contains(.integer) ? 0 : inference.scale
+            var v: [Int64] = []
+            v.reserveCapacity(n)
+            for value in values {
+                if case .number(let t) = value, let parsed = Array(t.utf8).withUnsafeBufferPointer({ syntax.parse($0.baseAddress!, $0.count, scale: scale) }) {
+                    v.append(parsed); nulls.append(isNull: false)
+                } else { v.append(0); nulls.append(isNull: true) }
+            }
+            let storage: ColumnStorage = scale == 0 ? .integer(v) : .decimal(v, scale: scale)
+            return Column(name: key, storage: storage, nulls: nulls,
+                          evidence: .allMatch(count: n - nulls.nullCount, pattern: scale == 0 ? "whole numbers" : "numbers with up to \(scale) decimals"))
+        }
+        if kinds == ["string"] && inference.candidates.contains(.date) {
+            var v: [Int32] = []
+            for value in values {
+                if case .string(let t) = value, let d = CalendarDate.parseISO(Array(t.utf8)) { v.append(d); nulls.append(isNull: false) } else { v.append(0); nulls.append(isNull: true) }
+            }
+            return Column(name: key, storage: .date(v), nulls: nulls, evidence: .allMatch(count: n - nulls.nullCount, pattern: "yyyy-MM-dd dates"))
+        }
+        if kinds == ["string"] && inference.candidates.contains(.timestamp) {
+            var v: [Int64] = []
+            for value in values {
+                if case .string(let t) = value, let ts = Array(t.utf8).withUnsafeBufferPointer({ CalendarDate.parseISOTimestamp($0.baseAddress!, $0.count) }) {
+                    v.append(ts); nulls.append(isNull: false)
+                } else { v.append(0); nulls.append(isNull: true) }
+            }
+            return Column(name: key, storage: .timestamp(v), nulls: nulls, evidence: .allMatch(count: n - nulls.nullCount, pattern: "ISO 8601 timestamps"))
+        }
+        var dictionary = TextDictionaryBuilder()
+        var codes: [UInt32] = []
+        codes.reserveCapacity(n)
+        for value in values {
+            if let t = text(value) { codes.append(dictionary.code(of: t)); nulls.append(isNull: false) } else { codes.append(0); nulls.append(isNull: true) }
+        }
+        let evidence: TypeEvidence
+        if kinds.isEmpty {
+            evidence = .allNull
+        } else if kinds.count > 1 {
+            evidence = .builtIn("values of several JSON kinds (\(kinds.sorted().joined(separator: ", ")))")
+        } else if kinds == ["nested"] {
+            evidence = .builtIn("JSON objects or arrays, kept as JSON text")
+        } else if let (first, offset) = firstText {
+            evidence = .counterexample(value: first, line: file.lineNumber(at: offset).line, ruledOut: "a date or a timestamp")
+        } else {
+            evidence = .builtIn("JSON numbers beyond 64-bit decimals, kept as text")
+        }
+        return Column(name: key, storage: .text(codes: codes, dictionary: dictionary.strings()), nulls: nulls, evidence: evidence)
+    }
+
+    func positioned(_ error: RecordError) -> LoadError {
+        let (line, lineStart) = file.lineNumber(at: error.offset)
+        return LoadError(path: path, line: line, byteOffset: error.offset - lineStart, lineText: file.lineText(from: lineStart),
+                         message: error.message, hint: error.hint)
+    }
+}
