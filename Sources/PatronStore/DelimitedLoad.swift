@@ -229,7 +229,7 @@ struct DelimitedLoad {
         if let spec {
             switch spec.type {
             case .text: return Choice(type: .text)
-            case .decimal: return Choice(type: .decimal, scale: sink.scale, pattern: "numbers with up to \(sink.scale) decimals (declared)")
+            case .decimal: return Choice(type: .decimal, scale: sink.scale, pattern: sink.scale == 0 ? "whole numbers (declared decimal)" : "numbers with up to \(sink.scale) decimals (declared)")
             case .integer: return Choice(type: .integer, pattern: "whole numbers (declared)")
             case .boolean: return Choice(type: .boolean, pattern: "true or false (declared)")
             case .date: return Choice(type: .date, format: spec.format ?? .iso, pattern: "\(spec.format ?? .iso) (declared)")

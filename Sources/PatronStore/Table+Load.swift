@@ -6,6 +6,12 @@ public struct RejectedRecord: Sendable, Equatable {
     public let line: Int
     /// Why.
     public let message: String
+
+    /// Creates a rejected-record entry.
+    public init(line: Int, message: String) {
+        self.line = line
+        self.message = message
+    }
 }
 
 /// The outcome of loading a file: the table and what the loader noticed on the way.

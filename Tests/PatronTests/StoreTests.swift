@@ -173,3 +173,71 @@ struct RenderTests {
             """)
     }
 }
+
+/// The loader on the cases that need a generated file or options a script cannot set.
+struct LoaderTests {
+    func write(_ text: String, suffix: String = ".csv") -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("patron-loader-\(UUID().uuidString)\(suffix)")
+        try? Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    @Test func skippedRecordsAreCountedAndListedWithLineNumbers() throws {
+        let path = write("a,b\n1,2\n3\n4,5\n6,7,8\n9,10\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var options = LoadOptions()
+        options.skipBadRecords = true
+        let report = try Table.load(path: path, name: "t", options: options)
+        #expect(report.table.rowCount == 3)
+        #expect(report.rejectedCount == 2)
+        #expect(report.rejected == [RejectedRecord(line: 3, message: "expected 2 fields, found 1"), RejectedRecord(line: 5, message: "expected 2 fields, found 3")])
+    }
+
+    @Test func aLateValueThatDoesNotFitRetypesTheColumn() throws {
+        // The type is chosen from a sample; a value after it that does not fit sends the column back for a full look.
+        var text = "id,amount,code\n"
+        for i in 0..<25_000 { text += "\(i),\(i % 100),\(i)\n" }
+        text += "25000,1.25,X1\n"
+        let path = write(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let table = try Table.load(path: path, name: "t").table
+        #expect(table.rowCount == 25_001)
+        #expect(table.columns.map(\.type) == [.integer, .decimal, .text])
+        #expect(ResultRenderer.cell(table.columns[1], 25_000) == "1.25")
+        #expect(ResultRenderer.cell(table.columns[1], 7) == "7.00")
+        #expect(table.columns[2].evidence == .counterexample(value: "X1", line: 25_002, ruledOut: "a number"))
+    }
+
+    @Test func parallelChunksGiveTheSameTableAsOneThread() throws {
+        // Quoted newlines near the chunk boundary must not split a record.
+        var text = "id,note,amount\n"
+        for i in 0..<200_000 { text += i % 7 == 0 ? "\(i),\"line one\nline two, with comma\",\(i).5\n" : "\(i),plain \(i % 13),\(i).25\n" }
+        let path = write(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var one = LoadOptions()
+        one.threads = 1
+        var four = LoadOptions()
+        four.threads = 4
+        let a = try Table.load(path: path, name: "t", options: one).table
+        let b = try Table.load(path: path, name: "t", options: four).table
+        #expect(a.rowCount == 200_000 && b.rowCount == 200_000)
+        for row in stride(from: 0, to: 200_000, by: 997) {
+            #expect(a.columns.map { ResultRenderer.cell($0, row) } == b.columns.map { ResultRenderer.cell($0, row) })
+        }
+        #expect(b.invariantViolations().isEmpty)
+    }
+
+    @Test func fieldSizeLimit() {
+        let path = write("a\n" + String(repeating: "x", count: 100) + "\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var options = LoadOptions()
+        options.maxFieldBytes = 64
+        do throws(LoadError) {
+            _ = try Table.load(path: path, name: "t", options: options)
+            Issue.record("a field over the limit must not load")
+        } catch {
+            #expect(error.message == "a field of 100 bytes is longer than the limit of 64")
+            #expect(error.line == 2)
+        }
+    }
+}
