@@ -85,8 +85,9 @@ public struct Column: Sendable {
         case .decimal(_, let scale):
             if !(0...18).contains(scale) { return "column '\(name)': decimal scale \(scale) outside 0...18" }
         case .text(let codes, let dictionary):
-            if let bad = codes.first(where: { Int($0) >= dictionary.count }) {
-                return "column '\(name)': text code \(bad) beyond a dictionary of \(dictionary.count)"
+            // Null rows hold code 0 whatever the dictionary; every other code must name an entry.
+            if let row = codes.indices.first(where: { Int(codes[$0]) >= dictionary.count && !nulls.contains($0) }) {
+                return "column '\(name)': text code \(codes[row]) beyond a dictionary of \(dictionary.count)"
             }
             if Set(dictionary).count != dictionary.count { return "column '\(name)': dictionary has duplicate entries" }
         default:

@@ -87,6 +87,7 @@ struct DelimitedLoad {
         choices = (0..<width).map { choose(sampleInference[$0], name: finalNames[$0], spec: options.columns?[$0]) }
         for c in 0..<width where choices[c].type == .text {
             evidence[c] = textEvidence(sampleInference[c])
+            overflowWarning(sampleInference[c], column: finalNames[c], choice: choices[c]).map { warnings.append($0) }
         }
 
         // Parse everything; a column a later value does not fit is inferred from all its values and parsing repeats.
@@ -106,9 +107,7 @@ struct DelimitedLoad {
                 }
                 choices[c] = choose(merged, name: finalNames[c], spec: options.columns?[c])
                 evidence[c] = choices[c].type == .text ? textEvidence(merged) : nil
-                if choices[c].type == .text, let overflow = merged.overflow {
-                    warnings.append("column '\(finalNames[c])': \(overflow.value) (line \(file.lineNumber(at: overflow.offset).line)) does not fit in 64 bits; the column is loaded as text")
-                }
+                overflowWarning(merged, column: finalNames[c], choice: choices[c]).map { warnings.append($0) }
             }
             chunks = try parallelPass(loop: declaring(loop, choices), from: dataStart, bytesPerRecord: bytesPerRecord) { capacity in choices.map { makeSink($0, capacity: capacity) } }
         }
@@ -254,6 +253,12 @@ struct DelimitedLoad {
     static func nameSuggestsDate(_ name: String) -> Bool {
         let lower = name.lowercased()
         return ["date", "day", "time"].contains { lower.contains($0) } || lower == "dt" || lower.hasSuffix("_dt") || lower.hasSuffix("_at") || lower.hasSuffix("_on")
+    }
+
+    /// A warning when a whole number too large for 64 bits is what made a column text.
+    func overflowWarning(_ sink: InferenceSink, column: String, choice: Choice) -> String? {
+        guard choice.type == .text, let overflow = sink.overflow, sink.counterexample?.offset == overflow.offset else { return nil }
+        return "column '\(column)': \(overflow.value) (line \(file.lineNumber(at: overflow.offset).line)) does not fit in 64 bits; the column is loaded as text"
     }
 
     func textEvidence(_ sink: InferenceSink) -> TypeEvidence {
