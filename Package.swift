@@ -5,6 +5,7 @@ let package = Package(
     name: "patron",
     products: [
         .executable(name: "patron", targets: ["patron"]),
+        .executable(name: "patron-bench", targets: ["patron-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,6 +33,11 @@ let package = Package(
         .target(name: "PatronREPL", dependencies: ["PatronDriver", "CEditLine"]),
         .executableTarget(name: "patron", dependencies: [
             "PatronDriver", "PatronREPL",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Prints the benchmark JSON contract of ../shared/bench/bench_common.py.
+        .executableTarget(name: "patron-bench", dependencies: [
+            "PatronStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PatronTests", dependencies: [

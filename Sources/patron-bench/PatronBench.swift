@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import PatronStore
+
+/// `patron-bench DATA_DIR`: times patron on the shared benchmark data and prints one JSON
+/// object in the contract of `../shared/bench/bench_common.py`, so `run_anchors.py --tool`
+/// puts patron beside DuckDB and Polars from one run.
+@main
+struct PatronBench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "patron-bench", abstract: "Benchmark patron on orders.csv and customers.csv.")
+
+    @Argument(help: "A folder with orders.csv and customers.csv (from gen_orders.py).")
+    var dataDir: String
+
+    @Option(help: "Threads for loading (0: all cores).")
+    var threads = 0
+
+    @Option(help: "Repetitions of each load.")
+    var reps = 5
+
+    func run() throws {
+        let orders = dataDir + "/orders.csv", customers = dataDir + "/customers.csv"
+        let used = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
+        var options = LoadOptions()
+        options.threads = used
+        var memory: [String: Double] = ["rss_baseline_mb": Self.rssMB()]
+        var times: [String: [Double]] = [:]
+
+        func timed(_ body: () throws -> Void) rethrows -> Double {
+            let start = DispatchTime.now().uptimeNanoseconds
+            try body()
+            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        }
+
+        var table: Table? = nil
+        var loadTimes: [Double] = []
+        loadTimes.append(try timed { table = try Table.load(path: orders, name: "orders", options: options).table })
+        memory["rss_after_load_mb"] = Self.rssMB()
+        memory["peak_rss_mb"] = Self.peakRSSMB()
+        memory["engine_mb"] = Double(table.map(Self.bytes) ?? 0) / 1_048_576
+        for _ in 1..<max(1, reps) {
+            table = nil
+            loadTimes.append(try timed { table = try Table.load(path: orders, name: "orders", options: options).table })
+        }
+        times["load_orders"] = loadTimes
+        let schema = table?.columns.map { "\($0.name):\($0.type.rawValue)" } ?? []
+        let rows = table?.rowCount ?? 0
+        times["load_customers"] = try (0..<max(1, reps)).map { _ in try timed { _ = try Table.load(path: customers, name: "customers", options: options) } }
+
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: orders)[.size] as? Int) ?? 0
+        let result: [String: Any] = [
+            "system": "patron", "version": "0.1.0", "threads": used,
+            "orders_file": orders, "orders_rows": rows, "orders_bytes": bytes,
+            "times": times, "first_run": [String: Double](), "memory": memory,
+            "answers": ["orders_rows": rows, "orders_schema": schema] as [String: Any],
+        ]
+        let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    /// Resident memory now, from /proc/self/statm.
+    static func rssMB() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return .nan }
+        let pages = Double(text.split(separator: " ")[1]) ?? .nan
+        return pages * Double(sysconf(Int32(_SC_PAGESIZE))) / 1_048_576
+    }
+
+    /// Peak resident memory (VmHWM), from /proc/self/status.
+    static func peakRSSMB() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return .nan }
+        return (Double(line.split(separator: " ", omittingEmptySubsequences: true)[1]) ?? .nan) / 1024
+    }
+
+    /// The bytes a table's columns hold.
+    static func bytes(_ table: Table) -> Int {
+        table.columns.reduce(0) { total, column in
+            let values: Int
+            switch column.storage {
+            case .integer(let v), .decimal(let v, _), .timestamp(let v): values = v.count * 8
+            case .date(let v): values = v.count * 4
+            case .boolean(let v): values = v.count
+            case .text(let codes, let dictionary): values = codes.count * 4 + dictionary.reduce(0) { $0 + $1.utf8.count + 16 }
+            }
+            return total + values + column.nulls.words.count * 8
+        }
+    }
+}
