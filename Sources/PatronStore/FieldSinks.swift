@@ -7,6 +7,7 @@ struct NumberSyntax {
     /// Returns nil when it is not a number, has more decimals than `scale`, or overflows.
     @inline(__always)
     func parse(_ p: UnsafePointer<UInt8>, _ count: Int, scale: Int) -> Int64? {
+        if thousands == nil && count <= 18 { return parseShort(p, count, scale: scale) }
         var i = 0
         var negative = false
         if count > 0 && (p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+")) { negative = p[0] == UInt8(ascii: "-"); i = 1 }
@@ -48,6 +49,47 @@ struct NumberSyntax {
             if fraction == 0 { return nil }
         }
         guard i == count else { return nil }
+        while fraction < scale {
+            let (m, o) = value.multipliedReportingOverflow(by: 10)
+            if o { return nil }
+            value = m
+            fraction += 1
+        }
+        return negative ? -value : value
+    }
+
+    /// `parse` for fields of at most 18 bytes without separators: no digit can overflow.
+    @inline(__always)
+    private func parseShort(_ p: UnsafePointer<UInt8>, _ count: Int, scale: Int) -> Int64? {
+        guard count > 0 else { return nil }
+        var i = 0
+        let negative = p[0] == UInt8(ascii: "-")
+        if negative || p[0] == UInt8(ascii: "+") { i = 1 }
+        let digitsStart = i
+        var value: Int64 = 0
+        while i < count {
+            let d = p[i] &- 48
+            if d >= 10 { break }
+            value = value &* 10 &+ Int64(d)
+            i += 1
+        }
+        let integerDigits = i - digitsStart
+        // Leading zeros mark identifiers (00042), not numbers.
+        guard integerDigits > 0, !(integerDigits > 1 && p[digitsStart] == 48) else { return nil }
+        var fraction = 0
+        if i < count {
+            guard p[i] == decimalMark else { return nil }
+            i += 1
+            let fractionStart = i
+            while i < count {
+                let d = p[i] &- 48
+                guard d < 10 else { return nil }
+                value = value &* 10 &+ Int64(d)
+                i += 1
+            }
+            fraction = i - fractionStart
+            guard fraction > 0, fraction <= scale else { return nil }
+        }
         while fraction < scale {
             let (m, o) = value.multipliedReportingOverflow(by: 10)
             if o { return nil }

@@ -61,9 +61,24 @@ public struct TextDictionaryBuilder {
     @inline(__always)
     private func equals(_ code: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let start = starts[code], end = starts[code + 1]
-        guard end - start == bytes.count else { return false }
-        if bytes.isEmpty { return true }
-        return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0 }
+        let n = bytes.count
+        guard end - start == n else { return false }
+        if n == 0 { return true }
+        return arena.withUnsafeBufferPointer { arena in
+            let a = UnsafeRawPointer(arena.baseAddress! + start), b = UnsafeRawPointer(bytes.baseAddress!)
+            // Short values (most dictionary text) compare as one or two words, without a call.
+            if n <= 8 {
+                var x: UInt64 = 0, y: UInt64 = 0
+                withUnsafeMutableBytes(of: &x) { $0.copyMemory(from: UnsafeRawBufferPointer(start: a, count: n)) }
+                withUnsafeMutableBytes(of: &y) { $0.copyMemory(from: UnsafeRawBufferPointer(start: b, count: n)) }
+                return x == y
+            }
+            if n <= 16 {
+                return a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self)
+                    && a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            }
+            return memcmp(a, b, n) == 0
+        }
     }
 
     /// A fast hash, eight bytes at a time.
