@@ -86,11 +86,29 @@ struct CSVTokenizer {
         if whitespace {
             while p < end, case let b = base[p], !isBlank(b), !isLineEnd(b) { p += 1 }
         } else {
-            let d = delimiter
-            while p < end, case let b = base[p], b != d, b != Self.lf, b != Self.cr { p += 1 }
+            p = endOfUnquotedField(from: p)
         }
         let field = Field(start: start, end: p, quoted: false, escaped: false)
         return (field, separator(&p, after: field, afterQuote: false))
+    }
+
+    /// The first delimiter, LF or CR at or after `p` (or `end`), eight bytes at a time.
+    @inline(__always)
+    func endOfUnquotedField(from start: Int) -> Int {
+        var p = start
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let d = ones &* UInt64(delimiter), lf = ones &* UInt64(Self.lf), cr = ones &* UInt64(Self.cr)
+        while p + 8 <= end {
+            let w = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+            let x = w ^ d, y = w ^ lf, z = w ^ cr
+            // A zero byte in x, y or z marks a match; the lowest flagged byte is exact.
+            let found = ((x &- ones) & ~x | (y &- ones) & ~y | (z &- ones) & ~z) & highs
+            if found != 0 { return p + found.trailingZeroBitCount / 8 }
+            p += 8
+        }
+        let del = delimiter
+        while p < end, case let b = base[p], b != del, b != Self.lf, b != Self.cr { p += 1 }
+        return p
     }
 
     @inline(__always)

@@ -123,15 +123,23 @@ struct DelimitedLoad {
         // Columns, merged chunk by chunk so peak memory stays near the final size.
         var columns: [Column] = []
         let rows = chunks.reduce(0) { $0 + $1.rows }
+        // The first chunk reserved room for every row, so the others append in place; columns merge in parallel.
+        nonisolated(unsafe) let merging = chunks
+        nonisolated(unsafe) var storages = [ColumnStorage?](repeating: nil, count: width)
+        storages.withUnsafeMutableBufferPointer { slots in
+            nonisolated(unsafe) let slots = slots
+            DispatchQueue.concurrentPerform(iterations: width) { c in
+                let whole = merging[0].sinks[c]
+                for chunk in merging.dropFirst() { whole.absorb(chunk.sinks[c]) }
+                slots[c] = whole.finish()
+            }
+        }
         for c in 0..<width {
-            // The first chunk reserved room for every row, so the others append in place.
             let whole = chunks[0].sinks[c]
-            for chunk in chunks.dropFirst() { whole.absorb(chunk.sinks[c]) }
-            let storage = whole.finish()
             let bitmap = whole.nulls
             whole.release()
             let why = evidence[c] ?? .allMatch(count: rows - bitmap.nullCount, pattern: choices[c].pattern)
-            columns.append(Column(name: finalNames[c], storage: storage, nulls: bitmap, evidence: why))
+            columns.append(Column(name: finalNames[c], storage: storages[c]!, nulls: bitmap, evidence: why))
         }
         let table = Table(name: name, columns: columns, rowCount: rows, origin: path)
         table.checkInvariants()
