@@ -19,14 +19,27 @@ struct CSVTokenizer {
         var escaped: Bool
     }
 
-    /// How a field scan ended.
-    enum Stop {
+    /// How a field scan ended (a plain code: this is returned once per field).
+    enum Stop: UInt8 {
         /// More fields follow in this record.
         case delimiter
         /// The record ends here (line end or end of input).
         case recordEnd
-        /// The field is malformed.
-        case error(offset: Int, message: String, hint: String)
+        /// A quote opens at the field's start - 1 and never closes.
+        case unterminatedQuote
+        /// Text follows a closing quote, at the scan position.
+        case textAfterQuote
+
+        /// The error this stop reports, positioned at `offset`; nil when the field is fine.
+        func error(field: Field, at position: Int) -> RecordError? {
+            switch self {
+            case .delimiter, .recordEnd: return nil
+            case .unterminatedQuote:
+                return RecordError(offset: field.start - 1, message: "unterminated quoted field", hint: "close the quote, or double each quote inside the field (\"\")")
+            case .textAfterQuote:
+                return RecordError(offset: position, message: "unexpected text after a closing quote", hint: "quote the whole field and double each quote inside it")
+            }
+        }
     }
 
     @inline(__always) func isLineEnd(_ b: UInt8) -> Bool { b == Self.lf || b == Self.cr }
@@ -59,15 +72,11 @@ struct CSVTokenizer {
     func scanField(_ p: inout Int) -> (Field, Stop) {
         if whitespace { while p < end && isBlank(base[p]) { p += 1 } }
         if p < end && base[p] == Self.quote {
-            let open = p
             p += 1
             let start = p
             var escaped = false
             while true {
-                guard p < end else {
-                    return (Field(start: start, end: p, quoted: true, escaped: escaped),
-                            .error(offset: open, message: "unterminated quoted field", hint: "close the quote, or double each quote inside the field (\"\")"))
-                }
+                guard p < end else { return (Field(start: start, end: p, quoted: true, escaped: escaped), .unterminatedQuote) }
                 if base[p] == Self.quote {
                     if p + 1 < end && base[p + 1] == Self.quote {
                         escaped = true
@@ -126,7 +135,7 @@ struct CSVTokenizer {
             p += 1
             return .delimiter
         }
-        return .error(offset: p, message: "unexpected text after a closing quote", hint: "quote the whole field and double each quote inside it")
+        return .textAfterQuote
     }
 
     /// The field's bytes, with doubled quotes undone in `scratch` when needed.
@@ -154,7 +163,7 @@ struct CSVTokenizer {
             let (field, stop) = scanField(&p)
             fields.append(withBytes(of: field, scratch: &scratch) { String(decoding: UnsafeBufferPointer(start: $0, count: $1), as: UTF8.self) })
             if case .delimiter = stop { continue }
-            if case .error = stop { failed = true; p = nextLineEnd(p) }
+            if stop != .recordEnd { failed = true; p = nextLineEnd(p) }
             break
         }
         start = skipLineEnd(nextLineEnd(p))

@@ -65,8 +65,8 @@ struct RecordLoop {
                 var error: RecordError? = nil
                 fields: while true {
                     let (field, stopReason) = tokenizer.scanField(&p)
-                    if case .error(let offset, let message, let hint) = stopReason {
-                        error = RecordError(offset: offset, message: message, hint: hint)
+                    if stopReason.rawValue > CSVTokenizer.Stop.recordEnd.rawValue {
+                        error = stopReason.error(field: field, at: p)
                         break fields
                     }
                     if column < width {
@@ -79,7 +79,7 @@ struct RecordLoop {
                         firstExtraField = field.quoted ? field.start - 1 : field.start
                     }
                     column += 1
-                    if case .recordEnd = stopReason { break fields }
+                    if stopReason == .recordEnd { break fields }
                 }
                 if error == nil && column < width {
                     error = RecordError(offset: p, message: "expected \(width) fields, found \(column)",

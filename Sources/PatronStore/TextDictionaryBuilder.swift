@@ -67,12 +67,7 @@ public struct TextDictionaryBuilder {
         return arena.withUnsafeBufferPointer { arena in
             let a = UnsafeRawPointer(arena.baseAddress! + start), b = UnsafeRawPointer(bytes.baseAddress!)
             // Short values (most dictionary text) compare as one or two words, without a call.
-            if n <= 8 {
-                var x: UInt64 = 0, y: UInt64 = 0
-                withUnsafeMutableBytes(of: &x) { $0.copyMemory(from: UnsafeRawBufferPointer(start: a, count: n)) }
-                withUnsafeMutableBytes(of: &y) { $0.copyMemory(from: UnsafeRawBufferPointer(start: b, count: n)) }
-                return x == y
-            }
+            if n <= 8 { return Self.loadPartial(a, n) == Self.loadPartial(b, n) }
             if n <= 16 {
                 return a.loadUnaligned(as: UInt64.self) == b.loadUnaligned(as: UInt64.self)
                     && a.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == b.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
@@ -93,15 +88,28 @@ public struct TextDictionaryBuilder {
             h ^= h >> 32
             i += 8
         }
-        var tail: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < n {
-            tail |= UInt64(p[i]) << shift
-            shift += 8
-            i += 1
-        }
-        h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
+        h = (h ^ loadPartial(UnsafeRawPointer(p + i), n - i)) &* 0xC4CE_B9FE_1A85_EC53
         return h ^ (h >> 29)
+    }
+
+    /// Up to eight bytes as one word (zero-filled), in at most three loads.
+    @inline(__always)
+    static func loadPartial(_ p: UnsafeRawPointer, _ n: Int) -> UInt64 {
+        if n >= 8 { return p.loadUnaligned(as: UInt64.self) }
+        var value: UInt64 = 0
+        var i = 0
+        if n & 4 != 0 {
+            value = UInt64(p.loadUnaligned(as: UInt32.self))
+            i = 4
+        }
+        if n & 2 != 0 {
+            value |= UInt64(p.loadUnaligned(fromByteOffset: i, as: UInt16.self)) << UInt64(i * 8)
+            i += 2
+        }
+        if n & 1 != 0 {
+            value |= UInt64(p.load(fromByteOffset: i, as: UInt8.self)) << UInt64(i * 8)
+        }
+        return value
     }
 
     private mutating func grow() {
