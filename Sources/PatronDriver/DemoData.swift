@@ -73,9 +73,9 @@ public enum DemoData {
         let demo = TypeEvidence.builtIn("built-in demo data")
         let columns = [
             Column(name: "customer_id", storage: .integer(ids), nulls: NullBitmap(count: n), evidence: demo),
-            Column(name: "name", storage: .text(codes: nameColumn, dictionary: names.strings()), nulls: NullBitmap(count: n), evidence: demo),
-            Column(name: "region", storage: .text(codes: regionColumn, dictionary: regionCodes.strings()), nulls: NullBitmap(count: n), evidence: demo),
-            Column(name: "channel", storage: .text(codes: channelColumn, dictionary: channelCodes.strings()), nulls: channelNulls, evidence: demo),
+            Column(name: "name", storage: .text(codes: TextCodes(nameColumn, dictionarySize: names.count), dictionary: names.strings()), nulls: NullBitmap(count: n), evidence: demo),
+            Column(name: "region", storage: .text(codes: TextCodes(regionColumn, dictionarySize: regionCodes.count), dictionary: regionCodes.strings()), nulls: NullBitmap(count: n), evidence: demo),
+            Column(name: "channel", storage: .text(codes: TextCodes(channelColumn, dictionarySize: channelCodes.count), dictionary: channelCodes.strings()), nulls: channelNulls, evidence: demo),
             Column(name: "since", storage: .date(since), nulls: NullBitmap(count: n), evidence: .builtIn("first purchase date")),
             Column(name: "recency", storage: .integer(recency), nulls: NullBitmap(count: n), evidence: .builtIn("days from the last purchase to \(asOf)")),
             Column(name: "frequency", storage: .integer(frequency), nulls: NullBitmap(count: n), evidence: .builtIn("number of orders")),

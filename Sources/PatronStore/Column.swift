@@ -13,7 +13,7 @@ public enum ColumnStorage: Sendable {
     /// Fixed-point decimals: each value is `mantissa / 10^scale`, so sums of money are exact.
     case decimal([Int64], scale: Int)
     /// Dictionary-encoded text: each row holds a code into `dictionary`.
-    case text(codes: [UInt32], dictionary: [String])
+    case text(codes: TextCodes, dictionary: [String])
     /// Booleans.
     case boolean([Bool])
     /// Dates as days since 1970-01-01.

@@ -298,12 +298,15 @@ final class TimestampSink: ArraySink<Int64> {
     override func finish() -> ColumnStorage { .timestamp(values) }
 }
 
-final class TextSink: ArraySink<UInt32> {
+final class TextSink: FieldSink {
     var dictionary = TextDictionaryBuilder()
-    init(capacity: Int) { super.init(zero: 0, capacity: capacity) }
+    var codes: TextCodes.Builder
+
+    init(capacity: Int) { codes = TextCodes.Builder(capacity: capacity) }
+
     override func append(_ batch: FieldBatch, column: Int, context: inout BatchContext) -> BatchProblem? {
         let first = column * batch.capacity
-        values.reserveCapacity(values.count + batch.rows)
+        codes.reserve(batch.rows)
         for row in 0..<batch.rows {
             let i = first + row
             if context.isNull(batch, i) {
@@ -319,7 +322,7 @@ final class TextSink: ArraySink<UInt32> {
                     dictionary.removeLast()
                     return bad
                 }
-                values.append(code)
+                codes.append(code)
                 return nil
             }
             if let at = invalid {
@@ -332,7 +335,25 @@ final class TextSink: ArraySink<UInt32> {
         }
         return nil
     }
-    override func finish() -> ColumnStorage { .text(codes: values, dictionary: dictionary.strings()) }
+
+    override func appendNull() {
+        codes.append(0)
+        nulls.append(isNull: true)
+        count += 1
+    }
+
+    override func truncate(to rows: Int) {
+        codes.truncate(to: rows)
+        nulls.truncate(to: rows)
+        count = rows
+    }
+
+    override func finish() -> ColumnStorage { .text(codes: codes.build(), dictionary: dictionary.strings()) }
+
+    override func release() {
+        codes = TextCodes.Builder(capacity: 0)
+        nulls = NullBitmap()
+    }
 
     /// Appends the next chunk's codes, translated into this dictionary.
     override func absorb(_ next: FieldSink) {
@@ -340,8 +361,8 @@ final class TextSink: ArraySink<UInt32> {
         var map: [UInt32] = []
         map.reserveCapacity(next.dictionary.count)
         next.dictionary.forEachValue { map.append(dictionary.code(of: $0)) }
-        values.reserveCapacity(values.count + next.values.count)
-        for code in next.values { values.append(map[Int(code)]) }
+        codes.reserve(next.count)
+        for i in 0..<next.codes.count { codes.append(map[Int(next.codes[i])]) }
         nulls.append(contentsOf: next.nulls)
         count += next.count
         next.release()

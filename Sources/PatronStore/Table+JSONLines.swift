@@ -402,7 +402,7 @@ struct JSONLinesLoad {
         } else {
             evidence = .builtIn("JSON numbers beyond 64-bit decimals, kept as text")
         }
-        return Column(name: key, storage: .text(codes: codes, dictionary: dictionary.strings()), nulls: nulls, evidence: evidence)
+        return Column(name: key, storage: .text(codes: TextCodes(codes, dictionarySize: dictionary.count), dictionary: dictionary.strings()), nulls: nulls, evidence: evidence)
     }
 
     func positioned(_ error: RecordError) -> LoadError {

@@ -80,7 +80,7 @@ struct PatronBench: ParsableCommand {
             case .integer(let v), .decimal(let v, _), .timestamp(let v): values = v.count * 8
             case .date(let v): values = v.count * 4
             case .boolean(let v): values = v.count
-            case .text(let codes, let dictionary): values = codes.count * 4 + dictionary.reduce(0) { $0 + $1.utf8.count + 16 }
+            case .text(let codes, let dictionary): values = codes.count * codes.width + dictionary.reduce(0) { $0 + $1.utf8.count + 16 }
             }
             return total + values + column.nulls.words.count * 8
         }
