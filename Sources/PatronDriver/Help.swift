@@ -16,13 +16,33 @@ public enum Help {
 
     /// Every topic, in the order the overview lists them.
     public static let topics: [Topic] = [
-        Topic(name: "load", usage: "load \"PATH\" [as NAME]", summary: "load a CSV file as a table and make it current",
-              details: "Reads a comma-separated file with a header row. Each column's type (integer, decimal, text,\nboolean, date) is inferred from all its values; 'describe' shows why. Without 'as', the\ntable is named after the file. Paths are relative to the folder patron was started in.",
-              example: "load \"examples/orders.csv\" as orders"),
+        Topic(name: "load", usage: "load \"PATH\" [as NAME] [with OPTION, …]", summary: "load a data file as a table and make it current",
+              details: """
+                Reads delimited text (comma, semicolon, tab, pipe or whitespace-aligned, sniffed from the
+                file) or JSON Lines (.jsonl, .ndjson). Quoted fields may hold delimiters, doubled quotes and
+                line breaks; a UTF-8 byte-order mark and blank lines are skipped. Each column's type
+                (integer, decimal, text, boolean, date, timestamp) is chosen from its values; 'describe'
+                shows why. Codes with leading zeros (00042) stay text; yyyyMMdd is read as a date only
+                in a column whose name says date; day/month order is never guessed.
+                A bad record stops the load with its line and column, unless on_error skip.
+                Options:
+                  delimiter ";" | delimiter tab | delimiter whitespace
+                  header true | header false
+                  columns (id text, day date "yyyyMMdd", amount decimal)
+                  nulls ("NA", "-")            (empty fields are always null)
+                  thousands ","   decimal ","  date_format "dd/MM/yyyy"
+                  on_error skip                (load the rest; report how many and which lines)
+                Without 'as', the table is named after the file. Paths are relative to the folder
+                patron was started in.
+                """,
+              example: "load \"examples/orders.csv\" as orders with delimiter \",\", header true"),
         Topic(name: "use", usage: "use NAME", summary: "make a loaded table the current one",
               details: "Statements that name no table work on the current table.", example: "use demo"),
         Topic(name: "describe", usage: "describe [NAME]", summary: "show a table's columns, their types and why",
               details: "Lists each column with its type, its number of nulls and the evidence for the type.", example: "describe demo"),
+        Topic(name: "summarize", usage: "summarize [NAME]", summary: "profile every column: counts, range, mean, quartiles, top values",
+              details: "For each column: non-null count, nulls, distinct values, min and max, and for numbers the\nmean and the 25%, 50% and 75% quantiles (linear interpolation), plus the three most\nfrequent values with their counts.",
+              example: "summarize demo"),
         Topic(name: "count", usage: "count [NAME]", summary: "count a table's rows", details: "Prints the number of rows.", example: "count demo"),
         Topic(name: "show", usage: "show [NAME] [top N by COLUMN]", summary: "show rows, or the top N by a column",
               details: "Without 'top', shows the first 20 rows and says how many more there are. With 'top N by\nCOLUMN', shows the N rows with the highest values (nulls last, ties in file order).",
@@ -33,7 +53,7 @@ public enum Help {
         Topic(name: "levels", usage: "COLUMN = low | medium | high", summary: "what the level words mean",
               details: "Every numeric column has three levels, split at its terciles (the 1/3 and 2/3 quantiles,\nlinearly interpolated) over all rows of the table: low takes values up to the first cut\npoint, high takes values from the second cut point up, medium the values in between.\nEqual values always share a level. Comparisons such as 'profit >= medium' follow the\norder low < medium < high.",
               example: "segment where frequency >= medium and recency = low"),
-        Topic(name: "help", usage: "help [TOPIC]", summary: "list statements, or explain one", details: "Topics: \(["load", "use", "describe", "count", "show", "segment", "levels", "help", "quit"].joined(separator: ", ")).", example: "help segment"),
+        Topic(name: "help", usage: "help [TOPIC]", summary: "list statements, or explain one", details: "Topics: \(["load", "use", "describe", "summarize", "count", "show", "segment", "levels", "help", "quit"].joined(separator: ", ")).", example: "help segment"),
         Topic(name: "quit", usage: "quit", summary: "leave patron (Ctrl-D does the same)", details: "Ends the session.", example: ""),
     ]
 

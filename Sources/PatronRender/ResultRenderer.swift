@@ -100,11 +100,13 @@ public enum ResultRenderer {
         for summary in summaries {
             let column = table.columns[summary.column]
             func value(_ row: Int?) -> String { row.map { DisplayWidth.truncate(cell(column, $0), to: 24) } ?? "" }
+            // One number of decimals for all of a column's quartiles: its scale, or two when any is fractional.
+            var scale = 0
+            if case .decimal(_, let s) = column.storage { scale = s }
+            let digits = (summary.quartiles ?? []).allSatisfy { $0 == $0.rounded() } ? scale : max(scale, 2)
             func number(_ x: Double) -> String {
                 if column.type == .date { return CalendarDate.isoString(Int32(x.rounded(.down))) }
-                var scale = 0
-                if case .decimal(_, let s) = column.storage { scale = s }
-                return NumberFormat.fixed(x, digits: max(scale, x == x.rounded() ? 0 : 2))
+                return NumberFormat.fixed(x, digits: digits)
             }
             let quartiles = summary.quartiles?.map(number) ?? ["", "", ""]
             let top = summary.top.map { "\(DisplayWidth.truncate(cell(column, $0.row), to: 16)) (\(NumberFormat.grouped($0.count)))" }.joined(separator: ", ")

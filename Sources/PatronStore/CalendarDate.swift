@@ -35,8 +35,20 @@ public enum CalendarDate {
         }
     }
 
+    /// Parses `yyyy-MM-dd` from ten bytes at `p` without allocating.
+    @inline(__always)
+    static func parseISO(_ p: UnsafePointer<UInt8>) -> Int32? {
+        guard p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-") else { return nil }
+        let y0 = p[0] &- 48, y1 = p[1] &- 48, y2 = p[2] &- 48, y3 = p[3] &- 48
+        let m0 = p[5] &- 48, m1 = p[6] &- 48, d0 = p[8] &- 48, d1 = p[9] &- 48
+        guard y0 < 10, y1 < 10, y2 < 10, y3 < 10, m0 < 10, m1 < 10, d0 < 10, d1 < 10 else { return nil }
+        let year = Int(y0) * 1000 + Int(y1) * 100 + Int(y2) * 10 + Int(y3)
+        return dayNumber(year: year, month: Int(m0) * 10 + Int(m1), day: Int(d0) * 10 + Int(d1))
+    }
+
     /// Parses `yyyy-MM-dd` from ASCII bytes.
     public static func parseISO<C: Collection>(_ bytes: C) -> Int32? where C.Element == UInt8 {
+        if let fast = bytes.withContiguousStorageIfAvailable({ $0.count == 10 ? parseISO($0.baseAddress!) : nil }) { return fast }
         guard bytes.count == 10 else { return nil }
         var digits = [Int](); digits.reserveCapacity(8)
         for (i, b) in bytes.enumerated() {

@@ -271,7 +271,7 @@ final class DateSink: ArraySink<Int32> {
     }
     override func append(_ batch: FieldBatch, column: Int, context: inout BatchContext) -> BatchProblem? {
         if isISO {
-            return fill(batch, column: column, context: &context) { $1 == 10 ? CalendarDate.parseISO(UnsafeBufferPointer(start: $0, count: $1)) : nil }
+            return fill(batch, column: column, context: &context) { $1 == 10 ? CalendarDate.parseISO($0) : nil }
         }
         let format = self.format
         return fill(batch, column: column, context: &context) { format.parse($0, $1)?.day }

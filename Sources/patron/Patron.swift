@@ -23,6 +23,7 @@ struct Patron: ParsableCommand {
 
     func run() throws {
         let session = Session()
+        session.showsProgress = isatty(2) != 0
         if !commands.isEmpty {
             for (i, command) in commands.enumerated() {
                 let name = commands.count == 1 ? "<command>" : "<command \(i + 1)>"
@@ -49,6 +50,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let session = Session()
+        session.showsProgress = isatty(2) != 0
         for path in files {
             guard let data = FileManager.default.contents(atPath: path) else {
                 Console.write("patron: error: cannot open script '\(path)': \(FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file")\n", to: 2)
