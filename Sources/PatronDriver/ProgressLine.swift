@@ -2,8 +2,10 @@ import Foundation
 import PatronRender
 import PatronStore
 
-/// Draws a load's progress on standard error once it has run for a second, until finished.
+/// Draws a load's progress on standard error once it has run for a second (or
+/// `PATRON_PROGRESS_AFTER` seconds), until finished.
 final class ProgressLine: @unchecked Sendable {
+    private static let delay = ProcessInfo.processInfo.environment["PATRON_PROGRESS_AFTER"].flatMap(Double.init) ?? 1
     private let control: LoadControl
     private let started = ContinuousClock.now
     private let lock = NSLock()
@@ -26,7 +28,7 @@ final class ProgressLine: @unchecked Sendable {
             defer { lock.unlock() }
             if done { return }
             let seconds = (ContinuousClock.now - started).seconds
-            guard seconds >= 1 else { continue }
+            guard seconds >= Self.delay else { continue }
             let line = ProgressBar.render(done: control.bytesRead, total: control.total.load(ordering: .relaxed), records: control.recordsRead, seconds: seconds)
             Console.write("\r" + line + "\u{1B}[K", to: 2)
             drawn = true

@@ -83,3 +83,27 @@ struct REPLTests {
         #expect(terminal.transcript.contains("warning: could not save history"))
     }
 }
+
+/// Long loads draw a progress bar when standard error is a terminal, and clear it when done.
+struct ProgressTests {
+    @Test func aLongLoadShowsProgressOnATerminal() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("patron-progress-\(UUID().uuidString).csv")
+        var text = "id,name,amount,day\n"
+        for i in 0..<300_000 { text += "\(i),customer \(i % 977),\(i % 5000).\(i % 100),2024-0\(i % 9 + 1)-1\(i % 9)\n" }
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let terminal = try PseudoTerminal(program: TestSupport.binary.path, arguments: ["-c", "load \"\(file.path)\" as big"],
+                                          environment: ["TERM": "xterm", "PATRON_PROGRESS_AFTER": "0.05", "PATRON_HISTORY": "", "PATH": "/usr/bin:/bin"],
+                                          directory: TestSupport.packageRoot.path)
+        #expect(terminal.waitForExit(timeout: 60) == 0)
+        #expect(terminal.transcript.contains("records ·"), "a bar with bytes, records and rate")
+        #expect(terminal.transcript.contains("MB/s"))
+        #expect(terminal.transcript.contains("\r\u{1B}[K"), "the bar is cleared when the load ends")
+        #expect(terminal.transcript.contains("loaded 300,000 rows × 4 columns in"))
+    }
+
+    @Test func noProgressWhenStandardErrorIsNotATerminal() throws {
+        let run = try TestSupport.patron(["-c", "load \"Tests/data/tiny.csv\""], environment: ["PATRON_PROGRESS_AFTER": "0"])
+        #expect(!run.stderr.contains("\u{1B}"))
+    }
+}
