@@ -3,8 +3,8 @@ import PatronSyntax
 
 /// Resolves parsed statements against the catalog: tables, columns, level words and literals.
 public struct Binder {
-    private let catalog: Catalog
-    private let source: Source
+    let catalog: Catalog
+    let source: Source
 
     /// A binder for statements of `source` against `catalog`.
     public init(catalog: Catalog, source: Source) {
@@ -36,8 +36,9 @@ public struct Binder {
             return .show(table, top: BoundTop(count: top.count, column: column))
         case .segment(let condition):
             let table = try table(nil, statement: statement)
-            var levels: [LevelCuts] = []
-            let bound = try bind(condition, in: table, levels: &levels)
+            var context = BindContext()
+            let bound = try bindCondition(condition, in: table, context: &context)
+            let levels = context.levels
             var profit: Int? = nil
             if let index = table.columnIndex(named: "profit"), table.columns[index].type.isNumeric { profit = index }
             return .segment(BoundSegment(table: table, condition: bound, text: Self.singleLine(source.text(of: condition.span)), levels: levels, profitColumn: profit))
@@ -161,7 +162,7 @@ public struct Binder {
 
     // MARK: Names
 
-    private func table(_ name: Name?, statement: ParsedStatement) throws(Diagnostic) -> Table {
+    func table(_ name: Name?, statement: ParsedStatement) throws(Diagnostic) -> Table {
         if let name { return try table(name) }
         guard let current = catalog.current else {
             throw Diagnostic("no table is loaded", at: statement.span, hints: ["load one first: load \"orders.csv\" as orders"])
@@ -169,7 +170,7 @@ public struct Binder {
         return current
     }
 
-    private func table(_ name: Name) throws(Diagnostic) -> Table {
+    func table(_ name: Name) throws(Diagnostic) -> Table {
         if let table = catalog.tables[name.text] { return table }
         var hints: [String] = []
         if let near = Suggestion.closest(to: name.text, in: catalog.names) { hints.append("did you mean '\(near)'?") }
@@ -177,15 +178,15 @@ public struct Binder {
         throw Diagnostic("unknown table '\(name.text)'", at: name.span, hints: hints)
     }
 
-    private func column(_ name: Name, in table: Table) throws(Diagnostic) -> Int {
+    func column(_ name: Name, in table: Table) throws(Diagnostic) -> Int {
         if let index = table.columnIndex(named: name.text) { return index }
         throw unknownColumn(name, in: table, alsoLevels: false)
     }
 
-    private func unknownColumn(_ name: Name, in table: Table, alsoLevels: Bool) -> Diagnostic {
+    func unknownColumn(_ name: Name, in table: Table, alsoLevels: Bool, levelWords: [String] = LevelCuts.defaultWords) -> Diagnostic {
         let names = table.columns.map(\.name)
         var hints: [String] = []
-        let candidates = alsoLevels ? names + LevelCuts.defaultWords : names
+        let candidates = alsoLevels ? names + levelWords : names
         if let near = Suggestion.closest(to: name.text, in: candidates) {
             hints.append("did you mean '\(near)'?")
         } else {
@@ -196,166 +197,6 @@ public struct Binder {
                           at: name.span, hints: hints)
     }
 
-    // MARK: Conditions
-
-    private func bind(_ condition: ParsedCondition, in table: Table, levels: inout [LevelCuts]) throws(Diagnostic) -> BoundCondition {
-        switch condition {
-        case .and(let terms, _):
-            var bound: [BoundCondition] = []
-            for term in terms { bound.append(try bind(term, in: table, levels: &levels)) }
-            return .and(bound)
-        case .or(let terms, _):
-            var bound: [BoundCondition] = []
-            for term in terms { bound.append(try bind(term, in: table, levels: &levels)) }
-            return .or(bound)
-        case .not(let inner, _):
-            return .not(try bind(inner, in: table, levels: &levels))
-        case .group(let inner, _):
-            return try bind(inner, in: table, levels: &levels)
-        case .operand(let operand):
-            switch operand {
-            case .boolean(let value, _):
-                return .constant(value)
-            case .name(let name):
-                let index = try column(name, in: table)
-                guard table.columns[index].type == .boolean else {
-                    throw Diagnostic("'\(name.text)' is a \(table.columns[index].type.rawValue) column, not a condition", at: name.span,
-                                     hints: ["compare it with something, e.g. \(name.text) = \(example(for: table.columns[index].type))"])
-                }
-                return .boolean(column: index, .equal, true)
-            default:
-                throw Diagnostic("a \(kindName(operand)) alone is not a condition", at: operand.span, hints: ["compare a column with it, e.g. profit > 100"])
-            }
-        case .comparison(let left, let op, let right, let opSpan):
-            return try bindComparison(left, op, right, opSpan: opSpan, in: table, levels: &levels)
-        }
-    }
-
-    private func bindComparison(_ left: ParsedOperand, _ op: ComparisonOperator, _ right: ParsedOperand, opSpan: SourceSpan,
-                                in table: Table, levels: inout [LevelCuts]) throws(Diagnostic) -> BoundCondition {
-        // Put a column on the left when only the right side is one (`100 < profit` → `profit > 100`).
-        if case .name = right, !isName(left) {
-            return try bindComparison(right, op.mirrored, left, opSpan: opSpan, in: table, levels: &levels)
-        }
-        guard case .name(let leftName) = left else {
-            throw Diagnostic("a comparison needs a column on one side", at: left.span.merged(with: right.span),
-                             hints: ["e.g. profit > 100"])
-        }
-        let leftIndex = try column(leftName, in: table)
-        let leftColumn = table.columns[leftIndex]
-        switch right {
-        case .name(let rightName):
-            if let rightIndex = table.columnIndex(named: rightName.text) {
-                return try bindColumns(leftIndex, op, rightIndex, in: table, span: leftName.span.merged(with: rightName.span))
-            }
-            let word = rightName.text.lowercased()
-            guard let level = LevelCuts.defaultWords.firstIndex(of: word) else {
-                throw unknownColumn(rightName, in: table, alsoLevels: leftColumn.type.isNumeric)
-            }
-            guard leftColumn.type.isNumeric else {
-                throw Diagnostic("level words such as '\(rightName.text)' need a numeric column; '\(leftName.text)' is \(leftColumn.type.rawValue)",
-                                 at: rightName.span, hints: leftColumn.type == .text ? ["to match the text, quote it: \(leftName.text) = \"\(rightName.text)\""] : [])
-            }
-            let cuts = try levelCuts(leftIndex, in: table, span: rightName.span)
-            if !levels.contains(where: { $0.column == cuts.column }) { levels.append(cuts) }
-            return .level(column: leftIndex, cuts, op, level: level)
-        case .number(let text, let span):
-            guard leftColumn.type.isNumeric else { throw mismatch(leftName, leftColumn, right) }
-            guard let literal = ExactNumber(text) else {
-                throw Diagnostic("the number \(text) has too many digits", at: span, hints: ["numbers have at most 18 significant digits"])
-            }
-            let columnScale = scale(of: leftColumn)
-            let common = max(columnScale, literal.scale)
-            guard common <= 18 else {
-                throw Diagnostic("the number \(text) has more than 18 decimals", at: span)
-            }
-            let value = Int128(literal.mantissa) * Int128(integerPowerOfTen(common - literal.scale))
-            return .numeric(column: leftIndex, multiplier: integerPowerOfTen(common - columnScale), op, value: value)
-        case .string(let value, let span):
-            switch leftColumn.type {
-            case .text:
-                return .text(column: leftIndex, op, value)
-            case .date:
-                guard let day = CalendarDate.parseISO(Array(value.utf8)) else {
-                    throw Diagnostic("'\(value)' is not a date in the form yyyy-MM-dd", at: span, hints: ["write dates without quotes: 2024-12-31"])
-                }
-                return .date(column: leftIndex, op, day)
-            default:
-                throw mismatch(leftName, leftColumn, right)
-            }
-        case .date(let year, let month, let day, let span):
-            guard let dayNumber = CalendarDate.dayNumber(year: year, month: month, day: day) else {
-                throw Diagnostic("\(source.text(of: span)) is not a valid date", at: span, hints: ["dates are written yyyy-MM-dd, e.g. 2024-12-31"])
-            }
-            if leftColumn.type == .timestamp { return .timestamp(column: leftIndex, op, Int64(dayNumber) * 86_400_000_000) }
-            guard leftColumn.type == .date else { throw mismatch(leftName, leftColumn, right) }
-            return .date(column: leftIndex, op, dayNumber)
-        case .boolean(let value, _):
-            guard leftColumn.type == .boolean else { throw mismatch(leftName, leftColumn, right) }
-            guard op == .equal || op == .notEqual else {
-                throw Diagnostic("booleans can only be compared with = and !=", at: opSpan)
-            }
-            return .boolean(column: leftIndex, op, value)
-        }
-    }
-
-    private func bindColumns(_ left: Int, _ op: ComparisonOperator, _ right: Int, in table: Table, span: SourceSpan) throws(Diagnostic) -> BoundCondition {
-        let leftType = table.columns[left].type, rightType = table.columns[right].type
-        if leftType.isNumeric && rightType.isNumeric {
-            let leftScale = scale(of: table.columns[left]), rightScale = scale(of: table.columns[right])
-            let common = max(leftScale, rightScale)
-            return .numericColumns(left: left, leftMultiplier: integerPowerOfTen(common - leftScale), op,
-                                   right: right, rightMultiplier: integerPowerOfTen(common - rightScale))
-        }
-        if leftType == .text && rightType == .text { return .textColumns(left: left, op, right: right) }
-        if leftType == .date && rightType == .date { return .dateColumns(left: left, op, right: right) }
-        throw Diagnostic("cannot compare \(leftType.rawValue) column '\(table.columns[left].name)' with \(rightType.rawValue) column '\(table.columns[right].name)'", at: span)
-    }
-
-    private func levelCuts(_ index: Int, in table: Table, span: SourceSpan) throws(Diagnostic) -> LevelCuts {
-        let column = table.columns[index]
-        let sorted = column.sortedNumericValues()
-        guard !sorted.isEmpty else {
-            throw Diagnostic("'\(column.name)' has no values to compute levels from", at: span)
-        }
-        let cuts = [1.0 / 3.0, 2.0 / 3.0].compactMap { Quantile.linear(sorted, $0) }
-        return LevelCuts(column: column.name, words: LevelCuts.defaultWords, cuts: cuts, method: "terciles",
-                         basis: sorted.count, nulls: column.nulls.nullCount, scale: scale(of: column))
-    }
-
-    private func scale(of column: Column) -> Int {
-        if case .decimal(_, let scale) = column.storage { return scale }
-        return 0
-    }
-
-    private func isName(_ operand: ParsedOperand) -> Bool {
-        if case .name = operand { return true }
-        return false
-    }
-
-    private func kindName(_ operand: ParsedOperand) -> String {
-        switch operand {
-        case .name: return "name"
-        case .number: return "number"
-        case .string: return "string"
-        case .date: return "date"
-        case .boolean: return "boolean"
-        }
-    }
-
-    private func example(for type: ColumnType) -> String {
-        switch type {
-        case .integer, .decimal: return "high"
-        case .text: return "\"North\""
-        case .date, .timestamp: return "2024-12-31"
-        case .boolean: return "true"
-        }
-    }
-
-    private func mismatch(_ name: Name, _ column: Column, _ operand: ParsedOperand) -> Diagnostic {
-        Diagnostic("cannot compare \(column.type.rawValue) column '\(name.text)' with the \(kindName(operand)) \(source.text(of: operand.span))",
-                   at: operand.span, hints: ["compare '\(name.text)' with a value such as \(example(for: column.type))"])
-    }
 }
 
 /// A decimal literal as an exact mantissa and scale.

@@ -73,4 +73,101 @@ public indirect enum BoundCondition: Sendable {
     case level(column: Int, LevelCuts, ComparisonOperator, level: Int)
     /// A condition with a fixed value (`true`, `false`).
     case constant(Bool)
+    /// A numeric column against a rank cut: `top 20%` is `column >= cut` (equal values share it).
+    case rank(column: Int, cut: Double, top: Bool)
+    /// Any other condition: a boolean expression evaluated per row.
+    case expression(BoundExpression)
+}
+
+/// The type of an expression's values.
+public enum ValueType: Sendable, Equatable {
+    /// Exact numbers with `scale` decimals (integers have scale 0).
+    case number(scale: Int)
+    /// Floating-point numbers (quotients, square roots).
+    case real
+    case text, date, timestamp, boolean
+    /// The literal `null`, which fits any type.
+    case null
+
+    /// Whether values are numbers.
+    public var isNumeric: Bool {
+        switch self {
+        case .number, .real: return true
+        default: return false
+        }
+    }
+
+    /// The type as users read it in messages.
+    public var name: String {
+        switch self {
+        case .number(let scale): return scale == 0 ? "whole number" : "number"
+        case .real: return "number"
+        case .text: return "text"
+        case .date: return "date"
+        case .timestamp: return "timestamp"
+        case .boolean: return "true/false"
+        case .null: return "null"
+        }
+    }
+}
+
+/// A value known when the statement is bound.
+public enum Constant: Sendable, Equatable {
+    case number(Int64, scale: Int)
+    case real(Double)
+    case text(String)
+    case date(Int32)
+    case timestamp(Int64)
+    case boolean(Bool)
+    case null
+
+    /// The constant's type.
+    public var type: ValueType {
+        switch self {
+        case .number(_, let scale): return .number(scale: scale)
+        case .real: return .real
+        case .text: return .text
+        case .date: return .date
+        case .timestamp: return .timestamp
+        case .boolean: return .boolean
+        case .null: return .null
+        }
+    }
+}
+
+/// The built-in functions.
+public enum BuiltinFunction: String, Sendable, CaseIterable {
+    case abs, round, floor, ceil, lower, upper, length, year, month, day
+    case daysBetween = "days_between"
+    case coalesce
+}
+
+/// An expression over one table's columns, by index, with every type known.
+public indirect enum BoundExpression: Sendable {
+    case column(Int, ValueType)
+    case constant(Constant)
+    /// Arithmetic; the result type is decided at binding (exact where the inputs are).
+    case arithmetic(ArithmeticOperator, BoundExpression, BoundExpression, ValueType)
+    case negate(BoundExpression)
+    case call(BuiltinFunction, [BoundExpression], ValueType)
+    /// A comparison; the operands have comparable types.
+    case compare(BoundExpression, ComparisonOperator, BoundExpression)
+    case and([BoundExpression])
+    case or([BoundExpression])
+    case not(BoundExpression)
+    case inList(BoundExpression, [BoundExpression], negated: Bool)
+    case isNull(BoundExpression, negated: Bool)
+    case textMatch(BoundExpression, TextMatch, BoundExpression)
+    /// A condition bound by the fast path (level words, ranks), used inside a larger expression.
+    case condition(BoundCondition)
+
+    /// The type of the expression's values.
+    public var type: ValueType {
+        switch self {
+        case .column(_, let t), .arithmetic(_, _, _, let t), .call(_, _, let t): return t
+        case .constant(let c): return c.type
+        case .negate(let e): return e.type
+        case .compare, .and, .or, .not, .inList, .isNull, .textMatch, .condition: return .boolean
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import PatronStore
+import PatronSyntax
 
 /// The tables a session knows, by name, and which one is current.
 public struct Catalog: Sendable {
@@ -6,6 +7,12 @@ public struct Catalog: Sendable {
     public private(set) var tables: [String: Table] = [:]
     /// The current table's name: the one statements use when they name none.
     public private(set) var currentName: String?
+    /// Named segments, by name: their conditions as written, bound afresh each time they are used.
+    public var segments: [String: SegmentDefinition] = [:]
+    /// Variables set by `let` (or `--param`), by name.
+    public var variables: [String: Constant] = [:]
+    /// Level definitions set by `levels`, by column name (the default is terciles low, medium, high).
+    public var levels: [String: LevelDefinition] = [:]
 
     /// An empty catalog.
     public init() {}
@@ -26,4 +33,45 @@ public struct Catalog: Sendable {
 
     /// Table names in a stable order.
     public var names: [String] { tables.keys.sorted() }
+}
+
+/// A named segment as defined: its condition and the text it was written as.
+public struct SegmentDefinition: Sendable {
+    /// The segment's name.
+    public let name: String
+    /// The condition.
+    public let condition: ParsedExpression
+    /// The condition's source text.
+    public let text: String
+
+    /// Creates a definition.
+    public init(name: String, condition: ParsedExpression, text: String) {
+        self.name = name
+        self.condition = condition
+        self.text = text
+    }
+}
+
+/// How a column is split into named levels.
+public struct LevelDefinition: Sendable, Equatable {
+    /// How the cut points are found.
+    public enum Method: Sendable, Equatable {
+        /// At the quantiles that split the rows in scope into this many equal groups.
+        case quantiles(Int)
+        /// At these fixed values.
+        case cuts([Double])
+    }
+    /// The method.
+    public let method: Method
+    /// The level words, lowest first.
+    public let words: [String]
+
+    /// Creates a definition.
+    public init(method: Method, words: [String]) {
+        self.method = method
+        self.words = words
+    }
+
+    /// Terciles named low, medium, high: the default for every numeric column.
+    public static let terciles = LevelDefinition(method: .quantiles(3), words: LevelCuts.defaultWords)
 }

@@ -11,27 +11,27 @@ final class ProgressLine: @unchecked Sendable {
     private let lock = NSLock()
     private var done = false
     private var drawn = false
-    private let thread: Thread
 
     init(control: LoadControl) {
         self.control = control
-        nonisolated(unsafe) var me: ProgressLine? = nil
-        thread = Thread { while me == nil { usleep(1000) }; me?.loop() }
-        me = self
-        thread.start()
+        Thread { [self] in loop() }.start()
     }
 
     private func loop() {
         while true {
-            usleep(100_000)
             lock.lock()
-            defer { lock.unlock() }
-            if done { return }
+            if done {
+                lock.unlock()
+                return
+            }
             let seconds = (ContinuousClock.now - started).seconds
-            guard seconds >= Self.delay else { continue }
-            let line = ProgressBar.render(done: control.bytesRead, total: control.total.load(ordering: .relaxed), records: control.recordsRead, seconds: seconds)
-            Console.write("\r" + line + "\u{1B}[K", to: 2)
-            drawn = true
+            if seconds >= Self.delay {
+                let line = ProgressBar.render(done: control.bytesRead, total: control.total.load(ordering: .relaxed), records: control.recordsRead, seconds: seconds)
+                Console.write("\r" + line + "\u{1B}[K", to: 2)
+                drawn = true
+            }
+            lock.unlock()
+            usleep(100_000)
         }
     }
 

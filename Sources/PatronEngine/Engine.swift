@@ -62,6 +62,20 @@ public enum Engine {
             let column = table.columns[index]
             guard case .boolean(let v) = column.storage else { return [] }
             return select(input, column.nulls, want) { op == .equal ? v[$0] == value : v[$0] != value }
+        case .rank(let index, let cut, let top):
+            let column = table.columns[index]
+            switch column.storage {
+            case .integer(let v):
+                return select(input, column.nulls, want) { top ? Double(v[$0]) >= cut : Double(v[$0]) <= cut }
+            case .decimal(let v, let scale):
+                let divisor = powerOfTen(scale)
+                return select(input, column.nulls, want) { top ? Double(v[$0]) / divisor >= cut : Double(v[$0]) / divisor <= cut }
+            default:
+                return []
+            }
+        case .expression(let expression):
+            let truth = Self.truth(compile(expression, in: table))
+            return input.filter { truth($0) == want }
         case .level(let index, let cuts, let op, let level):
             let column = table.columns[index]
             switch column.storage {

@@ -13,8 +13,8 @@ public struct ParseResult: Sendable {
 public struct Parser {
     /// The statement words, in the order `help` lists them.
     public static let statementWords = ["load", "use", "describe", "summarize", "count", "show", "segment", "help", "quit", "exit"]
-    /// Words reserved inside conditions.
-    public static let conditionKeywords: Set<String> = ["and", "or", "not", "true", "false"]
+    /// Words reserved inside expressions (write such a column in backquotes).
+    public static let expressionKeywords: Set<String> = ["and", "or", "not", "true", "false", "null", "in", "between", "is", "contains", "starts"]
     /// How deeply conditions may nest before the parser refuses.
     public static let nestingLimit = 256
 
@@ -229,96 +229,203 @@ public struct Parser {
         return .segment(try parseCondition())
     }
 
-    // MARK: Conditions
+    // MARK: Expressions
 
-    /// condition → orCondition
-    mutating func parseCondition() throws(Diagnostic) -> ParsedCondition {
-        try parseOrCondition()
+    /// condition → expression
+    mutating func parseCondition() throws(Diagnostic) -> ParsedExpression {
+        try parseExpression()
     }
 
-    /// orCondition → andCondition { "or" andCondition }
-    private mutating func parseOrCondition() throws(Diagnostic) -> ParsedCondition {
+    /// expression → orExpression
+    mutating func parseExpression() throws(Diagnostic) -> ParsedExpression {
+        try parseOrExpression()
+    }
+
+    /// orExpression → andExpression { "or" andExpression }
+    private mutating func parseOrExpression() throws(Diagnostic) -> ParsedExpression {
         let start = current.span.start
-        let first = try parseAndCondition()
+        let first = try parseAndExpression()
         guard current.isKeyword("or") else { return first }
         var terms = [first]
         while current.isKeyword("or") {
             advance()
-            terms.append(try parseAndCondition())
+            terms.append(try parseAndExpression())
         }
         return .or(terms, span(from: start))
     }
 
-    /// andCondition → notCondition { "and" notCondition }
-    private mutating func parseAndCondition() throws(Diagnostic) -> ParsedCondition {
+    /// andExpression → notExpression { "and" notExpression }
+    private mutating func parseAndExpression() throws(Diagnostic) -> ParsedExpression {
         let start = current.span.start
-        let first = try parseNotCondition()
+        let first = try parseNotExpression()
         guard current.isKeyword("and") else { return first }
         var terms = [first]
         while current.isKeyword("and") {
             advance()
-            terms.append(try parseNotCondition())
+            terms.append(try parseNotExpression())
         }
         return .and(terms, span(from: start))
     }
 
-    /// notCondition → "not" notCondition | primaryCondition
-    private mutating func parseNotCondition() throws(Diagnostic) -> ParsedCondition {
-        guard current.isKeyword("not") else { return try parsePrimaryCondition() }
+    /// notExpression → "not" notExpression | predicate
+    private mutating func parseNotExpression() throws(Diagnostic) -> ParsedExpression {
+        guard current.isKeyword("not") else { return try parsePredicate() }
         let start = current.span
         advance()
         try enterNesting(at: start)
-        let inner = try parseNotCondition()
+        let inner = try parseNotExpression()
         depth -= 1
         return .not(inner, span(from: start.start))
     }
 
-    /// primaryCondition → "(" condition ")" | operand [ comparisonOperator operand ]
+    /// predicate → additive [ comparisonOperator additive
+    ///                      | [ "not" ] "in" "(" expression { "," expression } ")"
+    ///                      | [ "not" ] "between" additive "and" additive
+    ///                      | "is" [ "not" ] "null"
+    ///                      | "contains" additive | "starts" "with" additive ]
+    private mutating func parsePredicate() throws(Diagnostic) -> ParsedExpression {
+        let start = current.span.start
+        let left = try parseAdditive()
+        return try parsePredicateTail(left, start: start)
+    }
+
+    /// What may follow a predicate's first operand (kept off the recursive path, so deep
+    /// brackets cost little stack).
+    @inline(never)
+    private mutating func parsePredicateTail(_ left: ParsedExpression, start: Int) throws(Diagnostic) -> ParsedExpression {
+        if current.kind == .symbol, let op = ComparisonOperator(rawValue: current.text) {
+            let opSpan = current.span
+            advance()
+            let right = try parseAdditive()
+            return .comparison(left, op, right, operatorSpan: opSpan)
+        }
+        var negated = false
+        if current.isKeyword("not") && (peek.isKeyword("in") || peek.isKeyword("between")) {
+            negated = true
+            advance()
+        }
+        if current.isKeyword("in") {
+            advance()
+            try expectSymbol("(", "'(' and a list of values after 'in'", hints: ["region in (\"North\", \"West\")"])
+            var items = [try parseExpression()]
+            while current.isSymbol(",") {
+                advance()
+                items.append(try parseExpression())
+            }
+            try expectSymbol(")", "')' to close the list", hints: [])
+            return .inList(left, items, negated: negated, span(from: start))
+        }
+        if current.isKeyword("between") {
+            advance()
+            let low = try parseAdditive()
+            try expectKeyword("and", "'and' between the bounds of 'between'", hints: ["profit between 100 and 500"])
+            let high = try parseAdditive()
+            return .between(left, low, high, negated: negated, span(from: start))
+        }
+        if current.isKeyword("is") {
+            advance()
+            var not = false
+            if current.isKeyword("not") { not = true; advance() }
+            try expectKeyword("null", "'null' after 'is\(not ? " not" : "")'", hints: ["channel is null", "channel is not null"])
+            return .isNull(left, negated: not, span(from: start))
+        }
+        if current.isKeyword("contains") {
+            advance()
+            return .textMatch(left, .contains, try parseAdditive(), span(from: start))
+        }
+        if current.isKeyword("starts") {
+            advance()
+            try expectKeyword("with", "'with' after 'starts'", hints: ["name starts with \"A\""])
+            return .textMatch(left, .startsWith, try parseAdditive(), span(from: start))
+        }
+        return left
+    }
+
+    /// additive → multiplicative { ( "+" | "-" ) multiplicative }
+    ///
+    /// Each operator deepens the tree by one, so long chains count toward the nesting limit.
+    private mutating func parseAdditive() throws(Diagnostic) -> ParsedExpression {
+        var left = try parseMultiplicative()
+        let outer = depth
+        defer { depth = outer }
+        while current.isSymbol("+") || current.isSymbol("-") {
+            let op = ArithmeticOperator(rawValue: current.text)!
+            let opSpan = current.span
+            advance()
+            try enterNesting(at: opSpan)
+            left = .arithmetic(left, op, try parseMultiplicative(), operatorSpan: opSpan)
+        }
+        return left
+    }
+
+    /// multiplicative → unary { ( "*" | "/" | "%" ) unary }
+    private mutating func parseMultiplicative() throws(Diagnostic) -> ParsedExpression {
+        var left = try parseUnary()
+        let outer = depth
+        defer { depth = outer }
+        while current.isSymbol("*") || current.isSymbol("/") || current.isSymbol("%") {
+            let op = ArithmeticOperator(rawValue: current.text)!
+            let opSpan = current.span
+            advance()
+            try enterNesting(at: opSpan)
+            left = .arithmetic(left, op, try parseUnary(), operatorSpan: opSpan)
+        }
+        return left
+    }
+
+    /// unary → "-" unary | primary
+    private mutating func parseUnary() throws(Diagnostic) -> ParsedExpression {
+        guard current.isSymbol("-") else { return try parsePrimary() }
+        let start = current.span
+        advance()
+        if current.kind == .number && current.span.start == start.end { return negativeNumber(from: start) }
+        try enterNesting(at: start)
+        let inner = try parseUnary()
+        depth -= 1
+        return .negate(inner, span(from: start.start))
+    }
+
+    @inline(never)
+    private mutating func negativeNumber(from start: SourceSpan) -> ParsedExpression {
+        let number = current
+        advance()
+        if current.isKeyword("days") || current.isKeyword("day") {
+            advance()
+            return .days("-" + number.text, span(from: start.start))
+        }
+        return .number("-" + number.text, span(from: start.start))
+    }
+
+    /// primary → NUMBER [ "days" ] | STRING | DATE | "true" | "false" | "null" | VARIABLE
+    ///         | "(" expression ")" | "days" "since" unary | ( "top" | "bottom" ) NUMBER "%"
+    ///         | name [ "(" [ expression { "," expression } ] ")" ]
     ///
     /// The recursive path keeps its frames small (deep input must hit the nesting limit, not the
-    /// end of a small stack): comparisons and error messages are built in separate functions.
-    private mutating func parsePrimaryCondition() throws(Diagnostic) -> ParsedCondition {
-        guard current.isSymbol("(") else { return try parseComparison() }
+    /// end of a small stack): literals and calls are read in separate functions.
+    private mutating func parsePrimary() throws(Diagnostic) -> ParsedExpression {
+        guard current.isSymbol("(") else { return try parseAtom() }
         let open = current.span
         advance()
         try enterNesting(at: open)
-        let inner = try parseCondition()
+        let inner = try parseExpression()
         guard current.isSymbol(")") else { throw unclosedBracket() }
         advance()
         depth -= 1
         return .group(inner, span(from: open.start))
     }
 
-    /// The non-recursive half of primaryCondition: `operand [ comparisonOperator operand ]`.
+    /// The non-bracket half of primary: literals, names, calls, `days since`, `top N%`.
     @inline(never)
-    private mutating func parseComparison() throws(Diagnostic) -> ParsedCondition {
-        let left = try parseOperand()
-        guard current.kind == .symbol, let op = ComparisonOperator(rawValue: current.text) else {
-            return .operand(left)
-        }
-        let opSpan = current.span
-        advance()
-        let right = try parseOperand()
-        return .comparison(left, op, right, operatorSpan: opSpan)
-    }
-
-    @inline(never)
-    private func unclosedBracket() -> Diagnostic {
-        expected("')' to close the bracket", hints: ["every '(' needs a matching ')'"])
-    }
-
-    /// operand → name | [ "-" ] NUMBER | STRING | DATE | "true" | "false"
-    private mutating func parseOperand() throws(Diagnostic) -> ParsedOperand {
+    private mutating func parseAtom() throws(Diagnostic) -> ParsedExpression {
         let token = current
         switch token.kind {
         case .number:
             advance()
+            if current.isKeyword("days") || current.isKeyword("day") {
+                advance()
+                return .days(token.text, span(from: token.span.start))
+            }
             return .number(token.text, token.span)
-        case .symbol where token.text == "-" && peek.kind == .number && peek.span.start == token.span.end:
-            advance()
-            let number = current
-            advance()
-            return .number("-" + number.text, token.span.merged(with: number.span))
         case .string:
             advance()
             return .string(token.text, token.span)
@@ -326,15 +433,54 @@ public struct Parser {
             advance()
             let parts = token.text.split(separator: "-").compactMap { Int($0) }
             return .date(year: parts[0], month: parts[1], day: parts[2], token.span)
+        case .variable:
+            advance()
+            return .variable(Name(token.text, token.span))
         case .word where token.isKeyword("true") || token.isKeyword("false"):
             advance()
             return .boolean(token.isKeyword("true"), token.span)
-        case .word where !Self.conditionKeywords.contains(token.text.lowercased()), .quotedIdentifier:
+        case .word where token.isKeyword("null"):
             advance()
-            return .name(Name(token.text, token.span))
+            return .null(token.span)
+        case .word where token.isKeyword("days") && peek.isKeyword("since"):
+            advance()
+            advance()
+            try enterNesting(at: token.span)
+            let inner = try parseUnary()
+            depth -= 1
+            return .daysSince(inner, span(from: token.span.start))
+        case .word where (token.isKeyword("top") || token.isKeyword("bottom")) && peek.kind == .number:
+            advance()
+            let number = current
+            advance()
+            try expectSymbol("%", "'%' after 'top \(number.text)'", hints: ["profit = top 20%"])
+            return .rank(top: token.isKeyword("top"), percent: number.text, span(from: token.span.start))
+        case .word where !Self.expressionKeywords.contains(token.text.lowercased()), .quotedIdentifier:
+            advance()
+            let name = Name(token.text, token.span)
+            guard token.kind == .word, current.isSymbol("("), current.span.start == token.span.end else { return .name(name) }
+            advance()
+            try enterNesting(at: token.span)
+            var arguments: [ParsedExpression] = []
+            if !current.isSymbol(")") {
+                arguments.append(try parseExpression())
+                while current.isSymbol(",") {
+                    advance()
+                    arguments.append(try parseExpression())
+                }
+            }
+            guard current.isSymbol(")") else { throw expected("')' to close the arguments of '\(token.text)'", hints: []) }
+            advance()
+            depth -= 1
+            return .call(name, arguments, span(from: token.span.start))
         default:
             throw expected("a column, a number, a string or a date", hints: ["e.g. profit = high, region = \"North\", recency < 30"])
         }
+    }
+
+    @inline(never)
+    private func unclosedBracket() -> Diagnostic {
+        expected("')' to close the bracket", hints: ["every '(' needs a matching ')'"])
     }
 
     // MARK: Helpers
@@ -355,7 +501,7 @@ public struct Parser {
     private mutating func enterNesting(at span: SourceSpan) throws(Diagnostic) {
         depth += 1
         if depth > Self.nestingLimit {
-            throw Diagnostic("conditions nest more than \(Self.nestingLimit) deep", at: span, hints: ["split the condition into named parts"])
+            throw Diagnostic("expressions nest more than \(Self.nestingLimit) deep", at: span, hints: ["split the condition into named segments, or a long sum into parts"])
         }
     }
 

@@ -35,7 +35,7 @@ public enum ParsedStatementKind: Sendable, Equatable {
     /// `show [NAME] [top N by COLUMN]`
     case show(Name?, top: ParsedTop?)
     /// `segment where CONDITION`
-    case segment(ParsedCondition)
+    case segment(ParsedExpression)
     /// `help [TOPIC]`
     case help(Name?)
     /// `quit` or `exit`
@@ -112,49 +112,72 @@ public enum ComparisonOperator: String, Sendable, CaseIterable {
     }
 }
 
-/// A condition as written.
-public indirect enum ParsedCondition: Sendable, Equatable {
-    /// All must hold; flattened, so `a and b and c` is one node.
-    case and([ParsedCondition], SourceSpan)
-    /// Any must hold; flattened.
-    case or([ParsedCondition], SourceSpan)
-    /// `not C`
-    case not(ParsedCondition, SourceSpan)
-    /// `( C )`, kept so spans and the text shown for a condition include the brackets.
-    case group(ParsedCondition, SourceSpan)
-    /// `A op B`
-    case comparison(ParsedOperand, ComparisonOperator, ParsedOperand, operatorSpan: SourceSpan)
-    /// A lone operand, such as a boolean column.
-    case operand(ParsedOperand)
-
-    /// The condition's span.
-    public var span: SourceSpan {
-        switch self {
-        case .and(_, let s), .or(_, let s), .not(_, let s), .group(_, let s): return s
-        case .comparison(let a, _, let b, _): return a.span.merged(with: b.span)
-        case .operand(let o): return o.span
-        }
-    }
+/// Arithmetic operators.
+public enum ArithmeticOperator: String, Sendable, CaseIterable {
+    case add = "+", subtract = "-", multiply = "*", divide = "/", remainder = "%"
 }
 
-/// An operand as written.
-public enum ParsedOperand: Sendable, Equatable {
-    /// A name: a column, or a level word such as `high`.
+/// An expression as written: a value or a condition (a condition is an expression of truth).
+public indirect enum ParsedExpression: Sendable, Equatable {
+    /// All must hold; flattened, so `a and b and c` is one node.
+    case and([ParsedExpression], SourceSpan)
+    /// Any must hold; flattened.
+    case or([ParsedExpression], SourceSpan)
+    /// `not C`
+    case not(ParsedExpression, SourceSpan)
+    /// `( E )`, kept so spans and the text shown for a condition include the brackets.
+    case group(ParsedExpression, SourceSpan)
+    /// `A op B`
+    case comparison(ParsedExpression, ComparisonOperator, ParsedExpression, operatorSpan: SourceSpan)
+    /// `A + B`, `A * B`, …
+    case arithmetic(ParsedExpression, ArithmeticOperator, ParsedExpression, operatorSpan: SourceSpan)
+    /// `-A`
+    case negate(ParsedExpression, SourceSpan)
+    /// `E [not] in (A, B, …)`
+    case inList(ParsedExpression, [ParsedExpression], negated: Bool, SourceSpan)
+    /// `E [not] between A and B`
+    case between(ParsedExpression, ParsedExpression, ParsedExpression, negated: Bool, SourceSpan)
+    /// `E is [not] null`
+    case isNull(ParsedExpression, negated: Bool, SourceSpan)
+    /// `E contains T` or `E starts with T`
+    case textMatch(ParsedExpression, TextMatch, ParsedExpression, SourceSpan)
+    /// `days since E`
+    case daysSince(ParsedExpression, SourceSpan)
+    /// `f(A, B)`
+    case call(Name, [ParsedExpression], SourceSpan)
+    /// `top 20%` or `bottom 10%`
+    case rank(top: Bool, percent: String, SourceSpan)
+    /// A name: a column, a level word such as `high`, or a named segment.
     case name(Name)
+    /// `$name`
+    case variable(Name)
     /// A number, kept as written (`-12.50`).
     case number(String, SourceSpan)
+    /// `30 days`
+    case days(String, SourceSpan)
     /// A string.
     case string(String, SourceSpan)
     /// A date literal's parts, not yet validated.
     case date(year: Int, month: Int, day: Int, SourceSpan)
     /// `true` or `false`.
     case boolean(Bool, SourceSpan)
+    /// `null`
+    case null(SourceSpan)
 
-    /// The operand's span.
+    /// The expression's span.
     public var span: SourceSpan {
         switch self {
-        case .name(let n): return n.span
-        case .number(_, let s), .string(_, let s), .date(_, _, _, let s), .boolean(_, let s): return s
+        case .and(_, let s), .or(_, let s), .not(_, let s), .group(_, let s), .negate(_, let s), .inList(_, _, _, let s),
+             .between(_, _, _, _, let s), .isNull(_, _, let s), .textMatch(_, _, _, let s), .daysSince(_, let s), .call(_, _, let s),
+             .rank(_, _, let s), .number(_, let s), .days(_, let s), .string(_, let s), .date(_, _, _, let s), .boolean(_, let s), .null(let s):
+            return s
+        case .comparison(let a, _, let b, _), .arithmetic(let a, _, let b, _): return a.span.merged(with: b.span)
+        case .name(let n), .variable(let n): return n.span
         }
     }
+}
+
+/// The text tests.
+public enum TextMatch: String, Sendable {
+    case contains, startsWith = "starts with"
 }

@@ -89,14 +89,14 @@ struct ParserTests {
         #expect(Parser.isComplete(Source(name: "t", text: "")))
     }
 
-    /// Runs `body` on a thread with a 1 MiB stack (an eighth of the main thread's), in a debug build.
+    /// Runs `body` on a thread with a 2 MiB stack (a quarter of the main thread's), in a debug build.
     func onSmallStack(_ body: @escaping @Sendable () -> Void) {
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
             body()
             done.signal()
         }
-        thread.stackSize = 1024 * 1024
+        thread.stackSize = 2 * 1024 * 1024
         thread.start()
         done.wait()
     }
@@ -107,9 +107,11 @@ struct ParserTests {
             let inside = Parser.parse(Source(name: "t", text: "segment where " + String(repeating: "(", count: limit) + "a=1" + String(repeating: ")", count: limit)))
             #expect(inside.diagnostics.isEmpty)
             let beyond = Parser.parse(Source(name: "t", text: "segment where " + String(repeating: "(", count: limit + 1) + "a=1" + String(repeating: ")", count: limit + 1)))
-            #expect(beyond.diagnostics.map(\.message) == ["conditions nest more than \(limit) deep"])
+            #expect(beyond.diagnostics.map(\.message) == ["expressions nest more than \(limit) deep"])
             let nots = Parser.parse(Source(name: "t", text: "segment where " + String(repeating: "not ", count: limit + 1) + "a=1"))
-            #expect(nots.diagnostics.first?.message == "conditions nest more than \(limit) deep")
+            #expect(nots.diagnostics.first?.message == "expressions nest more than \(limit) deep")
+            let chain = Parser.parse(Source(name: "t", text: "segment where " + Array(repeating: "a", count: limit + 2).joined(separator: " + ") + " > 0"))
+            #expect(chain.diagnostics.first?.message == "expressions nest more than \(limit) deep", "a long chain of operators is deep too")
             let deep = Parser.parse(Source(name: "t", text: "segment where " + String(repeating: "(", count: 100_000)))
             #expect(deep.diagnostics.count == 1, "deep input is an error, not a stack overflow")
         }

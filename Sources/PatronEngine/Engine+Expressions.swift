@@ -1,0 +1,339 @@
+import PatronAnalysis
+import PatronStore
+import PatronSyntax
+
+/// An expression compiled once into a closure over column arrays, typed by its value.
+/// A nil result is SQL's null (for conditions: unknown).
+enum Compiled {
+    case number((Int) -> Int64?, scale: Int)
+    case real((Int) -> Double?)
+    case text((Int) -> String?)
+    case date((Int) -> Int32?)
+    case timestamp((Int) -> Int64?)
+    case boolean((Int) -> Bool?)
+    case null
+
+    /// The value as a double, for mixed numeric work.
+    var asReal: (Int) -> Double? {
+        switch self {
+        case .number(let f, let scale):
+            let divisor = powerOfTen(scale)
+            return { f($0).map { Double($0) / divisor } }
+        case .real(let f): return f
+        default: return { _ in nil }
+        }
+    }
+
+    /// The value as an exact number at `scale` (nil when it does not fit).
+    func asNumber(scale target: Int) -> (Int) -> Int64? {
+        switch self {
+        case .number(let f, let scale) where scale == target: return f
+        case .number(let f, let scale) where scale < target:
+            let factor = integerPowerOfTen(target - scale)
+            return { row in f(row).flatMap { v in let (r, o) = v.multipliedReportingOverflow(by: factor); return o ? nil : r } }
+        default: return { _ in nil }
+        }
+    }
+}
+
+extension Engine {
+    /// Compiles a bound expression over `table`.
+    static func compile(_ e: BoundExpression, in table: Table) -> Compiled {
+        switch e {
+        case .column(let index, _):
+            let column = table.columns[index]
+            let nulls = column.nulls
+            switch column.storage {
+            case .integer(let v): return .number({ nulls.contains($0) ? nil : v[$0] }, scale: 0)
+            case .decimal(let v, let s): return .number({ nulls.contains($0) ? nil : v[$0] }, scale: s)
+            case .text(let codes, let dictionary): return .text({ nulls.contains($0) ? nil : dictionary[Int(codes[$0])] })
+            case .boolean(let v): return .boolean({ nulls.contains($0) ? nil : v[$0] })
+            case .date(let v): return .date({ nulls.contains($0) ? nil : v[$0] })
+            case .timestamp(let v): return .timestamp({ nulls.contains($0) ? nil : v[$0] })
+            }
+        case .constant(let c):
+            switch c {
+            case .number(let m, let s): return .number({ _ in m }, scale: s)
+            case .real(let d): return .real({ _ in d })
+            case .text(let t): return .text({ _ in t })
+            case .date(let d): return .date({ _ in d })
+            case .timestamp(let t): return .timestamp({ _ in t })
+            case .boolean(let b): return .boolean({ _ in b })
+            case .null: return .null
+            }
+        case .arithmetic(let op, let a, let b, let type):
+            return arithmetic(op, compile(a, in: table), compile(b, in: table), type)
+        case .negate(let inner):
+            switch compile(inner, in: table) {
+            case .number(let f, let s): return .number({ f($0).flatMap { $0 == .min ? nil : -$0 } }, scale: s)
+            case .real(let f): return .real({ f($0).map { -$0 } })
+            default: return .null
+            }
+        case .call(let function, let arguments, let type):
+            return call(function, arguments.map { compile($0, in: table) }, type)
+        case .compare(let a, let op, let b):
+            return .boolean(compare(compile(a, in: table), op, compile(b, in: table)))
+        case .and(let terms):
+            let parts = terms.map { truth(compile($0, in: table)) }
+            return .boolean { row in
+                var unknown = false
+                for part in parts {
+                    switch part(row) {
+                    case .some(false): return false
+                    case .none: unknown = true
+                    default: break
+                    }
+                }
+                return unknown ? nil : true
+            }
+        case .or(let terms):
+            let parts = terms.map { truth(compile($0, in: table)) }
+            return .boolean { row in
+                var unknown = false
+                for part in parts {
+                    switch part(row) {
+                    case .some(true): return true
+                    case .none: unknown = true
+                    default: break
+                    }
+                }
+                return unknown ? nil : false
+            }
+        case .not(let inner):
+            let f = truth(compile(inner, in: table))
+            return .boolean { f($0).map { !$0 } }
+        case .inList(let value, let items, let negated):
+            let v = compile(value, in: table)
+            let tests = items.map { compare(v, .equal, compile($0, in: table)) }
+            return .boolean { row in
+                var unknown = false
+                for test in tests {
+                    switch test(row) {
+                    case .some(true): return !negated
+                    case .none: unknown = true
+                    default: break
+                    }
+                }
+                return unknown ? nil : negated
+            }
+        case .isNull(let value, let negated):
+            let isNull = nullness(compile(value, in: table))
+            return .boolean { isNull($0) != negated }
+        case .textMatch(let value, let kind, let pattern):
+            guard case .text(let v) = compile(value, in: table), case .text(let p) = compile(pattern, in: table) else { return .boolean { _ in nil } }
+            return .boolean { row in
+                guard let text = v(row), let needle = p(row) else { return nil }
+                return kind == .contains ? (needle.isEmpty || text.contains(needle)) : text.hasPrefix(needle)
+            }
+        case .condition(let condition):
+            // Evaluated once over the whole table: the rows where it holds, and where it fails.
+            var state = [UInt8](repeating: 2, count: table.rowCount)
+            for row in filter(condition, in: table, want: true) { state[row] = 1 }
+            for row in filter(condition, in: table, want: false) { state[row] = 0 }
+            return .boolean { state[$0] == 2 ? nil : state[$0] == 1 }
+        }
+    }
+
+    /// A compiled condition as truth per row.
+    static func truth(_ c: Compiled) -> (Int) -> Bool? {
+        if case .boolean(let f) = c { return f }
+        return { _ in nil }
+    }
+
+    static func nullness(_ c: Compiled) -> (Int) -> Bool {
+        switch c {
+        case .number(let f, _): return { f($0) == nil }
+        case .real(let f): return { f($0) == nil }
+        case .text(let f): return { f($0) == nil }
+        case .date(let f): return { f($0) == nil }
+        case .timestamp(let f): return { f($0) == nil }
+        case .boolean(let f): return { f($0) == nil }
+        case .null: return { _ in true }
+        }
+    }
+
+    private static func ordered<T: Comparable>(_ a: T, _ op: ComparisonOperator, _ b: T) -> Bool {
+        switch op {
+        case .equal: return a == b
+        case .notEqual: return a != b
+        case .less: return a < b
+        case .lessOrEqual: return a <= b
+        case .greater: return a > b
+        case .greaterOrEqual: return a >= b
+        }
+    }
+
+    /// Compares two compiled values of comparable types; unknown when either is null.
+    static func compare(_ a: Compiled, _ op: ComparisonOperator, _ b: Compiled) -> (Int) -> Bool? {
+        switch (a, b) {
+        case (.number(let f, let s), .number(let g, let t)):
+            let scale = max(s, t)
+            let x = a.asNumber(scale: scale), y = b.asNumber(scale: scale)
+            _ = (f, g)
+            return { row in
+                guard let u = x(row), let v = y(row) else { return nil }
+                return ordered(u, op, v)
+            }
+        case (.number, .real), (.real, .number), (.real, .real):
+            let x = a.asReal, y = b.asReal
+            return { row in
+                guard let u = x(row), let v = y(row) else { return nil }
+                return ordered(u, op, v)
+            }
+        case (.text(let f), .text(let g)):
+            return { row in
+                guard let u = f(row), let v = g(row) else { return nil }
+                return ordered(u, op, v)
+            }
+        case (.date(let f), .date(let g)):
+            return { row in
+                guard let u = f(row), let v = g(row) else { return nil }
+                return ordered(u, op, v)
+            }
+        case (.timestamp(let f), .timestamp(let g)):
+            return { row in
+                guard let u = f(row), let v = g(row) else { return nil }
+                return ordered(u, op, v)
+            }
+        case (.date(let f), .timestamp):
+            return compare(.timestamp({ f($0).map { Int64($0) * 86_400_000_000 } }), op, b)
+        case (.timestamp, .date(let g)):
+            return compare(a, op, .timestamp({ g($0).map { Int64($0) * 86_400_000_000 } }))
+        case (.boolean(let f), .boolean(let g)):
+            return { row in
+                guard let u = f(row), let v = g(row) else { return nil }
+                return op == .equal ? u == v : op == .notEqual ? u != v : ordered(u ? 1 : 0, op, v ? 1 : 0)
+            }
+        default:
+            return { _ in nil }
+        }
+    }
+
+    /// Arithmetic that never traps: overflow and division by zero give null.
+    static func arithmetic(_ op: ArithmeticOperator, _ a: Compiled, _ b: Compiled, _ type: ValueType) -> Compiled {
+        switch type {
+        case .number(let scale):
+            if op == .multiply, case .number(let f, let s) = a, case .number(let g, let t) = b, s + t == scale {
+                return .number({ row in
+                    guard let u = f(row), let v = g(row) else { return nil }
+                    let (r, o) = u.multipliedReportingOverflow(by: v)
+                    return o ? nil : r
+                }, scale: scale)
+            }
+            let x = a.asNumber(scale: scale), y = b.asNumber(scale: scale)
+            switch op {
+            case .add: return .number({ row in x(row).flatMap { u in y(row).flatMap { v in let (r, o) = u.addingReportingOverflow(v); return o ? nil : r } } }, scale: scale)
+            case .subtract: return .number({ row in x(row).flatMap { u in y(row).flatMap { v in let (r, o) = u.subtractingReportingOverflow(v); return o ? nil : r } } }, scale: scale)
+            case .remainder: return .number({ row in x(row).flatMap { u in y(row).flatMap { v in v == 0 || (u == .min && v == -1) ? nil : u % v } } }, scale: scale)
+            case .multiply, .divide: return .null
+            }
+        case .real:
+            let x = a.asReal, y = b.asReal
+            return .real { row in
+                guard let u = x(row), let v = y(row) else { return nil }
+                let r: Double
+                switch op {
+                case .add: r = u + v
+                case .subtract: r = u - v
+                case .multiply: r = u * v
+                case .divide: if v == 0 { return nil }; r = u / v
+                case .remainder: if v == 0 { return nil }; r = u.truncatingRemainder(dividingBy: v)
+                }
+                return r.isFinite ? r : nil
+            }
+        case .date:
+            guard case .date(let d) = a, case .number(let n, 0) = b else { return .null }
+            return .date { row in
+                guard let day = d(row), let days = n(row), let delta = Int32(exactly: days) else { return nil }
+                let (r, o) = op == .add ? day.addingReportingOverflow(delta) : day.subtractingReportingOverflow(delta)
+                return o ? nil : r
+            }
+        default:
+            return .null
+        }
+    }
+
+    static func call(_ function: BuiltinFunction, _ args: [Compiled], _ type: ValueType) -> Compiled {
+        switch function {
+        case .abs:
+            switch args[0] {
+            case .number(let f, let s): return .number({ f($0).flatMap { $0 == .min ? nil : Swift.abs($0) } }, scale: s)
+            case .real(let f): return .real({ f($0).map { Swift.abs($0) } })
+            default: return .null
+            }
+        case .round, .floor, .ceil:
+            guard case .number(let target) = type else {
+                let f = args[0].asReal
+                return .real({ f($0).map { $0.rounded(.toNearestOrAwayFromZero) } })
+            }
+            switch args[0] {
+            case .number(let f, let s):
+                if s <= target { return .number(args[0].asNumber(scale: target), scale: target) }
+                let divisor = integerPowerOfTen(s - target)
+                return .number({ row in
+                    guard let v = f(row) else { return nil }
+                    var q = v / divisor
+                    let r = v % divisor
+                    switch function {
+                    case .round: if Swift.abs(r) * 2 >= divisor { q += v < 0 ? -1 : 1 }
+                    case .floor: if r < 0 { q -= 1 }
+                    default: if r > 0 { q += 1 }
+                    }
+                    return q
+                }, scale: target)
+            case .real(let f):
+                let factor = powerOfTen(target)
+                let rule: FloatingPointRoundingRule = function == .round ? .toNearestOrAwayFromZero : function == .floor ? .down : .up
+                return .number({ row in f(row).flatMap { Int64(exactly: ($0 * factor).rounded(rule)) } }, scale: target)
+            default: return .null
+            }
+        case .lower, .upper:
+            guard case .text(let f) = args[0] else { return .null }
+            return .text({ f($0).map { function == .lower ? $0.lowercased() : $0.uppercased() } })
+        case .length:
+            guard case .text(let f) = args[0] else { return .null }
+            return .number({ f($0).map { Int64($0.count) } }, scale: 0)
+        case .year, .month, .day:
+            let day: (Int) -> Int32?
+            switch args[0] {
+            case .date(let f): day = f
+            case .timestamp(let f): day = { f($0).map { Int32(clamping: ($0 >= 0 ? $0 : $0 - 86_399_999_999) / 86_400_000_000) } }
+            default: return .null
+            }
+            return .number({ row in
+                guard let d = day(row) else { return nil }
+                let (y, m, dd) = CalendarDate.civil(d)
+                return Int64(function == .year ? y : function == .month ? m : dd)
+            }, scale: 0)
+        case .daysBetween:
+            guard case .date(let f) = args[0], case .date(let g) = args[1] else { return .null }
+            return .number({ row in
+                guard let a = f(row), let b = g(row) else { return nil }
+                return Int64(b) - Int64(a)
+            }, scale: 0)
+        case .coalesce:
+            switch type {
+            case .number(let scale):
+                let parts = args.map { $0.asNumber(scale: scale) }
+                return .number({ row in for p in parts { if let v = p(row) { return v } }; return nil }, scale: scale)
+            case .real:
+                let parts = args.map(\.asReal)
+                return .real({ row in for p in parts { if let v = p(row) { return v } }; return nil })
+            case .text:
+                let parts = args.compactMap { if case .text(let f) = $0 { f } else { nil } }
+                return .text({ row in for p in parts { if let v = p(row) { return v } }; return nil })
+            case .date:
+                let parts = args.compactMap { if case .date(let f) = $0 { f } else { nil } }
+                return .date({ row in for p in parts { if let v = p(row) { return v } }; return nil })
+            case .timestamp:
+                let parts = args.compactMap { if case .timestamp(let f) = $0 { f } else { nil } }
+                return .timestamp({ row in for p in parts { if let v = p(row) { return v } }; return nil })
+            case .boolean:
+                let parts = args.compactMap { if case .boolean(let f) = $0 { f } else { nil } }
+                return .boolean({ row in for p in parts { if let v = p(row) { return v } }; return nil })
+            case .null:
+                return .null
+            }
+        }
+    }
+}
