@@ -27,21 +27,76 @@ public struct Binder {
             return .describe(try table(name, statement: statement))
         case .summarize(let name):
             return .summarize(try table(name, statement: statement))
-        case .count(let name):
-            return .count(try table(name, statement: statement))
+        case .count(let name, let groups):
+            let (table, segment, segmentName) = try tableOrSegment(name, statement: statement)
+            var indexes: [Int] = []
+            for group in groups { indexes.append(try column(group, in: table)) }
+            return .count(table, segment: segment, segmentName: segmentName, by: indexes)
         case .show(let name, let top):
-            let table = try table(name, statement: statement)
-            guard let top else { return .show(table, top: nil) }
+            let (table, segment, _) = try tableOrSegment(name, statement: statement)
+            guard let top else { return .show(table, top: nil, segment: segment) }
             let column = try column(top.column, in: table)
-            return .show(table, top: BoundTop(count: top.count, column: column))
+            return .show(table, top: BoundTop(count: top.count, column: column), segment: segment)
+        case .aggregate(let query):
+            return .aggregate(try bindAggregate(query, statement: statement))
+        case .crosstab(let rows, let columns, let condition):
+            let table = try table(nil, statement: statement)
+            var context = BindContext()
+            let bound = try condition.map { c throws(Diagnostic) in try bindCondition(c, in: table, context: &context) }
+            return .crosstab(table, rows: try column(rows, in: table), columns: try column(columns, in: table), condition: bound)
+        case .letVariable(let name, let value):
+            let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
+            var context = BindContext()
+            let bound: BoundExpression
+            do throws(Diagnostic) {
+                bound = try bindExpression(value, in: empty, context: &context)
+            } catch {
+                if error.message.hasPrefix("unknown column") {
+                    throw Diagnostic("a variable holds one value: '\(source.text(of: value.span))' uses a column", at: error.span,
+                                     hints: ["use literals, other variables and functions, e.g. let cutoff = 2024-12-31 - 90 days"])
+                }
+                throw error
+            }
+            return .letVariable(name.text, bound)
+        case .levels(let metric, let method, let words):
+            return try bindLevels(metric, method, words, statement: statement)
+        case .defineSegment(let name, let condition):
+            let table = try table(nil, statement: statement)
+            guard table.columnIndex(named: name.text) == nil else {
+                throw Diagnostic("'\(name.text)' is already a column of '\(table.name)'", at: name.span, hints: ["choose another name for the segment"])
+            }
+            let definition = SegmentDefinition(name: name.text, condition: condition, text: Self.singleLine(source.text(of: condition.span)))
+            var context = BindContext(segments: [name.text])
+            let bound = try bindCondition(condition, in: table, context: &context)
+            return .defineSegment(definition, preview: BoundSegment(table: table, condition: bound, text: name.text, levels: context.levels, profitColumn: profitColumn(of: table)))
+        case .dropSegment(let name):
+            guard catalog.segments[name.text] != nil else {
+                var hints: [String] = []
+                if let near = Suggestion.closest(to: name.text, in: catalog.segments.keys) { hints.append("did you mean '\(near)'?") }
+                hints.append(catalog.segments.isEmpty ? "no segments are defined" : "segments: \(catalog.segments.keys.sorted().joined(separator: ", "))")
+                throw Diagnostic("unknown segment '\(name.text)'", at: name.span, hints: hints)
+            }
+            return .dropSegment(name.text)
+        case .showSegments:
+            let table = try table(nil, statement: statement)
+            return .showSegments(table, catalog.segments.keys.sorted().map { key in
+                let segment = catalog.segments[key]!
+                var context = BindContext()
+                return (segment, try? bindSegment(segment, at: statement.span, in: table, context: &context))
+            })
+        case .showLevels:
+            let table = try table(nil, statement: statement)
+            var cuts: [LevelCuts] = []
+            for (index, column) in table.columns.enumerated() where column.type.isNumeric && column.nulls.nullCount < column.count {
+                cuts.append(try levelCuts(index, in: table, span: statement.span))
+            }
+            return .showLevels(table, cuts)
         case .segment(let condition):
             let table = try table(nil, statement: statement)
             var context = BindContext()
             let bound = try bindCondition(condition, in: table, context: &context)
             let levels = context.levels
-            var profit: Int? = nil
-            if let index = table.columnIndex(named: "profit"), table.columns[index].type.isNumeric { profit = index }
-            return .segment(BoundSegment(table: table, condition: bound, text: Self.singleLine(source.text(of: condition.span)), levels: levels, profitColumn: profit))
+            return .segment(BoundSegment(table: table, condition: bound, text: Self.singleLine(source.text(of: condition.span)), levels: levels, profitColumn: profitColumn(of: table)))
         case .help(let topic):
             return .help(topic: topic?.text)
         case .quit:
@@ -61,6 +116,120 @@ public struct Binder {
     /// Text with each run of whitespace (newlines included) shown as one space.
     static func singleLine(_ text: String) -> String {
         text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// The table's numeric `profit` column, for shares of profit.
+    func profitColumn(of table: Table) -> Int? {
+        guard let index = table.columnIndex(named: "profit"), table.columns[index].type.isNumeric else { return nil }
+        return index
+    }
+
+    /// A name that is a table, or a segment of the current table.
+    private func tableOrSegment(_ name: Name?, statement: ParsedStatement) throws(Diagnostic) -> (Table, BoundCondition?, String?) {
+        if let name, catalog.tables[name.text] == nil, let segment = catalog.segments[name.text] {
+            let current = try table(nil, statement: statement)
+            var context = BindContext()
+            return (current, try bindSegment(segment, at: name.span, in: current, context: &context), segment.name)
+        }
+        if let name, catalog.tables[name.text] == nil {
+            var hints: [String] = []
+            if let near = Suggestion.closest(to: name.text, in: catalog.names + Array(catalog.segments.keys)) { hints.append("did you mean '\(near)'?") }
+            hints.append("tables: \(catalog.names.joined(separator: ", "))" + (catalog.segments.isEmpty ? "" : "; segments: \(catalog.segments.keys.sorted().joined(separator: ", "))"))
+            throw Diagnostic("unknown table or segment '\(name.text)'", at: name.span, hints: hints)
+        }
+        return (try table(name, statement: statement), nil, nil)
+    }
+
+    private func bindAggregate(_ query: ParsedAggregateQuery, statement: ParsedStatement) throws(Diagnostic) -> BoundAggregateQuery {
+        let table = try table(nil, statement: statement)
+        var context = BindContext()
+        var aggregates: [BoundAggregate] = []
+        for aggregate in query.aggregates {
+            let kind = BoundAggregate.Kind(rawValue: aggregate.function.text.lowercased())!
+            var argument: BoundExpression? = nil
+            if let parsed = aggregate.argument {
+                let bound = try bindExpression(parsed, in: table, context: &context)
+                let numeric = bound.type.isNumeric || bound.type == .null
+                if kind != .count && kind != .min && kind != .max && !numeric {
+                    throw Diagnostic("'\(kind.rawValue)' needs numbers; '\(source.text(of: parsed.span))' is \(bound.type.name)", at: parsed.span)
+                }
+                if (kind == .min || kind == .max) && !(numeric || bound.type == .date) {
+                    throw Diagnostic("'\(kind.rawValue)' needs numbers or dates; '\(source.text(of: parsed.span))' is \(bound.type.name)", at: parsed.span)
+                }
+                argument = bound
+            }
+            aggregates.append(BoundAggregate(kind: kind, argument: argument, label: Self.singleLine(source.text(of: aggregate.span))))
+        }
+        var groups: [Int] = []
+        for group in query.groups { groups.append(try column(group, in: table)) }
+        let condition = try query.condition.map { c throws(Diagnostic) in try bindCondition(c, in: table, context: &context) }
+        var sort: (Int, Bool)? = nil
+        if let sortName = query.sort {
+            let name = Name(Self.singleLine(source.text(of: sortName.span)), sortName.span)
+            let labels = query.groups.map(\.text) + aggregates.map(\.label)
+            let squeezed = { (text: String) in text.lowercased().filter { !$0.isWhitespace } }
+            guard let index = labels.firstIndex(of: name.text) ?? labels.firstIndex(where: { squeezed($0) == squeezed(name.text) }) else {
+                var hints: [String] = []
+                if let near = Suggestion.closest(to: name.text, in: labels) { hints.append("did you mean '\(near)'?") }
+                hints.append("sort by one of: \(labels.joined(separator: ", "))")
+                throw Diagnostic("cannot sort by '\(name.text)': it is not a column of the result", at: name.span, hints: hints)
+            }
+            sort = (index, query.descending)
+        }
+        return BoundAggregateQuery(table: table, aggregates: aggregates, groups: groups, condition: condition, sort: sort, top: query.top, levels: context.levels)
+    }
+
+    private func bindLevels(_ metric: Name, _ method: ParsedLevelMethod, _ words: [Name], statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let table = try table(nil, statement: statement)
+        let index = try column(metric, in: table)
+        guard table.columns[index].type.isNumeric else {
+            throw Diagnostic("levels need a numeric column; '\(metric.text)' is \(table.columns[index].type.rawValue)", at: metric.span)
+        }
+        let definitionMethod: LevelDefinition.Method
+        let count: Int
+        switch method {
+        case .quantiles(let n, let span):
+            guard (2...10).contains(n) else { throw Diagnostic("levels split into 2 to 10 groups, not \(n)", at: span) }
+            definitionMethod = .quantiles(n)
+            count = n
+        case .cuts(let expressions):
+            var cuts: [Double] = []
+            let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
+            for expression in expressions {
+                var context = BindContext()
+                let bound = try bindExpression(expression, in: empty, context: &context)
+                switch bound {
+                case .constant(.number(let m, let scale)): cuts.append(Double(m) / powerOfTen(scale))
+                case .constant(.real(let d)): cuts.append(d)
+                default: throw Diagnostic("a cut point is a number", at: expression.span, hints: ["levels profit at 0, 100, 1000 as none, low, medium, high"])
+                }
+                if cuts.count > 1 && cuts[cuts.count - 1] <= cuts[cuts.count - 2] {
+                    throw Diagnostic("cut points must rise: \(source.text(of: expression.span)) is not above the one before", at: expression.span)
+                }
+            }
+            definitionMethod = .cuts(cuts)
+            count = cuts.count + 1
+        }
+        var names = words.map(\.text)
+        if names.isEmpty {
+            switch count {
+            case 2: names = ["low", "high"]
+            case 3: names = LevelCuts.defaultWords
+            default: names = (1...count).map { "q\($0)" }
+            }
+        }
+        guard names.count == count else {
+            throw Diagnostic("\(count) levels need \(count) names, not \(names.count)", at: words.first?.span.merged(with: words.last!.span) ?? metric.span,
+                             hints: ["e.g. as \((count == 4 ? ["none", "low", "medium", "high"] : (1...count).map { "level\($0)" }).joined(separator: ", "))"])
+        }
+        if let duplicate = names.enumerated().first(where: { names.firstIndex(of: $0.element) != $0.offset }) {
+            throw Diagnostic("the level word '\(duplicate.element)' is used twice", at: words[duplicate.offset].span)
+        }
+        let definition = LevelDefinition(method: definitionMethod, words: names)
+        var preview = catalog
+        preview.levels[table.columns[index].name] = definition
+        let cuts = try Binder(catalog: preview, source: source).levelCuts(index, in: table, span: metric.span)
+        return .levels(table, column: index, definition, cuts)
     }
 
     // MARK: Load options
@@ -200,11 +369,14 @@ public struct Binder {
 }
 
 /// A decimal literal as an exact mantissa and scale.
-struct ExactNumber {
-    let mantissa: Int64
-    let scale: Int
+public struct ExactNumber: Sendable {
+    /// The digits as one integer.
+    public let mantissa: Int64
+    /// How many of them are decimals.
+    public let scale: Int
 
-    init?(_ text: String) {
+    /// Reads `-12.50` style text; nil when it is not a plain number or has over 18 digits.
+    public init?(_ text: String) {
         var digits = text
         var negative = false
         if digits.hasPrefix("-") { negative = true; digits.removeFirst() }
@@ -213,7 +385,7 @@ struct ExactNumber {
             scale = digits.distance(from: dot, to: digits.endIndex) - 1
             digits.remove(at: dot)
         }
-        guard let value = Int64(digits) else { return nil }
+        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int64(digits) else { return nil }
         self.mantissa = negative ? -value : value
         self.scale = scale
     }

@@ -11,16 +11,75 @@ public enum BoundStatement: Sendable {
     case describe(Table)
     /// Profile each column of a table.
     case summarize(Table)
-    /// Count a table's rows.
-    case count(Table)
-    /// Show a table's rows, optionally the top N by a column (descending).
-    case show(Table, top: BoundTop?)
+    /// Count a table's rows (those in a segment, when one is named), optionally by groups.
+    case count(Table, segment: BoundCondition?, segmentName: String?, by: [Int])
+    /// Show a table's rows (those in a segment, when one is named), optionally the top N by a column (descending).
+    case show(Table, top: BoundTop?, segment: BoundCondition?)
+    /// Aggregates by groups.
+    case aggregate(BoundAggregateQuery)
+    /// Counts of rows for each pair of values of two columns.
+    case crosstab(Table, rows: Int, columns: Int, condition: BoundCondition?)
+    /// Set a variable (a `--param` of the same name wins).
+    case letVariable(String, BoundExpression)
+    /// Set how a column is split into levels.
+    case levels(Table, column: Int, LevelDefinition, LevelCuts)
+    /// Name a segment (checked now against the current table, bound afresh each time it is used).
+    case defineSegment(SegmentDefinition, preview: BoundSegment)
+    /// Forget a segment.
+    case dropSegment(String)
+    /// List the named segments with their sizes in the current table.
+    case showSegments(Table, [(SegmentDefinition, BoundCondition?)])
+    /// List the levels in force for the current table's numeric columns.
+    case showLevels(Table, [LevelCuts])
     /// Count the rows of a table that satisfy a condition.
     case segment(BoundSegment)
     /// Show help on a topic.
     case help(topic: String?)
     /// End the session.
     case quit
+}
+
+/// One aggregate, bound.
+public struct BoundAggregate: Sendable {
+    /// Which aggregate.
+    public enum Kind: String, Sendable { case count, sum, avg, median, min, max, share }
+    public let kind: Kind
+    /// Its argument (nil for count).
+    public let argument: BoundExpression?
+    /// Its heading, as written: `count`, `sum(profit)`.
+    public let label: String
+
+    /// Creates an aggregate.
+    public init(kind: Kind, argument: BoundExpression?, label: String) {
+        self.kind = kind
+        self.argument = argument
+        self.label = label
+    }
+}
+
+/// `summarize … by … where … sort by … top N`, bound.
+public struct BoundAggregateQuery: Sendable {
+    public let table: Table
+    public let aggregates: [BoundAggregate]
+    /// Group columns, by index.
+    public let groups: [Int]
+    public let condition: BoundCondition?
+    /// The output column to sort by (groups first, then aggregates), and the direction.
+    public let sort: (column: Int, descending: Bool)?
+    public let top: Int?
+    /// Level cut points used by the condition.
+    public let levels: [LevelCuts]
+
+    /// Creates a query.
+    public init(table: Table, aggregates: [BoundAggregate], groups: [Int], condition: BoundCondition?, sort: (column: Int, descending: Bool)?, top: Int?, levels: [LevelCuts]) {
+        self.table = table
+        self.aggregates = aggregates
+        self.groups = groups
+        self.condition = condition
+        self.sort = sort
+        self.top = top
+        self.levels = levels
+    }
 }
 
 /// `top N by COLUMN`, bound.

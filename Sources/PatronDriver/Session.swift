@@ -42,6 +42,33 @@ public final class Session {
     public var rowLimit = 20
     /// Whether long loads draw a progress bar on standard error (set when it is a terminal).
     public var showsProgress = false
+    /// Values given with `--param name=value`: they win over a script's `let` of the same name.
+    public var parameters: [String: Constant] = [:] {
+        didSet { for (name, value) in parameters { catalog.variables[name] = value } }
+    }
+
+    /// Reads a `--param` value as patron would read it in a script: a number, a date,
+    /// true or false, or else text (quotes optional).
+    public static func parameterValue(_ text: String) -> Constant {
+        let (tokens, diagnostics) = Lexer.tokenize(Source(name: "--param", text: text))
+        if diagnostics.isEmpty && tokens.count == 2 {
+            let token = tokens[0]
+            switch token.kind {
+            case .number:
+                if let exact = ExactNumber(token.text) { return .number(exact.mantissa, scale: exact.scale) }
+            case .date:
+                let parts = token.text.split(separator: "-").compactMap { Int($0) }
+                if let day = CalendarDate.dayNumber(year: parts[0], month: parts[1], day: parts[2]) { return .date(day) }
+            case .string:
+                return .text(token.text)
+            case .word where token.isKeyword("true") || token.isKeyword("false"):
+                return .boolean(token.isKeyword("true"))
+            default: break
+            }
+        }
+        if text.hasPrefix("-"), let exact = ExactNumber(text) { return .number(exact.mantissa, scale: exact.scale) }
+        return .text(text)
+    }
 
     /// A session with the demo data loaded as the current table.
     public init(loadDemo: Bool = true) {
@@ -120,10 +147,48 @@ public final class Session {
             emit(.result(ResultRenderer.schema(table)))
         case .summarize(let table):
             emit(.result(ResultRenderer.render(Engine.summarize(table), of: table)))
-        case .count(let table):
-            emit(.result(ResultRenderer.count(table)))
-        case .show(let table, let top):
-            emit(.result(ResultRenderer.render(Engine.rows(of: table, top: top, limit: rowLimit))))
+        case .count(let table, let segment, let segmentName, let groups):
+            if !groups.isEmpty {
+                let query = BoundAggregateQuery(table: table, aggregates: [BoundAggregate(kind: .count, argument: nil, label: "count")],
+                                                groups: groups, condition: segment, sort: nil, top: nil, levels: [])
+                emit(.result(ResultRenderer.render(Engine.aggregate(query))))
+            } else if let segment, let segmentName {
+                let n = Engine.filter(segment, in: table).count
+                emit(.result("\(NumberFormat.grouped(n)) of \(NumberFormat.grouped(table.rowCount)) rows in '\(table.name)' are in '\(segmentName)' (\(NumberFormat.percent(table.rowCount == 0 ? 0 : Double(n) / Double(table.rowCount))))"))
+            } else {
+                emit(.result(ResultRenderer.count(table)))
+            }
+        case .show(let table, let top, let segment):
+            emit(.result(ResultRenderer.render(Engine.rows(of: table, top: top, limit: rowLimit, within: segment))))
+        case .aggregate(let query):
+            emit(.result(ResultRenderer.render(Engine.aggregate(query))))
+        case .crosstab(let table, let rows, let columns, let condition):
+            emit(.result(ResultRenderer.render(Engine.crosstab(table, rows: rows, columns: columns, condition: condition))))
+        case .letVariable(let name, let expression):
+            if let given = parameters[name] {
+                emit(.result("$\(name) = \(ResultRenderer.literal(given)) (from --param; the script's value is not used)"))
+            } else {
+                let value = Engine.evaluate(constant: expression)
+                catalog.variables[name] = value
+                emit(.result("$\(name) = \(ResultRenderer.literal(value))"))
+            }
+        case .levels(let table, let column, let definition, let cuts):
+            catalog.levels[table.columns[column].name] = definition
+            var counts = Array(repeating: 0, count: cuts.words.count)
+            let values = table.columns[column]
+            for row in 0..<table.rowCount { if let v = values.doubleValue(row) { counts[cuts.level(of: v)] += 1 } }
+            emit(.result(ResultRenderer.levels(cuts, counts: counts, table: table)))
+        case .defineSegment(let definition, let preview):
+            catalog.segments[definition.name] = definition
+            let result = Engine.segment(preview)
+            emit(.result("segment '\(definition.name)' = \(definition.text)\n" + ResultRenderer.render(result)))
+        case .dropSegment(let name):
+            catalog.segments[name] = nil
+            emit(.result("dropped segment '\(name)'"))
+        case .showSegments(let table, let segments):
+            emit(.result(ResultRenderer.segments(segments.map { ($0.0.name, $0.0.text, $0.1.map { Engine.filter($0, in: table).count }) }, table: table)))
+        case .showLevels(let table, let cuts):
+            emit(.result(ResultRenderer.levelTable(cuts, table: table)))
         case .segment(let segment):
             emit(.result(ResultRenderer.render(Engine.segment(segment))))
         case .help(let topic):

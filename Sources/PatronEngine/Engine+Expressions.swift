@@ -337,3 +337,19 @@ extension Engine {
         }
     }
 }
+
+extension Engine {
+    /// The value of an expression that uses no columns (a `let`).
+    public static func evaluate(constant e: BoundExpression) -> Constant {
+        let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
+        switch compile(e, in: empty) {
+        case .number(let f, let scale): return f(0).map { .number($0, scale: scale) } ?? .null
+        case .real(let f): return f(0).map { .real($0) } ?? .null
+        case .text(let f): return f(0).map { .text($0) } ?? .null
+        case .date(let f): return f(0).map { .date($0) } ?? .null
+        case .timestamp(let f): return f(0).map { .timestamp($0) } ?? .null
+        case .boolean(let f): return f(0).map { .boolean($0) } ?? .null
+        case .null: return .null
+        }
+    }
+}

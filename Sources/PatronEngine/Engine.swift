@@ -106,12 +106,13 @@ public enum Engine {
     }
 
     /// The first `limit` rows, or the top `limit` by a column (descending, nulls last, ties in row order).
-    public static func rows(of table: Table, top: BoundTop?, limit: Int) -> RowsResult {
+    public static func rows(of table: Table, top: BoundTop?, limit: Int, within segment: BoundCondition? = nil) -> RowsResult {
+        let scope = segment.map { filter($0, in: table) } ?? Array(0..<table.rowCount)
         guard let top else {
-            return RowsResult(table: table, rows: Array(0..<min(limit, table.rowCount)), matching: table.rowCount, orderedBy: nil)
+            return RowsResult(table: table, rows: Array(scope.prefix(limit)), matching: scope.count, orderedBy: nil)
         }
         let column = table.columns[top.column]
-        var order = Array(0..<table.rowCount)
+        var order = scope
         let nulls = column.nulls
         func sortDescending<T: Comparable>(_ key: (Int) -> T) {
             order.sort { a, b in
@@ -131,8 +132,8 @@ public enum Engine {
             let rank = rankOfCodes(dictionary)
             sortDescending { rank[Int(codes[$0])] }
         }
-        let n = min(top.count, table.rowCount)
-        return RowsResult(table: table, rows: Array(order.prefix(n)), matching: n, orderedBy: column.name)
+        let n = min(top.count, scope.count)
+        return RowsResult(table: table, rows: Array(order.prefix(n)), matching: scope.count, orderedBy: column.name)
     }
 
     /// The rank of each dictionary code in sorted string order.

@@ -47,7 +47,7 @@ public enum ResultRenderer {
         var out = text.render()
         let shown = result.rows.count
         if let ordered = result.orderedBy {
-            out += "\ntop \(NumberFormat.grouped(shown)) of \(NumberFormat.grouped(table.rowCount)) rows by \(ordered), highest first"
+            out += "\ntop \(NumberFormat.grouped(shown)) of \(NumberFormat.grouped(result.matching)) rows by \(ordered), highest first"
         } else if result.matching > shown {
             out += "\n\(NumberFormat.grouped(shown)) of \(NumberFormat.grouped(result.matching)) rows shown; \(NumberFormat.grouped(result.matching - shown)) more not shown (show top N by COLUMN picks others)"
         } else {
@@ -117,6 +117,106 @@ public enum ResultRenderer {
         return "summary of '\(table.name)': \(NumberFormat.grouped(table.rowCount)) rows\n" + text.render()
     }
 
+    /// One aggregate value as text.
+    static func text(_ value: AggregateValue) -> String {
+        switch value {
+        case .count(let n): return NumberFormat.grouped(n)
+        case .exact(let m, let s): return NumberFormat.decimal(m, scale: s)
+        case .real(let d): return NumberFormat.fixed(d, digits: 2)
+        case .share(let d): return NumberFormat.percent(d)
+        case .date(let d): return CalendarDate.isoString(d)
+        case .null: return ""
+        }
+    }
+
+    /// `summarize … by …`: one row per group, then how many groups and rows were in scope.
+    public static func render(_ result: AggregateResult) -> String {
+        let table = result.table
+        var text = TextTable(headers: result.groupColumns.map { table.columns[$0].name } + result.labels,
+                             alignments: result.groupColumns.map { table.columns[$0].type.isNumeric ? .right : .left } + result.labels.map { _ in .right })
+        for (row, values) in result.rows {
+            text.rows.append(result.groupColumns.map { table.columns[$0].isNull(row) ? "(null)" : cell(table.columns[$0], row) } + values.map(Self.text))
+        }
+        var out = text.render()
+        var footer = "\(NumberFormat.grouped(result.scope)) rows in scope"
+        if !result.groupColumns.isEmpty {
+            footer = "\(NumberFormat.grouped(result.groupCount)) \(result.groupCount == 1 ? "group" : "groups")"
+                + (result.rows.count < result.groupCount ? " (top \(result.rows.count) shown)" : "") + " · " + footer
+        }
+        if result.labels.contains(where: { $0.lowercased().hasPrefix("share") }) { footer += " · shares are of the whole" }
+        out += "\n" + footer
+        out += levelFooter(result.levels)
+        return out
+    }
+
+    /// `crosstab a by b`: counts, with totals.
+    public static func render(_ result: CrosstabResult) -> String {
+        let table = result.table
+        let rowColumn = table.columns[result.rowColumn], columnColumn = table.columns[result.columnColumn]
+        func label(_ column: Column, _ row: Int?) -> String { row.map { cell(column, $0) } ?? "(null)" }
+        var text = TextTable(headers: ["\(rowColumn.name) \\ \(columnColumn.name)"] + result.columnKeys.map { label(columnColumn, $0) } + ["total"],
+                             alignments: [.left] + Array(repeating: .right, count: result.columnKeys.count + 1))
+        for (i, key) in result.rowKeys.enumerated() {
+            text.rows.append([label(rowColumn, key)] + result.counts[i].map(NumberFormat.grouped) + [NumberFormat.grouped(result.counts[i].reduce(0, +))])
+        }
+        let columnTotals = result.columnKeys.indices.map { c in result.counts.reduce(0) { $0 + $1[c] } }
+        text.rows.append(["total"] + columnTotals.map(NumberFormat.grouped) + [NumberFormat.grouped(result.scope)])
+        return text.render()
+    }
+
+    /// The cut points of each level used, under a result.
+    static func levelFooter(_ levels: [LevelCuts]) -> String {
+        guard !levels.isEmpty else { return "" }
+        var out = "\ncut points (over all rows; equal values share a level):"
+        let width = levels.map { DisplayWidth.of($0.column) }.max() ?? 0
+        for level in levels {
+            out += "\n  " + DisplayWidth.pad(level.column, to: width) + "  " + describe(level) + "  (\(level.method))"
+            if level.nulls > 0 { out += "  (\(NumberFormat.grouped(level.nulls)) \(level.nulls == 1 ? "null" : "nulls") in no level)" }
+        }
+        return out
+    }
+
+    /// A constant as it would be written: `2024-06-30`, `12.50`, `"North"`.
+    public static func literal(_ value: Constant) -> String {
+        switch value {
+        case .number(let m, let s): return NumberFormat.decimal(m, scale: s).replacingOccurrences(of: ",", with: "")
+        case .real(let d): return String(d)
+        case .text(let t): return "\"" + t + "\""
+        case .date(let d): return CalendarDate.isoString(d)
+        case .timestamp(let t): return timestamp(t)
+        case .boolean(let b): return b ? "true" : "false"
+        case .null: return "null"
+        }
+    }
+
+    /// `levels`: the split in force and how many rows fall in each level.
+    public static func levels(_ cuts: LevelCuts, counts: [Int], table: Table) -> String {
+        var text = TextTable(headers: ["level", "rows", "share"], alignments: [.left, .right, .right])
+        let total = max(1, counts.reduce(0, +))
+        for (word, count) in zip(cuts.words, counts) {
+            text.rows.append([word, NumberFormat.grouped(count), NumberFormat.percent(Double(count) / Double(total))])
+        }
+        return "levels of '\(cuts.column)' in '\(table.name)' (\(cuts.method)): \(describe(cuts))\n" + text.render()
+    }
+
+    /// `show segments`: each segment's definition and size in the current table.
+    public static func segments(_ rows: [(name: String, definition: String, count: Int?)], table: Table) -> String {
+        guard !rows.isEmpty else { return "no segments are defined; define one: define segment butterflies as profit=high and loyalty=low" }
+        var text = TextTable(headers: ["segment", "definition", "rows", "share"], alignments: [.left, .left, .right, .right])
+        for row in rows {
+            text.rows.append([row.name, row.definition, row.count.map(NumberFormat.grouped) ?? "n/a",
+                              row.count.map { NumberFormat.percent(table.rowCount == 0 ? 0 : Double($0) / Double(table.rowCount)) } ?? "n/a"])
+        }
+        return text.render() + "\nsizes in '\(table.name)' (\(NumberFormat.grouped(table.rowCount)) rows); n/a: the segment uses columns this table lacks"
+    }
+
+    /// `show levels`: the levels in force for each numeric column.
+    public static func levelTable(_ all: [LevelCuts], table: Table) -> String {
+        var text = TextTable(headers: ["column", "levels", "method"], alignments: [.left, .left, .left])
+        for cuts in all { text.rows.append([cuts.column, describe(cuts), cuts.method]) }
+        return "levels in '\(table.name)' (\(NumberFormat.grouped(table.rowCount)) rows; equal values share a level)\n" + text.render()
+    }
+
     /// `count` as a sentence.
     public static func count(_ table: Table) -> String {
         "\(NumberFormat.grouped(table.rowCount)) \(table.rowCount == 1 ? "row" : "rows") in '\(table.name)'"
@@ -134,14 +234,7 @@ public enum ResultRenderer {
         var out = text.render()
         out += "\nof \(NumberFormat.grouped(result.total)) rows in '\(result.table.name)'"
         if result.profitColumn != nil && result.profitShare == nil { out += "; share of profit is n/a because total profit is not positive" }
-        if !result.levels.isEmpty {
-            out += "\ncut points (\(result.levels[0].method) over all rows; equal values share a level):"
-            let width = result.levels.map { DisplayWidth.of($0.column) }.max() ?? 0
-            for level in result.levels {
-                out += "\n  " + DisplayWidth.pad(level.column, to: width) + "  " + describe(level)
-                if level.nulls > 0 { out += "  (\(NumberFormat.grouped(level.nulls)) \(level.nulls == 1 ? "null" : "nulls") in no level)" }
-            }
-        }
+        out += levelFooter(result.levels)
         return out
     }
 
@@ -152,8 +245,18 @@ public enum ResultRenderer {
             let scaled = cut * powerOfTen(level.scale)
             return NumberFormat.fixed(cut, digits: scaled == scaled.rounded() ? level.scale : max(level.scale, 2))
         }
+        if level.words.count == 1, let cut = level.cuts.first {
+            return level.words[0].hasPrefix("top") ? "\(level.words[0]) ≥ \(format(cut))" : "\(level.words[0]) ≤ \(format(cut))"
+        }
         guard level.cuts.count == 2, level.words.count == 3 else {
-            return zip(level.words, level.cuts).map { "\($0) ≤ \(format($1))" }.joined(separator: " < ") + " < \(level.words.last ?? "")"
+            // The lowest level takes values up to its cut, the next the values strictly between, each later one from its cut up.
+            guard let first = level.cuts.first, level.words.count == level.cuts.count + 1 else { return level.words.joined(separator: ", ") }
+            var parts = "\(level.words[0]) ≤ \(format(first))"
+            for i in 1..<level.words.count {
+                parts += (i == 1 ? " < " : " ≤ ") + level.words[i]
+                if i < level.cuts.count { parts += " < \(format(level.cuts[i]))" }
+            }
+            return parts
         }
         let low = format(level.cuts[0]), high = format(level.cuts[1])
         if level.cuts[0] == level.cuts[1] {

@@ -12,7 +12,8 @@ public struct ParseResult: Sendable {
 /// A recursive-descent parser; each rule's function carries its production from `grammar/patron.ebnf`.
 public struct Parser {
     /// The statement words, in the order `help` lists them.
-    public static let statementWords = ["load", "use", "describe", "summarize", "count", "show", "segment", "help", "quit", "exit"]
+    public static let statementWords = ["load", "use", "describe", "summarize", "count", "show", "segment", "define", "drop",
+                                         "levels", "let", "crosstab", "help", "quit", "exit"]
     /// Words reserved inside expressions (write such a column in backquotes).
     public static let expressionKeywords: Set<String> = ["and", "or", "not", "true", "false", "null", "in", "between", "is", "contains", "starts"]
     /// How deeply conditions may nest before the parser refuses.
@@ -81,6 +82,7 @@ public struct Parser {
     }
 
     /// statement → loadStatement | useStatement | describeStatement | summarizeStatement | countStatement
+    ///           | crosstabStatement | letStatement | levelsStatement | defineStatement | dropStatement
     ///           | showStatement | segmentStatement | helpStatement | quitStatement
     private mutating func parseStatement() throws(Diagnostic) -> ParsedStatement {
         let verb = current
@@ -96,8 +98,15 @@ public struct Parser {
         case "load": kind = try parseLoadStatement()
         case "use": kind = .use(try expectName("a table name after 'use'"))
         case "describe": kind = .describe(optionalName())
-        case "summarize": kind = .summarize(optionalName())
-        case "count": kind = .count(optionalName())
+        case "summarize": kind = try parseSummarizeStatement()
+        case "count": kind = try parseCountStatement()
+        case "crosstab": kind = try parseCrosstabStatement()
+        case "let": kind = try parseLetStatement()
+        case "levels": kind = try parseLevelsStatement()
+        case "define": kind = try parseDefineStatement()
+        case "drop":
+            try expectKeyword("segment", "'segment' and a name after 'drop'", hints: ["drop segment butterflies"])
+            kind = .dropSegment(try expectName("the name of the segment to drop"))
         case "show": kind = try parseShowStatement()
         case "segment": kind = try parseSegmentStatement()
         case "help": kind = .help(optionalName())
@@ -204,8 +213,10 @@ public struct Parser {
         return ParsedColumnSpec(name: column, type: type, format: format)
     }
 
-    /// showStatement → "show" [ name ] [ "top" NUMBER "by" name ]
+    /// showStatement → "show" ( "segments" | "levels" | [ name ] [ "top" NUMBER "by" name ] )
     private mutating func parseShowStatement() throws(Diagnostic) -> ParsedStatementKind {
+        if current.isKeyword("segments") && peek.endsStatement { advance(); return .showSegments }
+        if current.isKeyword("levels") && peek.endsStatement { advance(); return .showLevels }
         var table: Name? = nil
         if !current.isKeyword("top") { table = optionalName() }
         var top: ParsedTop? = nil
@@ -221,6 +232,145 @@ public struct Parser {
             top = ParsedTop(count: n, countSpan: countSpan, column: column)
         }
         return .show(table, top: top)
+    }
+
+    /// The aggregates `summarize` computes.
+    public static let aggregateNames = ["count", "sum", "avg", "median", "min", "max", "share"]
+
+    /// summarizeStatement → "summarize" ( [ name ] | aggregate { "," aggregate } [ "by" name { "," name } ]
+    ///                      [ "where" condition ] [ "sort" "by" name [ "desc" | "asc" ] ] [ "top" NUMBER ] )
+    private mutating func parseSummarizeStatement() throws(Diagnostic) -> ParsedStatementKind {
+        let isAggregate = current.kind == .word && Self.aggregateNames.contains(current.text.lowercased())
+            && (current.isKeyword("count") || peek.isSymbol("("))
+        guard isAggregate else { return .summarize(optionalName()) }
+        var query = ParsedAggregateQuery(aggregates: [try parseAggregate()], groups: [], condition: nil, sort: nil, descending: false, top: nil)
+        while current.isSymbol(",") {
+            advance()
+            query.aggregates.append(try parseAggregate())
+        }
+        if current.isKeyword("by") {
+            advance()
+            query.groups = try parseNameList("a column to group by")
+        }
+        if current.isKeyword("where") {
+            advance()
+            query.condition = try parseCondition()
+        }
+        if current.isKeyword("sort") {
+            advance()
+            try expectKeyword("by", "'by' after 'sort'", hints: ["sort by count desc"])
+            if current.kind == .word && peek.isSymbol("(") {
+                // An aggregate such as sum(profit): the binder matches it by its text.
+                let aggregate = try parseAggregate()
+                query.sort = Name("", aggregate.span)
+            } else {
+                query.sort = try expectName("a column or aggregate to sort by")
+            }
+            if current.isKeyword("desc") { query.descending = true; advance() } else if current.isKeyword("asc") { advance() }
+        }
+        if current.isKeyword("top") {
+            advance()
+            guard current.kind == .number, let n = Int(current.text), n >= 0 else { throw expected("a whole number after 'top'", hints: ["top 10"]) }
+            query.top = n
+            advance()
+        }
+        return .aggregate(query)
+    }
+
+    /// aggregate → "count" | name "(" expression ")"
+    private mutating func parseAggregate() throws(Diagnostic) -> ParsedAggregate {
+        let start = current.span.start
+        guard current.kind == .word else { throw expected("an aggregate (\(Self.aggregateNames.joined(separator: ", ")))", hints: ["summarize count, sum(profit) by region"]) }
+        let function = Name(current.text, current.span)
+        let key = current.text.lowercased()
+        advance()
+        if key == "count" && !current.isSymbol("(") { return ParsedAggregate(function: function, argument: nil, span: span(from: start)) }
+        guard Self.aggregateNames.contains(key) else {
+            var hints: [String] = []
+            if let near = Suggestion.closest(to: function.text, in: Self.aggregateNames) { hints.append("did you mean '\(near)'?") }
+            hints.append("aggregates: \(Self.aggregateNames.joined(separator: ", "))")
+            throw Diagnostic("unknown aggregate '\(function.text)'", at: function.span, hints: hints)
+        }
+        try expectSymbol("(", "'(' and a column after '\(function.text)'", hints: ["\(key)(profit)"])
+        let argument = try parseExpression()
+        try expectSymbol(")", "')' to close '\(function.text)('", hints: [])
+        return ParsedAggregate(function: function, argument: argument, span: span(from: start))
+    }
+
+    private mutating func parseNameList(_ what: String) throws(Diagnostic) -> [Name] {
+        var names = [try expectName(what)]
+        while current.isSymbol(",") {
+            advance()
+            names.append(try expectName(what))
+        }
+        return names
+    }
+
+    /// countStatement → "count" [ name ] [ "by" name { "," name } ]
+    private mutating func parseCountStatement() throws(Diagnostic) -> ParsedStatementKind {
+        let target = current.isKeyword("by") ? nil : optionalName()
+        var groups: [Name] = []
+        if current.isKeyword("by") {
+            advance()
+            groups = try parseNameList("a column to count by")
+        }
+        return .count(target, by: groups)
+    }
+
+    /// crosstabStatement → "crosstab" name "by" name [ "where" condition ]
+    private mutating func parseCrosstabStatement() throws(Diagnostic) -> ParsedStatementKind {
+        let rows = try expectName("a column for the rows after 'crosstab'")
+        try expectKeyword("by", "'by' and a column for the columns", hints: ["crosstab region by channel"])
+        let columns = try expectName("a column for the columns after 'by'")
+        var condition: ParsedExpression? = nil
+        if current.isKeyword("where") {
+            advance()
+            condition = try parseCondition()
+        }
+        return .crosstab(rows, columns, condition: condition)
+    }
+
+    /// letStatement → "let" name "=" expression
+    private mutating func parseLetStatement() throws(Diagnostic) -> ParsedStatementKind {
+        let name = try expectName("a variable name after 'let'")
+        try expectSymbol("=", "'=' and a value after 'let \(name.text)'", hints: ["let cutoff = 2024-06-30"])
+        return .letVariable(name, try parseExpression())
+    }
+
+    /// levelsStatement → "levels" name ( "quantiles" NUMBER | "at" expression { "," expression } ) [ "as" name { "," name } ]
+    private mutating func parseLevelsStatement() throws(Diagnostic) -> ParsedStatementKind {
+        let metric = try expectName("a numeric column after 'levels'")
+        let method: ParsedLevelMethod
+        if current.isKeyword("quantiles") {
+            advance()
+            guard current.kind == .number, let n = Int(current.text) else { throw expected("how many levels after 'quantiles'", hints: ["levels profit quantiles 3 as low, medium, high"]) }
+            method = .quantiles(n, current.span)
+            advance()
+        } else if current.isKeyword("at") {
+            advance()
+            var cuts = [try parseAdditive()]
+            while current.isSymbol(",") {
+                advance()
+                cuts.append(try parseAdditive())
+            }
+            method = .cuts(cuts)
+        } else {
+            throw expected("'quantiles N' or 'at x, y'", hints: ["levels profit quantiles 3 as low, medium, high", "levels profit at 0, 100, 1000 as none, low, medium, high"])
+        }
+        var words: [Name] = []
+        if current.isKeyword("as") {
+            advance()
+            words = try parseNameList("a level word")
+        }
+        return .levels(metric, method, words: words)
+    }
+
+    /// defineStatement → "define" "segment" name "as" condition
+    private mutating func parseDefineStatement() throws(Diagnostic) -> ParsedStatementKind {
+        try expectKeyword("segment", "'segment' after 'define'", hints: ["define segment butterflies as profit=high and loyalty=low"])
+        let name = try expectName("a name for the segment")
+        try expectKeyword("as", "'as' and a condition after the segment's name", hints: ["define segment \(name.text) as profit=high and loyalty=low"])
+        return .defineSegment(name, try parseCondition())
     }
 
     /// segmentStatement → "segment" "where" condition

@@ -30,10 +30,26 @@ public enum ParsedStatementKind: Sendable, Equatable {
     case describe(Name?)
     /// `summarize [NAME]`
     case summarize(Name?)
-    /// `count [NAME]`
-    case count(Name?)
+    /// `summarize count, sum(x), … [by a, b] [where C] [sort by x [desc]] [top N]`
+    case aggregate(ParsedAggregateQuery)
+    /// `crosstab a by b [where C]`
+    case crosstab(Name, Name, condition: ParsedExpression?)
+    /// `count [NAME] [by a, b]`
+    case count(Name?, by: [Name])
     /// `show [NAME] [top N by COLUMN]`
     case show(Name?, top: ParsedTop?)
+    /// `show segments`
+    case showSegments
+    /// `show levels`
+    case showLevels
+    /// `let NAME = EXPRESSION`
+    case letVariable(Name, ParsedExpression)
+    /// `levels METRIC quantiles N [as a, b, …]` or `levels METRIC at x, y [as a, b, …]`
+    case levels(Name, ParsedLevelMethod, words: [Name])
+    /// `define segment NAME as CONDITION`
+    case defineSegment(Name, ParsedExpression)
+    /// `drop segment NAME`
+    case dropSegment(Name)
     /// `segment where CONDITION`
     case segment(ParsedExpression)
     /// `help [TOPIC]`
@@ -84,6 +100,34 @@ public struct ParsedColumnSpec: Sendable, Equatable {
     public static func == (a: ParsedColumnSpec, b: ParsedColumnSpec) -> Bool {
         a.name == b.name && a.type == b.type && a.format?.0 == b.format?.0 && a.format?.1 == b.format?.1
     }
+}
+
+/// How `levels` cuts a column.
+public enum ParsedLevelMethod: Sendable, Equatable {
+    /// `quantiles N`
+    case quantiles(Int, SourceSpan)
+    /// `at x, y, …`
+    case cuts([ParsedExpression])
+}
+
+/// One aggregate of `summarize`: `count`, or `sum(x)`, `avg(x)`, `median(x)`, `min(x)`, `max(x)`, `share(x)`.
+public struct ParsedAggregate: Sendable, Equatable {
+    /// The function's name as written.
+    public var function: Name
+    /// Its argument (none for `count`).
+    public var argument: ParsedExpression?
+    /// The whole aggregate.
+    public var span: SourceSpan
+}
+
+/// `summarize count, sum(x) by a, b where … sort by … desc top N`
+public struct ParsedAggregateQuery: Sendable, Equatable {
+    public var aggregates: [ParsedAggregate]
+    public var groups: [Name]
+    public var condition: ParsedExpression?
+    public var sort: Name?
+    public var descending: Bool
+    public var top: Int?
 }
 
 /// `top N by COLUMN`

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PatronAnalysis
 import PatronDriver
 import PatronREPL
 import PatronSyntax
@@ -21,9 +22,15 @@ struct Patron: ParsableCommand {
     @Option(name: .customShort("c"), help: ArgumentHelp("Run these statements and exit (repeatable; they run in order).", valueName: "statements"))
     var commands: [String] = []
 
+    @Option(name: .customLong("param"), help: ArgumentHelp("Set $name before running; it wins over a 'let' of the same name (repeatable).", valueName: "name=value"))
+    var parameters: [String] = []
+
+    func validate() throws { _ = try parsedParameters(parameters) }
+
     func run() throws {
         let session = Session()
         session.showsProgress = isatty(2) != 0
+        session.parameters = try parsedParameters(parameters)
         if !commands.isEmpty {
             for (i, command) in commands.enumerated() {
                 let name = commands.count == 1 ? "<command>" : "<command \(i + 1)>"
@@ -48,9 +55,15 @@ struct Run: ParsableCommand {
     @Argument(help: ArgumentHelp("Script files (.patron).", valueName: "file"))
     var files: [String]
 
+    @Option(name: .customLong("param"), help: ArgumentHelp("Set $name before running; it wins over a 'let' of the same name (repeatable).", valueName: "name=value"))
+    var parameters: [String] = []
+
+    func validate() throws { _ = try parsedParameters(parameters) }
+
     func run() throws {
         let session = Session()
         session.showsProgress = isatty(2) != 0
+        session.parameters = try parsedParameters(parameters)
         for path in files {
             guard let data = FileManager.default.contents(atPath: path) else {
                 Console.write("patron: error: cannot open script '\(path)': \(FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file")\n", to: 2)
@@ -63,6 +76,22 @@ struct Run: ParsableCommand {
             if try finish(session.run(Source(name: path, text: text), emit: emit)) { return }
         }
     }
+}
+
+/// `name=value` pairs, each value read as a number, date, boolean or text.
+private func parsedParameters(_ pairs: [String]) throws -> [String: Constant] {
+    var values: [String: Constant] = [:]
+    for pair in pairs {
+        guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
+            throw ValidationError("--param takes name=value, e.g. --param cutoff=2024-06-30 (got '\(pair)')")
+        }
+        let name = String(pair[..<equals])
+        guard name.first.map({ $0.isLetter || $0 == "_" }) == true, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+            throw ValidationError("'\(name)' is not a variable name: use letters, digits and _")
+        }
+        values[name] = Session.parameterValue(String(pair[pair.index(after: equals)...]))
+    }
+    return values
 }
 
 /// Prints one output; a failed write to standard output ends the run with an I/O error.
