@@ -66,8 +66,11 @@ public struct Binder {
                 throw Diagnostic("'\(name.text)' is already a column of '\(table.name)'", at: name.span, hints: ["choose another name for the segment"])
             }
             let definition = SegmentDefinition(name: name.text, condition: condition, text: Self.singleLine(source.text(of: condition.span)))
+            // Bound with itself defined, so a definition that leads back to itself is caught now.
+            var preview = catalog
+            preview.segments[name.text] = definition
             var context = BindContext(segments: [name.text])
-            let bound = try bindCondition(condition, in: table, context: &context)
+            let bound = try Binder(catalog: preview, source: source).bindCondition(condition, in: table, context: &context)
             return .defineSegment(definition, preview: BoundSegment(table: table, condition: bound, text: name.text, levels: context.levels, profitColumn: profitColumn(of: table)))
         case .dropSegment(let name):
             guard catalog.segments[name.text] != nil else {

@@ -113,7 +113,9 @@ public struct Parser {
         case "quit", "exit": kind = .quit
         default:
             var hints: [String] = []
-            if let near = Suggestion.closest(to: verb.text, in: Self.statementWords) {
+            if ["and", "or"].contains(verb.text.lowercased()) {
+                hints.append("a condition continues on the next line only when this one ends with 'and', 'or', an operator or an open bracket")
+            } else if let near = Suggestion.closest(to: verb.text, in: Self.statementWords) {
                 hints.append("did you mean '\(near)'?")
             }
             hints.append("type 'help' for the list of statements")
