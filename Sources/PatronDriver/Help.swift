@@ -16,7 +16,7 @@ public enum Help {
 
     /// Every topic, in the order the overview lists them.
     public static let topics: [Topic] = [
-        Topic(name: "load", usage: "load \"PATH\" [as NAME] [with OPTION, …]", summary: "load a data file as a table and make it current",
+        Topic(name: "load", usage: "load \"PATH\" [as NAME] [with OPTIONS]", summary: "load a data file as a table and make it current",
               details: """
                 Reads delimited text (comma, semicolon, tab, pipe or whitespace-aligned, sniffed from the
                 file) or JSON Lines (.jsonl, .ndjson). Quoted fields may hold delimiters, doubled quotes and
@@ -40,20 +40,69 @@ public enum Help {
               details: "Statements that name no table work on the current table.", example: "use demo"),
         Topic(name: "describe", usage: "describe [NAME]", summary: "show a table's columns, their types and why",
               details: "Lists each column with its type, its number of nulls and the evidence for the type.", example: "describe demo"),
-        Topic(name: "summarize", usage: "summarize [NAME]", summary: "profile every column: counts, range, mean, quartiles, top values",
-              details: "For each column: non-null count, nulls, distinct values, min and max, and for numbers the\nmean and the 25%, 50% and 75% quantiles (linear interpolation), plus the three most\nfrequent values with their counts.",
-              example: "summarize demo"),
-        Topic(name: "count", usage: "count [NAME]", summary: "count a table's rows", details: "Prints the number of rows.", example: "count demo"),
+        Topic(name: "summarize", usage: "summarize [NAME | AGGREGATES by COLUMNS]",
+              summary: "profile every column, or aggregate by groups",
+              details: """
+                summarize [NAME]
+                summarize AGGREGATE, … [by COLUMN, …] [where CONDITION] [sort by X [desc]] [top N]
+                'summarize demo' profiles each column: count, nulls, distinct values, min, max, and for
+                numbers the mean and the 25%, 50% and 75% quantiles, plus the most frequent values.
+                'summarize count, sum(profit), avg(monetary), median(recency), min(x), max(x), share(profit)
+                by region' gives one row per group; share(x) is the group's part of the total of x over
+                the rows in scope. 'where' narrows the rows first; 'sort by' orders by a column or an
+                aggregate; 'top N' keeps the first N groups.
+                """,
+              example: "summarize count, sum(profit), share(profit) by region sort by sum(profit) desc"),
+        Topic(name: "count", usage: "count [NAME] [by COLUMN, …]", summary: "count a table's or a segment's rows, optionally by groups",
+              details: "Prints the number of rows; with 'by', one row per group.", example: "count demo by region"),
         Topic(name: "show", usage: "show [NAME] [top N by COLUMN]", summary: "show rows, or the top N by a column",
-              details: "Without 'top', shows the first 20 rows and says how many more there are. With 'top N by\nCOLUMN', shows the N rows with the highest values (nulls last, ties in file order).",
+              details: "Without 'top', shows the first 20 rows and says how many more there are. With 'top N by\nCOLUMN', shows the N rows with the highest values (nulls last, ties in file order).\nNAME may be a table or a named segment. 'show segments' lists the segments, 'show levels'\nthe cut points in force.",
               example: "show top 5 by profit"),
         Topic(name: "segment", usage: "segment where CONDITION", summary: "count the rows that meet a condition, with their shares",
               details: "Conditions combine comparisons (= != < <= > >=) with and, or, not and parentheses.\nCompare numbers, \"text\", dates (2024-12-31) and true/false. The level words low, medium\nand high compare a numeric column with its terciles over the rows in scope; the cut\npoints are printed under the result. A comparison with an empty value is neither true\nnor false. The result shows the count, its share of rows and, when the table has a\nprofit column, its share of profit.",
               example: "segment where profit=high and loyalty=low"),
-        Topic(name: "levels", usage: "COLUMN = low | medium | high", summary: "what the level words mean",
-              details: "Every numeric column has three levels, split at its terciles (the 1/3 and 2/3 quantiles,\nlinearly interpolated) over all rows of the table: low takes values up to the first cut\npoint, high takes values from the second cut point up, medium the values in between.\nEqual values always share a level. Comparisons such as 'profit >= medium' follow the\norder low < medium < high.",
-              example: "segment where frequency >= medium and recency = low"),
-        Topic(name: "help", usage: "help [TOPIC]", summary: "list statements, or explain one", details: "Topics: \(["load", "use", "describe", "summarize", "count", "show", "segment", "levels", "help", "quit"].joined(separator: ", ")).", example: "help segment"),
+        Topic(name: "define", usage: "define segment NAME as CONDITION", summary: "name a segment; use it in conditions, show, count",
+              details: """
+                A named segment is its condition, evaluated afresh over the current data each time it is
+                used: in other conditions ('butterflies and region = "North"', 'not butterflies'), in
+                'show NAME [top N by COLUMN]', 'count NAME [by COLUMN]'. 'show segments' lists them with
+                their sizes; 'drop segment NAME' forgets one.
+                """,
+              example: "define segment butterflies as profit=high and loyalty=low"),
+        Topic(name: "drop", usage: "drop segment NAME", summary: "forget a named segment", details: "The segment's name can be used again.", example: ""),
+        Topic(name: "levels", usage: "levels COLUMN quantiles N | at X, Y", summary: "set how a column splits into named levels",
+              details: """
+                Every numeric column has three levels by default, split at its terciles (the 1/3 and 2/3
+                quantiles, linearly interpolated) over all rows: low takes values up to the first cut
+                point, high takes values from the last cut point up, the levels between take the values
+                between. Equal values always share a level. 'levels profit quantiles 4 as q1, q2, q3, q4'
+                splits at quartiles; 'levels profit at 0, 100, 1000 as none, low, medium, high' at fixed
+                values. 'profit >= medium' follows the order of the words. 'profit = top 20%' and
+                'profit = bottom 10%' rank the rows. 'show levels' prints the cut points in force, and every
+                result that uses a level word prints them under it.
+                """,
+              example: "levels profit at 0, 100, 1000 as none, low, medium, high"),
+        Topic(name: "let", usage: "let NAME = EXPRESSION", summary: "set a variable, used as $NAME",
+              details: """
+                Variables hold one value: a number, text, a date or true/false. 'patron run FILE --param
+                NAME=VALUE' sets one from outside; it wins over the script's 'let' of the same name, so a
+                script's lets are its defaults. '$as_of' sets the date 'days since' measures to.
+                """,
+              example: "let cutoff = 2024-12-31 - 90 days"),
+        Topic(name: "crosstab", usage: "crosstab COLUMN by COLUMN", summary: "count rows for each pair of values",
+              details: "crosstab COLUMN by COLUMN [where CONDITION]: rows for the first column's values, columns for\nthe second's, with totals; empty values form their own group.",
+              example: "crosstab region by channel"),
+        Topic(name: "expressions", usage: "operators and functions", summary: "what conditions and values can say",
+              details: """
+                From loosest to tightest: or; and; not; comparisons = != < <= > >=, [not] in (…),
+                [not] between … and …, is [not] null, contains, starts with; + -; * / %; unary -.
+                Dates: 2024-12-31, order_date - 30 days, days since last_purchase, date - date (days).
+                Functions: abs round floor ceil lower upper length year month day days_between coalesce.
+                A comparison with an empty value is unknown: neither it nor its 'not' holds. Overflow and
+                division by zero give an empty value, never a crash.
+                """,
+              example: "segment where profit / frequency > 100 and days since since > 365"),
+        Topic(name: "help", usage: "help [TOPIC]", summary: "list statements, or explain one", details: "Topics: the statements, and expressions.", example: "help segment"),
         Topic(name: "quit", usage: "quit", summary: "leave patron (Ctrl-D does the same)", details: "Ends the session.", example: ""),
     ]
 
@@ -61,11 +110,11 @@ public enum Help {
     public static func overview() -> String {
         let width = topics.map { $0.usage.count }.max() ?? 0
         var lines = ["statements:"]
-        for topic in topics where topic.name != "levels" {
+        for topic in topics where topic.name != "expressions" {
             lines.append("  " + topic.usage.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + topic.summary)
         }
         lines.append("")
-        lines.append("Type 'help TOPIC' for more, e.g. 'help segment' or 'help levels'.")
+        lines.append("Type 'help TOPIC' for more, e.g. 'help segment', 'help levels' or 'help expressions'.")
         lines.append("Statements end at a newline or ';'; '#' starts a comment.")
         return lines.joined(separator: "\n")
     }

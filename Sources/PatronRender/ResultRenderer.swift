@@ -143,7 +143,7 @@ public enum ResultRenderer {
             footer = "\(NumberFormat.grouped(result.groupCount)) \(result.groupCount == 1 ? "group" : "groups")"
                 + (result.rows.count < result.groupCount ? " (top \(result.rows.count) shown)" : "") + " · " + footer
         }
-        if result.labels.contains(where: { $0.lowercased().hasPrefix("share") }) { footer += " · shares are of the whole" }
+        if result.labels.contains(where: { $0.lowercased().hasPrefix("share") }) { footer += " · shares are of the total over the rows in scope" }
         out += "\n" + footer
         out += levelFooter(result.levels)
         return out

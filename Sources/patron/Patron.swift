@@ -50,20 +50,20 @@ struct Patron: ParsableCommand {
 
 /// `patron run FILE…`
 struct Run: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run script files in order, stopping at the first error.")
+    static let configuration = CommandConfiguration(
+        abstract: "Run script files in order, stopping at the first error.",
+        discussion: "--param name=value (repeatable) sets $name and wins over the script's let: patron run nightly.patron --param cutoff=2024-06-30")
 
     @Argument(help: ArgumentHelp("Script files (.patron).", valueName: "file"))
     var files: [String]
 
-    @Option(name: .customLong("param"), help: ArgumentHelp("Set $name before running; it wins over a 'let' of the same name (repeatable).", valueName: "name=value"))
-    var parameters: [String] = []
-
-    func validate() throws { _ = try parsedParameters(parameters) }
+    /// `--param` is declared once, on `patron`, and read here (`patron run F --param k=v`).
+    @ParentCommand var patron: Patron
 
     func run() throws {
         let session = Session()
         session.showsProgress = isatty(2) != 0
-        session.parameters = try parsedParameters(parameters)
+        session.parameters = try parsedParameters(patron.parameters)
         for path in files {
             guard let data = FileManager.default.contents(atPath: path) else {
                 Console.write("patron: error: cannot open script '\(path)': \(FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file")\n", to: 2)

@@ -92,3 +92,27 @@ struct EndToEndTests {
             .filter { $0.hasSuffix(".patron") }.map { String($0.dropLast(".patron".count)) }.sorted()
     }
 }
+
+/// Parameters from the command line override a script's `let` defaults.
+struct ParameterTests {
+    @Test func paramOverridesLet() throws {
+        let defaults = try TestSupport.patron(["run", "examples/nightly.patron"])
+        let overridden = try TestSupport.patron(["run", "examples/nightly.patron", "--param", "min_profit=1000"])
+        #expect(defaults.status == 0 && overridden.status == 0)
+        #expect(defaults.stdout.hasPrefix("$min_profit = 500\n"))
+        #expect(overridden.stdout.hasPrefix("$min_profit = 1000 (from --param; the script's value is not used)\n"))
+        #expect(defaults.stdout != overridden.stdout)
+    }
+
+    @Test func paramsAreTyped() throws {
+        let run = try TestSupport.patron(["--param", "cutoff=2024-06-30", "--param", "region=North", "--param", "limit=-2.5",
+                                          "-c", "segment where since > $cutoff and region = $region and profit > $limit"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("since > $cutoff and region = $region and profit > $limit"))
+    }
+
+    @Test func badParamIsAUsageError() throws {
+        #expect(try TestSupport.patron(["--param", "novalue", "-c", "count"]).status == 64)
+        #expect(try TestSupport.patron(["run", "examples/nightly.patron", "--param", "9x=1"]).status == 64)
+    }
+}
