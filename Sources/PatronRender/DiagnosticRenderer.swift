@@ -31,10 +31,36 @@ public enum DiagnosticRenderer {
         let gutter = String(line)
         let blank = String(repeating: " ", count: gutter.count)
         var out = "\(file):\(line):\(column + 1): \(severity): \(message)\n"
-        out += "\(gutter) | \(shown)\n"
-        out += "\(blank) | \(String(repeating: " ", count: column))\(String(repeating: "^", count: caretWidth))"
+        let (window, caretAt) = Self.window(shown, around: column, width: 100)
+        out += "\(gutter) | \(window)\n"
+        out += "\(blank) | \(String(repeating: " ", count: caretAt))\(String(repeating: "^", count: min(caretWidth, 100)))"
         for hint in hints { out += "\nhelp: \(hint)" }
         return out
+    }
+}
+
+extension DiagnosticRenderer {
+    /// A long line cut to about `width` columns around `column`, with `…` where it was cut;
+    /// returns the text and the caret's column within it.
+    public static func window(_ line: String, around column: Int, width: Int) -> (String, Int) {
+        guard DisplayWidth.of(line) > width + 20 else { return (line, column) }
+        let start = max(0, column - width / 3)
+        var text = start > 0 ? "…" : ""
+        var firstShown: Int? = nil
+        var position = 0
+        for character in line {
+            let w = DisplayWidth.of(String(character))
+            defer { position += w }
+            guard position >= start else { continue }
+            if firstShown == nil { firstShown = position }
+            if position - (firstShown ?? 0) + w > width {
+                text += "…"
+                break
+            }
+            text.append(character)
+        }
+        let caret = column - (firstShown ?? 0) + (start > 0 ? 1 : 0)
+        return (text, max(0, caret))
     }
 }
 

@@ -240,7 +240,7 @@ public struct Parser {
     public static let aggregateNames = ["count", "sum", "avg", "median", "min", "max", "share"]
 
     /// summarizeStatement → "summarize" ( [ name ] | aggregate { "," aggregate } [ "by" name { "," name } ]
-    ///                      [ "where" condition ] [ "sort" "by" name [ "desc" | "asc" ] ] [ "top" NUMBER ] )
+    ///                      [ "where" condition ] [ "sort" "by" name [ "desc" | "asc" ] ] [ "top" NUMBER [ "by" name ] ] )
     private mutating func parseSummarizeStatement() throws(Diagnostic) -> ParsedStatementKind {
         let isAggregate = current.kind == .word && Self.aggregateNames.contains(current.text.lowercased())
             && (current.isKeyword("count") || peek.isSymbol("("))
@@ -275,6 +275,16 @@ public struct Parser {
             guard current.kind == .number, let n = Int(current.text), n >= 0 else { throw expected("a whole number after 'top'", hints: ["top 10"]) }
             query.top = n
             advance()
+            // `top N by X` is `sort by X desc top N`.
+            if current.isKeyword("by") {
+                advance()
+                if current.kind == .word && peek.isSymbol("(") {
+                    query.sort = Name("", try parseAggregate().span)
+                } else {
+                    query.sort = try expectName("a column or aggregate after 'top \(n) by'")
+                }
+                query.descending = true
+            }
         }
         return .aggregate(query)
     }

@@ -161,6 +161,21 @@ struct RenderTests {
         #expect(NumberFormat.fixed(.nan, digits: 2) == "NaN")
     }
 
+    @Test func longSourceLinesAreCutAroundTheCaret() {
+        let line = String(repeating: "a + ", count: 100) + "王伟 = 1"
+        let column = DisplayWidth.of(String(repeating: "a + ", count: 100))
+        let (window, caret) = DiagnosticRenderer.window(line, around: column, width: 60)
+        #expect(window.hasPrefix("…"))
+        #expect(DisplayWidth.of(window) <= 62)
+        var width = 0
+        let rest = window.drop { character in
+            defer { width += DisplayWidth.of(String(character)) }
+            return width < caret
+        }
+        #expect(rest.hasPrefix("王伟"), "the caret column lands on the marked text")
+        #expect(DiagnosticRenderer.window("short", around: 2, width: 60) == ("short", 2))
+    }
+
     @Test func tablesAlignByDisplayWidth() {
         let table = TextTable(headers: ["name", "n"], alignments: [.left, .right], rows: [["王伟", "1"], ["Ann", "1,000"]])
         #expect(table.render() == """

@@ -117,12 +117,14 @@ struct ParserTests {
         }
     }
 
-    @Test func aLongFlatStatementParses() {
-        let text = "segment where " + Array(repeating: "a = 1", count: 50_000).joined(separator: " and ")
+    @Test func aOneMegabyteStatementParses() {
+        // Flat and n-ary, so it parses in one pass without deep recursion.
+        let text = "segment where " + Array(repeating: "amount = 1", count: 70_000).joined(separator: " and ")
+        #expect(text.utf8.count > 1_000_000)
         let result = parse(text)
         #expect(result.diagnostics.isEmpty)
         guard case .segment(.and(let terms, _)) = result.statements.first?.kind else { Issue.record("expected an and"); return }
-        #expect(terms.count == 50_000)
+        #expect(terms.count == 70_000)
     }
 
     @Test func suggestions() {
