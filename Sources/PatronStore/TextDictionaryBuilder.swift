@@ -13,6 +13,11 @@ public struct TextDictionaryBuilder {
     private var slots: [Int32]
     private var hashes: [UInt64] = []
     private var mask: Int
+    /// A direct-mapped cache for values of at most 16 bytes (most dictionary text): two words
+    /// and the length identify a value, so a hit costs no hashing loop and no byte compare.
+    private var cacheWords = [UInt64](repeating: 0, count: 2 * Self.cacheSize)
+    private var cacheEntries = [UInt64](repeating: 0, count: Self.cacheSize)
+    private static let cacheSize = 1024
 
     /// An empty dictionary.
     public init() {
@@ -25,6 +30,27 @@ public struct TextDictionaryBuilder {
 
     /// The code of `bytes`, adding it when new.
     public mutating func code(of bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        let n = bytes.count
+        guard n <= 16, let p = bytes.baseAddress else { return lookup(bytes) }
+        let raw = UnsafeRawPointer(p)
+        let w1 = Self.loadPartial(raw, min(n, 8)), w2 = n > 8 ? Self.loadPartial(raw + 8, n - 8) : 0
+        var mixed = (w1 &* 0x9E37_79B9_7F4A_7C15) ^ (w2 &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)
+        mixed ^= mixed >> 29
+        let slot = Int(truncatingIfNeeded: mixed) & (Self.cacheSize - 1)
+        let entry = cacheEntries[slot]
+        // An entry holds (length + 1) << 32 | code; 0 is empty.
+        if entry >> 32 == UInt64(n + 1) && cacheWords[2 * slot] == w1 && cacheWords[2 * slot + 1] == w2 {
+            return UInt32(truncatingIfNeeded: entry)
+        }
+        let code = lookup(bytes)
+        cacheWords[2 * slot] = w1
+        cacheWords[2 * slot + 1] = w2
+        cacheEntries[slot] = UInt64(n + 1) << 32 | UInt64(code)
+        return code
+    }
+
+    /// The hash-table path, for long values and cache misses.
+    private mutating func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
         let hash = Self.hash(bytes)
         var slot = Int(truncatingIfNeeded: hash) & mask
         let found: Int32? = slots.withUnsafeBufferPointer { slots in
@@ -126,6 +152,8 @@ public struct TextDictionaryBuilder {
     /// Removes the most recently added value (its slot is the last on its probe chain).
     public mutating func removeLast() {
         guard count > 0 else { return }
+        // Forget cached codes: the removed one may be among them.
+        for i in cacheEntries.indices where UInt32(truncatingIfNeeded: cacheEntries[i]) == UInt32(count - 1) { cacheEntries[i] = 0 }
         let code = Int32(count - 1)
         var slot = Int(truncatingIfNeeded: hashes[Int(code)]) & mask
         while slots[slot] != code { slot = (slot + 1) & mask }
