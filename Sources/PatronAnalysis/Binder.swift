@@ -87,6 +87,17 @@ public struct Binder {
                 var context = BindContext()
                 return (segment, try? bindSegment(segment, at: statement.span, in: table, context: &context))
             })
+        case .customers(let orders, let by, let asOf, let definitions, let into):
+            return .customers(try bindCustomers(orders, by, asOf, definitions, into))
+        case .explain(let name):
+            let table = try table(nil, statement: statement)
+            if let index = table.columnIndex(named: name.text) { return .explainMetric(table, column: index) }
+            if let segment = catalog.segments[name.text] {
+                var context = BindContext()
+                let bound = try bindSegment(segment, at: name.span, in: table, context: &context)
+                return .explainSegment(segment, BoundSegment(table: table, condition: bound, text: segment.name, levels: context.levels, profitColumn: profitColumn(of: table)))
+            }
+            throw try unknownColumnOrSegment(name, in: table)
         case .showLevels:
             let table = try table(nil, statement: statement)
             var cuts: [LevelCuts] = []
@@ -119,6 +130,84 @@ public struct Binder {
     /// Text with each run of whitespace (newlines included) shown as one space.
     static func singleLine(_ text: String) -> String {
         text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    private func unknownColumnOrSegment(_ name: Name, in table: Table) throws(Diagnostic) -> Diagnostic {
+        do throws(Diagnostic) { _ = try column(name, in: table, alsoSegments: true) } catch { return error }
+        return Diagnostic("unknown name '\(name.text)'", at: name.span)
+    }
+
+    /// Common names of the column that holds what an order is worth.
+    static let amountNames = ["amount", "revenue", "sales", "total", "value", "spend", "price", "order_value", "order_total"]
+
+    private func bindCustomers(_ ordersName: Name, _ idName: Name, _ asOf: ParsedExpression?, _ definitions: [ParsedDefinition], _ into: Name?) throws(Diagnostic) -> BoundCustomers {
+        let orders = try table(ordersName)
+        let id = try column(idName, in: orders)
+        guard [.integer, .text].contains(orders.columns[id].type) else {
+            throw Diagnostic("customers are identified by whole numbers or text; '\(idName.text)' is \(orders.columns[id].type.rawValue)", at: idName.span)
+        }
+        var given: [String: ParsedDefinition] = [:]
+        for definition in definitions {
+            let key = definition.name.text.lowercased()
+            guard ["amount", "profit", "date"].contains(key) else {
+                throw Diagnostic("'with' defines amount, profit or date, not '\(definition.name.text)'", at: definition.name.span,
+                                 hints: ["customers from orders by customer_id with amount = price * quantity, profit = amount - cost"])
+            }
+            given[key] = definition
+        }
+        var context = BindContext()
+        // The order date: named, or the date column whose name says date.
+        let date: Int
+        if let named = given["date"] {
+            guard case .name(let n) = named.value else { throw Diagnostic("'date' names a date column", at: named.value.span) }
+            date = try column(n, in: orders)
+            guard orders.columns[date].type == .date else { throw Diagnostic("'\(n.text)' is \(orders.columns[date].type.rawValue), not a date column", at: n.span) }
+        } else {
+            let dates = orders.columns.indices.filter { orders.columns[$0].type == .date }
+            guard let chosen = dates.first(where: { orders.columns[$0].name.lowercased().contains("date") }) ?? dates.first else {
+                throw Diagnostic("'\(orders.name)' has no date column for the order dates", at: ordersName.span,
+                                 hints: ["load it with the dates typed, e.g. with columns (… , day date \"yyyyMMdd\", …)"])
+            }
+            date = chosen
+        }
+        // What an order is worth: defined, or the first numeric column with a common name.
+        let amount: BoundExpression
+        let amountText: String
+        if let named = given["amount"] {
+            amount = try bindExpression(named.value, in: orders, context: &context)
+            amountText = Self.singleLine(source.text(of: named.value.span))
+        } else if let index = orders.columns.indices.first(where: { Self.amountNames.contains(orders.columns[$0].name.lowercased()) && orders.columns[$0].type.isNumeric }) {
+            amount = .column(index, Self.valueType(of: orders.columns[index], scale: scale(of: orders.columns[index])))
+            amountText = orders.columns[index].name
+        } else {
+            throw Diagnostic("no amount column in '\(orders.name)' (looked for \(Self.amountNames.prefix(6).joined(separator: ", ")), …)", at: ordersName.span,
+                             hints: ["name it: customers from \(orders.name) by \(idName.text) with amount = price * quantity"])
+        }
+        guard amount.type.isNumeric else { throw Diagnostic("the amount must be a number, not \(amount.type.name)", at: given["amount"]?.value.span ?? ordersName.span) }
+        var profit: BoundExpression? = nil
+        var profitText: String? = nil
+        if let named = given["profit"] {
+            // `profit = amount - cost` may use the amount's own name.
+            let bound = try bindExpression(named.value, in: orders, context: &context)
+            guard bound.type.isNumeric else { throw Diagnostic("the profit must be a number, not \(bound.type.name)", at: named.value.span) }
+            profit = bound
+            profitText = Self.singleLine(source.text(of: named.value.span))
+        } else if let index = orders.columnIndex(named: "profit"), orders.columns[index].type.isNumeric {
+            profit = .column(index, Self.valueType(of: orders.columns[index], scale: scale(of: orders.columns[index])))
+            profitText = "profit"
+        }
+        var asOfDay: Int32? = nil
+        if let asOf {
+            let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
+            var dateContext = BindContext()
+            switch try bindExpression(asOf, in: empty, context: &dateContext) {
+            case .constant(.date(let d)): asOfDay = d
+            default: throw Diagnostic("'as of' takes a date, e.g. as of 2024-12-31", at: asOf.span)
+            }
+        }
+        let channel = orders.columns.indices.first { orders.columns[$0].name.lowercased() == "channel" && orders.columns[$0].type == .text }
+        return BoundCustomers(orders: orders, id: id, date: date, channel: channel, amount: amount, amountText: amountText,
+                              profit: profit, profitText: profitText, asOf: asOfDay, name: into?.text ?? "customers")
     }
 
     /// The table's numeric `profit` column, for shares of profit.

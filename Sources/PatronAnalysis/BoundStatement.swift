@@ -31,12 +31,50 @@ public enum BoundStatement: Sendable {
     case showSegments(Table, [(SegmentDefinition, BoundCondition?)])
     /// List the levels in force for the current table's numeric columns.
     case showLevels(Table, [LevelCuts])
+    /// Derive one row per customer from an order table.
+    case customers(BoundCustomers)
+    /// Print a metric's definition as it is in force.
+    case explainMetric(Table, column: Int)
+    /// Print a segment's definition, size and cut points.
+    case explainSegment(SegmentDefinition, BoundSegment)
     /// Count the rows of a table that satisfy a condition.
     case segment(BoundSegment)
     /// Show help on a topic.
     case help(topic: String?)
     /// End the session.
     case quit
+}
+
+/// `customers from ORDERS by ID …`, bound.
+public struct BoundCustomers: Sendable {
+    public let orders: Table
+    /// The customer column, the order date column and (when present) the channel column.
+    public let id: Int
+    public let date: Int
+    public let channel: Int?
+    /// What a sale is worth, and what it earns (when known); how each was found, for the definitions.
+    public let amount: BoundExpression
+    public let amountText: String
+    public let profit: BoundExpression?
+    public let profitText: String?
+    /// The as-of date, when given (otherwise the latest order date).
+    public let asOf: Int32?
+    /// The new table's name.
+    public let name: String
+
+    public init(orders: Table, id: Int, date: Int, channel: Int?, amount: BoundExpression, amountText: String,
+                profit: BoundExpression?, profitText: String?, asOf: Int32?, name: String) {
+        self.orders = orders
+        self.id = id
+        self.date = date
+        self.channel = channel
+        self.amount = amount
+        self.amountText = amountText
+        self.profit = profit
+        self.profitText = profitText
+        self.asOf = asOf
+        self.name = name
+    }
 }
 
 /// One aggregate, bound.

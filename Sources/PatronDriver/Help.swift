@@ -102,6 +102,23 @@ public enum Help {
                 division by zero give an empty value, never a crash.
                 """,
               example: "segment where profit / frequency > 100 and days since since > 365"),
+        Topic(name: "customers", usage: "customers from ORDERS by ID [as of DATE]", summary: "derive one row per customer from an order table",
+              details: """
+                customers from ORDERS by ID [as of DATE] [with amount = E, profit = E, date = COLUMN] [into NAME]
+                Columns: first_purchase, last_purchase, recency (days from the last purchase to the
+                as-of date), frequency (orders), monetary (sum of the amount), aov (monetary ÷ frequency),
+                profit (sum of the profit, when defined or when the orders have a profit column),
+                tenure (days since the first purchase), loyalty (share of the 12 calendar months up to
+                the as-of date with a purchase) and channels (when the orders have a channel column).
+                The as-of date defaults to the latest order date and is always printed; orders after it
+                are left out. The amount is found by name (amount, revenue, sales, total, value, …) or
+                given with 'with amount = …'. The new table is named customers (or NAME) and becomes
+                current. 'explain METRIC' prints a metric's definition as it is in force.
+                """,
+              example: "customers from demo by region with amount = monetary"),
+        Topic(name: "explain", usage: "explain METRIC | SEGMENT", summary: "what a metric means, or a segment's definition and size",
+              details: "For a column: how it was found or derived. For a named segment: its definition, its size\nand shares, and the cut points of the levels it uses.",
+              example: "explain loyalty"),
         Topic(name: "help", usage: "help [TOPIC]", summary: "list statements, or explain one", details: "Topics: the statements, and expressions.", example: "help segment"),
         Topic(name: "quit", usage: "quit", summary: "leave patron (Ctrl-D does the same)", details: "Ends the session.", example: ""),
     ]

@@ -187,6 +187,19 @@ public final class Session {
             emit(.result("dropped segment '\(name)'"))
         case .showSegments(let table, let segments):
             emit(.result(ResultRenderer.segments(segments.map { ($0.0.name, $0.0.text, $0.1.map { Engine.filter($0, in: table).count }) }, table: table)))
+        case .customers(let spec):
+            let derived = Engine.deriveCustomers(spec)
+            catalog.add(derived.table)
+            var text = "derived '\(derived.table.name)' from '\(spec.orders.name)': \(NumberFormat.grouped(derived.table.rowCount)) customers, as of \(CalendarDate.isoString(derived.asOf))"
+            text += derived.asOfIsLatest ? " (the latest order date)" : ""
+            text += "; \(NumberFormat.grouped(derived.ordersUsed)) orders used"
+            if derived.ordersLeftOut > 0 { text += ", \(NumberFormat.grouped(derived.ordersLeftOut)) left out (no customer or date, or after the as-of date)" }
+            emit(.result(text + "\n" + ResultRenderer.schema(derived.table, withTitle: false)))
+        case .explainMetric(let table, let column):
+            let metric = table.columns[column]
+            emit(.result("\(metric.name) (\(metric.type.rawValue)) in '\(table.name)': \(ResultRenderer.evidence(metric.evidence))"))
+        case .explainSegment(let definition, let bound):
+            emit(.result("segment '\(definition.name)' = \(definition.text)\n" + ResultRenderer.render(Engine.segment(bound))))
         case .showLevels(let table, let cuts):
             emit(.result(ResultRenderer.levelTable(cuts, table: table)))
         case .segment(let segment):

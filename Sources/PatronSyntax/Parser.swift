@@ -13,7 +13,7 @@ public struct ParseResult: Sendable {
 public struct Parser {
     /// The statement words, in the order `help` lists them.
     public static let statementWords = ["load", "use", "describe", "summarize", "count", "show", "segment", "define", "drop",
-                                         "levels", "let", "crosstab", "help", "quit", "exit"]
+                                         "levels", "let", "crosstab", "customers", "explain", "help", "quit", "exit"]
     /// Words reserved inside expressions (write such a column in backquotes).
     public static let expressionKeywords: Set<String> = ["and", "or", "not", "true", "false", "null", "in", "between", "is", "contains", "starts"]
     /// How deeply conditions may nest before the parser refuses.
@@ -83,6 +83,7 @@ public struct Parser {
 
     /// statement → loadStatement | useStatement | describeStatement | summarizeStatement | countStatement
     ///           | crosstabStatement | letStatement | levelsStatement | defineStatement | dropStatement
+    ///           | customersStatement | explainStatement
     ///           | showStatement | segmentStatement | helpStatement | quitStatement
     private mutating func parseStatement() throws(Diagnostic) -> ParsedStatement {
         let verb = current
@@ -101,6 +102,8 @@ public struct Parser {
         case "summarize": kind = try parseSummarizeStatement()
         case "count": kind = try parseCountStatement()
         case "crosstab": kind = try parseCrosstabStatement()
+        case "customers": kind = try parseCustomersStatement()
+        case "explain": kind = .explain(try expectName("a metric or segment to explain"))
         case "let": kind = try parseLetStatement()
         case "levels": kind = try parseLevelsStatement()
         case "define": kind = try parseDefineStatement()
@@ -340,6 +343,36 @@ public struct Parser {
             condition = try parseCondition()
         }
         return .crosstab(rows, columns, condition: condition)
+    }
+
+    /// customersStatement → "customers" "from" name "by" name [ "as" "of" additive ]
+    ///                      [ "with" name "=" expression { "," name "=" expression } ] [ "into" name ]
+    private mutating func parseCustomersStatement() throws(Diagnostic) -> ParsedStatementKind {
+        try expectKeyword("from", "'from' and the orders table after 'customers'", hints: ["customers from orders by customer_id"])
+        let orders = try expectName("the orders table after 'from'")
+        try expectKeyword("by", "'by' and the customer column", hints: ["customers from \(orders.text) by customer_id"])
+        let id = try expectName("the column that identifies a customer")
+        var asOf: ParsedExpression? = nil
+        if current.isKeyword("as") {
+            advance()
+            try expectKeyword("of", "'of' and a date after 'as'", hints: ["as of 2024-12-31"])
+            asOf = try parseAdditive()
+        }
+        var definitions: [ParsedDefinition] = []
+        if current.isKeyword("with") {
+            repeat {
+                advance()
+                let name = try expectName("amount, profit or date after 'with'")
+                try expectSymbol("=", "'=' and an expression after '\(name.text)'", hints: ["with amount = price * quantity, profit = amount - cost"])
+                definitions.append(ParsedDefinition(name: name, value: try parseExpression()))
+            } while current.isSymbol(",")
+        }
+        var into: Name? = nil
+        if current.isKeyword("into") {
+            advance()
+            into = try expectName("a name for the customer table after 'into'")
+        }
+        return .customers(orders: orders, by: id, asOf: asOf, definitions: definitions, into: into)
     }
 
     /// letStatement → "let" name "=" expression

@@ -50,6 +50,10 @@ public enum ParsedStatementKind: Sendable, Equatable {
     case defineSegment(Name, ParsedExpression)
     /// `drop segment NAME`
     case dropSegment(Name)
+    /// `customers from ORDERS by ID [as of DATE] [with amount = E, profit = E, date = C] [into NAME]`
+    case customers(orders: Name, by: Name, asOf: ParsedExpression?, definitions: [ParsedDefinition], into: Name?)
+    /// `explain NAME`: a metric's definition, or a segment's
+    case explain(Name)
     /// `segment where CONDITION`
     case segment(ParsedExpression)
     /// `help [TOPIC]`
@@ -100,6 +104,12 @@ public struct ParsedColumnSpec: Sendable, Equatable {
     public static func == (a: ParsedColumnSpec, b: ParsedColumnSpec) -> Bool {
         a.name == b.name && a.type == b.type && a.format?.0 == b.format?.0 && a.format?.1 == b.format?.1
     }
+}
+
+/// `name = expression` in `customers … with`.
+public struct ParsedDefinition: Sendable, Equatable {
+    public var name: Name
+    public var value: ParsedExpression
 }
 
 /// How `levels` cuts a column.

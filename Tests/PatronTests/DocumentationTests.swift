@@ -54,7 +54,7 @@ struct DocumentationTests {
         let setup = text.components(separatedBy: "```sh\n").dropFirst().first?.components(separatedBy: "```").first ?? ""
         let commands = setup.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         #expect(commands.count == 2)
-        #expect(commands.allSatisfy { $0.hasPrefix("sh scripts/need-libedit && swift ") })
+        #expect(commands.allSatisfy { $0.hasPrefix("sh scripts/setup") && $0.contains("&& swift ") })
         // CI runs exactly the README's test command.
         let ci = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent(".ci/run"), encoding: .utf8)
         let testCommand = commands.first { $0.contains("swift test") }.map { String($0.split(separator: "#")[0]).trimmingCharacters(in: .whitespaces) }

@@ -1,0 +1,17 @@
+import Foundation
+import Testing
+
+/// Figures checked against an independent computation by DuckDB (installed from PyPI by
+/// `.ci/run`; `python3 -m pip install duckdb` locally). Set PATRON_SKIP_DUCKDB=1 to skip on a
+/// machine without it; otherwise a missing DuckDB is a failure, not a silent pass.
+struct OracleTests {
+    @Test func customersFromOrdersAgreeWithDuckDB() throws {
+        if ProcessInfo.processInfo.environment["PATRON_SKIP_DUCKDB"] == "1" { return }
+        let probe = try TestSupport.run("/usr/bin/env", ["python3", "-c", "import duckdb"])
+        #expect(probe.status == 0, "DuckDB is needed as the oracle: python3 -m pip install duckdb (or set PATRON_SKIP_DUCKDB=1)")
+        guard probe.status == 0 else { return }
+        let run = try TestSupport.run("/usr/bin/env", ["python3", "Tests/oracle/customers_duckdb.py", TestSupport.binary.path])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.hasPrefix("ok"))
+    }
+}

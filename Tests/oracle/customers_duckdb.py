@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Checks `customers from orders` against DuckDB on a generated order log.
+
+usage: customers_duckdb.py PATRON_BINARY
+
+Generates 20,000 orders (deterministic), derives the customer table with patron, and compares
+the totals of every metric (and the number of customers) with the same figures computed by
+DuckDB. Prints what differs and exits 1, or prints "ok" and exits 0."""
+import csv
+import datetime as dt
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+
+import duckdb
+
+patron = sys.argv[1]
+random.seed(20241231)
+folder = tempfile.mkdtemp(prefix="patron-oracle-")
+orders = os.path.join(folder, "orders.csv")
+start = dt.date(2023, 6, 1)
+with open(orders, "w", newline="") as f:
+    w = csv.writer(f)
+    w.writerow(["order_id", "customer_id", "order_date", "amount", "cost", "channel"])
+    for i in range(20_000):
+        customer = int(random.paretovariate(1.2) * 10) % 1500 + 1
+        day = start + dt.timedelta(days=random.randrange(600))
+        amount = round(random.lognormvariate(3.5, 0.9), 2)
+        cost = round(amount * random.uniform(0.4, 1.1), 2)
+        w.writerow([i + 1, customer, day.isoformat(), f"{amount:.2f}", f"{cost:.2f}", random.choice(["store", "online", "app"])])
+
+as_of = "2025-01-01"
+script = f'''load "{orders}" as orders
+customers from orders by customer_id as of {as_of} with profit = amount - cost
+summarize count, sum(recency), sum(frequency), sum(monetary), sum(aov), sum(profit), sum(tenure), sum(loyalty), sum(channels)
+'''
+run = subprocess.run([patron], input=script, capture_output=True, text=True)
+if run.returncode != 0:
+    print(run.stderr)
+    sys.exit(1)
+lines = [l for l in run.stdout.splitlines() if l.startswith("│")]
+values = [v.strip().replace(",", "") for v in lines[-1].strip("│").split("│")]
+ours = dict(zip(["count", "recency", "frequency", "monetary", "aov", "profit", "tenure", "loyalty", "channels"], values))
+
+con = duckdb.connect()
+theirs = con.execute(f"""
+WITH o AS (SELECT customer_id, order_date, CAST(amount AS DECIMAL(18,2)) AS amount, CAST(cost AS DECIMAL(18,2)) AS cost, channel
+           FROM read_csv_auto('{orders}') WHERE order_date <= DATE '{as_of}'),
+c AS (
+  SELECT customer_id,
+         DATE '{as_of}' - max(order_date) AS recency,
+         count(*) AS frequency,
+         sum(amount) AS monetary,
+         -- exact: cents rounded half away from zero, as patron does
+         (CASE WHEN sum(amount) >= 0 THEN (2 * CAST(sum(amount) * 100 AS BIGINT) + count(*)) // (2 * count(*))
+               ELSE -((-2 * CAST(sum(amount) * 100 AS BIGINT) + count(*)) // (2 * count(*))) END) / 100 AS aov,
+         sum(amount - cost) AS profit,
+         DATE '{as_of}' - min(order_date) AS tenure,
+         round(count(DISTINCT CASE WHEN (year(DATE '{as_of}') * 12 + month(DATE '{as_of}')) - (year(order_date) * 12 + month(order_date)) BETWEEN 0 AND 11
+                              THEN year(order_date) * 12 + month(order_date) END) / 12.0, 4) AS loyalty,
+         count(DISTINCT channel) AS channels
+  FROM o GROUP BY customer_id)
+SELECT count(*), sum(recency), sum(frequency), sum(monetary), sum(aov), sum(profit), sum(tenure), sum(loyalty), sum(channels) FROM c
+""").fetchone()
+names = ["count", "recency", "frequency", "monetary", "aov", "profit", "tenure", "loyalty", "channels"]
+bad = 0
+for name, value in zip(names, theirs):
+    mine = ours[name]
+    if abs(float(mine) - float(value)) > 1e-6:
+        print(f"{name}: patron {mine}, duckdb {value}")
+        bad += 1
+if bad:
+    sys.exit(1)
+print("ok", ours)
