@@ -98,6 +98,28 @@ public struct Binder {
                 return .explainSegment(segment, BoundSegment(table: table, condition: bound, text: segment.name, levels: context.levels, profitColumn: profitColumn(of: table)))
             }
             throw try unknownColumnOrSegment(name, in: table)
+        case .matrix(let first, let second, let cuts):
+            let table = try table(nil, statement: statement)
+            let a = try numericColumn(first, in: table), b = try numericColumn(second, in: table)
+            guard cuts.isEmpty || cuts.count == 2 else {
+                throw Diagnostic("'at' takes two cut points, one per metric", at: cuts[0].span.merged(with: cuts[cuts.count - 1].span), hints: ["matrix profit by loyalty at 500, 0.5"])
+            }
+            return .matrix(table, first: a, second: b, cuts: cuts.isEmpty ? nil : try cuts.map { c throws(Diagnostic) in try constantNumber(c) })
+        case .pareto(let metric, let cuts):
+            let table = try table(nil, statement: statement)
+            let column = try numericColumn(metric, in: table)
+            guard cuts.isEmpty || cuts.count == 2 else {
+                throw Diagnostic("'at' takes two cut-offs in percent, for A and B", at: cuts[0].span, hints: ["pareto profit at 80, 95"])
+            }
+            let values = try cuts.map { c throws(Diagnostic) in try constantNumber(c) }
+            let (a, b) = values.isEmpty ? (80.0, 95.0) : (values[0], values[1])
+            guard a > 0, a < b, b <= 100 else {
+                throw Diagnostic("the cut-offs must rise within 0–100: A below B", at: cuts[0].span.merged(with: cuts[1].span), hints: ["pareto profit at 80, 95"])
+            }
+            return .pareto(table, column: column, a: a / 100, b: b / 100)
+        case .tiers(let metric):
+            let table = try table(nil, statement: statement)
+            return .tiers(table, column: try numericColumn(metric, in: table))
         case .showLevels:
             let table = try table(nil, statement: statement)
             var cuts: [LevelCuts] = []
@@ -130,6 +152,25 @@ public struct Binder {
     /// Text with each run of whitespace (newlines included) shown as one space.
     static func singleLine(_ text: String) -> String {
         text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    private func numericColumn(_ name: Name, in table: Table) throws(Diagnostic) -> Int {
+        let index = try column(name, in: table)
+        guard table.columns[index].type.isNumeric else {
+            throw Diagnostic("'\(name.text)' is \(table.columns[index].type.rawValue); this needs a numeric metric", at: name.span,
+                             hints: ["numeric columns of '\(table.name)': \(table.columns.filter { $0.type.isNumeric }.map(\.name).joined(separator: ", "))"])
+        }
+        return index
+    }
+
+    private func constantNumber(_ e: ParsedExpression) throws(Diagnostic) -> Double {
+        let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
+        var context = BindContext()
+        switch try bindExpression(e, in: empty, context: &context) {
+        case .constant(.number(let m, let s)): return Double(m) / powerOfTen(s)
+        case .constant(.real(let d)): return d
+        default: throw Diagnostic("this must be a number", at: e.span)
+        }
     }
 
     private func unknownColumnOrSegment(_ name: Name, in table: Table) throws(Diagnostic) -> Diagnostic {

@@ -37,6 +37,12 @@ public enum BoundStatement: Sendable {
     case explainMetric(Table, column: Int)
     /// Print a segment's definition, size and cut points.
     case explainSegment(SegmentDefinition, BoundSegment)
+    /// The 2×2 of two metrics split high/low (median, or given cut points).
+    case matrix(Table, first: Int, second: Int, cuts: [Double]?)
+    /// ABC classes by cumulative share of a metric, with the A and B cut-offs (0…1).
+    case pareto(Table, column: Int, a: Double, b: Double)
+    /// Value tiers: none (≤ 0), then low, medium, high at the terciles of the positive values.
+    case tiers(Table, column: Int)
     /// Count the rows of a table that satisfy a condition.
     case segment(BoundSegment)
     /// Show help on a topic.

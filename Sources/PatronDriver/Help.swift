@@ -119,6 +119,26 @@ public enum Help {
         Topic(name: "explain", usage: "explain METRIC | SEGMENT", summary: "what a metric means, or a segment's definition and size",
               details: "For a column: how it was found or derived. For a named segment: its definition, its size\nand shares, and the cut points of the levels it uses.",
               example: "explain loyalty"),
+        Topic(name: "matrix", usage: "matrix METRIC by METRIC [split median | at X, Y]", summary: "the profit × loyalty matrix: friends, butterflies, barnacles, strangers",
+              details: """
+                Splits two metrics high/low (at their medians, or at X and Y: values up to the cut are low)
+                and draws the 2×2 of Reinartz & Kumar: True Friends 知己 (high profit, high loyalty),
+                Butterflies 蝴蝶 (high profit, low loyalty), Barnacles 藤壶 (low profit, high loyalty),
+                Strangers 过客 (low, low), with counts, shares of rows and of profit, the split used, and
+                one line of advice for each.
+                """,
+              example: "matrix profit by loyalty"),
+        Topic(name: "pareto", usage: "pareto METRIC [at A, B]", summary: "ABC classes and the curve: who makes 80%",
+              details: """
+                Sorts rows by the metric, highest first (ties in file order). Class A takes rows until
+                their cumulative share reaches A% (80 by default), B until B% (95), C the rest. Prints the
+                headline "x% of rows make 80% of METRIC", the ABC table and the cumulative curve. Negative
+                values count in the total.
+                """,
+              example: "pareto profit"),
+        Topic(name: "tiers", usage: "tiers METRIC", summary: "value tiers: high, medium, low, none",
+              details: "none takes values up to 0; low, medium and high split the positive values at their terciles.\nCounts and shares of rows and of the metric.",
+              example: "tiers profit"),
         Topic(name: "help", usage: "help [TOPIC]", summary: "list statements, or explain one", details: "Topics: the statements, and expressions.", example: "help segment"),
         Topic(name: "quit", usage: "quit", summary: "leave patron (Ctrl-D does the same)", details: "Ends the session.", example: ""),
     ]

@@ -200,6 +200,13 @@ public final class Session {
             emit(.result("\(metric.name) (\(metric.type.rawValue)) in '\(table.name)': \(ResultRenderer.evidence(metric.evidence))"))
         case .explainSegment(let definition, let bound):
             emit(.result("segment '\(definition.name)' = \(definition.text)\n" + ResultRenderer.render(Engine.segment(bound))))
+        case .matrix(let table, let first, let second, let cuts):
+            let profit = table.columnIndex(named: "profit").flatMap { table.columns[$0].type.isNumeric ? $0 : nil }
+            emit(.result(ResultRenderer.render(Engine.matrix(table, first: first, second: second, cuts: cuts, profitColumn: profit))))
+        case .pareto(let table, let column, let a, let b):
+            emit(.result(ResultRenderer.render(Engine.pareto(table, column: column, a: a, b: b))))
+        case .tiers(let table, let column):
+            emit(.result(ResultRenderer.render(Engine.tiers(table, column: column))))
         case .showLevels(let table, let cuts):
             emit(.result(ResultRenderer.levelTable(cuts, table: table)))
         case .segment(let segment):

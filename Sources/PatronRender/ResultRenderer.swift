@@ -217,6 +217,74 @@ public enum ResultRenderer {
         return "levels in '\(table.name)' (\(NumberFormat.grouped(table.rowCount)) rows; equal values share a level)\n" + text.render()
     }
 
+    /// The four customers of the profit × loyalty matrix (Reinartz & Kumar), indexed [profit high][loyalty high].
+    public static let quadrants = [[("Strangers", "过客", "no investment; make money on every sale"),
+                                    ("Barnacles", "藤壶", "grow share of wallet (up- and cross-sell) or cut the cost to serve")],
+                                   [("Butterflies", "蝴蝶", "enjoy them while they are here; don't over-invest"),
+                                    ("True Friends", "知己", "communicate consistently, never intrusively")]]
+
+    /// `matrix`: the 2×2 grid with names, counts, shares and advice, and the split used.
+    public static func render(_ m: MatrixResult) -> String {
+        let a = m.table.columns[m.first], b = m.table.columns[m.second]
+        let totalProfit = m.profit.flatMap { $0 }.reduce(0, +)
+        func number(_ x: Double, _ column: Column) -> String {
+            var scale = 0
+            if case .decimal(_, let s) = column.storage { scale = s }
+            return NumberFormat.fixed(x, digits: x == x.rounded() ? scale : max(scale, 2))
+        }
+        func cell(_ i: Int, _ j: Int) -> String {
+            let (name, chinese, _) = quadrants[i][j]
+            var text = "\(name) \(chinese): \(NumberFormat.grouped(m.counts[i][j])) (\(NumberFormat.percent(m.scope == 0 ? 0 : Double(m.counts[i][j]) / Double(m.scope))))"
+            if m.profitColumn != nil && totalProfit > 0 { text += ", \(NumberFormat.percent(m.profit[i][j] / totalProfit)) of profit" }
+            return text
+        }
+        var grid = TextTable(headers: ["", "\(b.name) low (short-term)", "\(b.name) high (long-term)"], alignments: [.left, .left, .left])
+        grid.rows.append(["\(a.name) high", cell(1, 0), cell(1, 1)])
+        grid.rows.append(["\(a.name) low", cell(0, 0), cell(0, 1)])
+        var out = "\(a.name) × \(b.name) in '\(m.table.name)' (\(m.method): \(a.name) > \(number(m.cuts.0, a)) is high, \(b.name) > \(number(m.cuts.1, b)) is high)\n"
+        out += grid.render()
+        out += "\n\(NumberFormat.grouped(m.scope)) rows" + (m.missing > 0 ? "; \(NumberFormat.grouped(m.missing)) without both values left out" : "")
+        out += "\nadvice:"
+        for (i, j) in [(1, 1), (1, 0), (0, 1), (0, 0)] {
+            let (name, _, advice) = quadrants[i][j]
+            out += "\n  " + DisplayWidth.pad(name, to: 12) + "  " + advice
+        }
+        return out
+    }
+
+    /// `pareto`: the ABC table, the curve in text, and the headline.
+    public static func render(_ p: ParetoResult) -> String {
+        let column = p.table.columns[p.column]
+        var text = TextTable(headers: ["class", "rows", "share of rows", column.name, "share of \(column.name)"], alignments: [.left, .right, .right, .right, .right])
+        let limits = ["A (to \(NumberFormat.fixed(p.a * 100, digits: 0))%)", "B (to \(NumberFormat.fixed(p.b * 100, digits: 0))%)", "C (the rest)"]
+        for k in 0..<3 {
+            text.rows.append([limits[k], NumberFormat.grouped(p.counts[k]), NumberFormat.percent(p.scope == 0 ? 0 : Double(p.counts[k]) / Double(p.scope)),
+                              NumberFormat.fixed(p.values[k], digits: 2), p.total == 0 ? "n/a" : NumberFormat.percent(p.values[k] / p.total)])
+        }
+        var out = "\(NumberFormat.percent(p.headlineShare)) of rows make \(NumberFormat.fixed(p.a * 100, digits: 0))% of \(column.name) in '\(p.table.name)'\n" + text.render()
+        out += "\ncumulative share of \(column.name), rows sorted highest first:"
+        for point in p.curve {
+            let filled = max(0, min(40, Int((point.value * 40).rounded())))
+            out += "\n  " + DisplayWidth.pad(NumberFormat.percent(point.rows), to: 6, alignRight: true) + " " + String(repeating: "█", count: filled)
+                + String(repeating: "·", count: 40 - filled) + " " + NumberFormat.percent(point.value)
+        }
+        return out
+    }
+
+    /// `tiers`: none, low, medium, high with counts and shares.
+    public static func render(_ t: TiersResult) -> String {
+        let column = t.table.columns[t.column]
+        let total = t.values.reduce(0, +)
+        var text = TextTable(headers: ["tier", "rule", "rows", "share of rows", column.name, "share of \(column.name)"], alignments: [.left, .left, .right, .right, .right, .right])
+        let c1 = NumberFormat.fixed(t.cuts.0, digits: 2), c2 = NumberFormat.fixed(t.cuts.1, digits: 2)
+        let rules = ["≤ 0", "0 < x ≤ \(c1)", "\(c1) < x < \(c2)", "≥ \(c2)"]
+        for (k, name) in ["none", "low", "medium", "high"].enumerated().reversed() {
+            text.rows.append([name, rules[k], NumberFormat.grouped(t.counts[k]), NumberFormat.percent(t.scope == 0 ? 0 : Double(t.counts[k]) / Double(t.scope)),
+                              NumberFormat.fixed(t.values[k], digits: 2), total <= 0 ? "n/a" : NumberFormat.percent(t.values[k] / total)])
+        }
+        return "value tiers of '\(column.name)' in '\(t.table.name)' (low, medium, high split at the terciles of the positive values)\n" + text.render()
+    }
+
     /// `count` as a sentence.
     public static func count(_ table: Table) -> String {
         "\(NumberFormat.grouped(table.rowCount)) \(table.rowCount == 1 ? "row" : "rows") in '\(table.name)'"

@@ -13,7 +13,7 @@ public struct ParseResult: Sendable {
 public struct Parser {
     /// The statement words, in the order `help` lists them.
     public static let statementWords = ["load", "use", "describe", "summarize", "count", "show", "segment", "define", "drop",
-                                         "levels", "let", "crosstab", "customers", "explain", "help", "quit", "exit"]
+                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "help", "quit", "exit"]
     /// Words reserved inside expressions (write such a column in backquotes).
     public static let expressionKeywords: Set<String> = ["and", "or", "not", "true", "false", "null", "in", "between", "is", "contains", "starts"]
     /// How deeply conditions may nest before the parser refuses.
@@ -83,7 +83,7 @@ public struct Parser {
 
     /// statement → loadStatement | useStatement | describeStatement | summarizeStatement | countStatement
     ///           | crosstabStatement | letStatement | levelsStatement | defineStatement | dropStatement
-    ///           | customersStatement | explainStatement
+    ///           | customersStatement | explainStatement | matrixStatement | paretoStatement | tiersStatement
     ///           | showStatement | segmentStatement | helpStatement | quitStatement
     private mutating func parseStatement() throws(Diagnostic) -> ParsedStatement {
         let verb = current
@@ -104,6 +104,11 @@ public struct Parser {
         case "crosstab": kind = try parseCrosstabStatement()
         case "customers": kind = try parseCustomersStatement()
         case "explain": kind = .explain(try expectName("a metric or segment to explain"))
+        case "matrix": kind = try parseMatrixStatement()
+        case "pareto":
+            let metric = try expectName("a metric after 'pareto'")
+            kind = .pareto(metric, cuts: try parseCutList())
+        case "tiers": kind = .tiers(try expectName("a metric after 'tiers'"))
         case "let": kind = try parseLetStatement()
         case "levels": kind = try parseLevelsStatement()
         case "define": kind = try parseDefineStatement()
@@ -373,6 +378,31 @@ public struct Parser {
             into = try expectName("a name for the customer table after 'into'")
         }
         return .customers(orders: orders, by: id, asOf: asOf, definitions: definitions, into: into)
+    }
+
+    /// matrixStatement → "matrix" name "by" name [ "split" "median" | "at" additive "," additive ]
+    private mutating func parseMatrixStatement() throws(Diagnostic) -> ParsedStatementKind {
+        let first = try expectName("a metric after 'matrix'")
+        try expectKeyword("by", "'by' and a second metric", hints: ["matrix profit by loyalty"])
+        let second = try expectName("a second metric after 'by'")
+        if current.isKeyword("split") {
+            advance()
+            try expectKeyword("median", "'median' after 'split' (or write: at X, Y)", hints: ["matrix profit by loyalty split median"])
+            return .matrix(first, second, cuts: [])
+        }
+        return .matrix(first, second, cuts: try parseCutList())
+    }
+
+    /// paretoStatement → "pareto" name [ "at" additive "," additive ]
+    private mutating func parseCutList() throws(Diagnostic) -> [ParsedExpression] {
+        guard current.isKeyword("at") else { return [] }
+        advance()
+        var cuts = [try parseAdditive()]
+        while current.isSymbol(",") {
+            advance()
+            cuts.append(try parseAdditive())
+        }
+        return cuts
     }
 
     /// letStatement → "let" name "=" expression

@@ -54,6 +54,12 @@ public enum ParsedStatementKind: Sendable, Equatable {
     case customers(orders: Name, by: Name, asOf: ParsedExpression?, definitions: [ParsedDefinition], into: Name?)
     /// `explain NAME`: a metric's definition, or a segment's
     case explain(Name)
+    /// `matrix METRIC by METRIC [split median | at X, Y]`
+    case matrix(Name, Name, cuts: [ParsedExpression])
+    /// `pareto METRIC [at A, B]`
+    case pareto(Name, cuts: [ParsedExpression])
+    /// `tiers METRIC`
+    case tiers(Name)
     /// `segment where CONDITION`
     case segment(ParsedExpression)
     /// `help [TOPIC]`

@@ -36,13 +36,16 @@ as_of = "2025-01-01"
 script = f'''load "{orders}" as orders
 customers from orders by customer_id as of {as_of} with profit = amount - cost
 summarize count, sum(recency), sum(frequency), sum(monetary), sum(aov), sum(profit), sum(tenure), sum(loyalty), sum(channels)
+pareto profit
 '''
 run = subprocess.run([patron], input=script, capture_output=True, text=True)
 if run.returncode != 0:
     print(run.stderr)
     sys.exit(1)
-lines = [l for l in run.stdout.splitlines() if l.startswith("│")]
+summary = run.stdout.split("rows make 80% of profit")[0]
+lines = [l for l in summary.splitlines() if l.startswith("│")]
 values = [v.strip().replace(",", "") for v in lines[-1].strip("│").split("│")]
+headline = float(re.search(r"([0-9.]+)% of rows make 80% of profit", run.stdout).group(1))
 ours = dict(zip(["count", "recency", "frequency", "monetary", "aov", "profit", "tenure", "loyalty", "channels"], values))
 
 con = duckdb.connect()
@@ -72,6 +75,18 @@ for name, value in zip(names, theirs):
     if abs(float(mine) - float(value)) > 1e-6:
         print(f"{name}: patron {mine}, duckdb {value}")
         bad += 1
+# The Pareto headline: the smallest share of customers (by profit, highest first) whose
+# cumulative profit reaches 80% of the total.
+share = con.execute(f"""
+WITH c AS (SELECT customer_id, sum(CAST(amount AS DECIMAL(18,2)) - CAST(cost AS DECIMAL(18,2))) AS profit
+           FROM read_csv_auto('{orders}') WHERE order_date <= DATE '{as_of}' GROUP BY customer_id),
+r AS (SELECT profit, sum(profit) OVER (ORDER BY profit DESC, customer_id ROWS UNBOUNDED PRECEDING) AS running,
+             row_number() OVER (ORDER BY profit DESC, customer_id) AS n, count(*) OVER () AS total_rows, sum(profit) OVER () AS total FROM c)
+SELECT min(n) / any_value(total_rows) FROM r WHERE running >= 0.8 * total
+""").fetchone()[0]
+if round(share * 100, 1) != headline:
+    print(f"pareto headline: patron {headline}%, duckdb {share * 100:.3f}%")
+    bad += 1
 if bad:
     sys.exit(1)
 print("ok", ours)
