@@ -43,6 +43,14 @@ public enum BoundStatement: Sendable {
     case pareto(Table, column: Int, a: Double, b: Double)
     /// Value tiers: none (≤ 0), then low, medium, high at the terciles of the positive values.
     case tiers(Table, column: Int)
+    /// RFM scores 1…bins for recency (reversed), frequency and monetary.
+    case rfm(Table, recency: Int, frequency: Int, monetary: Int, bins: Int)
+    /// Name each row by the first rule that matches.
+    case rfmSegments(Table, preset: String, rules: [(name: String, condition: BoundCondition)], monetary: Int?)
+    /// Add a custom RFM rule.
+    case rfmRule(SegmentDefinition)
+    /// Check a rule table over every cell of scores.
+    case checkSegments(preset: String, bins: Int, cells: Table, rules: [(name: String, condition: BoundCondition)])
     /// Count the rows of a table that satisfy a condition.
     case segment(BoundSegment)
     /// Show help on a topic.

@@ -13,6 +13,17 @@ public struct Catalog: Sendable {
     public var variables: [String: Constant] = [:]
     /// Level definitions set by `levels`, by column name (the default is terciles low, medium, high).
     public var levels: [String: LevelDefinition] = [:]
+    /// Custom RFM rules (`rfm rule`), in order: the first that matches names the customer.
+    public var rfmRules: [SegmentDefinition] = []
+    /// The number of score bins of the last `rfm`.
+    public var rfmBins = 5
+
+    /// Replaces a table by a new version of itself (same name), keeping it current if it was.
+    public mutating func replace(_ table: Table) {
+        let wasCurrent = currentName == table.name
+        tables[table.name] = table
+        if wasCurrent || currentName == nil { currentName = table.name }
+    }
 
     /// An empty catalog.
     public init() {}

@@ -139,6 +139,20 @@ public enum Help {
         Topic(name: "tiers", usage: "tiers METRIC", summary: "value tiers: high, medium, low, none",
               details: "none takes values up to 0; low, medium and high split the positive values at their terciles.\nCounts and shares of rows and of the metric.",
               example: "tiers profit"),
+        Topic(name: "rfm", usage: "rfm [bins N] | rfm segments TABLE", summary: "RFM scores and the named segments of a rule table",
+              details: """
+                rfm [bins N]: scores recency (reversed: the most recent score highest), frequency and
+                monetary 1…N (5 by default) at their quantiles; equal values always share a score. Adds
+                r_score, f_score, m_score and rfm (e.g. 545) and prints each score's range and rows.
+                rfm segments rfm | putler | custom: names each row by the first rule that matches, in
+                rfm_segment: rfm is the R package's 10-segment table, putler Putler's 11 (R against the
+                mean of F and M), custom the rules added with 'rfm rule NAME where CONDITION'.
+                'check segments' lists overlapping rules, rules that never match first, and score cells
+                no rule covers.
+                """,
+              example: "rfm bins 5"),
+        Topic(name: "check", usage: "check segments", summary: "overlaps and gaps of an RFM rule table",
+              details: "Checks the custom rules (or the rfm table when there are none) over every cell of scores.", example: "check segments"),
         Topic(name: "help", usage: "help [TOPIC]", summary: "list statements, or explain one", details: "Topics: the statements, and expressions.", example: "help segment"),
         Topic(name: "quit", usage: "quit", summary: "leave patron (Ctrl-D does the same)", details: "Ends the session.", example: ""),
     ]

@@ -207,6 +207,20 @@ public final class Session {
             emit(.result(ResultRenderer.render(Engine.pareto(table, column: column, a: a, b: b))))
         case .tiers(let table, let column):
             emit(.result(ResultRenderer.render(Engine.tiers(table, column: column))))
+        case .rfm(let table, let recency, let frequency, let monetary, let bins):
+            let result = Engine.rfm(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins)
+            catalog.replace(result.table)
+            catalog.rfmBins = bins
+            emit(.result(ResultRenderer.render(result, recency: table.columns[recency], frequency: table.columns[frequency], monetary: table.columns[monetary])))
+        case .rfmSegments(let table, let preset, let rules, let monetary):
+            let result = Engine.assign(table, preset: preset, rules: rules, monetary: monetary)
+            catalog.replace(result.table)
+            emit(.result(ResultRenderer.render(result)))
+        case .rfmRule(let rule):
+            catalog.rfmRules.append(rule)
+            emit(.result("rule \(catalog.rfmRules.count) of the custom table: \(rule.name) where \(rule.text)"))
+        case .checkSegments(let preset, let bins, let cells, let rules):
+            emit(.result(ResultRenderer.render(Engine.check(preset: preset, bins: bins, cells: cells, rules: rules))))
         case .showLevels(let table, let cuts):
             emit(.result(ResultRenderer.levelTable(cuts, table: table)))
         case .segment(let segment):

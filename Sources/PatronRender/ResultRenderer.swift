@@ -285,6 +285,49 @@ public enum ResultRenderer {
         return "value tiers of '\(column.name)' in '\(t.table.name)' (low, medium, high split at the terciles of the positive values)\n" + text.render()
     }
 
+    /// `rfm`: the bin edges and the rows per score of each metric.
+    public static func render(_ r: RFMResult, recency: Column, frequency: Column, monetary: Column) -> String {
+        var text = TextTable(headers: ["score", "recency", "rows", "frequency", "rows", "monetary", "rows"],
+                             alignments: [.right, .left, .right, .left, .right, .left, .right])
+        // The same rule as every level: the lowest takes values up to its cut, the next the values
+        // strictly between, each later one from its cut up.
+        func range(_ cuts: [Double], _ level: Int) -> String {
+            func f(_ x: Double) -> String { NumberFormat.fixed(x, digits: x == x.rounded() ? 0 : 2) }
+            guard !cuts.isEmpty else { return "" }
+            if level == 0 { return "≤ \(f(cuts[0]))" }
+            if level == cuts.count { return "≥ \(f(cuts[cuts.count - 1]))" }
+            return level == 1 ? "\(f(cuts[0])) < x < \(f(cuts[1]))" : "\(f(cuts[level - 1])) ≤ x < \(f(cuts[level]))"
+        }
+        for score in stride(from: r.bins, through: 1, by: -1) {
+            let rLevel = r.bins - score, level = score - 1
+            text.rows.append(["\(score)", range(r.cuts[0], rLevel), NumberFormat.grouped(r.counts[0][score - 1]),
+                              range(r.cuts[1], level), NumberFormat.grouped(r.counts[1][score - 1]),
+                              range(r.cuts[2], level), NumberFormat.grouped(r.counts[2][score - 1])])
+        }
+        return "RFM scores 1…\(r.bins) for '\(r.table.name)' at the quantiles of each metric (most recent scores highest; equal values share a score); columns r_score, f_score, m_score, rfm added\n" + text.render()
+    }
+
+    /// `rfm segments`: rows and monetary per named segment.
+    public static func render(_ a: RuleAssignment) -> String {
+        var text = TextTable(headers: ["segment", "rows", "share"] + (a.totalMonetary == nil ? [] : ["share of monetary"]), alignments: [.left, .right, .right, .right])
+        let total = a.table.rowCount
+        for row in a.rows + [("Others (no rule)", a.unmatched, nil)] {
+            var cells = [row.0, NumberFormat.grouped(row.1), NumberFormat.percent(total == 0 ? 0 : Double(row.1) / Double(total))]
+            if let t = a.totalMonetary { cells.append(row.2.map { t > 0 ? NumberFormat.percent($0 / t) : "n/a" } ?? "") }
+            text.rows.append(cells)
+        }
+        return "\(a.preset) segments of '\(a.table.name)' (first matching rule wins; column rfm_segment added)\n" + text.render()
+    }
+
+    /// `check segments`: what the rules leave out or fight over.
+    public static func render(_ c: RuleCheck) -> String {
+        var out = "\(c.preset) rules over all \(c.cells) score cells (1…\(c.bins) each):"
+        out += c.neverMatch.isEmpty ? "\n  every rule matches some cell first" : "\n  never first to match: " + c.neverMatch.joined(separator: ", ")
+        out += c.overlaps.isEmpty ? "\n  no rules overlap" : "\n  overlapping (the earlier rule wins):" + c.overlaps.map { "\n    \($0.0) and \($0.1): \($0.2) cells" }.joined()
+        out += c.uncovered.isEmpty ? "\n  every cell is covered" : "\n  \(c.uncovered.count) cells no rule covers (R-F-M): " + c.uncovered.prefix(20).joined(separator: ", ") + (c.uncovered.count > 20 ? ", …" : "")
+        return out
+    }
+
     /// `count` as a sentence.
     public static func count(_ table: Table) -> String {
         "\(NumberFormat.grouped(table.rowCount)) \(table.rowCount == 1 ? "row" : "rows") in '\(table.name)'"

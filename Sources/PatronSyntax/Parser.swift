@@ -13,7 +13,7 @@ public struct ParseResult: Sendable {
 public struct Parser {
     /// The statement words, in the order `help` lists them.
     public static let statementWords = ["load", "use", "describe", "summarize", "count", "show", "segment", "define", "drop",
-                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "help", "quit", "exit"]
+                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "help", "quit", "exit"]
     /// Words reserved inside expressions (write such a column in backquotes).
     public static let expressionKeywords: Set<String> = ["and", "or", "not", "true", "false", "null", "in", "between", "is", "contains", "starts"]
     /// How deeply conditions may nest before the parser refuses.
@@ -84,6 +84,7 @@ public struct Parser {
     /// statement → loadStatement | useStatement | describeStatement | summarizeStatement | countStatement
     ///           | crosstabStatement | letStatement | levelsStatement | defineStatement | dropStatement
     ///           | customersStatement | explainStatement | matrixStatement | paretoStatement | tiersStatement
+    ///           | rfmStatement | checkStatement
     ///           | showStatement | segmentStatement | helpStatement | quitStatement
     private mutating func parseStatement() throws(Diagnostic) -> ParsedStatement {
         let verb = current
@@ -109,6 +110,10 @@ public struct Parser {
             let metric = try expectName("a metric after 'pareto'")
             kind = .pareto(metric, cuts: try parseCutList())
         case "tiers": kind = .tiers(try expectName("a metric after 'tiers'"))
+        case "rfm": kind = try parseRfmStatement()
+        case "check":
+            try expectKeyword("segments", "'segments' after 'check'", hints: ["check segments"])
+            kind = .checkSegments
         case "let": kind = try parseLetStatement()
         case "levels": kind = try parseLevelsStatement()
         case "define": kind = try parseDefineStatement()
@@ -391,6 +396,26 @@ public struct Parser {
             return .matrix(first, second, cuts: [])
         }
         return .matrix(first, second, cuts: try parseCutList())
+    }
+
+    /// rfmStatement → "rfm" ( [ "bins" NUMBER ] | "segments" name | "rule" name "where" condition )
+    private mutating func parseRfmStatement() throws(Diagnostic) -> ParsedStatementKind {
+        if current.isKeyword("segments") {
+            advance()
+            return .rfmSegments(try expectName("a rule table after 'rfm segments' (rfm, putler or custom)"))
+        }
+        if current.isKeyword("rule") {
+            advance()
+            let name = try expectName("a segment name after 'rfm rule'")
+            try expectKeyword("where", "'where' and a condition on r_score, f_score, m_score", hints: ["rfm rule Champions where r_score >= 4 and f_score >= 4"])
+            return .rfmRule(name, try parseCondition())
+        }
+        guard current.isKeyword("bins") else { return .rfm(bins: 5, current.span) }
+        advance()
+        guard current.kind == .number, let n = Int(current.text) else { throw expected("how many bins after 'bins'", hints: ["rfm bins 5"]) }
+        let span = current.span
+        advance()
+        return .rfm(bins: n, span)
     }
 
     /// paretoStatement → "pareto" name [ "at" additive "," additive ]

@@ -60,6 +60,14 @@ public enum ParsedStatementKind: Sendable, Equatable {
     case pareto(Name, cuts: [ParsedExpression])
     /// `tiers METRIC`
     case tiers(Name)
+    /// `rfm [bins N]`
+    case rfm(bins: Int, SourceSpan)
+    /// `rfm segments PRESET` (rfm, putler or custom)
+    case rfmSegments(Name)
+    /// `rfm rule NAME where CONDITION`: a custom rule, tried in the order given
+    case rfmRule(Name, ParsedExpression)
+    /// `check segments`: overlaps, rules that never match, score cells no rule covers
+    case checkSegments
     /// `segment where CONDITION`
     case segment(ParsedExpression)
     /// `help [TOPIC]`

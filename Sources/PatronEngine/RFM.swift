@@ -1,0 +1,124 @@
+import PatronAnalysis
+import PatronStore
+
+/// RFM scores added to a table, and how they were cut.
+public struct RFMResult: Sendable {
+    public let table: Table
+    public let bins: Int
+    /// For recency, frequency and monetary: the cut points and the rows per score 1…bins.
+    public let cuts: [[Double]]
+    public let counts: [[Int]]
+}
+
+/// Names given to rows by a rule table.
+public struct RuleAssignment: Sendable {
+    public let table: Table
+    public let preset: String
+    /// Each rule's name, rows and monetary; then the rows no rule matched.
+    public let rows: [(name: String, count: Int, monetary: Double?)]
+    public let unmatched: Int
+    public let totalMonetary: Double?
+}
+
+/// What `check segments` finds over every cell of scores.
+public struct RuleCheck: Sendable {
+    public let preset: String
+    public let bins: Int
+    public let cells: Int
+    /// Rules that match no cell, or only cells an earlier rule takes.
+    public let neverMatch: [String]
+    /// Pairs of rules that match a cell in common, with how many.
+    public let overlaps: [(String, String, Int)]
+    /// Cells no rule covers, as "R-F-M".
+    public let uncovered: [String]
+}
+
+extension Engine {
+    /// Scores 1…bins at the quantiles of each metric (linear interpolation); recency is reversed so
+    /// that the most recent score highest. Equal values always get the same score.
+    public static func rfm(_ table: Table, recency: Int, frequency: Int, monetary: Int, bins: Int) -> RFMResult {
+        var columns = table.columns.filter { !["r_score", "f_score", "m_score", "rfm", "rfm_segment"].contains($0.name) }
+        var allCuts: [[Double]] = [], allCounts: [[Int]] = []
+        var scores: [[Int64]] = []
+        for (position, index) in [recency, frequency, monetary].enumerated() {
+            let column = table.columns[index]
+            let sorted = column.sortedNumericValues()
+            let cuts = (1..<bins).compactMap { Quantile.linear(sorted, Double($0) / Double(bins)) }
+            let levels = LevelCuts(column: column.name, words: (1...bins).map(String.init), cuts: cuts, method: "", basis: sorted.count, nulls: 0, scale: 0)
+            var counts = Array(repeating: 0, count: bins)
+            var values = [Int64](repeating: 0, count: table.rowCount)
+            for row in 0..<table.rowCount {
+                guard let v = column.doubleValue(row), !cuts.isEmpty else { continue }
+                let level = levels.level(of: v)
+                let score = position == 0 ? bins - level : level + 1
+                values[row] = Int64(score)
+                counts[score - 1] += 1
+            }
+            allCuts.append(cuts)
+            allCounts.append(counts)
+            scores.append(values)
+        }
+        let nulls = (0..<3).map { k -> NullBitmap in
+            var bitmap = NullBitmap()
+            let column = table.columns[[recency, frequency, monetary][k]]
+            for row in 0..<table.rowCount { bitmap.append(isNull: column.isNull(row)) }
+            return bitmap
+        }
+        for (k, name) in ["r_score", "f_score", "m_score"].enumerated() {
+            columns.append(Column(name: name, storage: .integer(scores[k]), nulls: nulls[k],
+                                  evidence: .builtIn("\(["recency", "frequency", "monetary"][k]) scored 1…\(bins) at its quantiles\(k == 0 ? ", most recent highest" : "")")))
+        }
+        var codes = TextDictionaryBuilder()
+        let code = (0..<table.rowCount).map { row in codes.code(of: "\(scores[0][row])\(scores[1][row])\(scores[2][row])") }
+        columns.append(Column(name: "rfm", storage: .text(codes: TextCodes(code, dictionarySize: codes.count), dictionary: codes.strings()),
+                              nulls: NullBitmap(count: table.rowCount), evidence: .builtIn("the three scores, R F M")))
+        let scored = Table(name: table.name, columns: columns, rowCount: table.rowCount, origin: table.origin)
+        scored.checkInvariants()
+        return RFMResult(table: scored, bins: bins, cuts: allCuts, counts: allCounts)
+    }
+
+    /// Names each row by the first rule that holds ("Others" when none does).
+    public static func assign(_ table: Table, preset: String, rules: [(name: String, condition: BoundCondition)], monetary: Int?) -> RuleAssignment {
+        var label = [Int](repeating: -1, count: table.rowCount)
+        for (k, rule) in rules.enumerated() {
+            for row in filter(rule.condition, in: table) where label[row] < 0 { label[row] = k }
+        }
+        var dictionary = TextDictionaryBuilder()
+        let names = rules.map(\.name) + ["Others"]
+        for name in names { _ = dictionary.code(of: name) }
+        let codes = label.map { UInt32($0 < 0 ? rules.count : $0) }
+        var columns = table.columns.filter { $0.name != "rfm_segment" }
+        columns.append(Column(name: "rfm_segment", storage: .text(codes: TextCodes(codes, dictionarySize: names.count), dictionary: dictionary.strings()),
+                              nulls: NullBitmap(count: table.rowCount), evidence: .builtIn("the first \(preset) rule that matches the scores")))
+        let named = Table(name: table.name, columns: columns, rowCount: table.rowCount, origin: table.origin)
+        let money = monetary.map { table.columns[$0] }
+        var counts = Array(repeating: 0, count: names.count), sums = Array(repeating: 0.0, count: names.count)
+        for (row, k) in codes.enumerated() {
+            counts[Int(k)] += 1
+            sums[Int(k)] += money?.doubleValue(row) ?? 0
+        }
+        let rows = names.indices.dropLast().map { (names[$0], counts[$0], money == nil ? nil : sums[$0]) }
+        return RuleAssignment(table: named, preset: preset, rows: rows, unmatched: counts[rules.count], totalMonetary: money == nil ? nil : sums.reduce(0, +))
+    }
+
+    /// Evaluates every rule on every cell of scores.
+    public static func check(preset: String, bins: Int, cells: Table, rules: [(name: String, condition: BoundCondition)]) -> RuleCheck {
+        let sets = rules.map { Set(filter($0.condition, in: cells)) }
+        var taken = Set<Int>()
+        var never: [String] = []
+        for (k, set) in sets.enumerated() {
+            if set.subtracting(taken).isEmpty { never.append(rules[k].name) }
+            taken.formUnion(set)
+        }
+        var overlaps: [(String, String, Int)] = []
+        for i in sets.indices { for j in sets.indices where j > i {
+            let common = sets[i].intersection(sets[j]).count
+            if common > 0 { overlaps.append((rules[i].name, rules[j].name, common)) }
+        } }
+        guard case .integer(let r) = cells.columns[0].storage, case .integer(let f) = cells.columns[1].storage, case .integer(let m) = cells.columns[2].storage else {
+            return RuleCheck(preset: preset, bins: bins, cells: cells.rowCount, neverMatch: never, overlaps: overlaps, uncovered: [])
+        }
+        let uncovered = (0..<cells.rowCount).filter { !taken.contains($0) }.map { "\(r[$0])-\(f[$0])-\(m[$0])" }
+        return RuleCheck(preset: preset, bins: bins, cells: cells.rowCount, neverMatch: never, overlaps: overlaps, uncovered: uncovered)
+    }
+}
