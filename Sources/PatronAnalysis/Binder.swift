@@ -148,6 +148,26 @@ public struct Binder {
             return .rfmSegments(table, preset: preset.text.lowercased(), rules: bound, monetary: monetary)
         case .rfmRule(let name, let condition):
             return .rfmRule(SegmentDefinition(name: name.text, condition: condition, text: Self.singleLine(source.text(of: condition.span))))
+        case .lifecycle(let windows):
+            let table = try table(nil, statement: statement)
+            guard let recency = table.columnIndex(named: "recency"), table.columns[recency].type.isNumeric else {
+                throw Diagnostic("lifecycle needs a numeric 'recency' column in '\(table.name)'", at: statement.span,
+                                 hints: ["derive it first: customers from ORDERS by CUSTOMER_ID"])
+            }
+            var days = [30, 90, 180]
+            if !windows.isEmpty {
+                guard windows.count == 3 else { throw Diagnostic("'windows' takes three numbers of days: active, warm, cold", at: windows[0].span, hints: ["lifecycle windows 30, 90, 180"]) }
+                days = []
+                for window in windows {
+                    let value = try constantNumber(window)
+                    guard value >= 0, value == value.rounded(), value < 100_000 else { throw Diagnostic("a window is a whole number of days", at: window.span) }
+                    guard days.last.map({ Int(value) > $0 }) ?? true else { throw Diagnostic("windows must grow: \(Int(value)) is not above \(days.last!)", at: window.span) }
+                    days.append(Int(value))
+                }
+            }
+            let tenure = table.columnIndex(named: "tenure").flatMap { table.columns[$0].type.isNumeric ? $0 : nil }
+            let value = (table.columnIndex(named: "monetary") ?? table.columnIndex(named: "profit")).flatMap { table.columns[$0].type.isNumeric ? $0 : nil }
+            return .lifecycle(table, recency: recency, tenure: tenure, value: value, windows: days)
         case .checkSegments:
             let preset = Name(catalog.rfmRules.isEmpty ? "rfm" : "custom", statement.span)
             let rules = try rfmRules(preset)

@@ -47,6 +47,8 @@ public enum BoundStatement: Sendable {
     case rfm(Table, recency: Int, frequency: Int, monetary: Int, bins: Int)
     /// Name each row by the first rule that matches.
     case rfmSegments(Table, preset: String, rules: [(name: String, condition: BoundCondition)], monetary: Int?)
+    /// Lifecycle stages by recency windows (days); `tenure` marks new customers when present.
+    case lifecycle(Table, recency: Int, tenure: Int?, value: Int?, windows: [Int])
     /// Add a custom RFM rule.
     case rfmRule(SegmentDefinition)
     /// Check a rule table over every cell of scores.

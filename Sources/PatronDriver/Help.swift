@@ -151,6 +151,9 @@ public enum Help {
                 no rule covers.
                 """,
               example: "rfm bins 5"),
+        Topic(name: "lifecycle", usage: "lifecycle [windows A, B, C]", summary: "new, active, warm, cold and lapsed customers",
+              details: "new: tenure up to A days (when there is a tenure column); then by recency: active up to A,\nwarm up to B, cold up to C, lapsed (churned) beyond. The defaults, 30, 90 and 180 days, are printed.",
+              example: "lifecycle windows 30, 90, 180"),
         Topic(name: "check", usage: "check segments", summary: "overlaps and gaps of an RFM rule table",
               details: "Checks the custom rules (or the rfm table when there are none) over every cell of scores.", example: "check segments"),
         Topic(name: "help", usage: "help [TOPIC]", summary: "list statements, or explain one", details: "Topics: the statements, and expressions.", example: "help segment"),

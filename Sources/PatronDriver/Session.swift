@@ -216,6 +216,8 @@ public final class Session {
             let result = Engine.assign(table, preset: preset, rules: rules, monetary: monetary)
             catalog.replace(result.table)
             emit(.result(ResultRenderer.render(result)))
+        case .lifecycle(let table, let recency, let tenure, let value, let windows):
+            emit(.result(ResultRenderer.render(Engine.lifecycle(table, recency: recency, tenure: tenure, value: value, windows: windows))))
         case .rfmRule(let rule):
             catalog.rfmRules.append(rule)
             emit(.result("rule \(catalog.rfmRules.count) of the custom table: \(rule.name) where \(rule.text)"))

@@ -114,3 +114,37 @@ extension Engine {
         return TiersResult(table: table, column: column, cuts: cuts, counts: counts, values: sums, scope: rows.count)
     }
 }
+
+/// Lifecycle stages.
+public struct LifecycleResult: Sendable {
+    public let table: Table
+    public let windows: [Int]
+    public let hasTenure: Bool
+    /// Rows and value per stage: new, active, warm, cold, lapsed.
+    public let counts: [Int]
+    public let values: [Double]
+    public let valueColumn: Int?
+    public let scope: Int
+}
+
+extension Engine {
+    /// new: tenure ≤ the first window; then by recency: active ≤ w1 < warm ≤ w2 < cold ≤ w3 < lapsed.
+    public static func lifecycle(_ table: Table, recency: Int, tenure: Int?, value: Int?, windows: [Int]) -> LifecycleResult {
+        let r = table.columns[recency], t = tenure.map { table.columns[$0] }, v = value.map { table.columns[$0] }
+        var counts = [0, 0, 0, 0, 0], sums = [0.0, 0.0, 0.0, 0.0, 0.0]
+        var scope = 0
+        for row in 0..<table.rowCount {
+            guard let days = r.doubleValue(row) else { continue }
+            scope += 1
+            let stage: Int
+            if let tenureDays = t?.doubleValue(row), tenureDays <= Double(windows[0]) { stage = 0 }
+            else if days <= Double(windows[0]) { stage = 1 }
+            else if days <= Double(windows[1]) { stage = 2 }
+            else if days <= Double(windows[2]) { stage = 3 }
+            else { stage = 4 }
+            counts[stage] += 1
+            sums[stage] += v?.doubleValue(row) ?? 0
+        }
+        return LifecycleResult(table: table, windows: windows, hasTenure: tenure != nil, counts: counts, values: sums, valueColumn: value, scope: scope)
+    }
+}

@@ -285,6 +285,21 @@ public enum ResultRenderer {
         return "value tiers of '\(column.name)' in '\(t.table.name)' (low, medium, high split at the terciles of the positive values)\n" + text.render()
     }
 
+    /// `lifecycle`: stages with their rules, counts and shares.
+    public static func render(_ l: LifecycleResult) -> String {
+        let valueName = l.valueColumn.map { l.table.columns[$0].name }
+        var text = TextTable(headers: ["stage", "rule", "rows", "share"] + (valueName.map { ["share of \($0)"] } ?? []), alignments: [.left, .left, .right, .right, .right])
+        let w = l.windows
+        let rules = ["tenure ≤ \(w[0]) days", "recency ≤ \(w[0])", "\(w[0]) < recency ≤ \(w[1])", "\(w[1]) < recency ≤ \(w[2])", "recency > \(w[2]) (churned)"]
+        let total = l.values.reduce(0, +)
+        for (k, stage) in ["new", "active", "warm", "cold", "lapsed"].enumerated() where k > 0 || l.hasTenure {
+            var cells = [stage, rules[k], NumberFormat.grouped(l.counts[k]), NumberFormat.percent(l.scope == 0 ? 0 : Double(l.counts[k]) / Double(l.scope))]
+            if valueName != nil { cells.append(total > 0 ? NumberFormat.percent(l.values[k] / total) : "n/a") }
+            text.rows.append(cells)
+        }
+        return "lifecycle of '\(l.table.name)' (windows \(w.map(String.init).joined(separator: ", ")) days\(l.hasTenure ? "; new customers first" : "")):\n" + text.render()
+    }
+
     /// `rfm`: the bin edges and the rows per score of each metric.
     public static func render(_ r: RFMResult, recency: Column, frequency: Column, monetary: Column) -> String {
         var text = TextTable(headers: ["score", "recency", "rows", "frequency", "rows", "monetary", "rows"],

@@ -13,7 +13,7 @@ public struct ParseResult: Sendable {
 public struct Parser {
     /// The statement words, in the order `help` lists them.
     public static let statementWords = ["load", "use", "describe", "summarize", "count", "show", "segment", "define", "drop",
-                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "help", "quit", "exit"]
+                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "help", "quit", "exit"]
     /// Words reserved inside expressions (write such a column in backquotes).
     public static let expressionKeywords: Set<String> = ["and", "or", "not", "true", "false", "null", "in", "between", "is", "contains", "starts"]
     /// How deeply conditions may nest before the parser refuses.
@@ -84,7 +84,7 @@ public struct Parser {
     /// statement → loadStatement | useStatement | describeStatement | summarizeStatement | countStatement
     ///           | crosstabStatement | letStatement | levelsStatement | defineStatement | dropStatement
     ///           | customersStatement | explainStatement | matrixStatement | paretoStatement | tiersStatement
-    ///           | rfmStatement | checkStatement
+    ///           | rfmStatement | checkStatement | lifecycleStatement
     ///           | showStatement | segmentStatement | helpStatement | quitStatement
     private mutating func parseStatement() throws(Diagnostic) -> ParsedStatement {
         let verb = current
@@ -111,6 +111,17 @@ public struct Parser {
             kind = .pareto(metric, cuts: try parseCutList())
         case "tiers": kind = .tiers(try expectName("a metric after 'tiers'"))
         case "rfm": kind = try parseRfmStatement()
+        case "lifecycle":
+            var windows: [ParsedExpression] = []
+            if current.isKeyword("windows") {
+                advance()
+                windows = [try parseAdditive()]
+                while current.isSymbol(",") {
+                    advance()
+                    windows.append(try parseAdditive())
+                }
+            }
+            kind = .lifecycle(windows: windows)
         case "check":
             try expectKeyword("segments", "'segments' after 'check'", hints: ["check segments"])
             kind = .checkSegments

@@ -68,6 +68,8 @@ public enum ParsedStatementKind: Sendable, Equatable {
     case rfmRule(Name, ParsedExpression)
     /// `check segments`: overlaps, rules that never match, score cells no rule covers
     case checkSegments
+    /// `lifecycle [windows A, B, C]`
+    case lifecycle(windows: [ParsedExpression])
     /// `segment where CONDITION`
     case segment(ParsedExpression)
     /// `help [TOPIC]`
