@@ -37,7 +37,7 @@ let package = Package(
         ]),
         // Prints the benchmark JSON contract of ../shared/bench/bench_common.py.
         .executableTarget(name: "patron-bench", dependencies: [
-            "PatronStore",
+            "PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PatronTests", dependencies: [

@@ -68,19 +68,58 @@ extension Engine {
     public static func aggregate(_ query: BoundAggregateQuery) -> AggregateResult {
         let table = query.table
         let rows = query.condition.map { filter($0, in: table) } ?? Array(0..<table.rowCount)
-        let keys = query.groups.map { groupKey(table.columns[$0]) }
-        var groupIndex: [[Int64]: Int] = [:]
-        var members: [[Int]] = []
+        // Each row's group: text and boolean keys combine into one number and index a table
+        // directly; other keys go through a dictionary.
+        var groupOf = [Int32](repeating: 0, count: rows.count)
         var orderKeys: [[Int64]] = []
-        for row in rows {
-            let key = keys.map { $0(row) }
-            if let g = groupIndex[key] { members[g].append(row) } else {
-                groupIndex[key] = members.count
-                members.append([row])
-                orderKeys.append(key)
+        var representative: [Int] = []
+        let radices: [Int]? = query.groups.allSatisfy({ table.columns[$0].type == .text || table.columns[$0].type == .boolean }) ? query.groups.map { g in
+            if case .text(_, let dictionary) = table.columns[g].storage { return dictionary.count + 1 }
+            return 3
+        } : nil
+        let keys = query.groups.map { groupKey(table.columns[$0]) }
+        if let radices, radices.reduce(1, { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }) <= 1 << 22 {
+            var slot = [Int32](repeating: -1, count: radices.reduce(1, *))
+            for (i, row) in rows.enumerated() {
+                var combined = 0
+                for (k, key) in keys.enumerated() {
+                    let v = key(row)
+                    combined = combined * radices[k] + (v == .max ? radices[k] - 1 : Int(v))
+                }
+                if slot[combined] < 0 {
+                    slot[combined] = Int32(orderKeys.count)
+                    orderKeys.append(keys.map { $0(row) })
+                    representative.append(row)
+                }
+                groupOf[i] = slot[combined]
+            }
+        } else {
+            var groupIndex: [[Int64]: Int32] = [:]
+            for (i, row) in rows.enumerated() {
+                let key = keys.map { $0(row) }
+                if let g = groupIndex[key] { groupOf[i] = g } else {
+                    let g = Int32(orderKeys.count)
+                    groupIndex[key] = g
+                    orderKeys.append(key)
+                    representative.append(row)
+                    groupOf[i] = g
+                }
             }
         }
-        if rows.isEmpty && query.groups.isEmpty { members = [[]]; orderKeys = [[]] }
+        // Rows grouped by a counting sort: one flat array, one slice per group.
+        let groupCount = orderKeys.count
+        var starts = [Int](repeating: 0, count: groupCount + 1)
+        for g in groupOf { starts[Int(g) + 1] += 1 }
+        for g in 0..<groupCount { starts[g + 1] += starts[g] }
+        var fill = starts
+        var flat = [Int](repeating: 0, count: rows.count)
+        for (i, row) in rows.enumerated() {
+            let g = Int(groupOf[i])
+            flat[fill[g]] = row
+            fill[g] += 1
+        }
+        var members = (0..<groupCount).map { flat[starts[$0]..<starts[$0 + 1]] }
+        if rows.isEmpty && query.groups.isEmpty { members = [flat[0..<0]]; orderKeys = [[]]; representative = [0] }
         let order = orderKeys.indices.sorted { orderKeys[$0].lexicographicallyPrecedes(orderKeys[$1]) }
 
         let compiled = query.aggregates.map { a in a.argument.map { compile($0, in: table) } }
@@ -96,7 +135,7 @@ extension Engine {
             for (i, aggregate) in query.aggregates.enumerated() {
                 values.append(value(aggregate.kind, compiled[i], group, total: totals[i], scope: rows.count))
             }
-            out.append((group.first ?? 0, values))
+            out.append((representative[g], values))
         }
         if let sort = query.sort {
             let groupsCount = query.groups.count
@@ -111,13 +150,13 @@ extension Engine {
                 }.map(\.element)
             }
         }
-        let groupCount = out.count
+        let shownGroups = out.count
         if let top = query.top { out = Array(out.prefix(top)) }
         return AggregateResult(table: table, groupColumns: query.groups, labels: query.aggregates.map(\.label), rows: out,
-                               groupCount: groupCount, scope: rows.count, levels: query.levels)
+                               groupCount: shownGroups, scope: rows.count, levels: query.levels)
     }
 
-    private static func value(_ kind: BoundAggregate.Kind, _ compiled: Compiled?, _ rows: [Int], total: Double?, scope: Int) -> AggregateValue {
+    private static func value(_ kind: BoundAggregate.Kind, _ compiled: Compiled?, _ rows: ArraySlice<Int>, total: Double?, scope: Int) -> AggregateValue {
         guard let compiled else {
             return .count(rows.count)
         }

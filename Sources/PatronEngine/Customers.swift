@@ -45,6 +45,26 @@ extension Engine {
             return { column.nulls.contains($0) ? nil : Int(codes[$0]) }
         }
         let asOfMonth = monthIndex(asOf)
+        // Months back from the as-of month, looked up by day: the order dates span few days.
+        var earliest = Int32.max
+        for row in 0..<orders.rowCount where !dateColumn.nulls.contains(row) { earliest = min(earliest, dates[row]) }
+        let firstDay = earliest == .max ? asOf : min(earliest, asOf)
+        let monthsBack: [Int16] = firstDay <= asOf && Int(asOf) - Int(firstDay) < 200_000
+            ? (firstDay...asOf).map { Int16(clamping: asOfMonth - monthIndex($0)) } : []
+        // Customers found by a direct table when the identifiers are dense whole numbers.
+        var dense: (minimum: Int64, slots: [Int32])? = nil
+        if case .integer(let ids) = idColumn.storage, orders.rowCount > 0 {
+            var low = Int64.max, high = Int64.min
+            for row in 0..<orders.rowCount where !idColumn.nulls.contains(row) { low = min(low, ids[row]); high = max(high, ids[row]) }
+            if low <= high, high.subtractingReportingOverflow(low).overflow == false, high - low < Int64(4 * orders.rowCount + 1024) {
+                dense = (low, [Int32](repeating: -1, count: Int(high - low) + 1))
+            }
+        }
+        let channelBits = spec.channel.map { index -> Bool in
+            if case .text(_, let dictionary) = orders.columns[index].storage { return dictionary.count <= 64 }
+            return false
+        } ?? false
+        var channelMasks: [UInt64] = []
 
         var index: [Int64: Int] = [:]
         var keys: [Int64] = [], representative: [Int] = []
@@ -56,28 +76,40 @@ extension Engine {
             used += 1
             let k = key(row)
             let c: Int
-            if let known = index[k] { c = known } else {
+            let known: Int?
+            if let d = dense { let s = d.slots[Int(k - d.minimum)]; known = s < 0 ? nil : Int(s) } else { known = index[k] }
+            if let known { c = known } else {
                 c = keys.count
-                index[k] = c
+                if dense != nil { dense!.slots[Int(k - dense!.minimum)] = Int32(c) } else { index[k] = c }
                 keys.append(k); representative.append(row)
                 first.append(dates[row]); last.append(dates[row]); frequency.append(0)
-                monetary.append(0); profitSum.append(0); months.append(0); channels.append([])
+                monetary.append(0); profitSum.append(0); months.append(0)
+                if channelBits { channelMasks.append(0) } else { channels.append([]) }
             }
             first[c] = min(first[c], dates[row])
             last[c] = max(last[c], dates[row])
             frequency[c] += 1
             monetary[c] += Int128(amountValue(row) ?? 0)
             if let profitValue { profitSum[c] += Int128(profitValue(row) ?? 0) }
-            let back = asOfMonth - monthIndex(dates[row])
+            let back = monthsBack.isEmpty ? asOfMonth - monthIndex(dates[row]) : Int(monthsBack[Int(dates[row] - firstDay)])
             if back >= 0 && back < 12 { months[c] |= 1 << UInt16(back) }
-            if let channelKey, let ch = channelKey(row) { channels[c].insert(ch) }
+            if let channelKey, let ch = channelKey(row) {
+                if channelBits { channelMasks[c] |= 1 << UInt64(ch) } else { channels[c].insert(ch) }
+            }
         }
 
         // Customers in identifier order, so the same orders always give the same table.
-        var order = Array(keys.indices)
-        switch idColumn.storage {
-        case .text(_, let dictionary): order.sort { dictionary[Int(keys[$0])] < dictionary[Int(keys[$1])] }
-        default: order.sort { keys[$0] < keys[$1] }
+        var order: [Int]
+        if let d = dense {
+            order = d.slots.compactMap { $0 < 0 ? nil : Int($0) }
+        } else {
+            order = Array(keys.indices)
+            switch idColumn.storage {
+            case .text(_, let dictionary):
+                let rank = rankOfCodes(dictionary)
+                order.sort { rank[Int(keys[$0])] < rank[Int(keys[$1])] }
+            default: order.sort { keys[$0] < keys[$1] }
+            }
         }
         let n = order.count
         let none = NullBitmap(count: n)
@@ -118,7 +150,7 @@ extension Engine {
             return (k * 10_000 * 2 + 12) / 24
         }, scale: 4), nulls: none, evidence: .builtIn("share of the 12 months up to \(asOfText) with a purchase")))
         if spec.channel != nil {
-            columns.append(Column(name: "channels", storage: .integer(order.map { Int64(channels[$0].count) }), nulls: none,
+            columns.append(Column(name: "channels", storage: .integer(order.map { Int64(channelBits ? channelMasks[$0].nonzeroBitCount : channels[$0].count) }), nulls: none,
                                   evidence: .builtIn("number of channels used")))
         }
         let table = Table(name: spec.name, columns: columns, rowCount: n, origin: "customers from '\(orders.name)' as of \(asOfText)")
