@@ -127,7 +127,7 @@ extension Binder {
             guard op == .equal, let p = Double(percent), p > 0, p <= 100 else {
                 throw Diagnostic("write '\(leftName.text) = \(top ? "top" : "bottom") N%' with N between 0 and 100", at: span)
             }
-            let sorted = leftColumn.sortedNumericValues()
+            let sorted = table.sortedValues(ofColumn: leftIndex)
             guard let cut = Quantile.linear(sorted, top ? 1 - p / 100 : p / 100) else {
                 throw Diagnostic("'\(leftColumn.name)' has no values to rank", at: span)
             }
@@ -216,7 +216,7 @@ extension Binder {
     func levelCuts(_ index: Int, in table: Table, span: SourceSpan) throws(Diagnostic) -> LevelCuts {
         let column = table.columns[index]
         let definition = catalog.levels[column.name] ?? .terciles
-        let sorted = column.sortedNumericValues()
+        let sorted = table.sortedValues(ofColumn: index)
         guard !sorted.isEmpty else {
             throw Diagnostic("'\(column.name)' has no values to compute levels from", at: span)
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A named set of equally long columns.
 public final class Table: @unchecked Sendable {
     /// The table's name in the catalog.
@@ -15,6 +17,22 @@ public final class Table: @unchecked Sendable {
         self.columns = columns
         self.rowCount = rowCount
         self.origin = origin
+    }
+
+    private var sortedCache: [Int: [Double]] = [:]
+    private let cacheLock = NSLock()
+
+    /// A numeric column's non-null values, sorted ascending; computed once per table (tables
+    /// never change), so level words and ranks bind without sorting again.
+    public func sortedValues(ofColumn index: Int) -> [Double] {
+        cacheLock.lock()
+        if let cached = sortedCache[index] { cacheLock.unlock(); return cached }
+        cacheLock.unlock()
+        let sorted = columns[index].sortedNumericValues()
+        cacheLock.lock()
+        sortedCache[index] = sorted
+        cacheLock.unlock()
+        return sorted
     }
 
     /// The index of the column named exactly `name` (names are case-sensitive).
