@@ -34,7 +34,10 @@ public enum NumberFormat {
     }
 
     /// A share as a percentage with one decimal: `0.1234` → `12.3%`.
+    /// A share that is not zero never prints as 0.0%: it prints as <0.1%.
     public static func percent(_ share: Double) -> String {
-        fixed(share * 100, digits: 1) + "%"
+        if share > 0 && share < 0.0005 { return "<0.1%" }
+        if share < 0 && share > -0.0005 { return ">-0.1%" }
+        return fixed(share * 100, digits: 1) + "%"
     }
 }

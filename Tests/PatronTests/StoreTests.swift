@@ -158,6 +158,8 @@ struct RenderTests {
         #expect(NumberFormat.decimal(-5, scale: 2) == "-0.05")
         #expect(NumberFormat.decimal(Int64.min, scale: 2) == "-92,233,720,368,547,758.08")
         #expect(NumberFormat.percent(0.1234) == "12.3%")
+        #expect(NumberFormat.percent(1.0 / 3000) == "<0.1%", "a share that is not zero never prints as 0.0%")
+        #expect(NumberFormat.percent(0) == "0.0%")
         #expect(NumberFormat.fixed(.nan, digits: 2) == "NaN")
     }
 
