@@ -98,6 +98,36 @@ public struct Binder {
                 return .explainSegment(segment, BoundSegment(table: table, condition: bound, text: segment.name, levels: context.levels, profitColumn: profitColumn(of: table)))
             }
             throw try unknownColumnOrSegment(name, in: table)
+        case .explainCustomer(let idExpression):
+            let table = try table(nil, statement: statement)
+            guard let idColumn = table.columns.first else { throw Diagnostic("'\(table.name)' has no columns", at: statement.span) }
+            let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
+            var context = BindContext()
+            let value = try bindExpression(idExpression, in: empty, context: &context)
+            var row: Int? = nil
+            switch (idColumn.storage, value) {
+            case (.integer(let ids), .constant(.number(let m, 0))): row = ids.indices.first { ids[$0] == m && !idColumn.isNull($0) }
+            case (.text(let codes, let dictionary), .constant(.text(let t))):
+                if let code = dictionary.firstIndex(of: t) { row = codes.indices.first { Int(codes[$0]) == code && !idColumn.isNull($0) } }
+            case (.text(let codes, let dictionary), .constant(.number(let m, 0))):
+                if let code = dictionary.firstIndex(of: String(m)) { row = codes.indices.first { Int(codes[$0]) == code && !idColumn.isNull($0) } }
+            default: break
+            }
+            guard let row else {
+                throw Diagnostic("no row of '\(table.name)' has \(idColumn.name) = \(source.text(of: idExpression.span))", at: idExpression.span,
+                                 hints: ["the first column, \(idColumn.name), identifies a customer: see 'show top 5 by \(idColumn.name)'"])
+            }
+            var levels: [Int: LevelCuts] = [:]
+            for (index, column) in table.columns.enumerated() where index > 0 && column.type.isNumeric && !["r_score", "f_score", "m_score"].contains(column.name) {
+                levels[index] = try? levelCuts(index, in: table, span: statement.span)
+            }
+            var segments: [(String, String, BoundCondition)] = []
+            for key in catalog.segments.keys.sorted() {
+                let segment = catalog.segments[key]!
+                var segmentContext = BindContext()
+                if let bound = try? bindSegment(segment, at: statement.span, in: table, context: &segmentContext) { segments.append((segment.name, segment.text, bound)) }
+            }
+            return .explainCustomer(table, row: row, levels: levels, segments: segments)
         case .matrix(let first, let second, let cuts):
             let table = try table(nil, statement: statement)
             let a = try numericColumn(first, in: table), b = try numericColumn(second, in: table)

@@ -37,6 +37,8 @@ public enum BoundStatement: Sendable {
     case explainMetric(Table, column: Int)
     /// Print a segment's definition, size and cut points.
     case explainSegment(SegmentDefinition, BoundSegment)
+    /// One row explained: its values, the level of each numeric value, and the segments it is in.
+    case explainCustomer(Table, row: Int, levels: [Int: LevelCuts], segments: [(String, String, BoundCondition)])
     /// The 2×2 of two metrics split high/low (median, or given cut points).
     case matrix(Table, first: Int, second: Int, cuts: [Double]?)
     /// ABC classes by cumulative share of a metric, with the A and B cut-offs (0…1).

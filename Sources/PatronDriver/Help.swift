@@ -116,8 +116,8 @@ public enum Help {
                 current. 'explain METRIC' prints a metric's definition as it is in force.
                 """,
               example: "customers from demo by region with amount = monetary"),
-        Topic(name: "explain", usage: "explain METRIC | SEGMENT", summary: "what a metric means, or a segment's definition and size",
-              details: "For a column: how it was found or derived. For a named segment: its definition, its size\nand shares, and the cut points of the levels it uses.",
+        Topic(name: "explain", usage: "explain METRIC | SEGMENT | customer ID", summary: "what a metric means, a segment's size, or one customer",
+              details: "For a column: how it was found or derived. For a named segment: its definition, its size\nand shares, and the cut points of the levels it uses. For 'customer ID' (matched on the first\ncolumn): each value, its level and how the level is set, and the segments the customer is in.",
               example: "explain loyalty"),
         Topic(name: "matrix", usage: "matrix METRIC by METRIC [split median | at X, Y]", summary: "the profit × loyalty matrix: friends, butterflies, barnacles, strangers",
               details: """

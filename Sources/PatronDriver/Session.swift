@@ -200,6 +200,13 @@ public final class Session {
             emit(.result("\(metric.name) (\(metric.type.rawValue)) in '\(table.name)': \(ResultRenderer.evidence(metric.evidence))"))
         case .explainSegment(let definition, let bound):
             emit(.result("segment '\(definition.name)' = \(definition.text)\n" + ResultRenderer.render(Engine.segment(bound))))
+        case .explainCustomer(let table, let row, let levels, let segments):
+            let verdicts = segments.map { segment -> (String, String, Bool?) in
+                let yes = Engine.filter(segment.2, in: table, selection: [row], want: true).count == 1
+                let no = Engine.filter(segment.2, in: table, selection: [row], want: false).count == 1
+                return (segment.0, segment.1, yes ? true : no ? false : nil)
+            }
+            emit(.result(ResultRenderer.explain(table, row: row, levels: levels, segments: verdicts)))
         case .matrix(let table, let first, let second, let cuts):
             let profit = table.columnIndex(named: "profit").flatMap { table.columns[$0].type.isNumeric ? $0 : nil }
             emit(.result(ResultRenderer.render(Engine.matrix(table, first: first, second: second, cuts: cuts, profitColumn: profit))))

@@ -285,6 +285,30 @@ public enum ResultRenderer {
         return "value tiers of '\(column.name)' in '\(t.table.name)' (low, medium, high split at the terciles of the positive values)\n" + text.render()
     }
 
+    /// `explain customer ID`: each value, its level, and the segments the row is in.
+    public static func explain(_ table: Table, row: Int, levels: [Int: LevelCuts], segments: [(name: String, text: String, verdict: Bool?)]) -> String {
+        var text = TextTable(headers: ["metric", "value", "level", "how the level is set"], alignments: [.left, .right, .left, .left])
+        for (index, column) in table.columns.enumerated() {
+            var level = "", rule = ""
+            if let cuts = levels[index], let v = column.doubleValue(row) {
+                level = cuts.words[cuts.level(of: v)]
+                rule = describe(cuts)
+            }
+            text.rows.append([column.name, column.isNull(row) ? "(null)" : cell(column, row), level, rule])
+        }
+        var out = "customer \(cell(table.columns[0], row)) in '\(table.name)'\n" + text.render()
+        if segments.isEmpty {
+            out += "\nno named segments; define one: define segment butterflies as profit=high and loyalty=low"
+        } else {
+            out += "\nsegments:"
+            for segment in segments {
+                let verdict = segment.verdict.map { $0 ? "in     " : "not in " } ?? "unknown"
+                out += "\n  \(verdict) \(segment.name): \(segment.text)"
+            }
+        }
+        return out
+    }
+
     /// `lifecycle`: stages with their rules, counts and shares.
     public static func render(_ l: LifecycleResult) -> String {
         let valueName = l.valueColumn.map { l.table.columns[$0].name }

@@ -104,7 +104,13 @@ public struct Parser {
         case "count": kind = try parseCountStatement()
         case "crosstab": kind = try parseCrosstabStatement()
         case "customers": kind = try parseCustomersStatement()
-        case "explain": kind = .explain(try expectName("a metric or segment to explain"))
+        case "explain":
+            if current.isKeyword("customer") && (peek.kind == .number || peek.kind == .string || peek.kind == .variable) {
+                advance()
+                kind = .explainCustomer(try parseAtomForExplain())
+            } else {
+                kind = .explain(try expectName("a metric, a segment, or 'customer ID' to explain"))
+            }
         case "matrix": kind = try parseMatrixStatement()
         case "pareto":
             let metric = try expectName("a metric after 'pareto'")
@@ -427,6 +433,10 @@ public struct Parser {
         let span = current.span
         advance()
         return .rfm(bins: n, span)
+    }
+
+    private mutating func parseAtomForExplain() throws(Diagnostic) -> ParsedExpression {
+        try parseUnary()
     }
 
     /// paretoStatement → "pareto" name [ "at" additive "," additive ]

@@ -54,6 +54,8 @@ public enum ParsedStatementKind: Sendable, Equatable {
     case customers(orders: Name, by: Name, asOf: ParsedExpression?, definitions: [ParsedDefinition], into: Name?)
     /// `explain NAME`: a metric's definition, or a segment's
     case explain(Name)
+    /// `explain customer ID`: one row's values, levels, scores and segments
+    case explainCustomer(ParsedExpression)
     /// `matrix METRIC by METRIC [split median | at X, Y]`
     case matrix(Name, Name, cuts: [ParsedExpression])
     /// `pareto METRIC [at A, B]`
