@@ -178,6 +178,14 @@ public struct Binder {
             return .rfmSegments(table, preset: preset.text.lowercased(), rules: bound, monetary: monetary)
         case .rfmRule(let name, let condition):
             return .rfmRule(SegmentDefinition(name: name.text, condition: condition, text: Self.singleLine(source.text(of: condition.span))))
+        case .set(let setting, let value):
+            guard setting.text.lowercased() == "language" else {
+                throw Diagnostic("unknown setting '\(setting.text)'", at: setting.span, hints: ["settings: language (en or zh)"])
+            }
+            guard ["en", "zh"].contains(value.text.lowercased()) else {
+                throw Diagnostic("patron speaks en and zh, not '\(value.text)'", at: value.span, hints: ["set language zh", "set language en"])
+            }
+            return .setLanguage(value.text.lowercased())
         case .lifecycle(let windows):
             let table = try table(nil, statement: statement)
             guard let recency = table.columnIndex(named: "recency"), table.columns[recency].type.isNumeric else {

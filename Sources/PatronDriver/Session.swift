@@ -40,6 +40,8 @@ public final class Session {
     public private(set) var catalog = Catalog()
     /// How many rows `show` prints before saying how many more there are.
     public var rowLimit = 20
+    /// The language of segment names, advice and explanations.
+    public var language: Language = .en
     /// Whether long loads draw a progress bar on standard error (set when it is a terminal).
     public var showsProgress = false
     /// Values given with `--param name=value`: they win over a script's `let` of the same name.
@@ -209,11 +211,11 @@ public final class Session {
             emit(.result(ResultRenderer.explain(table, row: row, levels: levels, segments: verdicts)))
         case .matrix(let table, let first, let second, let cuts):
             let profit = table.columnIndex(named: "profit").flatMap { table.columns[$0].type.isNumeric ? $0 : nil }
-            emit(.result(ResultRenderer.render(Engine.matrix(table, first: first, second: second, cuts: cuts, profitColumn: profit))))
+            emit(.result(ResultRenderer.render(Engine.matrix(table, first: first, second: second, cuts: cuts, profitColumn: profit), language: language)))
         case .pareto(let table, let column, let a, let b):
             emit(.result(ResultRenderer.render(Engine.pareto(table, column: column, a: a, b: b))))
         case .tiers(let table, let column):
-            emit(.result(ResultRenderer.render(Engine.tiers(table, column: column))))
+            emit(.result(ResultRenderer.render(Engine.tiers(table, column: column), language: language)))
         case .rfm(let table, let recency, let frequency, let monetary, let bins):
             let result = Engine.rfm(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins)
             catalog.replace(result.table)
@@ -222,9 +224,12 @@ public final class Session {
         case .rfmSegments(let table, let preset, let rules, let monetary):
             let result = Engine.assign(table, preset: preset, rules: rules, monetary: monetary)
             catalog.replace(result.table)
-            emit(.result(ResultRenderer.render(result)))
+            emit(.result(ResultRenderer.render(result, language: language)))
         case .lifecycle(let table, let recency, let tenure, let value, let windows):
-            emit(.result(ResultRenderer.render(Engine.lifecycle(table, recency: recency, tenure: tenure, value: value, windows: windows))))
+            emit(.result(ResultRenderer.render(Engine.lifecycle(table, recency: recency, tenure: tenure, value: value, windows: windows), language: language)))
+        case .setLanguage(let code):
+            language = Language(rawValue: code) ?? .en
+            emit(.result(language == .zh ? "语言：中文（细分名称、建议与说明）" : "language: English (segment names, advice and explanations)"))
         case .rfmRule(let rule):
             catalog.rfmRules.append(rule)
             emit(.result("rule \(catalog.rfmRules.count) of the custom table: \(rule.name) where \(rule.text)"))

@@ -224,7 +224,7 @@ public enum ResultRenderer {
                                     ("True Friends", "知己", "communicate consistently, never intrusively")]]
 
     /// `matrix`: the 2×2 grid with names, counts, shares and advice, and the split used.
-    public static func render(_ m: MatrixResult) -> String {
+    public static func render(_ m: MatrixResult, language: Language = .en) -> String {
         let a = m.table.columns[m.first], b = m.table.columns[m.second]
         let totalProfit = m.profit.flatMap { $0 }.reduce(0, +)
         func number(_ x: Double, _ column: Column) -> String {
@@ -232,22 +232,23 @@ public enum ResultRenderer {
             if case .decimal(_, let s) = column.storage { scale = s }
             return NumberFormat.fixed(x, digits: x == x.rounded() ? scale : max(scale, 2))
         }
+        let w = { (english: String) in Vocabulary.word(english, language) }
         func cell(_ i: Int, _ j: Int) -> String {
-            let (name, chinese, _) = quadrants[i][j]
-            var text = "\(name) \(chinese): \(NumberFormat.grouped(m.counts[i][j])) (\(NumberFormat.percent(m.scope == 0 ? 0 : Double(m.counts[i][j]) / Double(m.scope))))"
-            if m.profitColumn != nil && totalProfit > 0 { text += ", \(NumberFormat.percent(m.profit[i][j] / totalProfit)) of profit" }
+            let (name, _, _) = quadrants[i][j]
+            var text = "\(w(name)): \(NumberFormat.grouped(m.counts[i][j])) (\(NumberFormat.percent(m.scope == 0 ? 0 : Double(m.counts[i][j]) / Double(m.scope))))"
+            if m.profitColumn != nil && totalProfit > 0 { text += ", \(NumberFormat.percent(m.profit[i][j] / totalProfit)) \(w("of profit"))" }
             return text
         }
-        var grid = TextTable(headers: ["", "\(b.name) low (short-term)", "\(b.name) high (long-term)"], alignments: [.left, .left, .left])
-        grid.rows.append(["\(a.name) high", cell(1, 0), cell(1, 1)])
-        grid.rows.append(["\(a.name) low", cell(0, 0), cell(0, 1)])
+        var grid = TextTable(headers: ["", "\(b.name) \(w("low")) (\(w("short-term")))", "\(b.name) \(w("high")) (\(w("long-term")))"], alignments: [.left, .left, .left])
+        grid.rows.append(["\(a.name) \(w("high"))", cell(1, 0), cell(1, 1)])
+        grid.rows.append(["\(a.name) \(w("low"))", cell(0, 0), cell(0, 1)])
         var out = "\(a.name) × \(b.name) in '\(m.table.name)' (\(m.method): \(a.name) > \(number(m.cuts.0, a)) is high, \(b.name) > \(number(m.cuts.1, b)) is high)\n"
         out += grid.render()
         out += "\n\(NumberFormat.grouped(m.scope)) rows" + (m.missing > 0 ? "; \(NumberFormat.grouped(m.missing)) without both values left out" : "")
-        out += "\nadvice:"
+        out += "\n\(w("advice")):"
         for (i, j) in [(1, 1), (1, 0), (0, 1), (0, 0)] {
             let (name, _, advice) = quadrants[i][j]
-            out += "\n  " + DisplayWidth.pad(name, to: 12) + "  " + advice
+            out += "\n  " + DisplayWidth.pad(w(name), to: 12) + "  " + w(advice)
         }
         return out
     }
@@ -272,14 +273,14 @@ public enum ResultRenderer {
     }
 
     /// `tiers`: none, low, medium, high with counts and shares.
-    public static func render(_ t: TiersResult) -> String {
+    public static func render(_ t: TiersResult, language: Language = .en) -> String {
         let column = t.table.columns[t.column]
         let total = t.values.reduce(0, +)
         var text = TextTable(headers: ["tier", "rule", "rows", "share of rows", column.name, "share of \(column.name)"], alignments: [.left, .left, .right, .right, .right, .right])
         let c1 = NumberFormat.fixed(t.cuts.0, digits: 2), c2 = NumberFormat.fixed(t.cuts.1, digits: 2)
         let rules = ["≤ 0", "0 < x ≤ \(c1)", "\(c1) < x < \(c2)", "≥ \(c2)"]
         for (k, name) in ["none", "low", "medium", "high"].enumerated().reversed() {
-            text.rows.append([name, rules[k], NumberFormat.grouped(t.counts[k]), NumberFormat.percent(t.scope == 0 ? 0 : Double(t.counts[k]) / Double(t.scope)),
+            text.rows.append([Vocabulary.tier(name, metric: column.name, language), rules[k], NumberFormat.grouped(t.counts[k]), NumberFormat.percent(t.scope == 0 ? 0 : Double(t.counts[k]) / Double(t.scope)),
                               NumberFormat.fixed(t.values[k], digits: 2), total <= 0 ? "n/a" : NumberFormat.percent(t.values[k] / total)])
         }
         return "value tiers of '\(column.name)' in '\(t.table.name)' (low, medium, high split at the terciles of the positive values)\n" + text.render()
@@ -310,14 +311,14 @@ public enum ResultRenderer {
     }
 
     /// `lifecycle`: stages with their rules, counts and shares.
-    public static func render(_ l: LifecycleResult) -> String {
+    public static func render(_ l: LifecycleResult, language: Language = .en) -> String {
         let valueName = l.valueColumn.map { l.table.columns[$0].name }
         var text = TextTable(headers: ["stage", "rule", "rows", "share"] + (valueName.map { ["share of \($0)"] } ?? []), alignments: [.left, .left, .right, .right, .right])
         let w = l.windows
         let rules = ["tenure ≤ \(w[0]) days", "recency ≤ \(w[0])", "\(w[0]) < recency ≤ \(w[1])", "\(w[1]) < recency ≤ \(w[2])", "recency > \(w[2]) (churned)"]
         let total = l.values.reduce(0, +)
         for (k, stage) in ["new", "active", "warm", "cold", "lapsed"].enumerated() where k > 0 || l.hasTenure {
-            var cells = [stage, rules[k], NumberFormat.grouped(l.counts[k]), NumberFormat.percent(l.scope == 0 ? 0 : Double(l.counts[k]) / Double(l.scope))]
+            var cells = [Vocabulary.word(stage, language), rules[k], NumberFormat.grouped(l.counts[k]), NumberFormat.percent(l.scope == 0 ? 0 : Double(l.counts[k]) / Double(l.scope))]
             if valueName != nil { cells.append(total > 0 ? NumberFormat.percent(l.values[k] / total) : "n/a") }
             text.rows.append(cells)
         }
@@ -347,11 +348,11 @@ public enum ResultRenderer {
     }
 
     /// `rfm segments`: rows and monetary per named segment.
-    public static func render(_ a: RuleAssignment) -> String {
+    public static func render(_ a: RuleAssignment, language: Language = .en) -> String {
         var text = TextTable(headers: ["segment", "rows", "share"] + (a.totalMonetary == nil ? [] : ["share of monetary"]), alignments: [.left, .right, .right, .right])
         let total = a.table.rowCount
         for row in a.rows + [("Others (no rule)", a.unmatched, nil)] {
-            var cells = [row.0, NumberFormat.grouped(row.1), NumberFormat.percent(total == 0 ? 0 : Double(row.1) / Double(total))]
+            var cells = [Vocabulary.word(row.0, language), NumberFormat.grouped(row.1), NumberFormat.percent(total == 0 ? 0 : Double(row.1) / Double(total))]
             if let t = a.totalMonetary { cells.append(row.2.map { t > 0 ? NumberFormat.percent($0 / t) : "n/a" } ?? "") }
             text.rows.append(cells)
         }

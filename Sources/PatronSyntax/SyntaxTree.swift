@@ -70,6 +70,8 @@ public enum ParsedStatementKind: Sendable, Equatable {
     case rfmRule(Name, ParsedExpression)
     /// `check segments`: overlaps, rules that never match, score cells no rule covers
     case checkSegments
+    /// `set NAME VALUE` (`set language zh`)
+    case set(Name, Name)
     /// `lifecycle [windows A, B, C]`
     case lifecycle(windows: [ParsedExpression])
     /// `segment where CONDITION`
