@@ -178,6 +178,25 @@ public struct Binder {
             return .rfmSegments(table, preset: preset.text.lowercased(), rules: bound, monetary: monetary)
         case .rfmRule(let name, let condition):
             return .rfmRule(SegmentDefinition(name: name.text, condition: condition, text: Self.singleLine(source.text(of: condition.span))))
+        case .transitions(let from, let to, let by):
+            guard let spec = catalog.lastDerivation else {
+                throw Diagnostic("transitions repeat a customer derivation at two dates; there is none yet", at: statement.span,
+                                 hints: ["derive customers first: customers from orders by customer_id"])
+            }
+            if let by, by.text.lowercased() != "lifecycle" {
+                throw Diagnostic("transitions are by lifecycle for now, not '\(by.text)'", at: by.span, hints: ["transitions from 2024-06-30 to 2024-12-31 by lifecycle"])
+            }
+            let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
+            var days: [Int32] = []
+            for date in [from, to] {
+                var context = BindContext()
+                guard case .constant(.date(let d)) = try bindExpression(date, in: empty, context: &context) else {
+                    throw Diagnostic("'transitions' takes two dates", at: date.span, hints: ["transitions from 2024-06-30 to 2024-12-31"])
+                }
+                days.append(d)
+            }
+            guard days[0] < days[1] else { throw Diagnostic("the first date must come before the second", at: from.span.merged(with: to.span)) }
+            return .transitions(spec, from: days[0], to: days[1])
         case .set(let setting, let value):
             guard setting.text.lowercased() == "language" else {
                 throw Diagnostic("unknown setting '\(setting.text)'", at: setting.span, hints: ["settings: language (en or zh)"])

@@ -51,6 +51,8 @@ public enum BoundStatement: Sendable {
     case rfmSegments(Table, preset: String, rules: [(name: String, condition: BoundCondition)], monetary: Int?)
     /// Lifecycle stages by recency windows (days); `tenure` marks new customers when present.
     case lifecycle(Table, recency: Int, tenure: Int?, value: Int?, windows: [Int])
+    /// Lifecycle stages at two as-of dates, and how many customers moved between them.
+    case transitions(BoundCustomers, from: Int32, to: Int32)
     /// Choose the language of segment names, advice and explanations.
     case setLanguage(String)
     /// Add a custom RFM rule.

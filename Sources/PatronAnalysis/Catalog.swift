@@ -15,6 +15,8 @@ public struct Catalog: Sendable {
     public var levels: [String: LevelDefinition] = [:]
     /// Custom RFM rules (`rfm rule`), in order: the first that matches names the customer.
     public var rfmRules: [SegmentDefinition] = []
+    /// The last `customers from` derivation, which `transitions` repeats at other dates.
+    public var lastDerivation: BoundCustomers?
     /// The number of score bins of the last `rfm`.
     public var rfmBins = 5
 

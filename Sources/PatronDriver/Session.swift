@@ -192,6 +192,7 @@ public final class Session {
         case .customers(let spec):
             let derived = Engine.deriveCustomers(spec)
             catalog.add(derived.table)
+            catalog.lastDerivation = spec
             var text = "derived '\(derived.table.name)' from '\(spec.orders.name)': \(NumberFormat.grouped(derived.table.rowCount)) customers, as of \(CalendarDate.isoString(derived.asOf))"
             text += derived.asOfIsLatest ? " (the latest order date)" : ""
             text += "; \(NumberFormat.grouped(derived.ordersUsed)) orders used"
@@ -227,6 +228,8 @@ public final class Session {
             emit(.result(ResultRenderer.render(result, language: language)))
         case .lifecycle(let table, let recency, let tenure, let value, let windows):
             emit(.result(ResultRenderer.render(Engine.lifecycle(table, recency: recency, tenure: tenure, value: value, windows: windows), language: language)))
+        case .transitions(let spec, let from, let to):
+            emit(.result(ResultRenderer.transitions(Engine.transitions(spec, from: from, to: to), from: from, to: to, language: language)))
         case .setLanguage(let code):
             language = Language(rawValue: code) ?? .en
             emit(.result(language == .zh ? "语言：中文（细分名称、建议与说明）" : "language: English (segment names, advice and explanations)"))

@@ -128,6 +128,42 @@ public struct LifecycleResult: Sendable {
 }
 
 extension Engine {
+    /// A lifecycle stage: 0 new, 1 active, 2 warm, 3 cold, 4 lapsed.
+    static func stage(recency days: Double, tenure: Double?, windows: [Int]) -> Int {
+        if let tenure, tenure <= Double(windows[0]) { return 0 }
+        if days <= Double(windows[0]) { return 1 }
+        if days <= Double(windows[1]) { return 2 }
+        if days <= Double(windows[2]) { return 3 }
+        return 4
+    }
+
+    /// Customers' lifecycle stages at two dates: counts[from][to], with from = 5 for customers
+    /// who had not bought yet at the first date.
+    public static func transitions(_ spec: BoundCustomers, from: Int32, to: Int32, windows: [Int] = [30, 90, 180]) -> [[Int]] {
+        func stages(_ day: Int32) -> [String: Int] {
+            let derived = deriveCustomers(BoundCustomers(orders: spec.orders, id: spec.id, date: spec.date, channel: spec.channel, amount: spec.amount,
+                                                         amountText: spec.amountText, profit: spec.profit, profitText: spec.profitText, asOf: day, name: spec.name)).table
+            let id = derived.columns[0]
+            let recency = derived.columns[derived.columnIndex(named: "recency")!], tenure = derived.columns[derived.columnIndex(named: "tenure")!]
+            var out: [String: Int] = [:]
+            for row in 0..<derived.rowCount {
+                let key = id.isNull(row) ? "" : { () -> String in
+                    switch id.storage {
+                    case .integer(let v): return String(v[row])
+                    case .text(let codes, let dictionary): return dictionary[Int(codes[row])]
+                    default: return String(row)
+                    }
+                }()
+                out[key] = stage(recency: recency.doubleValue(row) ?? 0, tenure: tenure.doubleValue(row), windows: windows)
+            }
+            return out
+        }
+        let before = stages(from), after = stages(to)
+        var counts = Array(repeating: Array(repeating: 0, count: 5), count: 6)
+        for (customer, stage) in after { counts[before[customer] ?? 5][stage] += 1 }
+        return counts
+    }
+
     /// new: tenure ≤ the first window; then by recency: active ≤ w1 < warm ≤ w2 < cold ≤ w3 < lapsed.
     public static func lifecycle(_ table: Table, recency: Int, tenure: Int?, value: Int?, windows: [Int]) -> LifecycleResult {
         let r = table.columns[recency], t = tenure.map { table.columns[$0] }, v = value.map { table.columns[$0] }
@@ -136,12 +172,7 @@ extension Engine {
         for row in 0..<table.rowCount {
             guard let days = r.doubleValue(row) else { continue }
             scope += 1
-            let stage: Int
-            if let tenureDays = t?.doubleValue(row), tenureDays <= Double(windows[0]) { stage = 0 }
-            else if days <= Double(windows[0]) { stage = 1 }
-            else if days <= Double(windows[1]) { stage = 2 }
-            else if days <= Double(windows[2]) { stage = 3 }
-            else { stage = 4 }
+            let stage = Self.stage(recency: days, tenure: t?.doubleValue(row), windows: windows)
             counts[stage] += 1
             sums[stage] += v?.doubleValue(row) ?? 0
         }

@@ -310,6 +310,19 @@ public enum ResultRenderer {
         return out
     }
 
+    /// `transitions`: customers by stage at the first date (rows) and at the second (columns).
+    public static func transitions(_ counts: [[Int]], from: Int32, to: Int32, language: Language = .en) -> String {
+        let names = ["new", "active", "warm", "cold", "lapsed"].map { Vocabulary.word($0, language) }
+        var text = TextTable(headers: ["\(CalendarDate.isoString(from)) \\ \(CalendarDate.isoString(to))"] + names + ["total"],
+                             alignments: [.left] + Array(repeating: .right, count: 6))
+        for (k, row) in counts.enumerated() {
+            text.rows.append([k < 5 ? names[k] : "(not yet a customer)"] + row.map(NumberFormat.grouped) + [NumberFormat.grouped(row.reduce(0, +))])
+        }
+        let churned = (1...3).reduce(0) { $0 + counts[$1][4] }
+        let wonBack = counts[4][1] + counts[4][2]
+        return text.render() + "\nchurned (active, warm or cold → lapsed): \(NumberFormat.grouped(churned)); won back (lapsed → active or warm): \(NumberFormat.grouped(wonBack)); lifecycle windows 30, 90, 180 days"
+    }
+
     /// `lifecycle`: stages with their rules, counts and shares.
     public static func render(_ l: LifecycleResult, language: Language = .en) -> String {
         let valueName = l.valueColumn.map { l.table.columns[$0].name }

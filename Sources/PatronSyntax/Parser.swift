@@ -13,7 +13,7 @@ public struct ParseResult: Sendable {
 public struct Parser {
     /// The statement words, in the order `help` lists them.
     public static let statementWords = ["load", "use", "describe", "summarize", "count", "show", "segment", "define", "drop",
-                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "set", "help", "quit", "exit"]
+                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "transitions", "set", "help", "quit", "exit"]
     /// Words reserved inside expressions (write such a column in backquotes).
     public static let expressionKeywords: Set<String> = ["and", "or", "not", "true", "false", "null", "in", "between", "is", "contains", "starts"]
     /// How deeply conditions may nest before the parser refuses.
@@ -84,7 +84,7 @@ public struct Parser {
     /// statement → loadStatement | useStatement | describeStatement | summarizeStatement | countStatement
     ///           | crosstabStatement | letStatement | levelsStatement | defineStatement | dropStatement
     ///           | customersStatement | explainStatement | matrixStatement | paretoStatement | tiersStatement
-    ///           | rfmStatement | checkStatement | lifecycleStatement | setStatement
+    ///           | rfmStatement | checkStatement | lifecycleStatement | setStatement | transitionsStatement
     ///           | showStatement | segmentStatement | helpStatement | quitStatement
     private mutating func parseStatement() throws(Diagnostic) -> ParsedStatement {
         let verb = current
@@ -117,6 +117,17 @@ public struct Parser {
             kind = .pareto(metric, cuts: try parseCutList())
         case "tiers": kind = .tiers(try expectName("a metric after 'tiers'"))
         case "rfm": kind = try parseRfmStatement()
+        case "transitions":
+            try expectKeyword("from", "'from' and a date after 'transitions'", hints: ["transitions from 2024-06-30 to 2024-12-31"])
+            let from = try parseAdditive()
+            try expectKeyword("to", "'to' and a second date", hints: ["transitions from 2024-06-30 to 2024-12-31"])
+            let to = try parseAdditive()
+            var by: Name? = nil
+            if current.isKeyword("by") {
+                advance()
+                by = try expectName("a segmentation after 'by' (lifecycle)")
+            }
+            kind = .transitions(from, to, by: by)
         case "set":
             let setting = try expectName("a setting after 'set' (language)")
             kind = .set(setting, try expectName("a value for '\(setting.text)'"))

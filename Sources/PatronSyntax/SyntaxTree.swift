@@ -70,6 +70,8 @@ public enum ParsedStatementKind: Sendable, Equatable {
     case rfmRule(Name, ParsedExpression)
     /// `check segments`: overlaps, rules that never match, score cells no rule covers
     case checkSegments
+    /// `transitions from DATE to DATE [by lifecycle]`
+    case transitions(ParsedExpression, ParsedExpression, by: Name?)
     /// `set NAME VALUE` (`set language zh`)
     case set(Name, Name)
     /// `lifecycle [windows A, B, C]`
