@@ -8,6 +8,8 @@ public struct RFMResult: Sendable {
     /// For recency, frequency and monetary: the cut points and the rows per score 1…bins.
     public let cuts: [[Double]]
     public let counts: [[Int]]
+    /// Rows per (R score, F score): heat[r - 1][f - 1].
+    public let heat: [[Int]]
 }
 
 /// Names given to rows by a rule table.
@@ -74,7 +76,9 @@ extension Engine {
                               nulls: NullBitmap(count: table.rowCount), evidence: .builtIn("the three scores, R F M")))
         let scored = Table(name: table.name, columns: columns, rowCount: table.rowCount, origin: table.origin)
         scored.checkInvariants()
-        return RFMResult(table: scored, bins: bins, cuts: allCuts, counts: allCounts)
+        var heat = Array(repeating: Array(repeating: 0, count: bins), count: bins)
+        for row in 0..<table.rowCount where scores[0][row] > 0 && scores[1][row] > 0 { heat[Int(scores[0][row]) - 1][Int(scores[1][row]) - 1] += 1 }
+        return RFMResult(table: scored, bins: bins, cuts: allCuts, counts: allCounts, heat: heat)
     }
 
     /// Names each row by the first rule that holds ("Others" when none does).

@@ -357,7 +357,25 @@ public enum ResultRenderer {
                               range(r.cuts[1], level), NumberFormat.grouped(r.counts[1][score - 1]),
                               range(r.cuts[2], level), NumberFormat.grouped(r.counts[2][score - 1])])
         }
-        return "RFM scores 1…\(r.bins) for '\(r.table.name)' at the quantiles of each metric (most recent scores highest; equal values share a score); columns r_score, f_score, m_score, rfm added\n" + text.render()
+        return "RFM scores 1…\(r.bins) for '\(r.table.name)' at the quantiles of each metric (most recent scores highest; equal values share a score); columns r_score, f_score, m_score, rfm added\n"
+            + text.render() + "\n" + heatmap(r.heat)
+    }
+
+    /// The R×F heatmap: rows per recency score (down) and frequency score (across), shaded.
+    static func heatmap(_ heat: [[Int]]) -> String {
+        let most = max(1, heat.flatMap { $0 }.max() ?? 1)
+        let shades = [" ", "░", "▒", "▓", "█"]
+        let width = max(5, heat.flatMap { $0 }.map { NumberFormat.grouped($0).count }.max() ?? 1)
+        var out = "rows by R (down) and F (across):\n     " + (1...heat.count).map { DisplayWidth.pad("F\($0)", to: width + 2, alignRight: true) }.joined()
+        for r in stride(from: heat.count, through: 1, by: -1) {
+            out += "\n  R\(r) "
+            for f in 1...heat.count {
+                let n = heat[r - 1][f - 1]
+                let shade = shades[n == 0 ? 0 : min(4, 1 + n * 4 / (most + 1))]
+                out += " " + shade + DisplayWidth.pad(NumberFormat.grouped(n), to: width, alignRight: true)
+            }
+        }
+        return out
     }
 
     /// `rfm segments`: rows and monetary per named segment.
