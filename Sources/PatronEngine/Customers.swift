@@ -64,12 +64,21 @@ extension Engine {
             if case .text(_, let dictionary) = orders.columns[index].storage { return dictionary.count <= 64 }
             return false
         } ?? false
-        var channelMasks: [UInt64] = []
 
+        /// One customer's running figures, kept together so an order touches one cache line.
+        struct Accumulator {
+            var monetary: Int128 = 0
+            var profit: Int128 = 0
+            var channelMask: UInt64 = 0
+            var first: Int32
+            var last: Int32
+            var frequency: Int32 = 0
+            var months: UInt16 = 0
+        }
         var index: [Int64: Int] = [:]
         var keys: [Int64] = [], representative: [Int] = []
-        var first: [Int32] = [], last: [Int32] = [], frequency: [Int64] = []
-        var monetary: [Int128] = [], profitSum: [Int128] = [], months: [UInt16] = [], channels: [Set<Int>] = []
+        var accumulators: [Accumulator] = []
+        var channels: [Set<Int>] = []
         var used = 0
         for row in 0..<orders.rowCount {
             guard !idColumn.nulls.contains(row), !dateColumn.nulls.contains(row), dates[row] <= asOf else { continue }
@@ -82,20 +91,25 @@ extension Engine {
                 c = keys.count
                 if dense != nil { dense!.slots[Int(k - dense!.minimum)] = Int32(c) } else { index[k] = c }
                 keys.append(k); representative.append(row)
-                first.append(dates[row]); last.append(dates[row]); frequency.append(0)
-                monetary.append(0); profitSum.append(0); months.append(0)
-                if channelBits { channelMasks.append(0) } else { channels.append([]) }
+                accumulators.append(Accumulator(first: dates[row], last: dates[row]))
+                if !channelBits { channels.append([]) }
             }
-            first[c] = min(first[c], dates[row])
-            last[c] = max(last[c], dates[row])
-            frequency[c] += 1
-            monetary[c] += Int128(amountValue(row) ?? 0)
-            if let profitValue { profitSum[c] += Int128(profitValue(row) ?? 0) }
-            let back = monthsBack.isEmpty ? asOfMonth - monthIndex(dates[row]) : Int(monthsBack[Int(dates[row] - firstDay)])
-            if back >= 0 && back < 12 { months[c] |= 1 << UInt16(back) }
-            if let channelKey, let ch = channelKey(row) {
-                if channelBits { channelMasks[c] |= 1 << UInt64(ch) } else { channels[c].insert(ch) }
+            let day = dates[row]
+            let back = monthsBack.isEmpty ? asOfMonth - monthIndex(day) : Int(monthsBack[Int(day - firstDay)])
+            let amountNow = Int128(amountValue(row) ?? 0)
+            let profitNow = profitValue.map { Int128($0(row) ?? 0) } ?? 0
+            let channelNow = channelKey?(row)
+            accumulators.withUnsafeMutableBufferPointer { all in
+                let a = all.baseAddress! + c
+                if day < a.pointee.first { a.pointee.first = day }
+                if day > a.pointee.last { a.pointee.last = day }
+                a.pointee.frequency += 1
+                a.pointee.monetary += amountNow
+                a.pointee.profit += profitNow
+                if back >= 0 && back < 12 { a.pointee.months |= 1 << UInt16(back) }
+                if channelBits, let ch = channelNow { a.pointee.channelMask |= 1 << UInt64(ch) }
             }
+            if !channelBits, let ch = channelNow { channels[c].insert(ch) }
         }
 
         // Customers in identifier order, so the same orders always give the same table.
@@ -125,32 +139,32 @@ extension Engine {
             columns.append(Column(name: idColumn.name, storage: .text(codes: TextCodes(new, dictionarySize: builder.count), dictionary: builder.strings()), nulls: none, evidence: .builtIn("the customer")))
         default: break
         }
-        columns.append(Column(name: "first_purchase", storage: .date(order.map { first[$0] }), nulls: none, evidence: .builtIn("date of the first order")))
-        columns.append(Column(name: "last_purchase", storage: .date(order.map { last[$0] }), nulls: none, evidence: .builtIn("date of the last order up to \(asOfText)")))
-        columns.append(Column(name: "recency", storage: .integer(order.map { Int64(asOf) - Int64(last[$0]) }), nulls: none,
+        columns.append(Column(name: "first_purchase", storage: .date(order.map { accumulators[$0].first }), nulls: none, evidence: .builtIn("date of the first order")))
+        columns.append(Column(name: "last_purchase", storage: .date(order.map { accumulators[$0].last }), nulls: none, evidence: .builtIn("date of the last order up to \(asOfText)")))
+        columns.append(Column(name: "recency", storage: .integer(order.map { Int64(asOf) - Int64(accumulators[$0].last) }), nulls: none,
                               evidence: .builtIn("days from the last purchase to \(asOfText)")))
-        columns.append(Column(name: "frequency", storage: .integer(order.map { frequency[$0] }), nulls: none, evidence: .builtIn("number of orders up to \(asOfText)")))
-        columns.append(Column(name: "monetary", storage: .decimal(order.map { clamp(monetary[$0]) }, scale: amountScale), nulls: none,
+        columns.append(Column(name: "frequency", storage: .integer(order.map { Int64(accumulators[$0].frequency) }), nulls: none, evidence: .builtIn("number of orders up to \(asOfText)")))
+        columns.append(Column(name: "monetary", storage: .decimal(order.map { clamp(accumulators[$0].monetary) }, scale: amountScale), nulls: none,
                               evidence: .builtIn("sum of \(spec.amountText) over the orders")))
         // Average order value at the amount's scale, rounded half away from zero.
         columns.append(Column(name: "aov", storage: .decimal(order.map { c in
-            let f = Int128(frequency[c])
-            let q = monetary[c] / f, r = monetary[c] % f
-            return clamp(q + (abs(r) * 2 >= f ? (monetary[c] < 0 ? -1 : 1) : 0))
+            let f = Int128(accumulators[c].frequency), money = accumulators[c].monetary
+            let q = money / f, r = money % f
+            return clamp(q + (abs(r) * 2 >= f ? (money < 0 ? -1 : 1) : 0))
         }, scale: amountScale), nulls: none, evidence: .builtIn("monetary ÷ frequency")))
         if let profitText = spec.profitText {
-            columns.append(Column(name: "profit", storage: .decimal(order.map { clamp(profitSum[$0]) }, scale: profitScale), nulls: none,
+            columns.append(Column(name: "profit", storage: .decimal(order.map { clamp(accumulators[$0].profit) }, scale: profitScale), nulls: none,
                                   evidence: .builtIn("sum of \(profitText) over the orders")))
         }
-        columns.append(Column(name: "tenure", storage: .integer(order.map { Int64(asOf) - Int64(first[$0]) }), nulls: none,
+        columns.append(Column(name: "tenure", storage: .integer(order.map { Int64(asOf) - Int64(accumulators[$0].first) }), nulls: none,
                               evidence: .builtIn("days from the first purchase to \(asOfText)")))
         // Loyalty: the share of the 12 calendar months up to the as-of date with a purchase, to 4 places.
         columns.append(Column(name: "loyalty", storage: .decimal(order.map { c in
-            let k = Int64(months[c].nonzeroBitCount)
+            let k = Int64(accumulators[c].months.nonzeroBitCount)
             return (k * 10_000 * 2 + 12) / 24
         }, scale: 4), nulls: none, evidence: .builtIn("share of the 12 months up to \(asOfText) with a purchase")))
         if spec.channel != nil {
-            columns.append(Column(name: "channels", storage: .integer(order.map { Int64(channelBits ? channelMasks[$0].nonzeroBitCount : channels[$0].count) }), nulls: none,
+            columns.append(Column(name: "channels", storage: .integer(order.map { Int64(channelBits ? accumulators[$0].channelMask.nonzeroBitCount : channels[$0].count) }), nulls: none,
                                   evidence: .builtIn("number of channels used")))
         }
         let table = Table(name: spec.name, columns: columns, rowCount: n, origin: "customers from '\(orders.name)' as of \(asOfText)")
