@@ -152,17 +152,6 @@ extension Engine {
         }
     }
 
-    private static func ordered<T: Comparable>(_ a: T, _ op: ComparisonOperator, _ b: T) -> Bool {
-        switch op {
-        case .equal: return a == b
-        case .notEqual: return a != b
-        case .less: return a < b
-        case .lessOrEqual: return a <= b
-        case .greater: return a > b
-        case .greaterOrEqual: return a >= b
-        }
-    }
-
     /// Compares two compiled values of comparable types; unknown when either is null.
     static func compare(_ a: Compiled, _ op: ComparisonOperator, _ b: Compiled) -> (Int) -> Bool? {
         switch (a, b) {
@@ -172,28 +161,28 @@ extension Engine {
             _ = (f, g)
             return { row in
                 guard let u = x(row), let v = y(row) else { return nil }
-                return ordered(u, op, v)
+                return compare(u, op, v)
             }
         case (.number, .real), (.real, .number), (.real, .real):
             let x = a.asReal, y = b.asReal
             return { row in
                 guard let u = x(row), let v = y(row) else { return nil }
-                return ordered(u, op, v)
+                return compare(u, op, v)
             }
         case (.text(let f), .text(let g)):
             return { row in
                 guard let u = f(row), let v = g(row) else { return nil }
-                return ordered(u, op, v)
+                return compare(u, op, v)
             }
         case (.date(let f), .date(let g)):
             return { row in
                 guard let u = f(row), let v = g(row) else { return nil }
-                return ordered(u, op, v)
+                return compare(u, op, v)
             }
         case (.timestamp(let f), .timestamp(let g)):
             return { row in
                 guard let u = f(row), let v = g(row) else { return nil }
-                return ordered(u, op, v)
+                return compare(u, op, v)
             }
         case (.date(let f), .timestamp):
             return compare(.timestamp({ f($0).map { Int64($0) * 86_400_000_000 } }), op, b)
@@ -202,7 +191,7 @@ extension Engine {
         case (.boolean(let f), .boolean(let g)):
             return { row in
                 guard let u = f(row), let v = g(row) else { return nil }
-                return op == .equal ? u == v : op == .notEqual ? u != v : ordered(u ? 1 : 0, op, v ? 1 : 0)
+                return op == .equal ? u == v : op == .notEqual ? u != v : compare(u ? 1 : 0, op, v ? 1 : 0)
             }
         default:
             return { _ in nil }

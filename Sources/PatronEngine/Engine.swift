@@ -151,7 +151,7 @@ public enum Engine {
     }
 
     @inline(__always)
-    private static func compare<T: Comparable>(_ a: T, _ op: ComparisonOperator, _ b: T) -> Bool {
+    static func compare<T: Comparable>(_ a: T, _ op: ComparisonOperator, _ b: T) -> Bool {
         switch op {
         case .equal: return a == b
         case .notEqual: return a != b

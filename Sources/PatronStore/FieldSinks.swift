@@ -49,13 +49,19 @@ struct NumberSyntax {
             if fraction == 0 { return nil }
         }
         guard i == count else { return nil }
-        while fraction < scale {
+        return Self.scaled(value, from: fraction, to: scale).map { negative ? -$0 : $0 }
+    }
+
+    /// A mantissa with `fraction` decimals brought to `scale` decimals; nil on overflow.
+    @inline(__always)
+    static func scaled(_ value: Int64, from fraction: Int, to scale: Int) -> Int64? {
+        var value = value
+        for _ in fraction..<max(fraction, scale) {
             let (m, o) = value.multipliedReportingOverflow(by: 10)
             if o { return nil }
             value = m
-            fraction += 1
         }
-        return negative ? -value : value
+        return value
     }
 
     /// `parse` for fields of at most 18 bytes without separators: no digit can overflow.
@@ -90,13 +96,7 @@ struct NumberSyntax {
             fraction = i - fractionStart
             guard fraction > 0, fraction <= scale else { return nil }
         }
-        while fraction < scale {
-            let (m, o) = value.multipliedReportingOverflow(by: 10)
-            if o { return nil }
-            value = m
-            fraction += 1
-        }
-        return negative ? -value : value
+        return Self.scaled(value, from: fraction, to: scale).map { negative ? -$0 : $0 }
     }
 
     /// The shape of a number: digits before the mark (separators excluded), after it, and
