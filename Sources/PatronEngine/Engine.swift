@@ -2,6 +2,23 @@ import PatronAnalysis
 import PatronStore
 import PatronSyntax
 
+/// `LevelCuts.level(of:)` over a plain array of cut points, for the per-row loop.
+struct LevelLookup {
+    let cuts: [Double]
+    init(_ cuts: [Double]) { self.cuts = cuts }
+
+    @inline(__always)
+    func callAsFunction(_ value: Double) -> Int {
+        let n = cuts.count
+        guard n > 0 else { return 0 }
+        if value <= cuts[0] { return 0 }
+        if value >= cuts[n - 1] { return n }
+        var level = 1
+        while level < n - 1 && value >= cuts[level] { level += 1 }
+        return level
+    }
+}
+
 /// Runs bound statements over columns. Never formats text.
 public enum Engine {
     /// The rows of `table` (all, or within `selection`) for which `condition` is `want`.
@@ -78,12 +95,15 @@ public enum Engine {
             return input.filter { truth($0) == want }
         case .level(let index, let cuts, let op, let level):
             let column = table.columns[index]
+            // Which levels pass, decided once; then one table lookup per row.
+            let passes = (0...cuts.cuts.count).map { compare($0, op, level) }
+            let levelOf = LevelLookup(cuts.cuts)
             switch column.storage {
             case .integer(let v):
-                return select(input, column.nulls, want) { compare(cuts.level(of: Double(v[$0])), op, level) }
+                return select(input, column.nulls, want) { passes[levelOf(Double(v[$0]))] }
             case .decimal(let v, let scale):
                 let divisor = powerOfTen(scale)
-                return select(input, column.nulls, want) { compare(cuts.level(of: Double(v[$0]) / divisor), op, level) }
+                return select(input, column.nulls, want) { passes[levelOf(Double(v[$0]) / divisor)] }
             default:
                 return []
             }
