@@ -26,12 +26,7 @@ struct DelimitedLoad {
     func run() throws(LoadError) -> LoadReport {
         let base = file.base, count = file.count
         guard count > 0 else { throw LoadError(path: path, message: "the file is empty", hint: "a data file needs at least one record") }
-        if count >= 2 && ((base[0] == 0xFF && base[1] == 0xFE) || (base[0] == 0xFE && base[1] == 0xFF)) {
-            throw LoadError(path: path, line: 1, lineText: "", message: "the file is UTF-16 (byte-order mark \(base[0] == 0xFF ? "FF FE" : "FE FF")), not UTF-8",
-                            hint: "convert it first: iconv -f UTF-16 -t UTF-8 '\(path)' > converted.csv")
-        }
-        var start = 0
-        if count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { start = 3 }
+        let start = try file.utf8Start(path: path)
 
         let delimiter = options.delimiter ?? sniffDelimiter(from: start)
         let tokenizer: CSVTokenizer
@@ -378,11 +373,6 @@ struct DelimitedLoad {
         }
     }
 
-    /// A record error with its line number and text.
-    func positioned(_ error: RecordError) -> LoadError {
-        let (line, lineStart) = file.lineNumber(at: error.offset)
-        return LoadError(path: path, line: line, byteOffset: error.offset - lineStart, lineText: file.lineText(from: lineStart),
-                         message: error.message, hint: error.hint)
-    }
+    func positioned(_ error: RecordError) -> LoadError { file.positioned(error, path: path) }
 }
 

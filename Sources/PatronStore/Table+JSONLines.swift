@@ -238,10 +238,7 @@ struct JSONLinesLoad {
     func run() throws(LoadError) -> LoadReport {
         let base = file.base, count = file.count
         guard count > 0 else { throw LoadError(path: path, message: "the file is empty", hint: "JSON Lines needs one object per line") }
-        if count >= 2 && ((base[0] == 0xFF && base[1] == 0xFE) || (base[0] == 0xFE && base[1] == 0xFF)) {
-            throw LoadError(path: path, line: 1, message: "the file is UTF-16, not UTF-8", hint: "convert it first: iconv -f UTF-16 -t UTF-8")
-        }
-        var p = count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF ? 3 : 0
+        var p = try file.utf8Start(path: path)
         var keys: [String] = []
         var keyIndex: [String: Int] = [:]
         var rows: [[(Int, JSONValue)]] = []
@@ -405,9 +402,5 @@ struct JSONLinesLoad {
         return Column(name: key, storage: .text(codes: TextCodes(codes, dictionarySize: dictionary.count), dictionary: dictionary.strings()), nulls: nulls, evidence: evidence)
     }
 
-    func positioned(_ error: RecordError) -> LoadError {
-        let (line, lineStart) = file.lineNumber(at: error.offset)
-        return LoadError(path: path, line: line, byteOffset: error.offset - lineStart, lineText: file.lineText(from: lineStart),
-                         message: error.message, hint: error.hint)
-    }
+    func positioned(_ error: RecordError) -> LoadError { file.positioned(error, path: path) }
 }

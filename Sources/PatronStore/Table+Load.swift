@@ -99,6 +99,23 @@ final class MappedFile: @unchecked Sendable {
         return (line, lineStart)
     }
 
+    /// A record error with its line number and the text of its line.
+    func positioned(_ error: RecordError, path: String) -> LoadError {
+        let (line, lineStart) = lineNumber(at: error.offset)
+        return LoadError(path: path, line: line, byteOffset: error.offset - lineStart, lineText: lineText(from: lineStart),
+                         message: error.message, hint: error.hint)
+    }
+
+    /// Refuses a file that starts with a UTF-16 byte-order mark; returns where the data starts
+    /// (after a UTF-8 byte-order mark, if there is one).
+    func utf8Start(path: String) throws(LoadError) -> Int {
+        if count >= 2 && ((base[0] == 0xFF && base[1] == 0xFE) || (base[0] == 0xFE && base[1] == 0xFF)) {
+            throw LoadError(path: path, line: 1, lineText: "", message: "the file is UTF-16 (byte-order mark \(base[0] == 0xFF ? "FF FE" : "FE FF")), not UTF-8",
+                            hint: "convert it first: iconv -f UTF-16 -t UTF-8 '\(path)' > converted")
+        }
+        return count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF ? 3 : 0
+    }
+
     /// The text of the line starting at `start`.
     func lineText(from start: Int) -> String {
         var end = start
