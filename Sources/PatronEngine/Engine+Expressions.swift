@@ -74,31 +74,9 @@ extension Engine {
         case .compare(let a, let op, let b):
             return .boolean(compare(compile(a, in: table), op, compile(b, in: table)))
         case .and(let terms):
-            let parts = terms.map { truth(compile($0, in: table)) }
-            return .boolean { row in
-                var unknown = false
-                for part in parts {
-                    switch part(row) {
-                    case .some(false): return false
-                    case .none: unknown = true
-                    default: break
-                    }
-                }
-                return unknown ? nil : true
-            }
+            return .boolean(connective(terms.map { truth(compile($0, in: table)) }, decidedBy: false))
         case .or(let terms):
-            let parts = terms.map { truth(compile($0, in: table)) }
-            return .boolean { row in
-                var unknown = false
-                for part in parts {
-                    switch part(row) {
-                    case .some(true): return true
-                    case .none: unknown = true
-                    default: break
-                    }
-                }
-                return unknown ? nil : false
-            }
+            return .boolean(connective(terms.map { truth(compile($0, in: table)) }, decidedBy: true))
         case .not(let inner):
             let f = truth(compile(inner, in: table))
             return .boolean { f($0).map { !$0 } }
@@ -131,6 +109,22 @@ extension Engine {
             for row in filter(condition, in: table, want: true) { state[row] = 1 }
             for row in filter(condition, in: table, want: false) { state[row] = 0 }
             return .boolean { state[$0] == 2 ? nil : state[$0] == 1 }
+        }
+    }
+
+    /// `and` (decided by the first false) or `or` (decided by the first true) in three-valued
+    /// logic: otherwise unknown if any term is unknown, else the other value.
+    static func connective(_ parts: [(Int) -> Bool?], decidedBy decisive: Bool) -> (Int) -> Bool? {
+        { row in
+            var unknown = false
+            for part in parts {
+                switch part(row) {
+                case .some(decisive): return decisive
+                case .none: unknown = true
+                default: break
+                }
+            }
+            return unknown ? nil : !decisive
         }
     }
 
