@@ -167,13 +167,7 @@ public struct Binder {
             guard ["r_score", "f_score", "m_score"].allSatisfy({ table.columnIndex(named: $0) != nil }) else {
                 throw Diagnostic("'\(table.name)' has no RFM scores yet", at: statement.span, hints: ["score it first: rfm bins 5"])
             }
-            let rules = try rfmRules(preset)
-            var bound: [(String, BoundCondition)] = []
-            for rule in rules {
-                var context = BindContext()
-                let ruleBinder = Binder(catalog: catalog, source: Source(name: "rule '\(rule.name)'", text: rule.text))
-                bound.append((rule.name, try ruleBinder.bindCondition(rule.condition, in: table, context: &context)))
-            }
+            let bound = try bindRules(try rfmRules(preset), in: table)
             let monetary = table.columnIndex(named: "monetary").flatMap { table.columns[$0].type.isNumeric ? $0 : nil }
             return .rfmSegments(table, preset: preset.text.lowercased(), rules: bound, monetary: monetary)
         case .rfmRule(let name, let condition):
@@ -183,8 +177,23 @@ public struct Binder {
                 throw Diagnostic("transitions repeat a customer derivation at two dates; there is none yet", at: statement.span,
                                  hints: ["derive customers first: customers from orders by customer_id"])
             }
-            if let by, by.text.lowercased() != "lifecycle" {
-                throw Diagnostic("transitions are by lifecycle for now, not '\(by.text)'", at: by.span, hints: ["transitions from 2024-06-30 to 2024-12-31 by lifecycle"])
+            let segmentation: Segmentation
+            switch by?.text.lowercased() ?? "lifecycle" {
+            case "lifecycle": segmentation = .lifecycle
+            case "matrix":
+                guard spec.profit != nil else {
+                    throw Diagnostic("the matrix needs profit, and the derivation defines none", at: by!.span,
+                                     hints: ["derive with profit: customers from \(spec.orders.name) by … with profit = amount - cost"])
+                }
+                segmentation = .matrix
+            case "tiers": segmentation = .tiers
+            case let preset where preset == "custom" || Self.rfmPresets[preset] != nil:
+                segmentation = .rules(preset: preset, bins: catalog.rfmBins ?? 5, try rfmRules(by!))
+            default:
+                let choices = ["lifecycle", "matrix", "tiers", "rfm", "putler", "custom"]
+                var hints = ["segmentations: " + choices.joined(separator: ", ")]
+                if let near = Suggestion.closest(to: by!.text, in: choices) { hints.insert("did you mean '\(near)'?", at: 0) }
+                throw Diagnostic("transitions cannot be by '\(by!.text)'", at: by!.span, hints: hints)
             }
             let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
             var days: [Int32] = []
@@ -196,7 +205,7 @@ public struct Binder {
                 days.append(d)
             }
             guard days[0] < days[1] else { throw Diagnostic("the first date must come before the second", at: from.span.merged(with: to.span)) }
-            return .transitions(spec, from: days[0], to: days[1])
+            return .transitions(spec, from: days[0], to: days[1], by: segmentation)
         case .set(let setting, let value):
             guard setting.text.lowercased() == "language" else {
                 throw Diagnostic("unknown setting '\(setting.text)'", at: setting.span, hints: ["settings: language (en or zh)"])
@@ -305,6 +314,17 @@ public struct Binder {
             ("Lost", "r_score between 0 and 2 and (f_score + m_score) / 2 between 0 and 2"),
         ],
     ]
+
+    /// Binds a rule table's conditions over a scored table, in order.
+    public func bindRules(_ rules: [SegmentDefinition], in table: Table) throws(Diagnostic) -> [(name: String, condition: BoundCondition)] {
+        var bound: [(name: String, condition: BoundCondition)] = []
+        for rule in rules {
+            var context = BindContext()
+            let ruleBinder = Binder(catalog: catalog, source: Source(name: "rule '\(rule.name)'", text: rule.text))
+            bound.append((rule.name, try ruleBinder.bindCondition(rule.condition, in: table, context: &context)))
+        }
+        return bound
+    }
 
     private func rfmRules(_ preset: Name) throws(Diagnostic) -> [SegmentDefinition] {
         let key = preset.text.lowercased()

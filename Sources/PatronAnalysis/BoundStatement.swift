@@ -51,8 +51,8 @@ public enum BoundStatement: Sendable {
     case rfmSegments(Table, preset: String, rules: [(name: String, condition: BoundCondition)], monetary: Int?)
     /// Lifecycle stages by recency windows (days); `tenure` marks new customers when present.
     case lifecycle(Table, recency: Int, tenure: Int?, value: Int?, windows: [Int])
-    /// Lifecycle stages at two as-of dates, and how many customers moved between them.
-    case transitions(BoundCustomers, from: Int32, to: Int32)
+    /// Segments at two as-of dates, and how many customers moved between them.
+    case transitions(BoundCustomers, from: Int32, to: Int32, by: Segmentation)
     /// Choose the language of segment names, advice and explanations.
     case setLanguage(String)
     /// Add a custom RFM rule.
@@ -287,6 +287,28 @@ public indirect enum BoundExpression: Sendable {
         case .constant(let c): return c.type
         case .negate(let e): return e.type
         case .compare, .and, .or, .not, .inList, .isNull, .textMatch, .condition: return .boolean
+        }
+    }
+}
+
+/// A way of putting every customer in one segment, which `transitions` repeats at two dates.
+public enum Segmentation: Sendable {
+    /// new, active, warm, cold, lapsed at the default windows.
+    case lifecycle
+    /// The profit × loyalty matrix, split at the medians of each date.
+    case matrix
+    /// Value tiers of profit (of monetary when no profit is defined).
+    case tiers
+    /// RFM scores with `bins` bins at each date, named by a rule table (first match wins).
+    case rules(preset: String, bins: Int, [SegmentDefinition])
+
+    /// The name it is written with after `by`.
+    public var name: String {
+        switch self {
+        case .lifecycle: return "lifecycle"
+        case .matrix: return "matrix"
+        case .tiers: return "tiers"
+        case .rules(let preset, _, _): return preset
         }
     }
 }

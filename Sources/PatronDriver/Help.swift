@@ -117,7 +117,7 @@ public enum Help {
                 """,
               example: "customers from demo by region with amount = monetary"),
         Topic(name: "explain", usage: "explain METRIC | SEGMENT | customer ID", summary: "what a metric means, a segment's size, or one customer",
-              details: "For a column: how it was found or derived. For a named segment: its definition, its size\nand shares, and the cut points of the levels it uses. For 'customer ID' (matched on the first\ncolumn): each value, its level and how the level is set, and the segments the customer is in.",
+              details: "For a column: how it was found or derived. For a named segment: its definition, its size\nand shares, the cut points of the levels it uses, where its customers fall in the matrix, the\nlifecycle and the RFM segments, and the advice for the largest group. For 'customer ID' (matched on the first\ncolumn): each value, its level and how the level is set, and the segments the customer is in.",
               example: "explain loyalty"),
         Topic(name: "matrix", usage: "matrix METRIC by METRIC [split median | at X, Y]", summary: "the profit × loyalty matrix: friends, butterflies, barnacles, strangers",
               details: """
@@ -154,8 +154,16 @@ public enum Help {
         Topic(name: "lifecycle", usage: "lifecycle [windows A, B, C]", summary: "new, active, warm, cold and lapsed customers",
               details: "new: tenure up to A days (when there is a tenure column); then by recency: active up to A,\nwarm up to B, cold up to C, lapsed (churned) beyond. The defaults, 30, 90 and 180 days, are printed.",
               example: "lifecycle windows 30, 90, 180"),
-        Topic(name: "transitions", usage: "transitions from DATE to DATE [by lifecycle]", summary: "how many customers moved between lifecycle stages",
-              details: "Repeats the last 'customers from' derivation as of each date and counts customers by their\nstage at the first date (rows) and at the second (columns): churn (to lapsed) and win-back\n(from lapsed) at a glance. Customers who had not bought by the first date form their own row.",
+        Topic(name: "transitions", usage: "transitions from DATE to DATE [by lifecycle | matrix | tiers | rfm | putler | custom]",
+              summary: "how many customers moved between segments",
+              details: """
+                Repeats the last 'customers from' derivation as of each date, segments both, and counts
+                customers by their segment at the first date (rows) and at the second (columns). By lifecycle
+                (the default) it also counts churn (to lapsed) and win-back (from lapsed); by matrix the
+                profit × loyalty quadrants at each date's medians; by tiers the profit tiers; by rfm, putler
+                or custom the RFM scores at each date named by that rule table. Customers who had not bought
+                by the first date form their own row.
+                """,
               example: ""),
         Topic(name: "set", usage: "set language en | zh", summary: "print segment names and advice in English or Chinese",
               details: "With zh, the matrix (知己, 蝴蝶, 藤壶, 过客), value tiers (高利润, 中利润, 低利润, 无利润), lifecycle\nstages and RFM segment names, and the advice, are printed in Chinese; tables stay aligned.",

@@ -183,7 +183,7 @@ public final class Session {
         case .defineSegment(let definition, let preview):
             catalog.segments[definition.name] = definition
             let result = Engine.segment(preview)
-            emit(.result("segment '\(definition.name)' = \(definition.text)\n" + ResultRenderer.render(result)))
+            emit(.result("segment '\(definition.name)' = \(definition.text)\n" + ResultRenderer.render(result, language: language)))
         case .dropSegment(let name):
             catalog.segments[name] = nil
             emit(.result("dropped segment '\(name)'"))
@@ -202,34 +202,60 @@ public final class Session {
             let metric = table.columns[column]
             emit(.result("\(metric.name) (\(metric.type.rawValue)) in '\(table.name)': \(ResultRenderer.evidence(metric.evidence))"))
         case .explainSegment(let definition, let bound):
-            emit(.result("segment '\(definition.name)' = \(definition.text)\n" + ResultRenderer.render(Engine.segment(bound))))
+            let result = Engine.segment(bound)
+            emit(.result(ResultRenderer.explain(segment: definition.name, definition: definition.text, result: result,
+                                                portrait: Engine.portrait(of: result.rows, in: bound.table), language: language)))
         case .explainCustomer(let table, let row, let levels, let segments):
             let verdicts = segments.map { segment -> (String, String, Bool?) in
                 let yes = Engine.filter(segment.2, in: table, selection: [row], want: true).count == 1
                 let no = Engine.filter(segment.2, in: table, selection: [row], want: false).count == 1
                 return (segment.0, segment.1, yes ? true : no ? false : nil)
             }
-            emit(.result(ResultRenderer.explain(table, row: row, levels: levels, segments: verdicts)))
+            emit(.result(ResultRenderer.explain(table, row: row, levels: levels, segments: verdicts, language: language)))
         case .matrix(let table, let first, let second, let cuts):
             let profit = table.columnIndex(named: "profit").flatMap { table.columns[$0].type.isNumeric ? $0 : nil }
             emit(.result(ResultRenderer.render(Engine.matrix(table, first: first, second: second, cuts: cuts, profitColumn: profit), language: language)))
         case .pareto(let table, let column, let a, let b):
-            emit(.result(ResultRenderer.render(Engine.pareto(table, column: column, a: a, b: b))))
+            emit(.result(ResultRenderer.render(Engine.pareto(table, column: column, a: a, b: b), language: language)))
         case .tiers(let table, let column):
             emit(.result(ResultRenderer.render(Engine.tiers(table, column: column), language: language)))
         case .rfm(let table, let recency, let frequency, let monetary, let bins):
             let result = Engine.rfm(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins)
             catalog.replace(result.table)
             catalog.rfmBins = bins
-            emit(.result(ResultRenderer.render(result, recency: table.columns[recency], frequency: table.columns[frequency], monetary: table.columns[monetary])))
+            emit(.result(ResultRenderer.render(result, recency: table.columns[recency], frequency: table.columns[frequency], monetary: table.columns[monetary], language: language)))
         case .rfmSegments(let table, let preset, let rules, let monetary):
             let result = Engine.assign(table, preset: preset, rules: rules, monetary: monetary)
             catalog.replace(result.table)
             emit(.result(ResultRenderer.render(result, language: language)))
         case .lifecycle(let table, let recency, let tenure, let value, let windows):
             emit(.result(ResultRenderer.render(Engine.lifecycle(table, recency: recency, tenure: tenure, value: value, windows: windows), language: language)))
-        case .transitions(let spec, let from, let to):
-            emit(.result(ResultRenderer.transitions(Engine.transitions(spec, from: from, to: to), from: from, to: to, language: language)))
+        case .transitions(let spec, let from, let to, let by):
+            let names = Engine.segmentNames(by)
+            var failure: (Diagnostic, Source)? = nil
+            let counts = Engine.transitions(spec, from: from, to: to, classes: names.count) { derived in
+                guard case .rules(_, let bins, let rules) = by else { return Engine.segmentLabels(derived, by: by) }
+                // Score each date's customers afresh, then name them by the first rule that holds.
+                guard let r = derived.columnIndex(named: "recency"), let f = derived.columnIndex(named: "frequency"),
+                      let m = derived.columnIndex(named: "monetary") else { return Array(repeating: -1, count: derived.rowCount) }
+                let scored = Engine.rfm(derived, recency: r, frequency: f, monetary: m, bins: bins).table
+                var label = Array(repeating: rules.count, count: scored.rowCount)
+                for (k, rule) in rules.enumerated().reversed() {
+                    let ruleSource = Source(name: "rule '\(rule.name)'", text: rule.text)
+                    do throws(Diagnostic) {
+                        let bound = try Binder(catalog: catalog, source: ruleSource).bindRules([rule], in: scored)
+                        for row in Engine.filter(bound[0].condition, in: scored) { label[row] = k }
+                    } catch {
+                        failure = (error, ruleSource)
+                    }
+                }
+                return label
+            }
+            if let (error, ruleSource) = failure {
+                emit(.diagnostic(DiagnosticRenderer.render(error, in: ruleSource)))
+                return .dataError
+            }
+            emit(.result(ResultRenderer.transitions(counts, names: names, by: by.name, from: from, to: to, language: language)))
         case .setLanguage(let code):
             language = Language(rawValue: code) ?? .en
             emit(.result(language == .zh ? "语言：中文（细分名称、建议与说明）" : "language: English (segment names, advice and explanations)"))
@@ -241,7 +267,7 @@ public final class Session {
         case .showLevels(let table, let cuts):
             emit(.result(ResultRenderer.levelTable(cuts, table: table)))
         case .segment(let segment):
-            emit(.result(ResultRenderer.render(Engine.segment(segment))))
+            emit(.result(ResultRenderer.render(Engine.segment(segment), language: language)))
         case .help(let topic):
             guard let topic else {
                 emit(.result(Help.overview()))

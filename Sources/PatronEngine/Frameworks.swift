@@ -98,6 +98,11 @@ extension Engine {
                             headlineShare: n == 0 ? 0 : Double(headline ?? n) / Double(n), curve: curve, scope: n)
     }
 
+    /// 0 none (≤ 0), 1 low (up to the first cut), 2 medium, 3 high (from the second cut).
+    static func tier(of v: Double, cuts: (Double, Double)) -> Int {
+        v <= 0 ? 0 : v <= cuts.0 ? 1 : (v >= cuts.1 && v > cuts.0) ? 3 : 2
+    }
+
     /// none: value ≤ 0; low, medium, high: split at the terciles of the positive values.
     public static func tiers(_ table: Table, column: Int) -> TiersResult {
         let values = table.columns[column]
@@ -107,7 +112,7 @@ extension Engine {
         var counts = [0, 0, 0, 0], sums = [0.0, 0.0, 0.0, 0.0]
         for row in rows {
             let v = values.doubleValue(row)!
-            let tier = v <= 0 ? 0 : v <= cuts.0 ? 1 : (v >= cuts.1 && v > cuts.0) ? 3 : 2
+            let tier = tier(of: v, cuts: cuts)
             counts[tier] += 1
             sums[tier] += v
         }
@@ -137,30 +142,66 @@ extension Engine {
         return 4
     }
 
-    /// Customers' lifecycle stages at two dates: counts[from][to], with from = 5 for customers
-    /// who had not bought yet at the first date.
-    public static func transitions(_ spec: BoundCustomers, from: Int32, to: Int32, windows: [Int] = [30, 90, 180]) -> [[Int]] {
-        func stages(_ day: Int32) -> [String: Int] {
+    /// The segment names of a built-in segmentation, in the order its labels count.
+    public static func segmentNames(_ by: Segmentation) -> [String] {
+        switch by {
+        case .lifecycle: return ["new", "active", "warm", "cold", "lapsed"]
+        case .matrix: return ["True Friends", "Butterflies", "Barnacles", "Strangers"]
+        case .tiers: return ["high", "medium", "low", "none"]
+        case .rules(_, _, let rules): return rules.map(\.name) + ["Others (no rule)"]
+        }
+    }
+
+    /// Each customer's segment (an index into `segmentNames`) in a derived customer table, or -1
+    /// when the customer has no value to place. Rule tables are labelled by the caller.
+    public static func segmentLabels(_ table: Table, by: Segmentation) -> [Int] {
+        func column(_ name: String) -> Column? { table.columnIndex(named: name).map { table.columns[$0] } }
+        switch by {
+        case .lifecycle:
+            let recency = column("recency"), tenure = column("tenure")
+            return (0..<table.rowCount).map { row in
+                recency?.doubleValue(row).map { stage(recency: $0, tenure: tenure?.doubleValue(row), windows: [30, 90, 180]) } ?? -1
+            }
+        case .matrix:
+            guard let p = table.columnIndex(named: "profit"), let l = table.columnIndex(named: "loyalty") else { return Array(repeating: -1, count: table.rowCount) }
+            let cuts = matrix(table, first: p, second: l, cuts: nil, profitColumn: nil).cuts
+            return (0..<table.rowCount).map { row in
+                guard let a = table.columns[p].doubleValue(row), let b = table.columns[l].doubleValue(row) else { return -1 }
+                return [[3, 2], [1, 0]][a > cuts.0 ? 1 : 0][b > cuts.1 ? 1 : 0]
+            }
+        case .tiers:
+            guard let index = table.columnIndex(named: "profit") ?? table.columnIndex(named: "monetary") else { return Array(repeating: -1, count: table.rowCount) }
+            let cuts = tiers(table, column: index).cuts
+            return (0..<table.rowCount).map { row in
+                guard let v = table.columns[index].doubleValue(row) else { return -1 }
+                return 3 - tier(of: v, cuts: cuts)
+            }
+        case .rules:
+            return Array(repeating: -1, count: table.rowCount)
+        }
+    }
+
+    /// Customers by segment at two dates: counts[from][to], with from = classes for customers who
+    /// had not bought yet at the first date. `label` gives each derived customer's segment (or -1).
+    public static func transitions(_ spec: BoundCustomers, from: Int32, to: Int32, classes: Int, label: (Table) -> [Int]) -> [[Int]] {
+        func segments(_ day: Int32) -> [String: Int] {
             let derived = deriveCustomers(BoundCustomers(orders: spec.orders, id: spec.id, date: spec.date, channel: spec.channel, amount: spec.amount,
                                                          amountText: spec.amountText, profit: spec.profit, profitText: spec.profitText, asOf: day, name: spec.name)).table
             let id = derived.columns[0]
-            let recency = derived.columns[derived.columnIndex(named: "recency")!], tenure = derived.columns[derived.columnIndex(named: "tenure")!]
+            let labels = label(derived)
             var out: [String: Int] = [:]
-            for row in 0..<derived.rowCount {
-                let key = id.isNull(row) ? "" : { () -> String in
-                    switch id.storage {
-                    case .integer(let v): return String(v[row])
-                    case .text(let codes, let dictionary): return dictionary[Int(codes[row])]
-                    default: return String(row)
-                    }
-                }()
-                out[key] = stage(recency: recency.doubleValue(row) ?? 0, tenure: tenure.doubleValue(row), windows: windows)
+            for row in 0..<derived.rowCount where labels[row] >= 0 && labels[row] < classes {
+                switch id.storage {
+                case .integer(let v): out[String(v[row])] = labels[row]
+                case .text(let codes, let dictionary): out[dictionary[Int(codes[row])]] = labels[row]
+                default: out[String(row)] = labels[row]
+                }
             }
             return out
         }
-        let before = stages(from), after = stages(to)
-        var counts = Array(repeating: Array(repeating: 0, count: 5), count: 6)
-        for (customer, stage) in after { counts[before[customer] ?? 5][stage] += 1 }
+        let before = segments(from), after = segments(to)
+        var counts = Array(repeating: Array(repeating: 0, count: classes), count: classes + 1)
+        for (customer, segment) in after { counts[before[customer] ?? classes][segment] += 1 }
         return counts
     }
 
@@ -177,5 +218,55 @@ extension Engine {
             sums[stage] += v?.doubleValue(row) ?? 0
         }
         return LifecycleResult(table: table, windows: windows, hasTenure: tenure != nil, counts: counts, values: sums, valueColumn: value, scope: scope)
+    }
+}
+
+/// Where a set of rows falls in the frameworks a table supports: what kind of customers they are.
+public struct SegmentPortrait: Sendable {
+    /// Rows per quadrant of the profit × loyalty matrix (median split over the whole table),
+    /// [profit high][loyalty high]; nil without numeric profit and loyalty columns.
+    public let quadrants: [[Int]]?
+    /// Rows per lifecycle stage at the default windows; nil without a recency column.
+    public let stages: [Int]?
+    /// Rows per RFM segment name, largest first; empty without an `rfm_segment` column.
+    public let rfmSegments: [(name: String, count: Int)]
+    public let count: Int
+}
+
+extension Engine {
+    /// Places `rows` in the matrix, the lifecycle and the RFM segments, as far as the table allows.
+    public static func portrait(of rows: [Int], in table: Table) -> SegmentPortrait {
+        func numeric(_ name: String) -> Int? {
+            table.columnIndex(named: name).flatMap { table.columns[$0].type.isNumeric ? $0 : nil }
+        }
+        var quadrants: [[Int]]? = nil
+        if let profit = numeric("profit"), let loyalty = numeric("loyalty") {
+            let whole = matrix(table, first: profit, second: loyalty, cuts: nil, profitColumn: nil)
+            var counts = [[0, 0], [0, 0]]
+            let p = table.columns[profit], l = table.columns[loyalty]
+            for row in rows {
+                guard let a = p.doubleValue(row), let b = l.doubleValue(row) else { continue }
+                counts[a > whole.cuts.0 ? 1 : 0][b > whole.cuts.1 ? 1 : 0] += 1
+            }
+            quadrants = counts
+        }
+        var stages: [Int]? = nil
+        if let recency = numeric("recency") {
+            let r = table.columns[recency], tenure = numeric("tenure").map { table.columns[$0] }
+            var counts = [0, 0, 0, 0, 0]
+            for row in rows {
+                guard let days = r.doubleValue(row) else { continue }
+                counts[stage(recency: days, tenure: tenure?.doubleValue(row), windows: [30, 90, 180])] += 1
+            }
+            stages = counts
+        }
+        var named: [(name: String, count: Int)] = []
+        if let index = table.columnIndex(named: "rfm_segment"), case .text(let codes, let dictionary) = table.columns[index].storage {
+            var counts = Array(repeating: 0, count: dictionary.count)
+            for row in rows where !table.columns[index].nulls.contains(row) { counts[Int(codes[row])] += 1 }
+            named = dictionary.indices.filter { counts[$0] > 0 }.map { (dictionary[$0], counts[$0]) }
+            named.sort { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }
+        }
+        return SegmentPortrait(quadrants: quadrants, stages: stages, rfmSegments: named, count: rows.count)
     }
 }

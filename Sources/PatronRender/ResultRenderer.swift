@@ -134,8 +134,15 @@ public enum ResultRenderer {
         let table = result.table
         var text = TextTable(headers: result.groupColumns.map { table.columns[$0].name } + result.labels,
                              alignments: result.groupColumns.map { table.columns[$0].type.isNumeric ? .right : .left } + result.labels.map { _ in .right })
-        for (row, values) in result.rows {
-            text.rows.append(result.groupColumns.map { table.columns[$0].isNull(row) ? "(null)" : cell(table.columns[$0], row) } + values.map(Self.text))
+        // `count by …` is a distribution: draw it.
+        let counts = result.rows.map { row -> Int in if case .count(let n)? = row.1.first { return n } else { return 0 } }
+        let bars = !result.groupColumns.isEmpty && result.labels == ["count"] ? Bars.bars(counts) : nil
+        if bars != nil {
+            text.headers.append("")
+            text.alignments.append(.left)
+        }
+        for (k, (row, values)) in result.rows.enumerated() {
+            text.rows.append(result.groupColumns.map { table.columns[$0].isNull(row) ? "(null)" : cell(table.columns[$0], row) } + values.map(Self.text) + (bars.map { [$0[k]] } ?? []))
         }
         var out = text.render()
         var footer = "\(NumberFormat.grouped(result.scope)) rows in scope"
@@ -165,9 +172,9 @@ public enum ResultRenderer {
     }
 
     /// The cut points of each level used, under a result.
-    static func levelFooter(_ levels: [LevelCuts]) -> String {
+    static func levelFooter(_ levels: [LevelCuts], language: Language = .en) -> String {
         guard !levels.isEmpty else { return "" }
-        var out = "\ncut points (over all rows; equal values share a level):"
+        var out = language == .zh ? "\n分界点（基于全部行；相同的值属于同一等级）：" : "\ncut points (over all rows; equal values share a level):"
         let width = levels.map { DisplayWidth.of($0.column) }.max() ?? 0
         for level in levels {
             out += "\n  " + DisplayWidth.pad(level.column, to: width) + "  " + describe(level) + "  (\(level.method))"
@@ -202,10 +209,11 @@ public enum ResultRenderer {
     /// `show segments`: each segment's definition and size in the current table.
     public static func segments(_ rows: [(name: String, definition: String, count: Int?)], table: Table) -> String {
         guard !rows.isEmpty else { return "no segments are defined; define one: define segment butterflies as profit=high and loyalty=low" }
-        var text = TextTable(headers: ["segment", "definition", "rows", "share"], alignments: [.left, .left, .right, .right])
-        for row in rows {
+        var text = TextTable(headers: ["segment", "definition", "rows", "share", ""], alignments: [.left, .left, .right, .right, .left])
+        let bars = Bars.bars(rows.map { $0.count ?? 0 })
+        for (k, row) in rows.enumerated() {
             text.rows.append([row.name, row.definition, row.count.map(NumberFormat.grouped) ?? "n/a",
-                              row.count.map { NumberFormat.percent(table.rowCount == 0 ? 0 : Double($0) / Double(table.rowCount)) } ?? "n/a"])
+                              row.count.map { NumberFormat.percent(table.rowCount == 0 ? 0 : Double($0) / Double(table.rowCount)) } ?? "n/a", bars[k]])
         }
         return text.render() + "\nsizes in '\(table.name)' (\(NumberFormat.grouped(table.rowCount)) rows); n/a: the segment uses columns this table lacks"
     }
@@ -242,9 +250,15 @@ public enum ResultRenderer {
         var grid = TextTable(headers: ["", "\(b.name) \(w("low")) (\(w("short-term")))", "\(b.name) \(w("high")) (\(w("long-term")))"], alignments: [.left, .left, .left])
         grid.rows.append(["\(a.name) \(w("high"))", cell(1, 0), cell(1, 1)])
         grid.rows.append(["\(a.name) \(w("low"))", cell(0, 0), cell(0, 1)])
-        var out = "\(a.name) × \(b.name) in '\(m.table.name)' (\(m.method): \(a.name) > \(number(m.cuts.0, a)) is high, \(b.name) > \(number(m.cuts.1, b)) is high)\n"
+        var out = language == .zh
+            ? "'\(m.table.name)' 的 \(a.name) × \(b.name)（\(m.method == "median split" ? "中位数划分" : "给定分界点")：\(a.name) > \(number(m.cuts.0, a)) 为高，\(b.name) > \(number(m.cuts.1, b)) 为高）\n"
+            : "\(a.name) × \(b.name) in '\(m.table.name)' (\(m.method): \(a.name) > \(number(m.cuts.0, a)) is high, \(b.name) > \(number(m.cuts.1, b)) is high)\n"
         out += grid.render()
-        out += "\n\(NumberFormat.grouped(m.scope)) rows" + (m.missing > 0 ? "; \(NumberFormat.grouped(m.missing)) without both values left out" : "")
+        if language == .zh {
+            out += "\n\(NumberFormat.grouped(m.scope)) 行" + (m.missing > 0 ? "；\(NumberFormat.grouped(m.missing)) 行缺少其中一个值，未计入" : "")
+        } else {
+            out += "\n\(NumberFormat.grouped(m.scope)) rows" + (m.missing > 0 ? "; \(NumberFormat.grouped(m.missing)) without both values left out" : "")
+        }
         out += "\n\(w("advice")):"
         for (i, j) in [(1, 1), (1, 0), (0, 1), (0, 0)] {
             let (name, _, advice) = quadrants[i][j]
@@ -254,16 +268,21 @@ public enum ResultRenderer {
     }
 
     /// `pareto`: the ABC table, the curve in text, and the headline.
-    public static func render(_ p: ParetoResult) -> String {
+    public static func render(_ p: ParetoResult, language: Language = .en) -> String {
         let column = p.table.columns[p.column]
-        var text = TextTable(headers: ["class", "rows", "share of rows", column.name, "share of \(column.name)"], alignments: [.left, .right, .right, .right, .right])
-        let limits = ["A (to \(NumberFormat.fixed(p.a * 100, digits: 0))%)", "B (to \(NumberFormat.fixed(p.b * 100, digits: 0))%)", "C (the rest)"]
+        let w = { (english: String) in Vocabulary.word(english, language) }
+        var text = TextTable(headers: [w("class"), w("rows"), w("share of rows"), column.name, Vocabulary.share(of: column.name, language)], alignments: [.left, .right, .right, .right, .right])
+        let a = NumberFormat.fixed(p.a * 100, digits: 0), b = NumberFormat.fixed(p.b * 100, digits: 0)
+        let limits = language == .zh ? ["A（累计至 \(a)%）", "B（累计至 \(b)%）", "C（其余）"] : ["A (to \(a)%)", "B (to \(b)%)", "C (the rest)"]
         for k in 0..<3 {
             text.rows.append([limits[k], NumberFormat.grouped(p.counts[k]), NumberFormat.percent(p.scope == 0 ? 0 : Double(p.counts[k]) / Double(p.scope)),
                               NumberFormat.fixed(p.values[k], digits: 2), p.total == 0 ? "n/a" : NumberFormat.percent(p.values[k] / p.total)])
         }
-        var out = "\(NumberFormat.percent(p.headlineShare)) of rows make \(NumberFormat.fixed(p.a * 100, digits: 0))% of \(column.name) in '\(p.table.name)'\n" + text.render()
-        out += "\ncumulative share of \(column.name), rows sorted highest first:"
+        var out = language == .zh
+            ? "'\(p.table.name)' 中 \(NumberFormat.percent(p.headlineShare)) 的行贡献了 \(a)% 的 \(column.name)\n" + text.render()
+                + "\n\(column.name) 的累计占比（按从高到低排序）："
+            : "\(NumberFormat.percent(p.headlineShare)) of rows make \(a)% of \(column.name) in '\(p.table.name)'\n" + text.render()
+                + "\ncumulative share of \(column.name), rows sorted highest first:"
         for point in p.curve {
             let filled = max(0, min(40, Int((point.value * 40).rounded())))
             out += "\n  " + DisplayWidth.pad(NumberFormat.percent(point.rows), to: 6, alignRight: true) + " " + String(repeating: "█", count: filled)
@@ -276,19 +295,66 @@ public enum ResultRenderer {
     public static func render(_ t: TiersResult, language: Language = .en) -> String {
         let column = t.table.columns[t.column]
         let total = t.values.reduce(0, +)
-        var text = TextTable(headers: ["tier", "rule", "rows", "share of rows", column.name, "share of \(column.name)"], alignments: [.left, .left, .right, .right, .right, .right])
+        let w = { (english: String) in Vocabulary.word(english, language) }
+        var text = TextTable(headers: [w("tier"), w("rule"), w("rows"), w("share of rows"), column.name, Vocabulary.share(of: column.name, language), ""],
+                             alignments: [.left, .left, .right, .right, .right, .right, .left])
         let c1 = NumberFormat.fixed(t.cuts.0, digits: 2), c2 = NumberFormat.fixed(t.cuts.1, digits: 2)
         let rules = ["≤ 0", "0 < x ≤ \(c1)", "\(c1) < x < \(c2)", "≥ \(c2)"]
+        let bars = Bars.bars(t.counts)
         for (k, name) in ["none", "low", "medium", "high"].enumerated().reversed() {
             text.rows.append([Vocabulary.tier(name, metric: column.name, language), rules[k], NumberFormat.grouped(t.counts[k]), NumberFormat.percent(t.scope == 0 ? 0 : Double(t.counts[k]) / Double(t.scope)),
-                              NumberFormat.fixed(t.values[k], digits: 2), total <= 0 ? "n/a" : NumberFormat.percent(t.values[k] / total)])
+                              NumberFormat.fixed(t.values[k], digits: 2), total <= 0 ? "n/a" : NumberFormat.percent(t.values[k] / total), bars[k]])
         }
-        return "value tiers of '\(column.name)' in '\(t.table.name)' (low, medium, high split at the terciles of the positive values)\n" + text.render()
+        let title = language == .zh
+            ? "'\(t.table.name)' 中 '\(column.name)' 的价值层级（低、中、高按正值的三分位数划分）"
+            : "value tiers of '\(column.name)' in '\(t.table.name)' (low, medium, high split at the terciles of the positive values)"
+        return title + "\n" + text.render()
+    }
+
+    /// Lifecycle stages and the advice for each, in stage order.
+    public static let stageAdvice = [("new", "welcome them and earn the second order"), ("active", "keep them engaged; reward repeat purchases"),
+                                     ("warm", "remind them with a timely, relevant offer"), ("cold", "win them back before they lapse"),
+                                     ("lapsed", "re-activate cheaply, or let them go")]
+
+    /// `explain SEGMENT`: its definition and size, then what kind of customers are in it and the advice for them.
+    public static func explain(segment name: String, definition: String, result: SegmentResult, portrait p: SegmentPortrait, language: Language = .en) -> String {
+        let w = { (english: String) in Vocabulary.word(english, language) }
+        var out = "\(w("segment")) '\(name)' = \(definition)\n" + render(result, language: language)
+        guard p.count > 0 else {
+            return out + "\n" + (language == .zh ? "当前数据中该细分为空，没有建议" : "the segment is empty over the current data, so there is no advice")
+        }
+        func share(_ n: Int) -> String { NumberFormat.percent(Double(n) / Double(p.count)) }
+        func listing(_ parts: [(String, Int)]) -> String {
+            parts.filter { $0.1 > 0 }.sorted { $0.1 > $1.1 }.map { "\($0.0) \(share($0.1))" }.joined(separator: ", ")
+        }
+        out += "\n" + (language == .zh ? "这些是什么样的客户：" : "what kind of customers they are:")
+        var advice: (String, String)? = nil
+        if let q = p.quadrants {
+            let cells = [(1, 1), (1, 0), (0, 1), (0, 0)].map { (w(quadrants[$0.0][$0.1].0), q[$0.0][$0.1], quadrants[$0.0][$0.1].2) }
+            out += "\n  " + (language == .zh ? "利润 × 忠诚度（中位数划分）：" : "profit × loyalty (median split): ") + listing(cells.map { ($0.0, $0.1) })
+            if let top = cells.max(by: { $0.1 < $1.1 }) { advice = (top.0, top.2) }
+        }
+        if let stages = p.stages {
+            let cells = stageAdvice.enumerated().map { (w($0.element.0), stages[$0.offset], $0.element.1) }
+            out += "\n  " + (language == .zh ? "生命周期（30、90、180 天）：" : "lifecycle (30, 90, 180 days): ") + listing(cells.map { ($0.0, $0.1) })
+            if advice == nil, let top = cells.max(by: { $0.1 < $1.1 }) { advice = (top.0, top.2) }
+        }
+        if !p.rfmSegments.isEmpty {
+            out += "\n  " + (language == .zh ? "RFM 细分：" : "RFM segments: ") + listing(p.rfmSegments.map { (w($0.name), $0.count) })
+        }
+        if let advice {
+            out += "\n" + (language == .zh ? "建议（最大的一组是\(advice.0)）：" : "advice (most are \(advice.0)): ") + w(advice.1)
+        } else if p.quadrants == nil && p.stages == nil {
+            out += "\n  " + (language == .zh ? "没有利润、忠诚度或最近购买天数列；先从订单推导客户：customers from ORDERS by ID"
+                                          : "no profit, loyalty or recency columns; derive customers first: customers from ORDERS by ID")
+        }
+        return out
     }
 
     /// `explain customer ID`: each value, its level, and the segments the row is in.
-    public static func explain(_ table: Table, row: Int, levels: [Int: LevelCuts], segments: [(name: String, text: String, verdict: Bool?)]) -> String {
-        var text = TextTable(headers: ["metric", "value", "level", "how the level is set"], alignments: [.left, .right, .left, .left])
+    public static func explain(_ table: Table, row: Int, levels: [Int: LevelCuts], segments: [(name: String, text: String, verdict: Bool?)], language: Language = .en) -> String {
+        let w = { (english: String) in Vocabulary.word(english, language) }
+        var text = TextTable(headers: [w("metric"), w("value"), w("level"), w("how the level is set")], alignments: [.left, .right, .left, .left])
         for (index, column) in table.columns.enumerated() {
             var level = "", rule = ""
             if let cuts = levels[index], let v = column.doubleValue(row) {
@@ -297,50 +363,74 @@ public enum ResultRenderer {
             }
             text.rows.append([column.name, column.isNull(row) ? "(null)" : cell(column, row), level, rule])
         }
-        var out = "customer \(cell(table.columns[0], row)) in '\(table.name)'\n" + text.render()
+        var out = (language == .zh ? "'\(table.name)' 中的客户 \(cell(table.columns[0], row))\n" : "customer \(cell(table.columns[0], row)) in '\(table.name)'\n") + text.render()
         if segments.isEmpty {
-            out += "\nno named segments; define one: define segment butterflies as profit=high and loyalty=low"
+            out += language == .zh ? "\n没有命名细分；定义一个：define segment butterflies as profit=high and loyalty=low"
+                                   : "\nno named segments; define one: define segment butterflies as profit=high and loyalty=low"
         } else {
-            out += "\nsegments:"
+            out += language == .zh ? "\n细分：" : "\nsegments:"
             for segment in segments {
-                let verdict = segment.verdict.map { $0 ? "in     " : "not in " } ?? "unknown"
+                let verdict = language == .zh ? segment.verdict.map { $0 ? "属于  " : "不属于" } ?? "未知  "
+                                              : segment.verdict.map { $0 ? "in     " : "not in " } ?? "unknown"
                 out += "\n  \(verdict) \(segment.name): \(segment.text)"
             }
         }
         return out
     }
 
-    /// `transitions`: customers by stage at the first date (rows) and at the second (columns).
-    public static func transitions(_ counts: [[Int]], from: Int32, to: Int32, language: Language = .en) -> String {
-        let names = ["new", "active", "warm", "cold", "lapsed"].map { Vocabulary.word($0, language) }
-        var text = TextTable(headers: ["\(CalendarDate.isoString(from)) \\ \(CalendarDate.isoString(to))"] + names + ["total"],
-                             alignments: [.left] + Array(repeating: .right, count: 6))
-        for (k, row) in counts.enumerated() {
-            text.rows.append([k < 5 ? names[k] : "(not yet a customer)"] + row.map(NumberFormat.grouped) + [NumberFormat.grouped(row.reduce(0, +))])
+    /// `transitions`: customers by segment at the first date (rows) and at the second (columns).
+    public static func transitions(_ counts: [[Int]], names english: [String], by segmentation: String, from: Int32, to: Int32, language: Language = .en) -> String {
+        let w = { (english: String) in Vocabulary.word(english, language) }
+        let names = english.map(w), k = names.count
+        var text = TextTable(headers: ["\(CalendarDate.isoString(from)) \\ \(CalendarDate.isoString(to))"] + names + [w("total")],
+                             alignments: [.left] + Array(repeating: .right, count: k + 1))
+        for (i, row) in counts.enumerated() {
+            text.rows.append([i < k ? names[i] : w("(not yet a customer)")] + row.map(NumberFormat.grouped) + [NumberFormat.grouped(row.reduce(0, +))])
         }
-        let churned = (1...3).reduce(0) { $0 + counts[$1][4] }
-        let wonBack = counts[4][1] + counts[4][2]
-        return text.render() + "\nchurned (active, warm or cold → lapsed): \(NumberFormat.grouped(churned)); won back (lapsed → active or warm): \(NumberFormat.grouped(wonBack)); lifecycle windows 30, 90, 180 days"
+        let stayed = (0..<k).reduce(0) { $0 + counts[$1][$1] }
+        let newcomers = counts[k].reduce(0, +)
+        let moved = counts.prefix(k).reduce(0) { $0 + $1.reduce(0, +) } - stayed
+        var out = "\(segmentation) " + (language == .zh ? "细分从 \(CalendarDate.isoString(from)) 到 \(CalendarDate.isoString(to)) 的变化（行：之前，列：之后）"
+                                                     : "segments from \(CalendarDate.isoString(from)) (rows) to \(CalendarDate.isoString(to)) (columns)")
+        out += "\n" + text.render() + "\n"
+        out += language == .zh ? "留在原细分：\(NumberFormat.grouped(stayed))；转移：\(NumberFormat.grouped(moved))；新客户：\(NumberFormat.grouped(newcomers))"
+                               : "stayed: \(NumberFormat.grouped(stayed)); moved: \(NumberFormat.grouped(moved)); new since \(CalendarDate.isoString(from)): \(NumberFormat.grouped(newcomers))"
+        if segmentation == "lifecycle" && k == 5 {
+            let churned = (1...3).reduce(0) { $0 + counts[$1][4] }
+            let wonBack = counts[4][1] + counts[4][2]
+            out += language == .zh ? "\n流失（活跃、温和或沉睡 → 流失）：\(NumberFormat.grouped(churned))；赢回（流失 → 活跃或温和）：\(NumberFormat.grouped(wonBack))；窗口 30, 90, 180 天"
+                                   : "\nchurned (active, warm or cold → lapsed): \(NumberFormat.grouped(churned)); won back (lapsed → active or warm): \(NumberFormat.grouped(wonBack)); lifecycle windows 30, 90, 180 days"
+        }
+        return out
     }
 
     /// `lifecycle`: stages with their rules, counts and shares.
     public static func render(_ l: LifecycleResult, language: Language = .en) -> String {
         let valueName = l.valueColumn.map { l.table.columns[$0].name }
-        var text = TextTable(headers: ["stage", "rule", "rows", "share"] + (valueName.map { ["share of \($0)"] } ?? []), alignments: [.left, .left, .right, .right, .right])
+        let word = { (english: String) in Vocabulary.word(english, language) }
+        var text = TextTable(headers: [word("stage"), word("rule"), word("rows"), word("share")] + (valueName.map { [Vocabulary.share(of: $0, language)] } ?? []) + [""],
+                             alignments: [.left, .left, .right, .right] + (valueName == nil ? [] : [.right]) + [.left])
         let w = l.windows
-        let rules = ["tenure ≤ \(w[0]) days", "recency ≤ \(w[0])", "\(w[0]) < recency ≤ \(w[1])", "\(w[1]) < recency ≤ \(w[2])", "recency > \(w[2]) (churned)"]
+        let days = language == .zh ? " 天" : " days"
+        let rules = ["tenure ≤ \(w[0])\(days)", "recency ≤ \(w[0])", "\(w[0]) < recency ≤ \(w[1])", "\(w[1]) < recency ≤ \(w[2])", "recency > \(w[2]) (\(word("churned")))"]
         let total = l.values.reduce(0, +)
+        let bars = Bars.bars(l.counts)
         for (k, stage) in ["new", "active", "warm", "cold", "lapsed"].enumerated() where k > 0 || l.hasTenure {
-            var cells = [Vocabulary.word(stage, language), rules[k], NumberFormat.grouped(l.counts[k]), NumberFormat.percent(l.scope == 0 ? 0 : Double(l.counts[k]) / Double(l.scope))]
+            var cells = [word(stage), rules[k], NumberFormat.grouped(l.counts[k]), NumberFormat.percent(l.scope == 0 ? 0 : Double(l.counts[k]) / Double(l.scope))]
             if valueName != nil { cells.append(total > 0 ? NumberFormat.percent(l.values[k] / total) : "n/a") }
-            text.rows.append(cells)
+            text.rows.append(cells + [bars[k]])
         }
-        return "lifecycle of '\(l.table.name)' (windows \(w.map(String.init).joined(separator: ", ")) days\(l.hasTenure ? "; new customers first" : "")):\n" + text.render()
+        let windows = w.map(String.init).joined(separator: ", ")
+        let title = language == .zh
+            ? "'\(l.table.name)' 的生命周期（窗口 \(windows) 天\(l.hasTenure ? "；先判定新客户" : "")）："
+            : "lifecycle of '\(l.table.name)' (windows \(windows) days\(l.hasTenure ? "; new customers first" : "")):"
+        return title + "\n" + text.render()
     }
 
     /// `rfm`: the bin edges and the rows per score of each metric.
-    public static func render(_ r: RFMResult, recency: Column, frequency: Column, monetary: Column) -> String {
-        var text = TextTable(headers: ["score", "recency", "rows", "frequency", "rows", "monetary", "rows"],
+    public static func render(_ r: RFMResult, recency: Column, frequency: Column, monetary: Column, language: Language = .en) -> String {
+        let rows = Vocabulary.word("rows", language)
+        var text = TextTable(headers: [Vocabulary.word("score", language), "recency", rows, "frequency", rows, "monetary", rows],
                              alignments: [.right, .left, .right, .left, .right, .left, .right])
         // The same rule as every level: the lowest takes values up to its cut, the next the values
         // strictly between, each later one from its cut up.
@@ -357,16 +447,18 @@ public enum ResultRenderer {
                               range(r.cuts[1], level), NumberFormat.grouped(r.counts[1][score - 1]),
                               range(r.cuts[2], level), NumberFormat.grouped(r.counts[2][score - 1])])
         }
-        return "RFM scores 1…\(r.bins) for '\(r.table.name)' at the quantiles of each metric (most recent scores highest; equal values share a score); columns r_score, f_score, m_score, rfm added\n"
-            + text.render() + "\n" + heatmap(r.heat)
+        let title = language == .zh
+            ? "'\(r.table.name)' 的 RFM 分数 1…\(r.bins)，按各指标的分位数划分（最近购买的分数最高；相同的值分数相同）；已添加 r_score、f_score、m_score、rfm 列"
+            : "RFM scores 1…\(r.bins) for '\(r.table.name)' at the quantiles of each metric (most recent scores highest; equal values share a score); columns r_score, f_score, m_score, rfm added"
+        return title + "\n" + text.render() + "\n" + heatmap(r.heat, language: language)
     }
 
     /// The R×F heatmap: rows per recency score (down) and frequency score (across), shaded.
-    static func heatmap(_ heat: [[Int]]) -> String {
+    static func heatmap(_ heat: [[Int]], language: Language = .en) -> String {
         let most = max(1, heat.flatMap { $0 }.max() ?? 1)
         let shades = [" ", "░", "▒", "▓", "█"]
         let width = max(5, heat.flatMap { $0 }.map { NumberFormat.grouped($0).count }.max() ?? 1)
-        var out = "rows by R (down) and F (across):\n     " + (1...heat.count).map { DisplayWidth.pad("F\($0)", to: width + 2, alignRight: true) }.joined()
+        var out = (language == .zh ? "按 R（纵向）和 F（横向）的行数：" : "rows by R (down) and F (across):") + "\n     " + (1...heat.count).map { DisplayWidth.pad("F\($0)", to: width + 2, alignRight: true) }.joined()
         for r in stride(from: heat.count, through: 1, by: -1) {
             out += "\n  R\(r) "
             for f in 1...heat.count {
@@ -380,14 +472,21 @@ public enum ResultRenderer {
 
     /// `rfm segments`: rows and monetary per named segment.
     public static func render(_ a: RuleAssignment, language: Language = .en) -> String {
-        var text = TextTable(headers: ["segment", "rows", "share"] + (a.totalMonetary == nil ? [] : ["share of monetary"]), alignments: [.left, .right, .right, .right])
+        let w = { (english: String) in Vocabulary.word(english, language) }
+        var text = TextTable(headers: [w("segment"), w("rows"), w("share")] + (a.totalMonetary == nil ? [] : [Vocabulary.share(of: "monetary", language)]) + [""],
+                             alignments: [.left, .right, .right] + (a.totalMonetary == nil ? [] : [.right]) + [.left])
         let total = a.table.rowCount
-        for row in a.rows + [("Others (no rule)", a.unmatched, nil)] {
-            var cells = [Vocabulary.word(row.0, language), NumberFormat.grouped(row.1), NumberFormat.percent(total == 0 ? 0 : Double(row.1) / Double(total))]
+        let all = a.rows + [("Others (no rule)", a.unmatched, nil)]
+        let bars = Bars.bars(all.map(\.1))
+        for (k, row) in all.enumerated() {
+            var cells = [w(row.0), NumberFormat.grouped(row.1), NumberFormat.percent(total == 0 ? 0 : Double(row.1) / Double(total))]
             if let t = a.totalMonetary { cells.append(row.2.map { t > 0 ? NumberFormat.percent($0 / t) : "n/a" } ?? "") }
-            text.rows.append(cells)
+            text.rows.append(cells + [bars[k]])
         }
-        return "\(a.preset) segments of '\(a.table.name)' (first matching rule wins; column rfm_segment added)\n" + text.render()
+        let title = language == .zh
+            ? "'\(a.table.name)' 的 \(a.preset) 细分（按第一条匹配的规则；已添加 rfm_segment 列）"
+            : "\(a.preset) segments of '\(a.table.name)' (first matching rule wins; column rfm_segment added)"
+        return title + "\n" + text.render()
     }
 
     /// `check segments`: what the rules leave out or fight over.
@@ -405,18 +504,22 @@ public enum ResultRenderer {
     }
 
     /// A segment: its size, its shares, and the cut points of each level word it used.
-    public static func render(_ result: SegmentResult) -> String {
-        var headers = ["segment", "rows", "share"]
+    public static func render(_ result: SegmentResult, language: Language = .en) -> String {
+        let w = { (english: String) in Vocabulary.word(english, language) }
+        var headers = [w("segment"), w("rows"), w("share")]
         var cells = [result.condition, NumberFormat.grouped(result.rows.count), NumberFormat.percent(result.share)]
         if let profit = result.profitColumn {
-            headers.append("share of \(profit)")
+            headers.append(Vocabulary.share(of: profit, language))
             cells.append(result.profitShare.map(NumberFormat.percent) ?? "n/a")
         }
         let text = TextTable(headers: headers, alignments: [.left] + Array(repeating: .right, count: headers.count - 1), rows: [cells])
         var out = text.render()
-        out += "\nof \(NumberFormat.grouped(result.total)) rows in '\(result.table.name)'"
-        if result.profitColumn != nil && result.profitShare == nil { out += "; share of profit is n/a because total profit is not positive" }
-        out += levelFooter(result.levels)
+        out += language == .zh ? "\n共 \(NumberFormat.grouped(result.total)) 行，来自 '\(result.table.name)'"
+                               : "\nof \(NumberFormat.grouped(result.total)) rows in '\(result.table.name)'"
+        if result.profitColumn != nil && result.profitShare == nil {
+            out += language == .zh ? "；总利润不为正，利润占比不适用" : "; share of profit is n/a because total profit is not positive"
+        }
+        out += levelFooter(result.levels, language: language)
         return out
     }
 
