@@ -1,5 +1,9 @@
+import Dispatch
 import PatronAnalysis
 import PatronStore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The customer table derived from orders, and what the derivation decided.
 public struct CustomerDerivation: Sendable {
@@ -24,26 +28,18 @@ extension Engine {
         for row in 0..<orders.rowCount where !dateColumn.nulls.contains(row) { latest = max(latest, dates[row]) }
         let asOf = spec.asOf ?? (latest == .min ? 0 : latest)
 
-        // Customer keys: whole numbers as they are, text by dictionary code.
-        let key: (Int) -> Int64
-        switch idColumn.storage {
-        case .integer(let v): key = { v[$0] }
-        case .text(let codes, _): key = { Int64(codes[$0]) }
-        default: key = { Int64($0) }
-        }
         let amount = compile(spec.amount, in: orders)
         let amountScale: Int
         if case .number(_, let s) = amount { amountScale = s } else { amountScale = 2 }
-        let amountValue = amount.asNumber(scale: amountScale)
-        let profit = spec.profit.map { compile($0, in: orders) }
         let profitScale: Int
-        if case .number(_, let s)? = profit { profitScale = s } else { profitScale = 2 }
-        let profitValue = profit.map { $0.asNumber(scale: profitScale) }
-        let channelKey: ((Int) -> Int?)? = spec.channel.map { index in
-            let column = orders.columns[index]
-            guard case .text(let codes, _) = column.storage else { return { _ in nil } }
-            return { column.nulls.contains($0) ? nil : Int(codes[$0]) }
+        if let p = spec.profit, case .number(_, let s) = compile(p, in: orders) { profitScale = s } else { profitScale = 2 }
+        let amountFill = numberFiller(spec.amount, scale: amountScale, in: orders)
+        let profitFill = spec.profit.map { numberFiller($0, scale: profitScale, in: orders) }
+        let channel: (codes: TextCodes, nulls: NullBitmap, count: Int)? = spec.channel.flatMap { index in
+            guard case .text(let codes, let dictionary) = orders.columns[index].storage else { return nil }
+            return (codes, orders.columns[index].nulls, dictionary.count)
         }
+        let channelCount = channel?.count ?? 0
         let asOfMonth = monthIndex(asOf)
         // Months back from the as-of month, looked up by day: the order dates span few days.
         var earliest = Int32.max
@@ -51,91 +47,95 @@ extension Engine {
         let firstDay = earliest == .max ? asOf : min(earliest, asOf)
         let monthsBack: [Int16] = firstDay <= asOf && Int(asOf) - Int(firstDay) < 200_000
             ? (firstDay...asOf).map { Int16(clamping: asOfMonth - monthIndex($0)) } : []
-        // Customers found by a direct table when the identifiers are dense whole numbers.
-        var dense: (minimum: Int64, slots: [Int32])? = nil
-        if case .integer(let ids) = idColumn.storage, orders.rowCount > 0 {
-            var low = Int64.max, high = Int64.min
-            for row in 0..<orders.rowCount where !idColumn.nulls.contains(row) { low = min(low, ids[row]); high = max(high, ids[row]) }
-            if low <= high, high.subtractingReportingOverflow(low).overflow == false, high - low < Int64(4 * orders.rowCount + 1024) {
-                dense = (low, [Int32](repeating: -1, count: Int(high - low) + 1))
-            }
-        }
-        let channelBits = spec.channel.map { index -> Bool in
-            if case .text(_, let dictionary) = orders.columns[index].storage { return dictionary.count <= 64 }
-            return false
-        } ?? false
 
-        /// One customer's running figures, kept together so an order touches one cache line.
-        struct Accumulator {
-            var monetary: Int128 = 0
-            var profit: Int128 = 0
-            var channelMask: UInt64 = 0
-            var first: Int32
-            var last: Int32
-            var frequency: Int32 = 0
-            var months: UInt16 = 0
+        // Each order's customer slot: the identifier itself when whole numbers are dense, the
+        // dictionary code for text, otherwise a number handed out in order of first appearance.
+        let slots = CustomerSlots(idColumn, rows: orders.rowCount)
+
+        // Orders are split between the cores; each gathers its own figures, then they are added up.
+        let rows = orders.rowCount
+        let threads = rows >= 200_000 && slots.count * MemoryLayout<Accumulator>.stride <= 256 << 20 ? max(1, min(8, activeProcessors())) : 1
+        nonisolated(unsafe) var partials = [Partial?](repeating: nil, count: threads)
+        let idNulls = idColumn.nulls, dateNulls = dateColumn.nulls
+        partials.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                var partial = Partial(slots: slots.count)
+                let share = rows / threads
+                let range = (t * share)..<(t == threads - 1 ? rows : (t + 1) * share)
+                let block = 4096
+                let amounts = UnsafeMutablePointer<Int64>.allocate(capacity: block), amountValid = UnsafeMutablePointer<Bool>.allocate(capacity: block)
+                let profits = UnsafeMutablePointer<Int64>.allocate(capacity: block), profitValid = UnsafeMutablePointer<Bool>.allocate(capacity: block)
+                let slotOf = UnsafeMutablePointer<Int>.allocate(capacity: block)
+                defer { amounts.deallocate(); amountValid.deallocate(); profits.deallocate(); profitValid.deallocate(); slotOf.deallocate() }
+                dates.withUnsafeBufferPointer { dates in
+                monthsBack.withUnsafeBufferPointer { monthsBack in
+                partial.accumulators.withUnsafeMutableBufferPointer { all in
+                    var start = range.lowerBound
+                    while start < range.upperBound {
+                        let chunk = start..<min(start + block, range.upperBound)
+                        amountFill(chunk, amounts, amountValid)
+                        profitFill?(chunk, profits, profitValid)
+                        slots.fill(chunk, into: slotOf)
+                        for (i, row) in chunk.enumerated() {
+                            let day = dates[row]
+                            guard day <= asOf, !idNulls.contains(row), !dateNulls.contains(row) else { continue }
+                            partial.used += 1
+                            let slot = slotOf[i]
+                            let a = all.baseAddress! + slot
+                            if day < a.pointee.first { a.pointee.first = day }
+                            if day > a.pointee.last { a.pointee.last = day }
+                            a.pointee.frequency += 1
+                            let money = amountValid[i] ? amounts[i] : 0
+                            let (m, mo) = a.pointee.monetary.addingReportingOverflow(money)
+                            a.pointee.monetary = m
+                            if mo { partial.monetaryCarry[slot, default: 0] += money < 0 ? -1 : 1 }
+                            if profitFill != nil {
+                                let earned = profitValid[i] ? profits[i] : 0
+                                let (p, po) = a.pointee.profit.addingReportingOverflow(earned)
+                                a.pointee.profit = p
+                                if po { partial.profitCarry[slot, default: 0] += earned < 0 ? -1 : 1 }
+                            }
+                            let back = monthsBack.isEmpty ? asOfMonth - monthIndex(day) : Int(monthsBack[Int(day - firstDay)])
+                            if back >= 0 && back < 12 { a.pointee.months |= 1 << UInt16(back) }
+                            if let channel, !channel.nulls.contains(row) {
+                                let code = channel.codes[row]
+                                if channelCount <= 16 { a.pointee.channels |= 1 << UInt16(code) } else { partial.channelSets[slot, default: []].insert(code) }
+                            }
+                        }
+                        start = chunk.upperBound
+                    }
+                }
+                }
+                }
+                out[t] = partial
+            }
         }
-        var index: [Int64: Int] = [:]
-        var keys: [Int64] = [], representative: [Int] = []
-        var accumulators: [Accumulator] = []
-        var channels: [Set<Int>] = []
-        var used = 0
-        for row in 0..<orders.rowCount {
-            guard !idColumn.nulls.contains(row), !dateColumn.nulls.contains(row), dates[row] <= asOf else { continue }
-            used += 1
-            let k = key(row)
-            let c: Int
-            let known: Int?
-            if let d = dense { let s = d.slots[Int(k - d.minimum)]; known = s < 0 ? nil : Int(s) } else { known = index[k] }
-            if let known { c = known } else {
-                c = keys.count
-                if dense != nil { dense!.slots[Int(k - dense!.minimum)] = Int32(c) } else { index[k] = c }
-                keys.append(k); representative.append(row)
-                accumulators.append(Accumulator(first: dates[row], last: dates[row]))
-                if !channelBits { channels.append([]) }
-            }
-            let day = dates[row]
-            let back = monthsBack.isEmpty ? asOfMonth - monthIndex(day) : Int(monthsBack[Int(day - firstDay)])
-            let amountNow = Int128(amountValue(row) ?? 0)
-            let profitNow = profitValue.map { Int128($0(row) ?? 0) } ?? 0
-            let channelNow = channelKey?(row)
-            accumulators.withUnsafeMutableBufferPointer { all in
-                let a = all.baseAddress! + c
-                if day < a.pointee.first { a.pointee.first = day }
-                if day > a.pointee.last { a.pointee.last = day }
-                a.pointee.frequency += 1
-                a.pointee.monetary += amountNow
-                a.pointee.profit += profitNow
-                if back >= 0 && back < 12 { a.pointee.months |= 1 << UInt16(back) }
-                if channelBits, let ch = channelNow { a.pointee.channelMask |= 1 << UInt64(ch) }
-            }
-            if !channelBits, let ch = channelNow { channels[c].insert(ch) }
+        var total = partials[0]!
+        for t in 1..<threads { total.absorb(partials[t]!) }
+        partials = []
+        let accumulators = total.accumulators
+        let used = total.used
+        func money(_ slot: Int, _ wrapped: Int64, _ carries: [Int: Int64]) -> Int128 {
+            Int128(wrapped) + Int128(carries[slot] ?? 0) << 64
+        }
+        func channelsUsed(_ slot: Int) -> Int {
+            channelCount <= 16 ? accumulators[slot].channels.nonzeroBitCount : total.channelSets[slot]?.count ?? 0
         }
 
         // Customers in identifier order, so the same orders always give the same table.
-        var order: [Int]
-        if let d = dense {
-            order = d.slots.compactMap { $0 < 0 ? nil : Int($0) }
-        } else {
-            order = Array(keys.indices)
-            switch idColumn.storage {
-            case .text(_, let dictionary):
-                let rank = rankOfCodes(dictionary)
-                order.sort { rank[Int(keys[$0])] < rank[Int(keys[$1])] }
-            default: order.sort { keys[$0] < keys[$1] }
-            }
-        }
+        let order = slots.ordered(accumulators.indices.filter { accumulators[$0].frequency > 0 })
         let n = order.count
         let none = NullBitmap(count: n)
         let asOfText = CalendarDate.isoString(asOf)
         func clamp(_ v: Int128) -> Int64 { Int64(clamping: v) }
         var columns: [Column] = []
         switch idColumn.storage {
-        case .integer(let v):
-            columns.append(Column(name: idColumn.name, storage: .integer(order.map { v[representative[$0]] }), nulls: none, evidence: .builtIn("the customer")))
-        case .text(let codes, let dictionary):
+        case .integer:
+            columns.append(Column(name: idColumn.name, storage: .integer(order.map { slots.key(of: $0) }), nulls: none, evidence: .builtIn("the customer")))
+        case .text(_, let dictionary):
             var builder = TextDictionaryBuilder()
-            let new = order.map { builder.code(of: dictionary[Int(codes[representative[$0]])]) }
+            let new = order.map { builder.code(of: dictionary[Int(slots.key(of: $0))]) }
             columns.append(Column(name: idColumn.name, storage: .text(codes: TextCodes(new, dictionarySize: builder.count), dictionary: builder.strings()), nulls: none, evidence: .builtIn("the customer")))
         default: break
         }
@@ -144,16 +144,16 @@ extension Engine {
         columns.append(Column(name: "recency", storage: .integer(order.map { Int64(asOf) - Int64(accumulators[$0].last) }), nulls: none,
                               evidence: .builtIn("days from the last purchase to \(asOfText)")))
         columns.append(Column(name: "frequency", storage: .integer(order.map { Int64(accumulators[$0].frequency) }), nulls: none, evidence: .builtIn("number of orders up to \(asOfText)")))
-        columns.append(Column(name: "monetary", storage: .decimal(order.map { clamp(accumulators[$0].monetary) }, scale: amountScale), nulls: none,
+        columns.append(Column(name: "monetary", storage: .decimal(order.map { clamp(money($0, accumulators[$0].monetary, total.monetaryCarry)) }, scale: amountScale), nulls: none,
                               evidence: .builtIn("sum of \(spec.amountText) over the orders")))
         // Average order value at the amount's scale, rounded half away from zero.
         columns.append(Column(name: "aov", storage: .decimal(order.map { c in
-            let f = Int128(accumulators[c].frequency), money = accumulators[c].monetary
-            let q = money / f, r = money % f
-            return clamp(q + (abs(r) * 2 >= f ? (money < 0 ? -1 : 1) : 0))
+            let f = Int128(accumulators[c].frequency), sum = money(c, accumulators[c].monetary, total.monetaryCarry)
+            let q = sum / f, r = sum % f
+            return clamp(q + (abs(r) * 2 >= f ? (sum < 0 ? -1 : 1) : 0))
         }, scale: amountScale), nulls: none, evidence: .builtIn("monetary ÷ frequency")))
         if let profitText = spec.profitText {
-            columns.append(Column(name: "profit", storage: .decimal(order.map { clamp(accumulators[$0].profit) }, scale: profitScale), nulls: none,
+            columns.append(Column(name: "profit", storage: .decimal(order.map { clamp(money($0, accumulators[$0].profit, total.profitCarry)) }, scale: profitScale), nulls: none,
                                   evidence: .builtIn("sum of \(profitText) over the orders")))
         }
         columns.append(Column(name: "tenure", storage: .integer(order.map { Int64(asOf) - Int64(accumulators[$0].first) }), nulls: none,
@@ -164,7 +164,7 @@ extension Engine {
             return (k * 10_000 * 2 + 12) / 24
         }, scale: 4), nulls: none, evidence: .builtIn("share of the 12 months up to \(asOfText) with a purchase")))
         if spec.channel != nil {
-            columns.append(Column(name: "channels", storage: .integer(order.map { Int64(channelBits ? accumulators[$0].channelMask.nonzeroBitCount : channels[$0].count) }), nulls: none,
+            columns.append(Column(name: "channels", storage: .integer(order.map { Int64(channelsUsed($0)) }), nulls: none,
                                   evidence: .builtIn("number of channels used")))
         }
         let table = Table(name: spec.name, columns: columns, rowCount: n, origin: "customers from '\(orders.name)' as of \(asOfText)")
@@ -177,4 +177,134 @@ extension Engine {
         let (y, m, _) = CalendarDate.civil(day)
         return y * 12 + m - 1
     }
+}
+
+/// One customer's running figures: 32 bytes, so an order touches one cache line. The sums wrap;
+/// the multiples of 2^64 they lose are kept aside (in `Partial`), so totals stay exact.
+struct Accumulator {
+    var monetary: Int64 = 0
+    var profit: Int64 = 0
+    var first: Int32 = .max
+    var last: Int32 = .min
+    var frequency: Int32 = 0
+    var months: UInt16 = 0
+    var channels: UInt16 = 0
+}
+
+/// What one core gathers over its share of the orders.
+struct Partial {
+    var accumulators: [Accumulator]
+    var used = 0
+    /// Multiples of 2^64 lost by the wrapping sums, per slot (almost always empty).
+    var monetaryCarry: [Int: Int64] = [:]
+    var profitCarry: [Int: Int64] = [:]
+    /// Channel codes per slot when there are more than 16 channels.
+    var channelSets: [Int: Set<UInt32>] = [:]
+
+    init(slots: Int) { accumulators = Array(repeating: Accumulator(), count: slots) }
+
+    /// Adds another core's figures to these.
+    mutating func absorb(_ other: Partial) {
+        used += other.used
+        for (slot, carry) in other.monetaryCarry { monetaryCarry[slot, default: 0] += carry }
+        for (slot, carry) in other.profitCarry { profitCarry[slot, default: 0] += carry }
+        for (slot, codes) in other.channelSets { channelSets[slot, default: []].formUnion(codes) }
+        other.accumulators.withUnsafeBufferPointer { theirs in
+            accumulators.withUnsafeMutableBufferPointer { ours in
+                for slot in ours.indices where theirs[slot].frequency > 0 {
+                    let b = theirs[slot]
+                    ours[slot].first = min(ours[slot].first, b.first)
+                    ours[slot].last = max(ours[slot].last, b.last)
+                    ours[slot].frequency += b.frequency
+                    ours[slot].months |= b.months
+                    ours[slot].channels |= b.channels
+                    let (m, mo) = ours[slot].monetary.addingReportingOverflow(b.monetary)
+                    ours[slot].monetary = m
+                    if mo { monetaryCarry[slot, default: 0] += b.monetary < 0 ? -1 : 1 }
+                    let (p, po) = ours[slot].profit.addingReportingOverflow(b.profit)
+                    ours[slot].profit = p
+                    if po { profitCarry[slot, default: 0] += b.profit < 0 ? -1 : 1 }
+                }
+            }
+        }
+    }
+}
+
+/// Where each order's customer is counted: dense whole-number identifiers index directly, text
+/// identifiers by dictionary code, other whole numbers by order of first appearance.
+struct CustomerSlots: @unchecked Sendable {
+    enum Kind {
+        case dense(ids: [Int64], minimum: Int64)
+        case codes(TextCodes, dictionary: [String])
+        case numbered(rowSlot: [Int32], keys: [Int64])
+    }
+    let kind: Kind
+    let count: Int
+
+    init(_ column: Column, rows: Int) {
+        switch column.storage {
+        case .integer(let ids):
+            var low = Int64.max, high = Int64.min
+            for row in 0..<rows where !column.nulls.contains(row) { low = min(low, ids[row]); high = max(high, ids[row]) }
+            if low > high {
+                (kind, count) = (.dense(ids: ids, minimum: 0), 0)
+            } else if case (let span, false) = high.subtractingReportingOverflow(low), span < Int64(2 * rows + 1024) {
+                (kind, count) = (.dense(ids: ids, minimum: low), Int(span) + 1)
+            } else {
+                var index: [Int64: Int32] = [:], keys: [Int64] = []
+                let rowSlot = (0..<rows).map { row -> Int32 in
+                    if column.nulls.contains(row) { return 0 }
+                    if let known = index[ids[row]] { return known }
+                    keys.append(ids[row])
+                    index[ids[row]] = Int32(keys.count - 1)
+                    return Int32(keys.count - 1)
+                }
+                (kind, count) = (.numbered(rowSlot: rowSlot, keys: keys), max(keys.count, 1))
+            }
+        case .text(let codes, let dictionary):
+            (kind, count) = (.codes(codes, dictionary: dictionary), max(dictionary.count, 1))
+        default:
+            // The binder only lets whole numbers and text identify customers; anything else is one slot per row.
+            (kind, count) = (.numbered(rowSlot: (0..<rows).map { Int32(truncatingIfNeeded: $0) }, keys: (0..<rows).map(Int64.init)), max(rows, 1))
+        }
+    }
+
+    /// The slots of a block of rows (null identifiers get any slot; their orders are skipped).
+    func fill(_ rows: Range<Int>, into out: UnsafeMutablePointer<Int>) {
+        switch kind {
+        case .dense(let ids, let minimum):
+            ids.withUnsafeBufferPointer { ids in for (i, row) in rows.enumerated() { out[i] = Int(ids[row] &- minimum) } }
+            // A null's stored value may lie outside the range; send it to slot 0 (its order is skipped).
+            for i in 0..<rows.count where out[i] < 0 || out[i] >= count { out[i] = 0 }
+        case .codes(let codes, _):
+            for (i, row) in rows.enumerated() { out[i] = Int(codes[row]) }
+        case .numbered(let rowSlot, _):
+            for (i, row) in rows.enumerated() { out[i] = Int(rowSlot[row]) }
+        }
+    }
+
+    /// The identifier of a slot: the whole number, or the dictionary code for text.
+    func key(of slot: Int) -> Int64 {
+        switch kind {
+        case .dense(_, let minimum): return minimum + Int64(slot)
+        case .codes: return Int64(slot)
+        case .numbered(_, let keys): return keys[slot]
+        }
+    }
+
+    /// Slots in identifier order: numbers ascending, text in its collation order.
+    func ordered(_ used: [Int]) -> [Int] {
+        switch kind {
+        case .dense: return used
+        case .codes(_, let dictionary):
+            let rank = Engine.rankOfCodes(dictionary)
+            return used.sorted { rank[$0] < rank[$1] }
+        case .numbered(_, let keys): return used.sorted { keys[$0] < keys[$1] }
+        }
+    }
+}
+
+/// The cores this process may use.
+func activeProcessors() -> Int {
+    Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
 }

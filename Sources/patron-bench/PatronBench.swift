@@ -71,7 +71,7 @@ struct PatronBench: ParsableCommand {
             let derive = "customers from orders by customer_id as of 2025-01-01 with profit = amount - cost"
             guard case .customers(let spec) = try bind(derive) else { throw ValidationError("not a derivation") }
             var customers: Table? = nil
-            try op("rfm") { customers = Engine.deriveCustomers(spec).table }
+            op("rfm") { customers = Engine.deriveCustomers(spec).table }
             catalog.add(customers!)
             answers["rfm_rows"] = customers!.rowCount
             guard case .rfm(let t, let r, let f, let m, let bins) = try bind("rfm bins 5") else { throw ValidationError("not rfm") }
