@@ -22,7 +22,9 @@ let package = Package(
         // Binds names to columns and level words to cut points; checks types; suggests fixes.
         .target(name: "PatronAnalysis", dependencies: ["PatronStore", "PatronSyntax"]),
         // Runs bound statements column-at-a-time over selections. Never formats text.
-        .target(name: "PatronEngine", dependencies: ["PatronStore", "PatronAnalysis"]),
+        .target(name: "PatronEngine", dependencies: ["PatronStore", "PatronAnalysis", "CPrefetch"]),
+        // The CPU's prefetch hint, which Swift does not expose.
+        .target(name: "CPrefetch"),
         // Tables, numbers and diagnostics as text. Pure functions; never evaluates.
         .target(name: "PatronRender", dependencies: ["PatronStore", "PatronSyntax", "PatronEngine"]),
         // One entry point shared by the REPL and the script runner.

@@ -188,7 +188,7 @@ public struct Binder {
                 segmentation = .matrix
             case "tiers": segmentation = .tiers
             case let preset where preset == "custom" || Self.rfmPresets[preset] != nil:
-                segmentation = .rules(preset: preset, bins: catalog.rfmBins ?? 5, try rfmRules(by!))
+                segmentation = .rules(preset: preset, bins: catalog.rfmBins, try rfmRules(by!))
             default:
                 let choices = ["lifecycle", "matrix", "tiers", "rfm", "putler", "custom"]
                 var hints = ["segmentations: " + choices.joined(separator: ", ")]

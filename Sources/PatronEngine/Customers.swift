@@ -1,3 +1,4 @@
+import CPrefetch
 import Dispatch
 import PatronAnalysis
 import PatronStore
@@ -24,9 +25,8 @@ extension Engine {
         let orders = spec.orders
         let idColumn = orders.columns[spec.id], dateColumn = orders.columns[spec.date]
         guard case .date(let dates) = dateColumn.storage else { fatalError("the binder checks the date column") }
-        var latest = Int32.min
-        for row in 0..<orders.rowCount where !dateColumn.nulls.contains(row) { latest = max(latest, dates[row]) }
-        let asOf = spec.asOf ?? (latest == .min ? 0 : latest)
+        let span = range(of: dates, nulls: dateColumn.nulls)
+        let asOf = spec.asOf ?? span.map(\.upperBound) ?? 0
 
         let amount = compile(spec.amount, in: orders)
         let amountScale: Int
@@ -42,9 +42,7 @@ extension Engine {
         let channelCount = channel?.count ?? 0
         let asOfMonth = monthIndex(asOf)
         // Months back from the as-of month, looked up by day: the order dates span few days.
-        var earliest = Int32.max
-        for row in 0..<orders.rowCount where !dateColumn.nulls.contains(row) { earliest = min(earliest, dates[row]) }
-        let firstDay = earliest == .max ? asOf : min(earliest, asOf)
+        let firstDay = min(span?.lowerBound ?? asOf, asOf)
         let monthsBack: [Int16] = firstDay <= asOf && Int(asOf) - Int(firstDay) < 200_000
             ? (firstDay...asOf).map { Int16(clamping: asOfMonth - monthIndex($0)) } : []
 
@@ -77,7 +75,10 @@ extension Engine {
                         amountFill(chunk, amounts, amountValid)
                         profitFill?(chunk, profits, profitValid)
                         slots.fill(chunk, into: slotOf)
+                        let ahead = 16, n = chunk.count
+                        for i in 0..<min(ahead, n) { patron_prefetch_for_write(all.baseAddress! + slotOf[i]) }
                         for (i, row) in chunk.enumerated() {
+                            if i + ahead < n { patron_prefetch_for_write(all.baseAddress! + slotOf[i + ahead]) }
                             let day = dates[row]
                             guard day <= asOf, !idNulls.contains(row), !dateNulls.contains(row) else { continue }
                             partial.used += 1
@@ -172,6 +173,20 @@ extension Engine {
         return CustomerDerivation(table: table, asOf: asOf, asOfIsLatest: spec.asOf == nil, ordersUsed: used, ordersLeftOut: orders.rowCount - used)
     }
 
+    /// The smallest and largest non-null value, or nil when every value is null.
+    static func range<T: FixedWidthInteger>(of values: [T], nulls: NullBitmap) -> ClosedRange<T>? {
+        var low = T.max, high = T.min
+        values.withUnsafeBufferPointer { v in
+            if nulls.nullCount == 0 {
+                // No nulls: a plain loop the compiler vectorizes.
+                for x in v { low = Swift.min(low, x); high = Swift.max(high, x) }
+            } else {
+                for (row, x) in v.enumerated() where !nulls.contains(row) { low = Swift.min(low, x); high = Swift.max(high, x) }
+            }
+        }
+        return nulls.nullCount == values.count ? nil : low...high
+    }
+
     /// Months since year 0, for counting calendar months.
     private static func monthIndex(_ day: Int32) -> Int {
         let (y, m, _) = CalendarDate.civil(day)
@@ -244,9 +259,9 @@ struct CustomerSlots: @unchecked Sendable {
     init(_ column: Column, rows: Int) {
         switch column.storage {
         case .integer(let ids):
-            var low = Int64.max, high = Int64.min
-            for row in 0..<rows where !column.nulls.contains(row) { low = min(low, ids[row]); high = max(high, ids[row]) }
-            if low > high {
+            let bounds = Engine.range(of: ids, nulls: column.nulls)
+            let low = bounds?.lowerBound ?? 0, high = bounds?.upperBound ?? 0
+            if bounds == nil {
                 (kind, count) = (.dense(ids: ids, minimum: 0), 0)
             } else if case (let span, false) = high.subtractingReportingOverflow(low), span < Int64(2 * rows + 1024) {
                 (kind, count) = (.dense(ids: ids, minimum: low), Int(span) + 1)

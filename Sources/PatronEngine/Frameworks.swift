@@ -73,12 +73,12 @@ extension Engine {
     /// reaches `a`, B until `b`, C the rest.
     public static func pareto(_ table: Table, column: Int, a: Double, b: Double) -> ParetoResult {
         let values = table.columns[column]
-        var rows = (0..<table.rowCount).filter { values.doubleValue($0) != nil }
-        let value = rows.map { values.doubleValue($0)! }
-        var order = Array(rows.indices)
-        order.sort { value[$0] != value[$1] ? value[$0] > value[$1] : $0 < $1 }
-        rows = order.map { rows[$0] }
-        let sorted = order.map { value[$0] }
+        let (mantissas, scale) = values.mantissas ?? ([], 0)
+        let rows = (0..<mantissas.count).filter { !values.nulls.contains($0) }
+        let keys = values.nulls.nullCount == 0 ? mantissas : rows.map { mantissas[$0] }
+        // Highest first, equal values in row order: a stable radix sort on the exact mantissas.
+        let divisor = powerOfTen(scale)
+        let sorted = RadixSort.order(keys, descending: true).map { Double(keys[Int($0)]) / divisor }
         let total = sorted.reduce(0, +)
         var counts = [0, 0, 0], sums = [0.0, 0.0, 0.0]
         var cumulative = 0.0

@@ -1,38 +1,47 @@
 extension Column {
     /// The non-null numeric values of `rows` (all rows when nil), sorted ascending.
     public func sortedNumericValues(rows: [Int]? = nil) -> [Double] {
-        var values: [Double] = []
-        values.reserveCapacity(rows?.count ?? count)
-        func collect(_ body: (Int) -> Double) {
-            if let rows {
-                for r in rows where !nulls.contains(r) { values.append(body(r)) }
-            } else {
-                for r in 0..<count where !nulls.contains(r) { values.append(body(r)) }
-            }
-        }
+        let mantissas: [Int64], divisor: Double
         switch storage {
-        case .integer(let v): collect { Double(v[$0]) }
-        case .decimal(let v, let scale):
-            let divisor = powerOfTen(scale)
-            collect { Double(v[$0]) / divisor }
+        case .integer(let v): (mantissas, divisor) = (v, 1)
+        case .decimal(let v, let scale): (mantissas, divisor) = (v, powerOfTen(scale))
         default: return []
         }
-        values.sort()
-        return values
+        var keys: [Int64] = []
+        keys.reserveCapacity(rows?.count ?? count)
+        if let rows {
+            for r in rows where !nulls.contains(r) { keys.append(mantissas[r]) }
+        } else if nulls.nullCount == 0 {
+            keys = mantissas
+        } else {
+            for r in 0..<count where !nulls.contains(r) { keys.append(mantissas[r]) }
+        }
+        // Exact numbers sort as whole numbers; dividing by the scale keeps the order.
+        return RadixSort.sorted(keys).map { Double($0) / divisor }
     }
 
     /// The exact sum of a numeric column over `rows`, as a mantissa at the column's scale.
-    public func exactSum(rows: some Sequence<Int>) -> (sum: Int128, scale: Int)? {
+    public func exactSum(rows: [Int]) -> (sum: Int128, scale: Int)? {
+        guard let (v, scale) = mantissas else { return nil }
         var total: Int128 = 0
+        v.withUnsafeBufferPointer { v in for r in rows where !nulls.contains(r) { total += Int128(v[r]) } }
+        return (total, scale)
+    }
+
+    /// The exact sum over a range of rows.
+    public func exactSum(rows: Range<Int>) -> (sum: Int128, scale: Int)? {
+        guard let (v, scale) = mantissas else { return nil }
+        var total: Int128 = 0
+        v.withUnsafeBufferPointer { v in for r in rows where !nulls.contains(r) { total += Int128(v[r]) } }
+        return (total, scale)
+    }
+
+    /// Whole numbers and decimals as their mantissas and scale.
+    public var mantissas: ([Int64], Int)? {
         switch storage {
-        case .integer(let v):
-            for r in rows where !nulls.contains(r) { total += Int128(v[r]) }
-            return (total, 0)
-        case .decimal(let v, let scale):
-            for r in rows where !nulls.contains(r) { total += Int128(v[r]) }
-            return (total, scale)
-        default:
-            return nil
+        case .integer(let v): return (v, 0)
+        case .decimal(let v, let scale): return (v, scale)
+        default: return nil
         }
     }
 }
