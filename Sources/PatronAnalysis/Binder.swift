@@ -172,6 +172,43 @@ public struct Binder {
             return .rfmSegments(table, preset: preset.text.lowercased(), rules: bound, monetary: monetary)
         case .rfmRule(let name, let condition):
             return .rfmRule(SegmentDefinition(name: name.text, condition: condition, text: Self.singleLine(source.text(of: condition.span))))
+        case .export(let what, let path, let pathSpan, let formatName, let raw):
+            let format: ExportFormat
+            if let formatName {
+                guard let named = ExportFormat(name: formatName.text) else {
+                    throw Diagnostic("unknown format '\(formatName.text)'", at: formatName.span,
+                                     hints: ["formats: " + ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")])
+                }
+                format = named
+            } else {
+                guard let implied = ExportFormat(path: path) else {
+                    throw Diagnostic("cannot tell the format of '\(path)' from its name", at: pathSpan,
+                                     hints: ["end the name in .csv, .tsv, .json, .jsonl or .md, or say which: export \(what.text) to \"\(path)\" as csv"])
+                }
+                format = implied
+            }
+            if let table = catalog.tables[what.text] {
+                return .export(.table(table), path: path, format: format, raw: raw)
+            }
+            if let segment = catalog.segments[what.text] {
+                let table = try table(nil, statement: statement)
+                var context = BindContext()
+                let condition = try Binder(catalog: catalog, source: Source(name: "segment '\(segment.name)'", text: segment.text))
+                    .bindCondition(segment.condition, in: table, context: &context)
+                return .export(.segment(name: segment.name, table: table, condition: condition), path: path, format: format, raw: raw)
+            }
+            if what.text.lowercased() == "result" {
+                return .export(.lastResult, path: path, format: format, raw: raw)
+            }
+            var hints: [String] = []
+            let names = Array(catalog.tables.keys) + Array(catalog.segments.keys) + ["result"]
+            if let near = Suggestion.closest(to: what.text, in: names) { hints.append("did you mean '\(near)'?") }
+            hints.append("export a table, a named segment, or 'result' (the last result)")
+            throw Diagnostic("no table or segment named '\(what.text)'", at: what.span, hints: hints)
+        case .include(let path, _):
+            return .include(path: Self.resolve(path, relativeTo: source.name))
+        case .saveSession(let path, _):
+            return .saveSession(path: path)
         case .transitions(let from, let to, let by):
             guard let spec = catalog.lastDerivation else {
                 throw Diagnostic("transitions repeat a customer derivation at two dates; there is none yet", at: statement.span,
@@ -206,9 +243,16 @@ public struct Binder {
             }
             guard days[0] < days[1] else { throw Diagnostic("the first date must come before the second", at: from.span.merged(with: to.span)) }
             return .transitions(spec, from: days[0], to: days[1], by: segmentation)
+        case .set(let setting, let value) where setting.text.lowercased() == "timer":
+            guard ["on", "off"].contains(value.text.lowercased()) else {
+                throw Diagnostic("the timer is on or off, not '\(value.text)'", at: value.span, hints: ["set timer on", "set timer off"])
+            }
+            return .setTimer(value.text.lowercased() == "on")
         case .set(let setting, let value):
             guard setting.text.lowercased() == "language" else {
-                throw Diagnostic("unknown setting '\(setting.text)'", at: setting.span, hints: ["settings: language (en or zh)"])
+                var hints = ["settings: language (en or zh), timer (on or off)"]
+                if let near = Suggestion.closest(to: setting.text, in: ["language", "timer"]) { hints.insert("did you mean '\(near)'?", at: 0) }
+                throw Diagnostic("unknown setting '\(setting.text)'", at: setting.span, hints: hints)
             }
             guard ["en", "zh"].contains(value.text.lowercased()) else {
                 throw Diagnostic("patron speaks en and zh, not '\(value.text)'", at: value.span, hints: ["set language zh", "set language en"])
@@ -314,6 +358,13 @@ public struct Binder {
             ("Lost", "r_score between 0 and 2 and (f_score + m_score) / 2 between 0 and 2"),
         ],
     ]
+
+    /// A path as written in a script, made relative to the script's folder (scripts given on
+    /// the command line or read from standard input resolve against the working directory).
+    public static func resolve(_ path: String, relativeTo script: String) -> String {
+        guard !path.hasPrefix("/"), !script.hasPrefix("<"), let slash = script.lastIndex(of: "/") else { return path }
+        return String(script[...slash]) + path
+    }
 
     /// Binds a rule table's conditions over a scored table, in order.
     public func bindRules(_ rules: [SegmentDefinition], in table: Table) throws(Diagnostic) -> [(name: String, condition: BoundCondition)] {

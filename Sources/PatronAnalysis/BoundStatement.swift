@@ -55,6 +55,14 @@ public enum BoundStatement: Sendable {
     case transitions(BoundCustomers, from: Int32, to: Int32, by: Segmentation)
     /// Choose the language of segment names, advice and explanations.
     case setLanguage(String)
+    /// Print each statement's elapsed time (or stop).
+    case setTimer(Bool)
+    /// Write a table, a segment's rows or the last result to a file.
+    case export(ExportSource, path: String, format: ExportFormat, raw: Bool)
+    /// Run another script (its path already resolved against the including one).
+    case include(path: String)
+    /// Write the statements that succeeded so far as a script.
+    case saveSession(path: String)
     /// Add a custom RFM rule.
     case rfmRule(SegmentDefinition)
     /// Check a rule table over every cell of scores.
@@ -309,6 +317,44 @@ public enum Segmentation: Sendable {
         case .matrix: return "matrix"
         case .tiers: return "tiers"
         case .rules(let preset, _, _): return preset
+        }
+    }
+}
+
+/// What `export` writes.
+public enum ExportSource: Sendable {
+    /// A whole table.
+    case table(Table)
+    /// The rows of a table in a named segment.
+    case segment(name: String, table: Table, condition: BoundCondition)
+    /// The last result printed.
+    case lastResult
+}
+
+/// The file formats `export` and `--format` write.
+public enum ExportFormat: String, Sendable, CaseIterable {
+    case csv, tsv, json, jsonl, markdown
+
+    /// The format a file name's extension implies, if any.
+    public init?(path: String) {
+        let lower = path.lowercased()
+        guard let dot = lower.lastIndex(of: "."), !lower[dot...].contains("/") else { return nil }
+        switch lower[lower.index(after: dot)...] {
+        case "csv": self = .csv
+        case "tsv", "tab": self = .tsv
+        case "json": self = .json
+        case "jsonl", "ndjson": self = .jsonl
+        case "md", "markdown": self = .markdown
+        default: return nil
+        }
+    }
+
+    /// The format a name after `as` (or `--format`) stands for.
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "md": self = .markdown
+        case "ndjson": self = .jsonl
+        default: self.init(rawValue: name.lowercased())
         }
     }
 }

@@ -13,7 +13,7 @@ public struct ParseResult: Sendable {
 public struct Parser {
     /// The statement words, in the order `help` lists them.
     public static let statementWords = ["load", "use", "describe", "summarize", "count", "show", "segment", "define", "drop",
-                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "transitions", "set", "help", "quit", "exit"]
+                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "transitions", "export", "include", "save", "set", "help", "quit", "exit"]
     /// Words reserved inside expressions (write such a column in backquotes).
     public static let expressionKeywords: Set<String> = ["and", "or", "not", "true", "false", "null", "in", "between", "is", "contains", "starts"]
     /// How deeply conditions may nest before the parser refuses.
@@ -85,6 +85,7 @@ public struct Parser {
     ///           | crosstabStatement | letStatement | levelsStatement | defineStatement | dropStatement
     ///           | customersStatement | explainStatement | matrixStatement | paretoStatement | tiersStatement
     ///           | rfmStatement | checkStatement | lifecycleStatement | setStatement | transitionsStatement
+    ///           | exportStatement | includeStatement | saveStatement
     ///           | showStatement | segmentStatement | helpStatement | quitStatement
     private mutating func parseStatement() throws(Diagnostic) -> ParsedStatement {
         let verb = current
@@ -98,6 +99,15 @@ public struct Parser {
         let kind: ParsedStatementKind
         switch verb.text.lowercased() {
         case "load": kind = try parseLoadStatement()
+        case "export": kind = try parseExportStatement()
+        case "include":
+            let path = try expectPath("a script path in quotes after 'include'", example: "include \"common.patron\"")
+            kind = .include(path: path.text, pathSpan: path.span)
+        case "save":
+            try expectKeyword("session", "'session' after 'save'", hints: ["save session to \"lesson.patron\""])
+            try expectKeyword("to", "'to' and a file path", hints: ["save session to \"lesson.patron\""])
+            let path = try expectPath("a file path in quotes", example: "save session to \"lesson.patron\"")
+            kind = .saveSession(path: path.text, pathSpan: path.span)
         case "use": kind = .use(try expectName("a table name after 'use'"))
         case "describe": kind = .describe(optionalName())
         case "summarize": kind = try parseSummarizeStatement()
@@ -193,6 +203,33 @@ public struct Parser {
             }
         }
         return .load(path: path.text, pathSpan: path.span, alias: alias, options: options)
+    }
+
+    /// exportStatement → "export" name "to" STRING [ "as" name ] [ "with" "raw" ]
+    private mutating func parseExportStatement() throws(Diagnostic) -> ParsedStatementKind {
+        let what = try expectName("a table, a segment or 'result' after 'export'")
+        try expectKeyword("to", "'to' and a file path", hints: ["export \(what.text) to \"\(what.text).csv\""])
+        let path = try expectPath("a file path in quotes after 'to'", example: "export \(what.text) to \"\(what.text).csv\"")
+        var format: Name? = nil
+        if current.isKeyword("as") {
+            advance()
+            format = try expectName("a format after 'as' (csv, tsv, json, jsonl, markdown)")
+        }
+        var raw = false
+        if current.isKeyword("with") {
+            advance()
+            guard current.isKeyword("raw") else { throw expected("'raw' after 'with'", hints: ["export \(what.text) to \"\(what.text).csv\" with raw"]) }
+            advance()
+            raw = true
+        }
+        return .export(what, path: path.text, pathSpan: path.span, format: format, raw: raw)
+    }
+
+    /// A quoted path, or an error that shows how to write one.
+    private mutating func expectPath(_ what: String, example: String) throws(Diagnostic) -> Token {
+        guard current.kind == .string else { throw expected(what, hints: [example]) }
+        defer { advance() }
+        return current
     }
 
     /// loadOption → "columns" "(" columnSpec { "," columnSpec } ")"

@@ -80,6 +80,12 @@ public enum ParsedStatementKind: Sendable, Equatable {
     case segment(ParsedExpression)
     /// `help [TOPIC]`
     case help(Name?)
+    /// `export NAME to "PATH" [as FORMAT] [with raw]`: a table, a segment's rows, or the last result
+    case export(Name, path: String, pathSpan: SourceSpan, format: Name?, raw: Bool)
+    /// `include "PATH"`: run another script, its path relative to this one
+    case include(path: String, pathSpan: SourceSpan)
+    /// `save session to "PATH"`: the statements that succeeded so far, as a script
+    case saveSession(path: String, pathSpan: SourceSpan)
     /// `quit` or `exit`
     case quit
 }

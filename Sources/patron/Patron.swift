@@ -25,17 +25,52 @@ struct Patron: ParsableCommand {
     @Option(name: .customLong("param"), help: ArgumentHelp("Set $name before running; it wins over a 'let' of the same name (repeatable).", valueName: "name=value"))
     var parameters: [String] = []
 
-    func validate() throws { _ = try parsedParameters(parameters) }
+    @Option(name: .customLong("format"), help: ArgumentHelp("Print results as table (boxes, the default), csv, tsv, json, jsonl or markdown.", valueName: "format"))
+    var format: String = "table"
+
+    @Flag(name: .customLong("keep-going"), help: "Run every statement even after one fails (the exit code still reports the failure).")
+    var keepGoing = false
+
+    @Flag(name: .customLong("quiet"), help: "Print only results and errors: no confirmations, load summaries or progress.")
+    var quiet = false
+
+    func validate() throws {
+        _ = try parsedParameters(parameters)
+        _ = try outputFormat()
+    }
+
+    /// The --format chosen: nil for box tables.
+    func outputFormat() throws -> ExportFormat? {
+        if format.lowercased() == "table" { return nil }
+        guard let chosen = ExportFormat(name: format) else {
+            throw ValidationError("--format takes table, csv, tsv, json, jsonl or markdown (got '\(format)')")
+        }
+        return chosen
+    }
+
+    /// A session set up from the command line's options.
+    func session() throws -> Session {
+        let session = Session()
+        session.showsProgress = isatty(2) != 0 && !quiet
+        session.parameters = try parsedParameters(parameters)
+        session.format = try outputFormat()
+        session.keepGoing = keepGoing
+        session.quiet = quiet
+        return session
+    }
 
     func run() throws {
-        let session = Session()
-        session.showsProgress = isatty(2) != 0
-        session.parameters = try parsedParameters(parameters)
+        let session = try session()
+        var worst: Int32 = 0
         if !commands.isEmpty {
             for (i, command) in commands.enumerated() {
                 let name = commands.count == 1 ? "<command>" : "<command \(i + 1)>"
-                if try finish(session.run(Source(name: name, text: command), emit: emit)) { return }
+                let outcome = session.run(Source(name: name, text: command), emit: emit)
+                worst = max(worst, outcome.status.rawValue)
+                if outcome.status != .ok && !session.keepGoing { throw ExitCode(outcome.status.rawValue) }
+                if outcome.shouldQuit { break }
             }
+            if worst != 0 { throw ExitCode(worst) }
             return
         }
         if isatty(0) != 0 {
@@ -52,29 +87,47 @@ struct Patron: ParsableCommand {
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run script files in order, stopping at the first error.",
-        discussion: "--param name=value (repeatable) sets $name and wins over the script's let: patron run nightly.patron --param cutoff=2024-06-30")
+        discussion: """
+            A file named - is read from standard input. --param name=value (repeatable) sets $name and wins
+            over the script's let: patron run nightly.patron --param cutoff=2024-06-30. --format, --keep-going
+            and --quiet work here as on patron itself.
+            """)
 
-    @Argument(help: ArgumentHelp("Script files (.patron).", valueName: "file"))
+    @Argument(help: ArgumentHelp("Script files (.patron); - reads standard input.", valueName: "file"))
     var files: [String]
+
+    @Flag(name: .customLong("check"), help: "Parse and bind the scripts without running their queries (loads, lets and definitions still run, so later statements can bind); print nothing but errors.")
+    var check = false
 
     /// `--param` is declared once, on `patron`, and read here (`patron run F --param k=v`).
     @ParentCommand var patron: Patron
 
     func run() throws {
-        let session = Session()
-        session.showsProgress = isatty(2) != 0
-        session.parameters = try parsedParameters(patron.parameters)
+        let session = try patron.session()
+        session.checkOnly = check
+        var worst: Int32 = 0
         for path in files {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                Console.write("patron: error: cannot open script '\(path)': \(FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file")\n", to: 2)
-                throw ExitCode(66)
+            let text: String
+            if path == "-" {
+                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            } else {
+                switch Session.readScript(path) {
+                case .success(let contents): text = contents
+                case .failure(let failure):
+                    Console.write("patron: error: \(failure.message)\n", to: 2)
+                    throw ExitCode(failure.status.rawValue)
+                }
             }
-            guard let text = String(data: data, encoding: .utf8) else {
-                Console.write("patron: error: script '\(path)' is not valid UTF-8\n", to: 2)
-                throw ExitCode(65)
-            }
-            if try finish(session.run(Source(name: path, text: text), emit: emit)) { return }
+            let outcome = session.run(Source(name: path == "-" ? "<stdin>" : path, text: text), emit: emit)
+            worst = max(worst, outcome.status.rawValue)
+            if outcome.status != .ok && !session.keepGoing { throw ExitCode(outcome.status.rawValue) }
+            if outcome.shouldQuit { break }
         }
+        if check && worst == 0 {
+            let checked = session.checkedCount
+            Console.write("\(files.joined(separator: ", ")): ok (\(checked) \(checked == 1 ? "statement" : "statements") checked)\n", to: 2)
+        }
+        if worst != 0 { throw ExitCode(worst) }
     }
 }
 
