@@ -165,8 +165,24 @@ public enum Help {
                 by the first date form their own row.
                 """,
               example: ""),
-        Topic(name: "set", usage: "set language en | zh", summary: "print segment names and advice in English or Chinese",
-              details: "With zh, the matrix (知己, 蝴蝶, 藤壶, 过客), value tiers (高利润, 中利润, 低利润, 无利润), lifecycle\nstages and RFM segment names, and the advice, are printed in Chinese; tables stay aligned.",
+        Topic(name: "export", usage: "export TABLE | SEGMENT | result to \"FILE\" [as FORMAT] [with raw]", summary: "write a table, a segment's rows or the last result to a file",
+              details: """
+                The format comes from the file's extension (.csv .tsv .json .jsonl .ndjson .md) or 'as csv',
+                'as tsv', 'as json', 'as jsonl', 'as markdown'. CSV follows RFC 4180 (CRLF line ends, quotes
+                doubled). In CSV and TSV, text starting with = + - @, a tab, CR or LF gets a leading ' so a
+                spreadsheet never runs it as a formula; numbers stay numbers; 'with raw' writes text as it
+                is. The file is written to a temporary name and renamed into place: a failed write (no such
+                folder, disk full, permission denied) leaves no partial file and exits with status 74.
+                """,
+              example: ""),
+        Topic(name: "include", usage: "include \"FILE\"", summary: "run another script here",
+              details: "The path is relative to the including script (to the working directory at the prompt).\nTables, variables and segments it defines stay defined; a script that includes itself, directly\nor through others, is reported as a cycle.",
+              example: ""),
+        Topic(name: "save", usage: "save session to \"FILE\"", summary: "write this session's statements as a script",
+              details: "Writes the statements that succeeded so far, in order and as typed (not help, export or\nsave itself), so 'patron run FILE' repeats the session's results.",
+              example: ""),
+        Topic(name: "set", usage: "set language en | zh  ·  set timer on | off", summary: "the language of segment names and advice; statement timing",
+              details: "With zh, the matrix (知己, 蝴蝶, 藤壶, 过客), value tiers (高利润, 中利润, 低利润, 无利润), lifecycle\nstages and RFM segment names, and the advice, are printed in Chinese; tables stay aligned.\nWith the timer on, each statement's elapsed time is printed on standard error.",
               example: "set language zh"),
         Topic(name: "check", usage: "check segments", summary: "overlaps and gaps of an RFM rule table",
               details: "Checks the custom rules (or the rfm table when there are none) over every cell of scores.", example: "check segments"),

@@ -35,11 +35,12 @@ struct DocumentationTests {
     }
 
     /// Runs a README command with `patron` on the PATH; stdout and stderr together, as a terminal
-    /// shows them, with load timings (which vary from run to run) shown as `0.00 s`.
+    /// shows them, with load timings (which vary from run to run) shown as `0.00 s` and CSV's
+    /// CRLF line ends as the README's LF.
     static func output(of command: String) throws -> String {
         let path = TestSupport.binary.deletingLastPathComponent().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         let text = try TestSupport.run("/bin/sh", ["-c", "(\(command)) 2>&1"], environment: ["PATH": path]).stdout
-        return text.replacing(/\sin [0-9,]+\.[0-9]{2} s/, with: " in 0.00 s")
+        return text.replacing(/\sin [0-9,]+\.[0-9]{2} s/, with: " in 0.00 s").replacingOccurrences(of: "\r\n", with: "\n")
     }
 
     @Test("README example", arguments: DocumentationTests.readmeExamples)

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+
+/// Batch runs and exports (issue 6), driven through the built binary as a nightly job would.
+@Suite struct BatchTests {
+    /// A fresh folder for files a test writes.
+    func scratch() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("patron-batch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    static let tiny = ["-c", "load \"Tests/data/export-cells.csv\" as cells", "-c", "summarize count, sum(amount) by note where id <= 2"]
+
+    @Test("--format prints each result in the chosen format, byte for byte", arguments: [
+        ("csv", "note,count,sum(amount)\r\n\"comma, inside\",1,12.50\r\nplain,1,-5.00\n"),
+        ("tsv", "note\tcount\tsum(amount)\r\ncomma, inside\t1\t12.50\r\nplain\t1\t-5.00\n"),
+        ("json", #"{"kind":"summary","columns":["note","count","sum(amount)"],"rows":[["comma, inside",1,12.50],["plain",1,-5.00]],"table":"cells","groups":2,"rows_in_scope":2,"cut_points":[]}"# + "\n"),
+        ("jsonl", #"{"note":"comma, inside","count":1,"sum(amount)":12.50}"# + "\n" + #"{"note":"plain","count":1,"sum(amount)":-5.00}"# + "\n"),
+        ("markdown", "| note | count | sum(amount) |\n| --- | ---: | ---: |\n| comma, inside | 1 | 12.50 |\n| plain | 1 | -5.00 |\n\n"),
+    ])
+    func formats(_ format: String, _ expected: String) throws {
+        let run = try TestSupport.patron(Self.tiny + ["--format", format, "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout == expected)
+        // Same input, same bytes.
+        #expect(try TestSupport.patron(Self.tiny + ["--format", format, "--quiet"]).stdout == run.stdout)
+    }
+
+    @Test func segmentsAsJSONCarryCountSharesAndCutPoints() throws {
+        let run = try TestSupport.patron(["-c", "segment where profit=high and loyalty=low", "--format", "json"])
+        #expect(run.status == 0)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(document["kind"] as? String == "segment")
+        #expect(document["count"] as? Int == 241)
+        #expect(document["total"] as? Int == 3000)
+        let cuts = try #require(document["cut_points"] as? [[String: Any]])
+        #expect(cuts.map { $0["column"] as? String } == ["profit", "loyalty"])
+    }
+
+    @Test func exportRoundTripsThroughPythonsCSVModule() throws {
+        let folder = try scratch()
+        let safe = folder.appendingPathComponent("safe.csv").path, raw = folder.appendingPathComponent("raw.csv").path
+        let run = try TestSupport.patron(["-c", "load \"Tests/data/export-cells.csv\" as cells", "-c", "export cells to \"\(safe)\"",
+                                          "-c", "export cells to \"\(raw)\" with raw"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let script = """
+            import csv, json, sys
+            def read(p):
+                with open(p, newline='', encoding='utf-8') as f:
+                    return list(csv.reader(f, strict=True))
+            print(json.dumps([read(sys.argv[1]), read(sys.argv[2]), read(sys.argv[3])]))
+            """
+        let python = try TestSupport.run("/usr/bin/env", ["python3", "-c", script, "Tests/data/export-cells.csv", safe, raw])
+        #expect(python.status == 0, "\(python.stderr)")
+        let tables = try #require(try JSONSerialization.jsonObject(with: Data(python.stdout.utf8)) as? [[[String]]])
+        let (original, neutralised, exact) = (tables[0], tables[1], tables[2])
+        // with raw: every cell as loaded (decimals at their scale).
+        #expect(exact == original)
+        // By default: text a spreadsheet would run gets a leading quote; numbers stay numbers.
+        #expect(neutralised.map { $0[1] } == ["label", "'=SUM(A1:A9)", "'+1 555 0100", "'-not a number", "'@cmd", "'\ttab first"])
+        #expect(neutralised.map { $0[2] } == ["amount", "-5.00", "12.50", "0.00", "7.25", "100.00"])
+        #expect(neutralised.map { $0[3] } == original.map { $0[3] })
+    }
+
+    @Test func exportsCoverEveryFormatAndSegments() throws {
+        let folder = try scratch()
+        let run = try TestSupport.patron(["-c", "define segment vip as profit = high and loyalty = high",
+                                          "-c", "export vip to \"\(folder.path)/vip.jsonl\"", "-c", "count by region",
+                                          "-c", "export result to \"\(folder.path)/regions.md\"", "-c", "export result to \"\(folder.path)/regions.out\" as json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = try String(contentsOf: folder.appendingPathComponent("vip.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 603)
+        #expect(try String(contentsOf: folder.appendingPathComponent("regions.md"), encoding: .utf8).hasPrefix("| region | count |\n| --- | ---: |\n| Central | 602 |"))
+        #expect(try String(contentsOf: folder.appendingPathComponent("regions.out"), encoding: .utf8).hasPrefix(#"{"kind":"summary","columns":["region","count"]"#))
+    }
+
+    @Test func failedWritesExit74AndLeaveNoFile() throws {
+        let folder = try scratch()
+        let missing = folder.appendingPathComponent("no-such-folder/out.csv").path
+        let run = try TestSupport.patron(["-c", "export demo to \"\(missing)\""])
+        #expect(run.status == 74)
+        #expect(run.stderr.contains("cannot write the export: No such file or directory"))
+        let full = try TestSupport.patron(["-c", "export demo to \"/dev/full\" as csv"])
+        #expect(full.status == 74)
+        #expect(full.stderr.contains("No space left on device"))
+        // Nothing half-written next to the target either.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+        // An existing file survives a failed export over it untouched.
+        let keep = folder.appendingPathComponent("keep.csv")
+        try "old\n".write(to: keep, atomically: false, encoding: .utf8)
+        let bad = try TestSupport.patron(["-c", "export nothing to \"\(keep.path)\""])
+        #expect(bad.status == 65)
+        #expect(try String(contentsOf: keep, encoding: .utf8) == "old\n")
+    }
+
+    @Test func standardOutputToDevFullFails() throws {
+        let run = try TestSupport.run("/bin/sh", ["-c", "\"\(TestSupport.binary.path)\" -c count --format csv > /dev/full"])
+        #expect(run.status == 74)
+        #expect(run.stderr.contains("cannot write to standard output"))
+    }
+
+    @Test func checkBindsWithoutRunningQueries() throws {
+        let folder = try scratch()
+        let good = folder.appendingPathComponent("good.patron"), bad = folder.appendingPathComponent("bad.patron")
+        try "load \"Tests/data/export-cells.csv\" as cells\nsegment where amount = high\nexport cells to \"\(folder.path)/never.csv\"\n".write(to: good, atomically: true, encoding: .utf8)
+        try "load \"Tests/data/export-cells.csv\" as cells\nsegment where amont = high\n".write(to: bad, atomically: true, encoding: .utf8)
+        let ok = try TestSupport.patron(["run", "--check", good.path])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout == "")
+        #expect(ok.stderr.contains("ok (3 statements checked)"))
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/never.csv"))
+        let failed = try TestSupport.patron(["run", "--check", bad.path])
+        #expect(failed.status == 65)
+        #expect(failed.stderr.contains("bad.patron:2:15: error: unknown column 'amont' in table 'cells'"))
+        #expect(failed.stderr.contains("help: did you mean 'amount'?"))
+    }
+
+    @Test func includeResolvesBesideTheScriptAndReportsCycles() throws {
+        let folder = try scratch()
+        try "let cutoff = 1000\ninclude \"parts/count.patron\"\n".write(to: folder.appendingPathComponent("main.patron"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("parts"), withIntermediateDirectories: true)
+        try "segment where profit > $cutoff\n".write(to: folder.appendingPathComponent("parts/count.patron"), atomically: true, encoding: .utf8)
+        // The parameter wins over the script's let, inside the included script too.
+        let run = try TestSupport.patron(["run", folder.appendingPathComponent("main.patron").path, "--param", "cutoff=5000", "--quiet", "--format", "json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let direct = try TestSupport.patron(["-c", "segment where profit > 5000", "--format", "json"])
+        #expect(run.stdout.replacingOccurrences(of: "$cutoff", with: "5000") == direct.stdout)
+        try "include \"b.patron\"\n".write(to: folder.appendingPathComponent("a.patron"), atomically: true, encoding: .utf8)
+        try "include \"a.patron\"\n".write(to: folder.appendingPathComponent("b.patron"), atomically: true, encoding: .utf8)
+        let cycle = try TestSupport.patron(["run", folder.appendingPathComponent("a.patron").path])
+        #expect(cycle.status == 65)
+        #expect(cycle.stderr.contains("b.patron:1:9: error: including '\(folder.path)/a.patron' would run it again inside itself"))
+    }
+
+    @Test func keepGoingRunsTheRestAndStillFails() throws {
+        let run = try TestSupport.patron(["run", "-", "--keep-going", "--quiet"], stdin: "count\nsegmnt where profit = high\nlet n = 2\nsummarize count by channel where frequency > $n\n")
+        #expect(run.status == 65)
+        #expect(run.stderr.contains("<stdin>:2:1: error: unknown statement 'segmnt'"))
+        #expect(run.stdout.hasPrefix("3,000 rows in 'demo'\n"))
+        #expect(run.stdout.contains("5 groups"))
+        #expect(!run.stdout.contains("$n = 2"))
+        let stops = try TestSupport.patron(["run", "-"], stdin: "count\nsegmnt where profit = high\ncount\n")
+        #expect(stops.status == 65)
+        #expect(stops.stdout == "")
+    }
+
+    @Test func aSavedSessionReproducesItsResults() throws {
+        let folder = try scratch()
+        let saved = folder.appendingPathComponent("lesson.patron").path
+        let statements = ["levels profit quantiles 4 as low, mid, upper, top", "segment where profit = top", "bogus", "summarize count by region where loyalty > 0.5"]
+        let first = try TestSupport.patron(statements.flatMap { ["-c", $0] } + ["-c", "save session to \"\(saved)\"", "--keep-going"])
+        #expect(first.status == 65)
+        let script = try String(contentsOfFile: saved, encoding: .utf8)
+        #expect(script.hasSuffix("levels profit quantiles 4 as low, mid, upper, top\nsegment where profit = top\nsummarize count by region where loyalty > 0.5\n"))
+        let again = try TestSupport.patron(["run", saved])
+        #expect(again.status == 0)
+        #expect(again.stdout == first.stdout.replacingOccurrences(of: "saved 3 statements to '\(saved)'; run them with: patron run \(saved)\n", with: ""))
+    }
+
+    @Test func theTimerPrintsEachStatementsTime() throws {
+        let run = try TestSupport.patron(["-c", "set timer on", "-c", "count", "-c", "set timer off", "-c", "count"])
+        #expect(run.status == 0)
+        #expect(run.stderr.split(separator: "\n").filter { $0.hasPrefix("time: ") && $0.hasSuffix(" s") }.count == 2)
+    }
+}
