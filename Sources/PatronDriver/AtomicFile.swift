@@ -19,7 +19,7 @@ public enum AtomicFile {
         if stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG && (info.st_mode & S_IFMT) != S_IFDIR {
             let fd = open(path, O_WRONLY | O_CLOEXEC)
             guard fd >= 0 else { throw Failure(reason: reason(errno)) }
-            if let code = writeAll(text, to: fd) {
+            if let code = Console.writeAll(text, to: fd) {
                 close(fd)
                 throw Failure(reason: reason(code))
             }
@@ -43,7 +43,7 @@ public enum AtomicFile {
             unlink(temporary)
             return Failure(reason: reason(code))
         }
-        if let code = writeAll(text, to: fd) { throw fail(code) }
+        if let code = Console.writeAll(text, to: fd) { throw fail(code) }
         if fsync(fd) != 0 && errno != EINVAL { throw fail(errno) }
         if close(fd) != 0 {
             let code = errno
@@ -57,30 +57,7 @@ public enum AtomicFile {
         }
     }
 
-    /// Writes every byte, retrying after interruptions; the error number on failure.
-    private static func writeAll(_ text: String, to fd: Int32) -> Int32? {
-        var bytes = Array(text.utf8)
-        return bytes.withUnsafeMutableBytes { buffer -> Int32? in
-            var offset = 0
-            while offset < buffer.count {
-                let n = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += n
-            }
-            return nil
-        }
-    }
-
     static func reason(_ code: Int32) -> String {
         String(cString: strerror(code))
     }
 }
-
-#if canImport(Glibc)
-private let systemWrite = Glibc.write
-#elseif canImport(Darwin)
-private let systemWrite = Darwin.write
-#endif

@@ -9,18 +9,23 @@ public enum Console {
     /// Writes `text` to a file descriptor in full; false when the write failed.
     @discardableResult
     public static func write(_ text: String, to fd: Int32) -> Bool {
+        writeAll(text, to: fd) == nil
+    }
+
+    /// Writes every byte, retrying after interruptions; the error number when a write fails.
+    static func writeAll(_ text: String, to fd: Int32) -> Int32? {
         var bytes = Array(text.utf8)
-        return bytes.withUnsafeMutableBytes { buffer in
+        return bytes.withUnsafeMutableBytes { buffer -> Int32? in
             var offset = 0
             while offset < buffer.count {
                 let n = systemWrite(fd, buffer.baseAddress! + offset, buffer.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    return false
+                    return errno
                 }
                 offset += n
             }
-            return true
+            return nil
         }
     }
 
