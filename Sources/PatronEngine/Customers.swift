@@ -1,4 +1,3 @@
-import CPrefetch
 import Dispatch
 import PatronAnalysis
 import PatronStore
@@ -50,75 +49,13 @@ extension Engine {
         // dictionary code for text, otherwise a number handed out in order of first appearance.
         let slots = CustomerSlots(idColumn, rows: orders.rowCount)
 
-        // Orders are split between the cores; each gathers its own figures, then they are added up.
-        let rows = orders.rowCount
-        let threads = rows >= 200_000 && slots.count * MemoryLayout<Accumulator>.stride <= 256 << 20 ? max(1, min(8, activeProcessors())) : 1
-        nonisolated(unsafe) var partials = [Partial?](repeating: nil, count: threads)
-        let idNulls = idColumn.nulls, dateNulls = dateColumn.nulls
-        partials.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
-                var partial = Partial(slots: slots.count)
-                let share = rows / threads
-                let range = (t * share)..<(t == threads - 1 ? rows : (t + 1) * share)
-                let block = 4096
-                let amounts = UnsafeMutablePointer<Int64>.allocate(capacity: block), amountValid = UnsafeMutablePointer<Bool>.allocate(capacity: block)
-                let profits = UnsafeMutablePointer<Int64>.allocate(capacity: block), profitValid = UnsafeMutablePointer<Bool>.allocate(capacity: block)
-                let slotOf = UnsafeMutablePointer<Int>.allocate(capacity: block)
-                defer { amounts.deallocate(); amountValid.deallocate(); profits.deallocate(); profitValid.deallocate(); slotOf.deallocate() }
-                dates.withUnsafeBufferPointer { dates in
-                monthsBack.withUnsafeBufferPointer { monthsBack in
-                partial.accumulators.withUnsafeMutableBufferPointer { all in
-                    var start = range.lowerBound
-                    while start < range.upperBound {
-                        let chunk = start..<min(start + block, range.upperBound)
-                        amountFill(chunk, amounts, amountValid)
-                        profitFill?(chunk, profits, profitValid)
-                        slots.fill(chunk, into: slotOf)
-                        let ahead = 16, n = chunk.count
-                        for i in 0..<min(ahead, n) { patron_prefetch_for_write(all.baseAddress! + slotOf[i]) }
-                        for (i, row) in chunk.enumerated() {
-                            if i + ahead < n { patron_prefetch_for_write(all.baseAddress! + slotOf[i + ahead]) }
-                            let day = dates[row]
-                            guard day <= asOf, !idNulls.contains(row), !dateNulls.contains(row) else { continue }
-                            partial.used += 1
-                            let slot = slotOf[i]
-                            let a = all.baseAddress! + slot
-                            if day < a.pointee.first { a.pointee.first = day }
-                            if day > a.pointee.last { a.pointee.last = day }
-                            a.pointee.frequency += 1
-                            let money = amountValid[i] ? amounts[i] : 0
-                            let (m, mo) = a.pointee.monetary.addingReportingOverflow(money)
-                            a.pointee.monetary = m
-                            if mo { partial.monetaryCarry[slot, default: 0] += money < 0 ? -1 : 1 }
-                            if profitFill != nil {
-                                let earned = profitValid[i] ? profits[i] : 0
-                                let (p, po) = a.pointee.profit.addingReportingOverflow(earned)
-                                a.pointee.profit = p
-                                if po { partial.profitCarry[slot, default: 0] += earned < 0 ? -1 : 1 }
-                            }
-                            let back = monthsBack.isEmpty ? asOfMonth - monthIndex(day) : Int(monthsBack[Int(day - firstDay)])
-                            if back >= 0 && back < 12 { a.pointee.months |= 1 << UInt16(back) }
-                            if let channel, !channel.nulls.contains(row) {
-                                let code = channel.codes[row]
-                                if channelCount <= 16 { a.pointee.channels |= 1 << UInt16(code) } else { partial.channelSets[slot, default: []].insert(code) }
-                            }
-                        }
-                        start = chunk.upperBound
-                    }
-                }
-                }
-                }
-                out[t] = partial
-            }
-        }
-        var total = partials[0]!
-        for t in 1..<threads { total.absorb(partials[t]!) }
-        partials = []
+        let total = gather(OrderInputs(rows: orders.rowCount, dates: dates, idNulls: idColumn.nulls, dateNulls: dateColumn.nulls, asOf: asOf,
+                                       amount: amountFill, profit: profitFill, slots: slots, channel: channel,
+                                       monthsBack: monthsBack, firstDay: firstDay, asOfMonth: asOfMonth))
         let accumulators = total.accumulators
         let used = total.used
         func money(_ slot: Int, _ wrapped: Int64, _ carries: [Int: Int64]) -> Int128 {
-            Int128(wrapped) + Int128(carries[slot] ?? 0) << 64
+            carries.isEmpty ? Int128(wrapped) : Int128(wrapped) + Int128(carries[slot] ?? 0) << 64
         }
         func channelsUsed(_ slot: Int) -> Int {
             channelCount <= 16 ? accumulators[slot].channels.nonzeroBitCount : total.channelSets[slot]?.count ?? 0
@@ -130,44 +67,59 @@ extension Engine {
         let none = NullBitmap(count: n)
         let asOfText = CalendarDate.isoString(asOf)
         func clamp(_ v: Int128) -> Int64 { Int64(clamping: v) }
-        var columns: [Column] = []
+        // Each column is built on its own, so the cores share the columns between them.
+        var builders: [() -> Column] = []
         switch idColumn.storage {
         case .integer:
-            columns.append(Column(name: idColumn.name, storage: .integer(order.map { slots.key(of: $0) }), nulls: none, evidence: .builtIn("the customer")))
+            builders.append { Column(name: idColumn.name, storage: .integer(order.map { slots.key(of: $0) }), nulls: none, evidence: .builtIn("the customer")) }
         case .text(_, let dictionary):
-            var builder = TextDictionaryBuilder()
-            let new = order.map { builder.code(of: dictionary[Int(slots.key(of: $0))]) }
-            columns.append(Column(name: idColumn.name, storage: .text(codes: TextCodes(new, dictionarySize: builder.count), dictionary: builder.strings()), nulls: none, evidence: .builtIn("the customer")))
+            builders.append {
+                var builder = TextDictionaryBuilder()
+                let new = order.map { builder.code(of: dictionary[Int(slots.key(of: $0))]) }
+                return Column(name: idColumn.name, storage: .text(codes: TextCodes(new, dictionarySize: builder.count), dictionary: builder.strings()), nulls: none, evidence: .builtIn("the customer"))
+            }
         default: break
         }
-        columns.append(Column(name: "first_purchase", storage: .date(order.map { accumulators[$0].first }), nulls: none, evidence: .builtIn("date of the first order")))
-        columns.append(Column(name: "last_purchase", storage: .date(order.map { accumulators[$0].last }), nulls: none, evidence: .builtIn("date of the last order up to \(asOfText)")))
-        columns.append(Column(name: "recency", storage: .integer(order.map { Int64(asOf) - Int64(accumulators[$0].last) }), nulls: none,
-                              evidence: .builtIn("days from the last purchase to \(asOfText)")))
-        columns.append(Column(name: "frequency", storage: .integer(order.map { Int64(accumulators[$0].frequency) }), nulls: none, evidence: .builtIn("number of orders up to \(asOfText)")))
-        columns.append(Column(name: "monetary", storage: .decimal(order.map { clamp(money($0, accumulators[$0].monetary, total.monetaryCarry)) }, scale: amountScale), nulls: none,
-                              evidence: .builtIn("sum of \(spec.amountText) over the orders")))
+        builders.append { Column(name: "first_purchase", storage: .date(order.map { accumulators[$0].first }), nulls: none, evidence: .builtIn("date of the first order")) }
+        builders.append { Column(name: "last_purchase", storage: .date(order.map { accumulators[$0].last }), nulls: none, evidence: .builtIn("date of the last order up to \(asOfText)")) }
+        builders.append {
+            Column(name: "recency", storage: .integer(order.map { Int64(asOf) - Int64(accumulators[$0].last) }), nulls: none,
+                   evidence: .builtIn("days from the last purchase to \(asOfText)"))
+        }
+        builders.append { Column(name: "frequency", storage: .integer(order.map { Int64(accumulators[$0].frequency) }), nulls: none, evidence: .builtIn("number of orders up to \(asOfText)")) }
+        builders.append {
+            Column(name: "monetary", storage: .decimal(order.map { clamp(money($0, accumulators[$0].monetary, total.monetaryCarry)) }, scale: amountScale), nulls: none,
+                   evidence: .builtIn("sum of \(spec.amountText) over the orders"))
+        }
         // Average order value at the amount's scale, rounded half away from zero.
-        columns.append(Column(name: "aov", storage: .decimal(order.map { c in
-            let f = Int128(accumulators[c].frequency), sum = money(c, accumulators[c].monetary, total.monetaryCarry)
-            let q = sum / f, r = sum % f
-            return clamp(q + (abs(r) * 2 >= f ? (sum < 0 ? -1 : 1) : 0))
-        }, scale: amountScale), nulls: none, evidence: .builtIn("monetary ÷ frequency")))
+        builders.append {
+            Column(name: "aov", storage: .decimal(order.map { c in
+                let f = Int128(accumulators[c].frequency), sum = money(c, accumulators[c].monetary, total.monetaryCarry)
+                let q = sum / f, r = sum % f
+                return clamp(q + (abs(r) * 2 >= f ? (sum < 0 ? -1 : 1) : 0))
+            }, scale: amountScale), nulls: none, evidence: .builtIn("monetary ÷ frequency"))
+        }
         if let profitText = spec.profitText {
-            columns.append(Column(name: "profit", storage: .decimal(order.map { clamp(money($0, accumulators[$0].profit, total.profitCarry)) }, scale: profitScale), nulls: none,
-                                  evidence: .builtIn("sum of \(profitText) over the orders")))
+            builders.append {
+                Column(name: "profit", storage: .decimal(order.map { clamp(money($0, accumulators[$0].profit, total.profitCarry)) }, scale: profitScale), nulls: none,
+                       evidence: .builtIn("sum of \(profitText) over the orders"))
+            }
         }
-        columns.append(Column(name: "tenure", storage: .integer(order.map { Int64(asOf) - Int64(accumulators[$0].first) }), nulls: none,
-                              evidence: .builtIn("days from the first purchase to \(asOfText)")))
+        builders.append {
+            Column(name: "tenure", storage: .integer(order.map { Int64(asOf) - Int64(accumulators[$0].first) }), nulls: none,
+                   evidence: .builtIn("days from the first purchase to \(asOfText)"))
+        }
         // Loyalty: the share of the 12 calendar months up to the as-of date with a purchase, to 4 places.
-        columns.append(Column(name: "loyalty", storage: .decimal(order.map { c in
-            let k = Int64(accumulators[c].months.nonzeroBitCount)
-            return (k * 10_000 * 2 + 12) / 24
-        }, scale: 4), nulls: none, evidence: .builtIn("share of the 12 months up to \(asOfText) with a purchase")))
-        if spec.channel != nil {
-            columns.append(Column(name: "channels", storage: .integer(order.map { Int64(channelsUsed($0)) }), nulls: none,
-                                  evidence: .builtIn("number of channels used")))
+        builders.append {
+            Column(name: "loyalty", storage: .decimal(order.map { c in
+                let k = Int64(accumulators[c].months.nonzeroBitCount)
+                return (k * 10_000 * 2 + 12) / 24
+            }, scale: 4), nulls: none, evidence: .builtIn("share of the 12 months up to \(asOfText) with a purchase"))
         }
+        if spec.channel != nil {
+            builders.append { Column(name: "channels", storage: .integer(order.map { Int64(channelsUsed($0)) }), nulls: none, evidence: .builtIn("number of channels used")) }
+        }
+        let columns = inParallel(builders, when: n >= 100_000)
         let table = Table(name: spec.name, columns: columns, rowCount: n, origin: "customers from '\(orders.name)' as of \(asOfText)")
         table.checkInvariants()
         return CustomerDerivation(table: table, asOf: asOf, asOfIsLatest: spec.asOf == nil, ordersUsed: used, ordersLeftOut: orders.rowCount - used)
@@ -188,60 +140,9 @@ extension Engine {
     }
 
     /// Months since year 0, for counting calendar months.
-    private static func monthIndex(_ day: Int32) -> Int {
+    static func monthIndex(_ day: Int32) -> Int {
         let (y, m, _) = CalendarDate.civil(day)
         return y * 12 + m - 1
-    }
-}
-
-/// One customer's running figures: 32 bytes, so an order touches one cache line. The sums wrap;
-/// the multiples of 2^64 they lose are kept aside (in `Partial`), so totals stay exact.
-struct Accumulator {
-    var monetary: Int64 = 0
-    var profit: Int64 = 0
-    var first: Int32 = .max
-    var last: Int32 = .min
-    var frequency: Int32 = 0
-    var months: UInt16 = 0
-    var channels: UInt16 = 0
-}
-
-/// What one core gathers over its share of the orders.
-struct Partial {
-    var accumulators: [Accumulator]
-    var used = 0
-    /// Multiples of 2^64 lost by the wrapping sums, per slot (almost always empty).
-    var monetaryCarry: [Int: Int64] = [:]
-    var profitCarry: [Int: Int64] = [:]
-    /// Channel codes per slot when there are more than 16 channels.
-    var channelSets: [Int: Set<UInt32>] = [:]
-
-    init(slots: Int) { accumulators = Array(repeating: Accumulator(), count: slots) }
-
-    /// Adds another core's figures to these.
-    mutating func absorb(_ other: Partial) {
-        used += other.used
-        for (slot, carry) in other.monetaryCarry { monetaryCarry[slot, default: 0] += carry }
-        for (slot, carry) in other.profitCarry { profitCarry[slot, default: 0] += carry }
-        for (slot, codes) in other.channelSets { channelSets[slot, default: []].formUnion(codes) }
-        other.accumulators.withUnsafeBufferPointer { theirs in
-            accumulators.withUnsafeMutableBufferPointer { ours in
-                for slot in ours.indices where theirs[slot].frequency > 0 {
-                    let b = theirs[slot]
-                    ours[slot].first = min(ours[slot].first, b.first)
-                    ours[slot].last = max(ours[slot].last, b.last)
-                    ours[slot].frequency += b.frequency
-                    ours[slot].months |= b.months
-                    ours[slot].channels |= b.channels
-                    let (m, mo) = ours[slot].monetary.addingReportingOverflow(b.monetary)
-                    ours[slot].monetary = m
-                    if mo { monetaryCarry[slot, default: 0] += b.monetary < 0 ? -1 : 1 }
-                    let (p, po) = ours[slot].profit.addingReportingOverflow(b.profit)
-                    ours[slot].profit = p
-                    if po { profitCarry[slot, default: 0] += b.profit < 0 ? -1 : 1 }
-                }
-            }
-        }
     }
 }
 
@@ -317,6 +218,19 @@ struct CustomerSlots: @unchecked Sendable {
         case .numbered(_, let keys): return used.sorted { keys[$0] < keys[$1] }
         }
     }
+}
+
+/// Runs independent pieces of work on all cores (or in order, when `parallel` is false) and
+/// returns their results in order.
+func inParallel<T>(_ work: [() -> T], when parallel: Bool) -> [T] {
+    guard parallel, work.count > 1 else { return work.map { $0() } }
+    nonisolated(unsafe) var results = [T?](repeating: nil, count: work.count)
+    let jobs = UncheckedSendable(work)
+    results.withUnsafeMutableBufferPointer { out in
+        nonisolated(unsafe) let out = out
+        DispatchQueue.concurrentPerform(iterations: work.count) { i in out[i] = jobs.value[i]() }
+    }
+    return results.compactMap { $0 }
 }
 
 /// The cores this process may use.

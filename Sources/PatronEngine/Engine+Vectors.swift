@@ -23,10 +23,19 @@ extension Engine {
             let factor = integerPowerOfTen(scale - own)
             return { rows, out, valid in
                 values.withUnsafeBufferPointer { v in
-                    for (i, row) in rows.enumerated() {
-                        let (r, o) = v[row].multipliedReportingOverflow(by: factor)
+                    guard let source = v.baseAddress.map({ $0 + rows.lowerBound }) else { return }
+                    let n = rows.count
+                    if factor == 1 {
+                        // The common case, a copy: no scaling, nothing to overflow.
+                        out.update(from: source, count: n)
+                        if nulls.nullCount == 0 { valid.update(repeating: true, count: n); return }
+                        for i in 0..<n { valid[i] = !nulls.contains(rows.lowerBound + i) }
+                        return
+                    }
+                    for i in 0..<n {
+                        let (r, o) = source[i].multipliedReportingOverflow(by: factor)
                         out[i] = r
-                        valid[i] = !o && !nulls.contains(row)
+                        valid[i] = !o && !nulls.contains(rows.lowerBound + i)
                     }
                 }
             }
@@ -44,10 +53,19 @@ extension Engine {
                 defer { other.deallocate(); otherValid.deallocate() }
                 left(rows, out, valid)
                 right(rows, other, otherValid)
-                for i in 0..<n {
-                    let (r, o) = subtract ? out[i].subtractingReportingOverflow(other[i]) : out[i].addingReportingOverflow(other[i])
-                    out[i] = r
-                    valid[i] = valid[i] && otherValid[i] && !o
+                // One loop per operator, with no branch inside, so the compiler vectorises it.
+                if subtract {
+                    for i in 0..<n {
+                        let (r, o) = out[i].subtractingReportingOverflow(other[i])
+                        out[i] = r
+                        valid[i] = valid[i] && otherValid[i] && !o
+                    }
+                } else {
+                    for i in 0..<n {
+                        let (r, o) = out[i].addingReportingOverflow(other[i])
+                        out[i] = r
+                        valid[i] = valid[i] && otherValid[i] && !o
+                    }
                 }
             }
         default:

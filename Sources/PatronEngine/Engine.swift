@@ -17,6 +17,34 @@ struct LevelLookup {
         while level < n - 1 && value >= cuts[level] { level += 1 }
         return level
     }
+
+    /// The stored values (mantissas at `scale`) whose level passes, as one closed range: nil when
+    /// the passing levels are not next to each other, `.some(nil)` when no value passes. Found by
+    /// bisection on the same lookup, so every value gets exactly the level it would get row by row.
+    func mantissas(passing passes: [Bool], scale: Int) -> ClosedRange<Int64>?? {
+        guard let first = passes.firstIndex(of: true), let last = passes.lastIndex(of: true) else { return .some(nil) }
+        guard passes[first...last].allSatisfy({ $0 }), scale >= 0, scale <= 18 else { return nil }
+        var divisor = 1.0
+        for _ in 0..<scale { divisor *= 10 }
+        func level(_ m: Int64) -> Int { self(Double(m) / divisor) }
+        // The smallest mantissa whose level is at least `target` (nil: none is).
+        func firstAtLeast(_ target: Int) -> Int64? {
+            if level(.max) < target { return nil }
+            var low = Int128(Int64.min), high = Int128(Int64.max)
+            while low < high {
+                let mid = (low + high) >> 1
+                if level(Int64(mid)) >= target { high = mid } else { low = mid + 1 }
+            }
+            return Int64(low)
+        }
+        guard let low = first == 0 ? Int64.min : firstAtLeast(first) else { return .some(nil) }
+        var high = Int64.max
+        if last < passes.count - 1, let above = firstAtLeast(last + 1) {
+            guard above > .min else { return .some(nil) }
+            high = above - 1
+        }
+        return low <= high ? .some(low...high) : .some(nil)
+    }
 }
 
 /// Runs bound statements over columns. Never formats text.
@@ -27,16 +55,22 @@ public enum Engine {
     /// false, and `not` keeps it unknown. Asking for `false` pushes negation down (De Morgan), so
     /// `and` narrows the selection term by term when true is wanted and `or` when false is.
     public static func filter(_ condition: BoundCondition, in table: Table, selection: Selection? = nil, want: Bool = true) -> Selection {
-        let input = selection ?? Array(0..<table.rowCount)
+        // Leaf conditions scan the whole table directly when there is no selection yet.
+        let scope = selection, rowCount = table.rowCount
+        var input: Selection { selection ?? Array(0..<rowCount) }
         switch condition {
         case .and(let terms):
-            if want { return terms.reduce(input) { filter($1, in: table, selection: $0, want: true) } }
+            if want, let first = terms.first {
+                return terms.dropFirst().reduce(filter(first, in: table, selection: selection, want: true)) { filter($1, in: table, selection: $0, want: true) }
+            }
             return SelectionAlgebra.union(terms.map { filter($0, in: table, selection: input, want: false) })
         case .or(let terms):
-            if !want { return terms.reduce(input) { filter($1, in: table, selection: $0, want: false) } }
+            if !want, let first = terms.first {
+                return terms.dropFirst().reduce(filter(first, in: table, selection: selection, want: false)) { filter($1, in: table, selection: $0, want: false) }
+            }
             return SelectionAlgebra.union(terms.map { filter($0, in: table, selection: input, want: true) })
         case .not(let inner):
-            return filter(inner, in: table, selection: input, want: !want)
+            return filter(inner, in: table, selection: selection, want: !want)
         case .constant(let value):
             return value == want ? input : []
         case .numeric(let index, let multiplier, let op, let value):
@@ -44,9 +78,9 @@ public enum Engine {
             switch column.storage {
             case .integer(let v), .decimal(let v, _):
                 if multiplier == 1, let small = Int64(exactly: value) {
-                    return select(input, column.nulls, want) { compare(v[$0], op, small) }
+                    return select(scope, rowCount, column.nulls, want) { compare(v[$0], op, small) }
                 }
-                return select(input, column.nulls, want) { compare(Int128(v[$0]) * Int128(multiplier), op, value) }
+                return select(scope, rowCount, column.nulls, want) { compare(Int128(v[$0]) * Int128(multiplier), op, value) }
             default:
                 return []
             }
@@ -60,33 +94,33 @@ public enum Engine {
             let column = table.columns[index]
             guard case .text(let codes, let dictionary) = column.storage else { return [] }
             let truth = dictionary.map { compare($0, op, value) }
-            return select(input, column.nulls, want) { truth[Int(codes[$0])] }
+            return select(scope, rowCount, column.nulls, want) { truth[Int(codes[$0])] }
         case .textColumns(let left, let op, let right):
             guard case .text(let a, let da) = table.columns[left].storage, case .text(let b, let db) = table.columns[right].storage else { return [] }
             return select(input, [table.columns[left].nulls, table.columns[right].nulls], want) { compare(da[Int(a[$0])], op, db[Int(b[$0])]) }
         case .date(let index, let op, let day):
             let column = table.columns[index]
             guard case .date(let v) = column.storage else { return [] }
-            return select(input, column.nulls, want) { compare(v[$0], op, day) }
+            return select(scope, rowCount, column.nulls, want) { compare(v[$0], op, day) }
         case .timestamp(let index, let op, let micros):
             let column = table.columns[index]
             guard case .timestamp(let v) = column.storage else { return [] }
-            return select(input, column.nulls, want) { compare(v[$0], op, micros) }
+            return select(scope, rowCount, column.nulls, want) { compare(v[$0], op, micros) }
         case .dateColumns(let left, let op, let right):
             guard case .date(let a) = table.columns[left].storage, case .date(let b) = table.columns[right].storage else { return [] }
             return select(input, [table.columns[left].nulls, table.columns[right].nulls], want) { compare(a[$0], op, b[$0]) }
         case .boolean(let index, let op, let value):
             let column = table.columns[index]
             guard case .boolean(let v) = column.storage else { return [] }
-            return select(input, column.nulls, want) { op == .equal ? v[$0] == value : v[$0] != value }
+            return select(scope, rowCount, column.nulls, want) { op == .equal ? v[$0] == value : v[$0] != value }
         case .rank(let index, let cut, let top):
             let column = table.columns[index]
             switch column.storage {
             case .integer(let v):
-                return select(input, column.nulls, want) { top ? Double(v[$0]) >= cut : Double(v[$0]) <= cut }
+                return select(scope, rowCount, column.nulls, want) { top ? Double(v[$0]) >= cut : Double(v[$0]) <= cut }
             case .decimal(let v, let scale):
                 let divisor = powerOfTen(scale)
-                return select(input, column.nulls, want) { top ? Double(v[$0]) / divisor >= cut : Double(v[$0]) / divisor <= cut }
+                return select(scope, rowCount, column.nulls, want) { top ? Double(v[$0]) / divisor >= cut : Double(v[$0]) / divisor <= cut }
             default:
                 return []
             }
@@ -98,12 +132,18 @@ public enum Engine {
             // Which levels pass, decided once; then one table lookup per row.
             let passes = (0...cuts.cuts.count).map { compare($0, op, level) }
             let levelOf = LevelLookup(cuts.cuts)
+            // Passing levels next to each other are one range of stored values: two compares a row.
+            if let (v, scale) = column.mantissas, let range = levelOf.mantissas(passing: passes, scale: scale) {
+                guard let range else { return [] }
+                let low = range.lowerBound, high = range.upperBound
+                return v.withUnsafeBufferPointer { v in select(scope, rowCount, column.nulls, want) { v[$0] >= low && v[$0] <= high } }
+            }
             switch column.storage {
             case .integer(let v):
-                return select(input, column.nulls, want) { passes[levelOf(Double(v[$0]))] }
+                return select(scope, rowCount, column.nulls, want) { passes[levelOf(Double(v[$0]))] }
             case .decimal(let v, let scale):
                 let divisor = powerOfTen(scale)
-                return select(input, column.nulls, want) { passes[levelOf(Double(v[$0]) / divisor)] }
+                return select(scope, rowCount, column.nulls, want) { passes[levelOf(Double(v[$0]) / divisor)] }
             default:
                 return []
             }
@@ -182,9 +222,19 @@ public enum Engine {
         }
     }
 
+    /// The rows of `input` (all `rowCount` rows when nil) that are not null and whose test is `want`.
     @inline(__always)
-    private static func select(_ input: Selection, _ nulls: NullBitmap, _ want: Bool, _ test: (Int) -> Bool) -> Selection {
+    private static func select(_ input: Selection?, _ rowCount: Int, _ nulls: NullBitmap, _ want: Bool, _ test: (Int) -> Bool) -> Selection {
         var out: Selection = []
+        guard let input else {
+            out.reserveCapacity(rowCount / 4)
+            if nulls.nullCount == 0 {
+                for r in 0..<rowCount where test(r) == want { out.append(r) }
+            } else {
+                for r in 0..<rowCount where !nulls.contains(r) && test(r) == want { out.append(r) }
+            }
+            return out
+        }
         out.reserveCapacity(input.count)
         if nulls.nullCount == 0 {
             for r in input where test(r) == want { out.append(r) }

@@ -24,7 +24,13 @@ extension Column {
     public func exactSum(rows: [Int]) -> (sum: Int128, scale: Int)? {
         guard let (v, scale) = mantissas else { return nil }
         var total: Int128 = 0
-        v.withUnsafeBufferPointer { v in for r in rows where !nulls.contains(r) { total += Int128(v[r]) } }
+        v.withUnsafeBufferPointer { v in
+            if nulls.nullCount == 0 {
+                for r in rows { total &+= Int128(v[r]) }
+            } else {
+                for r in rows where !nulls.contains(r) { total += Int128(v[r]) }
+            }
+        }
         return (total, scale)
     }
 
@@ -32,7 +38,13 @@ extension Column {
     public func exactSum(rows: Range<Int>) -> (sum: Int128, scale: Int)? {
         guard let (v, scale) = mantissas else { return nil }
         var total: Int128 = 0
-        v.withUnsafeBufferPointer { v in for r in rows where !nulls.contains(r) { total += Int128(v[r]) } }
+        v.withUnsafeBufferPointer { v in
+            if nulls.nullCount == 0 {
+                for r in rows { total &+= Int128(v[r]) }
+            } else {
+                for r in rows where !nulls.contains(r) { total += Int128(v[r]) }
+            }
+        }
         return (total, scale)
     }
 

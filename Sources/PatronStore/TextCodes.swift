@@ -46,6 +46,16 @@ public struct TextCodes: RandomAccessCollection, Sendable, Equatable, Expressibl
         }
     }
 
+    /// Copies the codes of `rows` to `out`, widened to four bytes: one tight loop per width,
+    /// for block-at-a-time work that would otherwise switch on the width for every row.
+    public func copy(_ rows: Range<Int>, to out: UnsafeMutablePointer<UInt32>) {
+        switch storage {
+        case .narrow(let v): v.withUnsafeBufferPointer { v in for (i, row) in rows.enumerated() { out[i] = UInt32(v[row]) } }
+        case .medium(let v): v.withUnsafeBufferPointer { v in for (i, row) in rows.enumerated() { out[i] = UInt32(v[row]) } }
+        case .wide(let v): v.withUnsafeBufferPointer { v in for (i, row) in rows.enumerated() { out[i] = v[row] } }
+        }
+    }
+
     /// Bytes per code.
     public var width: Int {
         switch storage {

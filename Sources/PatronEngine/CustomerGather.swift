@@ -1,0 +1,143 @@
+import CPrefetch
+import Dispatch
+import PatronStore
+
+/// One customer's running figures: 32 bytes, so an order touches one cache line. The sums wrap;
+/// the multiples of 2^64 they lose are kept aside (in `Gathered`), so totals stay exact.
+struct Accumulator {
+    var monetary: Int64 = 0
+    var profit: Int64 = 0
+    var first: Int32 = .max
+    var last: Int32 = .min
+    var frequency: Int32 = 0
+    var months: UInt16 = 0
+    var channels: UInt16 = 0
+}
+
+/// Every customer's figures, gathered from the orders.
+struct Gathered {
+    var accumulators: [Accumulator]
+    /// Orders counted (the rest have no customer, no date, or fall after the as-of date).
+    var used = 0
+    /// Multiples of 2^64 lost by the wrapping sums, per slot (almost always empty).
+    var monetaryCarry: [Int: Int64] = [:]
+    var profitCarry: [Int: Int64] = [:]
+    /// Channel codes per slot when there are more than 16 channels.
+    var channelSets: [Int: Set<UInt32>] = [:]
+
+    /// Adds what another core gathered for its own customers.
+    mutating func absorbExtras(of other: Gathered) {
+        used += other.used
+        monetaryCarry.merge(other.monetaryCarry, uniquingKeysWith: +)
+        profitCarry.merge(other.profitCarry, uniquingKeysWith: +)
+        channelSets.merge(other.channelSets) { $0.union($1) }
+    }
+}
+
+/// What the gathering reads from the orders table.
+struct OrderInputs: @unchecked Sendable {
+    let rows: Int
+    let dates: [Int32]
+    let idNulls: NullBitmap, dateNulls: NullBitmap
+    let asOf: Int32
+    let amount: NumberFiller
+    let profit: NumberFiller?
+    let slots: CustomerSlots
+    let channel: (codes: TextCodes, nulls: NullBitmap, count: Int)?
+    /// Months back from the as-of month, by day from `firstDay` (empty: compute from the date).
+    let monthsBack: [Int16]
+    let firstDay: Int32
+    let asOfMonth: Int
+}
+
+extension Engine {
+    /// Gathers each customer's figures. The cores split the customers, not the orders: each reads
+    /// every order but updates only its own customers, so there is one table of accumulators,
+    /// each core's part of it a fraction of the cache a whole table per core would need, and
+    /// nothing to add up afterwards. Accumulators a few orders ahead are prefetched, so several
+    /// cache misses are in flight at once.
+    static func gather(_ input: OrderInputs) -> Gathered {
+        let slotCount = input.slots.count
+        let threads = input.rows >= 200_000 ? max(1, min(8, activeProcessors())) : 1
+        nonisolated(unsafe) var extras = [Gathered](repeating: Gathered(accumulators: []), count: threads)
+        var accumulators = [Accumulator](repeating: Accumulator(), count: slotCount)
+        let hasProfit = input.profit != nil
+        let channelCount = input.channel?.count ?? 0
+        let channelCodes = input.channel?.codes, channelNulls = input.channel?.nulls ?? NullBitmap(count: 0)
+        let asOf = input.asOf
+        accumulators.withUnsafeMutableBufferPointer { all in
+            nonisolated(unsafe) let base = all.baseAddress
+            extras.withUnsafeMutableBufferPointer { extras in
+                nonisolated(unsafe) let extras = extras
+                DispatchQueue.concurrentPerform(iterations: threads) { t in
+                    guard let base else { return }
+                    let mineFrom = slotCount * t / threads, mineTo = slotCount * (t + 1) / threads
+                    var mine = Gathered(accumulators: [])
+                    let block = 4096
+                    let slotOf = UnsafeMutablePointer<Int>.allocate(capacity: block), picked = UnsafeMutablePointer<Int>.allocate(capacity: block)
+                    let amounts = UnsafeMutablePointer<Int64>.allocate(capacity: block), amountValid = UnsafeMutablePointer<Bool>.allocate(capacity: block)
+                    let profits = UnsafeMutablePointer<Int64>.allocate(capacity: block), profitValid = UnsafeMutablePointer<Bool>.allocate(capacity: block)
+                    let codes = UnsafeMutablePointer<UInt32>.allocate(capacity: block)
+                    defer {
+                        slotOf.deallocate(); picked.deallocate(); amounts.deallocate(); amountValid.deallocate()
+                        profits.deallocate(); profitValid.deallocate(); codes.deallocate()
+                    }
+                    input.dates.withUnsafeBufferPointer { dates in
+                    input.monthsBack.withUnsafeBufferPointer { monthsBack in
+                        var low = 0
+                        while low < input.rows {
+                            let chunk = low..<min(low + block, input.rows)
+                            low = chunk.upperBound
+                            // This core's orders in the block, picked without a branch per order.
+                            input.slots.fill(chunk, into: slotOf)
+                            var n = 0
+                            for (i, row) in chunk.enumerated() {
+                                picked[n] = i
+                                let slot = slotOf[i]
+                                n &+= (slot >= mineFrom && slot < mineTo && dates[row] <= asOf) ? 1 : 0
+                            }
+                            if n == 0 { continue }
+                            input.amount(chunk, amounts, amountValid)
+                            input.profit?(chunk, profits, profitValid)
+                            channelCodes?.copy(chunk, to: codes)
+                            let ahead = 16
+                            for j in 0..<min(ahead, n) { patron_prefetch_for_write(base + slotOf[picked[j]]) }
+                            for j in 0..<n {
+                                if j + ahead < n { patron_prefetch_for_write(base + slotOf[picked[j + ahead]]) }
+                                let i = picked[j], row = chunk.lowerBound + i
+                                guard !input.idNulls.contains(row), !input.dateNulls.contains(row) else { continue }
+                                mine.used += 1
+                                let slot = slotOf[i], day = dates[row]
+                                let a = base + slot
+                                if day < a.pointee.first { a.pointee.first = day }
+                                if day > a.pointee.last { a.pointee.last = day }
+                                a.pointee.frequency += 1
+                                let money = amountValid[i] ? amounts[i] : 0
+                                let (m, mo) = a.pointee.monetary.addingReportingOverflow(money)
+                                a.pointee.monetary = m
+                                if mo { mine.monetaryCarry[slot, default: 0] += money < 0 ? -1 : 1 }
+                                if hasProfit {
+                                    let earned = profitValid[i] ? profits[i] : 0
+                                    let (q, po) = a.pointee.profit.addingReportingOverflow(earned)
+                                    a.pointee.profit = q
+                                    if po { mine.profitCarry[slot, default: 0] += earned < 0 ? -1 : 1 }
+                                }
+                                let back = monthsBack.isEmpty ? input.asOfMonth - monthIndex(day) : Int(monthsBack[Int(day - input.firstDay)])
+                                if back >= 0 && back < 12 { a.pointee.months |= 1 << UInt16(back) }
+                                if channelCodes != nil, !channelNulls.contains(row) {
+                                    if channelCount <= 16 { a.pointee.channels |= 1 << UInt16(codes[i]) } else { mine.channelSets[slot, default: []].insert(codes[i]) }
+                                }
+                            }
+                        }
+                    }
+                    }
+                    extras[t] = mine
+                }
+            }
+        }
+        var total = Gathered(accumulators: [])
+        for partial in extras { total.absorbExtras(of: partial) }
+        total.accumulators = accumulators
+        return total
+    }
+}

@@ -1,0 +1,43 @@
+@testable import PatronDriver
+@testable import PatronEngine
+import Testing
+
+/// A level test over stored numbers is turned into one range of values; every value must get
+/// the level the row-by-row lookup gives it.
+struct LevelRangeTests {
+    @Test(arguments: [0, 2, 4])
+    func theRangeAgreesWithTheLookupRowByRow(scale: Int) {
+        var random = SplitMix64(seed: UInt64(scale) + 7)
+        for _ in 0..<200 {
+            let count = Int(random.next() % 4) + 1
+            let cuts = (0..<count).map { _ in Double(Int64(random.next() % 2_001) - 1_000) / 7 }.sorted()
+            let lookup = LevelLookup(cuts)
+            let divisor = [1.0, 100, 10_000][scale / 2]
+            let values = (0..<300).map { _ in Int64(random.next() % 40_001) - 20_000 } + [.min, .max, 0]
+            for level in 0...count {
+                for op in [ComparisonOperatorCase.equal, .notEqual, .less, .greaterOrEqual] {
+                    let passes = (0...count).map { op.test($0, level) }
+                    guard let range = lookup.mantissas(passing: passes, scale: scale) else {
+                        #expect(op == .notEqual && level > 0 && level < count)
+                        continue
+                    }
+                    for m in values {
+                        let expected = passes[lookup(Double(m) / divisor)]
+                        #expect((range?.contains(m) ?? false) == expected, "cuts \(cuts) value \(m) scale \(scale)")
+                    }
+                }
+            }
+        }
+    }
+}
+
+enum ComparisonOperatorCase { case equal, notEqual, less, greaterOrEqual
+    func test(_ a: Int, _ b: Int) -> Bool {
+        switch self {
+        case .equal: return a == b
+        case .notEqual: return a != b
+        case .less: return a < b
+        case .greaterOrEqual: return a >= b
+        }
+    }
+}
