@@ -258,7 +258,8 @@ public final class Session {
         case .describe(let table):
             show(ResultRenderer.schema(table), .schema(table))
         case .summarize(let table):
-            show((ResultRenderer.render(Engine.summarize(table), of: table)))
+            let summaries = Engine.summarize(table)
+            show(ResultRenderer.render(summaries, of: table), .profile(summaries, of: table))
         case .count(let table, let segment, let segmentName, let groups):
             if !groups.isEmpty {
                 let query = BoundAggregateQuery(table: table, aggregates: [BoundAggregate(kind: .count, argument: nil, label: "count")],
@@ -303,7 +304,8 @@ public final class Session {
             catalog.segments[name] = nil
             say("dropped segment '\(name)'")
         case .showSegments(let table, let segments):
-            show((ResultRenderer.segments(segments.map { ($0.0.name, $0.0.text, $0.1.map { Engine.filter($0, in: table).count }) }, table: table)))
+            let sizes = segments.map { ($0.0.name, $0.0.text, $0.1.map { Engine.filter($0, in: table).count }) }
+            show(ResultRenderer.segments(sizes, table: table), sizes.isEmpty ? nil : .segments(sizes, table: table))
         case .customers(let spec):
             let derived = Engine.deriveCustomers(spec)
             catalog.add(derived.table)
@@ -315,7 +317,7 @@ public final class Session {
             say(text + "\n" + ResultRenderer.schema(derived.table, withTitle: false))
         case .explainMetric(let table, let column):
             let metric = table.columns[column]
-            show(("\(metric.name) (\(metric.type.rawValue)) in '\(table.name)': \(ResultRenderer.evidence(metric.evidence))"))
+            show("\(metric.name) (\(metric.type.rawValue)) in '\(table.name)': \(ResultRenderer.evidence(metric.evidence))")
         case .explainSegment(let definition, let bound):
             let result = Engine.segment(bound)
             show(ResultRenderer.explain(segment: definition.name, definition: definition.text, result: result,
@@ -326,25 +328,31 @@ public final class Session {
                 let no = Engine.filter(segment.2, in: table, selection: [row], want: false).count == 1
                 return (segment.0, segment.1, yes ? true : no ? false : nil)
             }
-            show((ResultRenderer.explain(table, row: row, levels: levels, segments: verdicts, language: language)))
+            show(ResultRenderer.explain(table, row: row, levels: levels, segments: verdicts, language: language),
+                 .customer(table, row: row, levels: levels, segments: verdicts))
         case .matrix(let table, let first, let second, let cuts):
             let profit = table.columnIndex(named: "profit").flatMap { table.columns[$0].type.isNumeric ? $0 : nil }
-            show((ResultRenderer.render(Engine.matrix(table, first: first, second: second, cuts: cuts, profitColumn: profit), language: language)))
+            let result = Engine.matrix(table, first: first, second: second, cuts: cuts, profitColumn: profit)
+            show(ResultRenderer.render(result, language: language), ResultTable(result, language: language))
         case .pareto(let table, let column, let a, let b):
-            show((ResultRenderer.render(Engine.pareto(table, column: column, a: a, b: b), language: language)))
+            let result = Engine.pareto(table, column: column, a: a, b: b)
+            show(ResultRenderer.render(result, language: language), ResultTable(result))
         case .tiers(let table, let column):
-            show((ResultRenderer.render(Engine.tiers(table, column: column), language: language)))
+            let result = Engine.tiers(table, column: column)
+            show(ResultRenderer.render(result, language: language), ResultTable(result, language: language))
         case .rfm(let table, let recency, let frequency, let monetary, let bins):
             let result = Engine.rfm(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins)
             catalog.replace(result.table)
             catalog.rfmBins = bins
-            show((ResultRenderer.render(result, recency: table.columns[recency], frequency: table.columns[frequency], monetary: table.columns[monetary], language: language)))
+            show(ResultRenderer.render(result, recency: table.columns[recency], frequency: table.columns[frequency], monetary: table.columns[monetary], language: language),
+                 ResultTable(result))
         case .rfmSegments(let table, let preset, let rules, let monetary):
             let result = Engine.assign(table, preset: preset, rules: rules, monetary: monetary)
             catalog.replace(result.table)
-            show((ResultRenderer.render(result, language: language)))
+            show(ResultRenderer.render(result, language: language), ResultTable(result, language: language))
         case .lifecycle(let table, let recency, let tenure, let value, let windows):
-            show((ResultRenderer.render(Engine.lifecycle(table, recency: recency, tenure: tenure, value: value, windows: windows), language: language)))
+            let result = Engine.lifecycle(table, recency: recency, tenure: tenure, value: value, windows: windows)
+            show(ResultRenderer.render(result, language: language), ResultTable(result, language: language))
         case .transitions(let spec, let from, let to, let by):
             let names = Engine.segmentNames(by)
             var failure: (Diagnostic, Source)? = nil
@@ -370,7 +378,8 @@ public final class Session {
                 emit(.diagnostic(DiagnosticRenderer.render(error, in: ruleSource)))
                 return (.dataError, false)
             }
-            show((ResultRenderer.transitions(counts, names: names, by: by.name, from: from, to: to, language: language)))
+            show(ResultRenderer.transitions(counts, names: names, by: by.name, from: from, to: to, language: language),
+                 .transitions(counts, names: names, by: by.name, from: from, to: to, language: language))
         case .setLanguage(let code):
             language = Language(rawValue: code) ?? .en
             say(language == .zh ? "语言：中文（细分名称、建议与说明）" : "language: English (segment names, advice and explanations)")
@@ -378,9 +387,10 @@ public final class Session {
             catalog.rfmRules.append(rule)
             say("rule \(catalog.rfmRules.count) of the custom table: \(rule.name) where \(rule.text)")
         case .checkSegments(let preset, let bins, let cells, let rules):
-            show((ResultRenderer.render(Engine.check(preset: preset, bins: bins, cells: cells, rules: rules))))
+            let result = Engine.check(preset: preset, bins: bins, cells: cells, rules: rules)
+            show(ResultRenderer.render(result), ResultTable(result))
         case .showLevels(let table, let cuts):
-            show((ResultRenderer.levelTable(cuts, table: table)))
+            show(ResultRenderer.levelTable(cuts, table: table), .levels(cuts, table: table))
         case .segment(let segment):
             let result = Engine.segment(segment)
             show(ResultRenderer.render(result, language: language), ResultTable(result))

@@ -432,15 +432,7 @@ public enum ResultRenderer {
         let rows = Vocabulary.word("rows", language)
         var text = TextTable(headers: [Vocabulary.word("score", language), "recency", rows, "frequency", rows, "monetary", rows],
                              alignments: [.right, .left, .right, .left, .right, .left, .right])
-        // The same rule as every level: the lowest takes values up to its cut, the next the values
-        // strictly between, each later one from its cut up.
-        func range(_ cuts: [Double], _ level: Int) -> String {
-            func f(_ x: Double) -> String { NumberFormat.fixed(x, digits: x == x.rounded() ? 0 : 2) }
-            guard !cuts.isEmpty else { return "" }
-            if level == 0 { return "≤ \(f(cuts[0]))" }
-            if level == cuts.count { return "≥ \(f(cuts[cuts.count - 1]))" }
-            return level == 1 ? "\(f(cuts[0])) < x < \(f(cuts[1]))" : "\(f(cuts[level - 1])) ≤ x < \(f(cuts[level]))"
-        }
+        let range = levelRange
         for score in stride(from: r.bins, through: 1, by: -1) {
             let rLevel = r.bins - score, level = score - 1
             text.rows.append(["\(score)", range(r.cuts[0], rLevel), NumberFormat.grouped(r.counts[0][score - 1]),
@@ -451,6 +443,16 @@ public enum ResultRenderer {
             ? "'\(r.table.name)' 的 RFM 分数 1…\(r.bins)，按各指标的分位数划分（最近购买的分数最高；相同的值分数相同）；已添加 r_score、f_score、m_score、rfm 列"
             : "RFM scores 1…\(r.bins) for '\(r.table.name)' at the quantiles of each metric (most recent scores highest; equal values share a score); columns r_score, f_score, m_score, rfm added"
         return title + "\n" + text.render() + "\n" + heatmap(r.heat, language: language)
+    }
+
+    /// The values a level takes, as a rule: the same rule as every level, the lowest takes values
+    /// up to its cut, the next the values strictly between, each later one from its cut up.
+    static func levelRange(_ cuts: [Double], _ level: Int) -> String {
+        func f(_ x: Double) -> String { NumberFormat.fixed(x, digits: x == x.rounded() ? 0 : 2) }
+        guard !cuts.isEmpty else { return "" }
+        if level == 0 { return "≤ \(f(cuts[0]))" }
+        if level == cuts.count { return "≥ \(f(cuts[cuts.count - 1]))" }
+        return level == 1 ? "\(f(cuts[0])) < x < \(f(cuts[1]))" : "\(f(cuts[level - 1])) ≤ x < \(f(cuts[level]))"
     }
 
     /// The R×F heatmap: rows per recency score (down) and frequency score (across), shaded.

@@ -27,6 +27,25 @@ import Testing
         #expect(try TestSupport.patron(Self.tiny + ["--format", format, "--quiet"]).stdout == run.stdout)
     }
 
+    /// Every segmentation framework has a data form: Tests/golden/frameworks.patron run in each
+    /// format gives the bytes beside it (PATRON_RECORD=1 writes them anew), and no result falls
+    /// back to text.
+    @Test("framework results in every format, byte for byte", arguments: ["json", "csv", "markdown"])
+    func frameworks(_ format: String) throws {
+        let golden = TestSupport.packageRoot.appendingPathComponent("Tests/golden/frameworks.\(format)")
+        let run = try TestSupport.patron(["run", "--format", format, "--quiet", "Tests/golden/frameworks.patron"])
+        #expect(run.status == 0)
+        #expect(run.stderr == "", "text results went to standard error")
+        if ProcessInfo.processInfo.environment["PATRON_RECORD"] != nil { try run.stdout.write(to: golden, atomically: true, encoding: .utf8) }
+        #expect(run.stdout == (try String(contentsOf: golden, encoding: .utf8)))
+        if format == "json" {
+            let kinds = try run.stdout.split(separator: "\n").map { line in
+                try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["kind"] as? String
+            }
+            #expect(kinds == ["matrix", "pareto", "tiers", "lifecycle", "rfm", "rfm_segments", "customer", "levels", "profile", "segments", "check_segments", "transitions"])
+        }
+    }
+
     @Test func segmentsAsJSONCarryCountSharesAndCutPoints() throws {
         let run = try TestSupport.patron(["-c", "segment where profit=high and loyalty=low", "--format", "json"])
         #expect(run.status == 0)
