@@ -1,3 +1,5 @@
+import Foundation
+import PatronRender
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -27,6 +29,23 @@ public enum Console {
             }
             return nil
         }
+    }
+
+    /// The terminal's width in columns, or nil when standard output is not a terminal.
+    public static var width: Int? {
+        guard isatty(1) != 0 else { return nil }
+        var size = winsize()
+        return ioctl(1, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : nil
+    }
+
+    /// Reads the terminal afresh (its width may have changed) and sets how results are drawn:
+    /// colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+    public static func refreshLayout(dataFormat: Bool = false) {
+        let environment = ProcessInfo.processInfo.environment
+        let allowed = (environment["NO_COLOR"] ?? "").isEmpty && environment["TERM"] != "dumb"
+        Style.colour = allowed && !dataFormat && isatty(1) != 0
+        Style.colourErrors = allowed && isatty(2) != 0
+        Style.width = dataFormat ? nil : width
     }
 
     /// Writes one output: results to standard output, diagnostics to standard error, each ending in a newline.

@@ -1,3 +1,5 @@
+import PatronRender
+
 /// The text of `help` and `help TOPIC`.
 public enum Help {
     /// One topic: a title line, an explanation and an example that the tests run.
@@ -186,17 +188,74 @@ public enum Help {
               example: "set language zh"),
         Topic(name: "check", usage: "check segments", summary: "overlaps and gaps of an RFM rule table",
               details: "Checks the custom rules (or the rfm table when there are none) over every cell of scores.", example: "check segments"),
-        Topic(name: "help", usage: "help [TOPIC]", summary: "list statements, or explain one", details: "Topics: the statements, and expressions.", example: "help segment"),
+        Topic(name: "help", usage: "help [TOPIC]", summary: "list statements, or explain one",
+              details: "Topics: each statement, each function, and the concepts levels, rfm, matrix, pareto, loyalty,\nexpressions and keys (editing at the prompt). Tab after 'help ' lists them.", example: "help segment"),
         Topic(name: "quit", usage: "quit", summary: "leave patron (Ctrl-D does the same)", details: "Ends the session.", example: ""),
+    ] + concepts + functions
+
+    /// Ideas behind the statements, each with an example.
+    static let concepts: [Topic] = [
+        Topic(name: "loyalty", usage: "loyalty (a metric)", summary: "how steadily a customer buys",
+              details: """
+                The share of the 12 calendar months up to the as-of date in which the customer bought at
+                least once, from 0 to 1 (to four places): 0.5 is a purchase in 6 of the 12 months. It is
+                what the profit × loyalty matrix splits on: high loyalty with high profit are True Friends,
+                with low profit Barnacles. 'customers from ORDERS by ID' derives it; a table can also bring
+                its own column named loyalty.
+                """,
+              example: "segment where loyalty = high"),
+        Topic(name: "keys", usage: "keys at the prompt", summary: "editing, completion, history, paste and Ctrl-C",
+              details: """
+                Tab completes the word before the cursor: statement words at the start of a line, table,
+                column, segment and metric names after the words that take them, level words after
+                'METRIC =', file names inside load "…"; when several fit, Tab lists them. Up and down walk
+                the history (kept in ~/.patron_history; a statement over several lines is one entry);
+                Ctrl-R searches it as you type. Pasted text runs line by line, each statement one history
+                entry. Ctrl-C discards the line being typed, or stops a running load or derivation and
+                keeps the session; Ctrl-D on an empty line leaves. Keys are emacs-style; put 'bind -v' in
+                ~/.editrc for vi keys. Colour is off when NO_COLOR is set or output is not a terminal;
+                tables wider than the terminal leave out their last columns and say which.
+                """,
+              example: ""),
     ]
+
+    /// The built-in functions, one topic each.
+    static let functions: [Topic] = [
+        ("abs", "abs(X)", "the absolute value of a number", "segment where abs(profit) > 1000"),
+        ("round", "round(X)", "a number rounded to the nearest whole number, halves away from zero", "segment where round(loyalty * 10) = 5"),
+        ("floor", "floor(X)", "the largest whole number not above X", "segment where floor(loyalty * 4) = 2"),
+        ("ceil", "ceil(X)", "the smallest whole number not below X", "segment where ceil(recency / 30) <= 1"),
+        ("lower", "lower(TEXT)", "text in lower case", "segment where lower(region) = \"north\""),
+        ("upper", "upper(TEXT)", "text in upper case", "segment where upper(channel) = \"APP\""),
+        ("length", "length(TEXT)", "the number of characters in a text", "segment where length(name) > 12"),
+        ("year", "year(DATE)", "the year of a date", "segment where year(since) = 2023"),
+        ("month", "month(DATE)", "the month of a date, 1 to 12", "segment where month(since) = 12"),
+        ("day", "day(DATE)", "the day of the month of a date", "segment where day(since) = 1"),
+        ("days_between", "days_between(DATE, DATE)", "days from the first date to the second", "segment where days_between(since, 2024-12-31) > 365"),
+        ("coalesce", "coalesce(X, Y, …)", "the first value that is not empty", "segment where coalesce(channel, \"none\") = \"none\""),
+    ].map { name, usage, summary, example in
+        Topic(name: name, usage: usage, summary: summary,
+              details: "A function: \(summary). An empty (null) argument gives an empty result\(name == "coalesce" ? ", except that coalesce skips it" : ""); see also 'help expressions'.",
+              example: example)
+    }
 
     /// The overview printed by `help`.
     public static func overview() -> String {
-        let width = topics.map { $0.usage.count }.max() ?? 0
+        let shown = Set(concepts.map(\.name) + functions.map(\.name) + ["expressions"])
+        let width = min(44, topics.filter { !shown.contains($0.name) }.map { $0.usage.count }.max() ?? 0)
         var lines = ["statements:"]
-        for topic in topics where topic.name != "expressions" {
-            lines.append("  " + topic.usage.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + topic.summary)
+        for topic in topics where !shown.contains(topic.name) {
+            if topic.usage.count > width {
+                // A long form on its own line, its summary under it in the summary column.
+                lines.append("  " + Style.highlight(topic.usage))
+                lines.append("  " + String(repeating: " ", count: width) + "  " + topic.summary)
+            } else {
+                lines.append("  " + Style.highlight(topic.usage.padding(toLength: width, withPad: " ", startingAt: 0)) + "  " + topic.summary)
+            }
         }
+        lines.append("")
+        lines.append("concepts: levels, rfm, matrix, pareto, loyalty, expressions, keys")
+        lines.append("functions: " + functions.map(\.name).joined(separator: ", "))
         lines.append("")
         lines.append("Type 'help TOPIC' for more, e.g. 'help segment', 'help levels' or 'help expressions'.")
         lines.append("Statements end at a newline or ';'; '#' starts a comment.")
@@ -207,7 +266,7 @@ public enum Help {
     public static func text(for name: String) -> String? {
         guard let topic = topics.first(where: { $0.name == name.lowercased() }) else { return nil }
         var out = "\(topic.usage)\n  \(topic.summary)\n\n\(topic.details)"
-        if !topic.example.isEmpty { out += "\n\nexample:\n  \(topic.example)" }
+        if !topic.example.isEmpty { out += "\n\nexample:\n  \(Style.highlight(topic.example))" }
         return out
     }
 }

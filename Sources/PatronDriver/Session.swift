@@ -27,6 +27,8 @@ public struct Outcome: Sendable, Equatable {
         case missingInput = 66
         /// A file or standard output could not be written.
         case ioError = 74
+        /// Ctrl-C stopped a statement at the prompt (128 + SIGINT, as shells report it).
+        case interrupted = 130
     }
     /// How the run ended.
     public var status: Status
@@ -227,6 +229,7 @@ public final class Session {
                 let started = ContinuousClock.now
                 let control = LoadControl()
                 let progress = showsProgress ? ProgressLine(control: control) : nil
+                defer { progress?.finish() }
                 let lower = path.lowercased()
                 let isJSONLines = lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
                 let report = isJSONLines ? try Table.loadJSONLines(path: path, name: name, options: options, control: control)
@@ -245,6 +248,10 @@ public final class Session {
                 note(ResultRenderer.loadSummary(report, seconds: seconds))
                 return (.ok, false)
             } catch {
+                if error.kind == .cancelled {
+                    emit(.diagnostic("cancelled: '\(path)' was not loaded; the session is as it was"))
+                    return (.interrupted, false)
+                }
                 if case .load(_, let pathSpan, _, _) = parsed.kind, error.kind == .missingFile {
                     emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(error.message, at: pathSpan, hints: error.hint.map { [$0] } ?? []), in: source)))
                     return (.missingInput, false)
@@ -308,6 +315,10 @@ public final class Session {
             show(ResultRenderer.segments(sizes, table: table), sizes.isEmpty ? nil : .segments(sizes, table: table))
         case .customers(let spec):
             let derived = Engine.deriveCustomers(spec)
+            if Interrupt.requested {
+                emit(.diagnostic("cancelled: no customer table was derived; the session is as it was"))
+                return (.interrupted, false)
+            }
             catalog.add(derived.table)
             catalog.lastDerivation = spec
             var text = "derived '\(derived.table.name)' from '\(spec.orders.name)': \(NumberFormat.grouped(derived.table.rowCount)) customers, as of \(CalendarDate.isoString(derived.asOf))"
@@ -373,6 +384,10 @@ public final class Session {
                     }
                 }
                 return label
+            }
+            if Interrupt.requested {
+                emit(.diagnostic("cancelled: transitions stopped"))
+                return (.interrupted, false)
             }
             if let (error, ruleSource) = failure {
                 emit(.diagnostic(DiagnosticRenderer.render(error, in: ruleSource)))

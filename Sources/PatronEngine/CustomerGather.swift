@@ -86,6 +86,8 @@ extension Engine {
                     input.monthsBack.withUnsafeBufferPointer { monthsBack in
                         var low = 0
                         while low < input.rows {
+                            // Ctrl-C at the prompt: stop; the caller throws the partial figures away.
+                            if low & 0xFFFF == 0 && Interrupt.requested { break }
                             let chunk = low..<min(low + block, input.rows)
                             low = chunk.upperBound
                             // This core's orders in the block, picked without a branch per order.

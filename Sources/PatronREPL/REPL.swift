@@ -1,9 +1,11 @@
 import CEditLine
 import Foundation
 import PatronDriver
+import PatronStore
 import PatronSyntax
 
-/// The interactive prompt: libedit line editing, history across runs, continuation lines, Ctrl-C and Ctrl-D.
+/// The interactive prompt: libedit line editing, history across runs, continuation lines,
+/// completion, bracketed paste, Ctrl-C (discard the line, or stop the running statement) and Ctrl-D.
 public struct REPL {
     /// The prompt for a new statement.
     public static let prompt = "patron> "
@@ -26,6 +28,9 @@ public struct REPL {
         return home + "/.patron_history"
     }
 
+    /// What Tab completes against: the session, and the lines of the statement typed so far.
+    nonisolated(unsafe) static var completing: (session: Session, pending: String)?
+
     /// Runs until Ctrl-D or `quit`; returns the exit status (0).
     public func run(greeting: String) -> Int32 {
         _ = patron_use_utf8_locale()
@@ -34,14 +39,37 @@ public struct REPL {
             return 70
         }
         defer { patron_editor_close(editor) }
-        // At the prompt Ctrl-C is a key (the editor turns ISIG off); while a statement runs it must
-        // not kill the session either.
-        signal(SIGINT, SIG_IGN)
+        patron_editor_set_completer(editor, completeWord)
+        patron_editor_bracketed_paste(editor, ProcessInfo.processInfo.environment["TERM"] == "dumb" ? 0 : 1)
+        // At the prompt Ctrl-C is a key (the editor turns ISIG off); while a statement runs it
+        // asks the statement to stop, and the session carries on.
+        signal(SIGINT) { _ in Interrupt.request() }
         Console.write(greeting + "\n", to: 1)
         var pending = ""
         var firstLine = 1
         var nextLine = 1
-        while true {
+
+        /// Takes one line as typed (or pasted): continues the statement, or runs it when complete.
+        /// Returns false when the session should end.
+        func take(_ line: String) -> Bool {
+            if pending.isEmpty {
+                if line.allSatisfy({ $0 == " " || $0 == "\t" }) { return true }
+                firstLine = nextLine
+            }
+            pending += pending.isEmpty ? line : "\n" + line
+            nextLine += 1
+            if !Session.isComplete(pending) { return true }
+            patron_editor_remember(editor, pending)
+            Console.refreshLayout(dataFormat: session.format != nil)
+            Interrupt.reset()
+            let outcome = session.run(Source(name: "<stdin>", text: pending, firstLine: firstLine)) { Console.emit($0) }
+            Interrupt.reset()
+            pending = ""
+            return !outcome.shouldQuit
+        }
+
+        reading: while true {
+            Self.completing = (session, pending.isEmpty ? "" : pending + "\n")
             var interrupted: Int32 = 0
             let raw = patron_editor_read(editor, pending.isEmpty ? Self.prompt : Self.continuationPrompt, &interrupted)
             if interrupted != 0 {
@@ -54,21 +82,31 @@ public struct REPL {
             }
             var line = String(cString: raw)
             if line.hasSuffix("\n") { line.removeLast() }
-            if pending.isEmpty {
-                if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-                firstLine = nextLine
+            let pasted = patron_editor_take_paste(editor).map { String(cString: $0) }
+            if !take(line) { break }
+            // The rest of a multi-line paste: each line shown after its prompt, then taken in order.
+            guard let pasted else { continue }
+            var rest = pasted.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if rest.last == "" { rest.removeLast() }
+            for next in rest {
+                Console.write((pending.isEmpty ? Self.prompt : Self.continuationPrompt) + next + "\n", to: 1)
+                if !take(next) { break reading }
             }
-            pending += pending.isEmpty ? line : "\n" + line
-            nextLine += 1
-            if !Session.isComplete(pending) { continue }
-            patron_editor_remember(editor, pending)
-            let outcome = session.run(Source(name: "<stdin>", text: pending, firstLine: firstLine)) { Console.emit($0) }
-            pending = ""
-            if outcome.shouldQuit { break }
         }
+        Self.completing = nil
         if let historyPath, patron_editor_save(editor, historyPath) != 0 {
             Console.write("patron: warning: could not save history to '\(historyPath)'\n", to: 2)
         }
         return 0
     }
+}
+
+/// Tab at the prompt: the session completes the statement typed so far.
+private func completeWord(_ before: UnsafePointer<CChar>?, _ erase: UnsafeMutablePointer<Int32>?, _ listing: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> UnsafeMutablePointer<CChar>? {
+    guard let before, let (session, pending) = REPL.completing, let completion = session.complete(pending + String(cString: before)) else { return nil }
+    erase?.pointee = Int32(completion.erase)
+    if !completion.candidates.isEmpty {
+        listing?.pointee = strdup(Session.columns(completion.candidates, width: Console.width ?? 80))
+    }
+    return strdup(completion.insert)
 }

@@ -14,7 +14,9 @@ public enum DiagnosticRenderer {
     /// Renders an error in a data file.
     public static func render(_ error: LoadError) -> String {
         if error.line == 0 {
-            return "\(error.path): error: \(error.message)" + (error.hint.map { "\nhelp: \($0)" } ?? "")
+            let on = Style.colourErrors
+            return Style.paint("\(error.path):", Style.bold, on: on) + " " + Style.paint("error:", Style.red, on: on) + " \(error.message)"
+                + (error.hint.map { "\n" + Style.paint("help:", Style.cyan, on: on) + " \($0)" } ?? "")
         }
         return render(file: error.path, line: error.line, lineText: error.lineText, byteOffset: error.byteOffset, markedText: "",
                       severity: "error", message: error.message, hints: error.hint.map { [$0] } ?? [])
@@ -30,11 +32,13 @@ public enum DiagnosticRenderer {
         let caretWidth = max(1, DisplayWidth.of(markedText.replacingTabs()))
         let gutter = String(line)
         let blank = String(repeating: " ", count: gutter.count)
-        var out = "\(file):\(line):\(column + 1): \(severity): \(message)\n"
+        let on = Style.colourErrors
+        let label = Style.paint(severity + ":", severity == "error" ? Style.red : Style.yellow, on: on)
+        var out = Style.paint("\(file):\(line):\(column + 1):", Style.bold, on: on) + " \(label) " + Style.paint(message, Style.bold, on: on) + "\n"
         let (window, caretAt) = Self.window(shown, around: column, width: 100)
         out += "\(gutter) | \(window)\n"
-        out += "\(blank) | \(String(repeating: " ", count: caretAt))\(String(repeating: "^", count: min(caretWidth, 100)))"
-        for hint in hints { out += "\nhelp: \(hint)" }
+        out += "\(blank) | \(String(repeating: " ", count: caretAt))" + Style.paint(String(repeating: "^", count: min(caretWidth, 100)), Style.green, on: on)
+        for hint in hints { out += "\n" + Style.paint("help:", Style.cyan, on: on) + " \(hint)" }
         return out
     }
 }

@@ -103,6 +103,8 @@ struct RecordLoop {
                 p = tokenizer.skipLineEnd(p)
             }
             if batch.rows > 0 { convert(batch, into: &result, context: &context) }
+            // A cancelled load stops within a batch (a relaxed atomic load costs nothing here).
+            if control?.isCancelled == true { break reading }
             if p - reported > 1 << 22 {
                 // Pages already parsed leave this process's memory (the page cache keeps them).
                 releasePages(from: reported, to: batch.rows > 0 ? batch.recordStarts[0] : p)

@@ -56,6 +56,7 @@ struct Patron: ParsableCommand {
         session.format = try outputFormat()
         session.keepGoing = keepGoing
         session.quiet = quiet
+        Console.refreshLayout(dataFormat: session.format != nil)
         return session
     }
 
