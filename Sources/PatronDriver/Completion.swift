@@ -10,6 +10,12 @@ public struct Completion: Sendable, Equatable {
     public var erase: Int
     public var insert: String
     public var candidates: [String]
+
+    public init(erase: Int, insert: String, candidates: [String]) {
+        self.erase = erase
+        self.insert = insert
+        self.candidates = candidates
+    }
 }
 
 extension Session {
@@ -29,7 +35,7 @@ extension Session {
         let head = String(before.dropLast(partial.count))
         let tokens = Self.statementTokens(head)
         let words = tokens.map { $0.kind == .word ? $0.text.lowercased() : $0.text }
-        return Self.pick(candidates(after: tokens, words: words), partial: partial)
+        return Self.pick(candidates(after: tokens, words: words), partial: partial, callsFunctions: words.first != "help")
     }
 
     /// What may come next after the statement's tokens so far.
@@ -98,14 +104,15 @@ extension Session {
     }
 
     /// The candidates that start with `partial` (ignoring case), and what Tab inserts.
-    static func pick(_ all: [String], partial: String) -> Completion? {
+    static func pick(_ all: [String], partial: String, callsFunctions: Bool) -> Completion? {
         var seen = Set<String>()
         let fitting = all.filter { $0.lowercased().hasPrefix(partial.lowercased()) && seen.insert($0).inserted }.map(quotedIfNeeded)
         guard !fitting.isEmpty else { return nil }
         let erase = partial.unicodeScalars.count
         if fitting.count == 1 {
             let only = fitting[0]
-            return Completion(erase: erase, insert: only + (BuiltinFunction(rawValue: only) != nil ? "(" : " "), candidates: [])
+            // A function in an expression opens its bracket; anything else ends the word.
+            return Completion(erase: erase, insert: only + (callsFunctions && BuiltinFunction(rawValue: only) != nil ? "(" : " "), candidates: [])
         }
         let common = fitting.dropFirst().reduce(fitting[0]) { String($0.commonPrefix(with: $1)) }
         return Completion(erase: erase, insert: common.count > partial.count ? common : partial, candidates: fitting.sorted())

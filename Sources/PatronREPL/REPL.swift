@@ -44,6 +44,11 @@ public struct REPL {
         // At the prompt Ctrl-C is a key (the editor turns ISIG off); while a statement runs it
         // asks the statement to stop, and the session carries on.
         signal(SIGINT) { _ in Interrupt.request() }
+        // A parent may have started us with SIGINT blocked (the mask is inherited): unblock it.
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
         Console.write(greeting + "\n", to: 1)
         var pending = ""
         var firstLine = 1

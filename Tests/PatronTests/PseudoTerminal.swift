@@ -49,6 +49,18 @@ final class PseudoTerminal {
         _ = data.withUnsafeMutableBytes { write(master, $0.baseAddress, $0.count) }
     }
 
+    /// Resizes the terminal, as dragging a window's edge does (the program gets SIGWINCH).
+    func resize(columns: Int, rows: Int = 40) {
+        var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+    }
+
+    /// Output after byte `start`, as text.
+    func output(after start: Int) -> String {
+        pump(milliseconds: 0)
+        return String(decoding: bytes[min(start, bytes.count)...], as: UTF8.self)
+    }
+
     /// How many bytes have been read so far; pass it to `waitFor(_:after:)` to look only at later output.
     var mark: Int { bytes.count }
 

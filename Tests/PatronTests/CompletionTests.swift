@@ -1,0 +1,49 @@
+import Foundation
+import PatronDriver
+import Testing
+
+/// What Tab offers for the text before the cursor (the prompt tests type it through a terminal).
+struct CompletionTests {
+    let session = Session()
+
+    func complete(_ text: String) -> Completion? { session.complete(text) }
+
+    @Test func statementWordsAtTheStartOfALine() {
+        #expect(complete("des") == Completion(erase: 3, insert: "describe ", candidates: []))
+        #expect(complete("s")?.candidates == ["save", "segment", "set", "show", "summarize"])
+        #expect(complete("count\nseg")?.insert == "segment ", "a new line starts a new statement")
+    }
+
+    @Test func namesAfterTheWordsThatTakeThem() {
+        #expect(complete("use d")?.insert == "demo ")
+        #expect(complete("segment where loy")?.insert == "loyalty ")
+        #expect(complete("show top 5 by pro")?.insert == "profit ")
+        #expect(complete("matrix profit by l")?.insert == "loyalty ")
+        #expect(complete("help days")?.insert == "days_between ")
+        #expect(complete("segment where ab")?.insert == "abs(", "a function opens its bracket")
+        #expect(complete("set language ")?.candidates == ["en", "zh"])
+    }
+
+    @Test func levelWordsAndTextValuesAfterAComparison() {
+        #expect(complete("segment where profit = ")?.candidates == ["high", "low", "medium"])
+        #expect(complete("segment where profit >= m")?.insert == "medium ")
+        #expect(complete("segment where region = ")?.candidates.contains("\"North\"") == true)
+    }
+
+    @Test func filePathsInsideLoad() {
+        _ = FileManager.default.changeCurrentDirectoryPath(TestSupport.packageRoot.path)
+        #expect(complete("load \"Tests/da")?.insert == "data/")
+        #expect(complete("load \"Tests/data/ti")?.candidates == ["ties.csv", "tiny.csv"])
+        #expect(complete("load \"Tests/data/tin")?.insert == "tiny.csv\" ")
+        #expect(complete("segment where name = \"Tes") == nil, "a string that is not a path")
+    }
+
+    @Test func nothingFitsNothingChanges() {
+        #expect(complete("segment where zzz") == nil)
+    }
+
+    @Test func candidatesAreLaidOutInColumns() {
+        #expect(Session.columns(["high", "low", "medium"], width: 80) == "high    low     medium\n")
+        #expect(Session.columns(["high", "low", "medium"], width: 16) == "high    low\nmedium\n")
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+
+/// The prompt as analysts use it (issue 7): completion, history, paste, help, colour, width and
+/// cancel, each typed through a pseudo-terminal. Each step waits for the prompt before typing on.
+@Suite(.serialized)
+struct PromptTests {
+    /// A fresh history file in its own folder, removed afterwards.
+    final class Scratch {
+        let folder: URL
+        var history: URL { folder.appendingPathComponent("history") }
+        init() throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("patron-prompt-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        }
+        deinit { try? FileManager.default.removeItem(at: folder) }
+    }
+
+    func start(_ scratch: Scratch, colour: Bool = false) throws -> PseudoTerminal {
+        var environment = ["TERM": "xterm", "LC_ALL": "C.UTF-8", "HOME": scratch.folder.path, "PATRON_HISTORY": scratch.history.path, "PATH": "/usr/bin:/bin"]
+        if !colour { environment["NO_COLOR"] = "1" }
+        let terminal = try PseudoTerminal(program: TestSupport.binary.path, arguments: [], environment: environment, directory: TestSupport.packageRoot.path)
+        #expect(terminal.waitFor("patron> ") != nil)
+        return terminal
+    }
+
+    @Test func tabCompletesByContext() throws {
+        let scratch = try Scratch()
+        let terminal = try start(scratch)
+        // A statement word at the start of a line.
+        #expect(terminal.run("desc\t\r", expecting: "customer_id"))
+        // A table after 'use'.
+        #expect(terminal.run("use de\t\r", expecting: "using 'demo'"))
+        // A column inside a condition, and a level word after 'METRIC ='.
+        #expect(terminal.run("segment where loy\t= hi\t\r", expecting: "│ loyalty = high"))
+        // Several level words fit: Tab lists them, and the line stays as typed.
+        let before = terminal.mark
+        terminal.type("segment where profit = \t")
+        #expect(terminal.waitFor("high    low     medium", after: before) != nil)
+        #expect(terminal.run("l\t\r", expecting: "│ profit = low"))
+        // A segment name after 'drop segment'.
+        #expect(terminal.run("define segment butterflies as profit=high and loyalty=low\r", expecting: "segment 'butterflies'"))
+        #expect(terminal.run("drop segment bu\t\r", expecting: "dropped segment 'butterflies'"))
+        // A file path inside load "…": the folder, then the file (which closes the string).
+        #expect(terminal.run("load \"Tests/da\ttin\t as t\r", expecting: "loaded"))
+        #expect(terminal.run("count t\r", expecting: "rows in 't'"))
+        terminal.type("\u{04}")
+        #expect(terminal.waitForExit() == 0)
+    }
+
+    @Test func aMultiLineStatementIsOneHistoryEntryAndCtrlRFindsIt() throws {
+        let scratch = try Scratch()
+        let first = try start(scratch)
+        #expect(first.run("segment where profit=high and\r", expecting: "", prompt: "   ...> "))
+        #expect(first.run("loyalty=low\r", expecting: "│ profit=high and loyalty=low"))
+        #expect(first.run("count\r", expecting: "3,000 rows in 'demo'"))
+        // Up twice brings back the two-line statement whole; Enter runs it as written.
+        let mark = first.mark
+        #expect(first.run("\u{1B}[A\u{1B}[A\r", expecting: "│ profit=high and loyalty=low"))
+        #expect(first.output(after: mark).contains("241"))
+        first.type("\u{04}")
+        #expect(first.waitForExit() == 0)
+
+        // In a new session, Ctrl-R searches the saved history as you type.
+        let second = try start(scratch)
+        #expect(second.run("\u{12}loyalty=l\r", expecting: "│ profit=high and loyalty=low"))
+        second.type("\u{04}")
+        #expect(second.waitForExit() == 0)
+    }
+
+    @Test func pastedStatementsRunInOrderAndEachIsRemembered() throws {
+        let scratch = try Scratch()
+        let terminal = try start(scratch)
+        let start = terminal.mark
+        // Bracketed paste: a tab inside the paste stays text, it does not complete.
+        terminal.type("\u{1B}[200~count\nsegment where profit=high and\n  loyalty=low\nshow top 1 by\tprofit\n\u{1B}[201~")
+        let counted = terminal.waitFor("3,000 rows in 'demo'", after: start)
+        let segmented = counted.flatMap { terminal.waitFor("│ profit=high and loyalty=low", after: $0) }
+        let shown = segmented.flatMap { terminal.waitFor("top 1 of 3,000 rows by profit", after: $0) }
+        #expect(shown != nil, "\(terminal.transcript)")
+        #expect(terminal.waitFor("patron> ", after: shown ?? 0) != nil)
+        // Each statement is its own history entry, the two-line one whole.
+        #expect(terminal.run("\u{1B}[A\u{1B}[A\r", expecting: "│ profit=high and loyalty=low"))
+        terminal.type("\u{04}")
+        #expect(terminal.waitForExit() == 0)
+        let saved = try String(contentsOf: scratch.history, encoding: .utf8)
+        #expect(saved.contains("count"))
+        // libedit writes entries vis(3)-encoded: the pasted tab is kept as a tab.
+        #expect(saved.contains("show\\040top\\0401\\040by\\011profit"))
+    }
+
+    @Test func helpExplainsStatementsFunctionsAndConcepts() throws {
+        let scratch = try Scratch()
+        let terminal = try start(scratch)
+        #expect(terminal.run("help\r", expecting: "functions: abs, round"))
+        #expect(terminal.run("help days_between\r", expecting: "days_between(DATE, DATE)"))
+        #expect(terminal.run("help loyalty\r", expecting: "12 calendar months"))
+        #expect(terminal.run("help keys\r", expecting: "bind -v"))
+        terminal.type("\u{04}")
+        #expect(terminal.waitForExit() == 0)
+    }
+
+    @Test func colourOnATerminalNoneWithNoColorOrAPipe() throws {
+        let scratch = try Scratch()
+        let coloured = try start(scratch, colour: true)
+        var mark = coloured.mark
+        #expect(coloured.run("segment where profit=high\r", expecting: "of 3,000 rows"))
+        #expect(coloured.output(after: mark).contains("\u{1B}[1m"), "headings in bold")
+        #expect(coloured.output(after: mark).contains("\u{1B}[36m"), "numbers in colour")
+        mark = coloured.mark
+        #expect(coloured.run("segment where profit=hgh\r", expecting: "did you mean"))
+        #expect(coloured.output(after: mark).contains("\u{1B}[31merror:"), "errors in red")
+        coloured.type("\u{04}")
+        #expect(coloured.waitForExit() == 0)
+
+        let plain = try start(scratch)
+        mark = plain.mark
+        #expect(plain.run("segment where profit=high\r", expecting: "of 3,000 rows"))
+        #expect(!plain.output(after: mark).contains("\u{1B}[1m") && !plain.output(after: mark).contains("\u{1B}[36m"), "NO_COLOR turns colour off")
+        plain.type("\u{04}")
+        #expect(plain.waitForExit() == 0)
+
+        let piped = try TestSupport.patron(["-c", "segment where profit=hgh"], environment: ["TERM": "xterm"])
+        #expect(!piped.stdout.contains("\u{1B}") && !piped.stderr.contains("\u{1B}"))
+    }
+
+    @Test func tablesFitTheTerminalAndFollowItsResizes() throws {
+        let scratch = try Scratch()
+        let terminal = try start(scratch)
+        var mark = terminal.mark
+        #expect(terminal.run("show top 1 by profit\r", expecting: "top 1 of 3,000 rows"))
+        #expect(terminal.output(after: mark).contains("(2 columns not shown to fit the terminal's 100 columns: profit, loyalty)"))
+        terminal.resize(columns: 200)
+        mark = terminal.mark
+        #expect(terminal.run("show top 1 by profit\r", expecting: "top 1 of 3,000 rows"))
+        #expect(!terminal.output(after: mark).contains("not shown"))
+        #expect(terminal.output(after: mark).contains("│ loyalty │"))
+        terminal.resize(columns: 60)
+        mark = terminal.mark
+        #expect(terminal.run("show top 1 by profit\r", expecting: "top 1 of 3,000 rows"))
+        let narrow = terminal.output(after: mark)
+        #expect(narrow.contains("columns not shown to fit the terminal's 60 columns"))
+        #expect(!narrow.split(separator: "\n").contains { $0.hasPrefix("│") && $0.count > 60 })
+        terminal.type("\u{04}")
+        #expect(terminal.waitForExit() == 0)
+    }
+
+    @Test func ctrlCStopsALongLoadAndKeepsTheSession() throws {
+        let scratch = try Scratch()
+        // About 60 MB of orders: several seconds to load in a debug build.
+        let file = scratch.folder.appendingPathComponent("big.csv")
+        FileManager.default.createFile(atPath: file.path, contents: Data("order_id,customer_id,order_date,amount\n".utf8))
+        let handle = try FileHandle(forWritingTo: file)
+        var block = ""
+        for i in 0..<40_000 { block += "\(i),\(1_000_000 + i % 9_973),2024-0\(i % 9 + 1)-1\(i % 9),\(i % 5000).\(i % 100)\n" }
+        handle.seekToEndOfFile()
+        for _ in 0..<40 { handle.write(Data(block.utf8)) }
+        try handle.close()
+
+        let terminal = try start(scratch)
+        let mark = terminal.mark
+        terminal.type("load \"\(file.path)\" as big\r")
+        Thread.sleep(forTimeInterval: 1.0)
+        #expect(!terminal.output(after: mark).contains("loaded"), "the load should still be running")
+        let pressed = Date()
+        terminal.type("\u{03}")
+        let stopped = terminal.waitFor("cancelled: ", after: mark, timeout: 5)
+        let seconds = Date().timeIntervalSince(pressed)
+        #expect(stopped != nil)
+        #expect(seconds < 0.5, "stopped after \(seconds) s")
+        #expect(terminal.waitFor("patron> ", after: stopped ?? 0) != nil)
+        // The session and its data are as they were.
+        #expect(terminal.run("count\r", expecting: "3,000 rows in 'demo'"))
+        #expect(terminal.run("describe big\r", expecting: "unknown table"))
+        terminal.type("\u{04}")
+        #expect(terminal.waitForExit() == 0)
+    }
+}
