@@ -127,12 +127,12 @@ extension Binder {
             guard op == .equal, let p = Double(percent), p > 0, p <= 100 else {
                 throw Diagnostic("write '\(leftName.text) = \(top ? "top" : "bottom") N%' with N between 0 and 100", at: span)
             }
-            let sorted = table.sortedValues(ofColumn: leftIndex)
-            guard let cut = Quantile.linear(sorted, top ? 1 - p / 100 : p / 100) else {
+            let found = table.quantiles(ofColumn: leftIndex, [top ? 1 - p / 100 : p / 100])
+            guard let cut = found.values.first else {
                 throw Diagnostic("'\(leftColumn.name)' has no values to rank", at: span)
             }
             context.levels.append(LevelCuts(column: leftColumn.name, words: [top ? "top \(percent)%" : "bottom \(percent)%"], cuts: [cut],
-                                            method: "\(top ? "top" : "bottom") \(percent)%", basis: sorted.count, nulls: leftColumn.nulls.nullCount, scale: scale(of: leftColumn)))
+                                            method: "\(top ? "top" : "bottom") \(percent)%", basis: found.count, nulls: leftColumn.nulls.nullCount, scale: scale(of: leftColumn)))
             return .rank(column: leftIndex, cut: cut, top: top)
         case .number(let text, let span):
             guard leftColumn.type.isNumeric else { throw mismatch(leftName, leftColumn, value) }
@@ -216,22 +216,24 @@ extension Binder {
     func levelCuts(_ index: Int, in table: Table, span: SourceSpan) throws(Diagnostic) -> LevelCuts {
         let column = table.columns[index]
         let definition = catalog.levels[column.name] ?? .terciles
-        let sorted = table.sortedValues(ofColumn: index)
-        guard !sorted.isEmpty else {
+        let probabilities: [Double]
+        if case .quantiles(let n) = definition.method { probabilities = (1..<n).map { Double($0) / Double(n) } } else { probabilities = [] }
+        let found = table.quantiles(ofColumn: index, probabilities)
+        guard found.count > 0 else {
             throw Diagnostic("'\(column.name)' has no values to compute levels from", at: span)
         }
         let cuts: [Double]
         let method: String
         switch definition.method {
         case .quantiles(let n):
-            cuts = (1..<n).compactMap { Quantile.linear(sorted, Double($0) / Double(n)) }
+            cuts = found.values
             method = n == 3 ? "terciles" : n == 4 ? "quartiles" : n == 5 ? "quintiles" : "\(n)-quantiles"
         case .cuts(let fixed):
             cuts = fixed
             method = "fixed cut points"
         }
         return LevelCuts(column: column.name, words: definition.words, cuts: cuts, method: method,
-                         basis: sorted.count, nulls: column.nulls.nullCount, scale: scale(of: column))
+                         basis: found.count, nulls: column.nulls.nullCount, scale: scale(of: column))
     }
 
     func scale(of column: Column) -> Int {

@@ -44,9 +44,9 @@ extension Engine {
         var scores: [[Int64]] = []
         for (position, index) in [recency, frequency, monetary].enumerated() {
             let column = table.columns[index]
-            let sorted = table.sortedValues(ofColumn: index)
-            let cuts = (1..<bins).compactMap { Quantile.linear(sorted, Double($0) / Double(bins)) }
-            let levels = LevelCuts(column: column.name, words: (1...bins).map(String.init), cuts: cuts, method: "", basis: sorted.count, nulls: 0, scale: 0)
+            let found = table.quantiles(ofColumn: index, (1..<bins).map { Double($0) / Double(bins) })
+            let cuts = found.values
+            let levels = LevelCuts(column: column.name, words: (1...bins).map(String.init), cuts: cuts, method: "", basis: found.count, nulls: 0, scale: 0)
             var counts = Array(repeating: 0, count: bins)
             var values = [Int64](repeating: 0, count: table.rowCount)
             for row in 0..<table.rowCount {

@@ -58,6 +58,82 @@ extension Column {
     }
 }
 
+extension Column {
+    /// Linearly interpolated quantiles (as `Quantile.linear` over the sorted values) of a numeric
+    /// column's non-null values, and how many there are, found by selection instead of sorting:
+    /// one pass counts values into 65,536 buckets of their range, a second takes the few
+    /// buckets that hold the ranks wanted. Nil for a column that is not numeric.
+    public func quantiles(_ probabilities: [Double]) -> (values: [Double], count: Int)? {
+        guard let (all, scale) = mantissas else { return nil }
+        let values: [Int64]
+        if nulls.nullCount == 0 { values = all } else { values = all.indices.filter { !nulls.contains($0) }.map { all[$0] } }
+        let n = values.count
+        guard n > 0 else { return ([], 0) }
+        var ranks: [Int] = []
+        let positions = probabilities.map { p -> (Int, Int, Double) in
+            let h = Double(n - 1) * min(max(p, 0), 1)
+            let lower = Int(h.rounded(.down)), upper = min(lower + 1, n - 1)
+            ranks += [lower, upper]
+            return (lower, upper, h - Double(lower))
+        }
+        let found = Self.orderStatistics(values, ranks: ranks)
+        let divisor = powerOfTen(scale)
+        return (positions.map { lower, upper, fraction in
+            let a = Double(found[lower] ?? 0) / divisor, b = Double(found[upper] ?? 0) / divisor
+            return a + fraction * (b - a)
+        }, n)
+    }
+
+    /// The values at the given ranks of ascending order (0-based), by bucket selection.
+    static func orderStatistics(_ values: [Int64], ranks: [Int]) -> [Int: Int64] {
+        guard let low = values.min(), let high = values.max() else { return [:] }
+        let span = UInt64(bitPattern: high &- low)
+        let shift = max(0, (64 - span.leadingZeroBitCount) - 16)
+        let buckets = Int(span >> UInt64(shift)) + 1
+        var counts = [Int](repeating: 0, count: buckets + 1)
+        values.withUnsafeBufferPointer { v in
+            counts.withUnsafeMutableBufferPointer { c in
+                for x in v { c[Int(UInt64(bitPattern: x &- low) >> UInt64(shift)) + 1] += 1 }
+            }
+        }
+        for b in 0..<buckets { counts[b + 1] += counts[b] }
+        // counts[b] is now the number of values in buckets before b.
+        func bucket(of rank: Int) -> Int {
+            var lo = 0, hi = buckets - 1
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                if counts[mid] <= rank { lo = mid } else { hi = mid - 1 }
+            }
+            return lo
+        }
+        var wanted: [Int: [Int]] = [:]
+        for rank in Set(ranks) where rank >= 0 && rank < values.count { wanted[bucket(of: rank), default: []].append(rank) }
+        var result: [Int: Int64] = [:]
+        if shift == 0 {
+            // A bucket per value: the bucket is the value.
+            for (b, rs) in wanted { for r in rs { result[r] = low &+ Int64(b) } }
+            return result
+        }
+        // Each wanted bucket's values, gathered in one pass (a flat table says which are wanted).
+        var slot = [Int32](repeating: -1, count: buckets)
+        let chosen = Array(wanted.keys)
+        for (i, b) in chosen.enumerated() { slot[b] = Int32(i) }
+        var members = [[Int64]](repeating: [], count: chosen.count)
+        values.withUnsafeBufferPointer { v in
+            for x in v {
+                let s = slot[Int(UInt64(bitPattern: x &- low) >> UInt64(shift))]
+                if s >= 0 { members[Int(s)].append(x) }
+            }
+        }
+        for (i, b) in chosen.enumerated() {
+            let rs = wanted[b] ?? []
+            let sorted = RadixSort.sorted(members[i])
+            for r in rs where r - counts[b] < sorted.count { result[r] = sorted[r - counts[b]] }
+        }
+        return result
+    }
+}
+
 /// Quantiles of sorted values.
 public enum Quantile {
     /// The `p`-quantile of ascending `sorted` values with linear interpolation

@@ -3,9 +3,40 @@
 public enum RadixSort {
     /// The keys, ascending.
     public static func sorted(_ keys: [Int64]) -> [Int64] {
-        var pairs = keys.map { (key: UInt64(bitPattern: $0) ^ (1 << 63), row: Int32(0)) }
-        sortPairs(&pairs)
-        return pairs.map { Int64(bitPattern: $0.key ^ (1 << 63)) }
+        let n = keys.count
+        guard n > 1, let low = keys.min(), let high = keys.max() else { return keys }
+        // Offsets from the smallest key: only the low bytes vary, so only they need a pass.
+        let (span, wide) = high.subtractingReportingOverflow(low)
+        var values = keys.map { UInt64(bitPattern: $0 &- low) }
+        var scratch = [UInt64](repeating: 0, count: n)
+        let bytes = wide ? 8 : (64 - UInt64(bitPattern: span).leadingZeroBitCount + 7) / 8
+        // Every digit's counts from one pass.
+        var counts = [Int](repeating: 0, count: 256 * max(bytes, 1))
+        values.withUnsafeBufferPointer { v in
+            counts.withUnsafeMutableBufferPointer { c in
+                for x in v { for d in 0..<bytes { c[d << 8 | Int(truncatingIfNeeded: x >> UInt64(d * 8)) & 255] += 1 } }
+            }
+        }
+        for d in 0..<bytes {
+            let base = d << 8
+            // Every key has the same byte here: nothing to do for this digit.
+            if counts[base..<(base + 256)].contains(n) { continue }
+            var offset = 0
+            for k in base..<(base + 256) { let c = counts[k]; counts[k] = offset; offset += c }
+            values.withUnsafeBufferPointer { source in
+                scratch.withUnsafeMutableBufferPointer { target in
+                    counts.withUnsafeMutableBufferPointer { c in
+                        for x in source {
+                            let digit = base | Int(truncatingIfNeeded: x >> UInt64(d * 8)) & 255
+                            target[c[digit]] = x
+                            c[digit] += 1
+                        }
+                    }
+                }
+            }
+            swap(&values, &scratch)
+        }
+        return values.map { Int64(bitPattern: $0) &+ low }
     }
 
     /// The positions of `keys` in ascending order of key; equal keys in position order.

@@ -35,6 +35,16 @@ public final class Table: @unchecked Sendable {
         return sorted
     }
 
+    /// Linearly interpolated quantiles of a numeric column and how many values they are over:
+    /// from the sorted values when they are at hand, otherwise by selection (no sort).
+    public func quantiles(ofColumn index: Int, _ probabilities: [Double]) -> (values: [Double], count: Int) {
+        cacheLock.lock()
+        let cached = sortedCache[index]
+        cacheLock.unlock()
+        if let cached { return (probabilities.compactMap { Quantile.linear(cached, $0) }, cached.count) }
+        return columns[index].quantiles(probabilities) ?? ([], 0)
+    }
+
     /// The index of the column named exactly `name` (names are case-sensitive).
     public func columnIndex(named name: String) -> Int? {
         columns.firstIndex { $0.name == name }

@@ -1,5 +1,6 @@
 @testable import PatronDriver
 @testable import PatronEngine
+import PatronStore
 import Testing
 
 /// A level test over stored numbers is turned into one range of values; every value must get
@@ -38,6 +39,29 @@ enum ComparisonOperatorCase { case equal, notEqual, less, greaterOrEqual
         case .notEqual: return a != b
         case .less: return a < b
         case .greaterOrEqual: return a >= b
+        }
+    }
+}
+
+/// Quantiles found by selection must equal those read off the sorted values, bit for bit.
+struct SelectionQuantileTests {
+    @Test(arguments: [10, 1_000, 100_000])
+    func selectionAgreesWithSorting(spread: Int64) {
+        var random = SplitMix64(seed: UInt64(spread))
+        for size in [1, 2, 3, 7, 100, 5_000] {
+            var nulls = NullBitmap()
+            let values = (0..<size).map { i -> Int64 in
+                nulls.append(isNull: i % 11 == 5)
+                // Negative and positive values, many repeats, and now and then an extreme one.
+                if random.next() % 97 == 0 { return random.next() % 2 == 0 ? Int64.max / 3 : Int64.min / 3 }
+                return Int64(random.next() % UInt64(2 * spread)) - spread
+            }
+            let column = Column(name: "x", storage: .decimal(values, scale: 2), nulls: nulls)
+            let probabilities = [0, 0.2, 1.0 / 3, 0.5, 2.0 / 3, 0.8, 0.99, 1]
+            let sorted = column.sortedNumericValues()
+            let found = column.quantiles(probabilities)
+            #expect(found?.count == sorted.count)
+            #expect(found?.values == probabilities.compactMap { Quantile.linear(sorted, $0) }, "size \(size) spread \(spread)")
         }
     }
 }
