@@ -87,8 +87,8 @@ public struct Binder {
                 var context = BindContext()
                 return (segment, try? bindSegment(segment, at: statement.span, in: table, context: &context))
             })
-        case .customers(let orders, let by, let asOf, let definitions, let into):
-            return .customers(try bindCustomers(orders, by, asOf, definitions, into))
+        case .customers(let orders, let by, let asOf, let definitions, let only, let into):
+            return .customers(try bindCustomers(orders, by, asOf, definitions, only, into))
         case .explain(let name):
             let table = try table(nil, statement: statement)
             if let index = table.columnIndex(named: name.text) { return .explainMetric(table, column: index) }
@@ -422,7 +422,7 @@ public struct Binder {
     /// Common names of the column that holds what an order is worth.
     static let amountNames = ["amount", "revenue", "sales", "total", "value", "spend", "price", "order_value", "order_total"]
 
-    private func bindCustomers(_ ordersName: Name, _ idName: Name, _ asOf: ParsedExpression?, _ definitions: [ParsedDefinition], _ into: Name?) throws(Diagnostic) -> BoundCustomers {
+    private func bindCustomers(_ ordersName: Name, _ idName: Name, _ asOf: ParsedExpression?, _ definitions: [ParsedDefinition], _ only: [Name], _ into: Name?) throws(Diagnostic) -> BoundCustomers {
         let orders = try table(ordersName)
         let id = try column(idName, in: orders)
         guard [.integer, .text].contains(orders.columns[id].type) else {
@@ -488,8 +488,20 @@ public struct Binder {
             }
         }
         let channel = orders.columns.indices.first { orders.columns[$0].name.lowercased() == "channel" && orders.columns[$0].type == .text }
+        // 'only': the metrics to derive (the customer column always comes); the others are skipped.
+        var metrics: Set<String>? = nil
+        if !only.isEmpty {
+            var names = BoundCustomers.metricNames
+            if profit == nil { names.removeAll { $0 == "profit" } }
+            if channel == nil { names.removeAll { $0 == "channels" } }
+            for metric in only where !names.contains(metric.text) {
+                throw Diagnostic("'\(metric.text)' is not a customer metric\(metric.text == "profit" ? " here: the orders have no profit (define one: with profit = amount - cost)" : "")",
+                                 at: metric.span, hints: (Suggestion.closest(to: metric.text, in: names).map { ["did you mean '\($0)'?"] } ?? []) + ["the metrics: \(names.joined(separator: ", "))"])
+            }
+            metrics = Set(only.map(\.text))
+        }
         return BoundCustomers(orders: orders, id: id, date: date, channel: channel, amount: amount, amountText: amountText,
-                              profit: profit, profitText: profitText, asOf: asOfDay, name: into?.text ?? "customers")
+                              profit: profit, profitText: profitText, asOf: asOfDay, name: into?.text ?? "customers", metrics: metrics)
     }
 
     /// The table's numeric `profit` column, for shares of profit.

@@ -91,9 +91,18 @@ public struct BoundCustomers: Sendable {
     public let asOf: Int32?
     /// The new table's name.
     public let name: String
+    /// The metrics to derive (nil: all of them).
+    public let metrics: Set<String>?
+
+    /// Every metric a derivation can give, in the order of the table's columns.
+    public static let metricNames = ["first_purchase", "last_purchase", "recency", "frequency", "monetary", "aov", "profit", "tenure", "loyalty", "channels"]
+
+    /// Whether the derivation gives `metric`.
+    public func derives(_ metric: String) -> Bool { metrics?.contains(metric) ?? true }
 
     public init(orders: Table, id: Int, date: Int, channel: Int?, amount: BoundExpression, amountText: String,
-                profit: BoundExpression?, profitText: String?, asOf: Int32?, name: String) {
+                profit: BoundExpression?, profitText: String?, asOf: Int32?, name: String, metrics: Set<String>? = nil) {
+        self.metrics = metrics
         self.orders = orders
         self.id = id
         self.date = date

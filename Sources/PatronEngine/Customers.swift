@@ -49,9 +49,23 @@ extension Engine {
         // dictionary code for text, otherwise a number handed out in order of first appearance.
         let slots = CustomerSlots(idColumn, rows: orders.rowCount)
 
-        let total = gather(OrderInputs(rows: orders.rowCount, dates: dates, idNulls: idColumn.nulls, dateNulls: dateColumn.nulls, asOf: asOf,
-                                       amount: amountFill, profit: profitFill, slots: slots, channel: channel,
-                                       monthsBack: monthsBack, firstDay: firstDay, asOfMonth: asOfMonth))
+        // With 'only' frequency and one sum (monetary or profit), each customer needs 16 bytes,
+        // not 32: half the memory to touch at random.
+        let wanted = Set(BoundCustomers.metricNames.filter { spec.derives($0) })
+        let tallyProfit = wanted.isSubset(of: ["frequency", "profit"]) && profitFill != nil
+        if tallyProfit || wanted.isSubset(of: ["frequency", "monetary", "aov"]) {
+            var total = gather(OrderInputs(rows: orders.rowCount, dates: dates, idNulls: idColumn.nulls, dateNulls: dateColumn.nulls, asOf: asOf,
+                                           amount: tallyProfit ? profitFill ?? amountFill : amountFill, profit: nil, slots: slots, channel: nil,
+                                           monthsBack: [], firstDay: firstDay, asOfMonth: asOfMonth), as: Tally.self)
+            total.profitCarry = total.monetaryCarry
+            return finish(total)
+        }
+        return finish(gather(OrderInputs(rows: orders.rowCount, dates: dates, idNulls: idColumn.nulls, dateNulls: dateColumn.nulls, asOf: asOf,
+                                         amount: amountFill, profit: profitFill, slots: slots, channel: channel,
+                                         monthsBack: monthsBack, firstDay: firstDay, asOfMonth: asOfMonth), as: Accumulator.self))
+
+        /// The customer table from everyone's figures: the columns asked for, in identifier order.
+        func finish<F: CustomerFigures>(_ total: Gathered<F>) -> CustomerDerivation {
         let accumulators = total.accumulators
         let used = total.used
         func money(_ slot: Int, _ wrapped: Int64, _ carries: [Int: Int64]) -> Int128 {
@@ -68,61 +82,62 @@ extension Engine {
         let asOfText = CalendarDate.isoString(asOf)
         func clamp(_ v: Int128) -> Int64 { Int64(clamping: v) }
         // Each column is built on its own, so the cores share the columns between them.
-        var builders: [() -> Column] = []
+        var builders: [(metric: String, build: () -> Column)] = []
         switch idColumn.storage {
         case .integer:
-            builders.append { Column(name: idColumn.name, storage: .integer(order.map { slots.key(of: $0) }), nulls: none, evidence: .builtIn("the customer")) }
+            builders.append(("", { Column(name: idColumn.name, storage: .integer(order.map { slots.key(of: $0) }), nulls: none, evidence: .builtIn("the customer")) }))
         case .text(_, let dictionary):
-            builders.append {
+            builders.append(("", {
                 var builder = TextDictionaryBuilder()
                 let new = order.map { builder.code(of: dictionary[Int(slots.key(of: $0))]) }
                 return Column(name: idColumn.name, storage: .text(codes: TextCodes(new, dictionarySize: builder.count), dictionary: builder.strings()), nulls: none, evidence: .builtIn("the customer"))
-            }
+            }))
         default: break
         }
-        builders.append { Column(name: "first_purchase", storage: .date(order.map { accumulators[$0].first }), nulls: none, evidence: .builtIn("date of the first order")) }
-        builders.append { Column(name: "last_purchase", storage: .date(order.map { accumulators[$0].last }), nulls: none, evidence: .builtIn("date of the last order up to \(asOfText)")) }
-        builders.append {
+        builders.append(("first_purchase", { Column(name: "first_purchase", storage: .date(order.map { accumulators[$0].first }), nulls: none, evidence: .builtIn("date of the first order")) }))
+        builders.append(("last_purchase", { Column(name: "last_purchase", storage: .date(order.map { accumulators[$0].last }), nulls: none, evidence: .builtIn("date of the last order up to \(asOfText)")) }))
+        builders.append(("recency", {
             Column(name: "recency", storage: .integer(order.map { Int64(asOf) - Int64(accumulators[$0].last) }), nulls: none,
                    evidence: .builtIn("days from the last purchase to \(asOfText)"))
-        }
-        builders.append { Column(name: "frequency", storage: .integer(order.map { Int64(accumulators[$0].frequency) }), nulls: none, evidence: .builtIn("number of orders up to \(asOfText)")) }
-        builders.append {
+        }))
+        builders.append(("frequency", { Column(name: "frequency", storage: .integer(order.map { Int64(accumulators[$0].frequency) }), nulls: none, evidence: .builtIn("number of orders up to \(asOfText)")) }))
+        builders.append(("monetary", {
             Column(name: "monetary", storage: .decimal(order.map { clamp(money($0, accumulators[$0].monetary, total.monetaryCarry)) }, scale: amountScale), nulls: none,
                    evidence: .builtIn("sum of \(spec.amountText) over the orders"))
-        }
+        }))
         // Average order value at the amount's scale, rounded half away from zero.
-        builders.append {
+        builders.append(("aov", {
             Column(name: "aov", storage: .decimal(order.map { c in
                 let f = Int128(accumulators[c].frequency), sum = money(c, accumulators[c].monetary, total.monetaryCarry)
                 let q = sum / f, r = sum % f
                 return clamp(q + (abs(r) * 2 >= f ? (sum < 0 ? -1 : 1) : 0))
             }, scale: amountScale), nulls: none, evidence: .builtIn("monetary ÷ frequency"))
-        }
+        }))
         if let profitText = spec.profitText {
-            builders.append {
+            builders.append(("profit", {
                 Column(name: "profit", storage: .decimal(order.map { clamp(money($0, accumulators[$0].profit, total.profitCarry)) }, scale: profitScale), nulls: none,
                        evidence: .builtIn("sum of \(profitText) over the orders"))
-            }
+            }))
         }
-        builders.append {
+        builders.append(("tenure", {
             Column(name: "tenure", storage: .integer(order.map { Int64(asOf) - Int64(accumulators[$0].first) }), nulls: none,
                    evidence: .builtIn("days from the first purchase to \(asOfText)"))
-        }
+        }))
         // Loyalty: the share of the 12 calendar months up to the as-of date with a purchase, to 4 places.
-        builders.append {
+        builders.append(("loyalty", {
             Column(name: "loyalty", storage: .decimal(order.map { c in
                 let k = Int64(accumulators[c].months.nonzeroBitCount)
                 return (k * 10_000 * 2 + 12) / 24
             }, scale: 4), nulls: none, evidence: .builtIn("share of the 12 months up to \(asOfText) with a purchase"))
-        }
+        }))
         if spec.channel != nil {
-            builders.append { Column(name: "channels", storage: .integer(order.map { Int64(channelsUsed($0)) }), nulls: none, evidence: .builtIn("number of channels used")) }
+            builders.append(("channels", { Column(name: "channels", storage: .integer(order.map { Int64(channelsUsed($0)) }), nulls: none, evidence: .builtIn("number of channels used")) }))
         }
-        let columns = inParallel(builders, when: n >= 100_000)
+        let columns = inParallel(builders.filter { spec.derives($0.metric) || $0.metric == "" }.map(\.build), when: n >= 100_000)
         let table = Table(name: spec.name, columns: columns, rowCount: n, origin: "customers from '\(orders.name)' as of \(asOfText)")
         table.checkInvariants()
         return CustomerDerivation(table: table, asOf: asOf, asOfIsLatest: spec.asOf == nil, ordersUsed: used, ordersLeftOut: orders.rowCount - used)
+        }
     }
 
     /// The smallest and largest non-null value, or nil when every value is null.

@@ -424,7 +424,8 @@ public struct Parser {
     }
 
     /// customersStatement → "customers" "from" name "by" name [ "as" "of" additive ]
-    ///                      [ "with" name "=" expression { "," name "=" expression } ] [ "into" name ]
+    ///                      [ "with" name "=" expression { "," name "=" expression } ]
+    ///                      [ "only" name { "," name } ] [ "into" name ]
     private mutating func parseCustomersStatement() throws(Diagnostic) -> ParsedStatementKind {
         try expectKeyword("from", "'from' and the orders table after 'customers'", hints: ["customers from orders by customer_id"])
         let orders = try expectName("the orders table after 'from'")
@@ -445,12 +446,19 @@ public struct Parser {
                 definitions.append(ParsedDefinition(name: name, value: try parseExpression()))
             } while current.isSymbol(",")
         }
+        var only: [Name] = []
+        if current.isKeyword("only") {
+            repeat {
+                advance()
+                only.append(try expectName("a metric after 'only', such as frequency or profit"))
+            } while current.isSymbol(",")
+        }
         var into: Name? = nil
         if current.isKeyword("into") {
             advance()
             into = try expectName("a name for the customer table after 'into'")
         }
-        return .customers(orders: orders, by: id, asOf: asOf, definitions: definitions, into: into)
+        return .customers(orders: orders, by: id, asOf: asOf, definitions: definitions, only: only, into: into)
     }
 
     /// matrixStatement → "matrix" name "by" name [ "split" "median" | "at" additive "," additive ]

@@ -51,7 +51,7 @@ public enum ParsedStatementKind: Sendable, Equatable {
     /// `drop segment NAME`
     case dropSegment(Name)
     /// `customers from ORDERS by ID [as of DATE] [with amount = E, profit = E, date = C] [into NAME]`
-    case customers(orders: Name, by: Name, asOf: ParsedExpression?, definitions: [ParsedDefinition], into: Name?)
+    case customers(orders: Name, by: Name, asOf: ParsedExpression?, definitions: [ParsedDefinition], only: [Name], into: Name?)
     /// `explain NAME`: a metric's definition, or a segment's
     case explain(Name)
     /// `explain customer ID`: one row's values, levels, scores and segments

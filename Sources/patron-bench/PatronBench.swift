@@ -87,9 +87,11 @@ struct PatronBench: ParsableCommand {
             catalog.use("orders")
             guard case .aggregate(let groupBy) = try bind("summarize count, sum(amount), sum(amount - cost), avg(amount) by region, channel") else { throw ValidationError("not a summary") }
             op("groupby") { _ = Engine.aggregate(groupBy) }
+            // e2e_segment: the two statements an analyst would type, deriving only what the segment uses.
+            guard case .customers(let few) = try bind(derive + " only frequency, profit") else { throw ValidationError("not a derivation") }
             var e2e = 0
             op("e2e_segment") {
-                let derived = Engine.deriveCustomers(spec).table
+                let derived = Engine.deriveCustomers(few).table
                 var scratch = catalog
                 scratch.add(derived)
                 let source = Source(name: "bench", text: "segment where profit = high and frequency = low")
