@@ -365,7 +365,12 @@ public final class Session {
             let result = Engine.lifecycle(table, recency: recency, tenure: tenure, value: value, windows: windows)
             show(ResultRenderer.render(result, language: language), ResultTable(result, language: language))
         case .transitions(let spec, let from, let to, let by):
-            let names = Engine.segmentNames(by)
+            // Tiers are named after their metric (高利润, …), as in 'tiers'.
+            let tierMetric = spec.profit != nil ? "profit" : "monetary"
+            let names = Engine.segmentNames(by).map { name in
+                if case .tiers = by { return Vocabulary.tier(name, metric: tierMetric, language) }
+                return name
+            }
             var failure: (Diagnostic, Source)? = nil
             let counts = Engine.transitions(spec, from: from, to: to, classes: names.count) { derived in
                 guard case .rules(_, let bins, let rules) = by else { return Engine.segmentLabels(derived, by: by) }
