@@ -147,14 +147,14 @@ struct PromptTests {
 
     @Test func ctrlCStopsALongLoadAndKeepsTheSession() throws {
         let scratch = try Scratch()
-        // About 60 MB of orders: several seconds to load in a debug build.
+        // About 130 MB of orders: seconds to load in a debug build, even on a fast machine.
         let file = scratch.folder.appendingPathComponent("big.csv")
         FileManager.default.createFile(atPath: file.path, contents: Data("order_id,customer_id,order_date,amount\n".utf8))
         let handle = try FileHandle(forWritingTo: file)
         var block = ""
         for i in 0..<40_000 { block += "\(i),\(1_000_000 + i % 9_973),2024-0\(i % 9 + 1)-1\(i % 9),\(i % 5000).\(i % 100)\n" }
         handle.seekToEndOfFile()
-        for _ in 0..<40 { handle.write(Data(block.utf8)) }
+        for _ in 0..<100 { handle.write(Data(block.utf8)) }
         try handle.close()
 
         let terminal = try start(scratch)
