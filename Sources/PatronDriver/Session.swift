@@ -150,6 +150,8 @@ public final class Session {
             if includeDepth == 0, !statement.kind.isSessionBookkeeping {
                 succeeded.append(Self.singleLine(source.text(of: statement.span)))
             }
+            // Ctrl-C at the prompt while a statement ran: the rest of what was entered does not run.
+            if Interrupt.requested { return Outcome(status: .interrupted, shouldQuit: false, isIncomplete: false) }
             if outcome.shouldQuit || { if case .quit = bound { return true } else { return false } }() {
                 return Outcome(status: worst, shouldQuit: true, isIncomplete: false)
             }
