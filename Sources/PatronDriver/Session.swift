@@ -410,7 +410,7 @@ public final class Session {
             say("rule \(catalog.rfmRules.count) of the custom table: \(rule.name) where \(rule.text)")
         case .checkSegments(let preset, let bins, let cells, let rules):
             let result = Engine.check(preset: preset, bins: bins, cells: cells, rules: rules)
-            show(ResultRenderer.render(result), ResultTable(result))
+            show(ResultRenderer.render(result, language: language), ResultTable(result))
         case .showLevels(let table, let cuts):
             show(ResultRenderer.levelTable(cuts, table: table), .levels(cuts, table: table))
         case .segment(let segment):

@@ -177,8 +177,11 @@ public enum ResultRenderer {
         var out = language == .zh ? "\n分界点（基于全部行；相同的值属于同一等级）：" : "\ncut points (over all rows; equal values share a level):"
         let width = levels.map { DisplayWidth.of($0.column) }.max() ?? 0
         for level in levels {
-            out += "\n  " + DisplayWidth.pad(level.column, to: width) + "  " + describe(level) + "  (\(level.method))"
-            if level.nulls > 0 { out += "  (\(NumberFormat.grouped(level.nulls)) \(level.nulls == 1 ? "null" : "nulls") in no level)" }
+            out += "\n  " + DisplayWidth.pad(level.column, to: width) + "  " + describe(level) + (language == .zh ? "（\(Vocabulary.word(level.method, .zh))）" : "  (\(level.method))")
+            if level.nulls > 0 {
+                out += language == .zh ? "（\(NumberFormat.grouped(level.nulls)) 个空值不属于任何等级）"
+                                       : "  (\(NumberFormat.grouped(level.nulls)) \(level.nulls == 1 ? "null" : "nulls") in no level)"
+            }
         }
         return out
     }
@@ -492,11 +495,22 @@ public enum ResultRenderer {
     }
 
     /// `check segments`: what the rules leave out or fight over.
-    public static func render(_ c: RuleCheck) -> String {
+    public static func render(_ c: RuleCheck, language: Language = .en) -> String {
+        let w = { (english: String) in Vocabulary.word(english, language) }
+        let names = { (rules: [String]) in rules.map(w).joined(separator: language == .zh ? "、" : ", ") }
+        func cells(_ n: Int) -> String { language == .zh ? "\(NumberFormat.grouped(n)) 个单元格" : "\(NumberFormat.grouped(n)) \(n == 1 ? "cell" : "cells")" }
+        let uncovered = c.uncovered.prefix(20).joined(separator: ", ") + (c.uncovered.count > 20 ? ", …" : "")
+        if language == .zh {
+            var out = "\(c.preset) 规则覆盖全部 \(c.cells) 个分数单元格（每项 1…\(c.bins)）："
+            out += c.neverMatch.isEmpty ? "\n  每条规则都最先匹配某些单元格" : "\n  从未最先匹配：" + names(c.neverMatch)
+            out += c.overlaps.isEmpty ? "\n  规则之间没有重叠" : "\n  重叠（靠前的规则优先）：" + c.overlaps.map { "\n    \(w($0.0)) 与 \(w($0.1))：\(cells($0.2))" }.joined()
+            out += c.uncovered.isEmpty ? "\n  每个单元格都被覆盖" : "\n  没有规则覆盖的 \(cells(c.uncovered.count))（R-F-M）：" + uncovered
+            return out
+        }
         var out = "\(c.preset) rules over all \(c.cells) score cells (1…\(c.bins) each):"
-        out += c.neverMatch.isEmpty ? "\n  every rule matches some cell first" : "\n  never first to match: " + c.neverMatch.joined(separator: ", ")
-        out += c.overlaps.isEmpty ? "\n  no rules overlap" : "\n  overlapping (the earlier rule wins):" + c.overlaps.map { "\n    \($0.0) and \($0.1): \($0.2) cells" }.joined()
-        out += c.uncovered.isEmpty ? "\n  every cell is covered" : "\n  \(c.uncovered.count) cells no rule covers (R-F-M): " + c.uncovered.prefix(20).joined(separator: ", ") + (c.uncovered.count > 20 ? ", …" : "")
+        out += c.neverMatch.isEmpty ? "\n  every rule matches some cell first" : "\n  never first to match: " + names(c.neverMatch)
+        out += c.overlaps.isEmpty ? "\n  no rules overlap" : "\n  overlapping (the earlier rule wins):" + c.overlaps.map { "\n    \($0.0) and \($0.1): \(cells($0.2))" }.joined()
+        out += c.uncovered.isEmpty ? "\n  every cell is covered" : "\n  \(cells(c.uncovered.count)) no rule covers (R-F-M): " + uncovered
         return out
     }
 

@@ -28,6 +28,7 @@ public enum Vocabulary {
         // headings
         "segment": "细分", "rows": "行数", "share": "占比", "stage": "阶段", "rule": "规则", "tier": "层级",
         "share of rows": "行数占比", "total": "合计", "(not yet a customer)": "（尚未成为客户）", "churned": "已流失",
+        "terciles": "三分位数", "quartiles": "四分位数", "quintiles": "五分位数", "fixed cut points": "固定分界点",
         "class": "类别", "score": "分数", "metric": "指标", "value": "值", "level": "等级", "how the level is set": "等级的划分",
     ]
 
