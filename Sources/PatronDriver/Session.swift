@@ -287,6 +287,10 @@ public final class Session {
             show(ResultRenderer.render(result), ResultTable.rows(of: table, result.rows))
         case .aggregate(let query):
             let result = Engine.aggregate(query)
+            if Interrupt.requested {
+                emit(.diagnostic("cancelled: the summary stopped; the session is as it was"))
+                return (.interrupted, false)
+            }
             show(ResultRenderer.render(result), ResultTable(result))
         case .crosstab(let table, let rows, let columns, let condition):
             let result = Engine.crosstab(table, rows: rows, columns: columns, condition: condition)

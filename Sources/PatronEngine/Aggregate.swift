@@ -78,9 +78,13 @@ extension Engine {
             return 3
         } : nil
         let keys = query.groups.map { groupKey(table.columns[$0]) }
+        // Ctrl-C at the prompt: an empty answer at once (the session reports the cancel, not it).
+        let cancelled = AggregateResult(table: table, groupColumns: query.groups, labels: query.aggregates.map(\.label), rows: [],
+                                        groupCount: 0, scope: 0, levels: query.levels)
         if let radices, radices.reduce(1, { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }) <= 1 << 22 {
             var slot = [Int32](repeating: -1, count: radices.reduce(1, *))
             for (i, row) in rows.enumerated() {
+                if i & 0xFFFF == 0 && Interrupt.requested { return cancelled }
                 var combined = 0
                 for (k, key) in keys.enumerated() {
                     let v = key(row)
@@ -96,6 +100,7 @@ extension Engine {
         } else {
             var groupIndex: [[Int64]: Int32] = [:]
             for (i, row) in rows.enumerated() {
+                if i & 0xFFFF == 0 && Interrupt.requested { return cancelled }
                 let key = keys.map { $0(row) }
                 if let g = groupIndex[key] { groupOf[i] = g } else {
                     let g = Int32(orderKeys.count)
@@ -133,6 +138,7 @@ extension Engine {
             let group = members[g]
             var values: [AggregateValue] = []
             for (i, aggregate) in query.aggregates.enumerated() {
+                if Interrupt.requested { return cancelled }
                 values.append(value(aggregate.kind, compiled[i], group, total: totals[i], scope: rows.count))
             }
             out.append((representative[g], values))

@@ -145,33 +145,48 @@ struct PromptTests {
         #expect(terminal.waitForExit() == 0)
     }
 
-    @Test func ctrlCStopsALongLoadAndKeepsTheSession() throws {
+    @Test func ctrlCStopsALongLoadOrSummaryAndKeepsTheSession() throws {
         let scratch = try Scratch()
-        // About 130 MB of orders: seconds to load in a debug build, even on a fast machine.
-        let file = scratch.folder.appendingPathComponent("big.csv")
-        FileManager.default.createFile(atPath: file.path, contents: Data("order_id,customer_id,order_date,amount\n".utf8))
-        let handle = try FileHandle(forWritingTo: file)
+        // Orders, 40,000 lines a block: 100 blocks take seconds to load in a debug build even on a
+        // fast machine; 40 blocks load in a few seconds and take seconds to summarize by customer.
         var block = ""
         for i in 0..<40_000 { block += "\(i),\(1_000_000 + i % 9_973),2024-0\(i % 9 + 1)-1\(i % 9),\(i % 5000).\(i % 100)\n" }
-        handle.seekToEndOfFile()
-        for _ in 0..<100 { handle.write(Data(block.utf8)) }
-        try handle.close()
+        func orders(_ name: String, blocks: Int) throws -> URL {
+            let file = scratch.folder.appendingPathComponent(name)
+            FileManager.default.createFile(atPath: file.path, contents: Data("order_id,customer_id,order_date,amount\n".utf8))
+            let handle = try FileHandle(forWritingTo: file)
+            handle.seekToEndOfFile()
+            for _ in 0..<blocks { handle.write(Data(block.utf8)) }
+            try handle.close()
+            return file
+        }
+        let big = try orders("big.csv", blocks: 100), some = try orders("some.csv", blocks: 40)
+
+        /// Types `statement`, presses Ctrl-C after `delay` seconds; the seconds until it stopped.
+        func interrupt(_ statement: String, after delay: Double, terminal: PseudoTerminal) -> Double? {
+            let mark = terminal.mark
+            terminal.type(statement + "\r")
+            Thread.sleep(forTimeInterval: delay)
+            #expect(!terminal.output(after: mark).contains("patron> "), "'\(statement)' should still be running")
+            let pressed = Date()
+            terminal.type("\u{03}")
+            guard let stopped = terminal.waitFor("cancelled: ", after: mark, timeout: 10) else { return nil }
+            let seconds = Date().timeIntervalSince(pressed)
+            #expect(terminal.waitFor("patron> ", after: stopped) != nil)
+            return seconds
+        }
 
         let terminal = try start(scratch)
-        let mark = terminal.mark
-        terminal.type("load \"\(file.path)\" as big\r")
-        Thread.sleep(forTimeInterval: 1.0)
-        #expect(!terminal.output(after: mark).contains("loaded"), "the load should still be running")
-        let pressed = Date()
-        terminal.type("\u{03}")
-        let stopped = terminal.waitFor("cancelled: ", after: mark, timeout: 5)
-        let seconds = Date().timeIntervalSince(pressed)
-        #expect(stopped != nil)
-        #expect(seconds < 0.5, "stopped after \(seconds) s")
-        #expect(terminal.waitFor("patron> ", after: stopped ?? 0) != nil)
+        let load = interrupt("load \"\(big.path)\" as big", after: 1.0, terminal: terminal)
+        #expect(load != nil && load! < 0.5, "the load stopped after \(load ?? -1) s")
         // The session and its data are as they were.
         #expect(terminal.run("count\r", expecting: "3,000 rows in 'demo'"))
         #expect(terminal.run("describe big\r", expecting: "unknown table"))
+
+        #expect(terminal.run("load \"\(some.path)\" as some\r", expecting: "loaded 'some'"))
+        let summary = interrupt("summarize count, sum(amount), avg(amount) by customer_id", after: 0.4, terminal: terminal)
+        #expect(summary != nil && summary! < 0.5, "the summary stopped after \(summary ?? -1) s")
+        #expect(terminal.run("count\r", expecting: "1,600,000 rows in 'some'"))
         terminal.type("\u{04}")
         #expect(terminal.waitForExit() == 0)
     }
