@@ -84,10 +84,10 @@ extension Session {
         case ("save", 2): return ["to"]
         case ("segment", 1): return ["where"]
         default:
+            // Anywhere else in a statement: a column after by, nothing after top (a number
+            // comes), otherwise what a condition may say.
             if ["by", "sort"].contains(last) { return columns }
-            if ["top"].contains(last) { return [] }
-            if ["where", "and", "or", "not", "(", ",", "as"].contains(last) || first == "segment" || first == "let" { return condition }
-            return condition
+            return last == "top" ? [] : condition
         }
     }
 

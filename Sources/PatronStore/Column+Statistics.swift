@@ -21,21 +21,13 @@ extension Column {
     }
 
     /// The exact sum of a numeric column over `rows`, as a mantissa at the column's scale.
-    public func exactSum(rows: [Int]) -> (sum: Int128, scale: Int)? {
-        guard let (v, scale) = mantissas else { return nil }
-        var total: Int128 = 0
-        v.withUnsafeBufferPointer { v in
-            if nulls.nullCount == 0 {
-                for r in rows { total &+= Int128(v[r]) }
-            } else {
-                for r in rows where !nulls.contains(r) { total += Int128(v[r]) }
-            }
-        }
-        return (total, scale)
-    }
+    public func exactSum(rows: [Int]) -> (sum: Int128, scale: Int)? { sum(over: rows) }
 
     /// The exact sum over a range of rows.
-    public func exactSum(rows: Range<Int>) -> (sum: Int128, scale: Int)? {
+    public func exactSum(rows: Range<Int>) -> (sum: Int128, scale: Int)? { sum(over: rows) }
+
+    /// Both sums in one body, specialised here for each kind of row list.
+    private func sum(over rows: some Sequence<Int>) -> (sum: Int128, scale: Int)? {
         guard let (v, scale) = mantissas else { return nil }
         var total: Int128 = 0
         v.withUnsafeBufferPointer { v in
