@@ -675,30 +675,25 @@ public struct Parser {
     ///
     /// Each operator deepens the tree by one, so long chains count toward the nesting limit.
     private mutating func parseAdditive() throws(Diagnostic) -> ParsedExpression {
-        var left = try parseMultiplicative()
-        let outer = depth
-        defer { depth = outer }
-        while current.isSymbol("+") || current.isSymbol("-") {
-            let op = ArithmeticOperator(rawValue: current.text)!
-            let opSpan = current.span
-            advance()
-            try enterNesting(at: opSpan)
-            left = .arithmetic(left, op, try parseMultiplicative(), operatorSpan: opSpan)
-        }
-        return left
+        try parseArithmetic(["+", "-"]) { parser throws(Diagnostic) in try parser.parseMultiplicative() }
     }
 
     /// multiplicative → unary { ( "*" | "/" | "%" ) unary }
     private mutating func parseMultiplicative() throws(Diagnostic) -> ParsedExpression {
-        var left = try parseUnary()
+        try parseArithmetic(["*", "/", "%"]) { parser throws(Diagnostic) in try parser.parseUnary() }
+    }
+
+    /// One left-associative level of arithmetic: operands joined by any of `symbols`. Each
+    /// operator deepens the tree by one, so long chains count toward the nesting limit.
+    private mutating func parseArithmetic(_ symbols: [String], operand: (inout Parser) throws(Diagnostic) -> ParsedExpression) throws(Diagnostic) -> ParsedExpression {
+        var left = try operand(&self)
         let outer = depth
         defer { depth = outer }
-        while current.isSymbol("*") || current.isSymbol("/") || current.isSymbol("%") {
-            let op = ArithmeticOperator(rawValue: current.text)!
+        while current.kind == .symbol, symbols.contains(current.text), let op = ArithmeticOperator(rawValue: current.text) {
             let opSpan = current.span
             advance()
             try enterNesting(at: opSpan)
-            left = .arithmetic(left, op, try parseUnary(), operatorSpan: opSpan)
+            left = .arithmetic(left, op, try operand(&self), operatorSpan: opSpan)
         }
         return left
     }
