@@ -39,37 +39,37 @@ extension Engine {
             return (codes, orders.columns[index].nulls, dictionary.count)
         }
         let channelCount = channel?.count ?? 0
-        let asOfMonth = monthIndex(asOf)
-        // Months back from the as-of month, looked up by day: the order dates span few days.
-        let firstDay = min(span?.lowerBound ?? asOf, asOf)
-        let monthsBack: [Int16] = firstDay <= asOf && Int(asOf) - Int(firstDay) < 200_000
-            ? (firstDay...asOf).map { Int16(clamping: asOfMonth - monthIndex($0)) } : []
-
         // Each order's customer slot: the identifier itself when whole numbers are dense, the
         // dictionary code for text, otherwise a number handed out in order of first appearance.
         let slots = CustomerSlots(idColumn, rows: orders.rowCount)
 
-        // With 'only' frequency and one sum (monetary or profit), each customer needs 16 bytes,
-        // not 32: half the memory to touch at random.
+        // The smallest figures that give what was asked for: less memory to touch at random.
+        let firstDay = min(span?.lowerBound ?? asOf, asOf)
         let wanted = Set(BoundCustomers.metricNames.filter { spec.derives($0) })
         let tallyProfit = wanted.isSubset(of: ["frequency", "profit"]) && profitFill != nil
         if tallyProfit || wanted.isSubset(of: ["frequency", "monetary", "aov"]) {
-            var total = gather(OrderInputs(rows: orders.rowCount, dates: dates, idNulls: idColumn.nulls, dateNulls: dateColumn.nulls, asOf: asOf,
-                                           amount: tallyProfit ? profitFill ?? amountFill : amountFill, profit: nil, slots: slots, channel: nil,
-                                           monthsBack: [], firstDay: firstDay, asOfMonth: asOfMonth), as: Tally.self)
+            var total = gather(inputs(amount: tallyProfit ? profitFill ?? amountFill : amountFill), as: Tally.self)
             total.profitCarry = total.monetaryCarry
             return finish(total)
         }
-        return finish(gather(OrderInputs(rows: orders.rowCount, dates: dates, idNulls: idColumn.nulls, dateNulls: dateColumn.nulls, asOf: asOf,
-                                         amount: amountFill, profit: profitFill, slots: slots, channel: channel,
-                                         monthsBack: monthsBack, firstDay: firstDay, asOfMonth: asOfMonth), as: Accumulator.self))
+        let profit = spec.derives("profit") ? profitFill : nil
+        if !wanted.contains("loyalty") && !wanted.contains("channels") && Int(asOf) - Int(firstDay) < Compact.daySpan {
+            return finish(gather(inputs(amount: amountFill, profit: profit), as: Compact.self))
+        }
+        return finish(gather(inputs(amount: amountFill, profit: profit, channel: spec.derives("channels") ? channel : nil,
+                                    months: spec.derives("loyalty") ? MonthsBack(from: firstDay, asOf: asOf) : nil), as: Accumulator.self))
+
+        func inputs(amount: @escaping NumberFiller, profit: NumberFiller? = nil, channel: (codes: TextCodes, nulls: NullBitmap, count: Int)? = nil, months: MonthsBack? = nil) -> OrderInputs {
+            OrderInputs(rows: orders.rowCount, dates: dates, idNulls: idColumn.nulls, dateNulls: dateColumn.nulls, asOf: asOf, firstDay: firstDay,
+                        amount: amount, profit: profit, slots: slots, channel: channel, months: months)
+        }
 
         /// The customer table from everyone's figures: the columns asked for, in identifier order.
         func finish<F: CustomerFigures>(_ total: Gathered<F>) -> CustomerDerivation {
         let accumulators = total.accumulators
         let used = total.used
         func money(_ slot: Int, _ wrapped: Int64, _ carries: [Int: Int64]) -> Int128 {
-            carries.isEmpty ? Int128(wrapped) : Int128(wrapped) + Int128(carries[slot] ?? 0) << 64
+            carries.isEmpty ? Int128(wrapped) : Int128(wrapped) + Int128(carries[slot] ?? 0) << F.sumBits
         }
         func channelsUsed(_ slot: Int) -> Int {
             channelCount <= 16 ? accumulators[slot].channels.nonzeroBitCount : total.channelSets[slot]?.count ?? 0
@@ -94,10 +94,10 @@ extension Engine {
             }))
         default: break
         }
-        builders.append(("first_purchase", { Column(name: "first_purchase", storage: .date(order.map { accumulators[$0].first }), nulls: none, evidence: .builtIn("date of the first order")) }))
-        builders.append(("last_purchase", { Column(name: "last_purchase", storage: .date(order.map { accumulators[$0].last }), nulls: none, evidence: .builtIn("date of the last order up to \(asOfText)")) }))
+        builders.append(("first_purchase", { Column(name: "first_purchase", storage: .date(order.map { firstDay + accumulators[$0].first }), nulls: none, evidence: .builtIn("date of the first order")) }))
+        builders.append(("last_purchase", { Column(name: "last_purchase", storage: .date(order.map { firstDay + accumulators[$0].last }), nulls: none, evidence: .builtIn("date of the last order up to \(asOfText)")) }))
         builders.append(("recency", {
-            Column(name: "recency", storage: .integer(order.map { Int64(asOf) - Int64(accumulators[$0].last) }), nulls: none,
+            Column(name: "recency", storage: .integer(order.map { Int64(asOf) - Int64(firstDay) - Int64(accumulators[$0].last) }), nulls: none,
                    evidence: .builtIn("days from the last purchase to \(asOfText)"))
         }))
         builders.append(("frequency", { Column(name: "frequency", storage: .integer(order.map { Int64(accumulators[$0].frequency) }), nulls: none, evidence: .builtIn("number of orders up to \(asOfText)")) }))
@@ -120,7 +120,7 @@ extension Engine {
             }))
         }
         builders.append(("tenure", {
-            Column(name: "tenure", storage: .integer(order.map { Int64(asOf) - Int64(accumulators[$0].first) }), nulls: none,
+            Column(name: "tenure", storage: .integer(order.map { Int64(asOf) - Int64(firstDay) - Int64(accumulators[$0].first) }), nulls: none,
                    evidence: .builtIn("days from the first purchase to \(asOfText)"))
         }))
         // Loyalty: the share of the 12 calendar months up to the as-of date with a purchase, to 4 places.

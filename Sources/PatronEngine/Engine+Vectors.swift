@@ -1,13 +1,13 @@
 import PatronAnalysis
 import PatronStore
 
-/// Fills a block of exact numbers: `values[i]` is the expression at row `rows.lowerBound + i`, at
-/// the requested scale, and `valid[i]` is false where it is null (or does not fit).
-typealias NumberFiller = @Sendable (_ rows: Range<Int>, _ values: UnsafeMutablePointer<Int64>, _ valid: UnsafeMutablePointer<Bool>) -> Void
+/// Fills exact numbers for a list of rows: `values[i]` is the expression at row `rows[i]`, at the
+/// requested scale, and `valid[i]` is false where it is null (or does not fit).
+typealias NumberFiller = @Sendable (_ rows: UnsafePointer<Int>, _ count: Int, _ values: UnsafeMutablePointer<Int64>, _ valid: UnsafeMutablePointer<Bool>) -> Void
 
 extension Engine {
-    /// A block filler for a numeric expression: columns, constants, `+` and `-` run as tight loops
-    /// over the block; anything else falls back to the compiled expression row by row.
+    /// A filler for a numeric expression: columns, constants, `+` and `-` run as tight loops over
+    /// the rows; anything else falls back to the compiled expression row by row.
     static func numberFiller(_ e: BoundExpression, scale: Int, in table: Table) -> NumberFiller {
         switch e {
         case .column(let index, _):
@@ -21,38 +21,40 @@ extension Engine {
             }
             guard own <= scale else { return fallbackFiller(e, scale: scale, in: table) }
             let factor = integerPowerOfTen(scale - own)
-            return { rows, out, valid in
+            return { rows, n, out, valid in
                 values.withUnsafeBufferPointer { v in
-                    guard let source = v.baseAddress.map({ $0 + rows.lowerBound }) else { return }
-                    let n = rows.count
                     if factor == 1 {
-                        // The common case, a copy: no scaling, nothing to overflow.
-                        out.update(from: source, count: n)
+                        // The common case: no scaling, nothing to overflow; a copy when the rows
+                        // follow one another (they ascend, so first and last tell).
+                        if n > 0, rows[n - 1] - rows[0] == n - 1, let source = v.baseAddress {
+                            out.update(from: source + rows[0], count: n)
+                        } else {
+                            for i in 0..<n { out[i] = v[rows[i]] }
+                        }
                         if nulls.nullCount == 0 { valid.update(repeating: true, count: n); return }
-                        for i in 0..<n { valid[i] = !nulls.contains(rows.lowerBound + i) }
+                        for i in 0..<n { valid[i] = !nulls.contains(rows[i]) }
                         return
                     }
                     for i in 0..<n {
-                        let (r, o) = source[i].multipliedReportingOverflow(by: factor)
+                        let (r, o) = v[rows[i]].multipliedReportingOverflow(by: factor)
                         out[i] = r
-                        valid[i] = !o && !nulls.contains(rows.lowerBound + i)
+                        valid[i] = !o && !nulls.contains(rows[i])
                     }
                 }
             }
         case .constant(.number(let m, let s)) where s <= scale:
             let (value, overflow) = m.multipliedReportingOverflow(by: integerPowerOfTen(scale - s))
-            return { rows, out, valid in
-                for i in 0..<rows.count { out[i] = value; valid[i] = !overflow }
+            return { _, n, out, valid in
+                for i in 0..<n { out[i] = value; valid[i] = !overflow }
             }
         case .arithmetic(let op, let a, let b, .number(let s)) where s == scale && (op == .add || op == .subtract):
             let left = numberFiller(a, scale: scale, in: table), right = numberFiller(b, scale: scale, in: table)
             let subtract = op == .subtract
-            return { rows, out, valid in
-                let n = rows.count
+            return { rows, n, out, valid in
                 let other = UnsafeMutablePointer<Int64>.allocate(capacity: n), otherValid = UnsafeMutablePointer<Bool>.allocate(capacity: n)
                 defer { other.deallocate(); otherValid.deallocate() }
-                left(rows, out, valid)
-                right(rows, other, otherValid)
+                left(rows, n, out, valid)
+                right(rows, n, other, otherValid)
                 // One loop per operator, with no branch inside, so the compiler vectorises it.
                 if subtract {
                     for i in 0..<n {
@@ -76,9 +78,9 @@ extension Engine {
     private static func fallbackFiller(_ e: BoundExpression, scale: Int, in table: Table) -> NumberFiller {
         let value = compile(e, in: table).asNumber(scale: scale)
         let box = UncheckedSendable(value)
-        return { rows, out, valid in
-            for (i, row) in rows.enumerated() {
-                let v = box.value(row)
+        return { rows, n, out, valid in
+            for i in 0..<n {
+                let v = box.value(rows[i])
                 out[i] = v ?? 0
                 valid[i] = v != nil
             }
