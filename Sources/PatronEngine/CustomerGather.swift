@@ -218,7 +218,9 @@ extension Engine {
     /// Accumulators a few orders ahead are prefetched, so several cache misses are in flight.
     static func gather<F: CustomerFigures>(_ input: OrderInputs, as: F.Type) -> Gathered<F> {
         let slotCount = input.slots.count
-        let threads = input.rows >= 200_000 ? max(1, min(8, activeProcessors())) : 1
+        // A table per core costs memory and a merge: no more tables than orders per customer, so
+        // all of them together take fewer bytes than the figure's size times the orders.
+        let threads = input.rows >= 200_000 ? max(1, min(8, activeProcessors(), input.rows / max(1, slotCount))) : 1
         let tables = (0..<threads).map { _ in FiguresTable<F>(count: slotCount) }
         nonisolated(unsafe) var parts = [Gathered<F>?](repeating: nil, count: threads)
         parts.withUnsafeMutableBufferPointer { parts in
