@@ -82,14 +82,22 @@ extension Engine {
         let cancelled = AggregateResult(table: table, groupColumns: query.groups, labels: query.aggregates.map(\.label), rows: [],
                                         groupCount: 0, scope: 0, levels: query.levels)
         if let radices, radices.reduce(1, { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }) <= 1 << 22 {
+            // Each row's keys combined into one number, a key column at a time; then each number's group.
+            for (k, g) in query.groups.enumerated() {
+                if Interrupt.requested { return cancelled }
+                let column = table.columns[g], nulls = column.nulls, radix = Int32(radices[k])
+                switch column.storage {
+                case .text(let codes, let dictionary):
+                    let rank = rankOfCodes(dictionary).map { Int32($0) }
+                    for (i, row) in rows.enumerated() { groupOf[i] = groupOf[i] &* radix &+ (nulls.contains(row) ? radix - 1 : rank[Int(codes[row])]) }
+                case .boolean(let v):
+                    for (i, row) in rows.enumerated() { groupOf[i] = groupOf[i] &* radix &+ (nulls.contains(row) ? radix - 1 : v[row] ? 1 : 0) }
+                default: preconditionFailure("only text and boolean keys are combined")
+                }
+            }
             var slot = [Int32](repeating: -1, count: radices.reduce(1, *))
             for (i, row) in rows.enumerated() {
-                if i & 0xFFFF == 0 && Interrupt.requested { return cancelled }
-                var combined = 0
-                for (k, key) in keys.enumerated() {
-                    let v = key(row)
-                    combined = combined * radices[k] + (v == .max ? radices[k] - 1 : Int(v))
-                }
+                let combined = Int(groupOf[i])
                 if slot[combined] < 0 {
                     slot[combined] = Int32(orderKeys.count)
                     orderKeys.append(keys.map { $0(row) })
@@ -111,23 +119,36 @@ extension Engine {
                 }
             }
         }
-        // Rows grouped by a counting sort: one flat array, one slice per group.
+        // Without groups there is one, even over no rows: its count is 0 and its sums are null.
+        if rows.isEmpty && query.groups.isEmpty { orderKeys = [[]]; representative = [0] }
         let groupCount = orderKeys.count
         var starts = [Int](repeating: 0, count: groupCount + 1)
         for g in groupOf { starts[Int(g) + 1] += 1 }
         for g in 0..<groupCount { starts[g + 1] += starts[g] }
-        var fill = starts
-        var flat = [Int](repeating: 0, count: rows.count)
-        for (i, row) in rows.enumerated() {
-            let g = Int(groupOf[i])
-            flat[fill[g]] = row
-            fill[g] += 1
+        let compiled = query.aggregates.map { a in a.argument.map { compile($0, in: table) } }
+        // Exact sums and averages: every group's at once, in one pass over the rows in their order,
+        // the numbers read a block at a time.
+        let sums: [[(sum: Int128, count: Int)]?] = zip(query.aggregates, compiled).map { aggregate, c in
+            guard aggregate.kind == .sum || aggregate.kind == .avg, let argument = aggregate.argument, case .number(_, let scale)? = c else { return nil }
+            return exactSums(numberFiller(argument, scale: scale, in: table), over: rows, groups: groupOf, count: groupCount)
         }
-        var members = (0..<groupCount).map { flat[starts[$0]..<starts[$0 + 1]] }
-        if rows.isEmpty && query.groups.isEmpty { members = [flat[0..<0]]; orderKeys = [[]]; representative = [0] }
+        if Interrupt.requested { return cancelled }
+        // Only aggregates other than counts, exact sums and averages need each group's rows.
+        let needsRows = zip(query.aggregates, sums).contains { a, sum in a.argument != nil && sum == nil }
+        // Rows grouped by a counting sort: one flat array, one slice per group.
+        var flat = [Int](repeating: 0, count: needsRows ? rows.count : 0)
+        if needsRows {
+            var fill = starts
+            for (i, row) in rows.enumerated() {
+                let g = Int(groupOf[i])
+                flat[fill[g]] = row
+                fill[g] += 1
+            }
+        }
+        let members = (0..<groupCount).map { needsRows ? flat[starts[$0]..<starts[$0 + 1]] : flat[0..<0] }
+        let sizes = (0..<groupCount).map { starts[$0 + 1] - starts[$0] }
         let order = orderKeys.indices.sorted { orderKeys[$0].lexicographicallyPrecedes(orderKeys[$1]) }
 
-        let compiled = query.aggregates.map { a in a.argument.map { compile($0, in: table) } }
         let totals: [Double?] = zip(query.aggregates, compiled).map { aggregate, c in
             guard aggregate.kind == .share, let c else { return nil }
             let f = c.asReal
@@ -139,7 +160,7 @@ extension Engine {
             var values: [AggregateValue] = []
             for (i, aggregate) in query.aggregates.enumerated() {
                 if Interrupt.requested { return cancelled }
-                values.append(value(aggregate.kind, compiled[i], group, total: totals[i], scope: rows.count))
+                values.append(value(aggregate.kind, compiled[i], exact: sums[i]?[g], group, size: sizes[g], total: totals[i], scope: rows.count))
             }
             out.append((representative[g], values))
         }
@@ -162,9 +183,31 @@ extension Engine {
                                groupCount: shownGroups, scope: rows.count, levels: query.levels)
     }
 
-    private static func value(_ kind: BoundAggregate.Kind, _ compiled: Compiled?, _ rows: ArraySlice<Int>, total: Double?, scope: Int) -> AggregateValue {
+    /// Each group's sum of a number expression, and how many of its rows were not null.
+    static func exactSums(_ filler: NumberFiller, over rows: [Int], groups groupOf: [Int32], count: Int) -> [(sum: Int128, count: Int)] {
+        var sums = [(sum: Int128, count: Int)](repeating: (0, 0), count: count)
+        let block = 4096
+        let values = UnsafeMutablePointer<Int64>.allocate(capacity: block), valid = UnsafeMutablePointer<Bool>.allocate(capacity: block)
+        defer { values.deallocate(); valid.deallocate() }
+        rows.withUnsafeBufferPointer { rows in
+            guard let base = rows.baseAddress else { return }
+            for low in stride(from: 0, to: rows.count, by: block) {
+                if low & 0xFFFFF == 0 && Interrupt.requested { return }
+                let n = min(block, rows.count - low)
+                filler(base + low, n, values, valid)
+                for i in 0..<n where valid[i] {
+                    let g = Int(groupOf[low + i])
+                    sums[g].sum += Int128(values[i])
+                    sums[g].count += 1
+                }
+            }
+        }
+        return sums
+    }
+
+    private static func value(_ kind: BoundAggregate.Kind, _ compiled: Compiled?, exact: (sum: Int128, count: Int)?, _ rows: ArraySlice<Int>, size: Int, total: Double?, scope: Int) -> AggregateValue {
         guard let compiled else {
-            return .count(rows.count)
+            return .count(size)
         }
         switch kind {
         case .count:
@@ -172,9 +215,7 @@ extension Engine {
             return .count(rows.reduce(0) { $0 + (isNull($1) ? 0 : 1) })
         case .sum, .avg:
             var n = 0
-            if case .number(let f, let scale) = compiled {
-                var sum: Int128 = 0
-                for row in rows { if let v = f(row) { sum += Int128(v); n += 1 } }
+            if case .number(_, let scale) = compiled, let (sum, n) = exact {
                 if n == 0 { return .null }
                 return kind == .sum ? .exact(sum, scale: scale) : .real(Double(sum) / powerOfTen(scale) / Double(n))
             }

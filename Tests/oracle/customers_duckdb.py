@@ -9,11 +9,13 @@ DuckDB. Then, on 300,000 orders (enough for patron to gather on every core) with
 the tens of millions (so narrow running sums wrap), compares every customer's figures for each
 kind of derivation: every metric, and the `only` subsets that patron gathers in smaller figures.
 Prints what differs and exits 1, or prints "ok" and exits 0."""
+import atexit
 import csv
 import datetime as dt
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,6 +25,7 @@ import duckdb
 patron = sys.argv[1]
 random.seed(20241231)
 folder = tempfile.mkdtemp(prefix="patron-oracle-")
+atexit.register(shutil.rmtree, folder, ignore_errors=True)
 orders = os.path.join(folder, "orders.csv")
 start = dt.date(2023, 6, 1)
 with open(orders, "w", newline="") as f:
@@ -95,7 +98,7 @@ if round(share * 100, 1) != headline:
 big = os.path.join(folder, "big.csv")
 with open(big, "w", newline="") as f:
     w = csv.writer(f)
-    w.writerow(["order_id", "customer_id", "order_date", "amount", "cost", "channel"])
+    w.writerow(["order_id", "customer_id", "order_date", "amount", "cost", "channel", "region"])
     for i in range(300_000):
         customer = int(random.paretovariate(1.1) * 40) % 20_000 + 1
         day = start + dt.timedelta(days=random.randrange(700))
@@ -103,7 +106,8 @@ with open(big, "w", newline="") as f:
         if random.random() < 0.02:
             amount = round(random.uniform(1e6, 9e7), 2) * random.choice([1, -1])
         cost = round(abs(amount) * random.uniform(0.4, 1.1), 2)
-        w.writerow([i + 1, customer, day.isoformat(), f"{amount:.2f}", f"{cost:.2f}", random.choice(["store", "online", "app", "phone"])])
+        w.writerow([i + 1, customer, day.isoformat(), f"{amount:.2f}", f"{cost:.2f}", random.choice(["store", "online", "app", "phone"]),
+                    random.choice(["North", "South", "East", ""])])
 con.execute(f"""CREATE TABLE truth AS
 WITH o AS (SELECT customer_id, order_date, CAST(amount AS DECIMAL(18,2)) AS amount, CAST(cost AS DECIMAL(18,2)) AS cost, channel
            FROM read_csv_auto('{big}') WHERE order_date <= DATE '{as_of}')
@@ -132,6 +136,22 @@ for only in ["", "recency, frequency, monetary, profit, first_purchase", "freque
             print(f"only '{only}': customer {row['customer_id']}: patron {got}, duckdb {truth.get(row['customer_id'])}")
             bad += 1
             break
+
+# Sums and averages by two text keys, one with empty (null) values.
+out = os.path.join(folder, "summary.csv")
+run = subprocess.run([patron], input=f'load "{big}" as orders\nsummarize count, sum(amount), sum(amount - cost), avg(amount), min(cost) by region, channel\n'
+                     f'export result to "{out}"\n', capture_output=True, text=True)
+if run.returncode != 0:
+    print(run.stderr)
+    sys.exit(1)
+with open(out, newline="") as f:
+    got = [list(r.values()) for r in csv.DictReader(f)]
+want = con.execute(f"""SELECT coalesce(region, ''), channel, count(*), CAST(sum(CAST(amount AS DECIMAL(18,2))) AS VARCHAR),
+       CAST(sum(CAST(amount AS DECIMAL(18,2)) - CAST(cost AS DECIMAL(18,2))) AS VARCHAR), avg(amount), CAST(min(CAST(cost AS DECIMAL(18,2))) AS VARCHAR)
+FROM read_csv_auto('{big}') GROUP BY region, channel ORDER BY region NULLS LAST, channel""").fetchall()
+if len(got) != len(want) or any(g[:5] + g[6:] != [str(v) for v in w[:5] + w[6:]] or abs(float(g[5]) - w[5]) > 1e-6 * abs(w[5]) for g, w in zip(got, want)):
+    print(f"summarize by region, channel: patron {got}, duckdb {want}")
+    bad += 1
 if bad:
     sys.exit(1)
 print("ok", ours)
