@@ -7,7 +7,8 @@ Generates 20,000 orders (deterministic), derives the customer table with patron,
 the totals of every metric (and the number of customers) with the same figures computed by
 DuckDB. Then, on 300,000 orders (enough for patron to gather on every core) with some amounts in
 the tens of millions (so narrow running sums wrap), compares every customer's figures for each
-kind of derivation: every metric, and the `only` subsets that patron gathers in smaller figures.
+kind of derivation: every metric, and the `only` subsets that patron gathers in smaller figures;
+and compares `summarize` sums, averages and minimums by two text keys (one with nulls).
 Prints what differs and exits 1, or prints "ok" and exits 0."""
 import atexit
 import csv
