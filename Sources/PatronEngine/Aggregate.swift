@@ -82,18 +82,28 @@ extension Engine {
         let cancelled = AggregateResult(table: table, groupColumns: query.groups, labels: query.aggregates.map(\.label), rows: [],
                                         groupCount: 0, scope: 0, levels: query.levels)
         if let radices, radices.reduce(1, { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }) <= 1 << 22 {
-            // Each row's keys combined into one number, a key column at a time; then each number's group.
-            for (k, g) in query.groups.enumerated() {
-                if Interrupt.requested { return cancelled }
-                let column = table.columns[g], nulls = column.nulls, radix = Int32(radices[k])
-                switch column.storage {
-                case .text(let codes, let dictionary):
-                    let rank = rankOfCodes(dictionary).map { Int32($0) }
-                    for (i, row) in rows.enumerated() { groupOf[i] = groupOf[i] &* radix &+ (nulls.contains(row) ? radix - 1 : rank[Int(codes[row])]) }
-                case .boolean(let v):
-                    for (i, row) in rows.enumerated() { groupOf[i] = groupOf[i] &* radix &+ (nulls.contains(row) ? radix - 1 : v[row] ? 1 : 0) }
-                default: preconditionFailure("only text and boolean keys are combined")
-                }
+            // Each row's keys combined into one number, a key column at a time, a stretch of rows
+            // per core; then each number's group.
+            if Interrupt.requested { return cancelled }
+            let digits = query.groups.enumerated().map { k, g in
+                let column = table.columns[g]
+                guard case .text(_, let dictionary) = column.storage else { return (column: column, radix: Int32(radices[k]), rank: [Int32]()) }
+                return (column: column, radix: Int32(radices[k]), rank: rankOfCodes(dictionary).map { Int32($0) })
+            }
+            groupOf.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let out = out
+                _ = inParallel(stretches(of: rows.count).map { stretch in {
+                    for digit in digits {
+                        let nulls = digit.column.nulls, radix = digit.radix, rank = digit.rank
+                        switch digit.column.storage {
+                        case .text(let codes, _):
+                            for i in stretch { let row = rows[i]; out[i] = out[i] &* radix &+ (nulls.contains(row) ? radix - 1 : rank[Int(codes[row])]) }
+                        case .boolean(let v):
+                            for i in stretch { let row = rows[i]; out[i] = out[i] &* radix &+ (nulls.contains(row) ? radix - 1 : v[row] ? 1 : 0) }
+                        default: preconditionFailure("only text and boolean keys are combined")
+                        }
+                    }
+                } }, when: true)
             }
             var slot = [Int32](repeating: -1, count: radices.reduce(1, *))
             for (i, row) in rows.enumerated() {
@@ -183,26 +193,32 @@ extension Engine {
                                groupCount: shownGroups, scope: rows.count, levels: query.levels)
     }
 
-    /// Each group's sum of a number expression, and how many of its rows were not null.
-    static func exactSums(_ filler: NumberFiller, over rows: [Int], groups groupOf: [Int32], count: Int) -> [(sum: Int128, count: Int)] {
-        var sums = [(sum: Int128, count: Int)](repeating: (0, 0), count: count)
-        let block = 4096
-        let values = UnsafeMutablePointer<Int64>.allocate(capacity: block), valid = UnsafeMutablePointer<Bool>.allocate(capacity: block)
-        defer { values.deallocate(); valid.deallocate() }
-        rows.withUnsafeBufferPointer { rows in
-            guard let base = rows.baseAddress else { return }
-            for low in stride(from: 0, to: rows.count, by: block) {
-                if low & 0xFFFFF == 0 && Interrupt.requested { return }
-                let n = min(block, rows.count - low)
-                filler(base + low, n, values, valid)
-                for i in 0..<n where valid[i] {
-                    let g = Int(groupOf[low + i])
-                    sums[g].sum += Int128(values[i])
-                    sums[g].count += 1
+    /// Each group's sum of a number expression, and how many of its rows were not null: a stretch
+    /// of rows per core, the numbers read a block at a time.
+    static func exactSums(_ filler: @escaping NumberFiller, over rows: [Int], groups groupOf: [Int32], count: Int) -> [(sum: Int128, count: Int)] {
+        let parts = inParallel(stretches(of: rows.count).map { stretch in {
+            var sums = [(sum: Int128, count: Int)](repeating: (0, 0), count: count)
+            let block = 4096
+            let values = UnsafeMutablePointer<Int64>.allocate(capacity: block), valid = UnsafeMutablePointer<Bool>.allocate(capacity: block)
+            defer { values.deallocate(); valid.deallocate() }
+            rows.withUnsafeBufferPointer { rows in
+                groupOf.withUnsafeBufferPointer { groupOf in
+                    guard let base = rows.baseAddress else { return }
+                    for low in stride(from: stretch.lowerBound, to: stretch.upperBound, by: block) {
+                        if (low - stretch.lowerBound) & 0xFFFFF == 0 && Interrupt.requested { return }
+                        let n = min(block, stretch.upperBound - low)
+                        filler(base + low, n, values, valid)
+                        for i in 0..<n where valid[i] {
+                            let g = Int(groupOf[low + i])
+                            sums[g].sum += Int128(values[i])
+                            sums[g].count += 1
+                        }
+                    }
                 }
             }
-        }
-        return sums
+            return sums
+        } }, when: true)
+        return (0..<count).map { g in parts.reduce((sum: 0, count: 0)) { ($0.sum + $1[g].sum, $0.count + $1[g].count) } }
     }
 
     private static func value(_ kind: BoundAggregate.Kind, _ compiled: Compiled?, exact: (sum: Int128, count: Int)?, _ rows: ArraySlice<Int>, size: Int, total: Double?, scope: Int) -> AggregateValue {

@@ -248,6 +248,13 @@ func inParallel<T>(_ work: [() -> T], when parallel: Bool) -> [T] {
     return results.compactMap { $0 }
 }
 
+/// The stretches of `count` items the cores take: one a core when there are enough to be worth
+/// it, else one.
+func stretches(of count: Int) -> [Range<Int>] {
+    let cores = count >= 200_000 ? max(1, min(8, activeProcessors())) : 1
+    return (0..<cores).map { count * $0 / cores..<count * ($0 + 1) / cores }
+}
+
 /// The cores this process may use.
 func activeProcessors() -> Int {
     Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
