@@ -68,53 +68,49 @@ extension Engine {
     public static func aggregate(_ query: BoundAggregateQuery) -> AggregateResult {
         let table = query.table
         let rows = query.condition.map { filter($0, in: table) } ?? Array(0..<table.rowCount)
-        // Each row's group: text and boolean keys combine into one number and index a table
-        // directly; other keys go through a dictionary.
+        // Each row's group: when every key has few enough distinct values (text, booleans, whole
+        // numbers and dates over a short span), the keys combine into one number that indexes a
+        // table directly; other keys go through a dictionary.
         var groupOf = [Int32](repeating: 0, count: rows.count)
         var orderKeys: [[Int64]] = []
         var representative: [Int] = []
-        let radices: [Int]? = query.groups.allSatisfy({ table.columns[$0].type == .text || table.columns[$0].type == .boolean }) ? query.groups.map { g in
-            if case .text(_, let dictionary) = table.columns[g].storage { return dictionary.count + 1 }
-            return 3
-        } : nil
+        var keysSorted = false
+        let digits = query.groups.map { KeyDigits(table.columns[$0], limit: 1 << 26) }
+        let radices = digits.allSatisfy({ $0 != nil }) ? digits.map { $0!.radix } : nil
         let keys = query.groups.map { groupKey(table.columns[$0]) }
         // Ctrl-C at the prompt: an empty answer at once (the session reports the cancel, not it).
         let cancelled = AggregateResult(table: table, groupColumns: query.groups, labels: query.aggregates.map(\.label), rows: [],
                                         groupCount: 0, scope: 0, levels: query.levels)
-        if let radices, radices.reduce(1, { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }) <= 1 << 22 {
+        if let radices, radices.reduce(1, { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }) <= min(max(1 << 22, 2 * rows.count), Int(Int32.max)) {
             // Each row's keys combined into one number, a key column at a time, a stretch of rows
             // per core; then each number's group.
             if Interrupt.requested { return cancelled }
-            let digits = query.groups.enumerated().map { k, g in
-                let column = table.columns[g]
-                guard case .text(_, let dictionary) = column.storage else { return (column: column, radix: Int32(radices[k]), rank: [Int32]()) }
-                return (column: column, radix: Int32(radices[k]), rank: rankOfCodes(dictionary).map { Int32($0) })
-            }
+            let digits = digits.compactMap { $0 }
             groupOf.withUnsafeMutableBufferPointer { out in
                 nonisolated(unsafe) let out = out
                 _ = inParallel(stretches(of: rows.count).map { stretch in {
-                    for digit in digits {
-                        let nulls = digit.column.nulls, radix = digit.radix, rank = digit.rank
-                        switch digit.column.storage {
-                        case .text(let codes, _):
-                            for i in stretch { let row = rows[i]; out[i] = out[i] &* radix &+ (nulls.contains(row) ? radix - 1 : rank[Int(codes[row])]) }
-                        case .boolean(let v):
-                            for i in stretch { let row = rows[i]; out[i] = out[i] &* radix &+ (nulls.contains(row) ? radix - 1 : v[row] ? 1 : 0) }
-                        default: preconditionFailure("only text and boolean keys are combined")
-                        }
-                    }
+                    for digit in digits { digit.combine(rows, stretch, into: out) }
                 } }, when: true)
             }
-            var slot = [Int32](repeating: -1, count: radices.reduce(1, *))
+            // The first row of each combined number; combined numbers ascend as the keys sort
+            // (nulls last), so groups numbered in that order need no sorting.
+            let size = radices.reduce(1, *)
+            var first = [Int](repeating: -1, count: size)
             for (i, row) in rows.enumerated() {
+                if i & 0xFFFFF == 0 && Interrupt.requested { return cancelled }
                 let combined = Int(groupOf[i])
-                if slot[combined] < 0 {
-                    slot[combined] = Int32(orderKeys.count)
-                    orderKeys.append(keys.map { $0(row) })
-                    representative.append(row)
-                }
-                groupOf[i] = slot[combined]
+                if first[combined] < 0 { first[combined] = row }
             }
+            var group = [Int32](repeating: -1, count: size)
+            for combined in 0..<size where first[combined] >= 0 {
+                group[combined] = Int32(representative.count)
+                representative.append(first[combined])
+            }
+            groupOf.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let out = out
+                _ = inParallel(stretches(of: rows.count).map { stretch in { for i in stretch { out[i] = group[Int(out[i])] } } }, when: true)
+            }
+            keysSorted = true
         } else {
             var groupIndex: [[Int64]: Int32] = [:]
             for (i, row) in rows.enumerated() {
@@ -131,9 +127,9 @@ extension Engine {
         }
         // Without groups there is one, even over no rows: its count is 0 and its sums are null.
         if rows.isEmpty && query.groups.isEmpty { orderKeys = [[]]; representative = [0] }
-        let groupCount = orderKeys.count
+        let groupCount = representative.count
         var starts = [Int](repeating: 0, count: groupCount + 1)
-        for g in groupOf { starts[Int(g) + 1] += 1 }
+        starts.withUnsafeMutableBufferPointer { starts in for g in groupOf { starts[Int(g) + 1] += 1 } }
         for g in 0..<groupCount { starts[g + 1] += starts[g] }
         let compiled = query.aggregates.map { a in a.argument.map { compile($0, in: table) } }
         // Exact sums and averages: every group's at once, in one pass over the rows in their order,
@@ -157,7 +153,7 @@ extension Engine {
         }
         let members = (0..<groupCount).map { needsRows ? flat[starts[$0]..<starts[$0 + 1]] : flat[0..<0] }
         let sizes = (0..<groupCount).map { starts[$0 + 1] - starts[$0] }
-        let order = orderKeys.indices.sorted { orderKeys[$0].lexicographicallyPrecedes(orderKeys[$1]) }
+        let order = keysSorted ? Array(0..<groupCount) : orderKeys.indices.sorted { orderKeys[$0].lexicographicallyPrecedes(orderKeys[$1]) }
 
         let totals: [Double?] = zip(query.aggregates, compiled).map { aggregate, c in
             guard aggregate.kind == .share, let c else { return nil }
@@ -208,17 +204,27 @@ extension Engine {
                         if (low - stretch.lowerBound) & 0xFFFFF == 0 && Interrupt.requested { return }
                         let n = min(block, stretch.upperBound - low)
                         filler(base + low, n, values, valid)
-                        for i in 0..<n where valid[i] {
-                            let g = Int(groupOf[low + i])
-                            sums[g].sum += Int128(values[i])
-                            sums[g].count += 1
+                        sums.withUnsafeMutableBufferPointer { sums in
+                            for i in 0..<n where valid[i] {
+                                let g = Int(groupOf[low + i])
+                                sums[g].sum += Int128(values[i])
+                                sums[g].count += 1
+                            }
                         }
                     }
                 }
             }
             return sums
         } }, when: true)
-        return (0..<count).map { g in parts.reduce((sum: 0, count: 0)) { ($0.sum + $1[g].sum, $0.count + $1[g].count) } }
+        guard var total = parts.first else { return [] }
+        total.withUnsafeMutableBufferPointer { total in
+            for part in parts.dropFirst() {
+                part.withUnsafeBufferPointer { part in
+                    for g in 0..<count { total[g].sum += part[g].sum; total[g].count += part[g].count }
+                }
+            }
+        }
+        return total
     }
 
     private static func value(_ kind: BoundAggregate.Kind, _ compiled: Compiled?, exact: (sum: Int128, count: Int)?, _ rows: ArraySlice<Int>, size: Int, total: Double?, scope: Int) -> AggregateValue {
@@ -284,5 +290,56 @@ extension Engine {
         return CrosstabResult(table: table, rowColumn: rowColumn, columnColumn: columnColumn,
                               rowKeys: rowOrder.map { $0 == .max ? nil : rowGroups[$0] }, columnKeys: columnOrder.map { $0 == .max ? nil : columnGroups[$0] },
                               counts: counts, scope: rows.count)
+    }
+}
+
+/// How a group key column's values become digits of one combined group number: `radix` digits,
+/// the last one for null.
+struct KeyDigits: @unchecked Sendable {
+    enum Source {
+        case ranks(TextCodes, [Int32])
+        case booleans([Bool])
+        case wholes([Int64], minimum: Int64)
+        case days([Int32], minimum: Int32)
+    }
+    let source: Source
+    let nulls: NullBitmap
+    let radix: Int
+
+    /// Nil when the column has more than `limit` distinct possible values.
+    init?(_ column: Column, limit: Int) {
+        nulls = column.nulls
+        func span<T: FixedWidthInteger>(_ values: [T]) -> (minimum: T, radix: Int)? {
+            guard let range = Engine.range(of: values, nulls: column.nulls) else { return (0, 1) }
+            let (width, overflow) = Int64(range.upperBound).subtractingReportingOverflow(Int64(range.lowerBound))
+            return overflow || width >= Int64(limit) ? nil : (range.lowerBound, Int(width) + 2)
+        }
+        switch column.storage {
+        case .text(let codes, let dictionary):
+            (source, radix) = (.ranks(codes, Engine.rankOfCodes(dictionary).map { Int32($0) }), dictionary.count + 1)
+        case .boolean(let values):
+            (source, radix) = (.booleans(values), 3)
+        case .integer(let values), .decimal(let values, _), .timestamp(let values):
+            guard let (minimum, radix) = span(values) else { return nil }
+            (source, self.radix) = (.wholes(values, minimum: minimum), radix)
+        case .date(let values):
+            guard let (minimum, radix) = span(values) else { return nil }
+            (source, self.radix) = (.days(values, minimum: minimum), radix)
+        }
+    }
+
+    /// Shifts the numbers of `rows[stretch]` by this column's radix and adds its digit.
+    func combine(_ rows: [Int], _ stretch: Range<Int>, into out: UnsafeMutableBufferPointer<Int32>) {
+        let radix = Int32(radix), null = radix - 1
+        switch source {
+        case .ranks(let codes, let rank):
+            for i in stretch { let row = rows[i]; out[i] = out[i] &* radix &+ (nulls.contains(row) ? null : rank[Int(codes[row])]) }
+        case .booleans(let v):
+            for i in stretch { let row = rows[i]; out[i] = out[i] &* radix &+ (nulls.contains(row) ? null : v[row] ? 1 : 0) }
+        case .wholes(let v, let minimum):
+            for i in stretch { let row = rows[i]; out[i] = out[i] &* radix &+ (nulls.contains(row) ? null : Int32(truncatingIfNeeded: v[row] &- minimum)) }
+        case .days(let v, let minimum):
+            for i in stretch { let row = rows[i]; out[i] = out[i] &* radix &+ (nulls.contains(row) ? null : v[row] &- minimum) }
+        }
     }
 }

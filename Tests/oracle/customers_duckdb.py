@@ -138,21 +138,34 @@ for only in ["", "recency, frequency, monetary, profit, first_purchase", "freque
             bad += 1
             break
 
-# Sums and averages by two text keys, one with empty (null) values.
-out = os.path.join(folder, "summary.csv")
-run = subprocess.run([patron], input=f'load "{big}" as orders\nsummarize count, sum(amount), sum(amount - cost), avg(amount), min(cost) by region, channel\n'
-                     f'export result to "{out}"\n', capture_output=True, text=True)
-if run.returncode != 0:
-    print(run.stderr)
-    sys.exit(1)
-with open(out, newline="") as f:
-    got = [list(r.values()) for r in csv.DictReader(f)]
-want = con.execute(f"""SELECT coalesce(region, ''), channel, count(*), CAST(sum(CAST(amount AS DECIMAL(18,2))) AS VARCHAR),
-       CAST(sum(CAST(amount AS DECIMAL(18,2)) - CAST(cost AS DECIMAL(18,2))) AS VARCHAR), avg(amount), CAST(min(CAST(cost AS DECIMAL(18,2))) AS VARCHAR)
-FROM read_csv_auto('{big}') GROUP BY region, channel ORDER BY region NULLS LAST, channel""").fetchall()
-if len(got) != len(want) or any(g[:5] + g[6:] != [str(v) for v in w[:5] + w[6:]] or abs(float(g[5]) - w[5]) > 1e-6 * abs(w[5]) for g, w in zip(got, want)):
-    print(f"summarize by region, channel: patron {got}, duckdb {want}")
-    bad += 1
+def summary(statement):
+    """The rows of a patron summary of the big order log, as exported to CSV."""
+    out = os.path.join(folder, "summary.csv")
+    run = subprocess.run([patron], input=f'load "{big}" as orders\n{statement}\nexport result to "{out}"\n', capture_output=True, text=True)
+    if run.returncode != 0:
+        print(run.stderr)
+        sys.exit(1)
+    with open(out, newline="") as f:
+        return [list(r.values()) for r in csv.DictReader(f)]
+
+
+# Sums and averages by two text keys, one with empty (null) values; by a date; by a whole number.
+money = "CAST(amount AS DECIMAL(18,2))"
+checks = [
+    ("summarize count, sum(amount), sum(amount - cost), avg(amount), min(cost) by region, channel",
+     f"""SELECT coalesce(region, ''), channel, count(*), CAST(sum({money}) AS VARCHAR), CAST(sum({money} - CAST(cost AS DECIMAL(18,2))) AS VARCHAR),
+         avg(amount), CAST(min(CAST(cost AS DECIMAL(18,2))) AS VARCHAR) FROM read_csv_auto('{big}') GROUP BY region, channel ORDER BY region NULLS LAST, channel""", 5),
+    ("summarize count, sum(amount), avg(amount) by order_date",
+     f"SELECT CAST(order_date AS VARCHAR), count(*), CAST(sum({money}) AS VARCHAR), avg(amount) FROM read_csv_auto('{big}') GROUP BY ALL ORDER BY 1", 3),
+    ("summarize count, sum(amount), avg(amount) by customer_id",
+     f"SELECT customer_id, count(*), CAST(sum({money}) AS VARCHAR), avg(amount) FROM read_csv_auto('{big}') GROUP BY ALL ORDER BY 1", 3),
+]
+for statement, query, average in checks:  # the average is a real number: compared to 1e-6
+    got, want = summary(statement), con.execute(query).fetchall()
+    exact = lambda row: [str(v) for i, v in enumerate(row) if i != average]
+    if len(got) != len(want) or any(exact(g) != exact(w) or abs(float(g[average]) - w[average]) > 1e-6 * abs(w[average]) for g, w in zip(got, want)):
+        print(f"{statement}: patron {got[:5]}…, duckdb {want[:5]}…")
+        bad += 1
 if bad:
     sys.exit(1)
 print("ok", ours)
