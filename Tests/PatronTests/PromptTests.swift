@@ -145,7 +145,7 @@ struct PromptTests {
         #expect(terminal.waitForExit() == 0)
     }
 
-    @Test func ctrlCStopsALongLoadOrSummaryAndKeepsTheSession() throws {
+    @Test func ctrlCStopsALongLoadSummaryOrDerivationAndKeepsTheSession() throws {
         let scratch = try Scratch()
         // Orders, 40,000 lines a block: 100 blocks take seconds to load in a debug build even on a
         // fast machine; 40 blocks load in a few seconds and take seconds to summarize by customer
@@ -187,6 +187,11 @@ struct PromptTests {
         #expect(terminal.run("load \"\(some.path)\" as some\r", expecting: "loaded 'some'"))
         let summary = interrupt("summarize count, median(amount), avg(amount) by customer_id", after: 0.4, terminal: terminal)
         #expect(summary != nil && summary! < 0.5, "the summary stopped after \(summary ?? -1) s")
+        #expect(terminal.run("count\r", expecting: "1,600,000 rows in 'some'"))
+        // Deriving customers from 1.6M orders takes about a second in a debug build.
+        let derivation = interrupt("customers from some by customer_id", after: 0.3, terminal: terminal)
+        #expect(derivation != nil && derivation! < 0.5, "the derivation stopped after \(derivation ?? -1) s")
+        #expect(terminal.run("describe customers\r", expecting: "unknown table"))
         #expect(terminal.run("count\r", expecting: "1,600,000 rows in 'some'"))
         terminal.type("\u{04}")
         #expect(terminal.waitForExit() == 0)
