@@ -153,6 +153,19 @@ const char *patron_editor_take_paste(PatronEditor *editor) {
     return taken;
 }
 
+void patron_editor_prefill(PatronEditor *editor, const char *text) {
+    /* Pushed back as a paste, so the paste key reads it as text: tabs stay tabs, not completion. */
+    static const char start[] = "\033[200~", end[] = "\033[201~";
+    size_t length = strlen(text);
+    char *input = malloc(sizeof start + length + sizeof end);
+    if (!input) return;
+    memcpy(input, start, sizeof start - 1);
+    memcpy(input + sizeof start - 1, text, length);
+    memcpy(input + sizeof start - 1 + length, end, sizeof end);
+    el_push(editor->el, input);
+    free(input);
+}
+
 void patron_editor_bracketed_paste(PatronEditor *editor, int on) {
     editor->bracketed = on;
 }

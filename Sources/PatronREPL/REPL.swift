@@ -89,14 +89,16 @@ public struct REPL {
             if line.hasSuffix("\n") { line.removeLast() }
             let pasted = patron_editor_take_paste(editor).map { String(cString: $0) }
             if !take(line) { break }
-            // The rest of a multi-line paste: each line shown after its prompt, then taken in order.
+            // The rest of a multi-line paste: each line shown after its prompt, then taken in order;
+            // a last line without a line end waits in the next line read, as a shell leaves it.
             guard let pasted else { continue }
             var rest = pasted.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            if rest.last == "" { rest.removeLast() }
+            let unfinished = rest.removeLast()
             for next in rest {
                 Console.write((pending.isEmpty ? Self.prompt : Self.continuationPrompt) + next + "\n", to: 1)
                 if !take(next) { break reading }
             }
+            if !unfinished.isEmpty { patron_editor_prefill(editor, unfinished) }
         }
         Self.completing = nil
         if let historyPath, patron_editor_save(editor, historyPath) != 0 {

@@ -89,6 +89,22 @@ struct PromptTests {
         #expect(saved.contains("show\\040top\\0401\\040by\\011profit"))
     }
 
+    @Test func aPastedLastLineWithoutALineEndWaitsForEnter() throws {
+        let scratch = try Scratch()
+        let terminal = try start(scratch)
+        let start = terminal.mark
+        terminal.type("\u{1B}[200~count\ndescribe de\u{1B}[201~")
+        let counted = terminal.waitFor("3,000 rows in 'demo'", after: start)
+        // The last line is in the line being edited, not run: it can still be changed.
+        let waiting = counted.flatMap { terminal.waitFor("describe de", after: $0) }
+        #expect(waiting != nil, "\(terminal.transcript)")
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(!terminal.output(after: waiting ?? 0).contains("why this type"))
+        #expect(terminal.run("mo\r", expecting: "why this type"))
+        terminal.type("\u{04}")
+        #expect(terminal.waitForExit() == 0)
+    }
+
     @Test func helpExplainsStatementsFunctionsAndConcepts() throws {
         let scratch = try Scratch()
         let terminal = try start(scratch)

@@ -27,6 +27,9 @@ void patron_editor_set_completer(PatronEditor *editor, patron_completer complete
 /// (valid until the next call), else NULL.
 const char *patron_editor_take_paste(PatronEditor *editor);
 
+/// Puts `text` in the next line read, as if pasted there: editable, and run only on Enter.
+void patron_editor_prefill(PatronEditor *editor, const char *text);
+
 /// Switches bracketed paste on at the prompt (the terminal marks pasted text).
 void patron_editor_bracketed_paste(PatronEditor *editor, int on);
 
