@@ -157,6 +157,9 @@ checks = [
          avg(amount), CAST(min(CAST(cost AS DECIMAL(18,2))) AS VARCHAR) FROM read_csv_auto('{big}') GROUP BY region, channel ORDER BY region NULLS LAST, channel""", 5),
     ("summarize count, sum(amount), avg(amount) by order_date",
      f"SELECT CAST(order_date AS VARCHAR), count(*), CAST(sum({money}) AS VARCHAR), avg(amount) FROM read_csv_auto('{big}') GROUP BY ALL ORDER BY 1", 3),
+    ("summarize count, sum(amount - cost), avg(amount) by channel where amount > 100 and region = 'East'",
+     f"""SELECT channel, count(*), CAST(sum({money} - CAST(cost AS DECIMAL(18,2))) AS VARCHAR), avg(amount) FROM read_csv_auto('{big}')
+         WHERE amount > 100 AND region = 'East' GROUP BY ALL ORDER BY 1""", 3),
     ("summarize count, sum(amount), avg(amount) by customer_id",
      f"SELECT customer_id, count(*), CAST(sum({money}) AS VARCHAR), avg(amount) FROM read_csv_auto('{big}') GROUP BY ALL ORDER BY 1", 3),
 ]
