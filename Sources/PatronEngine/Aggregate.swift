@@ -160,16 +160,22 @@ extension Engine {
             let f = c.asReal
             return rows.reduce(0.0) { $0 + (f($1) ?? 0) }
         }
-        var out: [(representative: Int, values: [AggregateValue])] = []
-        for g in order {
-            let group = members[g]
-            var values: [AggregateValue] = []
-            for (i, aggregate) in query.aggregates.enumerated() {
-                if Interrupt.requested { return cancelled }
-                values.append(value(aggregate.kind, compiled[i], exact: sums[i]?[g], group, size: sizes[g], total: totals[i], scope: rows.count))
+        // Each group's values, a stretch of groups per core when there are many.
+        let parts = inParallel(stretches(of: order.count).map { stretch in {
+            var part: [(representative: Int, values: [AggregateValue])] = []
+            part.reserveCapacity(stretch.count)
+            for g in order[stretch] {
+                var values: [AggregateValue] = []
+                for (i, aggregate) in query.aggregates.enumerated() {
+                    if Interrupt.requested { return part }
+                    values.append(value(aggregate.kind, compiled[i], exact: sums[i]?[g], members[g], size: sizes[g], total: totals[i], scope: rows.count))
+                }
+                part.append((representative[g], values))
             }
-            out.append((representative[g], values))
-        }
+            return part
+        } }, when: true)
+        if Interrupt.requested { return cancelled }
+        var out = Array(parts.joined())
         if let sort = query.sort {
             let groupsCount = query.groups.count
             if sort.column < groupsCount {
