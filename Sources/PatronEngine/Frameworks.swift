@@ -74,8 +74,7 @@ extension Engine {
     public static func pareto(_ table: Table, column: Int, a: Double, b: Double) -> ParetoResult {
         let values = table.columns[column]
         let (mantissas, scale) = values.mantissas ?? ([], 0)
-        let rows = (0..<mantissas.count).filter { !values.nulls.contains($0) }
-        let keys = values.nulls.nullCount == 0 ? mantissas : rows.map { mantissas[$0] }
+        let keys = values.nulls.nullCount == 0 ? mantissas : mantissas.indices.filter { !values.nulls.contains($0) }.map { mantissas[$0] }
         // Highest first, equal values in row order: a stable radix sort on the exact mantissas.
         let divisor = powerOfTen(scale)
         let sorted = RadixSort.order(keys, descending: true).map { Double(keys[Int($0)]) / divisor }
@@ -92,7 +91,7 @@ extension Engine {
             sums[cls] += v
             cumulative += v
             if headline == nil && total > 0 && cumulative / total >= a { headline = i + 1 }
-            if n > 0 && (i + 1) * 10 / n > curve.count { curve.append((Double(i + 1) / Double(n), total > 0 ? cumulative / total : 0)) }
+            if (i + 1) * 10 / n > curve.count { curve.append((Double(i + 1) / Double(n), total > 0 ? cumulative / total : 0)) }
         }
         return ParetoResult(table: table, column: column, a: a, b: b, counts: counts, values: sums, total: total,
                             headlineShare: n == 0 ? 0 : Double(headline ?? n) / Double(n), curve: curve, scope: n)

@@ -258,3 +258,27 @@ struct LoaderTests {
         }
     }
 }
+
+/// The radix sort against the standard library's sort, on keys that stress it: negatives, the
+/// extremes of Int64 (a span that does not fit an Int64), many ties, one key, none.
+struct RadixSortTests {
+    @Test func sortsAndOrdersLikeAStableSort() {
+        var generator = SystemRandomNumberGenerator()
+        var cases: [[Int64]] = [[], [7], [3, 3, 3], [.max, .min, 0, -1, 1, .max, .min]]
+        for size in [2, 10, 1_000, 70_000] {
+            cases.append((0..<size).map { _ in Int64.random(in: -5...5, using: &generator) })
+            cases.append((0..<size).map { _ in Int64.random(in: -1_000_000_000...1_000_000_000, using: &generator) })
+            cases.append((0..<size).map { _ in Int64.random(in: .min ... .max, using: &generator) })
+            cases.append((0..<size).map { i in Int64(i % 3 == 0 ? 100_000 : i) })
+        }
+        for keys in cases {
+            #expect(RadixSort.sorted(keys) == keys.sorted(), "\(keys.prefix(8))")
+            let positions = keys.indices.map { Int32($0) }
+            // Stable: equal keys in position order, whichever way the keys go.
+            let ascending = positions.sorted { (keys[Int($0)], $0) < (keys[Int($1)], $1) }
+            let descending = positions.sorted { keys[Int($0)] != keys[Int($1)] ? keys[Int($0)] > keys[Int($1)] : $0 < $1 }
+            #expect(RadixSort.order(keys) == ascending, "\(keys.prefix(8))")
+            #expect(RadixSort.order(keys, descending: true) == descending, "\(keys.prefix(8))")
+        }
+    }
+}
