@@ -111,6 +111,20 @@ extension Engine {
                 _ = inParallel(stretches(of: rows.count).map { stretch in { for i in stretch { out[i] = group[Int(out[i])] } } }, when: true)
             }
             keysSorted = true
+        } else if keys.count == 1, let key = keys.first {
+            // One key (whole numbers over a wide span, reals): a dictionary of numbers, not of arrays.
+            var groupIndex: [Int64: Int32] = [:]
+            for (i, row) in rows.enumerated() {
+                if i & 0xFFFF == 0 && Interrupt.requested { return cancelled }
+                let k = key(row)
+                if let g = groupIndex[k] { groupOf[i] = g } else {
+                    let g = Int32(orderKeys.count)
+                    groupIndex[k] = g
+                    orderKeys.append([k])
+                    representative.append(row)
+                    groupOf[i] = g
+                }
+            }
         } else {
             var groupIndex: [[Int64]: Int32] = [:]
             for (i, row) in rows.enumerated() {
@@ -153,7 +167,9 @@ extension Engine {
         }
         let members = (0..<groupCount).map { needsRows ? flat[starts[$0]..<starts[$0 + 1]] : flat[0..<0] }
         let sizes = (0..<groupCount).map { starts[$0 + 1] - starts[$0] }
-        let order = keysSorted ? Array(0..<groupCount) : orderKeys.indices.sorted { orderKeys[$0].lexicographicallyPrecedes(orderKeys[$1]) }
+        let order = keysSorted ? Array(0..<groupCount)
+            : query.groups.count == 1 ? RadixSort.order(orderKeys.map { $0[0] }).map { Int($0) }
+            : orderKeys.indices.sorted { orderKeys[$0].lexicographicallyPrecedes(orderKeys[$1]) }
 
         let totals: [Double?] = zip(query.aggregates, compiled).map { aggregate, c in
             guard aggregate.kind == .share, let c else { return nil }
