@@ -75,6 +75,7 @@ extension Engine {
         var orderKeys: [[Int64]] = []
         var representative: [Int] = []
         var keysSorted = false
+        var nullGroup: Int32? = nil
         let digits = query.groups.map { KeyDigits(table.columns[$0], limit: 1 << 26) }
         let radices = digits.allSatisfy({ $0 != nil }) ? digits.map { $0!.radix } : nil
         let keys = query.groups.map { groupKey(table.columns[$0]) }
@@ -111,11 +112,21 @@ extension Engine {
                 _ = inParallel(stretches(of: rows.count).map { stretch in { for i in stretch { out[i] = group[Int(out[i])] } } }, when: true)
             }
             keysSorted = true
-        } else if keys.count == 1, let key = keys.first {
-            // One key (whole numbers over a wide span, reals): a dictionary of numbers, not of arrays.
+        } else if keys.count == 1, let key = keys.first, let group = query.groups.first {
+            // One key over a wide span: a dictionary of numbers, not of arrays; nulls a group of their own.
             var groupIndex: [Int64: Int32] = [:]
+            let nulls = table.columns[group].nulls
             for (i, row) in rows.enumerated() {
                 if i & 0xFFFF == 0 && Interrupt.requested { return cancelled }
+                if nulls.contains(row) {
+                    if nullGroup == nil {
+                        nullGroup = Int32(orderKeys.count)
+                        orderKeys.append([.max])
+                        representative.append(row)
+                    }
+                    groupOf[i] = nullGroup ?? 0
+                    continue
+                }
                 let k = key(row)
                 if let g = groupIndex[k] { groupOf[i] = g } else {
                     let g = Int32(orderKeys.count)
@@ -168,7 +179,7 @@ extension Engine {
         let members = (0..<groupCount).map { needsRows ? flat[starts[$0]..<starts[$0 + 1]] : flat[0..<0] }
         let sizes = (0..<groupCount).map { starts[$0 + 1] - starts[$0] }
         let order = keysSorted ? Array(0..<groupCount)
-            : query.groups.count == 1 ? RadixSort.order(orderKeys.map { $0[0] }).map { Int($0) }
+            : query.groups.count == 1 ? RadixSort.order(orderKeys.map { $0[0] }).map { Int($0) }.filter { $0 != nullGroup.map(Int.init) } + (nullGroup.map { [Int($0)] } ?? [])
             : orderKeys.indices.sorted { orderKeys[$0].lexicographicallyPrecedes(orderKeys[$1]) }
 
         let totals: [Double?] = zip(query.aggregates, compiled).map { aggregate, c in
