@@ -214,8 +214,9 @@ public enum Help {
                 'METRIC =', file names inside load "…"; when several fit, Tab lists them. Up and down walk
                 the history (kept in ~/.patron_history; a statement over several lines is one entry);
                 Ctrl-R searches it as you type. Pasted text runs line by line, each statement one history
-                entry; a last line without a line end waits for Enter. Ctrl-C discards the line being typed, or stops a running load, derivation or summary and
-                keeps the session; Ctrl-D on an empty line leaves. Keys are emacs-style; put 'bind -v' in
+                entry; a last line without a line end waits for Enter. Ctrl-C discards the line being
+                typed, or stops a running load, derivation or summary and keeps the session; Ctrl-D on
+                an empty line leaves. Keys are emacs-style; put 'bind -v' in
                 ~/.editrc for vi keys. Colour is off when NO_COLOR is set or output is not a terminal;
                 tables wider than the terminal leave out their last columns and say which.
                 """,

@@ -76,8 +76,8 @@ extension Engine {
         var representative: [Int] = []
         var keysSorted = false
         var nullGroup: Int32? = nil
-        let digits = query.groups.map { KeyDigits(table.columns[$0], limit: 1 << 26) }
-        let radices = digits.allSatisfy({ $0 != nil }) ? digits.map { $0!.radix } : nil
+        let digits = query.groups.compactMap { KeyDigits(table.columns[$0], limit: 1 << 26) }
+        let radices = digits.count == query.groups.count ? digits.map(\.radix) : nil
         let keys = query.groups.map { groupKey(table.columns[$0]) }
         // Ctrl-C at the prompt: an empty answer at once (the session reports the cancel, not it).
         let cancelled = AggregateResult(table: table, groupColumns: query.groups, labels: query.aggregates.map(\.label), rows: [],
@@ -86,12 +86,9 @@ extension Engine {
             // Each row's keys combined into one number, a key column at a time, a stretch of rows
             // per core; then each number's group.
             if Interrupt.requested { return cancelled }
-            let digits = digits.compactMap { $0 }
             groupOf.withUnsafeMutableBufferPointer { out in
                 nonisolated(unsafe) let out = out
-                _ = inParallel(stretches(of: rows.count).map { stretch in {
-                    for digit in digits { digit.combine(rows, stretch, into: out) }
-                } }, when: true)
+                forEachStretch(of: rows.count) { stretch in for digit in digits { digit.combine(rows, stretch, into: out) } }
             }
             // The first row of each combined number; combined numbers ascend as the keys sort
             // (nulls last), so groups numbered in that order need no sorting.
@@ -109,7 +106,7 @@ extension Engine {
             }
             groupOf.withUnsafeMutableBufferPointer { out in
                 nonisolated(unsafe) let out = out
-                _ = inParallel(stretches(of: rows.count).map { stretch in { for i in stretch { out[i] = group[Int(out[i])] } } }, when: true)
+                forEachStretch(of: rows.count) { stretch in for i in stretch { out[i] = group[Int(out[i])] } }
             }
             keysSorted = true
         } else if keys.count == 1, let key = keys.first, let group = query.groups.first {
@@ -178,9 +175,16 @@ extension Engine {
         }
         let members = (0..<groupCount).map { needsRows ? flat[starts[$0]..<starts[$0 + 1]] : flat[0..<0] }
         let sizes = (0..<groupCount).map { starts[$0 + 1] - starts[$0] }
-        let order = keysSorted ? Array(0..<groupCount)
-            : query.groups.count == 1 ? RadixSort.order(orderKeys.map { $0[0] }).map { Int($0) }.filter { $0 != nullGroup.map(Int.init) } + (nullGroup.map { [Int($0)] } ?? [])
-            : orderKeys.indices.sorted { orderKeys[$0].lexicographicallyPrecedes(orderKeys[$1]) }
+        let order: [Int]
+        if keysSorted {
+            order = Array(0..<groupCount)
+        } else if query.groups.count == 1 {
+            // One key: its groups by the radix sort, the null group (if any) last.
+            let byKey = RadixSort.order(orderKeys.map { $0[0] }).map { Int($0) }
+            order = nullGroup.map { null in byKey.filter { $0 != Int(null) } + [Int(null)] } ?? byKey
+        } else {
+            order = orderKeys.indices.sorted { orderKeys[$0].lexicographicallyPrecedes(orderKeys[$1]) }
+        }
 
         let totals: [Double?] = zip(query.aggregates, compiled).map { aggregate, c in
             guard aggregate.kind == .share, let c else { return nil }

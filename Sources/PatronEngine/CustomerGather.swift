@@ -220,32 +220,21 @@ extension Engine {
         let slotCount = input.slots.count
         // A table per core costs memory and a merge: no more tables than orders per customer, so
         // all of them together take fewer bytes than the figure's size times the orders.
-        let threads = input.rows >= 200_000 ? max(1, min(8, activeProcessors(), input.rows / max(1, slotCount))) : 1
-        let tables = (0..<threads).map { _ in FiguresTable<F>(count: slotCount) }
-        nonisolated(unsafe) var parts = [Gathered<F>?](repeating: nil, count: threads)
-        parts.withUnsafeMutableBufferPointer { parts in
-            nonisolated(unsafe) let parts = parts
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
-                parts[t] = pass(input, rows: input.rows * t / threads..<input.rows * (t + 1) / threads, into: tables[t])
-            }
-        }
+        let orders = stretches(of: input.rows, most: input.rows / max(1, slotCount))
+        let tables = orders.map { _ in FiguresTable<F>(count: slotCount) }
         var total = Gathered<F>(accumulators: tables[0])
-        for part in parts { if let part { total.absorbExtras(of: part) } }
-        guard threads > 1 else { return total }
-        nonisolated(unsafe) var carries = [Gathered<F>](repeating: Gathered(accumulators: tables[0]), count: threads)
-        carries.withUnsafeMutableBufferPointer { carries in
-            nonisolated(unsafe) let carries = carries
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
-                // Raw pointers, not the tables: no reference counting in the inner loop.
-                let into = tables[0].base
-                for other in tables.dropFirst() {
-                    let from = other.base
-                    for slot in slotCount * t / threads..<slotCount * (t + 1) / threads where from[slot].frequency > 0 {
-                        carries[t].carry(into[slot].absorb(from[slot]), slot: slot)
-                    }
-                }
+        let parts = inParallel(zip(orders, tables).map { rows, table in { pass(input, rows: rows, into: table) } }, when: true)
+        for part in parts { total.absorbExtras(of: part) }
+        guard tables.count > 1 else { return total }
+        // Raw pointers, not the tables: no reference counting in the inner loop.
+        let into = tables[0].base, others = tables.dropFirst().map(\.base)
+        let carries = inParallel(stretches(of: slotCount, into: tables.count).map { customers in {
+            var carried = Gathered<F>(accumulators: tables[0])
+            for from in others {
+                for slot in customers where from[slot].frequency > 0 { carried.carry(into[slot].absorb(from[slot]), slot: slot) }
             }
-        }
+            return carried
+        } }, when: true)
         for part in carries { total.absorbExtras(of: part) }
         return total
     }

@@ -248,11 +248,20 @@ func inParallel<T>(_ work: [() -> T], when parallel: Bool) -> [T] {
     return results.compactMap { $0 }
 }
 
-/// The stretches of `count` items the cores take: one a core when there are enough to be worth
-/// it, else one.
-func stretches(of count: Int) -> [Range<Int>] {
-    let cores = count >= 200_000 ? max(1, min(8, activeProcessors())) : 1
-    return (0..<cores).map { count * $0 / cores..<count * ($0 + 1) / cores }
+/// The stretches of `count` items the cores take: one a core (at most `most`) when there are
+/// enough to be worth it, else one.
+func stretches(of count: Int, most: Int = 8) -> [Range<Int>] {
+    stretches(of: count, into: count >= 200_000 ? max(1, min(most, 8, activeProcessors())) : 1)
+}
+
+/// `count` items cut into `parts` stretches of like length, in order.
+func stretches(of count: Int, into parts: Int) -> [Range<Int>] {
+    (0..<parts).map { count * $0 / parts..<count * ($0 + 1) / parts }
+}
+
+/// Runs `body` on each stretch of `count` items, a stretch a core.
+func forEachStretch(of count: Int, _ body: @escaping (Range<Int>) -> Void) {
+    _ = inParallel(stretches(of: count).map { stretch in { body(stretch) } }, when: true)
 }
 
 /// The cores this process may use.

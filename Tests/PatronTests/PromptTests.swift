@@ -68,7 +68,7 @@ struct PromptTests {
         #expect(second.waitForExit() == 0)
     }
 
-    @Test func pastedStatementsRunInOrderAndEachIsRemembered() throws {
+    @Test func pastedStatementsRunInOrderEachIsRememberedAndAnOpenLastLineWaits() throws {
         let scratch = try Scratch()
         let terminal = try start(scratch)
         let start = terminal.mark
@@ -81,28 +81,20 @@ struct PromptTests {
         #expect(terminal.waitFor("patron> ", after: shown ?? 0) != nil)
         // Each statement is its own history entry, the two-line one whole.
         #expect(terminal.run("\u{1B}[A\u{1B}[A\r", expecting: "│ profit=high and loyalty=low"))
-        terminal.type("\u{04}")
-        #expect(terminal.waitForExit() == 0)
-        let saved = try String(contentsOf: scratch.history, encoding: .utf8)
-        #expect(saved.contains("count"))
-        // libedit writes entries vis(3)-encoded: the pasted tab is kept as a tab.
-        #expect(saved.contains("show\\040top\\0401\\040by\\011profit"))
-    }
-
-    @Test func aPastedLastLineWithoutALineEndWaitsForEnter() throws {
-        let scratch = try Scratch()
-        let terminal = try start(scratch)
-        let start = terminal.mark
+        // A last line without a line end waits in the line being edited, not run: it can still be changed.
+        let again = terminal.mark
         terminal.type("\u{1B}[200~count\ndescribe de\u{1B}[201~")
-        let counted = terminal.waitFor("3,000 rows in 'demo'", after: start)
-        // The last line is in the line being edited, not run: it can still be changed.
-        let waiting = counted.flatMap { terminal.waitFor("describe de", after: $0) }
+        let waiting = terminal.waitFor("3,000 rows in 'demo'", after: again).flatMap { terminal.waitFor("describe de", after: $0) }
         #expect(waiting != nil, "\(terminal.transcript)")
         Thread.sleep(forTimeInterval: 0.3)
         #expect(!terminal.output(after: waiting ?? 0).contains("why this type"))
         #expect(terminal.run("mo\r", expecting: "why this type"))
         terminal.type("\u{04}")
         #expect(terminal.waitForExit() == 0)
+        let saved = try String(contentsOf: scratch.history, encoding: .utf8)
+        #expect(saved.contains("count"))
+        // libedit writes entries vis(3)-encoded: the pasted tab is kept as a tab.
+        #expect(saved.contains("show\\040top\\0401\\040by\\011profit"))
     }
 
     @Test func helpExplainsStatementsFunctionsAndConcepts() throws {
