@@ -51,16 +51,26 @@ public struct CrosstabResult: Sendable {
 }
 
 extension Engine {
-    /// Sort keys for one column's values: nulls last, text in string order.
-    static func groupKey(_ column: Column) -> (Int) -> Int64 {
+    /// Sort keys for one column's values, text in string order; nil for a null, so no value
+    /// (not even the largest whole number) can pass for one.
+    static func groupKey(_ column: Column) -> (Int) -> Int64? {
         let nulls = column.nulls
         switch column.storage {
-        case .integer(let v), .decimal(let v, _), .timestamp(let v): return { nulls.contains($0) ? .max : v[$0] }
-        case .date(let v): return { nulls.contains($0) ? .max : Int64(v[$0]) }
-        case .boolean(let v): return { nulls.contains($0) ? .max : (v[$0] ? 1 : 0) }
+        case .integer(let v), .decimal(let v, _), .timestamp(let v): return { nulls.contains($0) ? nil : v[$0] }
+        case .date(let v): return { nulls.contains($0) ? nil : Int64(v[$0]) }
+        case .boolean(let v): return { nulls.contains($0) ? nil : (v[$0] ? 1 : 0) }
         case .text(let codes, let dictionary):
             let rank = rankOfCodes(dictionary)
-            return { nulls.contains($0) ? .max : Int64(rank[Int(codes[$0])]) }
+            return { nulls.contains($0) ? nil : Int64(rank[Int(codes[$0])]) }
+        }
+    }
+
+    /// Whether key `a` sorts before key `b`: values in order, nulls last.
+    static func precedes(_ a: Int64?, _ b: Int64?) -> Bool {
+        switch (a, b) {
+        case let (x?, y?): return x < y
+        case (_?, nil): return true
+        default: return false
         }
     }
 
@@ -72,7 +82,7 @@ extension Engine {
         // numbers and dates over a short span), the keys combine into one number that indexes a
         // table directly; other keys go through a dictionary.
         var groupOf = [Int32](repeating: 0, count: rows.count)
-        var orderKeys: [[Int64]] = []
+        var orderKeys: [[Int64?]] = []
         var representative: [Int] = []
         var keysSorted = false
         var nullGroup: Int32? = nil
@@ -118,13 +128,13 @@ extension Engine {
                 if nulls.contains(row) {
                     if nullGroup == nil {
                         nullGroup = Int32(orderKeys.count)
-                        orderKeys.append([.max])
+                        orderKeys.append([nil])
                         representative.append(row)
                     }
                     groupOf[i] = nullGroup ?? 0
                     continue
                 }
-                let k = key(row)
+                guard let k = key(row) else { continue }
                 if let g = groupIndex[k] { groupOf[i] = g } else {
                     let g = Int32(orderKeys.count)
                     groupIndex[k] = g
@@ -134,7 +144,7 @@ extension Engine {
                 }
             }
         } else {
-            var groupIndex: [[Int64]: Int32] = [:]
+            var groupIndex: [[Int64?]: Int32] = [:]
             for (i, row) in rows.enumerated() {
                 if i & 0xFFFF == 0 && Interrupt.requested { return cancelled }
                 let key = keys.map { $0(row) }
@@ -180,10 +190,10 @@ extension Engine {
             order = Array(0..<groupCount)
         } else if query.groups.count == 1 {
             // One key: its groups by the radix sort, the null group (if any) last.
-            let byKey = RadixSort.order(orderKeys.map { $0[0] }).map { Int($0) }
+            let byKey = RadixSort.order(orderKeys.map { $0[0] ?? .max }).map { Int($0) }
             order = nullGroup.map { null in byKey.filter { $0 != Int(null) } + [Int(null)] } ?? byKey
         } else {
-            order = orderKeys.indices.sorted { orderKeys[$0].lexicographicallyPrecedes(orderKeys[$1]) }
+            order = orderKeys.indices.sorted { orderKeys[$0].lexicographicallyPrecedes(orderKeys[$1], by: precedes) }
         }
 
         let totals: [Double?] = zip(query.aggregates, compiled).map { aggregate, c in
@@ -314,18 +324,21 @@ extension Engine {
     public static func crosstab(_ table: Table, rows rowColumn: Int, columns columnColumn: Int, condition: BoundCondition?) -> CrosstabResult {
         let rows = condition.map { filter($0, in: table) } ?? Array(0..<table.rowCount)
         let rowKey = groupKey(table.columns[rowColumn]), columnKey = groupKey(table.columns[columnColumn])
-        var rowGroups: [Int64: Int] = [:], columnGroups: [Int64: Int] = [:]
+        var rowGroups: [Int64?: Int] = [:], columnGroups: [Int64?: Int] = [:]
         for row in rows {
             if rowGroups[rowKey(row)] == nil { rowGroups[rowKey(row)] = row }
             if columnGroups[columnKey(row)] == nil { columnGroups[columnKey(row)] = row }
         }
-        let rowOrder = rowGroups.keys.sorted(), columnOrder = columnGroups.keys.sorted()
+        let rowOrder = rowGroups.keys.sorted(by: precedes), columnOrder = columnGroups.keys.sorted(by: precedes)
         let rowPosition = Dictionary(uniqueKeysWithValues: rowOrder.enumerated().map { ($1, $0) })
         let columnPosition = Dictionary(uniqueKeysWithValues: columnOrder.enumerated().map { ($1, $0) })
         var counts = Array(repeating: Array(repeating: 0, count: columnOrder.count), count: rowOrder.count)
-        for row in rows { counts[rowPosition[rowKey(row)]!][columnPosition[columnKey(row)]!] += 1 }
+        for row in rows {
+            guard let i = rowPosition[rowKey(row)], let j = columnPosition[columnKey(row)] else { continue }
+            counts[i][j] += 1
+        }
         return CrosstabResult(table: table, rowColumn: rowColumn, columnColumn: columnColumn,
-                              rowKeys: rowOrder.map { $0 == .max ? nil : rowGroups[$0] }, columnKeys: columnOrder.map { $0 == .max ? nil : columnGroups[$0] },
+                              rowKeys: rowOrder.map { $0 == nil ? nil : rowGroups[$0] }, columnKeys: columnOrder.map { $0 == nil ? nil : columnGroups[$0] },
                               counts: counts, scope: rows.count)
     }
 }
