@@ -132,7 +132,7 @@ extension Binder {
                 throw Diagnostic("'\(leftColumn.name)' has no values to rank", at: span)
             }
             context.levels.append(LevelCuts(column: leftColumn.name, words: [top ? "top \(percent)%" : "bottom \(percent)%"], cuts: [cut],
-                                            method: "\(top ? "top" : "bottom") \(percent)%", basis: found.count, nulls: leftColumn.nulls.nullCount, scale: scale(of: leftColumn)))
+                                            method: .rank(top: top, percent: percent), basis: found.count, nulls: leftColumn.nulls.nullCount, scale: scale(of: leftColumn)))
             return .rank(column: leftIndex, cut: cut, top: top)
         case .number(let text, let span):
             guard leftColumn.type.isNumeric else { throw mismatch(leftName, leftColumn, value) }
@@ -223,14 +223,14 @@ extension Binder {
             throw Diagnostic("'\(column.name)' has no values to compute levels from", at: span)
         }
         let cuts: [Double]
-        let method: String
+        let method: SplitMethod
         switch definition.method {
         case .quantiles(let n):
             cuts = found.values
-            method = n == 3 ? "terciles" : n == 4 ? "quartiles" : n == 5 ? "quintiles" : "\(n)-quantiles"
+            method = .quantiles(n)
         case .cuts(let fixed):
             cuts = fixed
-            method = "fixed cut points"
+            method = .fixedCuts
         }
         return LevelCuts(column: column.name, words: definition.words, cuts: cuts, method: method,
                          basis: found.count, nulls: column.nulls.nullCount, scale: scale(of: column))

@@ -134,7 +134,8 @@ public struct Binder {
             guard cuts.isEmpty || cuts.count == 2 else {
                 throw Diagnostic("'at' takes two cut points, one per metric", at: cuts[0].span.merged(with: cuts[cuts.count - 1].span), hints: ["matrix profit by loyalty at 500, 0.5"])
             }
-            return .matrix(table, first: a, second: b, cuts: cuts.isEmpty ? nil : try cuts.map { c throws(Diagnostic) in try constantNumber(c) })
+            return .matrix(table, first: a, second: b, cuts: cuts.isEmpty ? nil : try cuts.map { c throws(Diagnostic) in try constantNumber(c) },
+                           profit: profitColumn(of: table))
         case .pareto(let metric, let cuts):
             let table = try table(nil, statement: statement)
             let column = try numericColumn(metric, in: table)
@@ -171,7 +172,8 @@ public struct Binder {
             let monetary = table.columnIndex(named: "monetary").flatMap { table.columns[$0].type.isNumeric ? $0 : nil }
             return .rfmSegments(table, preset: preset.text.lowercased(), rules: bound, monetary: monetary)
         case .rfmRule(let name, let condition):
-            return .rfmRule(SegmentDefinition(name: name.text, condition: condition, text: Self.singleLine(source.text(of: condition.span))))
+            return .rfmRule(SegmentDefinition(name: name.text, condition: condition, text: Self.singleLine(source.text(of: condition.span))),
+                            position: catalog.rfmRules.count + 1)
         case .export(let what, let path, let pathSpan, let formatName, let raw):
             let format: ExportFormat
             if let formatName {
@@ -225,7 +227,7 @@ public struct Binder {
                 segmentation = .matrix
             case "tiers": segmentation = .tiers
             case let preset where preset == "custom" || Self.rfmPresets[preset] != nil:
-                segmentation = .rules(preset: preset, bins: catalog.rfmBins, try rfmRules(by!))
+                segmentation = .rules(RuleTable(preset: preset, bins: catalog.rfmBins, rules: try rfmRules(by!), catalog: catalog))
             default:
                 let choices = ["lifecycle", "matrix", "tiers", "rfm", "putler", "custom"]
                 var hints = ["segmentations: " + choices.joined(separator: ", ")]
@@ -264,7 +266,7 @@ public struct Binder {
                 throw Diagnostic("lifecycle needs a numeric 'recency' column in '\(table.name)'", at: statement.span,
                                  hints: ["derive it first: customers from ORDERS by CUSTOMER_ID"])
             }
-            var days = [30, 90, 180]
+            var days = LifecycleStage.standardWindows
             if !windows.isEmpty {
                 guard windows.count == 3 else { throw Diagnostic("'windows' takes three numbers of days: active, warm, cold", at: windows[0].span, hints: ["lifecycle windows 30, 90, 180"]) }
                 days = []

@@ -39,8 +39,8 @@ public enum BoundStatement: Sendable {
     case explainSegment(SegmentDefinition, BoundSegment)
     /// One row explained: its values, the level of each numeric value, and the segments it is in.
     case explainCustomer(Table, row: Int, levels: [Int: LevelCuts], segments: [(String, String, BoundCondition)])
-    /// The 2×2 of two metrics split high/low (median, or given cut points).
-    case matrix(Table, first: Int, second: Int, cuts: [Double]?)
+    /// The 2×2 of two metrics split high/low (median, or given cut points), with the table's profit column for shares.
+    case matrix(Table, first: Int, second: Int, cuts: [Double]?, profit: Int?)
     /// ABC classes by cumulative share of a metric, with the A and B cut-offs (0…1).
     case pareto(Table, column: Int, a: Double, b: Double)
     /// Value tiers: none (≤ 0), then low, medium, high at the terciles of the positive values.
@@ -63,8 +63,8 @@ public enum BoundStatement: Sendable {
     case include(path: String)
     /// Write the statements that succeeded so far as a script.
     case saveSession(path: String)
-    /// Add a custom RFM rule.
-    case rfmRule(SegmentDefinition)
+    /// Add a custom RFM rule, at this place (from 1) in the custom table.
+    case rfmRule(SegmentDefinition, position: Int)
     /// Check a rule table over every cell of scores.
     case checkSegments(preset: String, bins: Int, cells: Table, rules: [(name: String, condition: BoundCondition)])
     /// Count the rows of a table that satisfy a condition.
@@ -316,8 +316,8 @@ public enum Segmentation: Sendable {
     case matrix
     /// Value tiers of profit (of monetary when no profit is defined).
     case tiers
-    /// RFM scores with `bins` bins at each date, named by a rule table (first match wins).
-    case rules(preset: String, bins: Int, [SegmentDefinition])
+    /// RFM scores at each date, named by a rule table (first match wins).
+    case rules(RuleTable)
 
     /// The name it is written with after `by`.
     public var name: String {
@@ -325,7 +325,7 @@ public enum Segmentation: Sendable {
         case .lifecycle: return "lifecycle"
         case .matrix: return "matrix"
         case .tiers: return "tiers"
-        case .rules(let preset, _, _): return preset
+        case .rules(let table): return table.preset
         }
     }
 }

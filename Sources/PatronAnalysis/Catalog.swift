@@ -88,3 +88,84 @@ public struct LevelDefinition: Sendable, Equatable {
     /// Terciles named low, medium, high: the default for every numeric column.
     public static let terciles = LevelDefinition(method: .quantiles(3), words: LevelCuts.defaultWords)
 }
+
+/// One change a statement makes to the catalog; the engine returns them, the driver applies them.
+public enum CatalogChange: Sendable {
+    /// Adds (or replaces) a table and makes it current.
+    case add(Table)
+    /// Replaces a table by a new version of itself, keeping it current if it was.
+    case replace(Table)
+    /// Makes the named table current.
+    case use(String)
+    /// Sets a variable.
+    case variable(String, Constant)
+    /// Sets how a column (by name, as levels follow a metric from table to table) is split.
+    case levels(column: String, LevelDefinition)
+    /// Names a segment, or forgets it (nil).
+    case segment(String, SegmentDefinition?)
+    /// Remembers a customer derivation, which `transitions` repeats.
+    case derivation(BoundCustomers)
+    /// Sets the number of bins of the last `rfm`.
+    case rfmBins(Int)
+    /// Adds a custom RFM rule.
+    case rfmRule(SegmentDefinition)
+}
+
+extension Catalog {
+    /// Applies one change.
+    public mutating func apply(_ change: CatalogChange) {
+        switch change {
+        case .add(let table): add(table)
+        case .replace(let table): replace(table)
+        case .use(let name): use(name)
+        case .variable(let name, let value): variables[name] = value
+        case .levels(let column, let definition): levels[column] = definition
+        case .segment(let name, let definition): segments[name] = definition
+        case .derivation(let spec): lastDerivation = spec
+        case .rfmBins(let bins): rfmBins = bins
+        case .rfmRule(let rule): rfmRules.append(rule)
+        }
+    }
+}
+
+/// A rule table bound afresh over each table it names: its level words take their cut points
+/// from that table's rows, as `transitions` needs at each of its two dates.
+public struct RuleTable: Sendable {
+    /// The table's name (`rfm`, `putler`, `custom`).
+    public let preset: String
+    /// The number of score bins.
+    public let bins: Int
+    /// The rules, first match wins.
+    public let rules: [SegmentDefinition]
+    /// The catalog the rules bind against (for variables, levels and segments).
+    let catalog: Catalog
+
+    /// Creates a rule table that binds against `catalog`.
+    public init(preset: String, bins: Int, rules: [SegmentDefinition], catalog: Catalog) {
+        self.preset = preset
+        self.bins = bins
+        self.rules = rules
+        self.catalog = catalog
+    }
+
+    /// The rules bound over `table`, in order; a failure names the rule's own text.
+    public func bind(over table: Table) throws(RuleFailure) -> [(name: String, condition: BoundCondition)] {
+        var bound: [(name: String, condition: BoundCondition)] = []
+        for rule in rules {
+            let source = Source(name: "rule '\(rule.name)'", text: rule.text)
+            var context = BindContext()
+            do throws(Diagnostic) {
+                bound.append((rule.name, try Binder(catalog: catalog, source: source).bindCondition(rule.condition, in: table, context: &context)))
+            } catch {
+                throw RuleFailure(diagnostic: error, source: source)
+            }
+        }
+        return bound
+    }
+}
+
+/// A rule that could not be bound, with the rule's text to point into.
+public struct RuleFailure: Error, Sendable {
+    public let diagnostic: Diagnostic
+    public let source: Source
+}

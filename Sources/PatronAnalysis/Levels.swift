@@ -6,8 +6,8 @@ public struct LevelCuts: Sendable, Equatable {
     public let words: [String]
     /// Ascending cut points, one fewer than the words.
     public let cuts: [Double]
-    /// How the cut points were computed (e.g. `terciles`).
-    public let method: String
+    /// How the cut points were computed (e.g. terciles).
+    public let method: SplitMethod
     /// How many non-null values the cut points were computed over.
     public let basis: Int
     /// How many values were null (they belong to no level).
@@ -19,7 +19,7 @@ public struct LevelCuts: Sendable, Equatable {
     public static let defaultWords = ["low", "medium", "high"]
 
     /// Creates cut points.
-    public init(column: String, words: [String], cuts: [Double], method: String, basis: Int, nulls: Int, scale: Int) {
+    public init(column: String, words: [String], cuts: [Double], method: SplitMethod, basis: Int, nulls: Int, scale: Int) {
         self.column = column
         self.words = words
         self.cuts = cuts

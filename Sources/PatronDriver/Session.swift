@@ -60,7 +60,7 @@ public final class Session {
     /// Whether each statement's elapsed time is printed (`set timer on`).
     public private(set) var timer = false
     /// The last result printed, for `export result`.
-    public private(set) var lastResult: ResultTable? = nil
+    public private(set) var lastResult: Presentation? = nil
     /// The statements that succeeded at the top level, as written, for `save session`.
     public private(set) var succeeded: [String] = []
     /// Statements checked so far under `checkOnly`.
@@ -193,306 +193,201 @@ public final class Session {
     }
 
     /// Prints a result as a box table or in the `--format` chosen, and keeps it for `export result`.
-    private func present(_ text: String, _ data: ResultTable?, emit: (Output) -> Void) {
-        guard !checkOnly else { return }
-        let data = data ?? .text(text)
-        if !data.isText { lastResult = data }
+    private func present(_ presentation: Presentation, emit: (Output) -> Void) {
+        guard !checkOnly, !(quiet && presentation.isConfirmation) else { return }
+        if !presentation.isText && !presentation.isConfirmation { lastResult = presentation }
+        let text = { TextDrawing.draw(presentation) }
         switch format {
-        case nil: emit(.result(text))
-        case .json?: emit(.result(data.json.text))
-        case let format? where data.isText:
+        case nil: emit(.result(text()))
+        case .json?: emit(.result(presentation.json.text))
+        case let format? where presentation.isText || presentation.isConfirmation:
             // CSV, TSV and JSON Lines carry only tables; text goes to standard error so the data stays clean.
-            if format == .markdown { emit(.result("```text\n" + text + "\n```\n")) } else { emit(.note(text)) }
+            if format == .markdown { emit(.result("```text\n" + text() + "\n```\n")) } else { emit(.note(text())) }
         case let format?:
-            var written = ResultWriter.write(data, as: format)
+            var written = ResultWriter.write(presentation, as: format)
             // The last line end is the console's to write ("\r\n" is one Character in Swift).
             if written.hasSuffix("\r\n") || written.hasSuffix("\n") { written.removeLast() }
             emit(.result(written + (format == .markdown ? "\n" : "")))
         }
     }
 
-    /// A confirmation (loaded, defined, exported, …): left out with --quiet.
-    private func say(_ text: String, emit: (Output) -> Void) {
-        if !quiet { present(text, nil, emit: emit) }
+    /// Presents a statement's answer in the session's language.
+    private func present(_ result: StatementResult, emit: (Output) -> Void) {
+        present(Presenter(language: language).present(result), emit: emit)
     }
 
     private func execute(_ statement: BoundStatement, statement parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome {
-        let status = perform(statement, statement: parsed, source: source, emit: emit)
-        return Outcome(status: status.0, shouldQuit: status.1, isIncomplete: false)
+        let (status, quits) = perform(statement, statement: parsed, source: source, emit: emit)
+        return Outcome(status: status, shouldQuit: quits, isIncomplete: false)
     }
 
+    /// Runs one bound statement: the session's own statements here, the rest through the engine.
     private func perform(_ statement: BoundStatement, statement parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> (Outcome.Status, Bool) {
-        func show(_ text: String, _ data: ResultTable? = nil) { present(text, data, emit: emit) }
-        func say(_ text: String) { self.say(text, emit: emit) }
-        func note(_ text: String) { if !quiet && !checkOnly { emit(.note(text)) } }
         switch statement {
         case .load(let path, let name, let options):
-            do throws(LoadError) {
-                let started = ContinuousClock.now
-                let control = LoadControl()
-                let progress = showsProgress ? ProgressLine(control: control) : nil
-                defer { progress?.finish() }
-                let lower = path.lowercased()
-                let isJSONLines = lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
-                let report = isJSONLines ? try Table.loadJSONLines(path: path, name: name, options: options, control: control)
-                                         : try Table.load(path: path, name: name, options: options, control: control)
-                progress?.finish()
-                let seconds = (ContinuousClock.now - started).seconds
-                catalog.add(report.table)
-                for warning in report.warnings { emit(.diagnostic("\(path): warning: \(warning)")) }
-                if report.rejectedCount > 0 {
-                    var text = "\(path): warning: rejected \(NumberFormat.grouped(report.rejectedCount)) \(report.rejectedCount == 1 ? "record" : "records") (on_error skip)"
-                    for record in report.rejected { text += "\n  line \(record.line): \(record.message)" }
-                    if report.rejectedCount > report.rejected.count { text += "\n  … and \(NumberFormat.grouped(report.rejectedCount - report.rejected.count)) more" }
-                    emit(.diagnostic(text))
-                }
-                say(ResultRenderer.loaded(report))
-                note(ResultRenderer.loadSummary(report, seconds: seconds))
-                return (.ok, false)
-            } catch {
-                if error.kind == .cancelled {
-                    emit(.diagnostic("cancelled: '\(path)' was not loaded; the session is as it was"))
-                    return (.interrupted, false)
-                }
-                if case .load(_, let pathSpan, _, _) = parsed.kind, error.kind == .missingFile {
-                    emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(error.message, at: pathSpan, hints: error.hint.map { [$0] } ?? []), in: source)))
-                    return (.missingInput, false)
-                }
-                emit(.diagnostic(DiagnosticRenderer.render(error)))
-                return (.dataError, false)
-            }
-        case .use(let table):
-            catalog.use(table.name)
-            say(("using '\(table.name)': \(NumberFormat.grouped(table.rowCount)) rows"))
-        case .describe(let table):
-            show(ResultRenderer.schema(table), .schema(table))
-        case .summarize(let table):
-            let summaries = Engine.summarize(table)
-            show(ResultRenderer.render(summaries, of: table), .profile(summaries, of: table))
-        case .count(let table, let segment, let segmentName, let groups):
-            if !groups.isEmpty {
-                let query = BoundAggregateQuery(table: table, aggregates: [BoundAggregate(kind: .count, argument: nil, label: "count")],
-                                                groups: groups, condition: segment, sort: nil, top: nil, levels: [])
-                let result = Engine.aggregate(query)
-                show(ResultRenderer.render(result), ResultTable(result))
-            } else if let segment, let segmentName {
-                let n = Engine.filter(segment, in: table).count
-                show("\(NumberFormat.grouped(n)) of \(NumberFormat.grouped(table.rowCount)) rows in '\(table.name)' are in '\(segmentName)' (\(NumberFormat.percent(table.rowCount == 0 ? 0 : Double(n) / Double(table.rowCount))))",
-                     ResultTable(kind: "count", columns: ["table", "segment", "rows", "of"], rows: [[.text(table.name), .text(segmentName), .number(String(n)), .number(String(table.rowCount))]]))
-            } else {
-                show(ResultRenderer.count(table), ResultTable(kind: "count", columns: ["table", "rows"], rows: [[.text(table.name), .number(String(table.rowCount))]]))
-            }
-        case .show(let table, let top, let segment):
-            let result = Engine.rows(of: table, top: top, limit: format == nil ? rowLimit : Int.max, within: segment)
-            show(ResultRenderer.render(result), ResultTable.rows(of: table, result.rows))
-        case .aggregate(let query):
-            let result = Engine.aggregate(query)
-            if Interrupt.requested {
-                emit(.diagnostic("cancelled: the summary stopped; the session is as it was"))
-                return (.interrupted, false)
-            }
-            show(ResultRenderer.render(result), ResultTable(result))
-        case .crosstab(let table, let rows, let columns, let condition):
-            let result = Engine.crosstab(table, rows: rows, columns: columns, condition: condition)
-            show(ResultRenderer.render(result), ResultTable(result))
-        case .letVariable(let name, let expression):
-            if let given = parameters[name] {
-                say("$\(name) = \(ResultRenderer.literal(given)) (from --param; the script's value is not used)")
-            } else {
-                let value = Engine.evaluate(constant: expression)
-                catalog.variables[name] = value
-                say("$\(name) = \(ResultRenderer.literal(value))")
-            }
-        case .levels(let table, let column, let definition, let cuts):
-            catalog.levels[table.columns[column].name] = definition
-            var counts = Array(repeating: 0, count: cuts.words.count)
-            let values = table.columns[column]
-            for row in 0..<table.rowCount { if let v = values.doubleValue(row) { counts[cuts.level(of: v)] += 1 } }
-            say(ResultRenderer.levels(cuts, counts: counts, table: table))
-        case .defineSegment(let definition, let preview):
-            catalog.segments[definition.name] = definition
-            let result = Engine.segment(preview)
-            say("segment '\(definition.name)' = \(definition.text)\n" + ResultRenderer.render(result, language: language))
-        case .dropSegment(let name):
-            catalog.segments[name] = nil
-            say("dropped segment '\(name)'")
-        case .showSegments(let table, let segments):
-            let sizes = segments.map { ($0.0.name, $0.0.text, $0.1.map { Engine.filter($0, in: table).count }) }
-            show(ResultRenderer.segments(sizes, table: table), sizes.isEmpty ? nil : .segments(sizes, table: table))
-        case .customers(let spec):
-            let derived = Engine.deriveCustomers(spec)
-            if Interrupt.requested {
-                emit(.diagnostic("cancelled: no customer table was derived; the session is as it was"))
-                return (.interrupted, false)
-            }
-            catalog.add(derived.table)
-            catalog.lastDerivation = spec
-            var text = "derived '\(derived.table.name)' from '\(spec.orders.name)': \(NumberFormat.grouped(derived.table.rowCount)) customers, as of \(CalendarDate.isoString(derived.asOf))"
-            text += derived.asOfIsLatest ? " (the latest order date)" : ""
-            text += "; \(NumberFormat.grouped(derived.ordersUsed)) orders used"
-            if derived.ordersLeftOut > 0 { text += ", \(NumberFormat.grouped(derived.ordersLeftOut)) left out (no customer or date, or after the as-of date)" }
-            say(text + "\n" + ResultRenderer.schema(derived.table, withTitle: false))
-        case .explainMetric(let table, let column):
-            let metric = table.columns[column]
-            show("\(metric.name) (\(metric.type.rawValue)) in '\(table.name)': \(ResultRenderer.evidence(metric.evidence))")
-        case .explainSegment(let definition, let bound):
-            let result = Engine.segment(bound)
-            show(ResultRenderer.explain(segment: definition.name, definition: definition.text, result: result,
-                                        portrait: Engine.portrait(of: result.rows, in: bound.table), language: language), ResultTable(result))
-        case .explainCustomer(let table, let row, let levels, let segments):
-            let verdicts = segments.map { segment -> (String, String, Bool?) in
-                let yes = Engine.filter(segment.2, in: table, selection: [row], want: true).count == 1
-                let no = Engine.filter(segment.2, in: table, selection: [row], want: false).count == 1
-                return (segment.0, segment.1, yes ? true : no ? false : nil)
-            }
-            show(ResultRenderer.explain(table, row: row, levels: levels, segments: verdicts, language: language),
-                 .customer(table, row: row, levels: levels, segments: verdicts))
-        case .matrix(let table, let first, let second, let cuts):
-            let profit = table.columnIndex(named: "profit").flatMap { table.columns[$0].type.isNumeric ? $0 : nil }
-            let result = Engine.matrix(table, first: first, second: second, cuts: cuts, profitColumn: profit)
-            show(ResultRenderer.render(result, language: language), ResultTable(result, language: language))
-        case .pareto(let table, let column, let a, let b):
-            let result = Engine.pareto(table, column: column, a: a, b: b)
-            show(ResultRenderer.render(result, language: language), ResultTable(result))
-        case .tiers(let table, let column):
-            let result = Engine.tiers(table, column: column)
-            show(ResultRenderer.render(result, language: language), ResultTable(result, language: language))
-        case .rfm(let table, let recency, let frequency, let monetary, let bins):
-            let result = Engine.rfm(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins)
-            catalog.replace(result.table)
-            catalog.rfmBins = bins
-            show(ResultRenderer.render(result, recency: table.columns[recency], frequency: table.columns[frequency], monetary: table.columns[monetary], language: language),
-                 ResultTable(result))
-        case .rfmSegments(let table, let preset, let rules, let monetary):
-            let result = Engine.assign(table, preset: preset, rules: rules, monetary: monetary)
-            catalog.replace(result.table)
-            show(ResultRenderer.render(result, language: language), ResultTable(result, language: language))
-        case .lifecycle(let table, let recency, let tenure, let value, let windows):
-            let result = Engine.lifecycle(table, recency: recency, tenure: tenure, value: value, windows: windows)
-            show(ResultRenderer.render(result, language: language), ResultTable(result, language: language))
-        case .transitions(let spec, let from, let to, let by):
-            // Tiers are named after their metric (高利润, …), as in 'tiers'.
-            let tierMetric = spec.profit != nil ? "profit" : "monetary"
-            let names = Engine.segmentNames(by).map { name in
-                if case .tiers = by { return Vocabulary.tier(name, metric: tierMetric, language) }
-                return name
-            }
-            var failure: (Diagnostic, Source)? = nil
-            let counts = Engine.transitions(spec, from: from, to: to, classes: names.count) { derived in
-                guard case .rules(_, let bins, let rules) = by else { return Engine.segmentLabels(derived, by: by) }
-                // Score each date's customers afresh, then name them by the first rule that holds.
-                guard let r = derived.columnIndex(named: "recency"), let f = derived.columnIndex(named: "frequency"),
-                      let m = derived.columnIndex(named: "monetary") else { return Array(repeating: -1, count: derived.rowCount) }
-                let scored = Engine.rfm(derived, recency: r, frequency: f, monetary: m, bins: bins).table
-                var label = Array(repeating: rules.count, count: scored.rowCount)
-                for (k, rule) in rules.enumerated().reversed() {
-                    let ruleSource = Source(name: "rule '\(rule.name)'", text: rule.text)
-                    do throws(Diagnostic) {
-                        let bound = try Binder(catalog: catalog, source: ruleSource).bindRules([rule], in: scored)
-                        for row in Engine.filter(bound[0].condition, in: scored) { label[row] = k }
-                    } catch {
-                        failure = (error, ruleSource)
-                    }
-                }
-                return label
-            }
-            if Interrupt.requested {
-                emit(.diagnostic("cancelled: transitions stopped"))
-                return (.interrupted, false)
-            }
-            if let (error, ruleSource) = failure {
-                emit(.diagnostic(DiagnosticRenderer.render(error, in: ruleSource)))
-                return (.dataError, false)
-            }
-            show(ResultRenderer.transitions(counts, names: names, by: by.name, from: from, to: to, language: language),
-                 .transitions(counts, names: names, by: by.name, from: from, to: to, language: language))
-        case .setLanguage(let code):
-            language = Language(rawValue: code) ?? .en
-            say(language == .zh ? "语言：中文（细分名称、建议与说明）" : "language: English (segment names, advice and explanations)")
-        case .rfmRule(let rule):
-            catalog.rfmRules.append(rule)
-            say("rule \(catalog.rfmRules.count) of the custom table: \(rule.name) where \(rule.text)")
-        case .checkSegments(let preset, let bins, let cells, let rules):
-            let result = Engine.check(preset: preset, bins: bins, cells: cells, rules: rules)
-            show(ResultRenderer.render(result, language: language), ResultTable(result))
-        case .showLevels(let table, let cuts):
-            show(ResultRenderer.levelTable(cuts, table: table), .levels(cuts, table: table))
-        case .segment(let segment):
-            let result = Engine.segment(segment)
-            show(ResultRenderer.render(result, language: language), ResultTable(result))
+            return (load(path, as: name, options: options, parsed: parsed, source: source, emit: emit), false)
+        case .export(let what, let path, let format, let raw):
+            return (export(what, to: path, format: format, raw: raw, parsed: parsed, source: source, emit: emit), false)
+        case .include(let path):
+            return include(path, parsed: parsed, source: source, emit: emit)
+        case .saveSession(let path):
+            return (save(to: path, emit: emit), false)
         case .help(let topic):
-            guard let topic else {
-                show(Help.overview())
-                return (.ok, false)
-            }
-            guard let text = Help.text(for: topic) else {
-                var hints: [String] = []
-                if let near = Suggestion.closest(to: topic, in: Help.topics.map(\.name)) { hints.append("did you mean '\(near)'?") }
-                hints.append("topics: \(Help.topics.map(\.name).joined(separator: ", "))")
-                if case .help(let name?) = parsed.kind {
-                    emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("no help on '\(topic)'", at: name.span, hints: hints), in: source)))
-                }
-                return (.dataError, false)
-            }
-            show(text)
+            return (help(topic, parsed: parsed, source: source, emit: emit), false)
         case .setTimer(let on):
             timer = on
-            say(on ? "timer on: each statement's time is printed on standard error" : "timer off")
-        case .export(let what, let path, let format, let raw):
-            let data: ResultTable
-            switch what {
-            case .table(let table): data = .rows(of: table, 0..<table.rowCount, kind: "table")
-            case .segment(_, let table, let condition): data = .rows(of: table, Engine.filter(condition, in: table), kind: "segment")
-            case .lastResult:
-                guard let last = lastResult else {
-                    if case .export(let name, _, _, _, _) = parsed.kind {
-                        emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("there is no result to export yet", at: name.span,
-                                                                              hints: ["run a query first, e.g. summarize count by region, then: export result to \"counts.csv\""]), in: source)))
-                    }
-                    return (.dataError, false)
-                }
-                data = last
-            }
-            do throws(AtomicFile.Failure) {
-                try AtomicFile.write(ResultWriter.write(data, as: format, raw: raw), to: path)
-            } catch {
-                emit(.diagnostic("\(path): error: cannot write the export: \(error.reason)"))
-                return (.ioError, false)
-            }
-            say("exported \(NumberFormat.grouped(data.rows.count)) \(data.rows.count == 1 ? "row" : "rows") to '\(path)' (\(format.rawValue)\(raw ? ", raw" : ""))")
-        case .include(let path):
-            guard case .include(_, let pathSpan) = parsed.kind else { return (.dataError, false) }
-            let key = Self.canonical(path)
-            if including.contains(key) {
-                let chain = (including.drop { $0 != key } + [key]).joined(separator: " → ")
-                emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("including '\(path)' would run it again inside itself: \(chain)", at: pathSpan,
-                                                                      hints: ["remove one of the include statements in the cycle"]), in: source)))
-                return (.dataError, false)
-            }
-            let text: String
-            switch Self.readScript(path) {
-            case .success(let contents): text = contents
-            case .failure(let failure):
-                emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(failure.message, at: pathSpan, hints: failure.hints), in: source)))
-                return (failure.status, false)
-            }
-            includeDepth += 1
-            defer { includeDepth -= 1 }
-            let outcome = run(Source(name: path, text: text), emit: emit)
-            return (outcome.status, outcome.shouldQuit)
-        case .saveSession(let path):
-            let script = "# saved by patron: the statements that succeeded in this session, in order\n" + succeeded.map { $0 + "\n" }.joined()
-            do throws(AtomicFile.Failure) {
-                try AtomicFile.write(script, to: path)
-            } catch {
-                emit(.diagnostic("\(path): error: cannot save the session: \(error.reason)"))
-                return (.ioError, false)
-            }
-            say("saved \(succeeded.count) \(succeeded.count == 1 ? "statement" : "statements") to '\(path)'; run them with: patron run \(path)")
+            present(.done(.timer(on)), emit: emit)
+        case .setLanguage(let code):
+            language = Language(rawValue: code) ?? .en
+            present(.done(.language(code)), emit: emit)
+        case .letVariable(let name, _) where parameters[name] != nil:
+            present(.done(.variable(name, parameters[name] ?? .null, fromParameter: true)), emit: emit)
         case .quit:
             return (.ok, true)
+        default:
+            return (run(statement, emit: emit), false)
         }
         return (.ok, false)
+    }
+
+    /// Runs a statement through the engine, applies its catalog changes and presents its answer.
+    private func run(_ statement: BoundStatement, emit: (Output) -> Void) -> Outcome.Status {
+        do throws(ExecutionFailure) {
+            let execution = try Engine.execute(statement, rowLimit: format == nil ? rowLimit : Int.max)
+            for change in execution.changes { catalog.apply(change) }
+            present(execution.result, emit: emit)
+            return .ok
+        } catch {
+            switch error {
+            case .cancelled:
+                emit(.diagnostic(Self.cancelled(statement)))
+                return .interrupted
+            case .rule(let failure):
+                emit(.diagnostic(DiagnosticRenderer.render(failure.diagnostic, in: failure.source)))
+                return .dataError
+            }
+        }
+    }
+
+    /// What Ctrl-C left undone.
+    static func cancelled(_ statement: BoundStatement) -> String {
+        switch statement {
+        case .customers: return "cancelled: no customer table was derived; the session is as it was"
+        case .transitions: return "cancelled: transitions stopped"
+        default: return "cancelled: the summary stopped; the session is as it was"
+        }
+    }
+
+    private func load(_ path: String, as name: String, options: LoadOptions, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        do throws(LoadError) {
+            let started = ContinuousClock.now
+            let control = LoadControl()
+            let progress = showsProgress ? ProgressLine(control: control) : nil
+            defer { progress?.finish() }
+            let lower = path.lowercased()
+            let isJSONLines = lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
+            let report = isJSONLines ? try Table.loadJSONLines(path: path, name: name, options: options, control: control)
+                                     : try Table.load(path: path, name: name, options: options, control: control)
+            progress?.finish()
+            let seconds = (ContinuousClock.now - started).seconds
+            catalog.apply(.add(report.table))
+            for warning in report.warnings { emit(.diagnostic("\(path): warning: \(warning)")) }
+            if report.rejectedCount > 0 {
+                var text = "\(path): warning: rejected \(NumberFormat.grouped(report.rejectedCount)) \(report.rejectedCount == 1 ? "record" : "records") (on_error skip)"
+                for record in report.rejected { text += "\n  line \(record.line): \(record.message)" }
+                if report.rejectedCount > report.rejected.count { text += "\n  … and \(NumberFormat.grouped(report.rejectedCount - report.rejected.count)) more" }
+                emit(.diagnostic(text))
+            }
+            present(.loaded(report), emit: emit)
+            if !quiet && !checkOnly { emit(.note(Presenter.loadSummary(report, seconds: seconds))) }
+            return .ok
+        } catch {
+            if error.kind == .cancelled {
+                emit(.diagnostic("cancelled: '\(path)' was not loaded; the session is as it was"))
+                return .interrupted
+            }
+            if case .load(_, let pathSpan, _, _) = parsed.kind, error.kind == .missingFile {
+                emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(error.message, at: pathSpan, hints: error.hint.map { [$0] } ?? []), in: source)))
+                return .missingInput
+            }
+            emit(.diagnostic(DiagnosticRenderer.render(error)))
+            return .dataError
+        }
+    }
+
+    private func export(_ what: ExportSource, to path: String, format: ExportFormat, raw: Bool, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        let data: Presentation
+        if let rows = Engine.rows(toExport: what) {
+            data = Presenter(language: language).export(rows, kind: { if case .segment = what { return "segment" } else { return "table" } }())
+        } else if let last = lastResult {
+            data = last
+        } else {
+            if case .export(let name, _, _, _, _) = parsed.kind {
+                emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("there is no result to export yet", at: name.span,
+                                                                      hints: ["run a query first, e.g. summarize count by region, then: export result to \"counts.csv\""]), in: source)))
+            }
+            return .dataError
+        }
+        do throws(AtomicFile.Failure) {
+            try AtomicFile.write(ResultWriter.write(data, as: format, raw: raw), to: path)
+        } catch {
+            emit(.diagnostic("\(path): error: cannot write the export: \(error.reason)"))
+            return .ioError
+        }
+        present(.done(.exported(rows: data.rows.count, path: path, format: format, raw: raw)), emit: emit)
+        return .ok
+    }
+
+    private func include(_ path: String, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> (Outcome.Status, Bool) {
+        guard case .include(_, let pathSpan) = parsed.kind else { return (.dataError, false) }
+        let key = Self.canonical(path)
+        if including.contains(key) {
+            let chain = (including.drop { $0 != key } + [key]).joined(separator: " → ")
+            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("including '\(path)' would run it again inside itself: \(chain)", at: pathSpan,
+                                                                  hints: ["remove one of the include statements in the cycle"]), in: source)))
+            return (.dataError, false)
+        }
+        let text: String
+        switch Self.readScript(path) {
+        case .success(let contents): text = contents
+        case .failure(let failure):
+            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(failure.message, at: pathSpan, hints: failure.hints), in: source)))
+            return (failure.status, false)
+        }
+        includeDepth += 1
+        defer { includeDepth -= 1 }
+        let outcome = run(Source(name: path, text: text), emit: emit)
+        return (outcome.status, outcome.shouldQuit)
+    }
+
+    private func save(to path: String, emit: (Output) -> Void) -> Outcome.Status {
+        let script = "# saved by patron: the statements that succeeded in this session, in order\n" + succeeded.map { $0 + "\n" }.joined()
+        do throws(AtomicFile.Failure) {
+            try AtomicFile.write(script, to: path)
+        } catch {
+            emit(.diagnostic("\(path): error: cannot save the session: \(error.reason)"))
+            return .ioError
+        }
+        present(.done(.saved(statements: succeeded.count, path: path)), emit: emit)
+        return .ok
+    }
+
+    private func help(_ topic: String?, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        guard let topic else {
+            present(.message(Help.overview()), emit: emit)
+            return .ok
+        }
+        guard let text = Help.text(for: topic) else {
+            var hints: [String] = []
+            if let near = Suggestion.closest(to: topic, in: Help.topics.map(\.name)) { hints.append("did you mean '\(near)'?") }
+            hints.append("topics: \(Help.topics.map(\.name).joined(separator: ", "))")
+            if case .help(let name?) = parsed.kind {
+                emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("no help on '\(topic)'", at: name.span, hints: hints), in: source)))
+            }
+            return .dataError
+        }
+        present(.message(text), emit: emit)
+        return .ok
     }
 }
 

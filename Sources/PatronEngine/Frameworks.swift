@@ -8,7 +8,8 @@ public struct MatrixResult: Sendable {
     public let second: Int
     /// The cut of each metric: values up to it are low, above it high.
     public let cuts: (Double, Double)
-    public let method: String
+    /// The median, or cut points given in the statement.
+    public let method: SplitMethod
     /// Counts and value sums per quadrant: [first high?][second high?].
     public let counts: [[Int]]
     public let profit: [[Double]]
@@ -16,6 +17,13 @@ public struct MatrixResult: Sendable {
     /// Rows in scope (with both values) and rows left out (a value missing).
     public let scope: Int
     public let missing: Int
+
+    /// The customers in a quadrant.
+    public func count(_ quadrant: Quadrant) -> Int { counts[quadrant.isFirstHigh ? 1 : 0][quadrant.isSecondHigh ? 1 : 0] }
+    /// The quadrant's profit, summed.
+    public func profit(_ quadrant: Quadrant) -> Double { profit[quadrant.isFirstHigh ? 1 : 0][quadrant.isSecondHigh ? 1 : 0] }
+    /// The total profit over the rows in scope.
+    public var totalProfit: Double { profit.flatMap { $0 }.reduce(0, +) }
 }
 
 /// ABC classes by cumulative share of a metric.
@@ -65,7 +73,7 @@ extension Engine {
             counts[i][j] += 1
             profit[i][j] += profitValues?.doubleValue(row) ?? 0
         }
-        return MatrixResult(table: table, first: first, second: second, cuts: cuts, method: given == nil ? "median split" : "given cut points",
+        return MatrixResult(table: table, first: first, second: second, cuts: cuts, method: given == nil ? .median : .givenCuts,
                             counts: counts, profit: profit, profitColumn: profitColumn, scope: rows.count, missing: table.rowCount - rows.count)
     }
 
@@ -97,11 +105,6 @@ extension Engine {
                             headlineShare: n == 0 ? 0 : Double(headline ?? n) / Double(n), curve: curve, scope: n)
     }
 
-    /// 0 none (≤ 0), 1 low (up to the first cut), 2 medium, 3 high (from the second cut).
-    static func tier(of v: Double, cuts: (Double, Double)) -> Int {
-        v <= 0 ? 0 : v <= cuts.0 ? 1 : (v >= cuts.1 && v > cuts.0) ? 3 : 2
-    }
-
     /// none: value ≤ 0; low, medium, high: split at the terciles of the positive values.
     public static func tiers(_ table: Table, column: Int) -> TiersResult {
         let values = table.columns[column]
@@ -111,7 +114,7 @@ extension Engine {
         var counts = [0, 0, 0, 0], sums = [0.0, 0.0, 0.0, 0.0]
         for row in rows {
             let v = values.doubleValue(row)!
-            let tier = tier(of: v, cuts: cuts)
+            let tier = ValueTier(v, cuts: cuts).rawValue
             counts[tier] += 1
             sums[tier] += v
         }
@@ -132,22 +135,13 @@ public struct LifecycleResult: Sendable {
 }
 
 extension Engine {
-    /// A lifecycle stage: 0 new, 1 active, 2 warm, 3 cold, 4 lapsed.
-    static func stage(recency days: Double, tenure: Double?, windows: [Int]) -> Int {
-        if let tenure, tenure <= Double(windows[0]) { return 0 }
-        if days <= Double(windows[0]) { return 1 }
-        if days <= Double(windows[1]) { return 2 }
-        if days <= Double(windows[2]) { return 3 }
-        return 4
-    }
-
-    /// The segment names of a built-in segmentation, in the order its labels count.
-    public static func segmentNames(_ by: Segmentation) -> [String] {
+    /// The segments of a segmentation, in the order its labels count.
+    static func segmentKeys(_ by: Segmentation, tierMetric: String) -> [SegmentKey] {
         switch by {
-        case .lifecycle: return ["new", "active", "warm", "cold", "lapsed"]
-        case .matrix: return ["True Friends", "Butterflies", "Barnacles", "Strangers"]
-        case .tiers: return ["high", "medium", "low", "none"]
-        case .rules(_, _, let rules): return rules.map(\.name) + ["Others (no rule)"]
+        case .lifecycle: return LifecycleStage.allCases.map { .stage($0) }
+        case .matrix: return Quadrant.allCases.map { .quadrant($0) }
+        case .tiers: return ValueTier.allCases.reversed().map { .tier($0, metric: tierMetric) }
+        case .rules(let table): return table.rules.map { .rule($0.name) } + [.unmatched]
         }
     }
 
@@ -159,37 +153,40 @@ extension Engine {
         case .lifecycle:
             let recency = column("recency"), tenure = column("tenure")
             return (0..<table.rowCount).map { row in
-                recency?.doubleValue(row).map { stage(recency: $0, tenure: tenure?.doubleValue(row), windows: [30, 90, 180]) } ?? -1
+                recency?.doubleValue(row).map { LifecycleStage(recency: $0, tenure: tenure?.doubleValue(row), windows: LifecycleStage.standardWindows).rawValue } ?? -1
             }
         case .matrix:
             guard let p = table.columnIndex(named: "profit"), let l = table.columnIndex(named: "loyalty") else { return Array(repeating: -1, count: table.rowCount) }
             let cuts = matrix(table, first: p, second: l, cuts: nil, profitColumn: nil).cuts
             return (0..<table.rowCount).map { row in
                 guard let a = table.columns[p].doubleValue(row), let b = table.columns[l].doubleValue(row) else { return -1 }
-                return [[3, 2], [1, 0]][a > cuts.0 ? 1 : 0][b > cuts.1 ? 1 : 0]
+                return Quadrant(firstHigh: a > cuts.0, secondHigh: b > cuts.1).rawValue
             }
         case .tiers:
             guard let index = table.columnIndex(named: "profit") ?? table.columnIndex(named: "monetary") else { return Array(repeating: -1, count: table.rowCount) }
             let cuts = tiers(table, column: index).cuts
             return (0..<table.rowCount).map { row in
                 guard let v = table.columns[index].doubleValue(row) else { return -1 }
-                return 3 - tier(of: v, cuts: cuts)
+                return 3 - ValueTier(v, cuts: cuts).rawValue
             }
         case .rules:
             return Array(repeating: -1, count: table.rowCount)
         }
     }
 
-    /// Customers by segment at two dates: counts[from][to], with from = classes for customers who
-    /// had not bought yet at the first date. `label` gives each derived customer's segment (or -1).
-    public static func transitions(_ spec: BoundCustomers, from: Int32, to: Int32, classes: Int, label: (Table) -> [Int]) -> [[Int]] {
-        func segments(_ day: Int32) -> [String: Int] {
+    /// Customers by segment at two dates: counts[from][to], with from = the segment count for
+    /// customers who had not bought yet at the first date. Rule tables are bound afresh over each
+    /// date's scored customers, so their level words take that date's cut points.
+    public static func transitions(_ spec: BoundCustomers, from: Int32, to: Int32, by: Segmentation) throws(RuleFailure) -> TransitionsResult {
+        let tierMetric = spec.profit != nil ? "profit" : "monetary"
+        let keys = segmentKeys(by, tierMetric: tierMetric)
+        func segments(_ day: Int32) throws(RuleFailure) -> [String: Int] {
             let derived = deriveCustomers(BoundCustomers(orders: spec.orders, id: spec.id, date: spec.date, channel: spec.channel, amount: spec.amount,
                                                          amountText: spec.amountText, profit: spec.profit, profitText: spec.profitText, asOf: day, name: spec.name)).table
             let id = derived.columns[0]
-            let labels = label(derived)
+            let labels = try label(derived, by: by)
             var out: [String: Int] = [:]
-            for row in 0..<derived.rowCount where labels[row] >= 0 && labels[row] < classes {
+            for row in 0..<derived.rowCount where labels[row] >= 0 && labels[row] < keys.count {
                 switch id.storage {
                 case .integer(let v): out[String(v[row])] = labels[row]
                 case .text(let codes, let dictionary): out[dictionary[Int(codes[row])]] = labels[row]
@@ -198,10 +195,24 @@ extension Engine {
             }
             return out
         }
-        let before = segments(from), after = segments(to)
-        var counts = Array(repeating: Array(repeating: 0, count: classes), count: classes + 1)
-        for (customer, segment) in after { counts[before[customer] ?? classes][segment] += 1 }
-        return counts
+        let before = try segments(from), after = try segments(to)
+        var counts = Array(repeating: Array(repeating: 0, count: keys.count), count: keys.count + 1)
+        for (customer, segment) in after { counts[before[customer] ?? keys.count][segment] += 1 }
+        return TransitionsResult(segmentation: by.name, keys: keys, from: from, to: to, counts: counts)
+    }
+
+    /// Each derived customer's segment (an index into the segmentation's keys), or -1 when the customer has no value to place.
+    static func label(_ derived: Table, by: Segmentation) throws(RuleFailure) -> [Int] {
+        guard case .rules(let rules) = by else { return segmentLabels(derived, by: by) }
+        // Score the date's customers afresh, then name them by the first rule that holds.
+        guard let r = derived.columnIndex(named: "recency"), let f = derived.columnIndex(named: "frequency"),
+              let m = derived.columnIndex(named: "monetary") else { return Array(repeating: -1, count: derived.rowCount) }
+        let scored = rfm(derived, recency: r, frequency: f, monetary: m, bins: rules.bins).table
+        var label = Array(repeating: rules.rules.count, count: scored.rowCount)
+        for (k, rule) in try rules.bind(over: scored).enumerated().reversed() {
+            for row in filter(rule.condition, in: scored) { label[row] = k }
+        }
+        return label
     }
 
     /// new: tenure ≤ the first window; then by recency: active ≤ w1 < warm ≤ w2 < cold ≤ w3 < lapsed.
@@ -212,7 +223,7 @@ extension Engine {
         for row in 0..<table.rowCount {
             guard let days = r.doubleValue(row) else { continue }
             scope += 1
-            let stage = Self.stage(recency: days, tenure: t?.doubleValue(row), windows: windows)
+            let stage = LifecycleStage(recency: days, tenure: t?.doubleValue(row), windows: windows).rawValue
             counts[stage] += 1
             sums[stage] += v?.doubleValue(row) ?? 0
         }
@@ -220,16 +231,72 @@ extension Engine {
     }
 }
 
+/// Customers by segment at two dates, and the movements that matter.
+public struct TransitionsResult: Sendable {
+    /// The segmentation's name as written after `by`.
+    public let segmentation: String
+    /// The segments, in the order of the rows and columns.
+    public let keys: [SegmentKey]
+    public let from: Int32
+    public let to: Int32
+    /// counts[before][after]; the last row holds customers who had not bought yet at the first date.
+    public let counts: [[Int]]
+
+    /// Customers in the same segment at both dates.
+    public var stayed: Int { keys.indices.reduce(0) { $0 + counts[$1][$1] } }
+    /// Customers who had bought by the first date and changed segment.
+    public var moved: Int { counts.prefix(keys.count).reduce(0) { $0 + $1.reduce(0, +) } - stayed }
+    /// Customers whose first purchase came after the first date.
+    public var newcomers: Int { counts[keys.count].reduce(0, +) }
+    /// Lifecycle only: active, warm or cold customers who lapsed.
+    public var churned: Int? {
+        guard keys == LifecycleStage.allCases.map({ .stage($0) }) else { return nil }
+        return [LifecycleStage.active, .warm, .cold].reduce(0) { $0 + counts[$1.rawValue][LifecycleStage.lapsed.rawValue] }
+    }
+    /// Lifecycle only: lapsed customers who became active or warm again.
+    public var wonBack: Int? {
+        guard churned != nil else { return nil }
+        let lapsed = LifecycleStage.lapsed.rawValue
+        return counts[lapsed][LifecycleStage.active.rawValue] + counts[lapsed][LifecycleStage.warm.rawValue]
+    }
+}
+
 /// Where a set of rows falls in the frameworks a table supports: what kind of customers they are.
 public struct SegmentPortrait: Sendable {
-    /// Rows per quadrant of the profit × loyalty matrix (median split over the whole table),
-    /// [profit high][loyalty high]; nil without numeric profit and loyalty columns.
-    public let quadrants: [[Int]]?
-    /// Rows per lifecycle stage at the default windows; nil without a recency column.
+    /// Rows per quadrant of the profit × loyalty matrix (median split over the whole table), by
+    /// `Quadrant.rawValue`; nil without numeric profit and loyalty columns.
+    public let quadrants: [Int]?
+    /// Rows per lifecycle stage at the standard windows, by `LifecycleStage.rawValue`; nil without a recency column.
     public let stages: [Int]?
     /// Rows per RFM segment name, largest first; empty without an `rfm_segment` column.
     public let rfmSegments: [(name: String, count: Int)]
     public let count: Int
+
+    /// What most of the rows are, whose advice applies: the largest quadrant, else the largest stage.
+    public var largest: SegmentKey? {
+        func first(_ counts: [Int]) -> Int? { counts.indices.max { counts[$0] < counts[$1] } }
+        if let q = quadrants, let i = first(q), let quadrant = Quadrant(rawValue: i) { return .quadrant(quadrant) }
+        if let s = stages, let i = first(s), let stage = LifecycleStage(rawValue: i) { return .stage(stage) }
+        return nil
+    }
+}
+
+/// `explain SEGMENT`: the segment's size and where its customers fall in the frameworks.
+public struct SegmentExplanation: Sendable {
+    public let name: String
+    public let definition: String
+    public let segment: SegmentResult
+    public let portrait: SegmentPortrait
+}
+
+/// `explain customer ID`: one row's values, the level of each, and the segments it is in.
+public struct CustomerExplanation: Sendable {
+    public let table: Table
+    public let row: Int
+    /// The cut points of each numeric column (by index) that has levels.
+    public let levels: [Int: LevelCuts]
+    /// Each named segment, and whether the row is in it (nil: unknown, a value is null).
+    public let segments: [(name: String, definition: String, isMember: Bool?)]
 }
 
 extension Engine {
@@ -238,14 +305,14 @@ extension Engine {
         func numeric(_ name: String) -> Int? {
             table.columnIndex(named: name).flatMap { table.columns[$0].type.isNumeric ? $0 : nil }
         }
-        var quadrants: [[Int]]? = nil
+        var quadrants: [Int]? = nil
         if let profit = numeric("profit"), let loyalty = numeric("loyalty") {
             let whole = matrix(table, first: profit, second: loyalty, cuts: nil, profitColumn: nil)
-            var counts = [[0, 0], [0, 0]]
+            var counts = [0, 0, 0, 0]
             let p = table.columns[profit], l = table.columns[loyalty]
             for row in rows {
                 guard let a = p.doubleValue(row), let b = l.doubleValue(row) else { continue }
-                counts[a > whole.cuts.0 ? 1 : 0][b > whole.cuts.1 ? 1 : 0] += 1
+                counts[Quadrant(firstHigh: a > whole.cuts.0, secondHigh: b > whole.cuts.1).rawValue] += 1
             }
             quadrants = counts
         }
@@ -255,7 +322,7 @@ extension Engine {
             var counts = [0, 0, 0, 0, 0]
             for row in rows {
                 guard let days = r.doubleValue(row) else { continue }
-                counts[stage(recency: days, tenure: tenure?.doubleValue(row), windows: [30, 90, 180])] += 1
+                counts[LifecycleStage(recency: days, tenure: tenure?.doubleValue(row), windows: LifecycleStage.standardWindows).rawValue] += 1
             }
             stages = counts
         }
@@ -267,5 +334,21 @@ extension Engine {
             named.sort { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }
         }
         return SegmentPortrait(quadrants: quadrants, stages: stages, rfmSegments: named, count: rows.count)
+    }
+
+    /// `explain SEGMENT`.
+    public static func explain(_ name: String, definition: String, _ bound: BoundSegment) -> SegmentExplanation {
+        let result = segment(bound)
+        return SegmentExplanation(name: name, definition: definition, segment: result, portrait: portrait(of: result.rows, in: bound.table))
+    }
+
+    /// `explain customer ID`: a named segment holds the row when its condition is true, not when it is false, and is unknown otherwise.
+    public static func explain(_ table: Table, row: Int, levels: [Int: LevelCuts], segments: [(String, String, BoundCondition)]) -> CustomerExplanation {
+        let verdicts = segments.map { segment -> (name: String, definition: String, isMember: Bool?) in
+            let yes = filter(segment.2, in: table, selection: [row], want: true).count == 1
+            let no = filter(segment.2, in: table, selection: [row], want: false).count == 1
+            return (segment.0, segment.1, yes ? true : no ? false : nil)
+        }
+        return CustomerExplanation(table: table, row: row, levels: levels, segments: verdicts)
     }
 }

@@ -46,7 +46,7 @@ extension Engine {
             let column = table.columns[index]
             let found = table.quantiles(ofColumn: index, (1..<bins).map { Double($0) / Double(bins) })
             let cuts = found.values
-            let levels = LevelCuts(column: column.name, words: (1...bins).map(String.init), cuts: cuts, method: "", basis: found.count, nulls: 0, scale: 0)
+            let levels = LevelCuts(column: column.name, words: (1...bins).map(String.init), cuts: cuts, method: .scores, basis: found.count, nulls: 0, scale: 0)
             var counts = Array(repeating: 0, count: bins)
             var values = [Int64](repeating: 0, count: table.rowCount)
             for row in 0..<table.rowCount {

@@ -15,7 +15,7 @@ import Testing
     @Test("--format prints each result in the chosen format, byte for byte", arguments: [
         ("csv", "note,count,sum(amount)\r\n\"comma, inside\",1,12.50\r\nplain,1,-5.00\n"),
         ("tsv", "note\tcount\tsum(amount)\r\ncomma, inside\t1\t12.50\r\nplain\t1\t-5.00\n"),
-        ("json", #"{"kind":"summary","columns":["note","count","sum(amount)"],"rows":[["comma, inside",1,12.50],["plain",1,-5.00]],"table":"cells","groups":2,"rows_in_scope":2,"cut_points":[]}"# + "\n"),
+        ("json", #"{"kind":"summary","columns":["note","count","sum(amount)"],"rows":[["comma, inside",1,12.50],["plain",1,-5.00]],"table":"cells","groups":2,"shown":2,"rows_in_scope":2,"cut_points":[]}"# + "\n"),
         ("jsonl", #"{"note":"comma, inside","count":1,"sum(amount)":12.50}"# + "\n" + #"{"note":"plain","count":1,"sum(amount)":-5.00}"# + "\n"),
         ("markdown", "| note | count | sum(amount) |\n| --- | ---: | ---: |\n| comma, inside | 1 | 12.50 |\n| plain | 1 | -5.00 |\n\n"),
     ])

@@ -51,7 +51,7 @@ struct FixtureTests {
                 if case .decimal(_, let scale) = column.storage { type += "(\(scale))" }
                 return [column.name, type]
             }
-            let rows = (0..<table.rowCount).map { row in table.columns.map { $0.isNull(row) ? nil : ResultRenderer.cell($0, row) } }
+            let rows = (0..<table.rowCount).map { row in table.columns.map { $0.isNull(row) ? nil : Formatting.cell($0, row) } }
             return (Outcome(dialect: report.dialect, columns: columns, rows: rows, blank_lines: report.blankLines,
                             rejected: report.rejected.map { "line \($0.line): \($0.message)" }, warnings: report.warnings), table)
         } catch {
@@ -93,14 +93,14 @@ struct FixtureTests {
             #expect(row.count == table.columns.count, "\(fixture): row \(r) has \(row.count) fields in Python")
             for (c, field) in row.enumerated() where c < table.columns.count {
                 let column = table.columns[c]
-                #expect(Self.same(field, column, r, decimalComma: with.contains("decimal \",\"")), "\(fixture): row \(r) column '\(column.name)': Python '\(field)', patron '\(ResultRenderer.cell(column, r))'")
+                #expect(Self.same(field, column, r, decimalComma: with.contains("decimal \",\"")), "\(fixture): row \(r) column '\(column.name)': Python '\(field)', patron '\(Formatting.cell(column, r))'")
             }
         }
     }
 
     /// Whether Python's field text and patron's cell are the same value.
     static func same(_ field: String, _ column: Column, _ row: Int, decimalComma: Bool) -> Bool {
-        let cell = ResultRenderer.cell(column, row)
+        let cell = Formatting.cell(column, row)
         if column.isNull(row) { return field.isEmpty || ["NULL", "null", "NA", "N/A", "-", "n/a"].contains(field) }
         switch column.type {
         case .text:

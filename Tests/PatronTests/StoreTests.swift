@@ -17,7 +17,7 @@ struct StoreTests {
     func load(_ text: String) throws(LoadError) -> LoadReport { try load(Array(text.utf8)) }
 
     func cells(_ table: Table) -> [[String]] {
-        (0..<table.rowCount).map { row in table.columns.map { ResultRenderer.cell($0, row) } }
+        (0..<table.rowCount).map { row in table.columns.map { Formatting.cell($0, row) } }
     }
 
     func error(_ text: String) -> LoadError? {
@@ -220,8 +220,8 @@ struct LoaderTests {
         let table = try Table.load(path: path, name: "t").table
         #expect(table.rowCount == 25_001)
         #expect(table.columns.map(\.type) == [.integer, .decimal, .text])
-        #expect(ResultRenderer.cell(table.columns[1], 25_000) == "1.25")
-        #expect(ResultRenderer.cell(table.columns[1], 7) == "7.00")
+        #expect(Formatting.cell(table.columns[1], 25_000) == "1.25")
+        #expect(Formatting.cell(table.columns[1], 7) == "7.00")
         #expect(table.columns[2].evidence == .counterexample(value: "X1", line: 25_002, ruledOut: "a number"))
     }
 
@@ -239,7 +239,7 @@ struct LoaderTests {
         let b = try Table.load(path: path, name: "t", options: four).table
         #expect(a.rowCount == 200_000 && b.rowCount == 200_000)
         for row in stride(from: 0, to: 200_000, by: 997) {
-            #expect(a.columns.map { ResultRenderer.cell($0, row) } == b.columns.map { ResultRenderer.cell($0, row) })
+            #expect(a.columns.map { Formatting.cell($0, row) } == b.columns.map { Formatting.cell($0, row) })
         }
         #expect(b.invariantViolations().isEmpty)
     }

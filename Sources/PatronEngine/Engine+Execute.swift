@@ -1,0 +1,107 @@
+import PatronAnalysis
+import PatronStore
+
+extension Engine {
+    /// Runs one bound statement: its answer as a value, and the catalog changes it makes.
+    /// `rowLimit` bounds the rows `show` returns. Statements about the session itself (load,
+    /// export, include, save, help, settings, quit) are the driver's and are not taken here.
+    public static func execute(_ statement: BoundStatement, rowLimit: Int) throws(ExecutionFailure) -> Execution {
+        switch statement {
+        case .use(let table):
+            return Execution(.done(.using(table)), changes: [.use(table.name)])
+        case .describe(let table):
+            return Execution(.schema(table))
+        case .summarize(let table):
+            return Execution(.profile(table, summarize(table)))
+        case .count(let table, let segment, let name, let groups) where groups.isEmpty:
+            return Execution(.count(table, segment: name, count: segment.map { filter($0, in: table).count } ?? table.rowCount))
+        case .count(let table, let segment, _, let groups):
+            let query = BoundAggregateQuery(table: table, aggregates: [BoundAggregate(kind: .count, argument: nil, label: "count")],
+                                            groups: groups, condition: segment, sort: nil, top: nil, levels: [])
+            return Execution(.summary(try finished(aggregate(query))))
+        case .show(let table, let top, let segment):
+            return Execution(.rows(rows(of: table, top: top, limit: rowLimit, within: segment)))
+        case .aggregate(let query):
+            return Execution(.summary(try finished(aggregate(query))))
+        case .crosstab(let table, let rows, let columns, let condition):
+            return Execution(.crosstab(crosstab(table, rows: rows, columns: columns, condition: condition)))
+        case .letVariable(let name, let expression):
+            let value = evaluate(constant: expression)
+            return Execution(.done(.variable(name, value, fromParameter: false)), changes: [.variable(name, value)])
+        case .levels(let table, let column, let definition, let cuts):
+            return Execution(.levelsSet(levelCounts(table, column: column, cuts: cuts)), changes: [.levels(column: table.columns[column].name, definition)])
+        case .defineSegment(let definition, let preview):
+            return Execution(.segmentDefined(definition, segment(preview)), changes: [.segment(definition.name, definition)])
+        case .dropSegment(let name):
+            return Execution(.done(.segmentDropped(name)), changes: [.segment(name, nil)])
+        case .showSegments(let table, let segments):
+            return Execution(.segments(SegmentSizes(table: table, segments: segments.map { ($0.0, $0.1.map { filter($0, in: table).count }) })))
+        case .showLevels(let table, let cuts):
+            return Execution(.levelTable(table, cuts))
+        case .customers(let spec):
+            let derived = try finished(deriveCustomers(spec))
+            return Execution(.derived(derived, orders: spec.orders.name), changes: [.add(derived.table), .derivation(spec)])
+        case .explainMetric(let table, let column):
+            return Execution(.metric(table, column: column))
+        case .explainSegment(let definition, let bound):
+            return Execution(.segmentExplained(explain(definition.name, definition: definition.text, bound)))
+        case .explainCustomer(let table, let row, let levels, let segments):
+            return Execution(.customerExplained(explain(table, row: row, levels: levels, segments: segments)))
+        case .matrix(let table, let first, let second, let cuts, let profit):
+            return Execution(.matrix(matrix(table, first: first, second: second, cuts: cuts, profitColumn: profit)))
+        case .pareto(let table, let column, let a, let b):
+            return Execution(.pareto(pareto(table, column: column, a: a, b: b)))
+        case .tiers(let table, let column):
+            return Execution(.tiers(tiers(table, column: column)))
+        case .rfm(let table, let recency, let frequency, let monetary, let bins):
+            let result = rfm(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins)
+            return Execution(.rfm(result), changes: [.replace(result.table), .rfmBins(bins)])
+        case .rfmSegments(let table, let preset, let rules, let monetary):
+            let result = assign(table, preset: preset, rules: rules, monetary: monetary)
+            return Execution(.rfmSegments(result), changes: [.replace(result.table)])
+        case .rfmRule(let rule, let position):
+            return Execution(.done(.ruleAdded(rule, position: position)), changes: [.rfmRule(rule)])
+        case .checkSegments(let preset, let bins, let cells, let rules):
+            return Execution(.check(check(preset: preset, bins: bins, cells: cells, rules: rules)))
+        case .lifecycle(let table, let recency, let tenure, let value, let windows):
+            return Execution(.lifecycle(lifecycle(table, recency: recency, tenure: tenure, value: value, windows: windows)))
+        case .transitions(let spec, let from, let to, let by):
+            let result: TransitionsResult
+            do throws(RuleFailure) {
+                result = try transitions(spec, from: from, to: to, by: by)
+            } catch {
+                throw .rule(error)
+            }
+            return Execution(.transitions(try finished(result)))
+        case .segment(let bound):
+            return Execution(.segment(segment(bound)))
+        case .load, .setLanguage, .setTimer, .export, .include, .saveSession, .help, .quit:
+            preconditionFailure("the driver runs statements about the session itself")
+        }
+    }
+
+    /// A value computed under Ctrl-C, or the cancel when one came while it ran.
+    private static func finished<T>(_ value: T) throws(ExecutionFailure) -> T {
+        if Interrupt.requested { throw .cancelled }
+        return value
+    }
+
+    /// The rows per level of a column's cut points.
+    static func levelCounts(_ table: Table, column: Int, cuts: LevelCuts) -> LevelCounts {
+        var counts = Array(repeating: 0, count: cuts.words.count)
+        let values = table.columns[column]
+        for row in 0..<table.rowCount { if let v = values.doubleValue(row) { counts[cuts.level(of: v)] += 1 } }
+        return LevelCounts(table: table, cuts: cuts, counts: counts)
+    }
+
+    /// The rows `export` writes: a whole table or a named segment's rows.
+    public static func rows(toExport source: ExportSource) -> RowsResult? {
+        switch source {
+        case .table(let table): return RowsResult(table: table, rows: Array(0..<table.rowCount), matching: table.rowCount, orderedBy: nil)
+        case .segment(_, let table, let condition):
+            let rows = filter(condition, in: table)
+            return RowsResult(table: table, rows: rows, matching: rows.count, orderedBy: nil)
+        case .lastResult: return nil
+        }
+    }
+}

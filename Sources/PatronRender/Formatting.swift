@@ -1,0 +1,99 @@
+import PatronAnalysis
+import PatronStore
+
+/// How single values read on screen: cells, timestamps, literals, cut points.
+public enum Formatting {
+    /// One cell's text: numbers grouped, decimals at the column's scale, dates ISO, nulls empty.
+    public static func cell(_ column: Column, _ row: Int) -> String {
+        if column.nulls.contains(row) { return "" }
+        switch column.storage {
+        case .integer(let v): return isIdentifier(column.name) ? String(v[row]) : NumberFormat.grouped(v[row])
+        case .decimal(let v, let scale): return NumberFormat.decimal(v[row], scale: scale)
+        case .text(let codes, let dictionary): return dictionary[Int(codes[row])]
+        case .boolean(let v): return v[row] ? "true" : "false"
+        case .date(let v): return CalendarDate.isoString(v[row])
+        case .timestamp(let v): return timestamp(v[row])
+        }
+    }
+
+    /// A timestamp as `yyyy-MM-dd HH:mm:ss`, with microseconds only when there are some.
+    public static func timestamp(_ micros: Int64) -> String {
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        let fraction = micros - seconds * 1_000_000
+        let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let inDay = Int(seconds - day * 86_400)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        var text = CalendarDate.isoString(Int32(clamping: day)) + " \(two(inDay / 3600)):\(two(inDay / 60 % 60)):\(two(inDay % 60))"
+        if fraction != 0 {
+            let digits = String(fraction)
+            text += "." + String(repeating: "0", count: 6 - digits.count) + digits
+        }
+        return text
+    }
+
+    /// Whether a column's name marks it as an identifier (`id`, `customer_id`, `orderId`), printed without separators.
+    public static func isIdentifier(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return lower == "id" || lower.hasSuffix("_id") || name.hasSuffix("Id") || name.hasSuffix("ID")
+    }
+
+    /// Why a column has its type, in words.
+    public static func evidence(_ evidence: TypeEvidence) -> String {
+        switch evidence {
+        case .allMatch(let count, let pattern): return "all \(NumberFormat.grouped(count)) values are \(pattern)"
+        case .allNull: return "every value is empty"
+        case .counterexample(let value, let line, let ruledOut): return "'\(DisplayWidth.truncate(value, to: 24))' (line \(line)) is not \(ruledOut)"
+        case .builtIn(let why): return why
+        }
+    }
+
+    /// A constant as it would be written: `2024-06-30`, `12.50`, `"North"`.
+    public static func literal(_ value: Constant) -> String {
+        switch value {
+        case .number(let m, let s): return NumberFormat.decimal(m, scale: s).replacingOccurrences(of: ",", with: "")
+        case .real(let d): return String(d)
+        case .text(let t): return "\"" + t + "\""
+        case .date(let d): return CalendarDate.isoString(d)
+        case .timestamp(let t): return timestamp(t)
+        case .boolean(let b): return b ? "true" : "false"
+        case .null: return "null"
+        }
+    }
+
+    /// The values a level takes, as a rule: the same rule as every level, the lowest takes values
+    /// up to its cut, the next the values strictly between, each later one from its cut up.
+    public static func levelRange(_ cuts: [Double], _ level: Int) -> String {
+        func f(_ x: Double) -> String { NumberFormat.fixed(x, digits: x == x.rounded() ? 0 : 2) }
+        guard !cuts.isEmpty else { return "" }
+        if level == 0 { return "≤ \(f(cuts[0]))" }
+        if level == cuts.count { return "≥ \(f(cuts[cuts.count - 1]))" }
+        return level == 1 ? "\(f(cuts[0])) < x < \(f(cuts[1]))" : "\(f(cuts[level - 1])) ≤ x < \(f(cuts[level]))"
+    }
+
+    /// Cut points as a chain: `low ≤ 12.50 < medium < 80.00 ≤ high`.
+    public static func describe(_ level: LevelCuts) -> String {
+        func format(_ cut: Double) -> String {
+            // Cut points on the column's own grid print at its scale; interpolated ones get two more places.
+            let scaled = cut * powerOfTen(level.scale)
+            return NumberFormat.fixed(cut, digits: scaled == scaled.rounded() ? level.scale : max(level.scale, 2))
+        }
+        if level.words.count == 1, let cut = level.cuts.first {
+            return level.words[0].hasPrefix("top") ? "\(level.words[0]) ≥ \(format(cut))" : "\(level.words[0]) ≤ \(format(cut))"
+        }
+        guard level.cuts.count == 2, level.words.count == 3 else {
+            // The lowest level takes values up to its cut, the next the values strictly between, each later one from its cut up.
+            guard let first = level.cuts.first, level.words.count == level.cuts.count + 1 else { return level.words.joined(separator: ", ") }
+            var parts = "\(level.words[0]) ≤ \(format(first))"
+            for i in 1..<level.words.count {
+                parts += (i == 1 ? " < " : " ≤ ") + level.words[i]
+                if i < level.cuts.count { parts += " < \(format(level.cuts[i]))" }
+            }
+            return parts
+        }
+        let low = format(level.cuts[0]), high = format(level.cuts[1])
+        if level.cuts[0] == level.cuts[1] {
+            return "\(level.words[0]) ≤ \(low) < \(level.words[2])  (\(level.words[1]) is empty: both cut points are \(low))"
+        }
+        return "\(level.words[0]) ≤ \(low) < \(level.words[1]) < \(high) ≤ \(level.words[2])"
+    }
+}

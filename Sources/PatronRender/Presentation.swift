@@ -1,0 +1,187 @@
+import PatronAnalysis
+import PatronStore
+
+/// A result in its data form: named columns of typed cells and facts about them, plus the
+/// layout of its text (lines, the table, charts). The presenter makes it once per result; the
+/// box text, the charts, CSV, TSV, JSON, JSON Lines, Markdown and `export result` are all drawn
+/// from it, so a figure printed in the text is in the data too.
+public struct Presentation: Sendable, Equatable {
+    /// One column: its name in the data, its heading on screen, and where it appears.
+    public struct Field: Sendable, Equatable {
+        /// The column's name in every data format (stable, English, snake_case).
+        public let key: String
+        /// Its heading in the box table (in the session's language).
+        public let heading: String
+        public let alignment: TextTable.Alignment
+        /// Whether the box table shows it (a matrix's rows are drawn as a grid instead).
+        public let isDrawn: Bool
+
+        public init(_ key: String, heading: String? = nil, _ alignment: TextTable.Alignment = .left, isDrawn: Bool = true) {
+            self.key = key
+            self.heading = heading ?? key
+            self.alignment = alignment
+            self.isDrawn = isDrawn
+        }
+    }
+
+    /// One cell: its value for the data formats and its text for people, made together.
+    public struct Cell: Sendable, Equatable {
+        /// The value in data formats.
+        public enum Value: Sendable, Equatable {
+            case null
+            case text(String)
+            /// A number as its exact text (`12.50`, `-3`, `0.25`).
+            case number(String)
+            case boolean(Bool)
+
+            var json: JSONValue {
+                switch self {
+                case .null: return .null
+                case .text(let t): return .string(t)
+                case .number(let n): return .number(n)
+                case .boolean(let b): return .bool(b)
+                }
+            }
+        }
+        public let value: Value
+        /// The text in the box table.
+        public let display: String
+
+        public init(_ value: Value, display: String) {
+            self.value = value
+            self.display = display
+        }
+    }
+
+    /// A piece of the text form, in order.
+    public enum Block: Sendable, Equatable {
+        /// A line (or lines) of prose.
+        case line(String)
+        /// The table, with a bar column drawn from the counts of field `bars` when given.
+        case table(bars: Int?)
+        /// A chart drawn from values that are also in the data.
+        case chart(Chart)
+    }
+
+    /// What kind of result this is (`segment`, `summary`, `matrix`, …; `text` for a message).
+    public var kind: String
+    public var fields: [Field]
+    public var rows: [[Cell]]
+    /// Facts about the result, in a fixed order.
+    public var facts: [JSONValue.Pair]
+    /// The text form's layout.
+    public var blocks: [Block]
+    /// Whether this confirms what a statement did (loaded, derived, defined): `--quiet` leaves
+    /// it out, it does not replace the result `export result` writes, and the table formats
+    /// (CSV, TSV, JSON Lines) send its text to standard error.
+    public var isConfirmation: Bool
+
+    public init(kind: String, fields: [Field] = [], rows: [[Cell]] = [], facts: [JSONValue.Pair] = [], blocks: [Block], isConfirmation: Bool = false) {
+        self.kind = kind
+        self.fields = fields
+        self.rows = rows
+        self.facts = facts
+        self.blocks = blocks
+        self.isConfirmation = isConfirmation
+    }
+
+    /// A plain message.
+    public static func message(_ text: String, isConfirmation: Bool = false) -> Presentation {
+        Presentation(kind: "text", facts: [.init("text", .string(text))], blocks: [.line(text)], isConfirmation: isConfirmation)
+    }
+
+    /// Whether the result has no table (a message, a definition).
+    public var isText: Bool { fields.isEmpty }
+
+    /// The column names in the data formats.
+    public var columns: [String] { fields.map(\.key) }
+
+    /// One JSON document: kind, then columns and rows when there is a table, then the facts.
+    public var json: JSONValue {
+        var pairs: [JSONValue.Pair] = [.init("kind", .string(kind))]
+        if !fields.isEmpty {
+            pairs.append(.init("columns", .array(columns.map(JSONValue.string))))
+            pairs.append(.init("rows", .array(rows.map { .array($0.map(\.value.json)) })))
+        }
+        return .object(pairs + facts)
+    }
+}
+
+/// The terminal charts, as the values they are drawn from.
+public enum Chart: Sendable, Equatable {
+    /// The matrix's 2×2: headings across and down, and each cell's text.
+    case grid(corner: String, across: [String], down: [String], cells: [[String]])
+    /// A cumulative curve: the share of rows so far and their share of the value.
+    case curve([CurvePoint])
+    /// Counts by two scores (R down, F across), shaded.
+    case heatmap([[Int]], caption: String)
+}
+
+/// A point of a cumulative curve.
+public struct CurvePoint: Sendable, Equatable {
+    public let rows: Double
+    public let value: Double
+    public init(rows: Double, value: Double) {
+        self.rows = rows
+        self.value = value
+    }
+}
+
+extension Presentation.Cell {
+    /// A null: empty on screen (or the given text, e.g. `n/a`), null in the data.
+    public static func null(_ display: String = "") -> Self { Self(.null, display: display) }
+
+    /// Text, the same on screen and in the data.
+    public static func text(_ text: String) -> Self { Self(.text(text), display: text) }
+
+    /// A count: grouped on screen (`1,234`), a plain number in the data.
+    public static func count(_ n: Int) -> Self { Self(.number(String(n)), display: NumberFormat.grouped(n)) }
+
+    /// A share: a percentage on screen, a fraction in the data; n/a when there is nothing to share.
+    public static func share(_ part: Double, of whole: Double, unavailable: String = "n/a") -> Self {
+        whole == 0 ? .null(unavailable) : share(part / whole)
+    }
+
+    /// A fraction shown as a percentage.
+    public static func share(_ fraction: Double) -> Self { Self(real(fraction), display: NumberFormat.percent(fraction)) }
+
+    /// A floating-point number shown with `digits` decimals.
+    public static func number(_ value: Double, digits: Int) -> Self { Self(real(value), display: NumberFormat.fixed(value, digits: digits)) }
+
+    /// An exact decimal.
+    public static func exact<T: BinaryInteger>(_ mantissa: T, scale: Int) -> Self {
+        Self(.number(plain(mantissa, scale: scale)), display: NumberFormat.decimal(mantissa, scale: scale))
+    }
+
+    /// A cell of a stored column: its value, and its text as `show` prints it.
+    public static func stored(_ column: Column, _ row: Int, null: String = "") -> Self {
+        if column.nulls.contains(row) { return .null(null) }
+        let value: Value
+        switch column.storage {
+        case .integer(let v): value = .number(String(v[row]))
+        case .decimal(let v, let scale): value = .number(plain(v[row], scale: scale))
+        case .text(let codes, let dictionary): value = .text(dictionary[Int(codes[row])])
+        case .boolean(let v): value = .boolean(v[row])
+        case .date(let v): value = .text(CalendarDate.isoString(v[row]))
+        case .timestamp(let v): value = .text(Formatting.timestamp(v[row]))
+        }
+        return Self(value, display: Formatting.cell(column, row))
+    }
+
+    /// A number without thousands separators: `-1234.50`.
+    static func plain<T: BinaryInteger>(_ mantissa: T, scale: Int) -> String {
+        NumberFormat.decimal(mantissa, scale: scale).replacingOccurrences(of: ",", with: "")
+    }
+
+    /// A floating-point number as the shortest text that reads back the same (null when not finite).
+    static func real(_ value: Double) -> Value {
+        value.isFinite ? .number(value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)) : .null
+    }
+}
+
+extension JSONValue {
+    /// A floating-point number as JSON (null when not finite).
+    static func real(_ value: Double) -> JSONValue { Presentation.Cell.real(value).json }
+    /// A whole number as JSON.
+    static func count(_ n: Int) -> JSONValue { .number(String(n)) }
+}

@@ -1,0 +1,63 @@
+/// Draws a presentation as text for people: its lines, its box table and its charts, in order.
+public enum TextDrawing {
+    /// The whole text form, lines joined by line ends (no trailing one).
+    public static func draw(_ presentation: Presentation) -> String {
+        presentation.blocks.map { block in
+            switch block {
+            case .line(let text): return text
+            case .table(let bars): return table(presentation, bars: bars)
+            case .chart(let chart): return draw(chart)
+            }
+        }.joined(separator: "\n")
+    }
+
+    /// The box table of the drawn fields, with a bar column from the counts of field `bars`.
+    static func table(_ p: Presentation, bars: Int?) -> String {
+        let drawn = p.fields.indices.filter { p.fields[$0].isDrawn }
+        var text = TextTable(headers: drawn.map { p.fields[$0].heading }, alignments: drawn.map { p.fields[$0].alignment })
+        let barTexts = bars.map { column in
+            Bars.bars(p.rows.map { row in
+                if case .number(let n) = row[column].value { return Int(n) ?? 0 }
+                return 0
+            })
+        }
+        if barTexts != nil {
+            text.headers.append("")
+            text.alignments.append(.left)
+        }
+        for (k, row) in p.rows.enumerated() {
+            text.rows.append(drawn.map { row[$0].display } + (barTexts.map { [$0[k]] } ?? []))
+        }
+        return text.render()
+    }
+
+    /// A chart as text.
+    static func draw(_ chart: Chart) -> String {
+        switch chart {
+        case .grid(let corner, let across, let down, let cells):
+            var grid = TextTable(headers: [corner] + across, alignments: Array(repeating: .left, count: across.count + 1))
+            for (heading, row) in zip(down, cells) { grid.rows.append([heading] + row) }
+            return grid.render()
+        case .curve(let points):
+            return points.map { point in
+                let filled = max(0, min(40, Int((point.value * 40).rounded())))
+                return "  " + DisplayWidth.pad(NumberFormat.percent(point.rows), to: 6, alignRight: true) + " " + String(repeating: "█", count: filled)
+                    + String(repeating: "·", count: 40 - filled) + " " + NumberFormat.percent(point.value)
+            }.joined(separator: "\n")
+        case .heatmap(let heat, let caption):
+            let most = max(1, heat.flatMap { $0 }.max() ?? 1)
+            let shades = [" ", "░", "▒", "▓", "█"]
+            let width = max(5, heat.flatMap { $0 }.map { NumberFormat.grouped($0).count }.max() ?? 1)
+            var out = caption + "\n     " + (1...max(1, heat.count)).map { DisplayWidth.pad("F\($0)", to: width + 2, alignRight: true) }.joined()
+            for r in stride(from: heat.count, through: 1, by: -1) {
+                out += "\n  R\(r) "
+                for f in 1...heat.count {
+                    let n = heat[r - 1][f - 1]
+                    let shade = shades[n == 0 ? 0 : min(4, 1 + n * 4 / (most + 1))]
+                    out += " " + shade + DisplayWidth.pad(NumberFormat.grouped(n), to: width, alignRight: true)
+                }
+            }
+            return out
+        }
+    }
+}
