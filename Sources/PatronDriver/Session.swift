@@ -194,6 +194,7 @@ public final class Session {
 
     /// Prints a result as a box table or in the `--format` chosen, and keeps it for `export result`.
     private func present(_ presentation: Presentation, emit: (Output) -> Void) {
+        assert(presentation.checkInvariants().isEmpty, "\(presentation.kind): \(presentation.checkInvariants())")
         guard !checkOnly, !(quiet && presentation.isConfirmation) else { return }
         if !presentation.isText && !presentation.isConfirmation { lastResult = presentation }
         let text = { TextDrawing.draw(presentation) }

@@ -96,6 +96,18 @@ public struct Presentation: Sendable, Equatable {
     /// The column names in the data formats.
     public var columns: [String] { fields.map(\.key) }
 
+    /// What is wrong with the presentation, if anything: every row as wide as the fields, field
+    /// keys and fact keys unique and apart from `kind`, `columns` and `rows`, bars on a field.
+    public func checkInvariants() -> [String] {
+        var problems: [String] = []
+        for (i, row) in rows.enumerated() where row.count != fields.count { problems.append("row \(i) has \(row.count) cells for \(fields.count) fields") }
+        let keys = ["kind", "columns", "rows"] + facts.map(\.key)
+        if Set(keys).count != keys.count { problems.append("fact keys repeat: \(keys)") }
+        if Set(columns).count != columns.count { problems.append("field keys repeat: \(columns)") }
+        for case .table(let bars?) in blocks where bars >= fields.count { problems.append("bars on field \(bars) of \(fields.count)") }
+        return problems
+    }
+
     /// One JSON document: kind, then columns and rows when there is a table, then the facts.
     public var json: JSONValue {
         var pairs: [JSONValue.Pair] = [.init("kind", .string(kind))]

@@ -67,7 +67,8 @@ public struct Presenter: Sendable {
     func schema(_ table: Table) -> Presentation {
         let (fields, rows) = schemaTable(table)
         return Presentation(kind: "schema", fields: fields, rows: rows,
-                            facts: [.init("table", .string(table.name)), .init("rows", .count(table.rowCount)), .init("origin", .string(table.origin))],
+                            facts: [.init("table", .string(table.name)), .init("table_rows", .count(table.rowCount)), .init("table_columns", .count(table.columns.count)),
+                                    .init("origin", .string(table.origin))],
                             blocks: [.line("table '\(table.name)': \(NumberFormat.grouped(table.rowCount)) rows, \(table.columns.count) columns, from \(table.origin)"), .table(bars: nil)])
     }
 
@@ -76,7 +77,7 @@ public struct Presenter: Sendable {
         let (fields, rows) = schemaTable(table)
         return Presentation(kind: "load", fields: fields, rows: rows,
                             facts: [.init("table", .string(table.name)), .init("path", .string(table.origin)), .init("dialect", .string(report.dialect)),
-                                    .init("rows", .count(table.rowCount)), .init("columns_count", .count(table.columns.count)),
+                                    .init("table_rows", .count(table.rowCount)), .init("table_columns", .count(table.columns.count)),
                                     .init("rejected", .count(report.rejectedCount)), .init("blank_lines", .count(report.blankLines))],
                             blocks: [.line("loaded '\(table.name)' from \(table.origin) (\(report.dialect)): \(NumberFormat.grouped(table.rowCount)) rows, \(table.columns.count) columns"),
                                      .table(bars: nil)],
@@ -177,7 +178,7 @@ public struct Presenter: Sendable {
                     value(summary.minRow), value(summary.maxRow), summary.mean.map { .number($0, digits: 2) } ?? .null()] + quartiles + [top]
         }
         return Presentation(kind: "profile", fields: fields, rows: rows,
-                            facts: [.init("table", .string(table.name)), .init("rows", .count(table.rowCount))],
+                            facts: [.init("table", .string(table.name)), .init("table_rows", .count(table.rowCount))],
                             blocks: [.line("summary of '\(table.name)': \(NumberFormat.grouped(table.rowCount)) rows"), .table(bars: nil)])
     }
 
@@ -266,7 +267,7 @@ public struct Presenter: Sendable {
              segment.count.map { Cell.share(Double($0), of: Double(table.rowCount), unavailable: NumberFormat.percent(0)) } ?? .null("n/a")]
         }
         return Presentation(kind: "segments", fields: fields, rows: rows,
-                            facts: [.init("table", .string(table.name)), .init("rows", .count(table.rowCount))],
+                            facts: [.init("table", .string(table.name)), .init("table_rows", .count(table.rowCount))],
                             blocks: [.table(bars: 2), .line("sizes in '\(table.name)' (\(NumberFormat.grouped(table.rowCount)) rows); n/a: the segment uses columns this table lacks")])
     }
 
@@ -287,7 +288,7 @@ public struct Presenter: Sendable {
                          [.text(cuts.column), .text(Formatting.describe(cuts)), .text(Vocabulary.method(cuts.method, .en)),
                           .text(cuts.cuts.map { NumberFormat.fixed($0, digits: $0 == $0.rounded() ? 0 : 2) }.joined(separator: ", "))]
                      },
-                     facts: [.init("table", .string(table.name)), .init("rows", .count(table.rowCount)), .init("cut_points", cutPoints(all))],
+                     facts: [.init("table", .string(table.name)), .init("table_rows", .count(table.rowCount)), .init("cut_points", cutPoints(all))],
                      blocks: [.line("levels in '\(table.name)' (\(NumberFormat.grouped(table.rowCount)) rows; equal values share a level)"), .table(bars: nil)])
     }
 
