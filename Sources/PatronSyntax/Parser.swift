@@ -49,7 +49,7 @@ public struct Parser {
 
     // MARK: Statements
 
-    /// script → { [ statement ] ( NEWLINE | ";" ) } END
+    /// script → { [ statement ] , ( NEWLINE | ";" ) } , END
     private mutating func parseScript() -> ParseResult {
         var statements: [ParsedStatement] = []
         var diagnostics: [Diagnostic] = []
@@ -81,12 +81,10 @@ public struct Parser {
         if current.kind != .endOfInput { advance() }
     }
 
-    /// statement → loadStatement | useStatement | describeStatement | summarizeStatement | countStatement
-    ///           | crosstabStatement | letStatement | levelsStatement | defineStatement | dropStatement
-    ///           | customersStatement | explainStatement | matrixStatement | paretoStatement | tiersStatement
-    ///           | rfmStatement | checkStatement | lifecycleStatement | setStatement | transitionsStatement
-    ///           | exportStatement | includeStatement | saveStatement
-    ///           | showStatement | segmentStatement | helpStatement | quitStatement
+    /// statement → loadStatement | useStatement | describeStatement | summarizeStatement | countStatement | crosstabStatement | showStatement |
+    ///             segmentStatement | defineStatement | dropStatement | levelsStatement | letStatement | customersStatement | explainStatement |
+    ///             matrixStatement | paretoStatement | tiersStatement | rfmStatement | checkStatement | lifecycleStatement | setStatement |
+    ///             transitionsStatement | exportStatement | includeStatement | saveStatement | helpStatement | quitStatement
     private mutating func parseStatement() throws(Diagnostic) -> ParsedStatement {
         let verb = current
         guard verb.kind == .word else {
@@ -100,71 +98,31 @@ public struct Parser {
         switch verb.text.lowercased() {
         case "load": kind = try parseLoadStatement()
         case "export": kind = try parseExportStatement()
-        case "include":
-            let path = try expectPath("a script path in quotes after 'include'", example: "include \"common.patron\"")
-            kind = .include(path: path.text, pathSpan: path.span)
-        case "save":
-            try expectKeyword("session", "'session' after 'save'", hints: ["save session to \"lesson.patron\""])
-            try expectKeyword("to", "'to' and a file path", hints: ["save session to \"lesson.patron\""])
-            let path = try expectPath("a file path in quotes", example: "save session to \"lesson.patron\"")
-            kind = .saveSession(path: path.text, pathSpan: path.span)
-        case "use": kind = .use(try expectName("a table name after 'use'"))
-        case "describe": kind = .describe(optionalName())
+        case "include": kind = try parseIncludeStatement()
+        case "save": kind = try parseSaveStatement()
+        case "use": kind = try parseUseStatement()
+        case "describe": kind = parseDescribeStatement()
         case "summarize": kind = try parseSummarizeStatement()
         case "count": kind = try parseCountStatement()
         case "crosstab": kind = try parseCrosstabStatement()
         case "customers": kind = try parseCustomersStatement()
-        case "explain":
-            if current.isKeyword("customer") && (peek.kind == .number || peek.kind == .string || peek.kind == .variable) {
-                advance()
-                kind = .explainCustomer(try parseAtomForExplain())
-            } else {
-                kind = .explain(try expectName("a metric, a segment, or 'customer ID' to explain"))
-            }
+        case "explain": kind = try parseExplainStatement()
         case "matrix": kind = try parseMatrixStatement()
-        case "pareto":
-            let metric = try expectName("a metric after 'pareto'")
-            kind = .pareto(metric, cuts: try parseCutList())
-        case "tiers": kind = .tiers(try expectName("a metric after 'tiers'"))
+        case "pareto": kind = try parseParetoStatement()
+        case "tiers": kind = try parseTiersStatement()
         case "rfm": kind = try parseRfmStatement()
-        case "transitions":
-            try expectKeyword("from", "'from' and a date after 'transitions'", hints: ["transitions from 2024-06-30 to 2024-12-31"])
-            let from = try parseAdditive()
-            try expectKeyword("to", "'to' and a second date", hints: ["transitions from 2024-06-30 to 2024-12-31"])
-            let to = try parseAdditive()
-            var by: Name? = nil
-            if current.isKeyword("by") {
-                advance()
-                by = try expectName("a segmentation after 'by' (lifecycle)")
-            }
-            kind = .transitions(from, to, by: by)
-        case "set":
-            let setting = try expectName("a setting after 'set' (language)")
-            kind = .set(setting, try expectName("a value for '\(setting.text)'"))
-        case "lifecycle":
-            var windows: [ParsedExpression] = []
-            if current.isKeyword("windows") {
-                advance()
-                windows = [try parseAdditive()]
-                while current.isSymbol(",") {
-                    advance()
-                    windows.append(try parseAdditive())
-                }
-            }
-            kind = .lifecycle(windows: windows)
-        case "check":
-            try expectKeyword("segments", "'segments' after 'check'", hints: ["check segments"])
-            kind = .checkSegments
+        case "transitions": kind = try parseTransitionsStatement()
+        case "set": kind = try parseSetStatement()
+        case "lifecycle": kind = try parseLifecycleStatement()
+        case "check": kind = try parseCheckStatement()
         case "let": kind = try parseLetStatement()
         case "levels": kind = try parseLevelsStatement()
         case "define": kind = try parseDefineStatement()
-        case "drop":
-            try expectKeyword("segment", "'segment' and a name after 'drop'", hints: ["drop segment butterflies"])
-            kind = .dropSegment(try expectName("the name of the segment to drop"))
+        case "drop": kind = try parseDropStatement()
         case "show": kind = try parseShowStatement()
         case "segment": kind = try parseSegmentStatement()
-        case "help": kind = .help(optionalName())
-        case "quit", "exit": kind = .quit
+        case "help": kind = parseHelpStatement()
+        case "quit", "exit": kind = parseQuitStatement()
         default:
             var hints: [String] = []
             if ["and", "or"].contains(verb.text.lowercased()) {
@@ -178,10 +136,108 @@ public struct Parser {
         return ParsedStatement(kind: kind, span: SourceSpan(start, tokens[max(index - 1, 0)].span.end))
     }
 
+    /// includeStatement → "include" , STRING
+    private mutating func parseIncludeStatement() throws(Diagnostic) -> ParsedStatementKind {
+        let path = try expectPath("a script path in quotes after 'include'", example: "include \"common.patron\"")
+        return .include(path: path.text, pathSpan: path.span)
+    }
+
+    /// saveStatement → "save" , "session" , "to" , STRING
+    private mutating func parseSaveStatement() throws(Diagnostic) -> ParsedStatementKind {
+        try expectKeyword("session", "'session' after 'save'", hints: ["save session to \"lesson.patron\""])
+        try expectKeyword("to", "'to' and a file path", hints: ["save session to \"lesson.patron\""])
+        let path = try expectPath("a file path in quotes", example: "save session to \"lesson.patron\"")
+        return .saveSession(path: path.text, pathSpan: path.span)
+    }
+
+    /// useStatement → "use" , name
+    private mutating func parseUseStatement() throws(Diagnostic) -> ParsedStatementKind {
+        .use(try expectName("a table name after 'use'"))
+    }
+
+    /// describeStatement → "describe" , [ name ]
+    private mutating func parseDescribeStatement() -> ParsedStatementKind {
+        .describe(parseName())
+    }
+
+    /// explainStatement → "explain" , ( "customer" , unary | name )
+    private mutating func parseExplainStatement() throws(Diagnostic) -> ParsedStatementKind {
+        if current.isKeyword("customer") && (peek.kind == .number || peek.kind == .string || peek.kind == .variable) {
+            advance()
+            return .explainCustomer(try parseUnary())
+        }
+        return .explain(try expectName("a metric, a segment, or 'customer ID' to explain"))
+    }
+
+    /// paretoStatement → "pareto" , name , [ "at" , additive , "," , additive ]
+    private mutating func parseParetoStatement() throws(Diagnostic) -> ParsedStatementKind {
+        let metric = try expectName("a metric after 'pareto'")
+        return .pareto(metric, cuts: try parseCutList())
+    }
+
+    /// tiersStatement → "tiers" , name
+    private mutating func parseTiersStatement() throws(Diagnostic) -> ParsedStatementKind {
+        .tiers(try expectName("a metric after 'tiers'"))
+    }
+
+    /// transitionsStatement → "transitions" , "from" , additive , "to" , additive , [ "by" , name ]
+    private mutating func parseTransitionsStatement() throws(Diagnostic) -> ParsedStatementKind {
+        try expectKeyword("from", "'from' and a date after 'transitions'", hints: ["transitions from 2024-06-30 to 2024-12-31"])
+        let from = try parseAdditive()
+        try expectKeyword("to", "'to' and a second date", hints: ["transitions from 2024-06-30 to 2024-12-31"])
+        let to = try parseAdditive()
+        var by: Name? = nil
+        if current.isKeyword("by") {
+            advance()
+            by = try expectName("a segmentation after 'by' (lifecycle)")
+        }
+        return .transitions(from, to, by: by)
+    }
+
+    /// setStatement → "set" , name , name
+    private mutating func parseSetStatement() throws(Diagnostic) -> ParsedStatementKind {
+        let setting = try expectName("a setting after 'set' (language)")
+        return .set(setting, try expectName("a value for '\(setting.text)'"))
+    }
+
+    /// lifecycleStatement → "lifecycle" , [ "windows" , additive , "," , additive , "," , additive ]
+    private mutating func parseLifecycleStatement() throws(Diagnostic) -> ParsedStatementKind {
+        guard current.isKeyword("windows") else { return .lifecycle(windows: []) }
+        advance()
+        var windows = [try parseAdditive()]
+        while current.isSymbol(",") {
+            advance()
+            windows.append(try parseAdditive())
+        }
+        return .lifecycle(windows: windows)
+    }
+
+    /// checkStatement → "check" , "segments"
+    private mutating func parseCheckStatement() throws(Diagnostic) -> ParsedStatementKind {
+        try expectKeyword("segments", "'segments' after 'check'", hints: ["check segments"])
+        return .checkSegments
+    }
+
+    /// dropStatement → "drop" , "segment" , name
+    private mutating func parseDropStatement() throws(Diagnostic) -> ParsedStatementKind {
+        try expectKeyword("segment", "'segment' and a name after 'drop'", hints: ["drop segment butterflies"])
+        return .dropSegment(try expectName("the name of the segment to drop"))
+    }
+
+    /// helpStatement → "help" , [ name ]
+    private mutating func parseHelpStatement() -> ParsedStatementKind {
+        .help(parseName())
+    }
+
+    /// quitStatement → "quit" | "exit"
+    private func parseQuitStatement() -> ParsedStatementKind {
+        .quit
+    }
+
     /// The options `load … with` accepts.
     public static let loadOptionNames = ["delimiter", "header", "columns", "nulls", "on_error", "thousands", "decimal", "date_format"]
 
-    /// loadStatement → "load" STRING [ "as" name ] [ "with" loadOption { "," loadOption } ]
+    /// loadStatement → "load" , STRING , [ "as" , name ] , [ "with" , loadOption , { "," , loadOption } ]
     private mutating func parseLoadStatement() throws(Diagnostic) -> ParsedStatementKind {
         guard current.kind == .string else {
             throw expected("a file path in quotes after 'load'", hints: ["load \"orders.csv\" as orders"])
@@ -205,7 +261,7 @@ public struct Parser {
         return .load(path: path.text, pathSpan: path.span, alias: alias, options: options)
     }
 
-    /// exportStatement → "export" name "to" STRING [ "as" name ] [ "with" "raw" ]
+    /// exportStatement → "export" , name , "to" , STRING , [ "as" , name ] , [ "with" , "raw" ]
     private mutating func parseExportStatement() throws(Diagnostic) -> ParsedStatementKind {
         let what = try expectName("a table, a segment or 'result' after 'export'")
         try expectKeyword("to", "'to' and a file path", hints: ["export \(what.text) to \"\(what.text).csv\""])
@@ -232,9 +288,8 @@ public struct Parser {
         return current
     }
 
-    /// loadOption → "columns" "(" columnSpec { "," columnSpec } ")"
-    ///            | "nulls" "(" STRING { "," STRING } ")"
-    ///            | name ( STRING | name )
+    /// loadOption → "columns" , "(" , columnSpec , { "," , columnSpec } , ")" | "nulls" , "(" , STRING , { "," , STRING } , ")" | name , ( STRING |
+    ///              name )
     private mutating func parseLoadOption() throws(Diagnostic) -> ParsedLoadOption {
         guard current.kind == .word else {
             throw expected("a load option (\(Self.loadOptionNames.joined(separator: ", ")))", hints: ["load \"f.csv\" with delimiter \";\", header false"])
@@ -284,7 +339,7 @@ public struct Parser {
         }
     }
 
-    /// columnSpec → name name [ STRING ]
+    /// columnSpec → name , name , [ STRING ]
     private mutating func parseColumnSpec() throws(Diagnostic) -> ParsedColumnSpec {
         let column = try expectName("a column name")
         let type = try expectName("a type for '\(column.text)' (integer, decimal, text, boolean, date, timestamp)")
@@ -296,12 +351,12 @@ public struct Parser {
         return ParsedColumnSpec(name: column, type: type, format: format)
     }
 
-    /// showStatement → "show" ( "segments" | "levels" | [ name ] [ "top" NUMBER "by" name ] )
+    /// showStatement → "show" , ( "segments" | "levels" | [ name ] , [ "top" , NUMBER , "by" , name ] )
     private mutating func parseShowStatement() throws(Diagnostic) -> ParsedStatementKind {
         if current.isKeyword("segments") && peek.endsStatement { advance(); return .showSegments }
         if current.isKeyword("levels") && peek.endsStatement { advance(); return .showLevels }
         var table: Name? = nil
-        if !current.isKeyword("top") { table = optionalName() }
+        if !current.isKeyword("top") { table = parseName() }
         var top: ParsedTop? = nil
         if current.isKeyword("top") {
             advance()
@@ -320,12 +375,12 @@ public struct Parser {
     /// The aggregates `summarize` computes.
     public static let aggregateNames = ["count", "sum", "avg", "median", "min", "max", "share"]
 
-    /// summarizeStatement → "summarize" ( [ name ] | aggregate { "," aggregate } [ "by" name { "," name } ]
-    ///                      [ "where" condition ] [ "sort" "by" name [ "desc" | "asc" ] ] [ "top" NUMBER [ "by" name ] ] )
+    /// summarizeStatement → "summarize" , ( [ name ] | aggregate , { "," , aggregate } , [ "by" , name , { "," , name } ] , [ "where" , condition ]
+    ///                      , [ "sort" , "by" , ( name | aggregate ) , [ "desc" | "asc" ] ] , [ "top" , NUMBER , [ "by" , ( name | aggregate ) ] ] )
     private mutating func parseSummarizeStatement() throws(Diagnostic) -> ParsedStatementKind {
         let isAggregate = current.kind == .word && Self.aggregateNames.contains(current.text.lowercased())
             && (current.isKeyword("count") || peek.isSymbol("("))
-        guard isAggregate else { return .summarize(optionalName()) }
+        guard isAggregate else { return .summarize(parseName()) }
         var query = ParsedAggregateQuery(aggregates: [try parseAggregate()], groups: [], condition: nil, sort: nil, descending: false, top: nil)
         while current.isSymbol(",") {
             advance()
@@ -370,7 +425,7 @@ public struct Parser {
         return .aggregate(query)
     }
 
-    /// aggregate → "count" | name "(" expression ")"
+    /// aggregate → "count" | ( "count" | "sum" | "avg" | "median" | "min" | "max" | "share" ) , "(" , expression , ")"
     private mutating func parseAggregate() throws(Diagnostic) -> ParsedAggregate {
         let start = current.span.start
         guard current.kind == .word else { throw expected("an aggregate (\(Self.aggregateNames.joined(separator: ", ")))", hints: ["summarize count, sum(profit) by region"]) }
@@ -399,9 +454,9 @@ public struct Parser {
         return names
     }
 
-    /// countStatement → "count" [ name ] [ "by" name { "," name } ]
+    /// countStatement → "count" , [ name ] , [ "by" , name , { "," , name } ]
     private mutating func parseCountStatement() throws(Diagnostic) -> ParsedStatementKind {
-        let target = current.isKeyword("by") ? nil : optionalName()
+        let target = current.isKeyword("by") ? nil : parseName()
         var groups: [Name] = []
         if current.isKeyword("by") {
             advance()
@@ -410,7 +465,7 @@ public struct Parser {
         return .count(target, by: groups)
     }
 
-    /// crosstabStatement → "crosstab" name "by" name [ "where" condition ]
+    /// crosstabStatement → "crosstab" , name , "by" , name , [ "where" , condition ]
     private mutating func parseCrosstabStatement() throws(Diagnostic) -> ParsedStatementKind {
         let rows = try expectName("a column for the rows after 'crosstab'")
         try expectKeyword("by", "'by' and a column for the columns", hints: ["crosstab region by channel"])
@@ -423,9 +478,8 @@ public struct Parser {
         return .crosstab(rows, columns, condition: condition)
     }
 
-    /// customersStatement → "customers" "from" name "by" name [ "as" "of" additive ]
-    ///                      [ "with" name "=" expression { "," name "=" expression } ]
-    ///                      [ "only" name { "," name } ] [ "into" name ]
+    /// customersStatement → "customers" , "from" , name , "by" , name , [ "as" , "of" , additive ] , [ "with" , name , "=" , expression , { "," ,
+    ///                      name , "=" , expression } ] , [ "only" , name , { "," , name } ] , [ "into" , name ]
     private mutating func parseCustomersStatement() throws(Diagnostic) -> ParsedStatementKind {
         try expectKeyword("from", "'from' and the orders table after 'customers'", hints: ["customers from orders by customer_id"])
         let orders = try expectName("the orders table after 'from'")
@@ -461,7 +515,7 @@ public struct Parser {
         return .customers(orders: orders, by: id, asOf: asOf, definitions: definitions, only: only, into: into)
     }
 
-    /// matrixStatement → "matrix" name "by" name [ "split" "median" | "at" additive "," additive ]
+    /// matrixStatement → "matrix" , name , "by" , name , [ "split" , "median" | "at" , additive , "," , additive ]
     private mutating func parseMatrixStatement() throws(Diagnostic) -> ParsedStatementKind {
         let first = try expectName("a metric after 'matrix'")
         try expectKeyword("by", "'by' and a second metric", hints: ["matrix profit by loyalty"])
@@ -474,7 +528,7 @@ public struct Parser {
         return .matrix(first, second, cuts: try parseCutList())
     }
 
-    /// rfmStatement → "rfm" ( [ "bins" NUMBER ] | "segments" name | "rule" name "where" condition )
+    /// rfmStatement → "rfm" , ( [ "bins" , NUMBER ] | "segments" , name | "rule" , name , "where" , condition )
     private mutating func parseRfmStatement() throws(Diagnostic) -> ParsedStatementKind {
         if current.isKeyword("segments") {
             advance()
@@ -494,11 +548,7 @@ public struct Parser {
         return .rfm(bins: n, span)
     }
 
-    private mutating func parseAtomForExplain() throws(Diagnostic) -> ParsedExpression {
-        try parseUnary()
-    }
-
-    /// paretoStatement → "pareto" name [ "at" additive "," additive ]
+    /// The cut points after 'at': additive , { "," , additive } (their number is the binder's to check).
     private mutating func parseCutList() throws(Diagnostic) -> [ParsedExpression] {
         guard current.isKeyword("at") else { return [] }
         advance()
@@ -510,14 +560,14 @@ public struct Parser {
         return cuts
     }
 
-    /// letStatement → "let" name "=" expression
+    /// letStatement → "let" , name , "=" , expression
     private mutating func parseLetStatement() throws(Diagnostic) -> ParsedStatementKind {
         let name = try expectName("a variable name after 'let'")
         try expectSymbol("=", "'=' and a value after 'let \(name.text)'", hints: ["let cutoff = 2024-06-30"])
         return .letVariable(name, try parseExpression())
     }
 
-    /// levelsStatement → "levels" name ( "quantiles" NUMBER | "at" expression { "," expression } ) [ "as" name { "," name } ]
+    /// levelsStatement → "levels" , name , ( "quantiles" , NUMBER | "at" , additive , { "," , additive } ) , [ "as" , name , { "," , name } ]
     private mutating func parseLevelsStatement() throws(Diagnostic) -> ParsedStatementKind {
         let metric = try expectName("a numeric column after 'levels'")
         let method: ParsedLevelMethod
@@ -545,7 +595,7 @@ public struct Parser {
         return .levels(metric, method, words: words)
     }
 
-    /// defineStatement → "define" "segment" name "as" condition
+    /// defineStatement → "define" , "segment" , name , "as" , condition
     private mutating func parseDefineStatement() throws(Diagnostic) -> ParsedStatementKind {
         try expectKeyword("segment", "'segment' after 'define'", hints: ["define segment butterflies as profit=high and loyalty=low"])
         let name = try expectName("a name for the segment")
@@ -553,7 +603,7 @@ public struct Parser {
         return .defineSegment(name, try parseCondition())
     }
 
-    /// segmentStatement → "segment" "where" condition
+    /// segmentStatement → "segment" , "where" , condition
     private mutating func parseSegmentStatement() throws(Diagnostic) -> ParsedStatementKind {
         try expectKeyword("where", "'where' and a condition after 'segment'", hints: ["segment where profit=high and loyalty=low"])
         return .segment(try parseCondition())
@@ -571,7 +621,7 @@ public struct Parser {
         try parseOrExpression()
     }
 
-    /// orExpression → andExpression { "or" andExpression }
+    /// orExpression → andExpression , { "or" , andExpression }
     private mutating func parseOrExpression() throws(Diagnostic) -> ParsedExpression {
         let start = current.span.start
         let first = try parseAndExpression()
@@ -584,7 +634,7 @@ public struct Parser {
         return .or(terms, span(from: start))
     }
 
-    /// andExpression → notExpression { "and" notExpression }
+    /// andExpression → notExpression , { "and" , notExpression }
     private mutating func parseAndExpression() throws(Diagnostic) -> ParsedExpression {
         let start = current.span.start
         let first = try parseNotExpression()
@@ -597,7 +647,7 @@ public struct Parser {
         return .and(terms, span(from: start))
     }
 
-    /// notExpression → "not" notExpression | predicate
+    /// notExpression → "not" , notExpression | predicate
     private mutating func parseNotExpression() throws(Diagnostic) -> ParsedExpression {
         guard current.isKeyword("not") else { return try parsePredicate() }
         let start = current.span
@@ -608,11 +658,8 @@ public struct Parser {
         return .not(inner, span(from: start.start))
     }
 
-    /// predicate → additive [ comparisonOperator additive
-    ///                      | [ "not" ] "in" "(" expression { "," expression } ")"
-    ///                      | [ "not" ] "between" additive "and" additive
-    ///                      | "is" [ "not" ] "null"
-    ///                      | "contains" additive | "starts" "with" additive ]
+    /// predicate → additive , [ comparisonOperator , additive | [ "not" ] , "in" , "(" , expression , { "," , expression } , ")" | [ "not" ] ,
+    ///             "between" , additive , "and" , additive | "is" , [ "not" ] , "null" | "contains" , additive | "starts" , "with" , additive ]
     private mutating func parsePredicate() throws(Diagnostic) -> ParsedExpression {
         let start = current.span.start
         let left = try parseAdditive()
@@ -623,9 +670,7 @@ public struct Parser {
     /// brackets cost little stack).
     @inline(never)
     private mutating func parsePredicateTail(_ left: ParsedExpression, start: Int) throws(Diagnostic) -> ParsedExpression {
-        if current.kind == .symbol, let op = ComparisonOperator(rawValue: current.text) {
-            let opSpan = current.span
-            advance()
+        if let (op, opSpan) = parseComparisonOperator() {
             let right = try parseAdditive()
             return .comparison(left, op, right, operatorSpan: opSpan)
         }
@@ -671,14 +716,22 @@ public struct Parser {
         return left
     }
 
-    /// additive → multiplicative { ( "+" | "-" ) multiplicative }
+    /// comparisonOperator → "=" | "==" | "!=" | "<>" | "<" | "<=" | ">" | ">="
+    private mutating func parseComparisonOperator() -> (ComparisonOperator, SourceSpan)? {
+        guard current.kind == .symbol, let op = ComparisonOperator(rawValue: current.text) else { return nil }
+        let span = current.span
+        advance()
+        return (op, span)
+    }
+
+    /// additive → multiplicative , { ( "+" | "-" ) , multiplicative }
     ///
     /// Each operator deepens the tree by one, so long chains count toward the nesting limit.
     private mutating func parseAdditive() throws(Diagnostic) -> ParsedExpression {
         try parseArithmetic(["+", "-"]) { parser throws(Diagnostic) in try parser.parseMultiplicative() }
     }
 
-    /// multiplicative → unary { ( "*" | "/" | "%" ) unary }
+    /// multiplicative → unary , { ( "*" | "/" | "%" ) , unary }
     private mutating func parseMultiplicative() throws(Diagnostic) -> ParsedExpression {
         try parseArithmetic(["*", "/", "%"]) { parser throws(Diagnostic) in try parser.parseUnary() }
     }
@@ -698,7 +751,7 @@ public struct Parser {
         return left
     }
 
-    /// unary → "-" unary | primary
+    /// unary → "-" , unary | primary
     private mutating func parseUnary() throws(Diagnostic) -> ParsedExpression {
         guard current.isSymbol("-") else { return try parsePrimary() }
         let start = current.span
@@ -721,9 +774,8 @@ public struct Parser {
         return .number("-" + number.text, span(from: start.start))
     }
 
-    /// primary → NUMBER [ "days" ] | STRING | DATE | "true" | "false" | "null" | VARIABLE
-    ///         | "(" expression ")" | "days" "since" unary | ( "top" | "bottom" ) NUMBER "%"
-    ///         | name [ "(" [ expression { "," expression } ] ")" ]
+    /// primary → "(" , expression , ")" | NUMBER , [ "days" ] | STRING | DATE | "true" | "false" | "null" | VARIABLE | "days" , "since" , unary | (
+    ///           "top" | "bottom" ) , NUMBER , "%" | name , [ "(" , [ expression , { "," , expression } ] , ")" ]
     ///
     /// The recursive path keeps its frames small (deep input must hit the nesting limit, not the
     /// end of a small stack): literals and calls are read in separate functions.
@@ -857,11 +909,12 @@ public struct Parser {
     }
 
     private mutating func expectName(_ what: String) throws(Diagnostic) -> Name {
-        guard let name = optionalName() else { throw expected(what, hints: []) }
+        guard let name = parseName() else { throw expected(what, hints: []) }
         return name
     }
 
-    private mutating func optionalName() -> Name? {
+    /// name → WORD | QUOTED_NAME
+    private mutating func parseName() -> Name? {
         guard current.kind == .word || current.kind == .quotedIdentifier else { return nil }
         let name = Name(current.text, current.span)
         advance()
