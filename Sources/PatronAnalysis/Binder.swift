@@ -16,305 +16,438 @@ public struct Binder {
     public func bind(_ statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
         switch statement.kind {
         case .load(let path, let pathSpan, let alias, let options):
-            let name = alias?.text ?? Self.tableName(fromPath: path)
-            guard !name.isEmpty else {
-                throw Diagnostic("cannot name a table after '\(path)'", at: pathSpan, hints: ["name it: load \"\(path)\" as NAME"])
-            }
-            return .load(path: path, name: name, options: try bindLoadOptions(options))
+            return try bindLoad(path, pathSpan, alias, options, statement: statement)
         case .use(let name):
-            return .use(try table(name))
+            return try bindUse(name, statement: statement)
         case .describe(let name):
-            return .describe(try table(name, statement: statement))
+            return try bindDescribe(name, statement: statement)
         case .summarize(let name):
-            return .summarize(try table(name, statement: statement))
+            return try bindSummarize(name, statement: statement)
         case .count(let name, let groups):
-            let (table, segment, segmentName) = try tableOrSegment(name, statement: statement)
-            var indexes: [Int] = []
-            for group in groups { indexes.append(try column(group, in: table)) }
-            return .count(table, segment: segment, segmentName: segmentName, by: indexes)
+            return try bindCount(name, groups, statement: statement)
         case .show(let name, let top):
-            let (table, segment, _) = try tableOrSegment(name, statement: statement)
-            guard let top else { return .show(table, top: nil, segment: segment) }
-            let column = try column(top.column, in: table)
-            return .show(table, top: BoundTop(count: top.count, column: column), segment: segment)
+            return try bindShow(name, top, statement: statement)
         case .aggregate(let query):
             return .aggregate(try bindAggregate(query, statement: statement))
         case .crosstab(let rows, let columns, let condition):
-            let table = try table(nil, statement: statement)
-            var context = BindContext()
-            let bound = try condition.map { c throws(Diagnostic) in try bindCondition(c, in: table, context: &context) }
-            return .crosstab(table, rows: try column(rows, in: table), columns: try column(columns, in: table), condition: bound)
+            return try bindCrosstab(rows, columns, condition, statement: statement)
         case .letVariable(let name, let value):
-            let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
-            var context = BindContext()
-            let bound: BoundExpression
-            do throws(Diagnostic) {
-                bound = try bindExpression(value, in: empty, context: &context)
-            } catch {
-                if error.message.hasPrefix("unknown column") {
-                    throw Diagnostic("a variable holds one value: '\(source.text(of: value.span))' uses a column", at: error.span,
-                                     hints: ["use literals, other variables and functions, e.g. let cutoff = 2024-12-31 - 90 days"])
-                }
-                throw error
-            }
-            return .letVariable(name.text, bound)
+            return try bindLet(name, value, statement: statement)
         case .levels(let metric, let method, let words):
             return try bindLevels(metric, method, words, statement: statement)
         case .defineSegment(let name, let condition):
-            let table = try table(nil, statement: statement)
-            guard table.columnIndex(named: name.text) == nil else {
-                throw Diagnostic("'\(name.text)' is already a column of '\(table.name)'", at: name.span, hints: ["choose another name for the segment"])
-            }
-            let definition = SegmentDefinition(name: name.text, condition: condition, text: Self.singleLine(source.text(of: condition.span)))
-            // Bound with itself defined, so a definition that leads back to itself is caught now.
-            var preview = catalog
-            preview.segments[name.text] = definition
-            var context = BindContext(segments: [name.text])
-            let bound = try Binder(catalog: preview, source: source).bindCondition(condition, in: table, context: &context)
-            return .defineSegment(definition, preview: BoundSegment(table: table, condition: bound, text: name.text, levels: context.levels, profitColumn: profitColumn(of: table)))
+            return try bindDefine(name, condition, statement: statement)
         case .dropSegment(let name):
-            guard catalog.segments[name.text] != nil else {
-                var hints: [String] = []
-                if let near = Suggestion.closest(to: name.text, in: catalog.segments.keys) { hints.append("did you mean '\(near)'?") }
-                hints.append(catalog.segments.isEmpty ? "no segments are defined" : "segments: \(catalog.segments.keys.sorted().joined(separator: ", "))")
-                throw Diagnostic("unknown segment '\(name.text)'", at: name.span, hints: hints)
-            }
-            return .dropSegment(name.text)
+            return try bindDrop(name, statement: statement)
         case .showSegments:
-            let table = try table(nil, statement: statement)
-            return .showSegments(table, catalog.segments.keys.sorted().map { key in
-                let segment = catalog.segments[key]!
-                var context = BindContext()
-                return (segment, try? bindSegment(segment, at: statement.span, in: table, context: &context))
-            })
+            return try bindShowSegments(statement: statement)
         case .customers(let orders, let by, let asOf, let definitions, let only, let into):
             return .customers(try bindCustomers(orders, by, asOf, definitions, only, into))
         case .explain(let name):
-            let table = try table(nil, statement: statement)
-            if let index = table.columnIndex(named: name.text) { return .explainMetric(table, column: index) }
-            if let segment = catalog.segments[name.text] {
-                var context = BindContext()
-                let bound = try bindSegment(segment, at: name.span, in: table, context: &context)
-                return .explainSegment(segment, BoundSegment(table: table, condition: bound, text: segment.name, levels: context.levels, profitColumn: profitColumn(of: table)))
-            }
-            throw try unknownColumnOrSegment(name, in: table)
+            return try bindExplain(name, statement: statement)
         case .explainCustomer(let idExpression):
-            let table = try table(nil, statement: statement)
-            guard let idColumn = table.columns.first else { throw Diagnostic("'\(table.name)' has no columns", at: statement.span) }
-            let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
-            var context = BindContext()
-            let value = try bindExpression(idExpression, in: empty, context: &context)
-            var row: Int? = nil
-            switch (idColumn.storage, value) {
-            case (.integer(let ids), .constant(.number(let m, 0))): row = ids.indices.first { ids[$0] == m && !idColumn.isNull($0) }
-            case (.text(let codes, let dictionary), .constant(.text(let t))):
-                if let code = dictionary.firstIndex(of: t) { row = codes.indices.first { Int(codes[$0]) == code && !idColumn.isNull($0) } }
-            case (.text(let codes, let dictionary), .constant(.number(let m, 0))):
-                if let code = dictionary.firstIndex(of: String(m)) { row = codes.indices.first { Int(codes[$0]) == code && !idColumn.isNull($0) } }
-            default: break
-            }
-            guard let row else {
-                throw Diagnostic("no row of '\(table.name)' has \(idColumn.name) = \(source.text(of: idExpression.span))", at: idExpression.span,
-                                 hints: ["the first column, \(idColumn.name), identifies a customer: see 'show top 5 by \(idColumn.name)'"])
-            }
-            var levels: [Int: LevelCuts] = [:]
-            for (index, column) in table.columns.enumerated() where index > 0 && column.type.isNumeric && !["r_score", "f_score", "m_score"].contains(column.name) {
-                levels[index] = try? levelCuts(index, in: table, span: statement.span)
-            }
-            var segments: [(String, String, BoundCondition)] = []
-            for key in catalog.segments.keys.sorted() {
-                let segment = catalog.segments[key]!
-                var segmentContext = BindContext()
-                if let bound = try? bindSegment(segment, at: statement.span, in: table, context: &segmentContext) { segments.append((segment.name, segment.text, bound)) }
-            }
-            return .explainCustomer(table, row: row, levels: levels, segments: segments)
+            return try bindExplainCustomer(idExpression, statement: statement)
         case .matrix(let first, let second, let cuts):
-            let table = try table(nil, statement: statement)
-            let a = try numericColumn(first, in: table), b = try numericColumn(second, in: table)
-            guard cuts.isEmpty || cuts.count == 2 else {
-                throw Diagnostic("'at' takes two cut points, one per metric", at: cuts[0].span.merged(with: cuts[cuts.count - 1].span), hints: ["matrix profit by loyalty at 500, 0.5"])
-            }
-            return .matrix(table, first: a, second: b, cuts: cuts.isEmpty ? nil : try cuts.map { c throws(Diagnostic) in try constantNumber(c) },
-                           profit: profitColumn(of: table))
+            return try bindMatrix(first, second, cuts, statement: statement)
         case .pareto(let metric, let cuts):
-            let table = try table(nil, statement: statement)
-            let column = try numericColumn(metric, in: table)
-            guard cuts.isEmpty || cuts.count == 2 else {
-                throw Diagnostic("'at' takes two cut-offs in percent, for A and B", at: cuts[0].span, hints: ["pareto profit at 80, 95"])
-            }
-            let values = try cuts.map { c throws(Diagnostic) in try constantNumber(c) }
-            let (a, b) = values.isEmpty ? (80.0, 95.0) : (values[0], values[1])
-            guard a > 0, a < b, b <= 100 else {
-                throw Diagnostic("the cut-offs must rise within 0–100: A below B", at: cuts[0].span.merged(with: cuts[1].span), hints: ["pareto profit at 80, 95"])
-            }
-            return .pareto(table, column: column, a: a / 100, b: b / 100)
+            return try bindPareto(metric, cuts, statement: statement)
         case .tiers(let metric):
-            let table = try table(nil, statement: statement)
-            return .tiers(table, column: try numericColumn(metric, in: table))
+            return try bindTiers(metric, statement: statement)
         case .rfm(let bins, let span):
-            let table = try table(nil, statement: statement)
-            guard (2...10).contains(bins) else { throw Diagnostic("rfm scores use 2 to 10 bins, not \(bins)", at: span) }
-            var indexes: [Int] = []
-            for metric in ["recency", "frequency", "monetary"] {
-                guard let index = table.columnIndex(named: metric), table.columns[index].type.isNumeric else {
-                    throw Diagnostic("rfm needs a numeric '\(metric)' column in '\(table.name)'", at: statement.span,
-                                     hints: ["derive them first: customers from ORDERS by CUSTOMER_ID"])
-                }
-                indexes.append(index)
-            }
-            return .rfm(table, recency: indexes[0], frequency: indexes[1], monetary: indexes[2], bins: bins)
+            return try bindRfm(bins, span, statement: statement)
         case .rfmSegments(let preset):
-            let table = try table(nil, statement: statement)
-            guard ["r_score", "f_score", "m_score"].allSatisfy({ table.columnIndex(named: $0) != nil }) else {
-                throw Diagnostic("'\(table.name)' has no RFM scores yet", at: statement.span, hints: ["score it first: rfm bins 5"])
-            }
-            let bound = try bindRules(try rfmRules(preset), in: table)
-            let monetary = table.columnIndex(named: "monetary").flatMap { table.columns[$0].type.isNumeric ? $0 : nil }
-            return .rfmSegments(table, preset: preset.text.lowercased(), rules: bound, monetary: monetary)
+            return try bindRfmSegments(preset, statement: statement)
         case .rfmRule(let name, let condition):
-            return .rfmRule(SegmentDefinition(name: name.text, condition: condition, text: Self.singleLine(source.text(of: condition.span))),
-                            position: catalog.rfmRules.count + 1)
+            return try bindRfmRule(name, condition, statement: statement)
         case .export(let what, let path, let pathSpan, let formatName, let raw):
-            let format: ExportFormat
-            if let formatName {
-                guard let named = ExportFormat(name: formatName.text) else {
-                    throw Diagnostic("unknown format '\(formatName.text)'", at: formatName.span,
-                                     hints: ["formats: " + ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")])
-                }
-                format = named
-            } else {
-                guard let implied = ExportFormat(path: path) else {
-                    throw Diagnostic("cannot tell the format of '\(path)' from its name", at: pathSpan,
-                                     hints: ["end the name in .csv, .tsv, .json, .jsonl or .md, or say which: export \(what.text) to \"\(path)\" as csv"])
-                }
-                format = implied
-            }
-            if let table = catalog.tables[what.text] {
-                return .export(.table(table), path: path, format: format, raw: raw)
-            }
-            if let segment = catalog.segments[what.text] {
-                let table = try table(nil, statement: statement)
-                var context = BindContext()
-                let condition = try Binder(catalog: catalog, source: Source(name: "segment '\(segment.name)'", text: segment.text))
-                    .bindCondition(segment.condition, in: table, context: &context)
-                return .export(.segment(name: segment.name, table: table, condition: condition), path: path, format: format, raw: raw)
-            }
-            if what.text.lowercased() == "result" {
-                return .export(.lastResult, path: path, format: format, raw: raw)
-            }
-            var hints: [String] = []
-            let names = Array(catalog.tables.keys) + Array(catalog.segments.keys) + ["result"]
-            if let near = Suggestion.closest(to: what.text, in: names) { hints.append("did you mean '\(near)'?") }
-            hints.append("export a table, a named segment, or 'result' (the last result)")
-            throw Diagnostic("no table or segment named '\(what.text)'", at: what.span, hints: hints)
+            return try bindExport(what, path, pathSpan, formatName, raw, statement: statement)
         case .include(let path, _):
             return .include(path: Self.resolve(path, relativeTo: source.name))
         case .saveSession(let path, _):
             return .saveSession(path: path)
         case .transitions(let from, let to, let by):
-            guard let spec = catalog.lastDerivation else {
-                throw Diagnostic("transitions repeat a customer derivation at two dates; there is none yet", at: statement.span,
-                                 hints: ["derive customers first: customers from orders by customer_id"])
-            }
-            let segmentation: Segmentation
-            switch by?.text.lowercased() ?? "lifecycle" {
-            case "lifecycle": segmentation = .lifecycle
-            case "matrix":
-                guard spec.profit != nil else {
-                    throw Diagnostic("the matrix needs profit, and the derivation defines none", at: by!.span,
-                                     hints: ["derive with profit: customers from \(spec.orders.name) by … with profit = amount - cost"])
-                }
-                segmentation = .matrix
-            case "tiers": segmentation = .tiers
-            case let preset where preset == "custom" || Self.rfmPresets[preset] != nil:
-                segmentation = .rules(RuleTable(preset: preset, bins: catalog.rfmBins, rules: try rfmRules(by!), catalog: catalog))
-            default:
-                let choices = ["lifecycle", "matrix", "tiers", "rfm", "putler", "custom"]
-                var hints = ["segmentations: " + choices.joined(separator: ", ")]
-                if let near = Suggestion.closest(to: by!.text, in: choices) { hints.insert("did you mean '\(near)'?", at: 0) }
-                throw Diagnostic("transitions cannot be by '\(by!.text)'", at: by!.span, hints: hints)
-            }
-            let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
-            var days: [Int32] = []
-            for date in [from, to] {
-                var context = BindContext()
-                guard case .constant(.date(let d)) = try bindExpression(date, in: empty, context: &context) else {
-                    throw Diagnostic("'transitions' takes two dates", at: date.span, hints: ["transitions from 2024-06-30 to 2024-12-31"])
-                }
-                days.append(d)
-            }
-            guard days[0] < days[1] else { throw Diagnostic("the first date must come before the second", at: from.span.merged(with: to.span)) }
-            return .transitions(spec, from: days[0], to: days[1], by: segmentation)
-        case .set(let setting, let value) where setting.text.lowercased() == "timer":
-            guard ["on", "off"].contains(value.text.lowercased()) else {
-                throw Diagnostic("the timer is on or off, not '\(value.text)'", at: value.span, hints: ["set timer on", "set timer off"])
-            }
-            return .setTimer(value.text.lowercased() == "on")
-        case .set(let setting, let value):
-            guard setting.text.lowercased() == "language" else {
-                var hints = ["settings: language (en or zh), timer (on or off)"]
-                if let near = Suggestion.closest(to: setting.text, in: ["language", "timer"]) { hints.insert("did you mean '\(near)'?", at: 0) }
-                throw Diagnostic("unknown setting '\(setting.text)'", at: setting.span, hints: hints)
-            }
-            guard ["en", "zh"].contains(value.text.lowercased()) else {
-                throw Diagnostic("patron speaks en and zh, not '\(value.text)'", at: value.span, hints: ["set language zh", "set language en"])
-            }
-            return .setLanguage(value.text.lowercased())
+            return try bindTransitions(from, to, by, statement: statement)
         case .lifecycle(let windows):
-            let table = try table(nil, statement: statement)
-            guard let recency = table.columnIndex(named: "recency"), table.columns[recency].type.isNumeric else {
-                throw Diagnostic("lifecycle needs a numeric 'recency' column in '\(table.name)'", at: statement.span,
-                                 hints: ["derive it first: customers from ORDERS by CUSTOMER_ID"])
-            }
-            var days = LifecycleStage.standardWindows
-            if !windows.isEmpty {
-                guard windows.count == 3 else { throw Diagnostic("'windows' takes three numbers of days: active, warm, cold", at: windows[0].span, hints: ["lifecycle windows 30, 90, 180"]) }
-                days = []
-                for window in windows {
-                    let value = try constantNumber(window)
-                    guard value >= 0, value == value.rounded(), value < 100_000 else { throw Diagnostic("a window is a whole number of days", at: window.span) }
-                    guard days.last.map({ Int(value) > $0 }) ?? true else { throw Diagnostic("windows must grow: \(Int(value)) is not above \(days.last!)", at: window.span) }
-                    days.append(Int(value))
-                }
-            }
-            let tenure = table.columnIndex(named: "tenure").flatMap { table.columns[$0].type.isNumeric ? $0 : nil }
-            let value = (table.columnIndex(named: "monetary") ?? table.columnIndex(named: "profit")).flatMap { table.columns[$0].type.isNumeric ? $0 : nil }
-            return .lifecycle(table, recency: recency, tenure: tenure, value: value, windows: days)
+            return try bindLifecycle(windows, statement: statement)
         case .checkSegments:
-            let preset = Name(catalog.rfmRules.isEmpty ? "rfm" : "custom", statement.span)
-            let rules = try rfmRules(preset)
-            let bins = catalog.rfmBins
-            var r: [Int64] = [], f: [Int64] = [], m: [Int64] = []
-            for a in 1...bins { for b in 1...bins { for c in 1...bins { r.append(Int64(a)); f.append(Int64(b)); m.append(Int64(c)) } } }
-            let n = r.count
-            let cells = Table(name: "cells", columns: [Column(name: "r_score", storage: .integer(r), nulls: NullBitmap(count: n)),
-                                                       Column(name: "f_score", storage: .integer(f), nulls: NullBitmap(count: n)),
-                                                       Column(name: "m_score", storage: .integer(m), nulls: NullBitmap(count: n))], rowCount: n, origin: "every score cell")
-            var bound: [(String, BoundCondition)] = []
-            for rule in rules {
-                var context = BindContext()
-                let ruleBinder = Binder(catalog: catalog, source: Source(name: "rule '\(rule.name)'", text: rule.text))
-                bound.append((rule.name, try ruleBinder.bindCondition(rule.condition, in: cells, context: &context)))
-            }
-            return .checkSegments(preset: preset.text, bins: bins, cells: cells, rules: bound)
+            return try bindCheckSegments(statement: statement)
         case .showLevels:
-            let table = try table(nil, statement: statement)
-            var cuts: [LevelCuts] = []
-            for (index, column) in table.columns.enumerated() where column.type.isNumeric && column.nulls.nullCount < column.count {
-                cuts.append(try levelCuts(index, in: table, span: statement.span))
-            }
-            return .showLevels(table, cuts)
+            return try bindShowLevels(statement: statement)
         case .segment(let condition):
-            let table = try table(nil, statement: statement)
-            var context = BindContext()
-            let bound = try bindCondition(condition, in: table, context: &context)
-            let levels = context.levels
-            return .segment(BoundSegment(table: table, condition: bound, text: Self.singleLine(source.text(of: condition.span)), levels: levels, profitColumn: profitColumn(of: table)))
+            return try bindSegment(condition, statement: statement)
         case .help(let topic):
             return .help(topic: topic?.text)
         case .quit:
             return .quit
+        case .set(let setting, let value):
+            return try bindSet(setting, value)
         }
+    }
+
+    // MARK: Statements, one method each
+
+    /// `load "FILE" [as NAME] [with …]`.
+    private func bindLoad(_ path: String, _ pathSpan: SourceSpan, _ alias: Name?, _ options: [ParsedLoadOption], statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let name = alias?.text ?? Self.tableName(fromPath: path)
+        guard !name.isEmpty else {
+            throw Diagnostic("cannot name a table after '\(path)'", at: pathSpan, hints: ["name it: load \"\(path)\" as NAME"])
+        }
+        return .load(path: path, name: name, options: try bindLoadOptions(options))
+    }
+
+    /// `use TABLE`.
+    private func bindUse(_ name: Name, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        return .use(try table(name))
+    }
+
+    /// `describe [TABLE]`.
+    private func bindDescribe(_ name: Name?, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        return .describe(try table(name, statement: statement))
+    }
+
+    /// `summarize [TABLE]`: a profile of every column.
+    private func bindSummarize(_ name: Name?, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        return .summarize(try table(name, statement: statement))
+    }
+
+    /// `count [TABLE | SEGMENT] [by …]`.
+    private func bindCount(_ name: Name?, _ groups: [Name], statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let (table, segment, segmentName) = try tableOrSegment(name, statement: statement)
+        var indexes: [Int] = []
+        for group in groups { indexes.append(try column(group, in: table)) }
+        return .count(table, segment: segment, segmentName: segmentName, by: indexes)
+    }
+
+    /// `show [TABLE | SEGMENT] [top N by COLUMN]`.
+    private func bindShow(_ name: Name?, _ top: ParsedTop?, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let (table, segment, _) = try tableOrSegment(name, statement: statement)
+        guard let top else { return .show(table, top: nil, segment: segment) }
+        let column = try column(top.column, in: table)
+        return .show(table, top: BoundTop(count: top.count, column: column), segment: segment)
+    }
+
+    /// `crosstab A by B [where …]`.
+    private func bindCrosstab(_ rows: Name, _ columns: Name, _ condition: ParsedExpression?, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let table = try table(nil, statement: statement)
+        var context = BindContext()
+        let bound = try condition.map { c throws(Diagnostic) in try bindCondition(c, in: table, context: &context) }
+        return .crosstab(table, rows: try column(rows, in: table), columns: try column(columns, in: table), condition: bound)
+    }
+
+    /// `let NAME = VALUE`.
+    private func bindLet(_ name: Name, _ value: ParsedExpression, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
+        var context = BindContext()
+        let bound: BoundExpression
+        do throws(Diagnostic) {
+            bound = try bindExpression(value, in: empty, context: &context)
+        } catch {
+            if error.message.hasPrefix("unknown column") {
+                throw Diagnostic("a variable holds one value: '\(source.text(of: value.span))' uses a column", at: error.span,
+                                 hints: ["use literals, other variables and functions, e.g. let cutoff = 2024-12-31 - 90 days"])
+            }
+            throw error
+        }
+        return .letVariable(name.text, bound)
+    }
+
+    /// `define segment NAME as CONDITION`.
+    private func bindDefine(_ name: Name, _ condition: ParsedExpression, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let table = try table(nil, statement: statement)
+        guard table.columnIndex(named: name.text) == nil else {
+            throw Diagnostic("'\(name.text)' is already a column of '\(table.name)'", at: name.span, hints: ["choose another name for the segment"])
+        }
+        let definition = SegmentDefinition(name: name.text, condition: condition, text: Self.singleLine(source.text(of: condition.span)))
+        // Bound with itself defined, so a definition that leads back to itself is caught now.
+        var preview = catalog
+        preview.segments[name.text] = definition
+        var context = BindContext(segments: [name.text])
+        let bound = try Binder(catalog: preview, source: source).bindCondition(condition, in: table, context: &context)
+        return .defineSegment(definition, preview: BoundSegment(table: table, condition: bound, text: name.text, levels: context.levels, profitColumn: profitColumn(of: table)))
+    }
+
+    /// `drop segment NAME`.
+    private func bindDrop(_ name: Name, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        guard catalog.segments[name.text] != nil else {
+            var hints: [String] = []
+            if let near = Suggestion.closest(to: name.text, in: catalog.segments.keys) { hints.append("did you mean '\(near)'?") }
+            hints.append(catalog.segments.isEmpty ? "no segments are defined" : "segments: \(catalog.segments.keys.sorted().joined(separator: ", "))")
+            throw Diagnostic("unknown segment '\(name.text)'", at: name.span, hints: hints)
+        }
+        return .dropSegment(name.text)
+    }
+
+    /// `show segments`.
+    private func bindShowSegments(statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let table = try table(nil, statement: statement)
+        return .showSegments(table, catalog.segments.keys.sorted().map { key in
+            let segment = catalog.segments[key]!
+            var context = BindContext()
+            return (segment, try? bindSegment(segment, at: statement.span, in: table, context: &context))
+        })
+    }
+
+    /// `explain METRIC | SEGMENT`.
+    private func bindExplain(_ name: Name, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let table = try table(nil, statement: statement)
+        if let index = table.columnIndex(named: name.text) { return .explainMetric(table, column: index) }
+        if let segment = catalog.segments[name.text] {
+            var context = BindContext()
+            let bound = try bindSegment(segment, at: name.span, in: table, context: &context)
+            return .explainSegment(segment, BoundSegment(table: table, condition: bound, text: segment.name, levels: context.levels, profitColumn: profitColumn(of: table)))
+        }
+        throw try unknownColumnOrSegment(name, in: table)
+    }
+
+    /// `explain customer ID`.
+    private func bindExplainCustomer(_ idExpression: ParsedExpression, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let table = try table(nil, statement: statement)
+        guard let idColumn = table.columns.first else { throw Diagnostic("'\(table.name)' has no columns", at: statement.span) }
+        let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
+        var context = BindContext()
+        let value = try bindExpression(idExpression, in: empty, context: &context)
+        var row: Int? = nil
+        switch (idColumn.storage, value) {
+        case (.integer(let ids), .constant(.number(let m, 0))): row = ids.indices.first { ids[$0] == m && !idColumn.isNull($0) }
+        case (.text(let codes, let dictionary), .constant(.text(let t))):
+            if let code = dictionary.firstIndex(of: t) { row = codes.indices.first { Int(codes[$0]) == code && !idColumn.isNull($0) } }
+        case (.text(let codes, let dictionary), .constant(.number(let m, 0))):
+            if let code = dictionary.firstIndex(of: String(m)) { row = codes.indices.first { Int(codes[$0]) == code && !idColumn.isNull($0) } }
+        default: break
+        }
+        guard let row else {
+            throw Diagnostic("no row of '\(table.name)' has \(idColumn.name) = \(source.text(of: idExpression.span))", at: idExpression.span,
+                             hints: ["the first column, \(idColumn.name), identifies a customer: see 'show top 5 by \(idColumn.name)'"])
+        }
+        var levels: [Int: LevelCuts] = [:]
+        for (index, column) in table.columns.enumerated() where index > 0 && column.type.isNumeric && !["r_score", "f_score", "m_score"].contains(column.name) {
+            levels[index] = try? levelCuts(index, in: table, span: statement.span)
+        }
+        var segments: [(String, String, BoundCondition)] = []
+        for key in catalog.segments.keys.sorted() {
+            let segment = catalog.segments[key]!
+            var segmentContext = BindContext()
+            if let bound = try? bindSegment(segment, at: statement.span, in: table, context: &segmentContext) { segments.append((segment.name, segment.text, bound)) }
+        }
+        return .explainCustomer(table, row: row, levels: levels, segments: segments)
+    }
+
+    /// `matrix A by B [at …]`.
+    private func bindMatrix(_ first: Name, _ second: Name, _ cuts: [ParsedExpression], statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let table = try table(nil, statement: statement)
+        let a = try numericColumn(first, in: table), b = try numericColumn(second, in: table)
+        guard cuts.isEmpty || cuts.count == 2 else {
+            throw Diagnostic("'at' takes two cut points, one per metric", at: cuts[0].span.merged(with: cuts[cuts.count - 1].span), hints: ["matrix profit by loyalty at 500, 0.5"])
+        }
+        return .matrix(table, first: a, second: b, cuts: cuts.isEmpty ? nil : try cuts.map { c throws(Diagnostic) in try constantNumber(c) },
+                       profit: profitColumn(of: table))
+    }
+
+    /// `pareto METRIC [at A, B]`.
+    private func bindPareto(_ metric: Name, _ cuts: [ParsedExpression], statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let table = try table(nil, statement: statement)
+        let column = try numericColumn(metric, in: table)
+        guard cuts.isEmpty || cuts.count == 2 else {
+            throw Diagnostic("'at' takes two cut-offs in percent, for A and B", at: cuts[0].span, hints: ["pareto profit at 80, 95"])
+        }
+        let values = try cuts.map { c throws(Diagnostic) in try constantNumber(c) }
+        let (a, b) = values.isEmpty ? (80.0, 95.0) : (values[0], values[1])
+        guard a > 0, a < b, b <= 100 else {
+            throw Diagnostic("the cut-offs must rise within 0–100: A below B", at: cuts[0].span.merged(with: cuts[1].span), hints: ["pareto profit at 80, 95"])
+        }
+        return .pareto(table, column: column, a: a / 100, b: b / 100)
+    }
+
+    /// `tiers METRIC`.
+    private func bindTiers(_ metric: Name, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let table = try table(nil, statement: statement)
+        return .tiers(table, column: try numericColumn(metric, in: table))
+    }
+
+    /// `rfm [bins N]`.
+    private func bindRfm(_ bins: Int, _ span: SourceSpan, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let table = try table(nil, statement: statement)
+        guard (2...10).contains(bins) else { throw Diagnostic("rfm scores use 2 to 10 bins, not \(bins)", at: span) }
+        var indexes: [Int] = []
+        for metric in ["recency", "frequency", "monetary"] {
+            guard let index = table.columnIndex(named: metric), table.columns[index].type.isNumeric else {
+                throw Diagnostic("rfm needs a numeric '\(metric)' column in '\(table.name)'", at: statement.span,
+                                 hints: ["derive them first: customers from ORDERS by CUSTOMER_ID"])
+            }
+            indexes.append(index)
+        }
+        return .rfm(table, recency: indexes[0], frequency: indexes[1], monetary: indexes[2], bins: bins)
+    }
+
+    /// `rfm segments TABLE`.
+    private func bindRfmSegments(_ preset: Name, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let table = try table(nil, statement: statement)
+        guard ["r_score", "f_score", "m_score"].allSatisfy({ table.columnIndex(named: $0) != nil }) else {
+            throw Diagnostic("'\(table.name)' has no RFM scores yet", at: statement.span, hints: ["score it first: rfm bins 5"])
+        }
+        let bound = try bindRules(try rfmRules(preset), in: table)
+        let monetary = table.columnIndex(named: "monetary").flatMap { table.columns[$0].type.isNumeric ? $0 : nil }
+        return .rfmSegments(table, preset: preset.text.lowercased(), rules: bound, monetary: monetary)
+    }
+
+    /// `rfm rule NAME where CONDITION`.
+    private func bindRfmRule(_ name: Name, _ condition: ParsedExpression, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        return .rfmRule(SegmentDefinition(name: name.text, condition: condition, text: Self.singleLine(source.text(of: condition.span))),
+                        position: catalog.rfmRules.count + 1)
+    }
+
+    /// `export WHAT to "FILE" [as FORMAT] [with raw]`.
+    private func bindExport(_ what: Name, _ path: String, _ pathSpan: SourceSpan, _ formatName: Name?, _ raw: Bool, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let format: ExportFormat
+        if let formatName {
+            guard let named = ExportFormat(name: formatName.text) else {
+                throw Diagnostic("unknown format '\(formatName.text)'", at: formatName.span,
+                                 hints: ["formats: " + ExportFormat.allCases.map(\.rawValue).joined(separator: ", ")])
+            }
+            format = named
+        } else {
+            guard let implied = ExportFormat(path: path) else {
+                throw Diagnostic("cannot tell the format of '\(path)' from its name", at: pathSpan,
+                                 hints: ["end the name in .csv, .tsv, .json, .jsonl or .md, or say which: export \(what.text) to \"\(path)\" as csv"])
+            }
+            format = implied
+        }
+        if let table = catalog.tables[what.text] {
+            return .export(.table(table), path: path, format: format, raw: raw)
+        }
+        if let segment = catalog.segments[what.text] {
+            let table = try table(nil, statement: statement)
+            var context = BindContext()
+            let condition = try Binder(catalog: catalog, source: Source(name: "segment '\(segment.name)'", text: segment.text))
+                .bindCondition(segment.condition, in: table, context: &context)
+            return .export(.segment(name: segment.name, table: table, condition: condition), path: path, format: format, raw: raw)
+        }
+        if what.text.lowercased() == "result" {
+            return .export(.lastResult, path: path, format: format, raw: raw)
+        }
+        var hints: [String] = []
+        let names = Array(catalog.tables.keys) + Array(catalog.segments.keys) + ["result"]
+        if let near = Suggestion.closest(to: what.text, in: names) { hints.append("did you mean '\(near)'?") }
+        hints.append("export a table, a named segment, or 'result' (the last result)")
+        throw Diagnostic("no table or segment named '\(what.text)'", at: what.span, hints: hints)
+    }
+
+    /// `transitions from DATE to DATE [by SEGMENTATION]`.
+    private func bindTransitions(_ from: ParsedExpression, _ to: ParsedExpression, _ by: Name?, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        guard let spec = catalog.lastDerivation else {
+            throw Diagnostic("transitions repeat a customer derivation at two dates; there is none yet", at: statement.span,
+                             hints: ["derive customers first: customers from orders by customer_id"])
+        }
+        let segmentation: Segmentation
+        switch by?.text.lowercased() ?? "lifecycle" {
+        case "lifecycle": segmentation = .lifecycle
+        case "matrix":
+            guard spec.profit != nil else {
+                throw Diagnostic("the matrix needs profit, and the derivation defines none", at: by!.span,
+                                 hints: ["derive with profit: customers from \(spec.orders.name) by … with profit = amount - cost"])
+            }
+            segmentation = .matrix
+        case "tiers": segmentation = .tiers
+        case let preset where preset == "custom" || Self.rfmPresets[preset] != nil:
+            segmentation = .rules(RuleTable(preset: preset, bins: catalog.rfmBins, rules: try rfmRules(by!), catalog: catalog))
+        default:
+            let choices = ["lifecycle", "matrix", "tiers", "rfm", "putler", "custom"]
+            var hints = ["segmentations: " + choices.joined(separator: ", ")]
+            if let near = Suggestion.closest(to: by!.text, in: choices) { hints.insert("did you mean '\(near)'?", at: 0) }
+            throw Diagnostic("transitions cannot be by '\(by!.text)'", at: by!.span, hints: hints)
+        }
+        let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
+        var days: [Int32] = []
+        for date in [from, to] {
+            var context = BindContext()
+            guard case .constant(.date(let d)) = try bindExpression(date, in: empty, context: &context) else {
+                throw Diagnostic("'transitions' takes two dates", at: date.span, hints: ["transitions from 2024-06-30 to 2024-12-31"])
+            }
+            days.append(d)
+        }
+        guard days[0] < days[1] else { throw Diagnostic("the first date must come before the second", at: from.span.merged(with: to.span)) }
+        return .transitions(spec, from: days[0], to: days[1], by: segmentation)
+    }
+
+    /// `lifecycle [windows A, B, C]`.
+    private func bindLifecycle(_ windows: [ParsedExpression], statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let table = try table(nil, statement: statement)
+        guard let recency = table.columnIndex(named: "recency"), table.columns[recency].type.isNumeric else {
+            throw Diagnostic("lifecycle needs a numeric 'recency' column in '\(table.name)'", at: statement.span,
+                             hints: ["derive it first: customers from ORDERS by CUSTOMER_ID"])
+        }
+        var days = LifecycleStage.standardWindows
+        if !windows.isEmpty {
+            guard windows.count == 3 else { throw Diagnostic("'windows' takes three numbers of days: active, warm, cold", at: windows[0].span, hints: ["lifecycle windows 30, 90, 180"]) }
+            days = []
+            for window in windows {
+                let value = try constantNumber(window)
+                guard value >= 0, value == value.rounded(), value < 100_000 else { throw Diagnostic("a window is a whole number of days", at: window.span) }
+                guard days.last.map({ Int(value) > $0 }) ?? true else { throw Diagnostic("windows must grow: \(Int(value)) is not above \(days.last!)", at: window.span) }
+                days.append(Int(value))
+            }
+        }
+        let tenure = table.columnIndex(named: "tenure").flatMap { table.columns[$0].type.isNumeric ? $0 : nil }
+        let value = (table.columnIndex(named: "monetary") ?? table.columnIndex(named: "profit")).flatMap { table.columns[$0].type.isNumeric ? $0 : nil }
+        return .lifecycle(table, recency: recency, tenure: tenure, value: value, windows: days)
+    }
+
+    /// `check segments`.
+    private func bindCheckSegments(statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let preset = Name(catalog.rfmRules.isEmpty ? "rfm" : "custom", statement.span)
+        let rules = try rfmRules(preset)
+        let bins = catalog.rfmBins
+        var r: [Int64] = [], f: [Int64] = [], m: [Int64] = []
+        for a in 1...bins { for b in 1...bins { for c in 1...bins { r.append(Int64(a)); f.append(Int64(b)); m.append(Int64(c)) } } }
+        let n = r.count
+        let cells = Table(name: "cells", columns: [Column(name: "r_score", storage: .integer(r), nulls: NullBitmap(count: n)),
+                                                   Column(name: "f_score", storage: .integer(f), nulls: NullBitmap(count: n)),
+                                                   Column(name: "m_score", storage: .integer(m), nulls: NullBitmap(count: n))], rowCount: n, origin: "every score cell")
+        var bound: [(String, BoundCondition)] = []
+        for rule in rules {
+            var context = BindContext()
+            let ruleBinder = Binder(catalog: catalog, source: Source(name: "rule '\(rule.name)'", text: rule.text))
+            bound.append((rule.name, try ruleBinder.bindCondition(rule.condition, in: cells, context: &context)))
+        }
+        return .checkSegments(preset: preset.text, bins: bins, cells: cells, rules: bound)
+    }
+
+    /// `show levels`.
+    private func bindShowLevels(statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let table = try table(nil, statement: statement)
+        var cuts: [LevelCuts] = []
+        for (index, column) in table.columns.enumerated() where column.type.isNumeric && column.nulls.nullCount < column.count {
+            cuts.append(try levelCuts(index, in: table, span: statement.span))
+        }
+        return .showLevels(table, cuts)
+    }
+
+    /// `segment where CONDITION`.
+    private func bindSegment(_ condition: ParsedExpression, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let table = try table(nil, statement: statement)
+        var context = BindContext()
+        let bound = try bindCondition(condition, in: table, context: &context)
+        let levels = context.levels
+        return .segment(BoundSegment(table: table, condition: bound, text: Self.singleLine(source.text(of: condition.span)), levels: levels, profitColumn: profitColumn(of: table)))
+    }
+
+    /// `set timer on|off`, `set language en|zh`.
+    private func bindSet(_ setting: Name, _ value: Name) throws(Diagnostic) -> BoundStatement {
+        if setting.text.lowercased() == "timer" {
+            guard ["on", "off"].contains(value.text.lowercased()) else {
+                throw Diagnostic("the timer is on or off, not '\(value.text)'", at: value.span, hints: ["set timer on", "set timer off"])
+            }
+            return .setTimer(value.text.lowercased() == "on")
+        }
+        guard setting.text.lowercased() == "language" else {
+            var hints = ["settings: language (en or zh), timer (on or off)"]
+            if let near = Suggestion.closest(to: setting.text, in: ["language", "timer"]) { hints.insert("did you mean '\(near)'?", at: 0) }
+            throw Diagnostic("unknown setting '\(setting.text)'", at: setting.span, hints: hints)
+        }
+        guard ["en", "zh"].contains(value.text.lowercased()) else {
+            throw Diagnostic("patron speaks en and zh, not '\(value.text)'", at: value.span, hints: ["set language zh", "set language en"])
+        }
+        return .setLanguage(value.text.lowercased())
     }
 
     /// A table name made from a file name: `data/Orders 2024.csv` → `Orders_2024`.
