@@ -194,7 +194,8 @@ public struct Binder {
         if let segment = catalog.segments[name.text] {
             var context = BindContext()
             let bound = try bindSegment(segment, at: name.span, in: table, context: &context)
-            return .explainSegment(segment, BoundSegment(table: table, condition: bound, text: segment.name, levels: context.levels, profitColumn: profitColumn(of: table)))
+            return .explainSegment(segment, BoundSegment(table: table, condition: bound, text: segment.name, levels: context.levels, profitColumn: profitColumn(of: table)),
+                                   FrameworkColumns(table))
         }
         throw try unknownColumnOrSegment(name, in: table)
     }

@@ -35,8 +35,8 @@ public enum BoundStatement: Sendable {
     case customers(BoundCustomers)
     /// Print a metric's definition as it is in force.
     case explainMetric(Table, column: Int)
-    /// Print a segment's definition, size and cut points.
-    case explainSegment(SegmentDefinition, BoundSegment)
+    /// Print a segment's definition, size and cut points, and where its rows fall in the frameworks.
+    case explainSegment(SegmentDefinition, BoundSegment, FrameworkColumns)
     /// One row explained: its values, the level of each numeric value, and the segments it is in.
     case explainCustomer(Table, row: Int, levels: [Int: LevelCuts], segments: [(String, String, BoundCondition)])
     /// The 2×2 of two metrics split high/low (median, or given cut points), with the table's profit column for shares.

@@ -1,3 +1,5 @@
+import PatronStore
+
 /// The segments of the classic frameworks, as keys. Their names and advice, in every language,
 /// live in one catalogue in the renderer; the engine and the binder only ever name these cases.
 
@@ -75,4 +77,31 @@ public enum SegmentKey: Sendable, Equatable {
     case rule(String)
     /// The customers no rule of the table names.
     case unmatched
+}
+
+/// The columns the frameworks read, found by their standard names when a table is bound (a
+/// user's table, or a customer table the engine derives at another date): after this, the
+/// frameworks reach them by index.
+public struct FrameworkColumns: Sendable {
+    public let profit: Int?
+    public let loyalty: Int?
+    public let recency: Int?
+    public let frequency: Int?
+    public let monetary: Int?
+    public let tenure: Int?
+    /// The text column `rfm segments` adds.
+    public let rfmSegment: Int?
+
+    /// The numeric columns of `table` named profit, loyalty, recency, frequency, monetary and
+    /// tenure, and its text column rfm_segment, where it has them.
+    public init(_ table: Table) {
+        func numeric(_ name: String) -> Int? { table.columnIndex(named: name).flatMap { table.columns[$0].type.isNumeric ? $0 : nil } }
+        profit = numeric("profit")
+        loyalty = numeric("loyalty")
+        recency = numeric("recency")
+        frequency = numeric("frequency")
+        monetary = numeric("monetary")
+        tenure = numeric("tenure")
+        rfmSegment = table.columnIndex(named: "rfm_segment").flatMap { table.columns[$0].type == .text ? $0 : nil }
+    }
 }

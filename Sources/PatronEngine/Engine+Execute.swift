@@ -43,8 +43,8 @@ extension Engine {
             return Execution(.derived(derived, orders: spec.orders.name), changes: [.add(derived.table), .derivation(spec)])
         case .explainMetric(let table, let column):
             return Execution(.metric(table, column: column))
-        case .explainSegment(let definition, let bound):
-            return Execution(.segmentExplained(explain(definition.name, definition: definition.text, bound)))
+        case .explainSegment(let definition, let bound, let columns):
+            return Execution(.segmentExplained(explain(definition.name, definition: definition.text, bound, columns: columns)))
         case .explainCustomer(let table, let row, let levels, let segments):
             return Execution(.customerExplained(explain(table, row: row, levels: levels, segments: segments)))
         case .matrix(let table, let first, let second, let cuts, let profit):

@@ -145,32 +145,34 @@ extension Engine {
         }
     }
 
-    /// Each customer's segment (an index into `segmentNames`) in a derived customer table, or -1
-    /// when the customer has no value to place. Rule tables are labelled by the caller.
-    public static func segmentLabels(_ table: Table, by: Segmentation) -> [Int] {
-        func column(_ name: String) -> Column? { table.columnIndex(named: name).map { table.columns[$0] } }
+    /// Each customer's segment (an index into the segmentation's keys) in a derived customer
+    /// table, or -1 when the customer has no value to place. Rule tables are labelled by `label`.
+    static func segmentLabels(_ table: Table, by: Segmentation) -> [Int] {
+        let columns = FrameworkColumns(table)
+        let none = Array(repeating: -1, count: table.rowCount)
         switch by {
         case .lifecycle:
-            let recency = column("recency"), tenure = column("tenure")
+            guard let r = columns.recency else { return none }
+            let recency = table.columns[r], tenure = columns.tenure.map { table.columns[$0] }
             return (0..<table.rowCount).map { row in
-                recency?.doubleValue(row).map { LifecycleStage(recency: $0, tenure: tenure?.doubleValue(row), windows: LifecycleStage.standardWindows).rawValue } ?? -1
+                recency.doubleValue(row).map { LifecycleStage(recency: $0, tenure: tenure?.doubleValue(row), windows: LifecycleStage.standardWindows).rawValue } ?? -1
             }
         case .matrix:
-            guard let p = table.columnIndex(named: "profit"), let l = table.columnIndex(named: "loyalty") else { return Array(repeating: -1, count: table.rowCount) }
+            guard let p = columns.profit, let l = columns.loyalty else { return none }
             let cuts = matrix(table, first: p, second: l, cuts: nil, profitColumn: nil).cuts
             return (0..<table.rowCount).map { row in
                 guard let a = table.columns[p].doubleValue(row), let b = table.columns[l].doubleValue(row) else { return -1 }
                 return Quadrant(firstHigh: a > cuts.0, secondHigh: b > cuts.1).rawValue
             }
         case .tiers:
-            guard let index = table.columnIndex(named: "profit") ?? table.columnIndex(named: "monetary") else { return Array(repeating: -1, count: table.rowCount) }
+            guard let index = columns.profit ?? columns.monetary else { return none }
             let cuts = tiers(table, column: index).cuts
             return (0..<table.rowCount).map { row in
                 guard let v = table.columns[index].doubleValue(row) else { return -1 }
                 return 3 - ValueTier(v, cuts: cuts).rawValue
             }
         case .rules:
-            return Array(repeating: -1, count: table.rowCount)
+            return none
         }
     }
 
@@ -205,8 +207,8 @@ extension Engine {
     static func label(_ derived: Table, by: Segmentation) throws(RuleFailure) -> [Int] {
         guard case .rules(let rules) = by else { return segmentLabels(derived, by: by) }
         // Score the date's customers afresh, then name them by the first rule that holds.
-        guard let r = derived.columnIndex(named: "recency"), let f = derived.columnIndex(named: "frequency"),
-              let m = derived.columnIndex(named: "monetary") else { return Array(repeating: -1, count: derived.rowCount) }
+        let columns = FrameworkColumns(derived)
+        guard let r = columns.recency, let f = columns.frequency, let m = columns.monetary else { return Array(repeating: -1, count: derived.rowCount) }
         let scored = rfm(derived, recency: r, frequency: f, monetary: m, bins: rules.bins).table
         var label = Array(repeating: rules.rules.count, count: scored.rowCount)
         for (k, rule) in try rules.bind(over: scored).enumerated().reversed() {
@@ -301,12 +303,9 @@ public struct CustomerExplanation: Sendable {
 
 extension Engine {
     /// Places `rows` in the matrix, the lifecycle and the RFM segments, as far as the table allows.
-    public static func portrait(of rows: [Int], in table: Table) -> SegmentPortrait {
-        func numeric(_ name: String) -> Int? {
-            table.columnIndex(named: name).flatMap { table.columns[$0].type.isNumeric ? $0 : nil }
-        }
+    public static func portrait(of rows: [Int], in table: Table, columns: FrameworkColumns) -> SegmentPortrait {
         var quadrants: [Int]? = nil
-        if let profit = numeric("profit"), let loyalty = numeric("loyalty") {
+        if let profit = columns.profit, let loyalty = columns.loyalty {
             let whole = matrix(table, first: profit, second: loyalty, cuts: nil, profitColumn: nil)
             var counts = [0, 0, 0, 0]
             let p = table.columns[profit], l = table.columns[loyalty]
@@ -317,8 +316,8 @@ extension Engine {
             quadrants = counts
         }
         var stages: [Int]? = nil
-        if let recency = numeric("recency") {
-            let r = table.columns[recency], tenure = numeric("tenure").map { table.columns[$0] }
+        if let recency = columns.recency {
+            let r = table.columns[recency], tenure = columns.tenure.map { table.columns[$0] }
             var counts = [0, 0, 0, 0, 0]
             for row in rows {
                 guard let days = r.doubleValue(row) else { continue }
@@ -327,7 +326,7 @@ extension Engine {
             stages = counts
         }
         var named: [(name: String, count: Int)] = []
-        if let index = table.columnIndex(named: "rfm_segment"), case .text(let codes, let dictionary) = table.columns[index].storage {
+        if let index = columns.rfmSegment, case .text(let codes, let dictionary) = table.columns[index].storage {
             var counts = Array(repeating: 0, count: dictionary.count)
             for row in rows where !table.columns[index].nulls.contains(row) { counts[Int(codes[row])] += 1 }
             named = dictionary.indices.filter { counts[$0] > 0 }.map { (dictionary[$0], counts[$0]) }
@@ -337,9 +336,9 @@ extension Engine {
     }
 
     /// `explain SEGMENT`.
-    public static func explain(_ name: String, definition: String, _ bound: BoundSegment) -> SegmentExplanation {
+    public static func explain(_ name: String, definition: String, _ bound: BoundSegment, columns: FrameworkColumns) -> SegmentExplanation {
         let result = segment(bound)
-        return SegmentExplanation(name: name, definition: definition, segment: result, portrait: portrait(of: result.rows, in: bound.table))
+        return SegmentExplanation(name: name, definition: definition, segment: result, portrait: portrait(of: result.rows, in: bound.table, columns: columns))
     }
 
     /// `explain customer ID`: a named segment holds the row when its condition is true, not when it is false, and is unknown otherwise.
