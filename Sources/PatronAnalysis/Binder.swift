@@ -379,7 +379,7 @@ public struct Binder {
         }
         var days = LifecycleStage.standardWindows
         if !windows.isEmpty {
-            guard windows.count == 3 else { throw Diagnostic("'windows' takes three numbers of days: active, warm, cold", at: windows[0].span, hints: ["lifecycle windows 30, 90, 180"]) }
+            guard windows.count == 3 else { throw Diagnostic("'windows' takes three numbers of days: active, warm, cold", at: windows[0].span, hints: ["lifecycle windows " + LifecycleStage.standardWindows.map(String.init).joined(separator: ", ")]) }
             days = []
             for window in windows {
                 let value = try constantNumber(window)

@@ -1,7 +1,14 @@
+import PatronAnalysis
 import PatronRender
 
 /// The text of `help` and `help TOPIC`.
 public enum Help {
+    /// The standard lifecycle windows as a list: `30, 90 and 180`.
+    static func windows(last: String) -> String {
+        let days = LifecycleStage.standardWindows.map(String.init)
+        return days.dropLast().joined(separator: ", ") + last + (days.last ?? "")
+    }
+
     /// One topic: a title line, an explanation and an example that the tests run.
     public struct Topic: Sendable {
         /// The word after `help`.
@@ -157,8 +164,8 @@ public enum Help {
                 """,
               example: "rfm bins 5"),
         Topic(name: "lifecycle", usage: "lifecycle [windows A, B, C]", summary: "new, active, warm, cold and lapsed customers",
-              details: "new: tenure up to A days (when there is a tenure column); then by recency: active up to A,\nwarm up to B, cold up to C, lapsed (churned) beyond. The defaults, 30, 90 and 180 days, are printed.",
-              example: "lifecycle windows 30, 90, 180"),
+              details: "new: tenure up to A days (when there is a tenure column); then by recency: active up to A,\nwarm up to B, cold up to C, lapsed (churned) beyond. The defaults, \(Self.windows(last: " and ")) days, are printed.",
+              example: "lifecycle windows \(Self.windows(last: ", "))"),
         Topic(name: "transitions", usage: "transitions from DATE to DATE [by lifecycle | matrix | tiers | rfm | putler | custom]",
               summary: "how many customers moved between segments",
               details: """
