@@ -97,7 +97,7 @@ extension Engine {
             // per core; then each number's group.
             if Interrupt.requested { return cancelled }
             groupOf.withUnsafeMutableBufferPointer { out in
-                nonisolated(unsafe) let out = out
+                let out = SharedBuffer(out)
                 forEachStretch(of: rows.count) { stretch in for digit in digits { digit.combine(rows, stretch, into: out) } }
             }
             // The first row of each combined number; combined numbers ascend as the keys sort
@@ -115,7 +115,7 @@ extension Engine {
                 representative.append(first[combined])
             }
             groupOf.withUnsafeMutableBufferPointer { out in
-                nonisolated(unsafe) let out = out
+                let out = SharedBuffer(out)
                 forEachStretch(of: rows.count) { stretch in for i in stretch { out[i] = group[Int(out[i])] } }
             }
             keysSorted = true
@@ -379,7 +379,7 @@ struct KeyDigits: @unchecked Sendable {
     }
 
     /// Shifts the numbers of `rows[stretch]` by this column's radix and adds its digit.
-    func combine(_ rows: [Int], _ stretch: Range<Int>, into out: UnsafeMutableBufferPointer<Int32>) {
+    func combine(_ rows: [Int], _ stretch: Range<Int>, into out: SharedBuffer<Int32>) {
         let radix = Int32(radix), null = radix - 1
         switch source {
         case .ranks(let codes, let rank):

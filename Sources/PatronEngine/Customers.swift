@@ -234,37 +234,3 @@ struct CustomerSlots: @unchecked Sendable {
         }
     }
 }
-
-/// Runs independent pieces of work on all cores (or in order, when `parallel` is false) and
-/// returns their results in order.
-func inParallel<T>(_ work: [() -> T], when parallel: Bool) -> [T] {
-    guard parallel, work.count > 1 else { return work.map { $0() } }
-    nonisolated(unsafe) var results = [T?](repeating: nil, count: work.count)
-    let jobs = UncheckedSendable(work)
-    results.withUnsafeMutableBufferPointer { out in
-        nonisolated(unsafe) let out = out
-        DispatchQueue.concurrentPerform(iterations: work.count) { i in out[i] = jobs.value[i]() }
-    }
-    return results.compactMap { $0 }
-}
-
-/// The stretches of `count` items the cores take: one a core (at most `most`) when there are
-/// enough to be worth it, else one.
-func stretches(of count: Int, most: Int = 8) -> [Range<Int>] {
-    stretches(of: count, into: count >= 200_000 ? max(1, min(most, 8, activeProcessors())) : 1)
-}
-
-/// `count` items cut into `parts` stretches of like length, in order.
-func stretches(of count: Int, into parts: Int) -> [Range<Int>] {
-    (0..<parts).map { count * $0 / parts..<count * ($0 + 1) / parts }
-}
-
-/// Runs `body` on each stretch of `count` items, a stretch a core.
-func forEachStretch(of count: Int, _ body: @escaping (Range<Int>) -> Void) {
-    _ = inParallel(stretches(of: count).map { stretch in { body(stretch) } }, when: true)
-}
-
-/// The cores this process may use.
-func activeProcessors() -> Int {
-    Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-}

@@ -88,8 +88,3 @@ extension Engine {
     }
 }
 
-/// A value shared across threads that only read it (compiled closures over immutable columns).
-struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}

@@ -1,4 +1,3 @@
-import Dispatch
 
 /// One load of a delimited file: sniff the dialect, read the header, choose types from a
 /// sample, parse every chunk on its own thread, and read again any column a later value
@@ -91,7 +90,9 @@ struct DelimitedLoad {
         let misfits = chunks.reduce(into: Set<Int>()) { $0.formUnion($1.misfits) }
         if !misfits.isEmpty {
             let inference = try parallelPass(loop: loop, from: dataStart, bytesPerRecord: bytesPerRecord) { _ in
-                (0..<width).map { misfits.contains($0) ? InferenceSink(syntax: syntax, customDate: dateFormat(for: $0), initial: initialCandidates($0)) : SkippingSink() }
+                (0..<width).map { c -> any FieldSink in
+                    misfits.contains(c) ? InferenceSink(syntax: syntax, customDate: dateFormat(for: c), initial: initialCandidates(c)) : SkippingSink()
+                }
             }
             for c in misfits.sorted() {
                 let merged = inference[0].sinks[c] as! InferenceSink
@@ -119,22 +120,17 @@ struct DelimitedLoad {
         var columns: [Column] = []
         let rows = chunks.reduce(0) { $0 + $1.rows }
         // The first chunk reserved room for every row, so the others append in place; columns merge in parallel.
-        nonisolated(unsafe) let merging = chunks
-        nonisolated(unsafe) var storages = [ColumnStorage?](repeating: nil, count: width)
-        storages.withUnsafeMutableBufferPointer { slots in
-            nonisolated(unsafe) let slots = slots
-            DispatchQueue.concurrentPerform(iterations: width) { c in
-                let whole = merging[0].sinks[c]
-                for chunk in merging.dropFirst() { whole.absorb(chunk.sinks[c]) }
-                slots[c] = whole.finish()
-            }
-        }
+        let storages = inParallel((0..<width).map { c in {
+            let whole = chunks[0].sinks[c]
+            for chunk in chunks.dropFirst() { whole.absorb(chunk.sinks[c]) }
+            return whole.finish()
+        } })
         for c in 0..<width {
             let whole = chunks[0].sinks[c]
             let bitmap = whole.nulls
             whole.release()
             let why = evidence[c] ?? .allMatch(count: rows - bitmap.nullCount, pattern: choices[c].pattern)
-            columns.append(Column(name: finalNames[c], storage: storages[c]!, nulls: bitmap, evidence: why))
+            columns.append(Column(name: finalNames[c], storage: storages[c], nulls: bitmap, evidence: why))
         }
         let table = Table(name: name, columns: columns, rowCount: rows, origin: path)
         table.checkInvariants()
@@ -174,17 +170,7 @@ struct DelimitedLoad {
         let estimate = { (range: Int) in range / bytesPerRecord + range / bytesPerRecord / 8 + 16 }
         // The first chunk's columns reserve room for the whole file: the others are appended to them.
         let sinks = (0..<starts.count).map { makeSinks($0 == 0 ? estimate(end - start) : estimate(stops[$0] - starts[$0])) }
-        nonisolated(unsafe) var results = [ChunkResult?](repeating: nil, count: starts.count)
-        nonisolated(unsafe) let boxedLoop = loop
-        nonisolated(unsafe) let boxedSinks = sinks
-        let boxedStarts = starts
-        results.withUnsafeMutableBufferPointer { slots in
-            nonisolated(unsafe) let slots = slots
-            DispatchQueue.concurrentPerform(iterations: boxedStarts.count) { k in
-                slots[k] = boxedLoop.run(from: boxedStarts[k], stop: stops[k], sinks: boxedSinks[k])
-            }
-        }
-        var chunks = results.map { $0! }
+        var chunks = inParallel(starts.indices.map { k in { loop.run(from: starts[k], stop: stops[k], sinks: sinks[k]) } })
         // A chunk is valid only if the one before ended exactly where it started.
         var k = 1
         while k < chunks.count {
