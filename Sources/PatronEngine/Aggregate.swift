@@ -242,7 +242,7 @@ extension Engine {
         let parts = inParallel(stretches(of: rows.count).map { stretch in {
             var sums = [(sum: Int128, count: Int)](repeating: (0, 0), count: count)
             let block = 4096
-            let values = UnsafeMutablePointer<Int64>.allocate(capacity: block), valid = UnsafeMutablePointer<Bool>.allocate(capacity: block)
+            let values = UnsafeMutableBufferPointer<Int64>.allocate(capacity: block), valid = UnsafeMutableBufferPointer<Bool>.allocate(capacity: block)
             defer { values.deallocate(); valid.deallocate() }
             rows.withUnsafeBufferPointer { rows in
                 groupOf.withUnsafeBufferPointer { groupOf in
@@ -250,7 +250,7 @@ extension Engine {
                     for low in stride(from: stretch.lowerBound, to: stretch.upperBound, by: block) {
                         if (low - stretch.lowerBound) & 0xFFFFF == 0 && Interrupt.requested { return }
                         let n = min(block, stretch.upperBound - low)
-                        filler(base + low, n, values, valid)
+                        filler(UnsafeBufferPointer(start: base + low, count: n), values, valid)
                         sums.withUnsafeMutableBufferPointer { sums in
                             for i in 0..<n where valid[i] {
                                 let g = Int(groupOf[low + i])

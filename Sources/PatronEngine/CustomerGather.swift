@@ -231,6 +231,7 @@ extension Engine {
         let carries = inParallel(stretches(of: slotCount, into: tables.count).map { customers in {
             var carried = Gathered<F>(accumulators: tables[0])
             for from in others {
+                assert(customers.upperBound <= tables[0].count, "merging slots up to \(customers.upperBound) of \(tables[0].count)")
                 for slot in customers where from[slot].frequency > 0 { carried.carry(into[slot].absorb(from[slot]), slot: slot) }
             }
             return carried
@@ -241,7 +242,7 @@ extension Engine {
 
     /// One core's pass: the orders in `rows`, added into `table`.
     private static func pass<F: CustomerFigures>(_ input: OrderInputs, rows: Range<Int>, into table: FiguresTable<F>) -> Gathered<F> {
-        let base = table.base
+        let base = table.base, slots = table.count
         let hasProfit = input.profit != nil
         let channelCount = input.channel?.count ?? 0
         let channelCodes = input.channel?.codes, channelNulls = input.channel?.nulls ?? NullBitmap(count: 0)
@@ -250,8 +251,8 @@ extension Engine {
         let block = 4096
         let slotOf = UnsafeMutablePointer<Int>.allocate(capacity: block)
         let pickedRow = UnsafeMutablePointer<Int>.allocate(capacity: block), pickedSlot = UnsafeMutablePointer<Int>.allocate(capacity: block)
-        let amounts = UnsafeMutablePointer<Int64>.allocate(capacity: block), amountValid = UnsafeMutablePointer<Bool>.allocate(capacity: block)
-        let profits = UnsafeMutablePointer<Int64>.allocate(capacity: block), profitValid = UnsafeMutablePointer<Bool>.allocate(capacity: block)
+        let amounts = UnsafeMutableBufferPointer<Int64>.allocate(capacity: block), amountValid = UnsafeMutableBufferPointer<Bool>.allocate(capacity: block)
+        let profits = UnsafeMutableBufferPointer<Int64>.allocate(capacity: block), profitValid = UnsafeMutableBufferPointer<Bool>.allocate(capacity: block)
         let codes = UnsafeMutablePointer<UInt32>.allocate(capacity: block)
         defer {
             slotOf.deallocate(); pickedRow.deallocate(); pickedSlot.deallocate(); amounts.deallocate(); amountValid.deallocate()
@@ -265,6 +266,7 @@ extension Engine {
                 if (low - rows.lowerBound) & 0xFFFF == 0 && Interrupt.requested { break }
                 let chunk = low..<min(low + block, rows.upperBound)
                 low = chunk.upperBound
+                assert(chunk.count <= block, "a chunk of \(chunk.count) rows for buffers of \(block)")
                 // The orders up to the as-of date, picked without a branch per order.
                 input.slots.fill(chunk, into: slotOf)
                 var n = 0
@@ -274,8 +276,9 @@ extension Engine {
                     n &+= dates[row] <= asOf ? 1 : 0
                 }
                 if n == 0 { continue }
-                input.amount(pickedRow, n, amounts, amountValid)
-                input.profit?(pickedRow, n, profits, profitValid)
+                let picked = UnsafeBufferPointer(start: pickedRow, count: n)
+                input.amount(picked, amounts, amountValid)
+                input.profit?(picked, profits, profitValid)
                 channelCodes?.copy(chunk, to: codes)
                 let ahead = MemoryLayout<F>.stride >= 32 ? 16 : 32
                 for j in 0..<min(ahead, n) { patron_prefetch_for_write(base + pickedSlot[j]) }
@@ -289,6 +292,7 @@ extension Engine {
                     let earned = hasProfit && profitValid[j] ? profits[j] : 0
                     let back = F.complete ? input.months?.back(day, in: monthsBack) ?? -1 : -1
                     let code: UInt32? = F.complete && channelCodes != nil && !channelNulls.contains(row) ? codes[row - chunk.lowerBound] : nil
+                    assert(slot >= 0 && slot < slots, "figures slot \(slot) of \(slots)")
                     mine.carry((base + slot).pointee.add(day: day &- input.firstDay, amount: money, profit: earned, month: back, channel: code), slot: slot)
                     if let code, channelCount > 16 { mine.channelSets[slot, default: []].insert(code) }
                 }

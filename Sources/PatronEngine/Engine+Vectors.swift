@@ -2,8 +2,9 @@ import PatronAnalysis
 import PatronStore
 
 /// Fills exact numbers for a list of rows: `values[i]` is the expression at row `rows[i]`, at the
-/// requested scale, and `valid[i]` is false where it is null (or does not fit).
-typealias NumberFiller = @Sendable (_ rows: UnsafePointer<Int>, _ count: Int, _ values: UnsafeMutablePointer<Int64>, _ valid: UnsafeMutablePointer<Bool>) -> Void
+/// requested scale, and `valid[i]` is false where it is null (or does not fit). The buffers hold
+/// at least as many values as there are rows; their subscripts are bounds-checked in debug builds.
+typealias NumberFiller = @Sendable (_ rows: UnsafeBufferPointer<Int>, _ values: UnsafeMutableBufferPointer<Int64>, _ valid: UnsafeMutableBufferPointer<Bool>) -> Void
 
 extension Engine {
     /// A filler for a numeric expression: columns, constants, `+` and `-` run as tight loops over
@@ -21,17 +22,20 @@ extension Engine {
             }
             guard own <= scale else { return fallbackFiller(e, scale: scale, in: table) }
             let factor = integerPowerOfTen(scale - own)
-            return { rows, n, out, valid in
+            return { rows, out, valid in
+                let n = rows.count
+                assert(out.count >= n && valid.count >= n, "a filler writes \(n) values into \(out.count)")
                 values.withUnsafeBufferPointer { v in
                     if factor == 1 {
                         // The common case: no scaling, nothing to overflow; a copy when the rows
                         // follow one another (they ascend, so first and last tell).
-                        if n > 0, rows[n - 1] - rows[0] == n - 1, let source = v.baseAddress {
-                            out.update(from: source + rows[0], count: n)
+                        if n > 0, rows[n - 1] - rows[0] == n - 1, let source = v.baseAddress, let target = out.baseAddress {
+                            assert(rows[0] >= 0 && rows[n - 1] < v.count, "rows \(rows[0])…\(rows[n - 1]) of \(v.count)")
+                            target.update(from: source + rows[0], count: n)
                         } else {
                             for i in 0..<n { out[i] = v[rows[i]] }
                         }
-                        if nulls.nullCount == 0 { valid.update(repeating: true, count: n); return }
+                        if nulls.nullCount == 0, let flags = valid.baseAddress { flags.update(repeating: true, count: n); return }
                         for i in 0..<n { valid[i] = !nulls.contains(rows[i]) }
                         return
                     }
@@ -44,17 +48,18 @@ extension Engine {
             }
         case .constant(.number(let m, let s)) where s <= scale:
             let (value, overflow) = m.multipliedReportingOverflow(by: integerPowerOfTen(scale - s))
-            return { _, n, out, valid in
-                for i in 0..<n { out[i] = value; valid[i] = !overflow }
+            return { rows, out, valid in
+                for i in 0..<rows.count { out[i] = value; valid[i] = !overflow }
             }
         case .arithmetic(let op, let a, let b, .number(let s)) where s == scale && (op == .add || op == .subtract):
             let left = numberFiller(a, scale: scale, in: table), right = numberFiller(b, scale: scale, in: table)
             let subtract = op == .subtract
-            return { rows, n, out, valid in
-                let other = UnsafeMutablePointer<Int64>.allocate(capacity: n), otherValid = UnsafeMutablePointer<Bool>.allocate(capacity: n)
+            return { rows, out, valid in
+                let n = rows.count
+                let other = UnsafeMutableBufferPointer<Int64>.allocate(capacity: n), otherValid = UnsafeMutableBufferPointer<Bool>.allocate(capacity: n)
                 defer { other.deallocate(); otherValid.deallocate() }
-                left(rows, n, out, valid)
-                right(rows, n, other, otherValid)
+                left(rows, out, valid)
+                right(rows, other, otherValid)
                 // One loop per operator, with no branch inside, so the compiler vectorises it.
                 if subtract {
                     for i in 0..<n {
@@ -78,8 +83,8 @@ extension Engine {
     private static func fallbackFiller(_ e: BoundExpression, scale: Int, in table: Table) -> NumberFiller {
         let value = compile(e, in: table).asNumber(scale: scale)
         let box = UncheckedSendable(value)
-        return { rows, n, out, valid in
-            for i in 0..<n {
+        return { rows, out, valid in
+            for i in 0..<rows.count {
                 let v = box.value(rows[i])
                 out[i] = v ?? 0
                 valid[i] = v != nil
