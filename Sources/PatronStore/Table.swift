@@ -3,7 +3,7 @@ import Foundation
 /// A named set of equally long columns.
 public final class Table: @unchecked Sendable {
     /// The table's name in the catalog.
-    public var name: String
+    public let name: String
     /// The columns, in file order.
     public let columns: [Column]
     /// The number of rows.
