@@ -43,10 +43,14 @@ struct DocumentationTests {
         return text.replacing(/\sin [0-9,]+\.[0-9]{2} s/, with: " in 0.00 s").replacingOccurrences(of: "\r\n", with: "\n")
     }
 
-    @Test("README example", arguments: DocumentationTests.readmeExamples)
-    func readmeExample(_ example: ConsoleExample) throws {
-        let actual = try Self.output(of: example.command)
-        #expect(actual == example.expected, "README command: \(example.command)")
+    /// Every README command prints what the README shows under it. With PATRON_RECORD=1 the
+    /// README is rewritten with what they print instead, to be reviewed in the diff.
+    @Test func readmeExamplesPrintWhatTheyShow() throws {
+        if ProcessInfo.processInfo.environment["PATRON_RECORD"] == "1" { return try Self.recordReadme() }
+        for example in Self.readmeExamples {
+            let actual = try Self.output(of: example.command)
+            #expect(actual == example.expected, "README command: \(example.command)")
+        }
     }
 
     @Test func readmeHasATourAndExactlyTwoSetupCommands() throws {
@@ -62,9 +66,8 @@ struct DocumentationTests {
         #expect(testCommand != nil && ci.contains(testCommand!))
     }
 
-    /// Re-records the README's outputs when PATRON_RECORD=1 (deliberately, never silently).
-    @Test func recordReadmeWhenAsked() throws {
-        guard ProcessInfo.processInfo.environment["PATRON_RECORD"] == "1" else { return }
+    /// Rewrites the output under each README command with what it prints now.
+    static func recordReadme() throws {
         let lines = try String(contentsOf: Self.readme, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         var out: [String] = []
         var inBlock = false
@@ -74,7 +77,7 @@ struct DocumentationTests {
             if inBlock {
                 if line.hasPrefix("$ ") {
                     out.append(String(line))
-                    var output = try Self.output(of: String(line.dropFirst(2)))
+                    var output = try output(of: String(line.dropFirst(2)))
                     if output.hasSuffix("\n") { output.removeLast() }
                     if !output.isEmpty { out.append(output) }
                 }
@@ -82,7 +85,7 @@ struct DocumentationTests {
             }
             out.append(String(line))
         }
-        try out.joined(separator: "\n").write(to: Self.readme, atomically: true, encoding: .utf8)
+        try out.joined(separator: "\n").write(to: readme, atomically: true, encoding: .utf8)
     }
 
     /// Every help topic's example runs on the demo data without an error.
