@@ -6,8 +6,10 @@ import PatronSyntax
 import Testing
 
 /// Every file in `Tests/fixtures/csv` and `Tests/fixtures/jsonl` loads to exactly its expected
-/// table, or fails with exactly its expected positioned error (`NAME.expected`). For CSV files,
-/// the cells also equal what Python's csv module reads in strict mode (`NAME.python.json`).
+/// table, or fails with exactly its expected positioned error (`NAME.expected`). The cells also
+/// equal what Python reads (`NAME.python.json`, written by oracle.py): its csv module in strict
+/// mode for CSV files, its json module for JSON Lines, where a file Python rejects must be
+/// rejected at the same lines.
 /// PATRON_RECORD=1 rewrites the expected files, to be reviewed in the diff.
 struct FixtureTests {
     static let folder = TestSupport.packageRoot.appendingPathComponent("Tests/fixtures")
@@ -72,6 +74,55 @@ struct FixtureTests {
         let expected = try JSONDecoder().decode(Outcome.self, from: try Data(contentsOf: expectedURL))
         #expect(outcome == expected, "\(fixture): \(outcome)")
         if let table { try compareWithPython(fixture, table: table, outcome: outcome) }
+        if fixture.hasSuffix(".jsonl") { try compareWithPythonJSON(fixture, table: table, outcome: outcome) }
+    }
+
+    /// JSON Lines against Python's json module: the same lines rejected, the same keys in the same
+    /// order, and each value the same.
+    func compareWithPythonJSON(_ fixture: String, table: Table?, outcome: Outcome) throws {
+        let oracleURL = Self.folder.appendingPathComponent((fixture as NSString).deletingPathExtension + ".python.json")
+        let oracle = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: oracleURL)) as? [String: Any], "\(fixture): no Python oracle; run Tests/fixtures/oracle.py")
+        let bad = try #require(oracle["bad_lines"] as? [Int])
+        guard let table else {
+            let error = outcome.error ?? ""
+            if let first = bad.first {
+                #expect(error.hasPrefix("Tests/fixtures/\(fixture):\(first):"), "\(fixture): Python rejects line \(first) first; patron said \(error)")
+            } else {
+                // Python reads it; patron may refuse only at a documented limit.
+                #expect(error.contains("nest more than"), "\(fixture): Python reads every line, patron refused: \(error)")
+            }
+            return
+        }
+        #expect((outcome.rejected ?? []).map { $0.split(separator: ":")[0] } == bad.map { "line \($0)" }, "\(fixture): Python rejects lines \(bad)")
+        let columns = try #require(oracle["columns"] as? [String]), rows = try #require(oracle["rows"] as? [[String]])
+        #expect(table.columns.map(\.name) == columns, "\(fixture): keys")
+        #expect(table.rowCount == rows.count, "\(fixture): \(rows.count) records in Python, \(table.rowCount) in patron")
+        for (r, row) in rows.enumerated() where r < table.rowCount {
+            for (c, value) in row.enumerated() where c < table.columns.count {
+                let column = table.columns[c]
+                #expect(Self.same(json: value, column, r), "\(fixture): record \(r + 1) key '\(column.name)': Python \(value), patron '\(Formatting.cell(column, r))'")
+            }
+        }
+    }
+
+    /// Whether a value Python's json module read (as JSON text) and patron's cell are the same value.
+    static func same(json text: String, _ column: Column, _ row: Int) -> Bool {
+        if text == "null" { return column.isNull(row) }
+        guard !column.isNull(row) else { return false }
+        let cell = Formatting.cell(column, row)
+        if text == "true" || text == "false" { return cell == text }
+        if text.hasPrefix("\"") {
+            guard let string = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: .fragmentsAllowed) as? String else { return false }
+            return column.type == .date || column.type == .timestamp ? same(string, column, row, decimalComma: false) : cell == string
+        }
+        if text.hasPrefix("[") || text.hasPrefix("{") {
+            // Arrays and objects are kept as their JSON text.
+            guard let ours = try? JSONSerialization.jsonObject(with: Data(cell.utf8)) as? NSObject,
+                  let theirs = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? NSObject else { return false }
+            return ours.isEqual(theirs)
+        }
+        guard let theirs = Double(text), let ours = Double(cell.replacingOccurrences(of: ",", with: "")) else { return false }
+        return abs(ours - theirs) <= 1e-9 * max(1, abs(theirs))
     }
 
     /// Cells against Python's csv module: the same fields, read as the column's type.
