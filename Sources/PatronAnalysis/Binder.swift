@@ -136,7 +136,7 @@ public struct Binder {
 
     /// `let NAME = VALUE`.
     private func bindLet(_ name: Name, _ value: ParsedExpression, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
-        let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
+        let empty = Table(name: "", columns: [], rowCount: 1, origin: .scratch)
         var context = BindContext()
         let bound: BoundExpression
         do throws(Diagnostic) {
@@ -204,7 +204,7 @@ public struct Binder {
     private func bindExplainCustomer(_ idExpression: ParsedExpression, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
         let table = try table(nil, statement: statement)
         guard let idColumn = table.columns.first else { throw Diagnostic("'\(table.name)' has no columns", at: statement.span) }
-        let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
+        let empty = Table(name: "", columns: [], rowCount: 1, origin: .scratch)
         var context = BindContext()
         let value = try bindExpression(idExpression, in: empty, context: &context)
         var row: Int? = nil
@@ -357,7 +357,7 @@ public struct Binder {
             if let near = Suggestion.closest(to: by!.text, in: choices) { hints.insert("did you mean '\(near)'?", at: 0) }
             throw Diagnostic("transitions cannot be by '\(by!.text)'", at: by!.span, hints: hints)
         }
-        let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
+        let empty = Table(name: "", columns: [], rowCount: 1, origin: .scratch)
         var days: [Int32] = []
         for date in [from, to] {
             var context = BindContext()
@@ -403,7 +403,7 @@ public struct Binder {
         let n = r.count
         let cells = Table(name: "cells", columns: [Column(name: "r_score", storage: .integer(r), nulls: NullBitmap(count: n)),
                                                    Column(name: "f_score", storage: .integer(f), nulls: NullBitmap(count: n)),
-                                                   Column(name: "m_score", storage: .integer(m), nulls: NullBitmap(count: n))], rowCount: n, origin: "every score cell")
+                                                   Column(name: "m_score", storage: .integer(m), nulls: NullBitmap(count: n))], rowCount: n, origin: .scratch)
         var bound: [(String, BoundCondition)] = []
         for rule in rules {
             var context = BindContext()
@@ -541,7 +541,7 @@ public struct Binder {
     }
 
     private func constantNumber(_ e: ParsedExpression) throws(Diagnostic) -> Double {
-        let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
+        let empty = Table(name: "", columns: [], rowCount: 1, origin: .scratch)
         var context = BindContext()
         switch try bindExpression(e, in: empty, context: &context) {
         case .constant(.number(let m, let s)): return Double(m) / powerOfTen(s)
@@ -616,7 +616,7 @@ public struct Binder {
         }
         var asOfDay: Int32? = nil
         if let asOf {
-            let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
+            let empty = Table(name: "", columns: [], rowCount: 1, origin: .scratch)
             var dateContext = BindContext()
             switch try bindExpression(asOf, in: empty, context: &dateContext) {
             case .constant(.date(let d)): asOfDay = d
@@ -716,7 +716,7 @@ public struct Binder {
             count = n
         case .cuts(let expressions):
             var cuts: [Double] = []
-            let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
+            let empty = Table(name: "", columns: [], rowCount: 1, origin: .scratch)
             for expression in expressions {
                 var context = BindContext()
                 let bound = try bindExpression(expression, in: empty, context: &context)

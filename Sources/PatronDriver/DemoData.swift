@@ -83,7 +83,7 @@ public enum DemoData {
             Column(name: "profit", storage: .decimal(profit, scale: 2), nulls: NullBitmap(count: n), evidence: .builtIn("spend × margin − cost to serve")),
             Column(name: "loyalty", storage: .decimal(loyalty, scale: 2), nulls: NullBitmap(count: n), evidence: .builtIn("share of the last 12 months with a purchase")),
         ]
-        let table = Table(name: tableName, columns: columns, rowCount: n, origin: "built-in demo data")
+        let table = Table(name: tableName, columns: columns, rowCount: n, origin: .demo)
         table.checkInvariants()
         return table
     }

@@ -79,31 +79,30 @@ extension Engine {
         let order = slots.ordered(accumulators.indices.filter { accumulators[$0].frequency > 0 })
         let n = order.count
         let none = NullBitmap(count: n)
-        let asOfText = CalendarDate.isoString(asOf)
         func clamp(_ v: Int128) -> Int64 { Int64(clamping: v) }
         // Each column is built on its own, so the cores share the columns between them.
         var builders: [(metric: String, build: () -> Column)] = []
         switch idColumn.storage {
         case .integer:
-            builders.append(("", { Column(name: idColumn.name, storage: .integer(order.map { slots.key(of: $0) }), nulls: none, evidence: .builtIn("the customer")) }))
+            builders.append(("", { Column(name: idColumn.name, storage: .integer(order.map { slots.key(of: $0) }), nulls: none, evidence: .derived(.customer)) }))
         case .text(_, let dictionary):
             builders.append(("", {
                 var builder = TextDictionaryBuilder()
                 let new = order.map { builder.code(of: dictionary[Int(slots.key(of: $0))]) }
-                return Column(name: idColumn.name, storage: .text(codes: TextCodes(new, dictionarySize: builder.count), dictionary: builder.strings()), nulls: none, evidence: .builtIn("the customer"))
+                return Column(name: idColumn.name, storage: .text(codes: TextCodes(new, dictionarySize: builder.count), dictionary: builder.strings()), nulls: none, evidence: .derived(.customer))
             }))
         default: break
         }
-        builders.append(("first_purchase", { Column(name: "first_purchase", storage: .date(order.map { firstDay + accumulators[$0].first }), nulls: none, evidence: .builtIn("date of the first order")) }))
-        builders.append(("last_purchase", { Column(name: "last_purchase", storage: .date(order.map { firstDay + accumulators[$0].last }), nulls: none, evidence: .builtIn("date of the last order up to \(asOfText)")) }))
+        builders.append(("first_purchase", { Column(name: "first_purchase", storage: .date(order.map { firstDay + accumulators[$0].first }), nulls: none, evidence: .derived(.firstPurchase)) }))
+        builders.append(("last_purchase", { Column(name: "last_purchase", storage: .date(order.map { firstDay + accumulators[$0].last }), nulls: none, evidence: .derived(.lastPurchase(asOf: asOf))) }))
         builders.append(("recency", {
             Column(name: "recency", storage: .integer(order.map { Int64(asOf) - Int64(firstDay) - Int64(accumulators[$0].last) }), nulls: none,
-                   evidence: .builtIn("days from the last purchase to \(asOfText)"))
+                   evidence: .derived(.recency(asOf: asOf)))
         }))
-        builders.append(("frequency", { Column(name: "frequency", storage: .integer(order.map { Int64(accumulators[$0].frequency) }), nulls: none, evidence: .builtIn("number of orders up to \(asOfText)")) }))
+        builders.append(("frequency", { Column(name: "frequency", storage: .integer(order.map { Int64(accumulators[$0].frequency) }), nulls: none, evidence: .derived(.frequency(asOf: asOf))) }))
         builders.append(("monetary", {
             Column(name: "monetary", storage: .decimal(order.map { clamp(money($0, accumulators[$0].monetary, total.monetaryCarry)) }, scale: amountScale), nulls: none,
-                   evidence: .builtIn("sum of \(spec.amountText) over the orders"))
+                   evidence: .derived(.monetary(amount: spec.amountText)))
         }))
         // Average order value at the amount's scale, rounded half away from zero.
         builders.append(("aov", {
@@ -111,30 +110,30 @@ extension Engine {
                 let f = Int128(accumulators[c].frequency), sum = money(c, accumulators[c].monetary, total.monetaryCarry)
                 let q = sum / f, r = sum % f
                 return clamp(q + (abs(r) * 2 >= f ? (sum < 0 ? -1 : 1) : 0))
-            }, scale: amountScale), nulls: none, evidence: .builtIn("monetary ÷ frequency"))
+            }, scale: amountScale), nulls: none, evidence: .derived(.aov))
         }))
         if let profitText = spec.profitText {
             builders.append(("profit", {
                 Column(name: "profit", storage: .decimal(order.map { clamp(money($0, accumulators[$0].profit, total.profitCarry)) }, scale: profitScale), nulls: none,
-                       evidence: .builtIn("sum of \(profitText) over the orders"))
+                       evidence: .derived(.profit(definition: profitText)))
             }))
         }
         builders.append(("tenure", {
             Column(name: "tenure", storage: .integer(order.map { Int64(asOf) - Int64(firstDay) - Int64(accumulators[$0].first) }), nulls: none,
-                   evidence: .builtIn("days from the first purchase to \(asOfText)"))
+                   evidence: .derived(.tenure(asOf: asOf)))
         }))
         // Loyalty: the share of the 12 calendar months up to the as-of date with a purchase, to 4 places.
         builders.append(("loyalty", {
             Column(name: "loyalty", storage: .decimal(order.map { c in
                 let k = Int64(accumulators[c].months.nonzeroBitCount)
                 return (k * 10_000 * 2 + 12) / 24
-            }, scale: 4), nulls: none, evidence: .builtIn("share of the 12 months up to \(asOfText) with a purchase"))
+            }, scale: 4), nulls: none, evidence: .derived(.loyalty(asOf: asOf)))
         }))
         if spec.channel != nil {
-            builders.append(("channels", { Column(name: "channels", storage: .integer(order.map { Int64(channelsUsed($0)) }), nulls: none, evidence: .builtIn("number of channels used")) }))
+            builders.append(("channels", { Column(name: "channels", storage: .integer(order.map { Int64(channelsUsed($0)) }), nulls: none, evidence: .derived(.channels)) }))
         }
         let columns = inParallel(builders.filter { spec.derives($0.metric) || $0.metric == "" }.map(\.build), when: n >= 100_000)
-        let table = Table(name: spec.name, columns: columns, rowCount: n, origin: "customers from '\(orders.name)' as of \(asOfText)")
+        let table = Table(name: spec.name, columns: columns, rowCount: n, origin: .customers(orders: orders.name, asOf: asOf))
         table.checkInvariants()
         return CustomerDerivation(table: table, asOf: asOf, asOfIsLatest: spec.asOf == nil, ordersUsed: used, ordersLeftOut: orders.rowCount - used)
         }

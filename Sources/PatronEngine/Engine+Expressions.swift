@@ -324,7 +324,7 @@ extension Engine {
 extension Engine {
     /// The value of an expression that uses no columns (a `let`).
     public static func evaluate(constant e: BoundExpression) -> Constant {
-        let empty = Table(name: "", columns: [], rowCount: 1, origin: "")
+        let empty = Table(name: "", columns: [], rowCount: 1, origin: .scratch)
         switch compile(e, in: empty) {
         case .number(let f, let scale): return f(0).map { .number($0, scale: scale) } ?? .null
         case .real(let f): return f(0).map { .real($0) } ?? .null

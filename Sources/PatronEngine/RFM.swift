@@ -68,12 +68,12 @@ extension Engine {
         }
         for (k, name) in ["r_score", "f_score", "m_score"].enumerated() {
             columns.append(Column(name: name, storage: .integer(scores[k]), nulls: nulls[k],
-                                  evidence: .builtIn("\(["recency", "frequency", "monetary"][k]) scored 1…\(bins) at its quantiles\(k == 0 ? ", most recent highest" : "")")))
+                                  evidence: .derived(.score(metric: ["recency", "frequency", "monetary"][k], bins: bins))))
         }
         var codes = TextDictionaryBuilder()
         let code = (0..<table.rowCount).map { row in codes.code(of: "\(scores[0][row])\(scores[1][row])\(scores[2][row])") }
         columns.append(Column(name: "rfm", storage: .text(codes: TextCodes(code, dictionarySize: codes.count), dictionary: codes.strings()),
-                              nulls: NullBitmap(count: table.rowCount), evidence: .builtIn("the three scores, R F M")))
+                              nulls: NullBitmap(count: table.rowCount), evidence: .derived(.rfmCode)))
         let scored = Table(name: table.name, columns: columns, rowCount: table.rowCount, origin: table.origin)
         scored.checkInvariants()
         var heat = Array(repeating: Array(repeating: 0, count: bins), count: bins)
@@ -93,7 +93,7 @@ extension Engine {
         let codes = label.map { UInt32($0 < 0 ? rules.count : $0) }
         var columns = table.columns.filter { $0.name != "rfm_segment" }
         columns.append(Column(name: "rfm_segment", storage: .text(codes: TextCodes(codes, dictionarySize: names.count), dictionary: dictionary.strings()),
-                              nulls: NullBitmap(count: table.rowCount), evidence: .builtIn("the first \(preset) rule that matches the scores")))
+                              nulls: NullBitmap(count: table.rowCount), evidence: .derived(.rfmSegment(preset: preset))))
         let named = Table(name: table.name, columns: columns, rowCount: table.rowCount, origin: table.origin)
         let money = monetary.map { table.columns[$0] }
         var counts = Array(repeating: 0, count: names.count), sums = Array(repeating: 0.0, count: names.count)

@@ -44,6 +44,38 @@ public enum Formatting {
         case .allNull: return "every value is empty"
         case .counterexample(let value, let line, let ruledOut): return "'\(DisplayWidth.truncate(value, to: 24))' (line \(line)) is not \(ruledOut)"
         case .builtIn(let why): return why
+        case .derived(let derivation): return definition(derivation)
+        }
+    }
+
+    /// How a derived column was computed, in words.
+    public static func definition(_ derivation: Derivation) -> String {
+        func day(_ d: Int32) -> String { CalendarDate.isoString(d) }
+        switch derivation {
+        case .customer: return "the customer"
+        case .firstPurchase: return "date of the first order"
+        case .lastPurchase(let asOf): return "date of the last order up to \(day(asOf))"
+        case .recency(let asOf): return "days from the last purchase to \(day(asOf))"
+        case .frequency(let asOf): return "number of orders up to \(day(asOf))"
+        case .monetary(let amount): return "sum of \(amount) over the orders"
+        case .aov: return "monetary ÷ frequency"
+        case .profit(let definition): return "sum of \(definition) over the orders"
+        case .tenure(let asOf): return "days from the first purchase to \(day(asOf))"
+        case .loyalty(let asOf): return "share of the 12 months up to \(day(asOf)) with a purchase"
+        case .channels: return "number of channels used"
+        case .score(let metric, let bins): return "\(metric) scored 1…\(bins) at its quantiles\(metric == "recency" ? ", most recent highest" : "")"
+        case .rfmCode: return "the three scores, R F M"
+        case .rfmSegment(let preset): return "the first \(preset) rule that matches the scores"
+        }
+    }
+
+    /// Where a table came from, in words.
+    public static func origin(_ origin: TableOrigin) -> String {
+        switch origin {
+        case .file(let path): return path
+        case .customers(let orders, let asOf): return "customers from '\(orders)' as of \(CalendarDate.isoString(asOf))"
+        case .demo: return "built-in demo data"
+        case .scratch: return ""
         }
     }
 

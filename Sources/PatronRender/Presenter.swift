@@ -68,18 +68,18 @@ public struct Presenter: Sendable {
         let (fields, rows) = schemaTable(table)
         return Presentation(kind: "schema", fields: fields, rows: rows,
                             facts: [.init("table", .string(table.name)), .init("table_rows", .count(table.rowCount)), .init("table_columns", .count(table.columns.count)),
-                                    .init("origin", .string(table.origin))],
-                            blocks: [.line("table '\(table.name)': \(NumberFormat.grouped(table.rowCount)) rows, \(table.columns.count) columns, from \(table.origin)"), .table(bars: nil)])
+                                    .init("origin", .string(Formatting.origin(table.origin)))],
+                            blocks: [.line("table '\(table.name)': \(NumberFormat.grouped(table.rowCount)) rows, \(table.columns.count) columns, from \(Formatting.origin(table.origin))"), .table(bars: nil)])
     }
 
     func loaded(_ report: LoadReport) -> Presentation {
         let table = report.table
         let (fields, rows) = schemaTable(table)
         return Presentation(kind: "load", fields: fields, rows: rows,
-                            facts: [.init("table", .string(table.name)), .init("path", .string(table.origin)), .init("dialect", .string(report.dialect)),
+                            facts: [.init("table", .string(table.name)), .init("path", .string(Formatting.origin(table.origin))), .init("dialect", .string(report.dialect)),
                                     .init("table_rows", .count(table.rowCount)), .init("table_columns", .count(table.columns.count)),
                                     .init("rejected", .count(report.rejectedCount)), .init("blank_lines", .count(report.blankLines))],
-                            blocks: [.line("loaded '\(table.name)' from \(table.origin) (\(report.dialect)): \(NumberFormat.grouped(table.rowCount)) rows, \(table.columns.count) columns"),
+                            blocks: [.line("loaded '\(table.name)' from \(Formatting.origin(table.origin)) (\(report.dialect)): \(NumberFormat.grouped(table.rowCount)) rows, \(table.columns.count) columns"),
                                      .table(bars: nil)],
                             isConfirmation: true)
     }

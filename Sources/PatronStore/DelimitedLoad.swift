@@ -132,7 +132,7 @@ struct DelimitedLoad {
             let why = evidence[c] ?? .allMatch(count: rows - bitmap.nullCount, pattern: choices[c].pattern)
             columns.append(Column(name: finalNames[c], storage: storages[c], nulls: bitmap, evidence: why))
         }
-        let table = Table(name: name, columns: columns, rowCount: rows, origin: path)
+        let table = Table(name: name, columns: columns, rowCount: rows, origin: .file(path))
         table.checkInvariants()
         let report = rejected.prefix(10).map { RejectedRecord(line: file.lineNumber(at: $0.offset).line, message: $0.message) }
         let dialect = describe(delimiter) + (header ? ", header" : ", no header")

@@ -44,6 +44,44 @@ public enum TypeEvidence: Sendable, Equatable {
     case allNull
     /// The first value that ruled out a more specific type.
     case counterexample(value: String, line: Int, ruledOut: String)
-    /// The column was built by patron itself.
+    /// The column was built by patron itself, described in words (the demo data).
     case builtIn(String)
+    /// The column was derived by a statement, as this definition says.
+    case derived(Derivation)
+}
+
+/// How a derived column was computed, as a value; the renderer puts it in words.
+public enum Derivation: Sendable, Equatable {
+    /// The customer identifier the orders were grouped by.
+    case customer
+    case firstPurchase
+    case lastPurchase(asOf: Int32)
+    case recency(asOf: Int32)
+    case frequency(asOf: Int32)
+    /// The sum of the amount (its expression as written) over the orders.
+    case monetary(amount: String)
+    case aov
+    /// The sum of the profit (its expression as written) over the orders.
+    case profit(definition: String)
+    case tenure(asOf: Int32)
+    case loyalty(asOf: Int32)
+    case channels
+    /// An RFM score of `metric` in 1…bins, the most recent scoring highest for recency.
+    case score(metric: String, bins: Int)
+    /// The three scores written together (`533`).
+    case rfmCode
+    /// The name given by the first rule of `preset` that holds.
+    case rfmSegment(preset: String)
+}
+
+/// Where a table came from.
+public enum TableOrigin: Sendable, Equatable {
+    /// A file, by its path as given.
+    case file(String)
+    /// `customers from ORDERS … as of DATE`.
+    case customers(orders: String, asOf: Int32)
+    /// The demo data patron starts with.
+    case demo
+    /// A table patron makes for its own use (no rows of the user's).
+    case scratch
 }

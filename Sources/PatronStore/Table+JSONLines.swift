@@ -302,7 +302,7 @@ struct JSONLinesLoad {
         for (k, key) in keys.enumerated() {
             columns.append(column(named: key, values: grid[k], offsets: rowOffsets, syntax: syntax))
         }
-        let table = Table(name: name, columns: columns, rowCount: rows.count, origin: path)
+        let table = Table(name: name, columns: columns, rowCount: rows.count, origin: .file(path))
         table.checkInvariants()
         let report = rejected.prefix(10).map { RejectedRecord(line: file.lineNumber(at: $0.offset).line, message: $0.message) }
         return LoadReport(table: table, warnings: [], blankLines: blankLines, rejectedCount: rejected.count, rejected: report, dialect: "JSON Lines")

@@ -8,11 +8,11 @@ public final class Table: @unchecked Sendable {
     public let columns: [Column]
     /// The number of rows.
     public let rowCount: Int
-    /// Where the table came from (a path, or a description such as "built-in demo data").
-    public let origin: String
+    /// Where the table came from.
+    public let origin: TableOrigin
 
     /// Creates a table; every column must have `rowCount` values.
-    public init(name: String, columns: [Column], rowCount: Int, origin: String) {
+    public init(name: String, columns: [Column], rowCount: Int, origin: TableOrigin) {
         self.name = name
         self.columns = columns
         self.rowCount = rowCount
