@@ -31,8 +31,8 @@ public struct RuleCheck: Sendable {
     public let neverMatch: [String]
     /// Pairs of rules that match a cell in common, with how many.
     public let overlaps: [(String, String, Int)]
-    /// Cells no rule covers, as "R-F-M".
-    public let uncovered: [String]
+    /// Cells no rule covers, as their R, F and M scores.
+    public let uncovered: [[Int64]]
 }
 
 extension Engine {
@@ -122,7 +122,7 @@ extension Engine {
         guard case .integer(let r) = cells.columns[0].storage, case .integer(let f) = cells.columns[1].storage, case .integer(let m) = cells.columns[2].storage else {
             return RuleCheck(preset: preset, bins: bins, cells: cells.rowCount, neverMatch: never, overlaps: overlaps, uncovered: [])
         }
-        let uncovered = (0..<cells.rowCount).filter { !taken.contains($0) }.map { "\(r[$0])-\(f[$0])-\(m[$0])" }
+        let uncovered = (0..<cells.rowCount).filter { !taken.contains($0) }.map { [r[$0], f[$0], m[$0]] }
         return RuleCheck(preset: preset, bins: bins, cells: cells.rowCount, neverMatch: never, overlaps: overlaps, uncovered: uncovered)
     }
 }

@@ -153,7 +153,8 @@ extension Presenter {
     func check(_ c: RuleCheck) -> Presentation {
         let names = { (rules: [String]) in rules.map { Vocabulary.rule($0, language) }.joined(separator: language == .zh ? "、" : ", ") }
         func cells(_ n: Int) -> String { say("\(NumberFormat.grouped(n)) \(n == 1 ? "cell" : "cells")", zh: "\(NumberFormat.grouped(n)) 个单元格") }
-        let uncovered = c.uncovered.prefix(20).joined(separator: ", ") + (c.uncovered.count > 20 ? ", …" : "")
+        let cellNames = c.uncovered.map { $0.map(String.init).joined(separator: "-") }
+        let uncovered = cellNames.prefix(20).joined(separator: ", ") + (cellNames.count > 20 ? ", …" : "")
         var text = say("\(c.preset) rules over all \(c.cells) score cells (1…\(c.bins) each):", zh: "\(c.preset) 规则覆盖全部 \(c.cells) 个分数单元格（每项 1…\(c.bins)）：")
         text += c.neverMatch.isEmpty ? say("\n  every rule matches some cell first", zh: "\n  每条规则都最先匹配某些单元格")
                                      : say("\n  never first to match: ", zh: "\n  从未最先匹配：") + names(c.neverMatch)
@@ -164,7 +165,7 @@ extension Presenter {
                                     : say("\n  \(cells(c.uncovered.count)) no rule covers (R-F-M): ", zh: "\n  没有规则覆盖的 \(cells(c.uncovered.count))（R-F-M）：") + uncovered
         var rows: [[Cell]] = c.neverMatch.map { [.text("never first to match"), .text($0), .null()] }
         rows += c.overlaps.map { [.text("overlap"), .text("\($0.0) and \($0.1)"), .count($0.2)] }
-        rows += c.uncovered.map { [.text("uncovered cell"), .text($0), .null()] }
+        rows += cellNames.map { [.text("uncovered cell"), .text($0), .null()] }
         return Presentation(kind: "check_segments", fields: [Field("finding", isDrawn: false), Field("subject", isDrawn: false), Field("cells", isDrawn: false)],
                             rows: rows,
                             facts: [.init("preset", .string(c.preset)), .init("bins", .count(c.bins)), .init("cells", .count(c.cells)),
