@@ -324,57 +324,56 @@ public struct Presenter: Sendable {
         p.kind = "explain_segment"
         p.blocks.insert(.line("\(w("segment")) '\(e.name)' = \(e.definition)"), at: 0)
         p.facts = [.init("name", .string(e.name)), .init("definition", .string(e.definition))] + p.facts
-        let portrait = e.portrait
-        guard portrait.count > 0 else {
+        guard e.portrait.count > 0 else {
             p.blocks.append(.line(say("the segment is empty over the current data, so there is no advice", zh: "当前数据中该细分为空，没有建议")))
             return p
         }
-        // Each framework's groups with their share of the segment, largest first.
+        let (lines, facts) = portrait(e.portrait)
+        p.blocks.append(.line(lines.joined(separator: "\n")))
+        p.facts += facts
+        return p
+    }
+
+    /// Where a segment's rows fall in each framework, largest group first, and the advice for the largest.
+    func portrait(_ portrait: SegmentPortrait) -> (lines: [String], facts: [JSONValue.Pair]) {
         func listing(_ parts: [(name: String, count: Int)]) -> (text: String, data: JSONValue) {
-            let sorted = parts.enumerated().filter { $0.element.count > 0 }.sorted { $0.element.count != $1.element.count ? $0.element.count > $1.element.count : $0.offset < $1.offset }.map(\.element)
-            let text = sorted.map { "\($0.name) \(NumberFormat.percent(Double($0.count) / Double(portrait.count)))" }.joined(separator: ", ")
-            let data = JSONValue.array(sorted.map { .object([.init("segment", .string($0.name)), .init("rows", .count($0.count)),
-                                                            .init("share", .real(Double($0.count) / Double(portrait.count)))]) })
-            return (text, data)
+            let sorted = parts.enumerated().filter { $0.element.count > 0 }
+                .sorted { $0.element.count != $1.element.count ? $0.element.count > $1.element.count : $0.offset < $1.offset }.map(\.element)
+            let share = { (n: Int) in Double(n) / Double(portrait.count) }
+            return (sorted.map { "\($0.name) \(NumberFormat.percent(share($0.count)))" }.joined(separator: ", "),
+                    .array(sorted.map { .object([.init("segment", .string($0.name)), .init("rows", .count($0.count)), .init("share", .real(share($0.count)))]) }))
         }
-        var lines = [say("what kind of customers they are:", zh: "这些是什么样的客户：")]
+        var lines = [say("what kind of customers they are:", zh: "这些是什么样的客户：")], facts: [JSONValue.Pair] = []
         if let q = portrait.quadrants {
             let (text, data) = listing(Quadrant.allCases.map { (Vocabulary.name($0, language), q[$0.rawValue]) })
             lines.append("  " + say("profit × loyalty (median split): ", zh: "利润 × 忠诚度（中位数划分）：") + text)
-            p.facts.append(.init("quadrants", data))
+            facts.append(.init("quadrants", data))
         }
         if let s = portrait.stages {
             let (text, data) = listing(LifecycleStage.allCases.map { (Vocabulary.name($0, language), s[$0.rawValue]) })
             let windows = LifecycleStage.standardWindows.map(String.init)
             lines.append("  " + say("lifecycle (\(windows.joined(separator: ", ")) days): ", zh: "生命周期（\(windows.joined(separator: "、")) 天）：") + text)
-            p.facts.append(.init("stages", data))
-            p.facts.append(.init("windows", .array(LifecycleStage.standardWindows.map(JSONValue.count))))
+            facts += [.init("stages", data), .init("windows", .array(LifecycleStage.standardWindows.map(JSONValue.count)))]
         }
         if !portrait.rfmSegments.isEmpty {
             let (text, data) = listing(portrait.rfmSegments.map { (Vocabulary.rule($0.name, language), $0.count) })
             lines.append("  " + say("RFM segments: ", zh: "RFM 细分：") + text)
-            p.facts.append(.init("rfm_segments", data))
+            facts.append(.init("rfm_segments", data))
         }
+        let largest: (name: String, advice: String)?
         switch portrait.largest {
-        case .quadrant(let quadrant)?:
-            lines.append(advice(Vocabulary.name(quadrant, language), Vocabulary.advice(quadrant, language)))
-            p.facts.append(.init("advice", .string(Vocabulary.advice(quadrant, language))))
-        case .stage(let stage)?:
-            lines.append(advice(Vocabulary.name(stage, language), Vocabulary.advice(stage, language)))
-            p.facts.append(.init("advice", .string(Vocabulary.advice(stage, language))))
-        default:
-            if portrait.quadrants == nil && portrait.stages == nil {
-                lines.append("  " + say("no profit, loyalty or recency columns; derive customers first: customers from ORDERS by ID",
-                                        zh: "没有利润、忠诚度或最近购买天数列；先从订单推导客户：customers from ORDERS by ID"))
-            }
+        case .quadrant(let quadrant)?: largest = (Vocabulary.name(quadrant, language), Vocabulary.advice(quadrant, language))
+        case .stage(let stage)?: largest = (Vocabulary.name(stage, language), Vocabulary.advice(stage, language))
+        default: largest = nil
         }
-        p.blocks.append(.line(lines.joined(separator: "\n")))
-        return p
-    }
-
-    /// The advice line for the largest group.
-    func advice(_ name: String, _ text: String) -> String {
-        say("advice (most are \(name)): ", zh: "建议（最大的一组是\(name)）：") + text
+        if let largest {
+            lines.append(say("advice (most are \(largest.name)): ", zh: "建议（最大的一组是\(largest.name)）：") + largest.advice)
+            facts.append(.init("advice", .string(largest.advice)))
+        } else if portrait.quadrants == nil && portrait.stages == nil {
+            lines.append("  " + say("no profit, loyalty or recency columns; derive customers first: customers from ORDERS by ID",
+                                    zh: "没有利润、忠诚度或最近购买天数列；先从订单推导客户：customers from ORDERS by ID"))
+        }
+        return (lines, facts)
     }
 
     func explained(_ e: CustomerExplanation) -> Presentation {
