@@ -26,7 +26,11 @@ let package = Package(
         // Tables, numbers and diagnostics as text. Pure functions; never evaluates.
         .target(name: "PatronRender", dependencies: ["PatronStore", "PatronSyntax", "PatronEngine"]),
         // One entry point shared by the REPL and the script runner.
-        .target(name: "PatronDriver", dependencies: ["PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender"]),
+        .target(name: "PatronDriver", dependencies: ["PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender", "PatronPostgres"]),
+        // PostgreSQL's client library, libpq (Debian's libpq-dev).
+        .systemLibrary(name: "CLibPQ"),
+        // Loads from and writes to PostgreSQL: binary COPY into the store's columns, and back.
+        .target(name: "PatronPostgres", dependencies: ["PatronStore", "CLibPQ"]),
         // A small C shim over libedit's variadic calls.
         .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
         // The line-editing prompt. Sees only the driver.
@@ -41,7 +45,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PatronTests", dependencies: [
-            "PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender", "PatronDriver",
+            "PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender", "PatronDriver", "PatronPostgres",
         ]),
     ]
 )

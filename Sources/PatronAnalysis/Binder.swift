@@ -81,6 +81,17 @@ public struct Binder {
             return .quit
         case .set(let setting, let value):
             return try bindSet(setting, value)
+        case .loadServer(let source, let alias, let options):
+            return try bindLoadServer(source, alias, options, statement: statement)
+        case .exportServer(let what, let target, let mode):
+            return try bindExportServer(what, target, mode, statement: statement)
+        case .connect(let name, let driver, let conninfo, _):
+            return try bindConnect(name, driver, conninfo)
+        case .disconnect(let name):
+            try connection(name)
+            return .disconnect(name.text)
+        case .showConnections:
+            return .showConnections(catalog.connections.keys.sorted())
         }
     }
 
@@ -313,24 +324,75 @@ public struct Binder {
             }
             format = implied
         }
-        if let table = catalog.tables[what.text] {
-            return .export(.table(table), path: path, format: format, raw: raw)
-        }
+        return .export(try exportSource(what, statement: statement), path: path, format: format, raw: raw)
+    }
+
+    /// What `export` writes: a table, a named segment's rows of the current table, or the last result.
+    private func exportSource(_ what: Name, statement: ParsedStatement) throws(Diagnostic) -> ExportSource {
+        if let table = catalog.tables[what.text] { return .table(table) }
         if let segment = catalog.segments[what.text] {
             let table = try table(nil, statement: statement)
             var context = BindContext()
             let condition = try Binder(catalog: catalog, source: Source(name: "segment '\(segment.name)'", text: segment.text))
                 .bindCondition(segment.condition, in: table, context: &context)
-            return .export(.segment(name: segment.name, table: table, condition: condition), path: path, format: format, raw: raw)
+            return .segment(name: segment.name, table: table, condition: condition)
         }
-        if what.text.lowercased() == "result" {
-            return .export(.lastResult, path: path, format: format, raw: raw)
-        }
+        if what.text.lowercased() == "result" { return .lastResult }
         var hints: [String] = []
         let names = Array(catalog.tables.keys) + Array(catalog.segments.keys) + ["result"]
         if let near = Suggestion.closest(to: what.text, in: names) { hints.append("did you mean '\(near)'?") }
         hints.append("export a table, a named segment, or 'result' (the last result)")
         throw Diagnostic("no table or segment named '\(what.text)'", at: what.span, hints: hints)
+    }
+
+    /// `export WHAT to CONNECTION.SCHEMA.TABLE [replace | append]`.
+    private func bindExportServer(_ what: Name, _ target: ParsedServerTable, _ mode: Name?, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        try connection(target.connection)
+        return .exportServer(try exportSource(what, statement: statement), target: BoundServerTable(connection: target.connection.text, schema: target.schema?.text, table: target.table.text),
+                             mode: mode?.text.lowercased())
+    }
+
+    /// `connect NAME to postgres "CONNINFO"`.
+    private func bindConnect(_ name: Name, _ driver: Name, _ conninfo: String) throws(Diagnostic) -> BoundStatement {
+        guard ["postgres", "postgresql", "pg"].contains(driver.text.lowercased()) else {
+            throw Diagnostic("patron connects to postgres, not '\(driver.text)'", at: driver.span,
+                             hints: ["PostgreSQL and the servers that speak its protocol (Redshift, Citus, YugabyteDB, CockroachDB): connect \(name.text) to postgres \"host=… dbname=…\""])
+        }
+        return .connect(name: name.text, conninfo: conninfo)
+    }
+
+    /// `load CONNECTION.SCHEMA.TABLE` or `load from CONNECTION query "…"`, `[as NAME] [with wide_numeric text]`.
+    private func bindLoadServer(_ source: ParsedServerSource, _ alias: Name?, _ options: [ParsedLoadOption], statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        var wideNumericAsText = false
+        for option in options {
+            guard option.name.text.lowercased() == "wide_numeric", case .word(let value) = option.value, ["text", "error"].contains(value.text.lowercased()) else {
+                throw Diagnostic("'\(option.name.text)' is not an option of a server load", at: option.name.span,
+                                 hints: ["a server's columns come with their types; the one option is wide_numeric text (numerics over 18 digits as text) or wide_numeric error"])
+            }
+            wideNumericAsText = value.text.lowercased() == "text"
+        }
+        switch source {
+        case .table(let table):
+            try connection(table.connection)
+            return .loadServer(connection: table.connection.text, source: .table(schema: table.schema?.text, name: table.table.text),
+                               name: alias?.text ?? table.table.text, wideNumericAsText: wideNumericAsText)
+        case .query(let connection, let sql, let span):
+            try self.connection(connection)
+            guard let alias else {
+                throw Diagnostic("name the table the query's rows go to", at: span, hints: ["load from \(connection.text) query \"…\" as orders"])
+            }
+            return .loadServer(connection: connection.text, source: .query(sql: sql, span: span), name: alias.text, wideNumericAsText: wideNumericAsText)
+        }
+    }
+
+    /// Checks that a connection of this name is open.
+    private func connection(_ name: Name) throws(Diagnostic) {
+        guard catalog.connections[name.text] == nil else { return }
+        var hints: [String] = []
+        if let near = Suggestion.closest(to: name.text, in: catalog.connections.keys) { hints.append("did you mean '\(near)'?") }
+        hints.append(catalog.connections.isEmpty ? "connect first: connect \(name.text) to postgres \"host=localhost dbname=shop\""
+                                                 : "connections: \(catalog.connections.keys.sorted().joined(separator: ", "))")
+        throw Diagnostic("no connection named '\(name.text)'", at: name.span, hints: hints)
     }
 
     /// `transitions from DATE to DATE [by SEGMENTATION]`.

@@ -71,8 +71,38 @@ public enum BoundStatement: Sendable {
     case segment(BoundSegment)
     /// Show help on a topic.
     case help(topic: String?)
+    /// Open a connection to a server (the driver owns it; the catalog knows its name).
+    case connect(name: String, conninfo: String)
+    /// Close a connection.
+    case disconnect(String)
+    /// List the open connections.
+    case showConnections([String])
+    /// Load a server's table or a query's rows as a named table.
+    case loadServer(connection: String, source: BoundServerSource, name: String, wideNumericAsText: Bool)
+    /// Write a table, a segment's rows or the last result to a server table.
+    case exportServer(ExportSource, target: BoundServerTable, mode: String?)
     /// End the session.
     case quit
+}
+
+/// What a server load reads.
+public enum BoundServerSource: Sendable {
+    case table(schema: String?, name: String)
+    /// A query, with the span of its text (for the position of a syntax error).
+    case query(sql: String, span: SourceSpan)
+}
+
+/// A table on a connected server.
+public struct BoundServerTable: Sendable {
+    public let connection: String
+    public let schema: String?
+    public let table: String
+
+    public init(connection: String, schema: String?, table: String) {
+        self.connection = connection
+        self.schema = schema
+        self.table = table
+    }
 }
 
 /// `customers from ORDERS by ID …`, bound.

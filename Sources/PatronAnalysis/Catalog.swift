@@ -19,6 +19,8 @@ public struct Catalog: Sendable {
     public var lastDerivation: BoundCustomers?
     /// The number of score bins of the last `rfm`.
     public var rfmBins = 5
+    /// Open server connections by name, with where each goes (never its password).
+    public var connections: [String: String] = [:]
 
     /// Replaces a table by a new version of itself (same name), keeping it current if it was.
     public mutating func replace(_ table: Table) {
@@ -109,6 +111,8 @@ public enum CatalogChange: Sendable {
     case rfmBins(Int)
     /// Adds a custom RFM rule.
     case rfmRule(SegmentDefinition)
+    /// Records an open connection and where it goes, or forgets it (nil).
+    case connection(String, String?)
 }
 
 extension Catalog {
@@ -124,6 +128,7 @@ extension Catalog {
         case .derivation(let spec): lastDerivation = spec
         case .rfmBins(let bins): rfmBins = bins
         case .rfmRule(let rule): rfmRules.append(rule)
+        case .connection(let name, let description): connections[name] = description
         }
     }
 }

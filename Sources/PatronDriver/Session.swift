@@ -1,6 +1,7 @@
 import Foundation
 import PatronAnalysis
 import PatronEngine
+import PatronPostgres
 import PatronRender
 import PatronStore
 import PatronSyntax
@@ -25,6 +26,8 @@ public struct Outcome: Sendable, Equatable {
         case dataError = 65
         /// An input file was missing.
         case missingInput = 66
+        /// A server could not be reached or used (sysexits' EX_UNAVAILABLE).
+        case unavailable = 69
         /// A file or standard output could not be written.
         case ioError = 74
         /// Ctrl-C stopped a statement at the prompt (128 + SIGINT, as shells report it).
@@ -41,7 +44,7 @@ public struct Outcome: Sendable, Equatable {
 /// A session: the loaded tables and settings, and the one entry point that runs source text.
 public final class Session {
     /// The tables and the current one.
-    public private(set) var catalog = Catalog()
+    public internal(set) var catalog = Catalog()
     /// How many rows `show` prints before saying how many more there are.
     public var rowLimit = 20
     /// The language of segment names, advice and explanations.
@@ -65,6 +68,8 @@ public final class Session {
     public private(set) var succeeded: [String] = []
     /// Statements checked so far under `checkOnly`.
     public private(set) var checkedCount = 0
+    /// Open server connections, by name.
+    var connections: [String: PostgresConnection] = [:]
     /// The scripts being included, innermost last, to report cycles.
     private var including: [String] = []
     /// How deep inside `include` statements the run is (0: the script or prompt itself).
@@ -148,7 +153,7 @@ public final class Session {
                 return Outcome(status: outcome.status, shouldQuit: outcome.shouldQuit, isIncomplete: false)
             }
             if includeDepth == 0, !statement.kind.isSessionBookkeeping {
-                succeeded.append(Self.singleLine(source.text(of: statement.span)))
+                succeeded.append(Secrets.masked(Self.singleLine(source.text(of: statement.span))))
             }
             // Ctrl-C at the prompt while a statement ran: the rest of what was entered does not run.
             if Interrupt.requested { return Outcome(status: .interrupted, shouldQuit: false, isIncomplete: false) }
@@ -193,7 +198,7 @@ public final class Session {
     }
 
     /// Prints a result as a box table or in the `--format` chosen, and keeps it for `export result`.
-    private func present(_ presentation: Presentation, emit: (Output) -> Void) {
+    func present(_ presentation: Presentation, emit: (Output) -> Void) {
         assert(presentation.checkInvariants().isEmpty, "\(presentation.kind): \(presentation.checkInvariants())")
         guard !checkOnly, !(quiet && presentation.isConfirmation) else { return }
         if !presentation.isText && !presentation.isConfirmation { lastResult = presentation }
@@ -213,7 +218,7 @@ public final class Session {
     }
 
     /// Presents a statement's answer in the session's language.
-    private func present(_ result: StatementResult, emit: (Output) -> Void) {
+    func present(_ result: StatementResult, emit: (Output) -> Void) {
         present(Presenter(language: language).present(result), emit: emit)
     }
 
@@ -243,6 +248,18 @@ public final class Session {
             present(.done(.language(code)), emit: emit)
         case .letVariable(let name, _) where parameters[name] != nil:
             present(.done(.variable(name, parameters[name] ?? .null, fromParameter: true)), emit: emit)
+        case .connect(let name, let conninfo):
+            return (connect(name, conninfo: conninfo, parsed: parsed, source: source, emit: emit), false)
+        case .disconnect(let name):
+            connections[name] = nil
+            catalog.apply(.connection(name, nil))
+            present(.done(.disconnected(name)), emit: emit)
+        case .showConnections(let names):
+            present(.connections(names.map { ($0, catalog.connections[$0] ?? "") }), emit: emit)
+        case .loadServer(let connection, let what, let name, let wideNumericAsText):
+            return (loadServer(connection, what, as: name, wideNumericAsText: wideNumericAsText, parsed: parsed, source: source, emit: emit), false)
+        case .exportServer(let what, let target, let mode):
+            return (exportServer(what, to: target, mode: mode, parsed: parsed, source: source, emit: emit), false)
         case .quit:
             return (.ok, true)
         default:
@@ -398,7 +415,7 @@ extension BoundStatement {
     var shapesCatalog: Bool {
         switch self {
         case .load, .use, .letVariable, .levels, .defineSegment, .dropSegment, .customers, .rfm, .rfmSegments, .rfmRule,
-             .setLanguage, .include:
+             .setLanguage, .include, .connect, .disconnect, .loadServer:
             return true
         default:
             return false

@@ -44,6 +44,8 @@ public enum StatementResult: Sendable {
     case rfmSegments(RuleAssignment)
     case check(RuleCheck)
     case transitions(TransitionsResult)
+    /// `show connections`: each open connection and where it goes.
+    case connections([(name: String, server: String)])
     /// A confirmation with no table: what a statement did.
     case done(Confirmation)
 }
@@ -66,6 +68,12 @@ public enum Confirmation: Sendable {
     case exported(rows: Int, path: String, format: ExportFormat, raw: Bool)
     /// `save session …`.
     case saved(statements: Int, path: String)
+    /// `connect …`: where the connection goes (no password) and the server's version.
+    case connected(String, server: String, version: String)
+    /// `disconnect …`.
+    case disconnected(String)
+    /// `export … to CONNECTION.SCHEMA.TABLE`.
+    case exportedToServer(rows: Int, target: String, mode: String?)
 }
 
 /// The named segments and their sizes in one table (nil: the segment uses columns it lacks).

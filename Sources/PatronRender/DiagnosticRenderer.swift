@@ -27,7 +27,8 @@ public enum DiagnosticRenderer {
                        severity: String, message: String, hints: [String]) -> String {
         let utf8 = Array(lineText.utf8)
         let prefix = String(decoding: utf8.prefix(min(byteOffset, utf8.count)), as: UTF8.self)
-        let shown = lineText.replacingTabs()
+        // A connection string's password is never echoed; stars keep the caret's column.
+        let shown = Secrets.masked(lineText.replacingTabs(), keepingLength: true)
         let column = DisplayWidth.of(prefix.replacingTabs())
         let caretWidth = max(1, DisplayWidth.of(markedText.replacingTabs()))
         let gutter = String(line)

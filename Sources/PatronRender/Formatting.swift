@@ -17,19 +17,7 @@ public enum Formatting {
     }
 
     /// A timestamp as `yyyy-MM-dd HH:mm:ss`, with microseconds only when there are some.
-    public static func timestamp(_ micros: Int64) -> String {
-        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
-        let fraction = micros - seconds * 1_000_000
-        let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let inDay = Int(seconds - day * 86_400)
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        var text = CalendarDate.isoString(Int32(clamping: day)) + " \(two(inDay / 3600)):\(two(inDay / 60 % 60)):\(two(inDay % 60))"
-        if fraction != 0 {
-            let digits = String(fraction)
-            text += "." + String(repeating: "0", count: 6 - digits.count) + digits
-        }
-        return text
-    }
+    public static func timestamp(_ micros: Int64) -> String { CalendarDate.isoTimestamp(micros) }
 
     /// Whether a column's name marks it as an identifier (`id`, `customer_id`, `orderId`), printed without separators.
     public static func isIdentifier(_ name: String) -> Bool {
@@ -45,6 +33,7 @@ public enum Formatting {
         case .counterexample(let value, let line, let ruledOut): return "'\(DisplayWidth.truncate(value, to: 24))' (line \(line)) is not \(ruledOut)"
         case .builtIn(let why): return why
         case .derived(let derivation): return definition(derivation)
+        case .server(let type, let note): return "\(type) on the server" + (note.map { "; \($0)" } ?? "")
         }
     }
 
@@ -74,6 +63,7 @@ public enum Formatting {
         switch origin {
         case .file(let path): return path
         case .customers(let orders, let asOf): return "customers from '\(orders)' as of \(CalendarDate.isoString(asOf))"
+        case .server(let what): return what
         case .demo: return "built-in demo data"
         case .scratch: return ""
         }

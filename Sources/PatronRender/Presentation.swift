@@ -197,3 +197,67 @@ extension JSONValue {
     /// A whole number as JSON.
     static func count(_ n: Int) -> JSONValue { .number(String(n)) }
 }
+
+extension Presentation {
+    /// The result's rows as a table, for writing to a server: a column of whole numbers is an
+    /// integer column, of other numbers a decimal one at the most decimals any value has, of
+    /// true/false a boolean one, anything else text.
+    public func asTable(named name: String) -> Table {
+        let columns = fields.indices.map { c -> Column in
+            let values = rows.map { $0[c].value }
+            var nulls = NullBitmap()
+            for value in values { nulls.append(isNull: value == .null) }
+            let numbers = values.compactMap { value -> (Int64, Int)? in
+                guard case .number(let text) = value else { return nil }
+                return Self.exact(text)
+            }
+            let nonNull = values.filter { $0 != .null }.count
+            if nonNull > 0, numbers.count == nonNull, let scale = numbers.map(\.1).max(), scale <= 18 {
+                var mantissas: [Int64] = []
+                var fits = true
+                var i = 0
+                for value in values {
+                    guard value != .null else { mantissas.append(0); continue }
+                    var (m, s) = numbers[i]
+                    i += 1
+                    while s < scale {
+                        let (next, overflow) = m.multipliedReportingOverflow(by: 10)
+                        fits = fits && !overflow
+                        m = next
+                        s += 1
+                    }
+                    mantissas.append(m)
+                }
+                if fits { return Column(name: fields[c].key, storage: scale == 0 ? .integer(mantissas) : .decimal(mantissas, scale: scale), nulls: nulls) }
+            }
+            if nonNull > 0, values.allSatisfy({ if case .boolean = $0 { return true } else { return $0 == .null } }) {
+                return Column(name: fields[c].key, storage: .boolean(values.map { $0 == .boolean(true) }), nulls: nulls)
+            }
+            var dictionary = TextDictionaryBuilder()
+            let codes = values.map { value -> UInt32 in
+                switch value {
+                case .text(let t), .number(let t): return dictionary.code(of: t)
+                case .boolean(let b): return dictionary.code(of: b ? "true" : "false")
+                case .null: return 0
+                }
+            }
+            return Column(name: fields[c].key, storage: .text(codes: TextCodes(codes, dictionarySize: dictionary.count), dictionary: dictionary.strings()), nulls: nulls)
+        }
+        return Table(name: name, columns: columns, rowCount: rows.count, origin: .scratch)
+    }
+
+    /// A plain decimal number's mantissa and scale (`-12.50` → -1250, 2); nil for other forms.
+    static func exact(_ text: String) -> (Int64, Int)? {
+        var digits = Substring(text)
+        let negative = digits.hasPrefix("-")
+        if negative { digits = digits.dropFirst() }
+        var scale = 0
+        var joined = String(digits)
+        if let dot = digits.firstIndex(of: ".") {
+            scale = digits.distance(from: dot, to: digits.endIndex) - 1
+            joined = String(digits[..<dot]) + String(digits[digits.index(after: dot)...])
+        }
+        guard !joined.isEmpty, joined.allSatisfy({ $0.isASCII && $0.isNumber }), let m = Int64(joined) else { return nil }
+        return (negative ? -m : m, scale)
+    }
+}

@@ -41,6 +41,7 @@ public struct Presenter: Sendable {
         case .rfmSegments(let assignment): return rfmSegments(assignment)
         case .check(let check): return self.check(check)
         case .transitions(let transitions): return self.transitions(transitions)
+        case .connections(let open): return connections(open)
         case .done(let confirmation): return .message(text(of: confirmation), isConfirmation: true)
         }
     }
@@ -408,6 +409,13 @@ public struct Presenter: Sendable {
                             blocks: [.line(say("customer \(id) in '\(table.name)'", zh: "'\(table.name)' 中的客户 \(id)")), .table(bars: nil), .line(lines)])
     }
 
+    /// `show connections`.
+    func connections(_ open: [(name: String, server: String)]) -> Presentation {
+        guard !open.isEmpty else { return .message("no connections; open one: connect shop to postgres \"host=localhost dbname=shop\"") }
+        return Presentation(kind: "connections", fields: [Field("name"), Field("server")], rows: open.map { [.text($0.name), .text($0.server)] },
+                            facts: [.init("connections", .count(open.count))], blocks: [.table(bars: nil)])
+    }
+
     // MARK: Messages
 
     /// A confirmation in words.
@@ -423,6 +431,10 @@ public struct Presenter: Sendable {
         case .timer(let on): return on ? "timer on: each statement's time is printed on standard error" : "timer off"
         case .exported(let rows, let path, let format, let raw):
             return "exported \(NumberFormat.grouped(rows)) \(rows == 1 ? "row" : "rows") to '\(path)' (\(format.rawValue)\(raw ? ", raw" : ""))"
+        case .connected(let name, let server, let version): return "connected '\(name)' to PostgreSQL \(version) at \(server)"
+        case .disconnected(let name): return "disconnected '\(name)'"
+        case .exportedToServer(let rows, let target, let mode):
+            return "exported \(NumberFormat.grouped(rows)) \(rows == 1 ? "row" : "rows") to \(target)\(mode.map { " (\($0))" } ?? ""), in one transaction"
         case .saved(let count, let path):
             return "saved \(count) \(count == 1 ? "statement" : "statements") to '\(path)'; run them with: patron run \(path)"
         }

@@ -2,11 +2,13 @@
 public enum ProgressBar {
     /// The bar's text (no line end) for `done` of `total` bytes after `seconds`.
     public static func render(done: Int, total: Int, records: Int, seconds: Double, width: Int = 20) -> String {
-        let fraction = total > 0 ? min(1, Double(done) / Double(total)) : 0
+        let rate = seconds > 0 ? Double(done) / seconds : 0
+        // A stream of unknown length (a server's rows): what has come so far.
+        if total <= 0 { return "\(bytes(done)) · \(count(records)) records · \(bytes(Int(rate)))/s" }
+        let fraction = min(1, Double(done) / Double(total))
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let percent = Int((fraction * 100).rounded(.down))
-        let rate = seconds > 0 ? Double(done) / seconds : 0
         return "[\(bar)] \(String(repeating: " ", count: percent < 10 ? 2 : percent < 100 ? 1 : 0))\(percent)%  \(bytes(done)) of \(bytes(total)) · \(count(records)) records · \(bytes(Int(rate)))/s"
     }
 

@@ -72,4 +72,19 @@ public enum CalendarDate {
         }
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
     }
+
+    /// A timestamp as `yyyy-MM-dd HH:mm:ss`, with microseconds only when there are some.
+    public static func isoTimestamp(_ micros: Int64) -> String {
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        let fraction = micros - seconds * 1_000_000
+        let day = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let inDay = Int(seconds - day * 86_400)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        var text = isoString(Int32(clamping: day)) + " \(two(inDay / 3600)):\(two(inDay / 60 % 60)):\(two(inDay % 60))"
+        if fraction != 0 {
+            let digits = String(fraction)
+            text += "." + String(repeating: "0", count: 6 - digits.count) + digits
+        }
+        return text
+    }
 }

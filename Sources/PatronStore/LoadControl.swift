@@ -23,7 +23,8 @@ public final class LoadControl: Sendable {
     /// Asks the load to stop soon; it then reports `LoadError.Kind.cancelled`.
     public func cancel() { cancelled.store(true, ordering: .relaxed) }
 
-    func advance(_ n: Int, records r: Int) {
+    /// Counts `n` more bytes and `r` more records read.
+    public func advance(_ n: Int, records r: Int) {
         bytes.add(n, ordering: .relaxed)
         records.add(r, ordering: .relaxed)
     }

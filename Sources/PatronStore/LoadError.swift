@@ -48,6 +48,8 @@ public enum TypeEvidence: Sendable, Equatable {
     case builtIn(String)
     /// The column was derived by a statement, as this definition says.
     case derived(Derivation)
+    /// The column came from a server, where it has this type (`numeric(12,2)`); the note says how it was read.
+    case server(type: String, note: String?)
 }
 
 /// How a derived column was computed, as a value; the renderer puts it in words.
@@ -80,6 +82,8 @@ public enum TableOrigin: Sendable, Equatable {
     case file(String)
     /// `customers from ORDERS … as of DATE`.
     case customers(orders: String, asOf: Int32)
+    /// A server's table or query, as `CONNECTION.SCHEMA.TABLE` or `CONNECTION query`.
+    case server(String)
     /// The demo data patron starts with.
     case demo
     /// A table patron makes for its own use (no rows of the user's).

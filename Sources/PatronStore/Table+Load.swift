@@ -28,6 +28,16 @@ public struct LoadReport: Sendable {
     public let rejected: [RejectedRecord]
     /// The dialect used: the delimiter and whether there was a header.
     public let dialect: String
+
+    /// A report; `dialect` says how the rows were read.
+    public init(table: Table, warnings: [String] = [], blankLines: Int = 0, rejectedCount: Int = 0, rejected: [RejectedRecord] = [], dialect: String) {
+        self.table = table
+        self.warnings = warnings
+        self.blankLines = blankLines
+        self.rejectedCount = rejectedCount
+        self.rejected = rejected
+        self.dialect = dialect
+    }
 }
 
 extension Table {

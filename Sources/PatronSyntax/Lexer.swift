@@ -224,7 +224,7 @@ public struct Lexer {
             width = 1
             switch b {
             case UInt8(ascii: "="), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "+"), UInt8(ascii: "-"),
-                 UInt8(ascii: "*"), UInt8(ascii: "/"), UInt8(ascii: "%"), UInt8(ascii: ","):
+                 UInt8(ascii: "*"), UInt8(ascii: "/"), UInt8(ascii: "%"), UInt8(ascii: ","), UInt8(ascii: "."):
                 symbol = String(UnicodeScalar(b))
             case UInt8(ascii: "("):
                 symbol = "("

@@ -13,7 +13,7 @@ public struct ParseResult: Sendable {
 public struct Parser {
     /// The statement words, in the order `help` lists them.
     public static let statementWords = ["load", "use", "describe", "summarize", "count", "show", "segment", "define", "drop",
-                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "transitions", "export", "include", "save", "set", "help", "quit", "exit"]
+                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "transitions", "export", "include", "save", "set", "connect", "disconnect", "help", "quit", "exit"]
     /// Words reserved inside expressions (write such a column in backquotes).
     public static let expressionKeywords: Set<String> = ["and", "or", "not", "true", "false", "null", "in", "between", "is", "contains", "starts"]
     /// How deeply conditions may nest before the parser refuses.
@@ -84,7 +84,8 @@ public struct Parser {
     /// statement → loadStatement | useStatement | describeStatement | summarizeStatement | countStatement | crosstabStatement | showStatement |
     ///             segmentStatement | defineStatement | dropStatement | levelsStatement | letStatement | customersStatement | explainStatement |
     ///             matrixStatement | paretoStatement | tiersStatement | rfmStatement | checkStatement | lifecycleStatement | setStatement |
-    ///             transitionsStatement | exportStatement | includeStatement | saveStatement | helpStatement | quitStatement
+    ///             transitionsStatement | exportStatement | includeStatement | saveStatement | connectStatement | disconnectStatement |
+    ///             helpStatement | quitStatement
     private mutating func parseStatement() throws(Diagnostic) -> ParsedStatement {
         let verb = current
         guard verb.kind == .word else {
@@ -121,6 +122,8 @@ public struct Parser {
         case "drop": kind = try parseDropStatement()
         case "show": kind = try parseShowStatement()
         case "segment": kind = try parseSegmentStatement()
+        case "connect": kind = try parseConnectStatement()
+        case "disconnect": kind = try parseDisconnectStatement()
         case "help": kind = parseHelpStatement()
         case "quit", "exit": kind = parseQuitStatement()
         default:
@@ -237,13 +240,29 @@ public struct Parser {
     /// The options `load … with` accepts.
     public static let loadOptionNames = ["delimiter", "header", "columns", "nulls", "on_error", "thousands", "decimal", "date_format"]
 
-    /// loadStatement → "load" , STRING , [ "as" , name ] , [ "with" , loadOption , { "," , loadOption } ]
+    /// loadStatement → "load" , ( STRING | serverTable | "from" , name , "query" , STRING ) , [ "as" , name ] , [ "with" , loadOption , { "," ,
+    ///                 loadOption } ]
     private mutating func parseLoadStatement() throws(Diagnostic) -> ParsedStatementKind {
-        guard current.kind == .string else {
-            throw expected("a file path in quotes after 'load'", hints: ["load \"orders.csv\" as orders"])
+        var server: ParsedServerSource? = nil
+        var path: Token? = nil
+        if current.kind == .string {
+            path = current
+            advance()
+        } else if current.isKeyword("from") && (peek.kind == .word || peek.kind == .quotedIdentifier) {
+            advance()
+            let connection = try expectName("a connection name after 'from'")
+            try expectKeyword("query", "'query' and the SQL in quotes", hints: ["load from warehouse query \"SELECT * FROM orders\" as orders"])
+            guard current.kind == .string else {
+                throw expected("the query in quotes after 'query'", hints: ["load from \(connection.text) query \"SELECT * FROM orders\" as orders"])
+            }
+            server = .query(connection: connection, sql: current.text, span: current.span)
+            advance()
+        } else if current.kind == .word || current.kind == .quotedIdentifier, peek.isSymbol(".") {
+            server = .table(try parseServerTable())
+        } else {
+            throw expected("a file path in quotes, or a server table (CONNECTION.SCHEMA.TABLE) after 'load'",
+                           hints: ["load \"orders.csv\" as orders", "load warehouse.public.orders as orders"])
         }
-        let path = current
-        advance()
         var alias: Name? = nil
         if current.isKeyword("as") {
             advance()
@@ -258,13 +277,50 @@ public struct Parser {
                 options.append(try parseLoadOption())
             }
         }
+        if let server { return .loadServer(server, alias: alias, options: options) }
+        guard let path else { throw expected("a file path in quotes after 'load'", hints: ["load \"orders.csv\" as orders"]) }
         return .load(path: path.text, pathSpan: path.span, alias: alias, options: options)
     }
 
-    /// exportStatement → "export" , name , "to" , STRING , [ "as" , name ] , [ "with" , "raw" ]
+    /// serverTable → name , "." , name , [ "." , name ]
+    private mutating func parseServerTable() throws(Diagnostic) -> ParsedServerTable {
+        let start = current.span.start
+        let connection = try expectName("a connection name")
+        try expectSymbol(".", "'.' after the connection name", hints: ["warehouse.public.orders"])
+        let first = try expectName("a schema or table name after '.'")
+        guard current.isSymbol(".") else { return ParsedServerTable(connection: connection, schema: nil, table: first, span: span(from: start)) }
+        advance()
+        let table = try expectName("a table name after '\(first.text).'")
+        return ParsedServerTable(connection: connection, schema: first, table: table, span: span(from: start))
+    }
+
+    /// connectStatement → "connect" , name , "to" , name , STRING
+    private mutating func parseConnectStatement() throws(Diagnostic) -> ParsedStatementKind {
+        let example = "connect warehouse to postgres \"host=localhost dbname=shop\""
+        let name = try expectName("a name for the connection after 'connect'")
+        try expectKeyword("to", "'to' and the kind of server", hints: [example])
+        let driver = try expectName("the kind of server after 'to' (postgres)")
+        guard current.kind == .string else { throw expected("the connection string in quotes", hints: [example, "connect warehouse to postgres \"postgresql://me@db.example.com/shop\""]) }
+        let conninfo = current
+        advance()
+        return .connect(name, driver: driver, conninfo: conninfo.text, conninfoSpan: conninfo.span)
+    }
+
+    /// disconnectStatement → "disconnect" , name
+    private mutating func parseDisconnectStatement() throws(Diagnostic) -> ParsedStatementKind {
+        .disconnect(try expectName("the name of the connection after 'disconnect'"))
+    }
+
+    /// exportStatement → "export" , name , "to" , ( STRING , [ "as" , name ] , [ "with" , "raw" ] | serverTable , [ "replace" | "append" ] )
     private mutating func parseExportStatement() throws(Diagnostic) -> ParsedStatementKind {
         let what = try expectName("a table, a segment or 'result' after 'export'")
         try expectKeyword("to", "'to' and a file path", hints: ["export \(what.text) to \"\(what.text).csv\""])
+        if current.kind == .word || current.kind == .quotedIdentifier, peek.isSymbol(".") {
+            let target = try parseServerTable()
+            var mode: Name? = nil
+            if current.isKeyword("replace") || current.isKeyword("append") { mode = parseName() }
+            return .exportServer(what, target, mode: mode)
+        }
         let path = try expectPath("a file path in quotes after 'to'", example: "export \(what.text) to \"\(what.text).csv\"")
         var format: Name? = nil
         if current.isKeyword("as") {
@@ -351,10 +407,11 @@ public struct Parser {
         return ParsedColumnSpec(name: column, type: type, format: format)
     }
 
-    /// showStatement → "show" , ( "segments" | "levels" | [ name ] , [ "top" , NUMBER , "by" , name ] )
+    /// showStatement → "show" , ( "segments" | "levels" | "connections" | [ name ] , [ "top" , NUMBER , "by" , name ] )
     private mutating func parseShowStatement() throws(Diagnostic) -> ParsedStatementKind {
         if current.isKeyword("segments") && peek.endsStatement { advance(); return .showSegments }
         if current.isKeyword("levels") && peek.endsStatement { advance(); return .showLevels }
+        if current.isKeyword("connections") && peek.endsStatement { advance(); return .showConnections }
         var table: Name? = nil
         if !current.isKeyword("top") { table = parseName() }
         var top: ParsedTop? = nil

@@ -86,8 +86,35 @@ public enum ParsedStatementKind: Sendable, Equatable {
     case include(path: String, pathSpan: SourceSpan)
     /// `save session to "PATH"`: the statements that succeeded so far, as a script
     case saveSession(path: String, pathSpan: SourceSpan)
+    /// `load CONNECTION.SCHEMA.TABLE` or `load from CONNECTION query "SELECT …"`, `[as NAME] [with OPTION, …]`
+    case loadServer(ParsedServerSource, alias: Name?, options: [ParsedLoadOption])
+    /// `export NAME to CONNECTION.SCHEMA.TABLE [replace | append]`
+    case exportServer(Name, ParsedServerTable, mode: Name?)
+    /// `connect NAME to postgres "CONNINFO"`
+    case connect(Name, driver: Name, conninfo: String, conninfoSpan: SourceSpan)
+    /// `disconnect NAME`
+    case disconnect(Name)
+    /// `show connections`
+    case showConnections
     /// `quit` or `exit`
     case quit
+}
+
+/// A table on a server: `CONNECTION.SCHEMA.TABLE`, or `CONNECTION.TABLE` in the server's search path.
+public struct ParsedServerTable: Sendable, Equatable {
+    public var connection: Name
+    public var schema: Name?
+    public var table: Name
+    /// The whole dotted name.
+    public var span: SourceSpan
+}
+
+/// What `load` reads from a server.
+public enum ParsedServerSource: Sendable, Equatable {
+    /// A whole table.
+    case table(ParsedServerTable)
+    /// The rows of a query, run on the named connection.
+    case query(connection: Name, sql: String, span: SourceSpan)
 }
 
 /// One `with` option of `load`, as written: `delimiter ";"`, `columns (id text, …)`.

@@ -1,0 +1,109 @@
+import Foundation
+import PatronAnalysis
+import PatronEngine
+import PatronPostgres
+import PatronRender
+import PatronStore
+import PatronSyntax
+
+/// The statements that talk to a server: connect, load from it, export to it.
+extension Session {
+    func connect(_ name: String, conninfo: String, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        do throws(PostgresError) {
+            let connection = try PostgresConnection.open(conninfo)
+            connections[name] = connection
+            catalog.apply(.connection(name, connection.description))
+            present(.done(.connected(name, server: connection.description, version: connection.serverVersion)), emit: emit)
+            return .ok
+        } catch {
+            guard case .connect(let nameToken, _, _, _) = parsed.kind else { return .dataError }
+            return report(error, at: nameToken.span, source: source, emit: emit)
+        }
+    }
+
+    func loadServer(_ name: String, _ what: BoundServerSource, as table: String, wideNumericAsText: Bool, parsed: ParsedStatement,
+                    source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        guard let connection = connections[name] else { return .dataError }
+        let started = ContinuousClock.now
+        let control = LoadControl()
+        let progress = showsProgress ? ProgressLine(control: control) : nil
+        defer { progress?.finish() }
+        let serverSource: ServerSource
+        switch what {
+        case .table(let schema, let name): serverSource = .table(schema: schema, name: name)
+        case .query(let sql, _): serverSource = .query(sql)
+        }
+        do throws(PostgresError) {
+            let loaded = try connection.load(serverSource, connectionName: name, name: table, options: ServerLoadOptions(wideNumericAsText: wideNumericAsText), control: control)
+            progress?.finish()
+            let report = LoadReport(table: loaded, dialect: "PostgreSQL \(connection.serverVersion), binary COPY")
+            catalog.apply(.add(loaded))
+            present(.loaded(report), emit: emit)
+            if !quiet && !checkOnly { emit(.note(Presenter.loadSummary(report, seconds: (ContinuousClock.now - started).seconds))) }
+            return .ok
+        } catch {
+            if error.kind == .cancelled {
+                emit(.diagnostic("cancelled: the query was cancelled on the server and '\(table)' was not loaded; the session is as it was"))
+                return .interrupted
+            }
+            return report(error, at: span(of: error, in: what, parsed: parsed), source: source, emit: emit)
+        }
+    }
+
+    /// Where to point at a load's error: inside the query at the server's position, at the table name, or at the statement.
+    private func span(of error: PostgresError, in what: BoundServerSource, parsed: ParsedStatement) -> SourceSpan {
+        switch what {
+        case .query(let sql, let span):
+            // The server counts characters from 1; the span covers the quoted text.
+            guard let position = error.position, position >= 1, span.end - span.start == sql.utf8.count + 2 else { return span }
+            let before = sql.prefix(position - 1).utf8.count
+            let at = sql.dropFirst(position - 1).first.map { String($0).utf8.count } ?? 1
+            return SourceSpan(span.start + 1 + before, span.start + 1 + before + at)
+        case .table:
+            if case .loadServer(.table(let table), _, _) = parsed.kind { return table.span }
+            return parsed.span
+        }
+    }
+
+    func exportServer(_ what: ExportSource, to target: BoundServerTable, mode: String?, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        guard let connection = connections[target.connection] else { return .dataError }
+        let table: Table, rows: [Int]
+        if let selected = Engine.rows(toExport: what) {
+            (table, rows) = (selected.table, selected.rows)
+        } else if let last = lastResult {
+            table = last.asTable(named: target.table)
+            rows = Array(0..<table.rowCount)
+        } else {
+            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("there is no result to export yet", at: parsed.span,
+                                                                  hints: ["run a query first, e.g. summarize count by region"]), in: source)))
+            return .dataError
+        }
+        let shown = "\(target.connection).\(target.schema.map { $0 + "." } ?? "")\(target.table)"
+        let control = LoadControl()
+        do throws(PostgresError) {
+            let written = try connection.export(table, rows: rows, schema: target.schema, name: target.table,
+                                                mode: mode.flatMap(ServerExportMode.init(rawValue:)), control: control)
+            present(.done(.exportedToServer(rows: written, target: shown, mode: mode)), emit: emit)
+            return .ok
+        } catch {
+            if error.kind == .cancelled {
+                emit(.diagnostic("cancelled: \(error.message)"))
+                return .interrupted
+            }
+            var span = parsed.span
+            if case .exportServer(_, let target, _) = parsed.kind { span = target.span }
+            return report(error, at: span, source: source, emit: emit)
+        }
+    }
+
+    /// A server's error as a positioned diagnostic; its exit status: 69 when the server is unavailable, 65 otherwise.
+    func report(_ error: PostgresError, at span: SourceSpan, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        var hints = error.hints
+        if !error.candidates.isEmpty, case .loadServer(.table(let table), _, _)? = Parser.parse(source).statements.first(where: { $0.span.start <= span.start && span.end <= $0.span.end })?.kind {
+            let wanted = (table.schema.map { $0.text + "." } ?? "public.") + table.table.text
+            if let near = Suggestion.closest(to: wanted, in: error.candidates) { hints.insert("did you mean '\(near)'?", at: 0) }
+        }
+        emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(Secrets.masked(error.message), at: span, hints: hints.map { Secrets.masked($0) }), in: source)))
+        return error.kind == .unavailable ? .unavailable : .dataError
+    }
+}

@@ -1,0 +1,152 @@
+import CLibPQ
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One open connection to a PostgreSQL server (or anything that speaks its protocol), through libpq.
+/// Used by one statement at a time; the session owns it.
+public final class PostgresConnection: @unchecked Sendable {
+    let connection: OpaquePointer
+
+    private init(_ connection: OpaquePointer) {
+        self.connection = connection
+    }
+
+    deinit { PQfinish(connection) }
+
+    /// Opens a connection: `conninfo` is a libpq keyword string or a `postgresql://` URI; the
+    /// PG* environment variables and ~/.pgpass fill in what it leaves out, as for psql.
+    public static func open(_ conninfo: String) throws(PostgresError) -> PostgresConnection {
+        guard let raw = PQconnectdb(conninfo) else { throw PostgresError(.unavailable, "cannot start a connection (out of memory)") }
+        let connection = PostgresConnection(raw)
+        guard PQstatus(raw) == CONNECTION_OK else {
+            let text = Self.oneLine(PQerrorMessage(raw))
+            // A missing database is the request's fault; everything else means the server cannot be used.
+            if text.contains("does not exist") {
+                throw PostgresError(.data, text, hints: ["list the databases with: psql -l", "name one that exists in the connection string: dbname=…"], code: "3D000")
+            }
+            var hints: [String] = []
+            if text.contains("password authentication failed") || text.contains("no password supplied") {
+                hints.append("check the user and password (in the connection string, PGPASSWORD or ~/.pgpass)")
+            } else {
+                hints.append("is the server running, and listening there? try: pg_isready\(Self.hostArguments(raw))")
+            }
+            throw PostgresError(.unavailable, text, hints: hints)
+        }
+        _ = PQsetClientEncoding(raw, "UTF8")
+        return connection
+    }
+
+    /// `-h HOST -p PORT` for the host and port libpq tried.
+    private static func hostArguments(_ raw: OpaquePointer) -> String {
+        var out = ""
+        if let host = PQhost(raw), host.pointee != 0 { out += " -h " + String(cString: host) }
+        if let port = PQport(raw), port.pointee != 0 { out += " -p " + String(cString: port) }
+        return out
+    }
+
+    /// Where the connection goes, without the password: `user@host:port/database`.
+    public var description: String {
+        func text(_ p: UnsafeMutablePointer<CChar>?) -> String { p.map { String(cString: $0) } ?? "" }
+        let host = text(PQhost(connection))
+        let place = host.hasPrefix("/") ? "socket \(host)" : host
+        return "\(text(PQuser(connection)))@\(place):\(text(PQport(connection)))/\(text(PQdb(connection)))"
+    }
+
+    /// The server's version, e.g. `15.18`.
+    public var serverVersion: String {
+        let v = Int(PQserverVersion(connection))
+        return "\(v / 10000).\(v % 10000)"
+    }
+
+    /// A libpq message on one line: its first line, without the FATAL/ERROR prefix.
+    static func oneLine(_ message: UnsafeMutablePointer<CChar>?) -> String {
+        let text = message.map { String(cString: $0) } ?? "unknown error"
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var first = lines.first { !$0.hasPrefix("DETAIL") && !$0.hasPrefix("HINT") } ?? "unknown error"
+        for prefix in ["FATAL:  ", "ERROR:  ", "FATAL: ", "ERROR: "] where first.hasPrefix(prefix) { first.removeFirst(prefix.count) }
+        return first
+    }
+
+    /// The error a failed result describes.
+    func error(_ result: OpaquePointer?) -> PostgresError {
+        guard let result else {
+            return PostgresError(.unavailable, Self.oneLine(PQerrorMessage(connection)), hints: ["the server may have closed the connection; connect again"])
+        }
+        func field(_ code: Int32) -> String? { PQresultErrorField(result, code).map { String(cString: $0) } }
+        let sqlstate = field(Int32(UInt8(ascii: "C")))
+        var message = field(Int32(UInt8(ascii: "M"))) ?? Self.oneLine(PQresultErrorMessage(result))
+        if message.isEmpty { message = Self.oneLine(PQerrorMessage(connection)) }
+        var hints: [String] = []
+        if let hint = field(Int32(UInt8(ascii: "H"))) { hints.append(hint) }
+        if let detail = field(Int32(UInt8(ascii: "D"))) { hints.append(detail) }
+        let position = field(Int32(UInt8(ascii: "P"))).flatMap { Int($0) }
+        if PQstatus(connection) != CONNECTION_OK { return PostgresError(.unavailable, message, hints: ["the server closed the connection; connect again"], code: sqlstate) }
+        return PostgresError(PostgresError.kind(of: sqlstate), message, hints: hints, code: sqlstate, position: position)
+    }
+
+    /// Runs a statement with text parameters and returns its rows as text (nil for nulls).
+    @discardableResult
+    func query(_ sql: String, _ parameters: [String] = []) throws(PostgresError) -> [[String?]] {
+        let result = withCStrings(parameters) { values in
+            PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else { throw error(result) }
+        return (0..<PQntuples(result)).map { row in
+            (0..<PQnfields(result)).map { column in
+                PQgetisnull(result, row, column) != 0 ? nil : String(cString: PQgetvalue(result, row, column))
+            }
+        }
+    }
+
+    /// Whether a table exists (and the user may see it), by its schema (nil: the search path) and name.
+    public func tableExists(schema: String?, table: String) throws(PostgresError) -> Bool {
+        try query("SELECT to_regclass($1) IS NOT NULL", [Self.qualified(schema, table)]).first?.first == "t"
+    }
+
+    /// The tables and views the user can see, as `schema.table`, for did-you-mean.
+    public func tableNames() -> [String] {
+        let sql = """
+            SELECT table_schema || '.' || table_name FROM information_schema.tables
+            WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1
+            """
+        return ((try? query(sql)) ?? []).compactMap { $0.first ?? nil }
+    }
+
+    /// A name quoted as an identifier: `"Order ""Lines"""`. Names are never pasted into SQL any other way.
+    public static func quote(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// `"schema"."table"`, or `"table"` without a schema.
+    public static func qualified(_ schema: String?, _ table: String) -> String {
+        (schema.map { quote($0) + "." } ?? "") + quote(table)
+    }
+
+    /// Asks the server to stop the running statement (Ctrl-C).
+    func cancel() {
+        guard let cancel = PQgetCancel(connection) else { return }
+        defer { PQfreeCancel(cancel) }
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancel, &buffer, Int32(buffer.count))
+    }
+
+    /// Waits until the socket has data or `milliseconds` pass; false when the socket is gone.
+    func waitReadable(milliseconds: Int32) -> Bool {
+        let socket = PQsocket(connection)
+        guard socket >= 0 else { return false }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        _ = poll(&descriptor, 1, milliseconds)
+        return true
+    }
+}
+
+/// Calls `body` with C strings for `strings`, valid for the call.
+func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
+    let copies = strings.map { strdup($0) }
+    defer { copies.forEach { free($0) } }
+    let pointers = copies.map { UnsafePointer($0) }
+    return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
+}
