@@ -852,6 +852,8 @@ public struct Binder {
                 options.decimalMark = byte
             case ("date_format", .string(let text, let span)):
                 options.dateFormat = try dateFormat(text, at: span)
+            case ("wide_numeric", _):
+                throw Diagnostic("'wide_numeric' is an option of loads from a server; a file's numbers are read by what they hold", at: option.name.span)
             case ("nulls", .strings(let markers)):
                 options.nullMarkers = markers.map(\.0)
             case ("columns", .columns(let specs)):

@@ -100,9 +100,10 @@ final class ColumnDecoder {
                 kind = .numeric(scale: nil)
             } else {
                 let precision = Int((column.typmod - 4) >> 16 & 0xFFFF), scale = Int((column.typmod - 4) & 0xFFFF)
-                if precision > 18 {
+                // Up to 19 digits: each value is checked against the 64-bit mantissa as it comes.
+                if precision > 19 {
                     guard options.wideNumericAsText else {
-                        throw PostgresError(.data, "column '\(column.name)' is \(column.typeName) on the server: wider than patron's decimals (18 digits)",
+                        throw PostgresError(.data, "column '\(column.name)' is \(column.typeName) on the server: wider than patron's decimals (19 digits)",
                                             hints: ["load it as text: … with wide_numeric text", "or narrow it in a query: load from CONNECTION query \"SELECT \(column.name)::numeric(18,\(scale)) …\""])
                     }
                     kind = .numericText
@@ -296,7 +297,7 @@ final class ColumnDecoder {
                 values[i] = m
             }
             return Column(name: column.name, storage: .decimal(values, scale: scale), nulls: nulls,
-                          evidence: .server(type: column.typeName, note: "\(scale) decimals, the most any value has"))
+                          evidence: .server(type: column.typeName, note: "\(scale) \(scale == 1 ? "decimal" : "decimals"), the most any value has"))
         case .float:
             return try floats(evidence: evidence)
         case .text, .jsonb, .uuid, .numericText:
@@ -319,7 +320,9 @@ final class ColumnDecoder {
         for (row, v) in doubles.enumerated() {
             if nulls.contains(row) { parsed.append((0, 0)); continue }
             guard v.isFinite else { throw misfit("is not a finite number") }
-            guard let exact = Self.shortestDecimal(v) else { throw misfit("does not fit in 18 digits") }
+            // A real's shortest form is its own (0.1, not the double 0.10000000149011612).
+            let text = { if case .float(4) = kind { return "\(Float(v))" } else { return "\(v)" } }()
+            guard let exact = Self.shortestDecimal(text) else { throw misfit("does not fit in 18 digits") }
             parsed.append(exact)
         }
         let scale = parsed.map(\.1).max() ?? 0
@@ -330,12 +333,12 @@ final class ColumnDecoder {
             values.append(value)
         }
         return Column(name: column.name, storage: .decimal(values, scale: scale), nulls: nulls,
-                      evidence: .server(type: column.typeName, note: "read as decimals with up to \(scale) places"))
+                      evidence: .server(type: column.typeName, note: "read as decimals with up to \(scale) \(scale == 1 ? "place" : "places")"))
     }
 
-    /// The shortest decimal that reads back as `v`, as a mantissa and a scale.
-    static func shortestDecimal(_ v: Double) -> (Int128, Int)? {
-        var text = "\(v)"
+    /// A number's shortest decimal text (`1.5`, `1e-05`) as a mantissa and a scale.
+    static func shortestDecimal(_ shortest: String) -> (Int128, Int)? {
+        var text = shortest
         var exponent = 0
         if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
             exponent = Int(text[text.index(after: e)...]) ?? 0

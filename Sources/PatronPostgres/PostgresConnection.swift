@@ -64,7 +64,7 @@ public final class PostgresConnection: @unchecked Sendable {
         let text = message.map { String(cString: $0) } ?? "unknown error"
         let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         var first = lines.first { !$0.hasPrefix("DETAIL") && !$0.hasPrefix("HINT") } ?? "unknown error"
-        for prefix in ["FATAL:  ", "ERROR:  ", "FATAL: ", "ERROR: "] where first.hasPrefix(prefix) { first.removeFirst(prefix.count) }
+        for prefix in ["FATAL:  ", "ERROR:  "] { first = first.replacingOccurrences(of: prefix, with: "") }
         return first
     }
 

@@ -102,7 +102,7 @@ extension PostgresConnection {
             let type: String
             switch column.storage {
             case .integer: type = "bigint"
-            case .decimal(_, let scale): type = "numeric(38,\(scale))"
+            case .decimal(_, let scale): type = "numeric(19,\(scale))"   // 19 digits hold any 64-bit mantissa
             case .text: type = "text"
             case .boolean: type = "boolean"
             case .date: type = "date"

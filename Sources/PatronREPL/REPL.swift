@@ -64,7 +64,8 @@ public struct REPL {
             pending += pending.isEmpty ? line : "\n" + line
             nextLine += 1
             if !Session.isComplete(pending) { return true }
-            patron_editor_remember(editor, pending)
+            // The history file never keeps a connection string's password.
+            patron_editor_remember(editor, Secrets.masked(pending))
             Console.refreshLayout(dataFormat: session.format != nil)
             Interrupt.reset()
             let outcome = session.run(Source(name: "<stdin>", text: pending, firstLine: firstLine)) { Console.emit($0) }

@@ -70,7 +70,7 @@ public struct Presenter: Sendable {
         return Presentation(kind: "schema", fields: fields, rows: rows,
                             facts: [.init("table", .string(table.name)), .init("table_rows", .count(table.rowCount)), .init("table_columns", .count(table.columns.count)),
                                     .init("origin", .string(Formatting.origin(table.origin)))],
-                            blocks: [.line("table '\(table.name)': \(NumberFormat.grouped(table.rowCount)) rows, \(table.columns.count) columns, from \(Formatting.origin(table.origin))"), .table(bars: nil)])
+                            blocks: [.line("table '\(table.name)': \(NumberFormat.grouped(table.rowCount)) \(table.rowCount == 1 ? "row" : "rows"), \(table.columns.count) columns, from \(Formatting.origin(table.origin))"), .table(bars: nil)])
     }
 
     func loaded(_ report: LoadReport) -> Presentation {

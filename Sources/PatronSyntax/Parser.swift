@@ -238,7 +238,7 @@ public struct Parser {
     }
 
     /// The options `load … with` accepts.
-    public static let loadOptionNames = ["delimiter", "header", "columns", "nulls", "on_error", "thousands", "decimal", "date_format"]
+    public static let loadOptionNames = ["delimiter", "header", "columns", "nulls", "on_error", "thousands", "decimal", "date_format", "wide_numeric"]
 
     /// loadStatement → "load" , ( STRING | serverTable | "from" , name , "query" , STRING ) , [ "as" , name ] , [ "with" , loadOption , { "," ,
     ///                 loadOption } ]
@@ -257,8 +257,11 @@ public struct Parser {
             }
             server = .query(connection: connection, sql: current.text, span: current.span)
             advance()
-        } else if current.kind == .word || current.kind == .quotedIdentifier, peek.isSymbol(".") {
+        } else if current.kind == .word || current.kind == .quotedIdentifier, peek.isSymbol("."), !looksLikeFileName {
             server = .table(try parseServerTable())
+        } else if looksLikeFileName {
+            let name = tokens[index].text + "." + tokens[index + 2].text
+            throw expected("a file path in quotes after 'load'", hints: ["put the path in quotes: load \"\(name)\""])
         } else {
             throw expected("a file path in quotes, or a server table (CONNECTION.SCHEMA.TABLE) after 'load'",
                            hints: ["load \"orders.csv\" as orders", "load warehouse.public.orders as orders"])
@@ -280,6 +283,13 @@ public struct Parser {
         if let server { return .loadServer(server, alias: alias, options: options) }
         guard let path else { throw expected("a file path in quotes after 'load'", hints: ["load \"orders.csv\" as orders"]) }
         return .load(path: path.text, pathSpan: path.span, alias: alias, options: options)
+    }
+
+    /// Whether the tokens ahead are a file name written without quotes (`orders.csv`), not a server table.
+    private var looksLikeFileName: Bool {
+        guard index + 2 < tokens.count, tokens[index + 2].kind == .word else { return false }
+        let extensions: Set<String> = ["csv", "tsv", "txt", "tab", "jsonl", "ndjson", "json", "dat"]
+        return extensions.contains(tokens[index + 2].text.lowercased()) && !(index + 3 < tokens.count && tokens[index + 3].isSymbol("."))
     }
 
     /// serverTable → name , "." , name , [ "." , name ]

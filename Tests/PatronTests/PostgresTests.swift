@@ -1,0 +1,273 @@
+import Foundation
+import Testing
+
+/// A throwaway PostgreSQL server for the tests: started once per test run by scripts/pg-local in
+/// a temporary folder, on a Unix socket and a free port, loaded with Tests/postgres/fixtures.sql.
+/// It stops by itself when the test process ends, however it ends (the script's watchdog).
+enum TestServer {
+    struct Info {
+        let folder: String
+        let port: Int
+        /// Connects as the superuser over the Unix socket.
+        var conninfo: String { "host=\(folder) port=\(port) user=postgres dbname=shop" }
+        /// `connect shop to postgres "…"`
+        var connect: String { "connect shop to postgres \"\(conninfo)\"" }
+    }
+
+    static let shared: Result<Info, ServerFailure> = start()
+
+    struct ServerFailure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func start() -> Result<Info, ServerFailure> {
+        let folder = "/tmp/patron-pg-test-\(getpid())"
+        let port = freePort()
+        do {
+            let started = try TestSupport.run("/bin/bash", ["scripts/pg-local", "start", folder, String(port)],
+                                              environment: ["PATRON_PG_WATCH": String(getpid())])
+            guard started.status == 0 else { return .failure(ServerFailure(description: "pg-local start failed (exit \(started.status)): \(started.stdout)\(started.stderr)")) }
+            let info = Info(folder: folder, port: port)
+            let fixtures = try psql(info, ["-d", "shop", "-f", "Tests/postgres/fixtures.sql"])
+            guard fixtures.status == 0 else { return .failure(ServerFailure(description: "fixtures: \(fixtures.stderr)")) }
+            return .success(info)
+        } catch {
+            return .failure(ServerFailure(description: "\(error)"))
+        }
+    }
+
+    /// The server, or a test failure saying why there is none (never a silent skip).
+    static func server() throws -> Info {
+        switch shared {
+        case .success(let info): return info
+        case .failure(let failure):
+            Issue.record("no PostgreSQL server for the tests (install it with: sh scripts/setup --tests): \(failure)")
+            throw failure
+        }
+    }
+
+    /// Runs psql against the test server as the superuser.
+    @discardableResult
+    static func psql(_ info: Info, _ arguments: [String]) throws -> TestSupport.Run {
+        let bin = ["/usr/lib/postgresql/15/bin/psql", "/usr/bin/psql"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "psql"
+        return try TestSupport.run(bin, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", info.folder, "-p", String(info.port), "-U", "postgres"] + arguments)
+    }
+
+    /// A port nothing listens on now.
+    static func freePort() -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// PostgreSQL as a source and a destination (issue 15), against a real server.
+@Suite(.serialized)
+struct PostgresTests {
+    /// Runs patron with `-c` statements (connected first), the way a script would.
+    func patron(_ statements: [String], _ extra: [String] = [], connect: Bool = true, environment: [String: String] = [:]) throws -> TestSupport.Run {
+        let server = try TestServer.server()
+        let all = (connect ? [server.connect] : []) + statements
+        return try TestSupport.patron(all.flatMap { ["-c", $0] } + extra, environment: environment)
+    }
+
+    @Test func everyAnswerOfTheSegmentationExampleIsTheSameFromPostgresAsFromCSV() throws {
+        let server = try TestServer.server()
+        let script = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("examples/segmentation.patron"), encoding: .utf8)
+        #expect(script.contains("load \"examples/orders.csv\" as orders"))
+        let fromServer = script.replacingOccurrences(of: "load \"examples/orders.csv\" as orders", with: server.connect + "\nload shop.public.orders as orders")
+        let csv = try TestSupport.patron(["run", "--quiet", "-"], stdin: script)
+        let postgres = try TestSupport.patron(["run", "--quiet", "-"], stdin: fromServer)
+        #expect(csv.status == 0 && postgres.status == 0, "\(csv.stderr)\(postgres.stderr)")
+        #expect(postgres.stdout.count > 1000)
+        #expect(postgres.stdout == csv.stdout)
+    }
+
+    @Test func typesComeFromTheServerAndDescribeSaysSo() throws {
+        let run = try patron(["load shop.public.kinds", "describe kinds", "show kinds"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n")
+        for (column, type, why) in [("i2", "integer", "smallint on the server"), ("n", "decimal(2)", "numeric(12,2) on the server"),
+                                    ("nu", "decimal(3)", "numeric on the server; 3 decimals, the most any value has"),
+                                    ("f4", "decimal(1)", "real on the server; read as decimals with up to 1 place"),
+                                    ("f8", "decimal(3)", "double precision on the server; read as decimals with up to 3 places"),
+                                    ("c", "text", "character(4) on the server"), ("tz", "timestamp", "timestamp with time zone on the server"),
+                                    ("u", "text", "uuid on the server"), ("j", "text", "jsonb on the server")] {
+            let line = lines.first { $0.hasPrefix("│ \(column) ") }
+            #expect(line?.contains("│ \(type) ") == true && line?.contains(why) == true, "describe of '\(column)': \(line ?? "none")")
+        }
+        // The values, exactly: extremes of each integer, exact decimals, dates before 1970, text with tabs and line ends.
+        let json = try patron(["load shop.public.kinds", "show kinds"], ["--format", "json", "--quiet"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.split(separator: "\n").last.map(String.init)?.utf8 ?? "".utf8)) as? [String: Any])
+        let rows = try #require(document["rows"] as? [[Any]])
+        #expect(rows.count == 3)
+        #expect(json.stdout.contains(#"[1,2,9223372036854775807,1234567890.12,0.125,0.1,2.500,"Ann","tab\tand\nline","ab  ",true,"2024-02-29","2024-01-02 03:04:05.250000","2024-01-01 00:00:00","a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11","{\"a\": [1, 2]}"]"#), "\(json.stdout)")
+        #expect(json.stdout.contains(#"[-32768,-2147483648,-9223372036854775807,-0.05,-12.500,-1.5,-0.001,"王伟 \"q\"","","x   ",false,"1900-01-01",null,null,null,"[]"]"#), "\(json.stdout)")
+        #expect(json.stdout.contains("[null,null,null,null,null,null,null,null,null,null,null,null,null,null,null,null]"))
+    }
+
+    @Test func aQueryLoadsItsRowsAndNamesNeedNoQuotingByHand() throws {
+        let run = try patron(["load from shop query \"SELECT region, count(*) AS n, sum(amount) AS total FROM orders GROUP BY region ORDER BY region;\" as totals",
+                              "show totals", "load shop.sales.`odd \"name\" t` as odd", "show odd"], ["--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("│ East   │ 16 │ 1,268.49 │"), "\(run.stdout)")
+        #expect(run.stdout.contains("│  2 │ names    │"))
+    }
+
+    @Test func wideNumericsStopOrLoadAsTextWhenAskedAndOtherTypesStopBeforeAnyRow() throws {
+        let wide = try patron(["load shop.public.wide"])
+        #expect(wide.status == 65)
+        #expect(wide.stderr.contains("error: column 'big' is numeric(30,2) on the server: wider than patron's decimals (19 digits)"))
+        #expect(wide.stderr.contains("help: load it as text: … with wide_numeric text"))
+        let text = try patron(["load shop.public.wide with wide_numeric text", "show wide"], ["--quiet"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("123456789012345678901.25"))
+        let interval = try patron(["load shop.public.spans"])
+        #expect(interval.status == 65)
+        #expect(interval.stderr.contains("column 'during' is interval on the server, which patron cannot hold"))
+    }
+
+    @Test func badSituationsAreOneClearErrorWithTheRightExitCode() throws {
+        let server = try TestServer.server()
+        // Nothing listening there: the host and port tried, exit 69.
+        let closed = TestServer.freePort()
+        let down = try patron(["connect w to postgres \"host=127.0.0.1 port=\(closed) user=postgres dbname=shop connect_timeout=3\""], connect: false)
+        #expect(down.status == 69)
+        #expect(down.stderr.contains("connection to server at \"127.0.0.1\", port \(closed) failed"), "\(down.stderr)")
+        // A wrong password, exit 69; the password itself is never printed.
+        let wrong = try patron(["connect w to postgres \"postgresql://analyst:not-it@127.0.0.1:\(server.port)/shop\""], connect: false)
+        #expect(wrong.status == 69)
+        #expect(wrong.stderr.contains("password authentication failed for user \"analyst\""))
+        #expect(!wrong.stderr.contains("not-it"))
+        // A missing database, exit 65.
+        let nodb = try patron(["connect w to postgres \"host=\(server.folder) port=\(server.port) user=postgres dbname=shpo\""], connect: false)
+        #expect(nodb.status == 65)
+        #expect(nodb.stderr.contains("database \"shpo\" does not exist"))
+        // A missing table, with did-you-mean over the server's tables.
+        let missing = try patron(["load shop.public.ordres"])
+        #expect(missing.status == 65)
+        #expect(missing.stderr.contains("error: no table 'public.ordres' on the server"))
+        #expect(missing.stderr.contains("help: did you mean 'public.orders'?"))
+        // Permission denied.
+        let denied = try patron(["connect a to postgres \"host=127.0.0.1 port=\(server.port) user=analyst password=hunter2-secret dbname=shop\"", "load a.public.orders"], connect: false)
+        #expect(denied.status == 65)
+        #expect(denied.stderr.contains("permission denied for table orders"), "\(denied.stderr)")
+        #expect(!denied.stderr.contains("hunter2-secret"))
+        // A syntax error: the server's message, pointed at inside the query.
+        let syntax = try patron(["load from shop query \"SELECT amount FROM orders WHERE\" as x"])
+        #expect(syntax.status == 65)
+        #expect(syntax.stderr.contains("<command 2>:1:54: error: syntax error at end of input"), "\(syntax.stderr)")
+        // A statement timeout, exit 69, and no table.
+        let slow = try patron(["connect t to postgres \"\(server.conninfo) options='-c statement_timeout=200'\"",
+                               "load from t query \"SELECT g FROM generate_series(1, 3) g, pg_sleep(2)\" as slow"], connect: false)
+        #expect(slow.status == 69)
+        #expect(slow.stderr.contains("canceling statement due to statement timeout"), "\(slow.stderr)")
+    }
+
+    @Test func aServerThatGoesAwayMidLoadLeavesNoTable() throws {
+        let server = try TestServer.server()
+        // A query that streams slowly; its backend is terminated half a second in.
+        let killer = Process()
+        killer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        killer.arguments = ["-c", "sleep 1; psql -X -q -h \(server.folder) -p \(server.port) -U postgres -d shop -c \"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'COPY (SELECT g, pg_sleep%'\""]
+        killer.environment = ["PATH": "/usr/lib/postgresql/15/bin:/usr/bin:/bin"]
+        try killer.run()
+        let run = try patron(["load from shop query \"SELECT g, pg_sleep(0.001)::text AS s FROM generate_series(1, 20000) g\" as gone", "describe gone"], ["--keep-going"])
+        killer.waitUntilExit()
+        #expect(run.status == 69, "\(run.stderr)")
+        #expect(run.stderr.contains("terminating connection due to administrator command") || run.stderr.contains("server closed the connection"), "\(run.stderr)")
+        #expect(run.stderr.contains("unknown table 'gone'"))
+    }
+
+    @Test func segmentsGoBackAsCampaignListsAllOrNothing() throws {
+        let server = try TestServer.server()
+        try TestServer.psql(server, ["-d", "shop", "-c", "DROP TABLE IF EXISTS public.butterflies"])
+        let setup = ["load shop.public.orders as orders", "customers from orders by customer_id as of 2024-12-31 with profit = amount - cost",
+                     "define segment butterflies as profit = high and loyalty = low"]
+        let first = try patron(setup + ["export butterflies to shop.public.butterflies", "load shop.public.butterflies as back", "count back"], ["--quiet"])
+        #expect(first.status == 0, "\(first.stderr)")
+        let local = try patron(setup + ["count butterflies"], ["--quiet"])
+        let n = try #require(local.stdout.split(separator: " ").first.map(String.init))
+        #expect(first.stdout.contains("\(n) rows in 'back'"), "\(first.stdout) vs \(local.stdout)")
+        // The table is there now: say replace or append.
+        let again = try patron(setup + ["export butterflies to shop.public.butterflies"])
+        #expect(again.status == 65)
+        #expect(again.stderr.contains("the table 'public.butterflies' is already on the server"))
+        let twice = try patron(setup + ["export butterflies to shop.public.butterflies append", "load shop.public.butterflies as back", "count back"], ["--quiet"])
+        #expect(twice.stdout.contains("\(Int(n.replacingOccurrences(of: ",", with: ""))! * 2) rows in 'back'"), "\(twice.stdout)")
+        // A write that fails part way is rolled back: the campaign table keeps its one row.
+        let check = try patron(["load from shop query \"SELECT customer_id::bigint, (profit - 100)::numeric(19,2) AS profit FROM (SELECT customer_id, sum(amount - cost) AS profit FROM orders GROUP BY customer_id) p ORDER BY customer_id\" as p",
+                                "export p to shop.public.campaign append"])
+        #expect(check.status == 65)
+        #expect(check.stderr.contains("violates check constraint"), "\(check.stderr)")
+        #expect(check.stderr.contains("rolled back: "), "\(check.stderr)")
+        let kept = try TestServer.psql(server, ["-d", "shop", "-A", "-t", "-c", "SELECT count(*) FROM public.campaign"])
+        #expect(kept.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+    }
+
+    @Test func aPasswordNeverAppearsInOutputErrorsJSONSavedSessionsOrHistory() throws {
+        let server = try TestServer.server()
+        let secret = "hunter2-secret"
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patron-secret-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let connect = "connect a to postgres \"host=127.0.0.1 port=\(server.port) user=analyst password=\(secret) dbname=shop\""
+        let saved = folder.appendingPathComponent("saved.patron").path
+        let text = try patron([connect, "show connections", "load a.public.kinds", "load a.public.orders", "save session to \"\(saved)\""], ["--keep-going"], connect: false)
+        let json = try patron([connect, "show connections", "load a.public.kinds as k"], ["--format", "json"], connect: false)
+        let uri = try patron(["connect b to postgres \"postgresql://analyst:\(secret)@127.0.0.1:\(server.port)/shop\"", "show connections", "load b.nothing"], connect: false)
+        // A syntax error echoes the statement: with the password starred out.
+        let echoed = try patron(["connect c to postgres \"password=\(secret) host=x\" extra"], connect: false)
+        #expect(echoed.stderr.contains("password=**************"), "\(echoed.stderr)")
+        let savedText = try String(contentsOfFile: saved, encoding: .utf8)
+        #expect(savedText.contains("password=***"))
+        // The prompt's history file.
+        var environment = ["TERM": "xterm", "LC_ALL": "C.UTF-8", "HOME": folder.path, "PATRON_HISTORY": folder.appendingPathComponent("history").path, "PATH": "/usr/bin:/bin", "NO_COLOR": "1"]
+        environment["PGCONNECT_TIMEOUT"] = "5"
+        let terminal = try PseudoTerminal(program: TestSupport.binary.path, arguments: [], environment: environment, directory: TestSupport.packageRoot.path)
+        #expect(terminal.waitFor("patron> ") != nil)
+        #expect(terminal.run(connect + "\r", expecting: "connected 'a'"))
+        terminal.type("\u{04}")
+        #expect(terminal.waitForExit() == 0)
+        let history = try String(contentsOfFile: folder.appendingPathComponent("history").path, encoding: .utf8)
+        // libedit writes its history vis-encoded (a space as \\040).
+        #expect(history.contains("connect"))
+        for (what, output) in [("output", text.stdout + text.stderr), ("json", json.stdout + json.stderr), ("uri", uri.stdout + uri.stderr),
+                               ("echo", echoed.stderr), ("saved session", savedText), ("history", history)] {
+            #expect(!output.contains(secret), "the password appears in the \(what)")
+        }
+        #expect(text.stdout.contains("analyst@127.0.0.1:\(server.port)/shop"))
+    }
+
+    @Test func ctrlCCancelsTheQueryOnTheServerAndKeepsNoTable() throws {
+        let server = try TestServer.server()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patron-cancel-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let environment = ["TERM": "xterm", "LC_ALL": "C.UTF-8", "HOME": folder.path, "PATRON_HISTORY": folder.appendingPathComponent("history").path, "PATH": "/usr/bin:/bin", "NO_COLOR": "1"]
+        let terminal = try PseudoTerminal(program: TestSupport.binary.path, arguments: [], environment: environment, directory: TestSupport.packageRoot.path)
+        #expect(terminal.waitFor("patron> ") != nil)
+        #expect(terminal.run(server.connect + "\r", expecting: "connected 'shop'"))
+        let mark = terminal.mark
+        terminal.type("load from shop query \"SELECT g, pg_sleep(0.001)::text AS s FROM generate_series(1, 100000) g\" as slow\r")
+        Thread.sleep(forTimeInterval: 1)
+        let pressed = Date()
+        terminal.type("\u{03}")
+        let stopped = terminal.waitFor("cancelled: the query was cancelled on the server", after: mark, timeout: 10)
+        #expect(stopped != nil, "\(terminal.output(after: mark))")
+        #expect(Date().timeIntervalSince(pressed) < 2)
+        #expect(terminal.run("describe slow\r", expecting: "unknown table 'slow'"))
+        // The server is not still running it.
+        let active = try TestServer.psql(server, ["-d", "shop", "-A", "-t", "-c", "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(0.001)%' AND state = 'active' AND pid <> pg_backend_pid()"])
+        #expect(active.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        terminal.type("\u{04}")
+        #expect(terminal.waitForExit() == 0)
+    }
+}
