@@ -25,7 +25,7 @@ public enum Help {
 
     /// Every topic, in the order the overview lists them.
     public static let topics: [Topic] = [
-        Topic(name: "load", usage: "load \"PATH\" [as NAME] [with OPTIONS]", summary: "load a data file as a table and make it current",
+        Topic(name: "load", usage: "load \"PATH\" [as NAME] [with OPTIONS]", summary: "load a data file (or a server's table: 'help connect') as a table and make it current",
               details: """
                 Reads delimited text (comma, semicolon, tab, pipe or whitespace-aligned, sniffed from the
                 file) or JSON Lines (.jsonl, .ndjson). Quoted fields may hold delimiters, doubled quotes and
@@ -177,7 +177,7 @@ public enum Help {
                 by the first date form their own row.
                 """,
               example: ""),
-        Topic(name: "export", usage: "export TABLE | SEGMENT | result to \"FILE\" [as FORMAT] [with raw]", summary: "write a table, a segment's rows or the last result to a file",
+        Topic(name: "export", usage: "export TABLE | SEGMENT | result to \"FILE\" [as FORMAT] [with raw]", summary: "write a table, a segment's rows or the last result to a file or a server table",
               details: """
                 The format comes from the file's extension (.csv .tsv .json .jsonl .ndjson .md) or 'as csv',
                 'as tsv', 'as json', 'as jsonl', 'as markdown'. CSV follows RFC 4180 (CRLF line ends, quotes
@@ -185,8 +185,29 @@ public enum Help {
                 spreadsheet never runs it as a formula; numbers stay numbers; 'with raw' writes text as it
                 is. The file is written to a temporary name and renamed into place: a failed write (no such
                 folder, disk full, permission denied) leaves no partial file and exits with status 74.
+                To a server: export butterflies to shop.public.campaign [replace | append], in one
+                transaction (see 'help connect').
                 """,
               example: ""),
+        Topic(name: "connect", usage: "connect NAME to postgres \"CONNINFO\"", summary: "open a connection to PostgreSQL (or a server that speaks its protocol)",
+              details: """
+                CONNINFO is a libpq connection string (host=… port=… dbname=… user=…) or a URI
+                (postgresql://user@host:5432/shop); the PG* environment variables and ~/.pgpass fill in
+                what it leaves out, as for psql. The password is never shown: not in output, errors,
+                --format json, saved sessions or the history file. Then:
+                  load NAME.SCHEMA.TABLE [as T]           a whole table (NAME.TABLE: the search path)
+                  load from NAME query "SELECT …" as T    the rows of a query
+                  export WHAT to NAME.SCHEMA.TABLE [replace | append]
+                Rows stream by binary COPY, each column typed as on the server (integers, numeric(p,s) as
+                exact decimals, real and double as decimals, text, boolean, date, timestamp, uuid and json
+                as text); numerics over 19 digits stop the load unless 'with wide_numeric text'. A type
+                patron cannot hold stops it before any row is read. Ctrl-C cancels the query on the server.
+                An export is one transaction: all rows or none. 'show connections' lists them; 'disconnect
+                NAME' closes one. In scripts a server that cannot be reached exits with status 69.
+                """,
+              example: ""),
+        Topic(name: "disconnect", usage: "disconnect NAME", summary: "close a server connection",
+              details: "The tables loaded from it stay loaded.", example: ""),
         Topic(name: "include", usage: "include \"FILE\"", summary: "run another script here",
               details: "The path is relative to the including script (to the working directory at the prompt).\nTables, variables and segments it defines stay defined; a script that includes itself, directly\nor through others, is reported as a cycle.",
               example: ""),
