@@ -82,7 +82,7 @@ final class ColumnDecoder {
     private var booleans: [Bool] = []
     private var days: [Int32] = []
     private var dictionary = TextDictionaryBuilder()
-    private var codes: [UInt32] = []
+    private var codes = TextCodes.Builder(capacity: 0)
 
     /// Days from 1970-01-01 to PostgreSQL's epoch, 2000-01-01.
     static let epochDays: Int32 = 10_957
@@ -125,6 +125,18 @@ final class ColumnDecoder {
                                     hints: ["cast it in a query: load from CONNECTION query \"SELECT \(column.name)::text, … FROM …\""])
             }
             kind = .text
+        }
+    }
+
+    /// Room for `rows` values, so the buffers grow once.
+    func reserve(_ rows: Int) {
+        switch kind {
+        case .integer, .numeric(scale: _?), .timestamp: integers.reserveCapacity(rows)
+        case .numeric(nil): integers.reserveCapacity(rows); scales.reserveCapacity(rows)
+        case .float: doubles.reserveCapacity(rows)
+        case .text, .jsonb, .uuid, .numericText: codes.reserve(rows)
+        case .boolean: booleans.reserveCapacity(rows)
+        case .date: days.reserveCapacity(rows)
         }
     }
 
@@ -301,7 +313,7 @@ final class ColumnDecoder {
         case .float:
             return try floats(evidence: evidence)
         case .text, .jsonb, .uuid, .numericText:
-            return Column(name: column.name, storage: .text(codes: TextCodes(codes, dictionarySize: dictionary.count), dictionary: dictionary.strings()),
+            return Column(name: column.name, storage: .text(codes: codes.build(), dictionary: dictionary.strings()),
                           nulls: nulls, evidence: kind.isWideNumeric ? .server(type: column.typeName, note: "kept as text: wider than patron's decimals") : evidence)
         case .boolean:
             return Column(name: column.name, storage: .boolean(booleans), nulls: nulls, evidence: evidence)

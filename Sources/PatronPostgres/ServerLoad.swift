@@ -50,6 +50,10 @@ extension PostgresConnection {
         }
         let columns = try describe(sql)
         let decoders = try columns.map { column throws(PostgresError) in try ColumnDecoder(column, options: options) }
+        // A table's row estimate (from its last ANALYZE) sizes the columns once, instead of by doubling.
+        if case .table(let schema, let table) = source, let estimate = rowEstimate(schema: schema, table: table), estimate > 0 {
+            for decoder in decoders { decoder.reserve(min(estimate + estimate / 64, 1 << 31)) }
+        }
         try startCopy("COPY (\(sql)) TO STDOUT (FORMAT binary)", control: control)
         let rows = try readCopy(into: decoders, control: control)
         var built: [Column] = []
@@ -57,6 +61,13 @@ extension PostgresConnection {
         let table = Table(name: name, columns: built, rowCount: rows, origin: .server(origin))
         table.checkInvariants()
         return table
+    }
+
+    /// The server's estimate of a table's rows (from its last ANALYZE), when it has one.
+    func rowEstimate(schema: String?, table: String) -> Int? {
+        guard let rows = try? query("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass($1)", [Self.qualified(schema, table)]),
+              let first = rows.first, let cell = first.first, let text = cell else { return nil }
+        return Int(text)
     }
 
     /// The error for a table that is not there, with the tables that are.

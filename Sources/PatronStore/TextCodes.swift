@@ -69,24 +69,27 @@ public struct TextCodes: RandomAccessCollection, Sendable, Equatable, Expressibl
 extension TextCodes {
     /// Collects codes in the narrowest width so far, widening (once per width) as the dictionary grows,
     /// so a load never holds four bytes per row for a column of a few distinct values.
-    struct Builder {
+    public struct Builder: Sendable {
         private var narrow: [UInt8] = []
         private var medium: [UInt16] = []
         private var wide: [UInt32] = []
         private(set) var width = 1
         private var capacity = 0
 
-        init(capacity: Int) {
+        /// A builder with room for `capacity` codes.
+        public init(capacity: Int) {
             self.capacity = capacity
             narrow.reserveCapacity(capacity)
         }
 
-        var count: Int { width == 1 ? narrow.count : width == 2 ? medium.count : wide.count }
+        /// The codes collected.
+        public var count: Int { width == 1 ? narrow.count : width == 2 ? medium.count : wide.count }
 
         subscript(i: Int) -> UInt32 { width == 1 ? UInt32(narrow[i]) : width == 2 ? UInt32(medium[i]) : wide[i] }
 
+        /// Adds one code.
         @inline(__always)
-        mutating func append(_ code: UInt32) {
+        public mutating func append(_ code: UInt32) {
             if width == 1 && code < 256 { narrow.append(UInt8(truncatingIfNeeded: code)); return }
             if width == 2 && code < 65_536 { medium.append(UInt16(truncatingIfNeeded: code)); return }
             if width == 4 { wide.append(code); return }
@@ -94,7 +97,8 @@ extension TextCodes {
             append(code)
         }
 
-        mutating func reserve(_ extra: Int) {
+        /// Room for `extra` more codes.
+        public mutating func reserve(_ extra: Int) {
             switch width {
             case 1: narrow.reserveCapacity(narrow.count + extra)
             case 2: medium.reserveCapacity(medium.count + extra)
@@ -126,7 +130,7 @@ extension TextCodes {
         }
 
         /// The codes, without a copy.
-        func build() -> TextCodes {
+        public func build() -> TextCodes {
             switch width {
             case 1: return TextCodes(storage: .narrow(narrow))
             case 2: return TextCodes(storage: .medium(medium))
