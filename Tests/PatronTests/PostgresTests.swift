@@ -246,6 +246,25 @@ struct PostgresTests {
         #expect(text.stdout.contains("analyst@127.0.0.1:\(server.port)/shop"))
     }
 
+    @Test func passwordsComeFromTheEnvironmentOrPgpassAsForPsql() throws {
+        let server = try TestServer.server()
+        let connect = "connect a to postgres \"host=127.0.0.1 port=\(server.port) user=analyst dbname=shop\""
+        let fromEnvironment = try patron([connect, "load a.public.kinds", "count"], ["--quiet"], connect: false, environment: ["PGPASSWORD": "hunter2-secret"])
+        #expect(fromEnvironment.status == 0, "\(fromEnvironment.stderr)")
+        #expect(fromEnvironment.stdout.contains("3 rows in 'kinds'"))
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("patron-pgpass-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let pgpass = home.appendingPathComponent(".pgpass")
+        try "127.0.0.1:\(server.port):shop:analyst:hunter2-secret\n".write(to: pgpass, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: pgpass.path)
+        let fromFile = try patron([connect, "load a.public.kinds", "count"], ["--quiet"], connect: false, environment: ["HOME": home.path, "PGPASSWORD": ""])
+        #expect(fromFile.status == 0, "\(fromFile.stderr)")
+        // Without either, the server says no: exit 69.
+        let without = try patron([connect], connect: false, environment: ["HOME": home.path + "/none", "PGPASSWORD": ""])
+        #expect(without.status == 69)
+    }
+
     @Test func ctrlCCancelsTheQueryOnTheServerAndKeepsNoTable() throws {
         let server = try TestServer.server()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patron-cancel-\(UUID().uuidString)")
