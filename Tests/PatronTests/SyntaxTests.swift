@@ -134,3 +134,20 @@ struct ParserTests {
         #expect(Suggestion.editDistance(Array("ab"), Array("ba")) == 1, "a transposition is one edit")
     }
 }
+
+/// Passwords in connection strings are hidden wherever statements are shown or kept.
+struct SecretsTests {
+    @Test func everyFormOfPasswordIsMasked() {
+        #expect(Secrets.masked(#"connect w to postgres "host=db password=s3cret dbname=shop""#) == #"connect w to postgres "host=db password=*** dbname=shop""#)
+        #expect(Secrets.masked(#"connect w to postgres "password = 'a b\' c' host=db""#) == #"connect w to postgres "password = *** host=db""#)
+        #expect(Secrets.masked(#"connect w to postgres "postgresql://me:s3cret@db:5432/shop""#) == #"connect w to postgres "postgresql://me:***@db:5432/shop""#)
+        #expect(Secrets.masked(#"connect w to postgres "postgres://db/shop?user=me&password=s3cret&sslmode=require""#) == #"connect w to postgres "postgres://db/shop?user=me&password=***&sslmode=require""#)
+        #expect(Secrets.masked("PASSWORD=x1 and mypassword=keep") == "PASSWORD=*** and mypassword=keep")
+        // Keeping the length, so a caret under a later column stays right.
+        #expect(Secrets.masked("password=abc host=x", keepingLength: true) == "password=*** host=x")
+        #expect(Secrets.masked("password=abcdef", keepingLength: true) == "password=******")
+        // Nothing to hide: unchanged.
+        #expect(Secrets.masked("segment where profit = high") == "segment where profit = high")
+        #expect(Secrets.masked("postgresql://me@db/shop") == "postgresql://me@db/shop")
+    }
+}
