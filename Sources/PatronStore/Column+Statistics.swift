@@ -63,16 +63,16 @@ extension Column {
         guard n > 0 else { return ([], 0) }
         var ranks: [Int] = []
         let positions = probabilities.map { p -> (Int, Int, Double) in
-            let h = Double(n - 1) * min(max(p, 0), 1)
-            let lower = Int(h.rounded(.down)), upper = min(lower + 1, n - 1)
+            let (lower, fraction) = Quantile.position(count: n, p)
+            let upper = min(lower + 1, n - 1)
             ranks += [lower, upper]
-            return (lower, upper, h - Double(lower))
+            return (lower, upper, fraction)
         }
         let found = Self.orderStatistics(values, ranks: ranks)
         let divisor = powerOfTen(scale)
         return (positions.map { lower, upper, fraction in
             let a = Double(found[lower] ?? 0) / divisor, b = Double(found[upper] ?? 0) / divisor
-            return a + fraction * (b - a)
+            return fraction == 0 ? a : a + fraction * (b - a)
         }, n)
     }
 
@@ -132,9 +132,28 @@ public enum Quantile {
     /// (Hyndman–Fan type 7: R's default, numpy's `linear`, DuckDB's `quantile_cont`).
     public static func linear(_ sorted: [Double], _ p: Double) -> Double? {
         guard !sorted.isEmpty else { return nil }
-        let h = Double(sorted.count - 1) * min(max(p, 0), 1)
-        let lower = Int(h.rounded(.down))
+        let (lower, fraction) = position(count: sorted.count, p)
         let upper = min(lower + 1, sorted.count - 1)
-        return sorted[lower] + (h - Double(lower)) * (sorted[upper] - sorted[lower])
+        return fraction == 0 ? sorted[lower] : sorted[lower] + fraction * (sorted[upper] - sorted[lower])
+    }
+
+    /// Where the `p`-quantile of `count` sorted values falls: the 0-based rank below it and the
+    /// fraction of the way to the next. Exact for the probabilities patron uses (k/n for levels and
+    /// scores, percents for ranks): h = (count − 1)·k/n is worked out in whole numbers, so a
+    /// quantile that lands on a value is that value, as docs/sql.md promises and SQL computes it,
+    /// never a hair below it from a rounded 1/3.
+    public static func position(count: Int, _ p: Double) -> (lower: Int, fraction: Double) {
+        let p = min(max(p, 0), 1)
+        guard count > 1 else { return (0, 0) }
+        for denominator in 1...1000 {
+            let k = (p * Double(denominator)).rounded()
+            guard abs(p * Double(denominator) - k) < 1e-9 else { continue }
+            let (product, overflow) = (count - 1).multipliedReportingOverflow(by: Int(k))
+            guard !overflow else { break }
+            return (product / denominator, Double(product % denominator) / Double(denominator))
+        }
+        let h = Double(count - 1) * p
+        let lower = min(Int(h.rounded(.down)), count - 1)
+        return (lower, h - Double(lower))
     }
 }

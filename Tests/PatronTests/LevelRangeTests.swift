@@ -65,3 +65,23 @@ struct SelectionQuantileTests {
         }
     }
 }
+
+/// Quantile positions are worked out in whole numbers, so a quantile that lands on a value is that
+/// value (not a hair below it, as (n − 1) × 0.333… would give).
+struct QuantilePositionTests {
+    @Test func positionsAreExactForTheFractionsPatronUses() {
+        for count in 1...200 {
+            for denominator in [2, 3, 4, 5, 6, 7, 10, 100] {
+                for k in 0...denominator {
+                    let (lower, fraction) = Quantile.position(count: count, Double(k) / Double(denominator))
+                    let h = (count - 1) * k
+                    #expect(lower == (count > 1 ? h / denominator : 0), "count \(count), \(k)/\(denominator)")
+                    #expect(fraction == (count > 1 ? Double(h % denominator) / Double(denominator) : 0))
+                }
+            }
+        }
+        // 7 values: the 1/3 quantile is the third value itself.
+        #expect(Quantile.linear([10, 20, 30, 40, 50, 60, 70], 1.0 / 3.0) == 30)
+        #expect(Quantile.linear([10, 20, 30, 40, 50, 60, 70], 2.0 / 3.0) == 50)
+    }
+}
