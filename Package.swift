@@ -26,11 +26,13 @@ let package = Package(
         // Tables, numbers and diagnostics as text. Pure functions; never evaluates.
         .target(name: "PatronRender", dependencies: ["PatronStore", "PatronSyntax", "PatronEngine"]),
         // One entry point shared by the REPL and the script runner.
-        .target(name: "PatronDriver", dependencies: ["PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender", "PatronPostgres"]),
+        .target(name: "PatronDriver", dependencies: ["PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender", "PatronPostgres", "PatronSQL"]),
         // PostgreSQL's client library, libpq (Debian's libpq-dev).
         .systemLibrary(name: "CLibPQ"),
         // Loads from and writes to PostgreSQL: binary COPY into the store's columns, and back.
         .target(name: "PatronPostgres", dependencies: ["PatronStore", "CLibPQ"]),
+        // Compiles bound statements to SQL that gives the answers patron gives in memory (docs/sql.md).
+        .target(name: "PatronSQL", dependencies: ["PatronStore", "PatronSyntax", "PatronAnalysis"]),
         // A small C shim over libedit's variadic calls.
         .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
         // The line-editing prompt. Sees only the driver.
@@ -45,7 +47,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PatronTests", dependencies: [
-            "PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender", "PatronDriver", "PatronPostgres",
+            "PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender", "PatronDriver", "PatronPostgres", "PatronSQL",
         ]),
     ]
 )

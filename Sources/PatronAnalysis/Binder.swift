@@ -92,6 +92,8 @@ public struct Binder {
             return .disconnect(name.text)
         case .showConnections:
             return .showConnections(catalog.connections.keys.sorted())
+        case .sql(let dialect, let inner):
+            return try bindSql(dialect, inner)
         }
     }
 
@@ -383,6 +385,21 @@ public struct Binder {
             }
             return .loadServer(connection: connection.text, source: .query(sql: sql, span: span), name: alias.text, wideNumericAsText: wideNumericAsText)
         }
+    }
+
+    /// `sql [DIALECT] STATEMENT`.
+    private func bindSql(_ dialect: Name?, _ inner: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let dialects = ["duckdb", "postgres"]
+        let name = dialect?.text.lowercased() ?? "duckdb"
+        if let dialect, !dialects.contains(name) {
+            var hints = ["dialects: \(dialects.joined(separator: ", "))"]
+            if let near = Suggestion.closest(to: dialect.text, in: dialects) { hints.insert("did you mean '\(near)'?", at: 0) }
+            throw Diagnostic("patron does not compile to '\(dialect.text)' yet", at: dialect.span, hints: hints)
+        }
+        guard case .segment(let bound) = try bind(inner) else {
+            throw Diagnostic("'sql' compiles segment statements so far", at: inner.span, hints: ["sql \(name) segment where profit = high and loyalty = low"])
+        }
+        return .sqlSegment(bound, dialect: name)
     }
 
     /// Checks that a connection of this name is open.

@@ -3,6 +3,7 @@ import PatronAnalysis
 import PatronEngine
 import PatronPostgres
 import PatronRender
+import PatronSQL
 import PatronStore
 import PatronSyntax
 
@@ -105,5 +106,20 @@ extension Session {
         }
         emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(Secrets.masked(error.message), at: span, hints: hints.map { Secrets.masked($0) }), in: source)))
         return error.kind == .unavailable ? .unavailable : .dataError
+    }
+}
+
+/// `sql STATEMENT`: the SQL a statement compiles to.
+extension Session {
+    func compileSQL(_ segment: BoundSegment, dialect: String, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        guard let dialect = SQLDialect(rawValue: dialect) else { return .dataError }
+        do throws(SQLError) {
+            let sql = try SQLCompiler(dialect: dialect).segment(segment)
+            present(Presentation(kind: "sql", facts: [.init("dialect", .string(dialect.rawValue)), .init("sql", .string(sql))], blocks: [.line(sql)]), emit: emit)
+            return .ok
+        } catch {
+            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(error.message, at: parsed.span, hints: error.hints), in: source)))
+            return .dataError
+        }
     }
 }

@@ -260,6 +260,8 @@ public final class Session {
             return (loadServer(connection, what, as: name, wideNumericAsText: wideNumericAsText, parsed: parsed, source: source, emit: emit), false)
         case .exportServer(let what, let target, let mode):
             return (exportServer(what, to: target, mode: mode, parsed: parsed, source: source, emit: emit), false)
+        case .sqlSegment(let segment, let dialect):
+            return (compileSQL(segment, dialect: dialect, parsed: parsed, source: source, emit: emit), false)
         case .quit:
             return (.ok, true)
         default:

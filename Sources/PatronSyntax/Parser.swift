@@ -13,7 +13,7 @@ public struct ParseResult: Sendable {
 public struct Parser {
     /// The statement words, in the order `help` lists them.
     public static let statementWords = ["load", "use", "describe", "summarize", "count", "show", "segment", "define", "drop",
-                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "transitions", "export", "include", "save", "set", "connect", "disconnect", "help", "quit", "exit"]
+                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "transitions", "export", "include", "save", "set", "connect", "disconnect", "sql", "help", "quit", "exit"]
     /// Words reserved inside expressions (write such a column in backquotes).
     public static let expressionKeywords: Set<String> = ["and", "or", "not", "true", "false", "null", "in", "between", "is", "contains", "starts"]
     /// How deeply conditions may nest before the parser refuses.
@@ -84,8 +84,8 @@ public struct Parser {
     /// statement → loadStatement | useStatement | describeStatement | summarizeStatement | countStatement | crosstabStatement | showStatement |
     ///             segmentStatement | defineStatement | dropStatement | levelsStatement | letStatement | customersStatement | explainStatement |
     ///             matrixStatement | paretoStatement | tiersStatement | rfmStatement | checkStatement | lifecycleStatement | setStatement |
-    ///             transitionsStatement | exportStatement | includeStatement | saveStatement | connectStatement | disconnectStatement |
-    ///             helpStatement | quitStatement
+    ///             transitionsStatement | exportStatement | includeStatement | saveStatement | connectStatement | disconnectStatement | sqlStatement
+    ///             | helpStatement | quitStatement
     private mutating func parseStatement() throws(Diagnostic) -> ParsedStatement {
         let verb = current
         guard verb.kind == .word else {
@@ -122,6 +122,7 @@ public struct Parser {
         case "drop": kind = try parseDropStatement()
         case "show": kind = try parseShowStatement()
         case "segment": kind = try parseSegmentStatement()
+        case "sql": kind = try parseSqlStatement()
         case "connect": kind = try parseConnectStatement()
         case "disconnect": kind = try parseDisconnectStatement()
         case "help": kind = parseHelpStatement()
@@ -302,6 +303,13 @@ public struct Parser {
         advance()
         let table = try expectName("a table name after '\(first.text).'")
         return ParsedServerTable(connection: connection, schema: first, table: table, span: span(from: start))
+    }
+
+    /// sqlStatement → "sql" , [ name ] , statement
+    private mutating func parseSqlStatement() throws(Diagnostic) -> ParsedStatementKind {
+        var dialect: Name? = nil
+        if (current.kind == .word || current.kind == .quotedIdentifier), !Self.statementWords.contains(current.text.lowercased()) { dialect = parseName() }
+        return .sql(dialect: dialect, try parseStatement())
     }
 
     /// connectStatement → "connect" , name , "to" , name , STRING

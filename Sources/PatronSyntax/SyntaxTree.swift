@@ -96,6 +96,8 @@ public enum ParsedStatementKind: Sendable, Equatable {
     case disconnect(Name)
     /// `show connections`
     case showConnections
+    /// `sql [DIALECT] STATEMENT`: the SQL a statement compiles to
+    indirect case sql(dialect: Name?, ParsedStatement)
     /// `quit` or `exit`
     case quit
 }

@@ -1,0 +1,233 @@
+import PatronAnalysis
+import PatronStore
+import PatronSyntax
+
+/// The SQL engines patron compiles for.
+public enum SQLDialect: String, Sendable, CaseIterable {
+    case duckdb, postgres
+
+    /// Integer division, rounding toward zero (operands are non-negative here).
+    func divide(_ a: String, _ b: String) -> String {
+        switch self {
+        case .duckdb: return "(\(a)) // (\(b))"
+        case .postgres: return "div(\(a), \(b))"
+        }
+    }
+}
+
+/// Why a statement cannot be compiled: what, and for which dialect.
+public struct SQLError: Error, Sendable, Equatable {
+    public let message: String
+    public let hints: [String]
+}
+
+/// Compiles bound statements to SQL that gives the answers patron gives in memory, as
+/// docs/sql.md writes them down: cut points are exact type-7 quantiles found from the two
+/// neighbouring order statistics (so equal values always share a level), conditions keep SQL's
+/// three-valued logic, decimals stay exact.
+public struct SQLCompiler: Sendable {
+    public let dialect: SQLDialect
+
+    public init(dialect: SQLDialect) {
+        self.dialect = dialect
+    }
+
+    /// `segment where …` over `source` (a table name, quoted by the compiler): one row with
+    /// `rows` (the segment's size), `total` (the rows in scope), `part` and `whole` (its profit
+    /// and all profit, exact, when the table has a profit column), and for each level column the
+    /// order statistics its cut points come from.
+    public func segment(_ segment: BoundSegment) throws(SQLError) -> String {
+        let table = segment.table
+        var context = Context(table: table, levels: segment.levels, dialect: dialect)
+        let condition = try context.condition(segment.condition)
+        var select = ["sum(CASE WHEN \(condition) THEN 1 ELSE 0 END) AS rows", "count(*) AS total"]
+        if let profit = segment.profitColumn {
+            let column = Self.quote(table.columns[profit].name)
+            select.append("sum(CASE WHEN \(condition) THEN \(column) END) AS part")
+            select.append("sum(\(column)) AS whole")
+        }
+        for cut in context.cutTables {
+            select += cut.outputs.map { "\(cut.alias).\($0) AS \(cut.alias)_\($0)" }
+        }
+        var sql = "-- patron: segment where \(segment.text)\n"
+        sql += "WITH t AS (SELECT * FROM \(Self.quote(table.name)))"
+        for cut in context.cutTables { sql += ",\n" + cut.sql }
+        sql += "\nSELECT " + select.joined(separator: ",\n       ")
+        sql += "\nFROM t" + context.cutTables.map { " CROSS JOIN \($0.alias)" }.joined()
+        return sql + ";"
+    }
+
+    /// A name quoted as an identifier.
+    public static func quote(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// A string literal.
+    static func literal(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
+}
+
+/// The cut points of one column, as a one-row table of order statistics.
+struct CutTable {
+    let alias: String
+    let sql: String
+    let outputs: [String]
+}
+
+/// What compiling one statement needs: the table, the cut points it uses, the tables they become.
+struct Context {
+    let table: Table
+    let levels: [LevelCuts]
+    let dialect: SQLDialect
+    var cutTables: [CutTable] = []
+    private var aliases: [String: String] = [:]
+
+    init(table: Table, levels: [LevelCuts], dialect: SQLDialect) {
+        self.table = table
+        self.levels = levels
+        self.dialect = dialect
+    }
+
+    func unsupported(_ what: String) -> SQLError {
+        SQLError(message: "\(what) cannot be compiled to \(dialect.rawValue) SQL yet", hints: ["run it in memory: load the table into patron"])
+    }
+
+    func column(_ index: Int) -> String { SQLCompiler.quote(table.columns[index].name) }
+
+    /// The scale of a numeric column (0 for integers).
+    func scale(_ index: Int) -> Int {
+        if case .decimal(_, let s) = table.columns[index].storage { return s }
+        return 0
+    }
+
+    /// An exact decimal literal: `mantissa / 10^scale`.
+    static func decimal(_ mantissa: Int128, scale: Int) -> String {
+        let magnitude = String(mantissa.magnitude)
+        guard scale > 0 else { return (mantissa < 0 ? "-" : "") + magnitude }
+        let padded = String(repeating: "0", count: max(0, scale + 1 - magnitude.count)) + magnitude
+        let split = padded.index(padded.endIndex, offsetBy: -scale)
+        return (mantissa < 0 ? "-" : "") + padded[..<split] + "." + padded[split...]
+    }
+
+    static func op(_ op: ComparisonOperator) -> String {
+        switch op {
+        case .equal: return "="
+        case .notEqual: return "<>"
+        case .less: return "<"
+        case .lessOrEqual: return "<="
+        case .greater: return ">"
+        case .greaterOrEqual: return ">="
+        }
+    }
+
+    /// A condition, with SQL's three-valued logic as patron has it.
+    mutating func condition(_ c: BoundCondition) throws(SQLError) -> String {
+        switch c {
+        case .and(let terms): return "(" + (try terms.map { t throws(SQLError) in try condition(t) }).joined(separator: " AND ") + ")"
+        case .or(let terms): return "(" + (try terms.map { t throws(SQLError) in try condition(t) }).joined(separator: " OR ") + ")"
+        case .not(let inner): return "(NOT \(try condition(inner)))"
+        case .constant(let value): return value ? "TRUE" : "FALSE"
+        case .numeric(let index, let multiplier, let op, let value):
+            // column × multiplier op value, all at a common scale: the literal is value at that scale.
+            var common = scale(index), m = multiplier
+            while m > 1 { m /= 10; common += 1 }
+            return "(\(column(index)) \(Self.op(op)) \(Self.decimal(value, scale: common)))"
+        case .numericColumns(let left, _, let op, let right, _):
+            return "(\(column(left)) \(Self.op(op)) \(column(right)))"
+        case .text(let index, let op, let value):
+            return "(\(column(index)) \(Self.op(op)) \(SQLCompiler.literal(value)))"
+        case .textColumns(let left, let op, let right), .dateColumns(let left, let op, let right):
+            return "(\(column(left)) \(Self.op(op)) \(column(right)))"
+        case .date(let index, let op, let day):
+            return "(\(column(index)) \(Self.op(op)) DATE '\(CalendarDate.isoString(day))')"
+        case .timestamp(let index, let op, let micros):
+            return "(\(column(index)) \(Self.op(op)) TIMESTAMP '\(CalendarDate.isoTimestamp(micros))')"
+        case .boolean(let index, let op, let value):
+            return "(\(column(index)) \(Self.op(op)) \(value ? "TRUE" : "FALSE"))"
+        case .level(let index, let cuts, let op, let level):
+            return "(\(try levelOf(index, cuts)) \(Self.op(op)) \(level))"
+        case .rank(let index, _, let top):
+            guard let cuts = levels.first(where: { if case .rank = $0.method { return $0.column == table.columns[index].name } else { return false } }),
+                  case .rank(_, let percent) = cuts.method, let p = Self.fraction(percent) else { throw unsupported("a rank") }
+            let (numerator, denominator) = top ? (p.1 - p.0, p.1) : p
+            let alias = try cutTable(index, fractions: [(numerator, denominator)])
+            return top ? "(\(column(index)) >= \(alias).cut1)" : "(\(column(index)) <= \(alias).lo1)"
+        case .expression:
+            throw unsupported("this condition")
+        }
+    }
+
+    /// A percent as written (`20`, `12.5`) as a fraction of 100.
+    static func fraction(_ percent: String) -> (Int, Int)? {
+        var digits = percent, denominator = 100
+        if let dot = digits.firstIndex(of: ".") {
+            let decimals = digits.distance(from: dot, to: digits.endIndex) - 1
+            digits.remove(at: dot)
+            for _ in 0..<decimals { denominator *= 10 }
+        }
+        return Int(digits).map { ($0, denominator) }
+    }
+
+    /// The level index of a column's values as SQL: the lowest level up to the first cut, the
+    /// highest from the last, each middle one from its cut up; null for null.
+    mutating func levelOf(_ index: Int, _ cuts: LevelCuts) throws(SQLError) -> String {
+        let v = column(index)
+        let n = cuts.cuts.count
+        guard n > 0 else { return "0" }
+        // "v ≤ cut k" and "v ≥ cut k", in the cut table's terms or as fixed literals.
+        var atMost: (Int) -> String
+        var atLeast: (Int) -> String
+        switch cuts.method {
+        case .quantiles(let m):
+            let alias = try cutTable(index, fractions: (1..<m).map { ($0, m) })
+            atMost = { "\(v) <= \(alias).lo\($0 + 1)" }
+            atLeast = { "\(v) >= \(alias).cut\($0 + 1)" }
+        case .fixedCuts:
+            let literals = cuts.cuts.map { "\($0)" }
+            atMost = { "\(v) <= \(literals[$0])" }
+            atLeast = { "\(v) >= \(literals[$0])" }
+        default:
+            throw unsupported("levels by \(cuts.method)")
+        }
+        var sql = "CASE WHEN \(v) IS NULL THEN NULL WHEN \(atMost(0)) THEN 0 WHEN \(atLeast(n - 1)) THEN \(n)"
+        if n > 1 {
+            for level in stride(from: n - 1, through: 2, by: -1) { sql += " WHEN \(atLeast(level - 1)) THEN \(level)" }
+            sql += " ELSE 1"
+        }
+        return sql + " END"
+    }
+
+    /// A one-row table of a column's order statistics for the quantiles `fractions` (k/m): for
+    /// each, `lo` (the value at rank ⌊(n−1)k/m⌋), `hi` (the next) and `cut`, the value a value must
+    /// reach to be at or above the quantile: `lo` when the quantile lands on it, else `hi`.
+    mutating func cutTable(_ index: Int, fractions: [(Int, Int)]) throws(SQLError) -> String {
+        let key = "\(index):" + fractions.map { "\($0.0)/\($0.1)" }.joined(separator: ",")
+        if let alias = aliases[key] { return alias }
+        let alias = "q\(cutTables.count + 1)"
+        aliases[key] = alias
+        let v = column(index)
+        var positions: [String] = [], outputs: [String] = []
+        for (i, (k, m)) in fractions.enumerated() {
+            let h = "(n - 1) * \(k)"
+            positions.append("\(dialect.divide(h, String(m))) AS k\(i + 1), (\(h)) % \(m) AS f\(i + 1)")
+            outputs += ["lo\(i + 1)", "hi\(i + 1)", "cut\(i + 1)"]
+        }
+        var picks: [String] = []
+        for i in fractions.indices {
+            let k = "k\(i + 1)", f = "f\(i + 1)"
+            picks.append("max(CASE WHEN r = \(k) + 1 THEN v END) AS lo\(i + 1)")
+            picks.append("max(CASE WHEN r = \(k) + 2 THEN v END) AS hi\(i + 1)")
+            picks.append("max(CASE WHEN r = \(k) + CASE WHEN \(f) = 0 THEN 1 ELSE 2 END THEN v END) AS cut\(i + 1)")
+        }
+        let sql = """
+            \(alias) AS (
+              SELECT \(picks.joined(separator: ",\n         "))
+              FROM (SELECT \(v) AS v, row_number() OVER (ORDER BY \(v)) AS r FROM t WHERE \(v) IS NOT NULL) o
+              CROSS JOIN (SELECT \(positions.joined(separator: ", ")) FROM (SELECT count(\(v)) AS n FROM t) c) p
+            )
+            """
+        cutTables.append(CutTable(alias: alias, sql: sql, outputs: outputs))
+        return alias
+    }
+}
