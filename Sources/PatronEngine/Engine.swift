@@ -134,7 +134,8 @@ public enum Engine {
             let levelOf = LevelLookup(cuts.cuts)
             // Passing levels next to each other are one range of stored values: two compares a row.
             if let (v, scale) = column.mantissas, let range = levelOf.mantissas(passing: passes, scale: scale) {
-                guard let range else { return [] }
+                // No level passes: the condition is false on every non-null row (and unknown on nulls).
+                guard let range else { return want ? [] : select(scope, rowCount, column.nulls, true) { _ in true } }
                 let low = range.lowerBound, high = range.upperBound
                 return v.withUnsafeBufferPointer { v in select(scope, rowCount, column.nulls, want) { v[$0] >= low && v[$0] <= high } }
             }

@@ -40,14 +40,15 @@ public struct SQLCompiler: Sendable {
         let table = segment.table
         var context = Context(table: table, levels: segment.levels, dialect: dialect)
         let condition = try context.condition(segment.condition)
-        var select = ["sum(CASE WHEN \(condition) THEN 1 ELSE 0 END) AS rows", "count(*) AS total"]
+        var select = ["count(CASE WHEN \(condition) THEN 1 END) AS rows", "count(*) AS total"]
         if let profit = segment.profitColumn {
             let column = Self.quote(table.columns[profit].name)
             select.append("sum(CASE WHEN \(condition) THEN \(column) END) AS part")
             select.append("sum(\(column)) AS whole")
         }
         for cut in context.cutTables {
-            select += cut.outputs.map { "\(cut.alias).\($0) AS \(cut.alias)_\($0)" }
+            // One row each: max() only lifts the value out of the aggregate.
+            select += cut.outputs.map { "max(\(cut.alias).\($0)) AS \(cut.alias)_\($0)" }
         }
         var sql = "-- patron: segment where \(segment.text)\n"
         sql += "WITH t AS (SELECT * FROM \(Self.quote(table.name)))"
