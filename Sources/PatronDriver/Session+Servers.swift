@@ -123,3 +123,23 @@ extension Session {
         }
     }
 }
+
+extension Session {
+    /// One statement of `patron compile`: its SQL under a comment with its patron line, or an
+    /// error naming the statement and the dialect.
+    func compile(_ bound: BoundStatement, dialect: SQLDialect, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        let line = Self.singleLine(source.text(of: parsed.span))
+        do throws(SQLError) {
+            guard case .segment(let segment) = bound else {
+                let verb = line.split(separator: " ").first.map(String.init) ?? line
+                throw SQLError(message: "'\(verb)' does not compile to \(dialect.rawValue) SQL yet", hints: ["patron compile covers segment statements so far; docs/sql.md lists what compiles"])
+            }
+            let sql = try SQLCompiler(dialect: dialect).segment(segment)
+            emit(.result("-- \(source.name):\(source.line(containing: parsed.span.start).number): \(line)\n" + sql.split(separator: "\n").dropFirst().joined(separator: "\n") + "\n"))
+            return .ok
+        } catch {
+            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(error.message, at: parsed.span, hints: error.hints), in: source)))
+            return .dataError
+        }
+    }
+}

@@ -3,6 +3,7 @@ import PatronAnalysis
 import PatronEngine
 import PatronPostgres
 import PatronRender
+import PatronSQL
 import PatronStore
 import PatronSyntax
 
@@ -66,6 +67,11 @@ public final class Session {
     public private(set) var lastResult: Presentation? = nil
     /// The statements that succeeded at the top level, as written, for `save session`.
     public private(set) var succeeded: [String] = []
+    /// When set (`patron compile`), queries are printed as SQL in this dialect instead of run;
+    /// statements that shape the catalog (load, let, define, levels, …) still run, silently.
+    public var compiling: SQLDialect? = nil {
+        didSet { if compiling != nil { checkOnly = true } }
+    }
     /// Statements checked so far under `checkOnly`.
     public private(set) var checkedCount = 0
     /// Open server connections, by name.
@@ -141,6 +147,15 @@ public final class Session {
                 emit(.diagnostic(DiagnosticRenderer.render(error, in: source)))
                 if keepGoing { worst = worse(worst, .dataError); continue }
                 return Outcome(status: .dataError, shouldQuit: false, isIncomplete: false)
+            }
+            if let dialect = compiling, !bound.shapesCatalog {
+                // `patron compile`: queries become SQL; what shapes the catalog still runs.
+                let status = compile(bound, dialect: dialect, parsed: statement, source: source, emit: emit)
+                if status != .ok {
+                    if keepGoing { worst = worse(worst, status); continue }
+                    return Outcome(status: status, shouldQuit: false, isIncomplete: false)
+                }
+                continue
             }
             if checkOnly {
                 checkedCount += 1

@@ -19,6 +19,11 @@ public enum SQLDialect: String, Sendable, CaseIterable {
 public struct SQLError: Error, Sendable, Equatable {
     public let message: String
     public let hints: [String]
+
+    public init(message: String, hints: [String]) {
+        self.message = message
+        self.hints = hints
+    }
 }
 
 /// Compiles bound statements to SQL that gives the answers patron gives in memory, as

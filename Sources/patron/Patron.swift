@@ -3,6 +3,7 @@ import Foundation
 import PatronAnalysis
 import PatronDriver
 import PatronREPL
+import PatronSQL
 import PatronSyntax
 
 /// `patron`: the prompt, `patron -c "…"`, and `patron run FILE…`.
@@ -17,7 +18,7 @@ struct Patron: ParsableCommand {
             Exit codes: 0 ok, 64 usage, 65 script or data error, 66 missing input file, 70 internal error.
             """,
         version: "0.1.0",
-        subcommands: [Run.self])
+        subcommands: [Run.self, Compile.self])
 
     @Option(name: .customShort("c"), help: ArgumentHelp("Run these statements and exit (repeatable; they run in order).", valueName: "statements"))
     var commands: [String] = []
@@ -129,6 +130,46 @@ struct Run: ParsableCommand {
             Console.write("\(files.joined(separator: ", ")): ok (\(checked) \(checked == 1 ? "statement" : "statements") checked)\n", to: 2)
         }
         if worst != 0 { throw ExitCode(worst) }
+    }
+}
+
+/// `patron compile FILE --dialect duckdb|postgres`
+struct Compile: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a script's queries as SQL for an engine, each under a comment with its patron line.",
+        discussion: """
+            Loads, lets, definitions and levels run as in 'patron run' (so names and levels bind); each query
+            is printed as SQL with the semantics of docs/sql.md. A query that does not compile to the dialect
+            yet is an error naming it, never an approximation.
+            """)
+
+    @Argument(help: ArgumentHelp("The script (.patron); - reads standard input.", valueName: "file"))
+    var file: String
+
+    @Option(name: .customLong("dialect"), help: ArgumentHelp("duckdb or postgres.", valueName: "dialect"))
+    var dialect: String = "duckdb"
+
+    @ParentCommand var patron: Patron
+
+    func run() throws {
+        guard let chosen = PatronSQL.SQLDialect(rawValue: dialect.lowercased()) else {
+            throw ValidationError("--dialect takes \(PatronSQL.SQLDialect.allCases.map(\.rawValue).joined(separator: " or ")) (got '\(dialect)')")
+        }
+        let session = try patron.session()
+        session.compiling = chosen
+        let text: String
+        if file == "-" {
+            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        } else {
+            switch Session.readScript(file) {
+            case .success(let contents): text = contents
+            case .failure(let failure):
+                Console.write("patron: error: \(failure.message)\n", to: 2)
+                throw ExitCode(failure.status.rawValue)
+            }
+        }
+        emit(.result("-- compiled by patron for \(chosen.rawValue) from \(file); the semantics are in docs/sql.md"))
+        _ = try finish(session.run(Source(name: file == "-" ? "<stdin>" : file, text: text), emit: emit))
     }
 }
 

@@ -10,7 +10,7 @@ struct CompletionTests {
 
     @Test func statementWordsAtTheStartOfALine() {
         #expect(complete("des") == Completion(erase: 3, insert: "describe ", candidates: []))
-        #expect(complete("s")?.candidates == ["save", "segment", "set", "show", "summarize"])
+        #expect(complete("s")?.candidates == ["save", "segment", "set", "show", "sql", "summarize"])
         #expect(complete("count\nseg")?.insert == "segment ", "a new line starts a new statement")
     }
 

@@ -37,3 +37,27 @@ struct OracleTests {
         #expect(run.stdout.hasPrefix("ok: 1"))
     }
 }
+
+/// `patron compile` writes a script's queries as SQL a real engine runs to patron's answers.
+struct CompileTests {
+    @Test func aCompiledScriptRunsOnDuckDBToTheSameCounts() throws {
+        if ProcessInfo.processInfo.environment["PATRON_SKIP_DUCKDB"] == "1" { return }
+        let script = "load \"examples/orders.csv\" as orders\nsegment where amount = high and channel = \"online\"\n"
+        let compiled = try TestSupport.patron(["compile", "-", "--dialect", "duckdb"], stdin: script)
+        #expect(compiled.status == 0, "\(compiled.stderr)")
+        #expect(compiled.stdout.contains("-- <stdin>:2: segment where amount = high and channel = \"online\""))
+        let python = """
+            import duckdb, sys
+            con = duckdb.connect()
+            con.execute("CREATE TABLE orders AS SELECT * FROM read_csv('examples/orders.csv', header = true, columns = {'order_id': 'BIGINT', 'customer_id': 'BIGINT', 'customer': 'VARCHAR', 'order_date': 'DATE', 'amount': 'DECIMAL(18,2)', 'cost': 'DECIMAL(18,2)', 'channel': 'VARCHAR', 'store': 'VARCHAR', 'region': 'VARCHAR', 'first_order': 'BOOLEAN'})")
+            print(con.execute(sys.stdin.read()).fetchone()[0])
+            """
+        let run = try TestSupport.run("/usr/bin/env", ["python3", "-c", python], stdin: compiled.stdout)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "3")
+        // What does not compile yet is an error that names it.
+        let refused = try TestSupport.patron(["compile", "-"], stdin: "summarize count by region\n")
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("'summarize' does not compile to duckdb SQL yet"))
+    }
+}
