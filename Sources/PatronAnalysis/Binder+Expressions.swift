@@ -127,7 +127,7 @@ extension Binder {
             guard op == .equal, let p = Double(percent), p > 0, p <= 100 else {
                 throw Diagnostic("write '\(leftName.text) = \(top ? "top" : "bottom") N%' with N between 0 and 100", at: span)
             }
-            let found = table.quantiles(ofColumn: leftIndex, [top ? 1 - p / 100 : p / 100])
+            let found = catalog.remote[table.name] != nil ? (values: [0.0], count: 0) : table.quantiles(ofColumn: leftIndex, [top ? 1 - p / 100 : p / 100])
             guard let cut = found.values.first else {
                 throw Diagnostic("'\(leftColumn.name)' has no values to rank", at: span)
             }
@@ -218,6 +218,13 @@ extension Binder {
         let definition = catalog.levels[column.name] ?? .terciles
         let probabilities: [Double]
         if case .quantiles(let n) = definition.method { probabilities = (1..<n).map { Double($0) / Double(n) } } else { probabilities = [] }
+        // A table left on a server: its cut points come back with the answer (docs/sql.md).
+        if catalog.remote[table.name] != nil {
+            let count = { if case .cuts(let fixed) = definition.method { return fixed.count } else { return probabilities.count } }()
+            let method: SplitMethod = { if case .quantiles(let n) = definition.method { return .quantiles(n) } else { return .fixedCuts } }()
+            let cuts = { if case .cuts(let fixed) = definition.method { return fixed } else { return [Double](repeating: 0, count: count) } }()
+            return LevelCuts(column: column.name, words: definition.words, cuts: cuts, method: method, basis: 0, nulls: 0, scale: scale(of: column))
+        }
         let found = table.quantiles(ofColumn: index, probabilities)
         guard found.count > 0 else {
             throw Diagnostic("'\(column.name)' has no values to compute levels from", at: span)

@@ -14,6 +14,7 @@ public struct Binder {
 
     /// Binds one statement, or reports the first problem with it.
     public func bind(_ statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        try checkRemote(statement)
         switch statement.kind {
         case .load(let path, let pathSpan, let alias, let options):
             return try bindLoad(path, pathSpan, alias, options, statement: statement)
@@ -94,6 +95,10 @@ public struct Binder {
             return .showConnections(catalog.connections.keys.sorted())
         case .sql(let dialect, let inner):
             return try bindSql(dialect, inner)
+        case .useServer(let table, let alias):
+            try connection(table.connection)
+            return .useServer(BoundServerTable(connection: table.connection.text, schema: table.schema?.text, table: table.table.text),
+                              name: alias?.text ?? table.table.text)
         }
     }
 
@@ -400,6 +405,25 @@ public struct Binder {
             throw Diagnostic("'sql' compiles segment statements so far", at: inner.span, hints: ["sql \(name) segment where profit = high and loyalty = low"])
         }
         return .sqlSegment(bound, dialect: name)
+    }
+
+    /// Statements on a table left on a server: segments run there; the rest ask for a load.
+    private func checkRemote(_ statement: ParsedStatement) throws(Diagnostic) {
+        var named: Name? = nil
+        switch statement.kind {
+        case .segment, .sql, .use, .useServer, .describe, .help, .quit, .connect, .disconnect, .showConnections, .load, .loadServer, .set,
+             .letVariable, .levels, .dropSegment, .include, .saveSession, .showSegments, .showLevels:
+            return
+        case .count(let name, _), .show(let name, _), .summarize(let name): named = name
+        case .customers(let orders, _, _, _, _, _): named = orders
+        case .export(let what, _, _, _, _), .exportServer(let what, _, _): named = what
+        default: break
+        }
+        let name = named?.text ?? catalog.currentName
+        guard let name, let source = catalog.remote[name] else { return }
+        let verb = source.connection + "." + (source.schema.map { $0 + "." } ?? "") + source.table
+        throw Diagnostic("'\(name)' stays on the server, where only segment statements run so far", at: named?.span ?? statement.span,
+                         hints: ["load it to run this in memory: load \(verb) as \(name)"])
     }
 
     /// Checks that a connection of this name is open.

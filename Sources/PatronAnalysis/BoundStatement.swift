@@ -81,6 +81,8 @@ public enum BoundStatement: Sendable {
     case loadServer(connection: String, source: BoundServerSource, name: String, wideNumericAsText: Bool)
     /// Write a table, a segment's rows or the last result to a server table.
     case exportServer(ExportSource, target: BoundServerTable, mode: String?)
+    /// Make a server table current without loading it, under a name.
+    case useServer(BoundServerTable, name: String)
     /// The SQL a segment compiles to, in a dialect (by name; the driver's compiler checks it).
     case sqlSegment(BoundSegment, dialect: String)
     /// End the session.

@@ -21,6 +21,9 @@ public struct Catalog: Sendable {
     public var rfmBins = 5
     /// Open server connections by name, with where each goes (never its password).
     public var connections: [String: String] = [:]
+    /// Tables that stay on a server (`use CONNECTION.SCHEMA.TABLE`), by their name here: the
+    /// catalog holds their columns, not their rows.
+    public var remote: [String: BoundServerTable] = [:]
 
     /// Replaces a table by a new version of itself (same name), keeping it current if it was.
     public mutating func replace(_ table: Table) {
@@ -113,13 +116,20 @@ public enum CatalogChange: Sendable {
     case rfmRule(SegmentDefinition)
     /// Records an open connection and where it goes, or forgets it (nil).
     case connection(String, String?)
+    /// Adds a server table's columns (no rows) under a name, current, its rows left on the server.
+    case remote(Table, BoundServerTable)
 }
 
 extension Catalog {
     /// Applies one change.
     public mutating func apply(_ change: CatalogChange) {
         switch change {
-        case .add(let table): add(table)
+        case .add(let table):
+            remote[table.name] = nil
+            add(table)
+        case .remote(let table, let source):
+            add(table)
+            remote[table.name] = source
         case .replace(let table): replace(table)
         case .use(let name): use(name)
         case .variable(let name, let value): variables[name] = value

@@ -143,3 +143,51 @@ extension Session {
         }
     }
 }
+
+/// Tables left on a server: `use CONNECTION.SCHEMA.TABLE`, and segments computed there.
+extension Session {
+    func useServer(_ table: BoundServerTable, as name: String, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        guard let connection = connections[table.connection] else { return .dataError }
+        do throws(PostgresError) {
+            let columns = try connection.columns(schema: table.schema, table: table.table, name: name, connectionName: table.connection)
+            let counted = try connection.row("SELECT count(*) FROM " + PostgresConnection.qualified(table.schema, table.table))
+            let rows = counted.first.flatMap { $0 }.flatMap { Int($0) } ?? 0
+            catalog.apply(.remote(columns, table))
+            let shown = "\(table.connection).\(table.schema.map { $0 + "." } ?? "")\(table.table)"
+            present(.message("using '\(name)' on \(shown): \(NumberFormat.grouped(rows)) rows left on the server, \(columns.columns.count) columns; segment statements run there",
+                             isConfirmation: true), emit: emit)
+            return .ok
+        } catch {
+            var span = parsed.span
+            if case .useServer(let target, _) = parsed.kind { span = target.span }
+            return report(error, at: span, source: source, emit: emit)
+        }
+    }
+
+    /// A segment of a table left on a server: compiled to SQL (docs/sql.md), run there, and
+    /// drawn as if computed in memory, with a line that says where it ran.
+    func segmentOnServer(_ segment: BoundSegment, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        guard let remote = catalog.remote[segment.table.name], let connection = connections[remote.connection] else {
+            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("the connection of '\(segment.table.name)' is closed", at: parsed.span,
+                                                                  hints: ["connect again, then: use …"]), in: source)))
+            return .unavailable
+        }
+        do throws(SQLError) {
+            let compiled = try SQLCompiler(dialect: .postgres).compile(segment, from: PostgresConnection.qualified(remote.schema, remote.table))
+            do throws(PostgresError) {
+                let answer = compiled.read(try connection.row(compiled.sql))
+                let shown = "\(remote.connection).\(remote.schema.map { $0 + "." } ?? "")\(remote.table)"
+                let result = SegmentResult(table: segment.table, condition: segment.text, rows: [], count: answer.count, total: answer.total,
+                                           profitShare: answer.profitShare, profitColumn: segment.profitColumn.map { segment.table.columns[$0].name },
+                                           levels: answer.levels, server: shown)
+                present(.segment(result), emit: emit)
+                return .ok
+            } catch {
+                return report(error, at: parsed.span, source: source, emit: emit)
+            }
+        } catch {
+            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(error.message, at: parsed.span, hints: error.hints), in: source)))
+            return .dataError
+        }
+    }
+}

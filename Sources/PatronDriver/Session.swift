@@ -275,6 +275,10 @@ public final class Session {
             return (loadServer(connection, what, as: name, wideNumericAsText: wideNumericAsText, parsed: parsed, source: source, emit: emit), false)
         case .exportServer(let what, let target, let mode):
             return (exportServer(what, to: target, mode: mode, parsed: parsed, source: source, emit: emit), false)
+        case .useServer(let table, let name):
+            return (useServer(table, as: name, parsed: parsed, source: source, emit: emit), false)
+        case .segment(let segment) where catalog.remote[segment.table.name] != nil:
+            return (segmentOnServer(segment, parsed: parsed, source: source, emit: emit), false)
         case .sqlSegment(let segment, let dialect):
             return (compileSQL(segment, dialect: dialect, parsed: parsed, source: source, emit: emit), false)
         case .quit:

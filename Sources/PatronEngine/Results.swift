@@ -7,8 +7,10 @@ public struct SegmentResult: Sendable {
     public let table: Table
     /// The condition as written.
     public let condition: String
-    /// The matching rows.
+    /// The matching rows (empty when the segment was counted on a server).
     public let rows: Selection
+    /// How many rows match.
+    public let count: Int
     /// The number of rows in scope.
     public let total: Int
     /// The matching rows' share of the total profit (nil without a profit column or when total profit ≤ 0).
@@ -17,9 +19,24 @@ public struct SegmentResult: Sendable {
     public let profitColumn: String?
     /// The level cut points the condition used.
     public let levels: [LevelCuts]
+    /// Where it was computed, when not in memory (`shop.public.customers`).
+    public let server: String?
 
     /// The matching rows' share of the rows in scope.
-    public var share: Double { total == 0 ? 0 : Double(rows.count) / Double(total) }
+    public var share: Double { total == 0 ? 0 : Double(count) / Double(total) }
+
+    public init(table: Table, condition: String, rows: Selection, count: Int? = nil, total: Int, profitShare: Double?, profitColumn: String?,
+                levels: [LevelCuts], server: String? = nil) {
+        self.table = table
+        self.condition = condition
+        self.rows = rows
+        self.count = count ?? rows.count
+        self.total = total
+        self.profitShare = profitShare
+        self.profitColumn = profitColumn
+        self.levels = levels
+        self.server = server
+    }
 }
 
 /// Rows chosen for display.

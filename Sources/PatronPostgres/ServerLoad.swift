@@ -63,6 +63,21 @@ extension PostgresConnection {
         return table
     }
 
+    /// A server table's columns, typed as a load would type them, with no rows: what binding a
+    /// statement that runs on the server needs.
+    public func columns(schema: String?, table: String, name: String, connectionName: String) throws(PostgresError) -> Table {
+        guard try tableExists(schema: schema, table: table) else { throw missingTable(schema: schema, table: table) }
+        let columns = try describe("SELECT * FROM " + Self.qualified(schema, table))
+        var built: [Column] = []
+        for column in columns { built.append(try ColumnDecoder(column, options: ServerLoadOptions()).finish()) }
+        return Table(name: name, columns: built, rowCount: 0, origin: .server("\(connectionName).\(schema.map { $0 + "." } ?? "")\(table)"))
+    }
+
+    /// Runs a query and returns its one row as text (nil for nulls).
+    public func row(_ sql: String) throws(PostgresError) -> [String?] {
+        try query(sql).first ?? []
+    }
+
     /// The server's estimate of a table's rows (from its last ANALYZE), when it has one.
     func rowEstimate(schema: String?, table: String) -> Int? {
         guard let rows = try? query("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass($1)", [Self.qualified(schema, table)]),

@@ -234,8 +234,8 @@ public struct Presenter: Sendable {
 
     func segment(_ result: SegmentResult) -> Presentation {
         var fields = [Field("segment", heading: w("segment")), Field("rows", heading: w("rows"), .right), Field("share", heading: w("share"), .right)]
-        var cells: [Cell] = [.text(result.condition), .count(result.rows.count), .share(result.share)]
-        var facts: [JSONValue.Pair] = [.init("table", .string(result.table.name)), .init("count", .count(result.rows.count)),
+        var cells: [Cell] = [.text(result.condition), .count(result.count), .share(result.share)]
+        var facts: [JSONValue.Pair] = [.init("table", .string(result.table.name)), .init("count", .count(result.count)),
                                        .init("total", .count(result.total)), .init("share", .real(result.share))]
         if let profit = result.profitColumn {
             fields.append(Field("share_of_\(profit)", heading: Vocabulary.share(of: profit, language), .right))
@@ -248,7 +248,12 @@ public struct Presenter: Sendable {
         if result.profitColumn != nil && result.profitShare == nil {
             line += say("; share of profit is n/a because total profit is not positive", zh: "；总利润不为正，利润占比不适用")
         }
-        return Presentation(kind: "segment", fields: fields, rows: [cells], facts: facts, blocks: [.table(bars: nil), .line(line)] + levelFooter(result.levels))
+        var blocks: [Presentation.Block] = [.table(bars: nil), .line(line)] + levelFooter(result.levels)
+        if let server = result.server {
+            facts.append(.init("computed_on", .string(server)))
+            blocks.append(.line(say("computed on the server: \(server)", zh: "在服务器上计算：\(server)")))
+        }
+        return Presentation(kind: "segment", fields: fields, rows: [cells], facts: facts, blocks: blocks)
     }
 
     func defined(_ definition: SegmentDefinition, _ result: SegmentResult) -> Presentation {

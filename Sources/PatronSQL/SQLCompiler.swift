@@ -41,7 +41,12 @@ public struct SQLCompiler: Sendable {
     /// `rows` (the segment's size), `total` (the rows in scope), `part` and `whole` (its profit
     /// and all profit, exact, when the table has a profit column), and for each level column the
     /// order statistics its cut points come from.
-    public func segment(_ segment: BoundSegment) throws(SQLError) -> String {
+    public func segment(_ segment: BoundSegment, from source: String? = nil) throws(SQLError) -> String {
+        try compile(segment, from: source).sql
+    }
+
+    /// A segment's SQL, with what is needed to read its answer row back.
+    public func compile(_ segment: BoundSegment, from source: String? = nil) throws(SQLError) -> CompiledSegment {
         let table = segment.table
         var context = Context(table: table, levels: segment.levels, dialect: dialect)
         let condition = try context.condition(segment.condition)
@@ -55,12 +60,13 @@ public struct SQLCompiler: Sendable {
             // One row each: max() only lifts the value out of the aggregate.
             select += cut.outputs.map { "max(\(cut.alias).\($0)) AS \(cut.alias)_\($0)" }
         }
+        let names = select.map { String($0.split(separator: " ").last ?? "") }
         var sql = "-- patron: segment where \(segment.text)\n"
-        sql += "WITH t AS (SELECT * FROM \(Self.quote(table.name)))"
+        sql += "WITH t AS (SELECT * FROM \(source ?? Self.quote(table.name)))"
         for cut in context.cutTables { sql += ",\n" + cut.sql }
         sql += "\nSELECT " + select.joined(separator: ",\n       ")
         sql += "\nFROM t" + context.cutTables.map { " CROSS JOIN \($0.alias)" }.joined()
-        return sql + ";"
+        return CompiledSegment(sql: sql + ";", columns: names, cutTables: context.cutTables, segment: segment)
     }
 
     /// A name quoted as an identifier.
@@ -79,6 +85,9 @@ struct CutTable {
     let alias: String
     let sql: String
     let outputs: [String]
+    /// The column and the quantile fractions (k, m) it holds.
+    let column: String
+    let fractions: [(Int, Int)]
 }
 
 /// What compiling one statement needs: the table, the cut points it uses, the tables they become.
@@ -213,27 +222,84 @@ struct Context {
         let alias = "q\(cutTables.count + 1)"
         aliases[key] = alias
         let v = column(index)
-        var positions: [String] = [], outputs: [String] = []
+        var positions: [String] = ["n", "nulls"], outputs: [String] = ["n", "nulls"]
         for (i, (k, m)) in fractions.enumerated() {
             let h = "(n - 1) * \(k)"
             positions.append("\(dialect.divide(h, String(m))) AS k\(i + 1), (\(h)) % \(m) AS f\(i + 1)")
-            outputs += ["lo\(i + 1)", "hi\(i + 1)", "cut\(i + 1)"]
+            outputs += ["lo\(i + 1)", "hi\(i + 1)", "cut\(i + 1)", "f\(i + 1)"]
         }
-        var picks: [String] = []
+        var picks: [String] = ["max(n) AS n", "max(nulls) AS nulls"]
         for i in fractions.indices {
             let k = "k\(i + 1)", f = "f\(i + 1)"
             picks.append("max(CASE WHEN r = \(k) + 1 THEN v END) AS lo\(i + 1)")
             picks.append("max(CASE WHEN r = \(k) + 2 THEN v END) AS hi\(i + 1)")
             picks.append("max(CASE WHEN r = \(k) + CASE WHEN \(f) = 0 THEN 1 ELSE 2 END THEN v END) AS cut\(i + 1)")
+            picks.append("max(\(f)) AS f\(i + 1)")
         }
         let sql = """
             \(alias) AS (
               SELECT \(picks.joined(separator: ",\n         "))
               FROM (SELECT \(v) AS v, row_number() OVER (ORDER BY \(v)) AS r FROM t WHERE \(v) IS NOT NULL) o
-              CROSS JOIN (SELECT \(positions.joined(separator: ", ")) FROM (SELECT count(\(v)) AS n FROM t) c) p
+              CROSS JOIN (SELECT \(positions.joined(separator: ", ")) FROM (SELECT count(\(v)) AS n, count(*) - count(\(v)) AS nulls FROM t) c) p
             )
             """
-        cutTables.append(CutTable(alias: alias, sql: sql, outputs: outputs))
+        cutTables.append(CutTable(alias: alias, sql: sql, outputs: outputs, column: table.columns[index].name, fractions: fractions))
         return alias
+    }
+}
+
+/// A compiled segment: its SQL, the names of the answer's columns in order, and the cut tables.
+public struct CompiledSegment: Sendable {
+    public let sql: String
+    public let columns: [String]
+    let cutTables: [CutTable]
+    let segment: BoundSegment
+
+    /// A decimal's text as its mantissa and scale.
+    static func exact(_ text: String) -> (Int128, Int)? {
+        var digits = text
+        var scale = 0
+        if let dot = digits.firstIndex(of: ".") {
+            scale = digits.distance(from: dot, to: digits.endIndex) - 1
+            digits.remove(at: dot)
+        }
+        return Int128(digits).map { ($0, scale) }
+    }
+
+    static func power(_ n: Int) -> Int128 { (0..<max(0, n)).reduce(1) { r, _ in r * 10 } }
+
+    /// The answer row read back: the segment's size, the rows in scope, its exact share of
+    /// profit, and each level's cut points as patron computes them in memory.
+    public func read(_ row: [String?]) -> (count: Int, total: Int, profitShare: Double?, levels: [LevelCuts]) {
+        var value: [String: String] = [:]
+        for (name, text) in zip(columns, row) { if let text { value[name] = text } }
+        let count = value["rows"].flatMap { Int($0) } ?? 0, total = value["total"].flatMap { Int($0) } ?? 0
+        // part / whole as the exact mantissas at one scale, divided once: as patron does in memory.
+        var share: Double? = nil
+        if let whole = value["whole"].flatMap(Self.exact), whole.0 > 0 {
+            let part = value["part"].flatMap(Self.exact) ?? (0, whole.1)
+            let scale = max(part.1, whole.1)
+            func at(_ x: (Int128, Int)) -> Double { Double(x.0 * Self.power(scale - x.1)) }
+            share = at(part) / at(whole)
+        }
+        let levels = segment.levels.map { level -> LevelCuts in
+            let fractions: [(Int, Int)]
+            switch level.method {
+            case .quantiles(let m): fractions = (1..<m).map { ($0, m) }
+            case .rank(let top, let percent):
+                guard let p = Context.fraction(percent) else { return level }
+                fractions = [top ? (p.1 - p.0, p.1) : p]
+            default: return level
+            }
+            guard let cut = cutTables.first(where: { $0.column == level.column && $0.fractions.elementsEqual(fractions, by: { $0 == $1 }) }) else { return level }
+            func number(_ name: String) -> Double? { value["\(cut.alias)_\(name)"].flatMap(Double.init) }
+            let cuts = fractions.indices.map { i -> Double in
+                let lo = number("lo\(i + 1)") ?? 0, hi = number("hi\(i + 1)") ?? lo, f = number("f\(i + 1)") ?? 0
+                return f == 0 ? lo : lo + f / Double(fractions[i].1) * (hi - lo)
+            }
+            return LevelCuts(column: level.column, words: level.words, cuts: cuts, method: level.method,
+                             basis: Int(number("n") ?? 0), nulls: Int(number("nulls") ?? 0), scale: level.scale)
+        }
+        return (count, total, share, levels)
     }
 }

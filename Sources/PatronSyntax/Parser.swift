@@ -154,9 +154,18 @@ public struct Parser {
         return .saveSession(path: path.text, pathSpan: path.span)
     }
 
-    /// useStatement → "use" , name
+    /// useStatement → "use" , ( serverTable , [ "as" , name ] | name )
     private mutating func parseUseStatement() throws(Diagnostic) -> ParsedStatementKind {
-        .use(try expectName("a table name after 'use'"))
+        guard (current.kind == .word || current.kind == .quotedIdentifier) && peek.isSymbol(".") else {
+            return .use(try expectName("a table name after 'use'"))
+        }
+        let table = try parseServerTable()
+        var alias: Name? = nil
+        if current.isKeyword("as") {
+            advance()
+            alias = try expectName("a table name after 'as'")
+        }
+        return .useServer(table, alias: alias)
     }
 
     /// describeStatement → "describe" , [ name ]

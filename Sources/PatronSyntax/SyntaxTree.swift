@@ -96,6 +96,8 @@ public enum ParsedStatementKind: Sendable, Equatable {
     case disconnect(Name)
     /// `show connections`
     case showConnections
+    /// `use CONNECTION.SCHEMA.TABLE [as NAME]`: a server table, current without loading it
+    case useServer(ParsedServerTable, alias: Name?)
     /// `sql [DIALECT] STATEMENT`: the SQL a statement compiles to
     indirect case sql(dialect: Name?, ParsedStatement)
     /// `quit` or `exit`

@@ -246,6 +246,34 @@ struct PostgresTests {
         #expect(text.stdout.contains("analyst@127.0.0.1:\(server.port)/shop"))
     }
 
+    /// `use CONNECTION.SCHEMA.TABLE`: segments run on the server and print what they print in
+    /// memory, apart from the line that says where they ran.
+    @Test func segmentsOfATableLeftOnTheServerMatchMemory() throws {
+        let server = try TestServer.server()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patron-remote-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = folder.appendingPathComponent("demo.csv").path
+        #expect(try TestSupport.patron(["-c", "export demo to \"\(csv)\""]).status == 0)
+        try TestServer.psql(server, ["-d", "shop", "-c", "DROP TABLE IF EXISTS demo",
+                                     "-c", "CREATE TABLE demo (customer_id bigint, name text, region text, channel text, since date, recency bigint, frequency bigint, monetary numeric(18,2), profit numeric(18,2), loyalty numeric(18,2))",
+                                     "-c", "\\copy demo FROM '\(csv)' WITH (FORMAT csv, HEADER)"])
+        let segments = ["segment where profit=high and loyalty=low", "segment where region = \"North\" and profit = top 20%",
+                        "segment where not (recency = low) or frequency >= medium", "segment where channel = \"online\" and since < 2023-06-30",
+                        "segment where monetary > 1000.5 and profit = bottom 50%"]
+        let memory = try TestSupport.patron(segments.flatMap { ["-c", $0] } + ["--quiet"])
+        let remote = try patron(["use shop.public.demo as demo"] + segments, ["--quiet"])
+        #expect(memory.status == 0 && remote.status == 0, "\(remote.stderr)")
+        let lines = remote.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.filter { $0 == "computed on the server: shop.public.demo" }.count == segments.count)
+        #expect(lines.filter { $0 != "computed on the server: shop.public.demo" }.joined(separator: "\n") == memory.stdout)
+        // Other statements on it ask for a load.
+        let refused = try patron(["use shop.public.demo as demo", "summarize count by region"])
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("'demo' stays on the server, where only segment statements run so far"))
+        #expect(refused.stderr.contains("help: load it to run this in memory: load shop.public.demo as demo"))
+    }
+
     @Test func passwordsComeFromTheEnvironmentOrPgpassAsForPsql() throws {
         let server = try TestServer.server()
         let connect = "connect a to postgres \"host=127.0.0.1 port=\(server.port) user=analyst dbname=shop\""
