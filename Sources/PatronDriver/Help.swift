@@ -197,6 +197,7 @@ public enum Help {
                 --format json, saved sessions or the history file. Then:
                   load NAME.SCHEMA.TABLE [as T]           a whole table (NAME.TABLE: the search path)
                   load from NAME query "SELECT …" as T    the rows of a query
+                  use NAME.SCHEMA.TABLE [as T]            leave it there: segments run on the server
                   export WHAT to NAME.SCHEMA.TABLE [replace | append]
                 Rows stream by binary COPY, each column typed as on the server (integers, numeric(p,s) as
                 exact decimals, real and double as decimals, text, boolean, date, timestamp, uuid and json
@@ -206,6 +207,15 @@ public enum Help {
                 NAME' closes one. In scripts a server that cannot be reached exits with status 69.
                 """,
               example: ""),
+        Topic(name: "sql", usage: "sql [duckdb | postgres] STATEMENT", summary: "print the SQL a statement compiles to",
+              details: """
+                The SQL gives the answers patron gives in memory (docs/sql.md): cut points are exact quantiles
+                found from the two neighbouring order statistics, so equal values share a level; SQL's
+                three-valued logic; exact decimals. Covered so far: segment. 'patron compile FILE --dialect
+                duckdb' writes a whole script's. 'use CONNECTION.SCHEMA.TABLE' leaves a PostgreSQL table on
+                its server and runs segment statements there, drawn as in memory.
+                """,
+              example: "sql postgres segment where profit = high and loyalty = low"),
         Topic(name: "disconnect", usage: "disconnect NAME", summary: "close a server connection",
               details: "The tables loaded from it stay loaded.", example: ""),
         Topic(name: "include", usage: "include \"FILE\"", summary: "run another script here",
