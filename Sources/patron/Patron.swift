@@ -109,18 +109,7 @@ struct Run: ParsableCommand {
         session.checkOnly = check
         var worst: Int32 = 0
         for path in files {
-            let text: String
-            if path == "-" {
-                text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-            } else {
-                switch Session.readScript(path) {
-                case .success(let contents): text = contents
-                case .failure(let failure):
-                    Console.write("patron: error: \(failure.message)\n", to: 2)
-                    throw ExitCode(failure.status.rawValue)
-                }
-            }
-            let outcome = session.run(Source(name: path == "-" ? "<stdin>" : path, text: text), emit: emit)
+            let outcome = session.run(try script(path), emit: emit)
             worst = max(worst, outcome.status.rawValue)
             if outcome.status != .ok && !session.keepGoing { throw ExitCode(outcome.status.rawValue) }
             if outcome.shouldQuit { break }
@@ -157,19 +146,20 @@ struct Compile: ParsableCommand {
         }
         let session = try patron.session()
         session.compiling = chosen
-        let text: String
-        if file == "-" {
-            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        } else {
-            switch Session.readScript(file) {
-            case .success(let contents): text = contents
-            case .failure(let failure):
-                Console.write("patron: error: \(failure.message)\n", to: 2)
-                throw ExitCode(failure.status.rawValue)
-            }
-        }
+        let source = try script(file)
         emit(.result("-- compiled by patron for \(chosen.rawValue) from \(file); the semantics are in docs/sql.md"))
-        _ = try finish(session.run(Source(name: file == "-" ? "<stdin>" : file, text: text), emit: emit))
+        _ = try finish(session.run(source, emit: emit))
+    }
+}
+
+/// A script file as a source (`-`: standard input), or the exit a missing or unreadable one calls for.
+private func script(_ path: String) throws -> Source {
+    if path == "-" { return Source(name: "<stdin>", text: String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)) }
+    switch Session.readScript(path) {
+    case .success(let contents): return Source(name: path, text: contents)
+    case .failure(let failure):
+        Console.write("patron: error: \(failure.message)\n", to: 2)
+        throw ExitCode(failure.status.rawValue)
     }
 }
 
