@@ -401,10 +401,18 @@ public struct Binder {
             if let near = Suggestion.closest(to: dialect.text, in: dialects) { hints.insert("did you mean '\(near)'?", at: 0) }
             throw Diagnostic("patron does not compile to '\(dialect.text)' yet", at: dialect.span, hints: hints)
         }
-        guard case .segment(let bound) = try bind(inner) else {
-            throw Diagnostic("'sql' compiles segment statements so far", at: inner.span, hints: ["sql \(name) segment where profit = high and loyalty = low"])
+        let text = Self.singleLine(source.text(of: inner.span))
+        switch try bind(inner) {
+        case .segment(let bound): return .sqlSegment(bound, dialect: name)
+        case .aggregate(let query): return .sqlSummary(query, text: text, dialect: name)
+        case .count(let table, let segment, _, let groups) where !groups.isEmpty:
+            let query = BoundAggregateQuery(table: table, aggregates: [BoundAggregate(kind: .count, argument: nil, label: "count")],
+                                            groups: groups, condition: segment, sort: nil, top: nil, levels: [])
+            return .sqlSummary(query, text: text, dialect: name)
+        default:
+            throw Diagnostic("'sql' compiles segment, summarize and count … by statements so far", at: inner.span,
+                             hints: ["sql \(name) segment where profit = high and loyalty = low"])
         }
-        return .sqlSegment(bound, dialect: name)
     }
 
     /// Statements on a table left on a server: segments run there; the rest ask for a load.

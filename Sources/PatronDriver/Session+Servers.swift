@@ -111,10 +111,18 @@ extension Session {
 
 /// `sql STATEMENT`: the SQL a statement compiles to.
 extension Session {
-    func compileSQL(_ segment: BoundSegment, dialect: String, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
-        guard let dialect = SQLDialect(rawValue: dialect) else { return .dataError }
+    func compileSQL(_ statement: BoundStatement, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
         do throws(SQLError) {
-            let sql = try SQLCompiler(dialect: dialect).segment(segment)
+            let sql: String, dialect: SQLDialect
+            switch statement {
+            case .sqlSegment(let segment, let name):
+                dialect = SQLDialect(rawValue: name) ?? .duckdb
+                sql = try SQLCompiler(dialect: dialect).segment(segment)
+            case .sqlSummary(let query, let text, let name):
+                dialect = SQLDialect(rawValue: name) ?? .duckdb
+                sql = try SQLCompiler(dialect: dialect).summary(query, text: text)
+            default: return .dataError
+            }
             present(Presentation(kind: "sql", facts: [.init("dialect", .string(dialect.rawValue)), .init("sql", .string(sql))], blocks: [.line(sql)]), emit: emit)
             return .ok
         } catch {
@@ -130,11 +138,18 @@ extension Session {
     func compile(_ bound: BoundStatement, dialect: SQLDialect, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
         let line = Self.singleLine(source.text(of: parsed.span))
         do throws(SQLError) {
-            guard case .segment(let segment) = bound else {
+            let compiler = SQLCompiler(dialect: dialect)
+            let sql: String
+            switch bound {
+            case .segment(let segment): sql = try compiler.segment(segment)
+            case .aggregate(let query): sql = try compiler.summary(query, text: line)
+            case .count(let table, let segment, _, let groups) where !groups.isEmpty:
+                sql = try compiler.summary(BoundAggregateQuery(table: table, aggregates: [BoundAggregate(kind: .count, argument: nil, label: "count")],
+                                                               groups: groups, condition: segment, sort: nil, top: nil, levels: []), text: line)
+            default:
                 let verb = line.split(separator: " ").first.map(String.init) ?? line
-                throw SQLError(message: "'\(verb)' does not compile to \(dialect.rawValue) SQL yet", hints: ["patron compile covers segment statements so far; docs/sql.md lists what compiles"])
+                throw SQLError(message: "'\(verb)' does not compile to \(dialect.rawValue) SQL yet", hints: ["patron compile covers segment, summarize and count … by so far; docs/sql.md lists what compiles"])
             }
-            let sql = try SQLCompiler(dialect: dialect).segment(segment)
             emit(.result("-- \(source.name):\(source.line(containing: parsed.span.start).number): \(line)\n" + sql.split(separator: "\n").dropFirst().joined(separator: "\n") + "\n"))
             return .ok
         } catch {

@@ -279,8 +279,8 @@ public final class Session {
             return (useServer(table, as: name, parsed: parsed, source: source, emit: emit), false)
         case .segment(let segment) where catalog.remote[segment.table.name] != nil:
             return (segmentOnServer(segment, parsed: parsed, source: source, emit: emit), false)
-        case .sqlSegment(let segment, let dialect):
-            return (compileSQL(segment, dialect: dialect, parsed: parsed, source: source, emit: emit), false)
+        case .sqlSegment, .sqlSummary:
+            return (compileSQL(statement, parsed: parsed, source: source, emit: emit), false)
         case .quit:
             return (.ok, true)
         default:

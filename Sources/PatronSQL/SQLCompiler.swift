@@ -168,8 +168,8 @@ struct Context {
             let (numerator, denominator) = top ? (p.1 - p.0, p.1) : p
             let alias = try cutTable(index, fractions: [(numerator, denominator)])
             return top ? "(\(column(index)) >= \(alias).cut1)" : "(\(column(index)) <= \(alias).lo1)"
-        case .expression:
-            throw unsupported("this condition")
+        case .expression(let e):
+            return "(\(try expression(e)))"
         }
     }
 

@@ -45,7 +45,28 @@ conditions = [c.replace("recency between 30 and 90", "recency >= 30 and recency 
 blocks = [("terciles", conditions), ("quartiles", ["profit = q1", "profit = q4", "loyalty != q2", "profit = q3 and loyalty = q1"]),
           ("fixed", ["profit = none", "profit = medium", "profit = high or profit = none"])]
 
+summaries = [
+    "count by region", "count by channel", "count by region, channel", "count by frequency",
+    "summarize count, sum(profit), avg(profit), min(profit), max(profit) by region",
+    "summarize count, sum(monetary), min(since), max(since) by channel",
+    "summarize count, median(monetary), share(profit) by region",
+    "summarize sum(profit - monetary), sum(monetary * 2) by region, channel",
+    "summarize count, sum(profit) by region where loyalty >= medium",
+    "summarize count, avg(loyalty) by channel where profit = high and recency < medium",
+    "summarize count by region sort by count desc",
+    "summarize count, sum(profit) by channel sort by sum(profit) desc top 2",
+    "summarize count, sum(profit) by frequency where frequency <= 5 sort by frequency desc",
+    "summarize count, sum(profit), max(monetary)",
+    "summarize count, sum(profit) where region = \"North\"",
+    "summarize count(channel), count by region",
+    "summarize share(monetary) by channel where not (channel = \"store\")",
+    "summarize count, median(profit) by region where profit = top 25%",
+    "summarize min(profit), max(profit), avg(monetary) by region, channel where since >= 2023-01-01",
+    "summarize count by recency where recency < 10",
+]
 script = [f'export demo to "{csv}"']
+for s in summaries:
+    script += [s, f"sql duckdb {s}", f"sql postgres {s}"]
 expected = []
 for name, corpus in blocks:
     if name == "quartiles":
@@ -60,7 +81,8 @@ if run.returncode != 0:
     print(run.stderr)
     sys.exit(1)
 documents = [json.loads(line) for line in run.stdout.splitlines()]
-triples = [d for d in documents if d["kind"] in ("segment", "sql")]
+summary_documents = documents[:3 * len(summaries)]
+triples = [d for d in documents[3 * len(summaries):] if d["kind"] in ("segment", "sql")]
 
 duck = duckdb.connect()
 columns = ("customer_id BIGINT, name VARCHAR, region VARCHAR, channel VARCHAR, since DATE, recency BIGINT, frequency BIGINT, "
@@ -112,8 +134,42 @@ for i, condition in enumerate(expected):
         if abs(share - ours["share_of_profit"]) > 1e-12:
             bad.append(f"segment where {condition}: share of profit {share} in SQL, {ours['share_of_profit']} in patron")
 
+def same(ours, theirs):
+    """A cell of patron's summary and one an engine returned: equal text, or numbers equal to 1e-12."""
+    if ours is None or theirs is None or theirs == "":
+        return (ours is None) == (theirs is None or theirs == "")
+    if isinstance(ours, bool):
+        return str(ours).lower() in (str(theirs).lower(), "t" if ours else "f")
+    if isinstance(ours, (int, float)):
+        a, b = float(ours), float(theirs)
+        return abs(a - b) <= 1e-12 * max(1.0, abs(a))
+    return str(ours) == str(theirs)
+
+
+for i, statement in enumerate(summaries):
+    ours, duck_sql, pg_sql = summary_documents[3 * i: 3 * i + 3]
+    assert ours["kind"] == "summary" and duck_sql["kind"] == "sql", (statement, ours["kind"], duck_sql["kind"])
+    rows = duck.execute(duck_sql["sql"]).fetchall()
+    engines = [("DuckDB", [list(r) for r in rows])]
+    if psql:
+        query = subprocess.run(["psql", "-X", "-q", "-A", "-F", "\t", "-P", "footer=off", "-t", "-v", "ON_ERROR_STOP=1"] + psql + ["-c", pg_sql["sql"]],
+                               capture_output=True, text=True)
+        if query.returncode != 0:
+            bad.append(f"PostgreSQL: {statement}: {query.stderr.strip()}")
+            continue
+        engines.append(("PostgreSQL", [line.split("\t") for line in query.stdout.splitlines()]))
+    for engine, theirs in engines:
+        if len(theirs) != len(ours["rows"]):
+            bad.append(f"{engine}: {statement}: {len(theirs)} rows, patron {len(ours['rows'])}")
+            continue
+        for r, (mine, other) in enumerate(zip(ours["rows"], theirs)):
+            other = [None if isinstance(v, str) and v == "" else (v.isoformat() if hasattr(v, "isoformat") else v) for v in other]
+            if len(mine) != len(other) or not all(same(a, b) for a, b in zip(mine, other)):
+                bad.append(f"{engine}: {statement}: row {r + 1} is {other}, patron {mine}")
+                break
+
 if bad:
     print("\n".join(bad[:40]))
     print(f"{len(bad)} differences over {len(expected)} statements")
     sys.exit(1)
-print(f"ok: {len(expected)} segment statements agree in memory, on DuckDB" + (" and on PostgreSQL" if psql else ""))
+print(f"ok: {len(expected)} segment and {len(summaries)} summary statements agree in memory, on DuckDB" + (" and on PostgreSQL" if psql else ""))
