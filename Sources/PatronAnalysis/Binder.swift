@@ -394,7 +394,7 @@ public struct Binder {
 
     /// `sql [DIALECT] STATEMENT`.
     private func bindSql(_ dialect: Name?, _ inner: ParsedStatement) throws(Diagnostic) -> BoundStatement {
-        let dialects = ["duckdb", "postgres"]
+        let dialects = ["duckdb", "postgres", "spark", "trino", "bigquery", "snowflake"]
         let name = dialect?.text.lowercased() ?? "duckdb"
         if let dialect, !dialects.contains(name) {
             var hints = ["dialects: \(dialects.joined(separator: ", "))"]

@@ -207,11 +207,12 @@ public enum Help {
                 NAME' closes one. In scripts a server that cannot be reached exits with status 69.
                 """,
               example: ""),
-        Topic(name: "sql", usage: "sql [duckdb | postgres] STATEMENT", summary: "print the SQL a statement compiles to",
+        Topic(name: "sql", usage: "sql [DIALECT] STATEMENT", summary: "print the SQL a statement compiles to",
               details: """
                 The SQL gives the answers patron gives in memory (docs/sql.md): cut points are exact quantiles
                 found from the two neighbouring order statistics, so equal values share a level; SQL's
-                three-valued logic; exact decimals. Covered so far: segment, summarize, count … by. 'patron compile FILE --dialect
+                three-valued logic; exact decimals. Dialects: duckdb (the default), postgres, spark, trino,
+                bigquery, snowflake. Covered so far: segment, summarize, count … by. 'patron compile FILE --dialect
                 duckdb' writes a whole script's. 'use CONNECTION.SCHEMA.TABLE' leaves a PostgreSQL table on
                 its server and runs segment statements there, drawn as in memory.
                 """,

@@ -10,21 +10,21 @@ extension SQLCompiler {
         let groups = query.groups.map { context.column($0) }
         var outputs: [String] = []
         for aggregate in query.aggregates {
-            outputs.append(try context.aggregate(aggregate) + " AS " + Self.quote(aggregate.label))
+            outputs.append(try context.aggregate(aggregate) + " AS " + dialect.quote(aggregate.label))
         }
         let condition = try query.condition.map { c throws(SQLError) in try context.condition(c) }
-        let collate = dialect == .postgres ? " COLLATE \"C\"" : ""
+        let collate = dialect.byCodePoint
         func key(_ index: Int) -> String {
             context.column(index) + (table.columns[index].type == .text ? collate : "")
         }
         var order: [String] = []
         if let (column, descending) = query.sort {
-            let name = column < query.groups.count ? context.column(query.groups[column]) : Self.quote(query.aggregates[column - query.groups.count].label)
+            let name = column < query.groups.count ? context.column(query.groups[column]) : dialect.quote(query.aggregates[column - query.groups.count].label)
             order.append(name + (descending ? " DESC" : " ASC") + " NULLS LAST")
         }
         order += query.groups.map { key($0) + " ASC NULLS LAST" }
         var sql = "-- patron: \(text)\n"
-        sql += "WITH t AS (SELECT * FROM \(Self.quote(table.name)))"
+        sql += "WITH t AS (SELECT * FROM \(dialect.quote(table.name)))"
         for cut in context.cutTables { sql += ",\n" + cut.sql }
         sql += "\nSELECT " + (groups + outputs).joined(separator: ",\n       ")
         sql += "\nFROM t" + context.cutTables.map { " CROSS JOIN \($0.alias)" }.joined()
@@ -48,8 +48,13 @@ extension Context {
         case .min: return "min(\(x))"
         case .max: return "max(\(x))"
         // A median is a real, interpolated in floating point as patron does in memory.
-        case .median: return "percentile_cont(0.5) WITHIN GROUP (ORDER BY CAST(\(x) AS DOUBLE PRECISION))"
-        case .share: return "CAST(sum(\(x)) AS DOUBLE PRECISION) / NULLIF(CAST(sum(sum(\(x))) OVER () AS DOUBLE PRECISION), 0)"
+        case .median:
+            guard dialect.hasExactMedian else {
+                throw SQLError(message: "median cannot be computed exactly in \(dialect.rawValue) SQL (its percentiles are approximate or window-only)",
+                               hints: ["leave the median out, or compile for duckdb, postgres, spark or snowflake"])
+            }
+            return "percentile_cont(0.5) WITHIN GROUP (ORDER BY CAST(\(x) AS \(dialect.double)))"
+        case .share: return "CAST(sum(\(x)) AS \(dialect.double)) / NULLIF(CAST(sum(sum(\(x))) OVER () AS \(dialect.double)), 0)"
         }
     }
 
@@ -58,7 +63,7 @@ extension Context {
         switch e {
         case .column(let index, _): return column(index)
         case .constant(.number(let m, let s)): return Self.decimal(Int128(m), scale: s)
-        case .constant(.text(let t)): return SQLCompiler.literal(t)
+        case .constant(.text(let t)): return dialect.literal(t)
         case .constant(.date(let d)): return "DATE '\(CalendarDate.isoString(d))'"
         case .constant(.boolean(let b)): return b ? "TRUE" : "FALSE"
         case .arithmetic(let op, let a, let b, .number) where op == .add || op == .subtract || op == .multiply:

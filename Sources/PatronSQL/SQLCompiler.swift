@@ -4,15 +4,57 @@ import PatronSyntax
 
 /// The SQL engines patron compiles for.
 public enum SQLDialect: String, Sendable, CaseIterable {
-    case duckdb, postgres
+    case duckdb, postgres, spark, trino, bigquery, snowflake
 
     /// Integer division, rounding toward zero (operands are non-negative here).
     func divide(_ a: String, _ b: String) -> String {
         switch self {
         case .duckdb: return "(\(a)) // (\(b))"
         case .postgres: return "div(\(a), \(b))"
+        case .spark: return "((\(a)) div (\(b)))"
+        case .trino: return "((\(a)) / (\(b)))"          // bigint / bigint truncates
+        case .bigquery: return "DIV(\(a), \(b))"
+        case .snowflake: return "FLOOR((\(a)) / (\(b)))"
         }
     }
+
+    /// The remainder of a whole-number division.
+    func remainder(_ a: String, _ b: String) -> String {
+        self == .bigquery ? "MOD(\(a), \(b))" : "(\(a)) % \(b)"
+    }
+
+    /// A name quoted as an identifier.
+    public func quote(_ name: String) -> String {
+        switch self {
+        case .spark, .bigquery: return "`" + name.replacingOccurrences(of: "`", with: "``") + "`"
+        default: return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+    }
+
+    /// A string literal.
+    func literal(_ text: String) -> String {
+        switch self {
+        case .spark, .bigquery:
+            return "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+        default:
+            return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+        }
+    }
+
+    /// The floating-point type.
+    var double: String {
+        switch self {
+        case .duckdb, .postgres: return "DOUBLE PRECISION"
+        case .bigquery: return "FLOAT64"
+        default: return "DOUBLE"
+        }
+    }
+
+    /// How text keys are ordered by code point.
+    var byCodePoint: String { self == .postgres ? " COLLATE \"C\"" : "" }
+
+    /// Whether the engine has an exact (interpolated, not approximate) median as an aggregate.
+    var hasExactMedian: Bool { ![.trino, .bigquery].contains(self) }
 }
 
 /// Why a statement cannot be compiled: what, and for which dialect.
@@ -52,7 +94,7 @@ public struct SQLCompiler: Sendable {
         let condition = try context.condition(segment.condition)
         var select = ["count(CASE WHEN \(condition) THEN 1 END) AS rows", "count(*) AS total"]
         if let profit = segment.profitColumn {
-            let column = Self.quote(table.columns[profit].name)
+            let column = dialect.quote(table.columns[profit].name)
             select.append("sum(CASE WHEN \(condition) THEN \(column) END) AS part")
             select.append("sum(\(column)) AS whole")
         }
@@ -62,22 +104,13 @@ public struct SQLCompiler: Sendable {
         }
         let names = select.map { String($0.split(separator: " ").last ?? "") }
         var sql = "-- patron: segment where \(segment.text)\n"
-        sql += "WITH t AS (SELECT * FROM \(source ?? Self.quote(table.name)))"
+        sql += "WITH t AS (SELECT * FROM \(source ?? dialect.quote(table.name)))"
         for cut in context.cutTables { sql += ",\n" + cut.sql }
         sql += "\nSELECT " + select.joined(separator: ",\n       ")
         sql += "\nFROM t" + context.cutTables.map { " CROSS JOIN \($0.alias)" }.joined()
         return CompiledSegment(sql: sql + ";", columns: names, cutTables: context.cutTables, segment: segment)
     }
 
-    /// A name quoted as an identifier.
-    public static func quote(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
-
-    /// A string literal.
-    static func literal(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
-    }
 }
 
 /// The cut points of one column, as a one-row table of order statistics.
@@ -108,7 +141,7 @@ struct Context {
         SQLError(message: "\(what) cannot be compiled to \(dialect.rawValue) SQL yet", hints: ["run it in memory: load the table into patron"])
     }
 
-    func column(_ index: Int) -> String { SQLCompiler.quote(table.columns[index].name) }
+    func column(_ index: Int) -> String { dialect.quote(table.columns[index].name) }
 
     /// The scale of a numeric column (0 for integers).
     func scale(_ index: Int) -> Int {
@@ -151,7 +184,7 @@ struct Context {
         case .numericColumns(let left, _, let op, let right, _):
             return "(\(column(left)) \(Self.op(op)) \(column(right)))"
         case .text(let index, let op, let value):
-            return "(\(column(index)) \(Self.op(op)) \(SQLCompiler.literal(value)))"
+            return "(\(column(index)) \(Self.op(op)) \(dialect.literal(value)))"
         case .textColumns(let left, let op, let right), .dateColumns(let left, let op, let right):
             return "(\(column(left)) \(Self.op(op)) \(column(right)))"
         case .date(let index, let op, let day):
@@ -225,7 +258,7 @@ struct Context {
         var positions: [String] = ["n", "nulls"], outputs: [String] = ["n", "nulls"]
         for (i, (k, m)) in fractions.enumerated() {
             let h = "(n - 1) * \(k)"
-            positions.append("\(dialect.divide(h, String(m))) AS k\(i + 1), (\(h)) % \(m) AS f\(i + 1)")
+            positions.append("\(dialect.divide(h, String(m))) AS k\(i + 1), \(dialect.remainder(h, String(m))) AS f\(i + 1)")
             outputs += ["lo\(i + 1)", "hi\(i + 1)", "cut\(i + 1)", "f\(i + 1)"]
         }
         var picks: [String] = ["max(n) AS n", "max(nulls) AS nulls"]

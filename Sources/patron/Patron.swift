@@ -135,14 +135,14 @@ struct Compile: ParsableCommand {
     @Argument(help: ArgumentHelp("The script (.patron); - reads standard input.", valueName: "file"))
     var file: String
 
-    @Option(name: .customLong("dialect"), help: ArgumentHelp("duckdb or postgres.", valueName: "dialect"))
+    @Option(name: .customLong("dialect"), help: ArgumentHelp("duckdb, postgres, spark, trino, bigquery or snowflake.", valueName: "dialect"))
     var dialect: String = "duckdb"
 
     @ParentCommand var patron: Patron
 
     func run() throws {
         guard let chosen = PatronSQL.SQLDialect(rawValue: dialect.lowercased()) else {
-            throw ValidationError("--dialect takes \(PatronSQL.SQLDialect.allCases.map(\.rawValue).joined(separator: " or ")) (got '\(dialect)')")
+            throw ValidationError("--dialect takes \(PatronSQL.SQLDialect.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(dialect)')")
         }
         let session = try patron.session()
         session.compiling = chosen
