@@ -19,51 +19,15 @@ import tempfile
 
 import duckdb
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
 patron, psql = sys.argv[1], sys.argv[2:]
 folder = tempfile.mkdtemp(prefix="patron-sql-")
 csv = os.path.join(folder, "demo.csv")
 
-# The corpus: level words on every metric with every operator, combinations, ranks, fixed levels,
-# other quantiles, and conditions on text, dates and numbers; a fixed seed for the generated part.
-metrics = ["profit", "loyalty", "recency", "frequency", "monetary"]
-words = ["low", "medium", "high"]
-conditions = [f"{m} {op} {w}" for m in metrics for w in words for op in ["=", "!="]]
-conditions += [f"{m} {op} medium" for m in metrics for op in ["<", "<=", ">", ">="]]
-conditions += [f"{m} = top {p}%" for m in metrics for p in ["10", "20", "33.3"]]
-conditions += [f"{m} = bottom {p}%" for m in ["profit", "recency"] for p in ["5", "50"]]
-conditions += ['region = "North"', 'region != "West" and channel = "online"', 'channel = "store" or channel = "app"',
-               "since < 2023-01-01", "since >= 2024-06-30 and frequency > 3", "profit > 0", "profit <= -10.5",
-               "loyalty > 0.5", "monetary >= 1000.25", "not (profit = high)", "not (channel = \"phone\")",
-               "frequency = 1", "recency between 30 and 90", "profit = high and loyalty = low", "profit = low and loyalty = high"]
-random.seed(20241231)
-for _ in range(60):
-    terms = [f"{random.choice(metrics)} {random.choice(['=', '!=', '<', '>='])} {random.choice(words)}" for _ in range(random.randint(2, 3))]
-    joiners = [random.choice([" and ", " or "]) for _ in terms[1:]]
-    text = terms[0] + "".join(j + t for j, t in zip(joiners, terms[1:]))
-    conditions.append(("not (" + text + ")") if random.random() < 0.2 else text)
-conditions = [c.replace("recency between 30 and 90", "recency >= 30 and recency <= 90") for c in conditions]
-blocks = [("terciles", conditions), ("quartiles", ["profit = q1", "profit = q4", "loyalty != q2", "profit = q3 and loyalty = q1"]),
-          ("fixed", ["profit = none", "profit = medium", "profit = high or profit = none"])]
+from sql_corpus import same, segment_blocks, summaries
 
-summaries = [
-    "count by region", "count by channel", "count by region, channel", "count by frequency",
-    "summarize count, sum(profit), avg(profit), min(profit), max(profit) by region",
-    "summarize count, sum(monetary), min(since), max(since) by channel",
-    "summarize count, median(monetary), share(profit) by region",
-    "summarize sum(profit - monetary), sum(monetary * 2) by region, channel",
-    "summarize count, sum(profit) by region where loyalty >= medium",
-    "summarize count, avg(loyalty) by channel where profit = high and recency < medium",
-    "summarize count by region sort by count desc",
-    "summarize count, sum(profit) by channel sort by sum(profit) desc top 2",
-    "summarize count, sum(profit) by frequency where frequency <= 5 sort by frequency desc",
-    "summarize count, sum(profit), max(monetary)",
-    "summarize count, sum(profit) where region = \"North\"",
-    "summarize count(channel), count by region",
-    "summarize share(monetary) by channel where not (channel = \"store\")",
-    "summarize count, median(profit) by region where profit = top 25%",
-    "summarize min(profit), max(profit), avg(monetary) by region, channel where since >= 2023-01-01",
-    "summarize count by recency where recency < 10",
-]
+blocks = segment_blocks()
 script = [f'export demo to "{csv}"']
 for s in summaries:
     script += [s, f"sql duckdb {s}", f"sql postgres {s}"]
@@ -133,18 +97,6 @@ for i, condition in enumerate(expected):
         share = float(theirs["part"] or 0) / float(theirs["whole"])
         if abs(share - ours["share_of_profit"]) > 1e-12:
             bad.append(f"segment where {condition}: share of profit {share} in SQL, {ours['share_of_profit']} in patron")
-
-def same(ours, theirs):
-    """A cell of patron's summary and one an engine returned: equal text, or numbers equal to 1e-12."""
-    if ours is None or theirs is None or theirs == "":
-        return (ours is None) == (theirs is None or theirs == "")
-    if isinstance(ours, bool):
-        return str(ours).lower() in (str(theirs).lower(), "t" if ours else "f")
-    if isinstance(ours, (int, float)):
-        a, b = float(ours), float(theirs)
-        return abs(a - b) <= 1e-12 * max(1.0, abs(a))
-    return str(ours) == str(theirs)
-
 
 for i, statement in enumerate(summaries):
     ours, duck_sql, pg_sql = summary_documents[3 * i: 3 * i + 3]
