@@ -44,7 +44,9 @@ extension Context {
         switch aggregate.kind {
         case .count: return "count(\(x))"
         case .sum: return "sum(\(x))"
-        case .avg: return "avg(\(x))"
+        // The exact sum over the count, divided once in floating point, as in memory (an engine's own
+        // avg of a decimal may round to a fixed scale, as Spark's does).
+        case .avg: return "CAST(sum(\(x)) AS \(dialect.double)) / NULLIF(count(\(x)), 0)"
         case .min: return "min(\(x))"
         case .max: return "max(\(x))"
         // A median is a real, interpolated in floating point as patron does in memory.
