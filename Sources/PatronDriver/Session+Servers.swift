@@ -121,6 +121,9 @@ extension Session {
             case .sqlSummary(let query, let text, let name):
                 dialect = SQLDialect(rawValue: name) ?? .duckdb
                 sql = try SQLCompiler(dialect: dialect).summary(query, text: text)
+            case .sqlCustomers(let spec, let name):
+                dialect = SQLDialect(rawValue: name) ?? .duckdb
+                sql = try SQLCompiler(dialect: dialect).customers(spec)
             default: return .dataError
             }
             present(Presentation(kind: "sql", facts: [.init("dialect", .string(dialect.rawValue)), .init("sql", .string(sql))], blocks: [.line(sql)]), emit: emit)
@@ -142,6 +145,7 @@ extension Session {
             let sql: String
             switch bound {
             case .segment(let segment): sql = try compiler.segment(segment)
+            case .customers(let spec): sql = try compiler.customers(spec)
             case .aggregate(let query): sql = try compiler.summary(query, text: line)
             case .count(let table, let segment, _, let groups) where !groups.isEmpty:
                 sql = try compiler.summary(BoundAggregateQuery(table: table, aggregates: [BoundAggregate(kind: .count, argument: nil, label: "count")],

@@ -148,7 +148,12 @@ public final class Session {
                 if keepGoing { worst = worse(worst, .dataError); continue }
                 return Outcome(status: .dataError, shouldQuit: false, isIncomplete: false)
             }
-            if let dialect = compiling, !bound.shapesCatalog {
+            if let dialect = compiling, case .customers = bound {
+                // The derivation's SQL is printed, and it runs too, so what follows binds to its table.
+                let status = compile(bound, dialect: dialect, parsed: statement, source: source, emit: emit)
+                if status != .ok && !keepGoing { return Outcome(status: status, shouldQuit: false, isIncomplete: false) }
+                worst = worse(worst, status)
+            } else if let dialect = compiling, !bound.shapesCatalog {
                 // `patron compile`: queries become SQL; what shapes the catalog still runs.
                 let status = compile(bound, dialect: dialect, parsed: statement, source: source, emit: emit)
                 if status != .ok {
@@ -279,7 +284,7 @@ public final class Session {
             return (useServer(table, as: name, parsed: parsed, source: source, emit: emit), false)
         case .segment(let segment) where catalog.remote[segment.table.name] != nil:
             return (segmentOnServer(segment, parsed: parsed, source: source, emit: emit), false)
-        case .sqlSegment, .sqlSummary:
+        case .sqlSegment, .sqlSummary, .sqlCustomers:
             return (compileSQL(statement, parsed: parsed, source: source, emit: emit), false)
         case .quit:
             return (.ok, true)

@@ -23,6 +23,8 @@ statements = [
     "summarize count, share(profit) by channel where loyalty >= medium sort by count desc top 3",
     "summarize sum(profit - monetary) by region where profit = top 10%",
     "summarize count, median(monetary) by region",
+    "customers from demo by region with amount = monetary, date = since",
+    "customers from demo by customer_id as of 2024-06-30 with amount = monetary, profit = profit - 1, date = since only recency, loyalty",
 ]
 medians = {s for s in statements if "median(" in s}
 bad = []
