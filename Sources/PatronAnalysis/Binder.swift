@@ -424,7 +424,7 @@ public struct Binder {
              .letVariable, .levels, .dropSegment, .include, .saveSession, .showSegments, .showLevels:
             return
         case .count(let name, _), .show(let name, _), .summarize(let name): named = name
-        case .customers(let orders, _, _, _, _, _): named = orders
+        case .customers: return
         case .export(let what, _, _, _, _), .exportServer(let what, _, _): named = what
         default: break
         }

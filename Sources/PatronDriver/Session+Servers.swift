@@ -210,3 +210,32 @@ extension Session {
         }
     }
 }
+
+extension Session {
+    /// `customers from ORDERS` where the orders stay on a server: the derivation runs there into
+    /// a temporary table of that session, which becomes current, left on the server too.
+    func customersOnServer(_ spec: BoundCustomers, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        guard let remote = catalog.remote[spec.orders.name], let connection = connections[remote.connection] else { return .unavailable }
+        do throws(SQLError) {
+            let select = try SQLCompiler(dialect: .postgres).customers(spec, from: PostgresConnection.qualified(remote.schema, remote.table))
+            let target = BoundServerTable(connection: remote.connection, schema: nil, table: spec.name)
+            do throws(PostgresError) {
+                let name = PostgresConnection.quote(spec.name)
+                try connection.execute("DROP TABLE IF EXISTS pg_temp.\(name)")
+                try connection.execute("CREATE TEMPORARY TABLE \(name) AS " + select.split(separator: "\n").dropFirst().joined(separator: "\n"))
+                let columns = try connection.columns(schema: nil, table: spec.name, name: spec.name, connectionName: remote.connection)
+                let counted = try connection.row("SELECT count(*) FROM \(name)")
+                let rows = counted.first.flatMap { $0 }.flatMap { Int($0) } ?? 0
+                catalog.apply(.remote(columns, target))
+                present(.message("derived '\(spec.name)' from '\(spec.orders.name)' on the server (\(remote.connection)): \(NumberFormat.grouped(rows)) customers, left there as a temporary table; segment statements run there",
+                                 isConfirmation: true), emit: emit)
+                return .ok
+            } catch {
+                return report(error, at: parsed.span, source: source, emit: emit)
+            }
+        } catch {
+            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(error.message, at: parsed.span, hints: error.hints), in: source)))
+            return .dataError
+        }
+    }
+}

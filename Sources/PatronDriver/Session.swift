@@ -282,6 +282,8 @@ public final class Session {
             return (exportServer(what, to: target, mode: mode, parsed: parsed, source: source, emit: emit), false)
         case .useServer(let table, let name):
             return (useServer(table, as: name, parsed: parsed, source: source, emit: emit), false)
+        case .customers(let spec) where catalog.remote[spec.orders.name] != nil:
+            return (customersOnServer(spec, parsed: parsed, source: source, emit: emit), false)
         case .segment(let segment) where catalog.remote[segment.table.name] != nil:
             return (segmentOnServer(segment, parsed: parsed, source: source, emit: emit), false)
         case .sqlSegment, .sqlSummary, .sqlCustomers:

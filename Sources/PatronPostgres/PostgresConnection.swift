@@ -34,6 +34,8 @@ public final class PostgresConnection: @unchecked Sendable {
             throw PostgresError(.unavailable, text, hints: hints)
         }
         _ = PQsetClientEncoding(raw, "UTF8")
+        // The server's notices (NOTICE: … skipping) are not patron's output.
+        _ = PQsetNoticeProcessor(raw, { _, _ in }, nil)
         return connection
     }
 
@@ -99,6 +101,11 @@ public final class PostgresConnection: @unchecked Sendable {
                 PQgetisnull(result, row, column) != 0 ? nil : String(cString: PQgetvalue(result, row, column))
             }
         }
+    }
+
+    /// Runs a statement that returns no rows.
+    public func execute(_ sql: String) throws(PostgresError) {
+        try query(sql)
     }
 
     /// Whether a table exists (and the user may see it), by its schema (nil: the search path) and name.

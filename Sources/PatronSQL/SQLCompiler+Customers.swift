@@ -27,14 +27,15 @@ extension SQLCompiler {
     /// customer order, with the figures patron derives in memory: exact sums, the average order
     /// value rounded half away from zero at the amount's scale, loyalty as the months with a
     /// purchase among the 12 up to the as-of date, to 4 places, rounded half up.
-    public func customers(_ spec: BoundCustomers) throws(SQLError) -> String {
+    public func customers(_ spec: BoundCustomers, from source: String? = nil) throws(SQLError) -> String {
         let orders = spec.orders
         var context = Context(table: orders, levels: [], dialect: dialect)
         let id = context.column(spec.id), date = context.column(spec.date)
         let amount = try context.expression(spec.amount)
         let profit = try spec.profit.map { p throws(SQLError) in try context.expression(p) }
         guard case .number(let scale) = spec.amount.type else { throw context.unsupported("an amount that is not an exact number") }
-        let asOf = spec.asOf.map { "DATE '\(CalendarDate.isoString($0))'" } ?? "(SELECT max(\(date)) FROM \(dialect.quote(orders.name)))"
+        let table = source ?? dialect.quote(orders.name)
+        let asOf = spec.asOf.map { "DATE '\(CalendarDate.isoString($0))'" } ?? "(SELECT max(\(date)) FROM \(table))"
         let power = "1" + String(repeating: "0", count: scale)
         // The sum in the amount's smallest units, rounded half away from zero over the count.
         let units = "CAST(sum(\(amount)) * \(power) AS BIGINT)"
@@ -43,9 +44,9 @@ extension SQLCompiler {
         let recent = "CASE WHEN \(month("a.d")) - \(month(date)) BETWEEN 0 AND 11 THEN \(month(date)) END"
         var metrics: [(String, String)] = [
             ("first_purchase", "min(\(date))"), ("last_purchase", "max(\(date))"), ("recency", dialect.days(from: "max(\(date))", to: "a.d")),
-            ("frequency", "count(*)"), ("monetary", "sum(\(amount))"), ("aov", dialect.decimal(units: aov, scale: scale)),
+            ("frequency", "count(*)"), ("monetary", "CAST(sum(\(amount)) AS DECIMAL(19, \(scale)))"), ("aov", dialect.decimal(units: aov, scale: scale)),
         ]
-        if let profit { metrics.append(("profit", "sum(\(profit))")) }
+        if let profit, case .number(let profitScale)? = spec.profit?.type { metrics.append(("profit", "CAST(sum(\(profit)) AS DECIMAL(19, \(profitScale)))")) }
         metrics += [("tenure", dialect.days(from: "min(\(date))", to: "a.d")),
                     ("loyalty", dialect.decimal(units: dialect.divide("count(DISTINCT \(recent)) * 20000 + 12", "24"), scale: 4))]
         if let channel = spec.channel { metrics.append(("channels", "count(DISTINCT \(context.column(channel)))")) }
@@ -53,7 +54,7 @@ extension SQLCompiler {
         var sql = "-- patron: customers from \(orders.name) by \(orders.columns[spec.id].name)\n"
         sql += "WITH a AS (SELECT \(asOf) AS d)\n"
         sql += "SELECT " + ([id] + chosen.map { "\($0.1) AS \(dialect.quote($0.0))" }).joined(separator: ",\n       ")
-        sql += "\nFROM \(dialect.quote(orders.name)) CROSS JOIN a"
+        sql += "\nFROM \(table) CROSS JOIN a"
         sql += "\nWHERE \(id) IS NOT NULL AND \(date) IS NOT NULL AND \(date) <= a.d"
         sql += "\nGROUP BY \(id), a.d"
         sql += "\nORDER BY \(id)\(orders.columns[spec.id].type == .text ? dialect.byCodePoint : "") ASC;"

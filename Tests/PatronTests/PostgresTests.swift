@@ -274,6 +274,20 @@ struct PostgresTests {
         #expect(refused.stderr.contains("help: load it to run this in memory: load shop.public.demo as demo"))
     }
 
+    /// Orders left on the server: the derivation runs there into a temporary table, and its
+    /// segments run there too, printing what they print in memory.
+    @Test func customersDerivedOnTheServerSegmentAsInMemory() throws {
+        let statements = ["customers from orders by customer_id as of 2024-12-31 with profit = amount - cost",
+                          "segment where profit = high and loyalty = low", "segment where profit = high or recency < medium", "segment where loyalty = top 30%"]
+        let memory = try TestSupport.patron(["-c", "load \"examples/orders.csv\" as orders"] + statements.flatMap { ["-c", $0] } + ["--quiet"])
+        let server = try patron(["use shop.public.orders"] + statements, ["--quiet"])
+        #expect(memory.status == 0 && server.status == 0, "\(server.stderr)")
+        #expect(server.stderr.isEmpty, "\(server.stderr)")
+        let lines = server.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.filter { $0 == "computed on the server: shop.customers" }.count == 3)
+        #expect(lines.filter { $0 != "computed on the server: shop.customers" }.joined(separator: "\n") == memory.stdout)
+    }
+
     @Test func passwordsComeFromTheEnvironmentOrPgpassAsForPsql() throws {
         let server = try TestServer.server()
         let connect = "connect a to postgres \"host=127.0.0.1 port=\(server.port) user=analyst dbname=shop\""
