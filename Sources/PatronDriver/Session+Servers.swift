@@ -40,7 +40,9 @@ extension Session {
             let report = LoadReport(table: loaded, dialect: "PostgreSQL \(connection.serverVersion), binary COPY")
             catalog.apply(.add(loaded))
             present(.loaded(report), emit: emit)
-            if !quiet && !checkOnly { emit(.note(Presenter.loadSummary(report, seconds: (ContinuousClock.now - started).seconds))) }
+            if !quiet && !checkOnly {
+                emit(.note(Presenter.loadSummary(report, seconds: (ContinuousClock.now - started).seconds) + ", \(ProgressBar.bytes(control.bytesRead)) received"))
+            }
             return .ok
         } catch {
             if error.kind == .cancelled {
