@@ -147,7 +147,7 @@ extension Session {
             let sql: String
             switch bound {
             case .segment(let segment): sql = try compiler.segment(segment)
-            case .customers(let spec): sql = try compiler.customers(spec)
+            case .customers(let spec): sql = try compiler.customers(spec, creating: true)
             case .aggregate(let query): sql = try compiler.summary(query, text: line)
             case .count(let table, let segment, _, let groups) where !groups.isEmpty:
                 sql = try compiler.summary(BoundAggregateQuery(table: table, aggregates: [BoundAggregate(kind: .count, argument: nil, label: "count")],

@@ -167,6 +167,10 @@ public final class Session {
                 guard bound.shapesCatalog else { continue }
             }
             let outcome = execute(bound, statement: statement, source: source, emit: emit)
+            if let dialect = compiling, case .load(let path, let name, let options) = bound, outcome.status == .ok, let table = catalog.tables[name] {
+                // A compiled script starts from the same data: the loaded table, as the engine creates it.
+                emit(.result(SQLCompiler(dialect: dialect).source(table, path: path, isDefault: options == LoadOptions())))
+            }
             if timer && !checkOnly { emit(.note("time: \(NumberFormat.fixed((ContinuousClock.now - started).seconds, digits: 3)) s")) }
             if outcome.status != .ok {
                 if keepGoing && !outcome.shouldQuit { worst = worse(worst, outcome.status); continue }

@@ -27,7 +27,7 @@ extension SQLCompiler {
     /// customer order, with the figures patron derives in memory: exact sums, the average order
     /// value rounded half away from zero at the amount's scale, loyalty as the months with a
     /// purchase among the 12 up to the as-of date, to 4 places, rounded half up.
-    public func customers(_ spec: BoundCustomers, from source: String? = nil) throws(SQLError) -> String {
+    public func customers(_ spec: BoundCustomers, from source: String? = nil, creating: Bool = false) throws(SQLError) -> String {
         let orders = spec.orders
         var context = Context(table: orders, levels: [], dialect: dialect)
         let id = context.column(spec.id), date = context.column(spec.date)
@@ -52,6 +52,15 @@ extension SQLCompiler {
         if let channel = spec.channel { metrics.append(("channels", "count(DISTINCT \(context.column(channel)))")) }
         let chosen = metrics.filter { spec.derives($0.0) }
         var sql = "-- patron: customers from \(orders.name) by \(orders.columns[spec.id].name)\n"
+        if creating {
+            // In a compiled script the customer table is made, so the statements after it read it.
+            let name = dialect.quote(spec.name)
+            switch dialect {
+            case .duckdb: sql += "CREATE OR REPLACE TABLE \(name) AS\n"
+            case .spark: sql += "CREATE OR REPLACE TEMPORARY VIEW \(name) AS\n"
+            default: sql += "CREATE TABLE \(name) AS\n"
+            }
+        }
         sql += "WITH a AS (SELECT \(asOf) AS d)\n"
         sql += "SELECT " + ([id] + chosen.map { "\($0.1) AS \(dialect.quote($0.0))" }).joined(separator: ",\n       ")
         sql += "\nFROM \(table) CROSS JOIN a"
@@ -59,5 +68,38 @@ extension SQLCompiler {
         sql += "\nGROUP BY \(id), a.d"
         sql += "\nORDER BY \(id)\(orders.columns[spec.id].type == .text ? dialect.byCodePoint : "") ASC;"
         return sql
+    }
+}
+
+extension SQLCompiler {
+    /// What a `load` becomes in a compiled script: the table with the columns patron read, filled
+    /// from the same file where the engine can read it (DuckDB, Spark), or to be filled by hand.
+    public func source(_ table: Table, path: String, isDefault: Bool) -> String {
+        let name = dialect.quote(table.name)
+        func type(_ column: Column) -> String {
+            switch column.storage {
+            case .integer: return "BIGINT"
+            case .decimal(_, let scale): return "DECIMAL(18, \(scale))"
+            case .text: return dialect == .bigquery ? "STRING" : dialect == .spark ? "STRING" : "VARCHAR"
+            case .boolean: return "BOOLEAN"
+            case .date: return "DATE"
+            case .timestamp: return "TIMESTAMP"
+            }
+        }
+        let isCSV = !path.lowercased().hasSuffix(".jsonl") && !path.lowercased().hasSuffix(".ndjson")
+        var sql = "-- patron: load \"\(path)\" as \(table.name)\n"
+        switch dialect {
+        case .duckdb where isDefault && isCSV:
+            let columns = table.columns.map { "\(dialect.literal($0.name)): \(dialect.literal(type($0)))" }.joined(separator: ", ")
+            sql += "CREATE OR REPLACE TABLE \(name) AS SELECT * FROM read_csv(\(dialect.literal(path)), header = true, auto_detect = false, columns = {\(columns)});"
+        case .spark where isDefault && isCSV:
+            let columns = table.columns.map { "\(dialect.quote($0.name)) \(type($0))" }.joined(separator: ", ")
+            sql += "CREATE OR REPLACE TEMPORARY VIEW \(name) (\(columns)) USING csv OPTIONS (path \(dialect.literal(path)), header 'true');"
+        default:
+            let columns = table.columns.map { "\(dialect.quote($0.name)) \(type($0))" }.joined(separator: ",\n    ")
+            sql += "CREATE TABLE \(name) (\n    \(columns)\n);\n-- fill it from \(path) with this engine's loader"
+            if dialect == .postgres && isCSV { sql += ", e.g. \\copy \(name) FROM \(dialect.literal(path)) WITH (FORMAT csv, HEADER)" }
+        }
+        return sql + "\n"
     }
 }
