@@ -406,12 +406,14 @@ public struct Binder {
         case .segment(let bound): return .sqlSegment(bound, dialect: name)
         case .aggregate(let query): return .sqlSummary(query, text: text, dialect: name)
         case .customers(let spec): return .sqlCustomers(spec, dialect: name)
+        case let framework where { if case .matrix = framework { return true }; if case .tiers = framework { return true }; if case .lifecycle = framework { return true }; return false }():
+            return .sqlFramework(framework, text: text, dialect: name)
         case .count(let table, let segment, _, let groups) where !groups.isEmpty:
             let query = BoundAggregateQuery(table: table, aggregates: [BoundAggregate(kind: .count, argument: nil, label: "count")],
                                             groups: groups, condition: segment, sort: nil, top: nil, levels: [])
             return .sqlSummary(query, text: text, dialect: name)
         default:
-            throw Diagnostic("'sql' compiles customers from, segment, summarize and count … by statements so far", at: inner.span,
+            throw Diagnostic("'sql' compiles customers from, segment, summarize, count … by, matrix, tiers and lifecycle so far", at: inner.span,
                              hints: ["sql \(name) segment where profit = high and loyalty = low"])
         }
     }

@@ -85,6 +85,8 @@ public enum BoundStatement: Sendable {
     case useServer(BoundServerTable, name: String)
     /// The SQL a segment compiles to, in a dialect (by name; the driver's compiler checks it).
     case sqlSegment(BoundSegment, dialect: String)
+    /// The SQL a framework statement (matrix, tiers, lifecycle) compiles to, with the statement as written.
+    indirect case sqlFramework(BoundStatement, text: String, dialect: String)
     /// The SQL a customer derivation compiles to.
     case sqlCustomers(BoundCustomers, dialect: String)
     /// The SQL a summary (or `count … by`) compiles to, with the statement as written.

@@ -212,7 +212,8 @@ public enum Help {
                 The SQL gives the answers patron gives in memory (docs/sql.md): cut points are exact quantiles
                 found from the two neighbouring order statistics, so equal values share a level; SQL's
                 three-valued logic; exact decimals. Dialects: duckdb (the default), postgres, spark, trino,
-                bigquery, snowflake. Covered so far: customers from, segment, summarize, count … by. 'patron compile FILE --dialect
+                bigquery, snowflake. Covered so far: customers from, segment, summarize, count … by, matrix,
+                tiers, lifecycle. 'patron compile FILE --dialect
                 duckdb' writes a whole script's. 'use CONNECTION.SCHEMA.TABLE' leaves a PostgreSQL table on
                 its server and runs segment statements there, drawn as in memory.
                 """,

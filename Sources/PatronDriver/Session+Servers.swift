@@ -126,6 +126,9 @@ extension Session {
             case .sqlCustomers(let spec, let name):
                 dialect = SQLDialect(rawValue: name) ?? .duckdb
                 sql = try SQLCompiler(dialect: dialect).customers(spec)
+            case .sqlFramework(let inner, let text, let name):
+                dialect = SQLDialect(rawValue: name) ?? .duckdb
+                sql = try SQLCompiler(dialect: dialect).framework(inner, text: text)
             default: return .dataError
             }
             present(Presentation(kind: "sql", facts: [.init("dialect", .string(dialect.rawValue)), .init("sql", .string(sql))], blocks: [.line(sql)]), emit: emit)
@@ -149,12 +152,13 @@ extension Session {
             case .segment(let segment): sql = try compiler.segment(segment)
             case .customers(let spec): sql = try compiler.customers(spec, creating: true)
             case .aggregate(let query): sql = try compiler.summary(query, text: line)
+            case .matrix, .tiers, .lifecycle: sql = try compiler.framework(bound, text: line)
             case .count(let table, let segment, _, let groups) where !groups.isEmpty:
                 sql = try compiler.summary(BoundAggregateQuery(table: table, aggregates: [BoundAggregate(kind: .count, argument: nil, label: "count")],
                                                                groups: groups, condition: segment, sort: nil, top: nil, levels: []), text: line)
             default:
                 let verb = line.split(separator: " ").first.map(String.init) ?? line
-                throw SQLError(message: "'\(verb)' does not compile to \(dialect.rawValue) SQL yet", hints: ["patron compile covers segment, summarize and count … by so far; docs/sql.md lists what compiles"])
+                throw SQLError(message: "'\(verb)' does not compile to \(dialect.rawValue) SQL yet", hints: ["docs/sql.md lists what compiles"])
             }
             emit(.result("-- \(source.name):\(source.line(containing: parsed.span.start).number): \(line)\n" + sql.split(separator: "\n").dropFirst().joined(separator: "\n") + "\n"))
             return .ok

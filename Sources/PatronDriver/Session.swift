@@ -290,7 +290,7 @@ public final class Session {
             return (customersOnServer(spec, parsed: parsed, source: source, emit: emit), false)
         case .segment(let segment) where catalog.remote[segment.table.name] != nil:
             return (segmentOnServer(segment, parsed: parsed, source: source, emit: emit), false)
-        case .sqlSegment, .sqlSummary, .sqlCustomers:
+        case .sqlSegment, .sqlSummary, .sqlCustomers, .sqlFramework:
             return (compileSQL(statement, parsed: parsed, source: source, emit: emit), false)
         case .quit:
             return (.ok, true)

@@ -249,8 +249,8 @@ struct Context {
     /// A one-row table of a column's order statistics for the quantiles `fractions` (k/m): for
     /// each, `lo` (the value at rank ⌊(n−1)k/m⌋), `hi` (the next) and `cut`, the value a value must
     /// reach to be at or above the quantile: `lo` when the quantile lands on it, else `hi`.
-    mutating func cutTable(_ index: Int, fractions: [(Int, Int)]) throws(SQLError) -> String {
-        let key = "\(index):" + fractions.map { "\($0.0)/\($0.1)" }.joined(separator: ",")
+    mutating func cutTable(_ index: Int, fractions: [(Int, Int)], over scope: String? = nil) throws(SQLError) -> String {
+        let key = "\(index):" + fractions.map { "\($0.0)/\($0.1)" }.joined(separator: ",") + ":" + (scope ?? "")
         if let alias = aliases[key] { return alias }
         let alias = "q\(cutTables.count + 1)"
         aliases[key] = alias
@@ -272,8 +272,8 @@ struct Context {
         let sql = """
             \(alias) AS (
               SELECT \(picks.joined(separator: ",\n         "))
-              FROM (SELECT \(v) AS v, row_number() OVER (ORDER BY \(v)) AS r FROM t WHERE \(v) IS NOT NULL) o
-              CROSS JOIN (SELECT \(positions.joined(separator: ", ")) FROM (SELECT count(\(v)) AS n, count(*) - count(\(v)) AS nulls FROM t) c) p
+              FROM (SELECT \(v) AS v, row_number() OVER (ORDER BY \(v)) AS r FROM t WHERE \(v) IS NOT NULL\(scope.map { " AND \($0)" } ?? "")) o
+              CROSS JOIN (SELECT \(positions.joined(separator: ", ")) FROM (SELECT count(\(v)) AS n, count(*) - count(\(v)) AS nulls FROM t\(scope.map { " WHERE \($0)" } ?? "")) c) p
             )
             """
         cutTables.append(CutTable(alias: alias, sql: sql, outputs: outputs, column: table.columns[index].name, fractions: fractions))

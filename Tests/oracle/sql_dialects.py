@@ -24,6 +24,7 @@ statements = [
     "summarize sum(profit - monetary) by region where profit = top 10%",
     "summarize count, median(monetary) by region",
     "customers from demo by region with amount = monetary, date = since",
+    "matrix profit by loyalty", "matrix profit by loyalty at 500, 0.5", "tiers profit", "lifecycle windows 10, 60, 120",
     "customers from demo by customer_id as of 2024-06-30 with amount = monetary, profit = profit - 1, date = since only recency, loyalty",
 ]
 medians = {s for s in statements if "median(" in s}

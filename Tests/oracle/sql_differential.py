@@ -120,6 +120,36 @@ for i, statement in enumerate(summaries):
                 bad.append(f"{engine}: {statement}: row {r + 1} is {other}, patron {mine}")
                 break
 
+# The frameworks over the demo table: each segment's rows and its value summed.
+frameworks = ["matrix profit by loyalty", "matrix profit by loyalty at 500, 0.5", "matrix recency by frequency", "tiers profit", "tiers monetary",
+              "lifecycle", "lifecycle windows 10, 60, 120"]
+script = []
+for f in frameworks:
+    script += [f"sql duckdb {f}", f"sql postgres {f}", f]
+run = subprocess.run([patron, "run", "--format", "json", "--quiet", "-"], input="\n".join(script) + "\n", capture_output=True, text=True)
+if run.returncode != 0:
+    print(run.stderr)
+    sys.exit(1)
+documents = [json.loads(line) for line in run.stdout.splitlines()]
+for k, statement in enumerate(frameworks):
+    duck_sql, pg_sql, ours = documents[3 * k: 3 * k + 3]
+    names = {"matrix": ("segment", "share_of_profit"), "tiers": ("tier", None), "lifecycle": ("stage", None)}[ours["kind"]]
+    columns = ours["columns"]
+    mine = [[row[columns.index(names[0])], row[columns.index("rows")]] for row in ours["rows"]]
+    engines = [("DuckDB", [[r[0], r[1]] for r in duck.execute(duck_sql["sql"]).fetchall()])]
+    if psql:
+        query = subprocess.run(["psql", "-X", "-q", "-A", "-F", "\t", "-P", "footer=off", "-t", "-v", "ON_ERROR_STOP=1"] + psql + ["-c", pg_sql["sql"]],
+                               capture_output=True, text=True)
+        if query.returncode != 0:
+            bad.append(f"PostgreSQL: {statement}: {query.stderr.strip()}")
+            continue
+        engines.append(("PostgreSQL", [line.split("\t")[:2] for line in query.stdout.splitlines()]))
+    for engine, rows in engines:
+        theirs = {str(segment): int(count) for segment, count in rows}
+        for segment, count in mine:
+            if theirs.get(segment, 0) != count:
+                bad.append(f"{engine}: {statement}: {segment} has {theirs.get(segment, 0)} rows, patron {count}")
+
 # Customers from the example orders (in PostgreSQL as public.orders, loaded by scripts/pg-local):
 # every customer's every figure, with and without an as-of date, and with 'only'.
 derivations = ["customers from orders by customer_id as of 2024-12-31 with profit = amount - cost",
@@ -159,5 +189,5 @@ if bad:
     print("\n".join(bad[:40]))
     print(f"{len(bad)} differences over {len(expected)} statements")
     sys.exit(1)
-print(f"ok: {len(expected)} segment, {len(summaries)} summary and {len(derivations)} customer statements agree in memory, on DuckDB"
+print(f"ok: {len(expected)} segment, {len(summaries)} summary, {len(frameworks)} framework and {len(derivations)} customer statements agree in memory, on DuckDB"
       + (" and on PostgreSQL" if psql else ""))
