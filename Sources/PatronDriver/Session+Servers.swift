@@ -99,6 +99,12 @@ extension Session {
         }
     }
 
+    /// A statement that does not compile to SQL, as a positioned diagnostic (exit 65).
+    func report(_ error: SQLError, at span: SourceSpan, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(error.message, at: span, hints: error.hints), in: source)))
+        return .dataError
+    }
+
     /// A server's error as a positioned diagnostic; its exit status: 69 when the server is unavailable, 65 otherwise.
     func report(_ error: PostgresError, at span: SourceSpan, source: Source, emit: (Output) -> Void) -> Outcome.Status {
         var hints = error.hints
@@ -134,8 +140,7 @@ extension Session {
             present(Presentation(kind: "sql", facts: [.init("dialect", .string(dialect.rawValue)), .init("sql", .string(sql))], blocks: [.line(sql)]), emit: emit)
             return .ok
         } catch {
-            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(error.message, at: parsed.span, hints: error.hints), in: source)))
-            return .dataError
+            return report(error, at: parsed.span, source: source, emit: emit)
         }
     }
 }
@@ -163,8 +168,7 @@ extension Session {
             emit(.result("-- \(source.name):\(source.line(containing: parsed.span.start).number): \(line)\n" + sql.split(separator: "\n").dropFirst().joined(separator: "\n") + "\n"))
             return .ok
         } catch {
-            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(error.message, at: parsed.span, hints: error.hints), in: source)))
-            return .dataError
+            return report(error, at: parsed.span, source: source, emit: emit)
         }
     }
 }
@@ -175,8 +179,7 @@ extension Session {
         guard let connection = connections[table.connection] else { return .dataError }
         do throws(PostgresError) {
             let columns = try connection.columns(schema: table.schema, table: table.table, name: name, connectionName: table.connection)
-            let counted = try connection.row("SELECT count(*) FROM " + PostgresConnection.qualified(table.schema, table.table))
-            let rows = counted.first.flatMap { $0 }.flatMap { Int($0) } ?? 0
+            let rows = try connection.count(schema: table.schema, table: table.table)
             catalog.apply(.remote(columns, table))
             let shown = "\(table.connection).\(table.schema.map { $0 + "." } ?? "")\(table.table)"
             present(.message("using '\(name)' on \(shown): \(NumberFormat.grouped(rows)) rows left on the server, \(columns.columns.count) columns; segment statements run there",
@@ -211,8 +214,7 @@ extension Session {
                 return report(error, at: parsed.span, source: source, emit: emit)
             }
         } catch {
-            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(error.message, at: parsed.span, hints: error.hints), in: source)))
-            return .dataError
+            return report(error, at: parsed.span, source: source, emit: emit)
         }
     }
 }
@@ -230,8 +232,7 @@ extension Session {
                 try connection.execute("DROP TABLE IF EXISTS pg_temp.\(name)")
                 try connection.execute("CREATE TEMPORARY TABLE \(name) AS " + select.split(separator: "\n").dropFirst().joined(separator: "\n"))
                 let columns = try connection.columns(schema: nil, table: spec.name, name: spec.name, connectionName: remote.connection)
-                let counted = try connection.row("SELECT count(*) FROM \(name)")
-                let rows = counted.first.flatMap { $0 }.flatMap { Int($0) } ?? 0
+                let rows = try connection.count(schema: nil, table: spec.name)
                 catalog.apply(.remote(columns, target))
                 present(.message("derived '\(spec.name)' from '\(spec.orders.name)' on the server (\(remote.connection)): \(NumberFormat.grouped(rows)) customers, left there as a temporary table; segment statements run there",
                                  isConfirmation: true), emit: emit)
@@ -240,8 +241,7 @@ extension Session {
                 return report(error, at: parsed.span, source: source, emit: emit)
             }
         } catch {
-            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(error.message, at: parsed.span, hints: error.hints), in: source)))
-            return .dataError
+            return report(error, at: parsed.span, source: source, emit: emit)
         }
     }
 }

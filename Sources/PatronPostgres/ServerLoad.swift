@@ -73,6 +73,11 @@ extension PostgresConnection {
         return Table(name: name, columns: built, rowCount: 0, origin: .server("\(connectionName).\(schema.map { $0 + "." } ?? "")\(table)"))
     }
 
+    /// How many rows a table has.
+    public func count(schema: String?, table: String) throws(PostgresError) -> Int {
+        try row("SELECT count(*) FROM " + Self.qualified(schema, table)).first.flatMap { $0 }.flatMap { Int($0) } ?? 0
+    }
+
     /// Runs a query and returns its one row as text (nil for nulls).
     public func row(_ sql: String) throws(PostgresError) -> [String?] {
         try query(sql).first ?? []

@@ -64,6 +64,15 @@ if psql:
         sys.exit(1)
 
 
+def postgres_rows(sql):
+    """A query's rows from the PostgreSQL server, each a list of text fields, or the error it gave."""
+    query = subprocess.run(["psql", "-X", "-q", "-A", "-F", "\t", "-P", "footer=off", "-t", "-v", "ON_ERROR_STOP=1"] + psql + ["-c", sql],
+                           capture_output=True, text=True)
+    if query.returncode != 0:
+        return [], query.stderr.strip()
+    return [line.split("\t") for line in query.stdout.splitlines()], None
+
+
 def normal(value):
     """A value as comparable text: exact decimals without trailing zeros, nulls as None."""
     if value is None or value == "":
@@ -104,12 +113,11 @@ for i, statement in enumerate(summaries):
     rows = duck.execute(duck_sql["sql"]).fetchall()
     engines = [("DuckDB", [list(r) for r in rows])]
     if psql:
-        query = subprocess.run(["psql", "-X", "-q", "-A", "-F", "\t", "-P", "footer=off", "-t", "-v", "ON_ERROR_STOP=1"] + psql + ["-c", pg_sql["sql"]],
-                               capture_output=True, text=True)
-        if query.returncode != 0:
-            bad.append(f"PostgreSQL: {statement}: {query.stderr.strip()}")
+        rows, error = postgres_rows(pg_sql["sql"])
+        if error:
+            bad.append(f"PostgreSQL: {statement}: {error}")
             continue
-        engines.append(("PostgreSQL", [line.split("\t") for line in query.stdout.splitlines()]))
+        engines.append(("PostgreSQL", [r for r in rows]))
     for engine, theirs in engines:
         if len(theirs) != len(ours["rows"]):
             bad.append(f"{engine}: {statement}: {len(theirs)} rows, patron {len(ours['rows'])}")
@@ -138,12 +146,11 @@ for k, statement in enumerate(frameworks):
     mine = [[row[columns.index(names[0])], row[columns.index("rows")]] for row in ours["rows"]]
     engines = [("DuckDB", [[r[0], r[1]] for r in duck.execute(duck_sql["sql"]).fetchall()])]
     if psql:
-        query = subprocess.run(["psql", "-X", "-q", "-A", "-F", "\t", "-P", "footer=off", "-t", "-v", "ON_ERROR_STOP=1"] + psql + ["-c", pg_sql["sql"]],
-                               capture_output=True, text=True)
-        if query.returncode != 0:
-            bad.append(f"PostgreSQL: {statement}: {query.stderr.strip()}")
+        rows, error = postgres_rows(pg_sql["sql"])
+        if error:
+            bad.append(f"PostgreSQL: {statement}: {error}")
             continue
-        engines.append(("PostgreSQL", [line.split("\t")[:2] for line in query.stdout.splitlines()]))
+        engines.append(("PostgreSQL", [r[:2] for r in rows]))
     for engine, rows in engines:
         theirs = {str(segment): int(count) for segment, count in rows}
         for segment, count in mine:
@@ -170,12 +177,11 @@ for k, derivation in enumerate(derivations):
     expected_rows = shown["rows"]
     engines = [("DuckDB", [[v.isoformat() if hasattr(v, "isoformat") else v for v in r] for r in duck.execute(duck_sql["sql"]).fetchall()])]
     if psql:
-        query = subprocess.run(["psql", "-X", "-q", "-A", "-F", "\t", "-P", "footer=off", "-t", "-v", "ON_ERROR_STOP=1"] + psql + ["-c", pg_sql["sql"]],
-                               capture_output=True, text=True)
-        if query.returncode != 0:
-            bad.append(f"PostgreSQL: {derivation}: {query.stderr.strip()}")
+        rows, error = postgres_rows(pg_sql["sql"])
+        if error:
+            bad.append(f"PostgreSQL: {derivation}: {error}")
             continue
-        engines.append(("PostgreSQL", [line.split("\t") for line in query.stdout.splitlines()]))
+        engines.append(("PostgreSQL", [r for r in rows]))
     for engine, rows in engines:
         if len(rows) != len(expected_rows):
             bad.append(f"{engine}: {derivation}: {len(rows)} customers, patron {len(expected_rows)}")
