@@ -422,7 +422,7 @@ public struct Binder {
     private func checkRemote(_ statement: ParsedStatement) throws(Diagnostic) {
         var named: Name? = nil
         switch statement.kind {
-        case .segment, .sql, .use, .useServer, .describe, .help, .quit, .connect, .disconnect, .showConnections, .load, .loadServer, .set,
+        case .segment, .sql, .use, .useServer, .describe, .explain, .help, .quit, .connect, .disconnect, .showConnections, .load, .loadServer, .set,
              .letVariable, .levels, .dropSegment, .include, .saveSession, .showSegments, .showLevels:
             return
         case .count(let name, _), .show(let name, _), .summarize(let name): named = name

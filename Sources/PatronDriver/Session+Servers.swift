@@ -203,7 +203,13 @@ extension Session {
         do throws(SQLError) {
             let compiled = try SQLCompiler(dialect: .postgres).compile(segment, from: PostgresConnection.qualified(remote.schema, remote.table))
             do throws(PostgresError) {
-                let answer = compiled.read(try connection.row(compiled.sql))
+                let started = ContinuousClock.now
+                let row = try connection.row(compiled.sql)
+                if timer {
+                    let bytes = row.reduce(0) { $0 + ($1?.utf8.count ?? 0) }
+                    emit(.note("server: \(NumberFormat.fixed((ContinuousClock.now - started).seconds, digits: 3)) s, \(NumberFormat.grouped(bytes)) bytes of answer received"))
+                }
+                let answer = compiled.read(row)
                 let shown = "\(remote.connection).\(remote.schema.map { $0 + "." } ?? "")\(remote.table)"
                 let result = SegmentResult(table: segment.table, condition: segment.text, rows: [], count: answer.count, total: answer.total,
                                            profitShare: answer.profitShare, profitColumn: segment.profitColumn.map { segment.table.columns[$0].name },
@@ -230,7 +236,9 @@ extension Session {
             do throws(PostgresError) {
                 let name = PostgresConnection.quote(spec.name)
                 try connection.execute("DROP TABLE IF EXISTS pg_temp.\(name)")
+                let started = ContinuousClock.now
                 try connection.execute("CREATE TEMPORARY TABLE \(name) AS " + select.split(separator: "\n").dropFirst().joined(separator: "\n"))
+                if timer { emit(.note("server: \(NumberFormat.fixed((ContinuousClock.now - started).seconds, digits: 3)) s, nothing received (the table stays there)")) }
                 let columns = try connection.columns(schema: nil, table: spec.name, name: spec.name, connectionName: remote.connection)
                 let rows = try connection.count(schema: nil, table: spec.name)
                 catalog.apply(.remote(columns, target))

@@ -62,7 +62,7 @@ public final class Session {
     /// catalog (load, let, define, customers, …) run, and nothing printed but errors.
     public var checkOnly = false
     /// Whether each statement's elapsed time is printed (`set timer on`).
-    public private(set) var timer = false
+    public internal(set) var timer = false
     /// The last result printed, for `export result`.
     public private(set) var lastResult: Presentation? = nil
     /// The statements that succeeded at the top level, as written, for `save session`.

@@ -110,9 +110,15 @@ public struct Presenter: Sendable {
     func metric(_ table: Table, column index: Int) -> Presentation {
         let column = table.columns[index]
         let why = Formatting.evidence(column.evidence)
-        return Presentation(kind: "metric", facts: [.init("table", .string(table.name)), .init("column", .string(column.name)),
-                                                    .init("type", .string(column.type.rawValue)), .init("definition", .string(why))],
-                            blocks: [.line("\(column.name) (\(column.type.rawValue)) in '\(table.name)': \(why)")])
+        var facts: [JSONValue.Pair] = [.init("table", .string(table.name)), .init("column", .string(column.name)),
+                                       .init("type", .string(column.type.rawValue)), .init("definition", .string(why))]
+        var line = "\(column.name) (\(column.type.rawValue)) in '\(table.name)': \(why)"
+        // Where statements on it run: a table left on a server says so.
+        if case .server(let place) = table.origin, table.rowCount == 0 {
+            facts.append(.init("runs_on", .string(place)))
+            line += say("; the table stays on the server (\(place)), where its statements run", zh: "；该表留在服务器上（\(place)），语句在那里运行")
+        }
+        return Presentation(kind: "metric", facts: facts, blocks: [.line(line)])
     }
 
     func rows(_ result: RowsResult) -> Presentation {

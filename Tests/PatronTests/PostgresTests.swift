@@ -286,6 +286,11 @@ struct PostgresTests {
         let lines = server.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.filter { $0 == "computed on the server: shop.customers" }.count == 3)
         #expect(lines.filter { $0 != "computed on the server: shop.customers" }.joined(separator: "\n") == memory.stdout)
+        // explain says where its statements run; the timer adds the server's time and what came back.
+        let timed = try patron(["use shop.public.orders", "set timer on", statements[0], "explain profit", statements[1]])
+        #expect(timed.stdout.contains("profit (decimal) in 'customers': numeric(19,2) on the server; the table stays on the server (shop.customers), where its statements run"))
+        #expect(timed.stderr.contains("nothing received (the table stays there)"))
+        #expect(timed.stderr.contains("bytes of answer received"))
     }
 
     @Test func passwordsComeFromTheEnvironmentOrPgpassAsForPsql() throws {
