@@ -197,6 +197,12 @@ public struct BoundAggregateQuery: Sendable {
         self.top = top
         self.levels = levels
     }
+
+    /// `count [SEGMENT] by COLUMNS`: a summary whose one aggregate is the count.
+    public static func counting(_ table: Table, by groups: [Int], within segment: BoundCondition?) -> BoundAggregateQuery {
+        BoundAggregateQuery(table: table, aggregates: [BoundAggregate(kind: .count, argument: nil, label: "count")],
+                            groups: groups, condition: segment, sort: nil, top: nil, levels: [])
+    }
 }
 
 /// `top N by COLUMN`, bound.

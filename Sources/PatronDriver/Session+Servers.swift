@@ -159,8 +159,7 @@ extension Session {
             case .aggregate(let query): sql = try compiler.summary(query, text: line)
             case .matrix, .tiers, .lifecycle: sql = try compiler.framework(bound, text: line)
             case .count(let table, let segment, _, let groups) where !groups.isEmpty:
-                sql = try compiler.summary(BoundAggregateQuery(table: table, aggregates: [BoundAggregate(kind: .count, argument: nil, label: "count")],
-                                                               groups: groups, condition: segment, sort: nil, top: nil, levels: []), text: line)
+                sql = try compiler.summary(.counting(table, by: groups, within: segment), text: line)
             default:
                 let verb = line.split(separator: " ").first.map(String.init) ?? line
                 throw SQLError(message: "'\(verb)' does not compile to \(dialect.rawValue) SQL yet", hints: ["docs/sql.md lists what compiles"])
@@ -182,7 +181,7 @@ extension Session {
             let rows = try connection.count(schema: table.schema, table: table.table)
             catalog.apply(.remote(columns, table))
             let shown = "\(table.connection).\(table.schema.map { $0 + "." } ?? "")\(table.table)"
-            present(.message("using '\(name)' on \(shown): \(NumberFormat.grouped(rows)) rows left on the server, \(columns.columns.count) columns; segment statements run there",
+            present(.message("using '\(name)' on \(shown): \(NumberFormat.grouped(rows)) rows left on the server, \(columns.columns.count) columns; segment, summarize … and count … by run there",
                              isConfirmation: true), emit: emit)
             return .ok
         } catch {
@@ -192,36 +191,124 @@ extension Session {
         }
     }
 
-    /// A segment of a table left on a server: compiled to SQL (docs/sql.md), run there, and
-    /// drawn as if computed in memory, with a line that says where it ran.
-    func segmentOnServer(_ segment: BoundSegment, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
-        guard let remote = catalog.remote[segment.table.name], let connection = connections[remote.connection] else {
-            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("the connection of '\(segment.table.name)' is closed", at: parsed.span,
+    /// Runs a statement on the server that holds `table`: the connection must still be open;
+    /// errors of the compiler and of the server are reported at the statement.
+    func onServer(_ table: String, parsed: ParsedStatement, source: Source, emit: (Output) -> Void,
+                  _ body: (_ remote: BoundServerTable, _ connection: PostgresConnection, _ shown: String) throws -> Outcome.Status) -> Outcome.Status {
+        guard let remote = catalog.remote[table], let connection = connections[remote.connection] else {
+            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("the connection of '\(table)' is closed", at: parsed.span,
                                                                   hints: ["connect again, then: use …"]), in: source)))
             return .unavailable
         }
-        do throws(SQLError) {
-            let compiled = try SQLCompiler(dialect: .postgres).compile(segment, from: PostgresConnection.qualified(remote.schema, remote.table))
-            do throws(PostgresError) {
-                let started = ContinuousClock.now
-                let row = try connection.row(compiled.sql)
-                if timer {
-                    let bytes = row.reduce(0) { $0 + ($1?.utf8.count ?? 0) }
-                    emit(.note("server: \(NumberFormat.fixed((ContinuousClock.now - started).seconds, digits: 3)) s, \(NumberFormat.grouped(bytes)) bytes of answer received"))
-                }
-                let answer = compiled.read(row)
-                let shown = "\(remote.connection).\(remote.schema.map { $0 + "." } ?? "")\(remote.table)"
-                let result = SegmentResult(table: segment.table, condition: segment.text, rows: [], count: answer.count, total: answer.total,
-                                           profitShare: answer.profitShare, profitColumn: segment.profitColumn.map { segment.table.columns[$0].name },
-                                           levels: answer.levels, server: shown)
-                present(.segment(result), emit: emit)
-                return .ok
-            } catch {
-                return report(error, at: parsed.span, source: source, emit: emit)
-            }
-        } catch {
+        do {
+            return try body(remote, connection, "\(remote.connection).\(remote.schema.map { $0 + "." } ?? "")\(remote.table)")
+        } catch let error as SQLError {
             return report(error, at: parsed.span, source: source, emit: emit)
+        } catch let error as PostgresError {
+            return report(error, at: parsed.span, source: source, emit: emit)
+        } catch let error as AggregateText.Unreadable {
+            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(error.message, at: parsed.span, hints: ["load the table to compute it in memory"]), in: source)))
+            return .dataError
+        } catch {
+            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("\(error)", at: parsed.span), in: source)))
+            return .dataError
         }
+    }
+
+    /// The server's time and what came back, under `set timer on`.
+    func timeServer(since started: ContinuousClock.Instant, _ received: String, emit: (Output) -> Void) {
+        guard timer else { return }
+        emit(.note("server: \(NumberFormat.fixed((ContinuousClock.now - started).seconds, digits: 3)) s, \(received)"))
+    }
+
+    /// A segment of a table left on a server: compiled to SQL (docs/sql.md), run there, and
+    /// drawn as if computed in memory, with a line that says where it ran.
+    func segmentOnServer(_ segment: BoundSegment, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        onServer(segment.table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+            let compiled = try SQLCompiler(dialect: .postgres).compile(segment, from: PostgresConnection.qualified(remote.schema, remote.table))
+            let started = ContinuousClock.now
+            let row = try connection.row(compiled.sql)
+            timeServer(since: started, "\(NumberFormat.grouped(row.reduce(0) { $0 + ($1?.utf8.count ?? 0) })) bytes of answer received", emit: emit)
+            let answer = compiled.read(row)
+            let result = SegmentResult(table: segment.table, condition: segment.text, rows: [], count: answer.count, total: answer.total,
+                                       profitShare: answer.profitShare, profitColumn: segment.profitColumn.map { segment.table.columns[$0].name },
+                                       levels: answer.levels, server: shown)
+            present(.segment(result), emit: emit)
+            return .ok
+        }
+    }
+
+    /// A summary (`summarize … by …`, `count … by …`) of a table left on a server: compiled to
+    /// SQL, run there, its groups streamed back by binary COPY, and drawn as in memory.
+    func summaryOnServer(_ query: BoundAggregateQuery, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        onServer(query.table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+            let text = Self.singleLine(source.text(of: parsed.span))
+            let compiled = try SQLCompiler(dialect: .postgres).compile(query, text: text, from: PostgresConnection.qualified(remote.schema, remote.table), counting: true)
+            let started = ContinuousClock.now
+            let answer = try connection.load(.query(compiled.sql), connectionName: remote.connection, name: query.table.name)
+            timeServer(since: started, "\(NumberFormat.grouped(answer.rowCount)) groups received", emit: emit)
+            let read = compiled.read(answer)
+            let rows = try AggregateText.rows(read.values, labels: query.aggregates.map(\.label)).get()
+            let result = AggregateResult(table: answer, groupColumns: Array(query.groups.indices), labels: query.aggregates.map(\.label),
+                                         rows: rows, groupCount: read.groupCount, scope: read.scope, levels: read.levels, server: shown)
+            present(.summary(result), emit: emit)
+            return .ok
+        }
+    }
+}
+
+extension AggregateText {
+    /// The value as memory computes it: counts, exact sums, minimums and maximums at the
+    /// argument's scale, dates, and reals.
+    /// Nil when the server's text is not such a value (never rounded or guessed).
+    var value: AggregateValue? {
+        guard let text else { return .null }
+        switch (kind, argument) {
+        case (.count, _): return Int(text).map(AggregateValue.count)
+        case (.sum, .number(let scale)?), (.min, .number(let scale)?), (.max, .number(let scale)?):
+            return Self.exact(text, scale: scale).map { .exact($0, scale: scale) }
+        case (.min, .date?), (.max, .date?): return CalendarDate.parseISO(Array(text.utf8)).map(AggregateValue.date)
+        case (.share, _): return Double(text).map(AggregateValue.share)
+        default: return Double(text).map(AggregateValue.real)
+        }
+    }
+
+    /// Each group's values, in row order; the first text that is not a value stops the reading.
+    static func rows(_ texts: [[AggregateText]], labels: [String]) -> Result<[(representative: Int, values: [AggregateValue])], Unreadable> {
+        var rows: [(representative: Int, values: [AggregateValue])] = []
+        for (row, group) in texts.enumerated() {
+            var values: [AggregateValue] = []
+            for (label, text) in zip(labels, group) {
+                guard let value = text.value else {
+                    return .failure(Unreadable(message: "the server answered '\(text.text ?? "")' for \(label), which patron cannot read exactly"))
+                }
+                values.append(value)
+            }
+            rows.append((row, values))
+        }
+        return .success(rows)
+    }
+
+    struct Unreadable: Error { let message: String }
+
+    /// A decimal's text (`-12.5`) as a mantissa at `scale` decimals, when it has no more.
+    static func exact(_ text: String, scale: Int) -> Int128? {
+        let negative = text.hasPrefix("-")
+        let digits = negative ? text.dropFirst() : Substring(text)
+        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
+        func isDigits(_ s: Substring) -> Bool { s.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }
+        guard (1...2).contains(parts.count), isDigits(parts[0]), let whole = Int128(parts[0]), parts.count == 1 || isDigits(parts[1]) else { return nil }
+        var fraction = parts.count == 2 ? String(parts[1]) : ""
+        while fraction.count > scale, fraction.last == "0" { fraction.removeLast() }
+        guard fraction.count <= scale else { return nil }
+        fraction += String(repeating: "0", count: scale - fraction.count)
+        var power: Int128 = 1
+        for _ in 0..<scale { power *= 10 }
+        let (scaled, overflow) = whole.multipliedReportingOverflow(by: power)
+        guard !overflow, let tail = scale == 0 ? 0 : Int128(fraction) else { return nil }
+        let (sum, over) = scaled.addingReportingOverflow(tail)
+        guard !over else { return nil }
+        return negative ? -sum : sum
     }
 }
 
@@ -229,27 +316,20 @@ extension Session {
     /// `customers from ORDERS` where the orders stay on a server: the derivation runs there into
     /// a temporary table of that session, which becomes current, left on the server too.
     func customersOnServer(_ spec: BoundCustomers, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
-        guard let remote = catalog.remote[spec.orders.name], let connection = connections[remote.connection] else { return .unavailable }
-        do throws(SQLError) {
+        onServer(spec.orders.name, parsed: parsed, source: source, emit: emit) { remote, connection, _ in
             let select = try SQLCompiler(dialect: .postgres).customers(spec, from: PostgresConnection.qualified(remote.schema, remote.table))
             let target = BoundServerTable(connection: remote.connection, schema: nil, table: spec.name)
-            do throws(PostgresError) {
-                let name = PostgresConnection.quote(spec.name)
-                try connection.execute("DROP TABLE IF EXISTS pg_temp.\(name)")
-                let started = ContinuousClock.now
-                try connection.execute("CREATE TEMPORARY TABLE \(name) AS " + select.split(separator: "\n").dropFirst().joined(separator: "\n"))
-                if timer { emit(.note("server: \(NumberFormat.fixed((ContinuousClock.now - started).seconds, digits: 3)) s, nothing received (the table stays there)")) }
-                let columns = try connection.columns(schema: nil, table: spec.name, name: spec.name, connectionName: remote.connection)
-                let rows = try connection.count(schema: nil, table: spec.name)
-                catalog.apply(.remote(columns, target))
-                present(.message("derived '\(spec.name)' from '\(spec.orders.name)' on the server (\(remote.connection)): \(NumberFormat.grouped(rows)) customers, left there as a temporary table; segment statements run there",
-                                 isConfirmation: true), emit: emit)
-                return .ok
-            } catch {
-                return report(error, at: parsed.span, source: source, emit: emit)
-            }
-        } catch {
-            return report(error, at: parsed.span, source: source, emit: emit)
+            let name = PostgresConnection.quote(spec.name)
+            try connection.execute("DROP TABLE IF EXISTS pg_temp.\(name)")
+            let started = ContinuousClock.now
+            try connection.execute("CREATE TEMPORARY TABLE \(name) AS " + select.split(separator: "\n").dropFirst().joined(separator: "\n"))
+            timeServer(since: started, "nothing received (the table stays there)", emit: emit)
+            let columns = try connection.columns(schema: nil, table: spec.name, name: spec.name, connectionName: remote.connection)
+            let rows = try connection.count(schema: nil, table: spec.name)
+            catalog.apply(.remote(columns, target))
+            present(.message("derived '\(spec.name)' from '\(spec.orders.name)' on the server (\(remote.connection)): \(NumberFormat.grouped(rows)) customers, left there as a temporary table; segment, summarize … and count … by run there",
+                             isConfirmation: true), emit: emit)
+            return .ok
         }
     }
 }

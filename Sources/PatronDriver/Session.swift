@@ -288,6 +288,10 @@ public final class Session {
             return (useServer(table, as: name, parsed: parsed, source: source, emit: emit), false)
         case .customers(let spec) where catalog.remote[spec.orders.name] != nil:
             return (customersOnServer(spec, parsed: parsed, source: source, emit: emit), false)
+        case .aggregate(let query) where catalog.remote[query.table.name] != nil:
+            return (summaryOnServer(query, parsed: parsed, source: source, emit: emit), false)
+        case .count(let table, let segment, _, let groups) where !groups.isEmpty && catalog.remote[table.name] != nil:
+            return (summaryOnServer(.counting(table, by: groups, within: segment), parsed: parsed, source: source, emit: emit), false)
         case .segment(let segment) where catalog.remote[segment.table.name] != nil:
             return (segmentOnServer(segment, parsed: parsed, source: source, emit: emit), false)
         case .sqlSegment, .sqlSummary, .sqlCustomers, .sqlFramework:

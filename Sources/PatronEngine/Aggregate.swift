@@ -36,6 +36,21 @@ public struct AggregateResult: Sendable {
     /// Rows in scope (after `where`).
     public let scope: Int
     public let levels: [LevelCuts]
+    /// Where it was computed, when on a server (`connection.schema.table`).
+    public let server: String?
+
+    /// Creates a summary's answer.
+    public init(table: Table, groupColumns: [Int], labels: [String], rows: [(representative: Int, values: [AggregateValue])],
+                groupCount: Int, scope: Int, levels: [LevelCuts], server: String? = nil) {
+        self.server = server
+        self.table = table
+        self.groupColumns = groupColumns
+        self.labels = labels
+        self.rows = rows
+        self.groupCount = groupCount
+        self.scope = scope
+        self.levels = levels
+    }
 }
 
 /// The answer to `crosstab a by b`: counts for each pair of values.

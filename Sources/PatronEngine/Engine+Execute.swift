@@ -16,9 +16,7 @@ extension Engine {
         case .count(let table, let segment, let name, let groups) where groups.isEmpty:
             return Execution(.count(table, segment: name, count: segment.map { filter($0, in: table).count } ?? table.rowCount))
         case .count(let table, let segment, _, let groups):
-            let query = BoundAggregateQuery(table: table, aggregates: [BoundAggregate(kind: .count, argument: nil, label: "count")],
-                                            groups: groups, condition: segment, sort: nil, top: nil, levels: [])
-            return Execution(.summary(try finished(aggregate(query))))
+            return Execution(.summary(try finished(aggregate(.counting(table, by: groups, within: segment)))))
         case .show(let table, let top, let segment):
             return Execution(.rows(rows(of: table, top: top, limit: rowLimit, within: segment)))
         case .aggregate(let query):

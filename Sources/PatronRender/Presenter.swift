@@ -216,10 +216,11 @@ public struct Presenter: Sendable {
         if result.labels.contains(where: { $0.lowercased().hasPrefix("share") }) { footer += " · shares are of the total over the rows in scope" }
         // `count by …` is a distribution: draw it.
         let bars = !result.groupColumns.isEmpty && result.labels == ["count"] ? result.groupColumns.count : nil
-        return Presentation(kind: "summary", fields: fields, rows: rows,
-                            facts: [.init("table", .string(table.name)), .init("groups", .count(result.groupCount)), .init("shown", .count(result.rows.count)),
-                                    .init("rows_in_scope", .count(result.scope)), .init("cut_points", cutPoints(result.levels))],
-                            blocks: [.table(bars: bars), .line(footer)] + levelFooter(result.levels))
+        var facts: [JSONValue.Pair] = [.init("table", .string(table.name)), .init("groups", .count(result.groupCount)), .init("shown", .count(result.rows.count)),
+                                       .init("rows_in_scope", .count(result.scope)), .init("cut_points", cutPoints(result.levels))]
+        var blocks: [Presentation.Block] = [.table(bars: bars), .line(footer)] + levelFooter(result.levels)
+        computedOn(result.server, facts: &facts, blocks: &blocks)
+        return Presentation(kind: "summary", fields: fields, rows: rows, facts: facts, blocks: blocks)
     }
 
     func crosstab(_ result: CrosstabResult) -> Presentation {
@@ -255,11 +256,15 @@ public struct Presenter: Sendable {
             line += say("; share of profit is n/a because total profit is not positive", zh: "；总利润不为正，利润占比不适用")
         }
         var blocks: [Presentation.Block] = [.table(bars: nil), .line(line)] + levelFooter(result.levels)
-        if let server = result.server {
-            facts.append(.init("computed_on", .string(server)))
-            blocks.append(.line(say("computed on the server: \(server)", zh: "在服务器上计算：\(server)")))
-        }
+        computedOn(result.server, facts: &facts, blocks: &blocks)
         return Presentation(kind: "segment", fields: fields, rows: [cells], facts: facts, blocks: blocks)
+    }
+
+    /// The line and fact that say a result was computed on a server.
+    private func computedOn(_ server: String?, facts: inout [JSONValue.Pair], blocks: inout [Presentation.Block]) {
+        guard let server else { return }
+        facts.append(.init("computed_on", .string(server)))
+        blocks.append(.line(say("computed on the server: \(server)", zh: "在服务器上计算：\(server)")))
     }
 
     func defined(_ definition: SegmentDefinition, _ result: SegmentResult) -> Presentation {

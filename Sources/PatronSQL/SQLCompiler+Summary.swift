@@ -5,12 +5,22 @@ extension SQLCompiler {
     /// `summarize AGGREGATES [by …] [where …] [sort by …] [top N]` and `count … by …`: a row per
     /// group, groups in key order (nulls last, text by code point) unless sorted, exact sums.
     public func summary(_ query: BoundAggregateQuery, text: String) throws(SQLError) -> String {
+        try compile(query, text: text).sql
+    }
+
+    /// A summary's SQL; `counting` adds the columns that read its answer back in full (how many
+    /// groups before `top`, the rows in scope, the cut points), for a summary run on a server.
+    public func compile(_ query: BoundAggregateQuery, text: String, from source: String? = nil, counting: Bool = false) throws(SQLError) -> CompiledSummary {
         let table = query.table
         var context = Context(table: table, levels: query.levels, dialect: dialect)
         let groups = query.groups.map { context.column($0) }
-        var outputs: [String] = []
+        // Read back in full, every value comes as text, so that no server type stands between the
+        // answer and the exact value patron shows; ordering then uses the expressions themselves.
+        var outputs: [String] = [], expressions: [String] = []
         for aggregate in query.aggregates {
-            outputs.append(try context.aggregate(aggregate) + " AS " + dialect.quote(aggregate.label))
+            let expression = try context.aggregate(aggregate)
+            expressions.append(expression)
+            outputs.append((counting ? "CAST(\(expression) AS TEXT)" : expression) + " AS " + dialect.quote(aggregate.label))
         }
         let condition = try query.condition.map { c throws(SQLError) in try context.condition(c) }
         let collate = dialect.byCodePoint
@@ -19,21 +29,67 @@ extension SQLCompiler {
         }
         var order: [String] = []
         if let (column, descending) = query.sort {
-            let name = column < query.groups.count ? context.column(query.groups[column]) : dialect.quote(query.aggregates[column - query.groups.count].label)
+            let value = column - query.groups.count
+            let name = value < 0 ? context.column(query.groups[column]) : counting ? expressions[value] : dialect.quote(query.aggregates[value].label)
             order.append(name + (descending ? " DESC" : " ASC") + " NULLS LAST")
         }
         order += query.groups.map { key($0) + " ASC NULLS LAST" }
         var sql = "-- patron: \(text)\n"
-        sql += "WITH t AS (SELECT * FROM \(dialect.quote(table.name)))"
+        sql += "WITH t AS (SELECT * FROM \(source ?? dialect.quote(table.name)))"
         for cut in context.cutTables { sql += ",\n" + cut.sql }
-        sql += "\nSELECT " + (groups + outputs).joined(separator: ",\n       ")
+        var extra: [String] = []
+        if counting {
+            extra = ["CAST(count(*) OVER () AS TEXT) AS patron_groups", "CAST(sum(count(*)) OVER () AS TEXT) AS patron_scope"]
+            for cut in context.cutTables { extra += cut.outputs.map { "CAST(max(\(cut.alias).\($0)) AS TEXT) AS \(cut.alias)_\($0)" } }
+        }
+        sql += "\nSELECT " + (groups + outputs + extra).joined(separator: ",\n       ")
         sql += "\nFROM t" + context.cutTables.map { " CROSS JOIN \($0.alias)" }.joined()
         if let condition { sql += "\nWHERE " + condition }
         if !groups.isEmpty { sql += "\nGROUP BY " + groups.joined(separator: ", ") }
         if !order.isEmpty { sql += "\nORDER BY " + order.joined(separator: ", ") }
         if let top = query.top { sql += "\nLIMIT \(top)" }
-        return sql + ";"
+        let names = extra.map { String($0.split(separator: " ").last ?? "") }
+        return CompiledSummary(sql: sql + ";", groups: groups.count, values: outputs.count, extra: names, cutTables: context.cutTables, query: query)
     }
+}
+
+/// A compiled summary: its SQL and how to read its rows back.
+public struct CompiledSummary: Sendable {
+    public let sql: String
+    let groups: Int
+    let values: Int
+    let extra: [String]
+    let cutTables: [CutTable]
+    let query: BoundAggregateQuery
+
+    /// The answer read back, loaded as a table whose first columns are the group keys (typed as
+    /// the server's columns load) and the rest text: each group's aggregate texts, how many groups
+    /// there were before `top`, the rows in scope, and the cut points of the condition's levels.
+    public func read(_ answer: Table) -> (values: [[AggregateText]], groupCount: Int, scope: Int, levels: [LevelCuts]) {
+        func text(_ column: Int, _ row: Int) -> String? {
+            guard column < answer.columns.count, row < answer.rowCount, !answer.columns[column].isNull(row),
+                  case .text(let codes, let dictionary) = answer.columns[column].storage else { return nil }
+            let code = Int(codes[row])
+            return code < dictionary.count ? dictionary[code] : nil
+        }
+        var extras: [String: String] = [:]
+        if answer.rowCount > 0 {
+            for (offset, name) in extra.enumerated() { if let value = text(groups + values + offset, 0) { extras[name] = value } }
+        }
+        let rows = (0..<answer.rowCount).map { row in
+            query.aggregates.enumerated().map { AggregateText(kind: $1.kind, argument: $1.argument?.type, text: text(groups + $0, row)) }
+        }
+        let groupCount = answer.rowCount == 0 ? (groups == 0 ? 1 : 0) : Int(extras["patron_groups"] ?? "") ?? answer.rowCount
+        let scope = Int(extras["patron_scope"] ?? "") ?? 0
+        return (rows, groupCount, scope, CompiledSegment.levels(query.levels, from: extras, cutTables: cutTables))
+    }
+}
+
+/// One aggregate's answer as the server wrote it, with what it needs to become a value.
+public struct AggregateText: Sendable {
+    public let kind: BoundAggregate.Kind
+    public let argument: ValueType?
+    public let text: String?
 }
 
 extension Context {

@@ -315,7 +315,13 @@ public struct CompiledSegment: Sendable {
             func at(_ x: (Int128, Int)) -> Double { Double(x.0 * Self.power(scale - x.1)) }
             share = at(part) / at(whole)
         }
-        let levels = segment.levels.map { level -> LevelCuts in
+        let levels = Self.levels(segment.levels, from: value, cutTables: cutTables)
+        return (count, total, share, levels)
+    }
+
+    /// Each level's cut points from the order statistics in an answer row, computed as in memory.
+    static func levels(_ levels: [LevelCuts], from value: [String: String], cutTables: [CutTable]) -> [LevelCuts] {
+        levels.map { level -> LevelCuts in
             let fractions: [(Int, Int)]
             switch level.method {
             case .quantiles(let m): fractions = (1..<m).map { ($0, m) }
@@ -333,6 +339,5 @@ public struct CompiledSegment: Sendable {
             return LevelCuts(column: level.column, words: level.words, cuts: cuts, method: level.method,
                              basis: Int(number("n") ?? 0), nulls: Int(number("nulls") ?? 0), scale: level.scale)
         }
-        return (count, total, share, levels)
     }
 }

@@ -1,5 +1,6 @@
 @testable import PatronDriver
 @testable import PatronEngine
+import PatronSQL
 import PatronStore
 import Testing
 
@@ -84,4 +85,17 @@ struct QuantilePositionTests {
         #expect(Quantile.linear([10, 20, 30, 40, 50, 60, 70], 1.0 / 3.0) == 30)
         #expect(Quantile.linear([10, 20, 30, 40, 50, 60, 70], 2.0 / 3.0) == 50)
     }
+}
+
+/// A server's decimal text read back as the exact value memory computes, at the argument's scale.
+@Test(arguments: [("12.50", 2, Int128(1250)), ("-0.5", 2, -50), ("12", 2, 1200), ("0", 0, 0), ("-7", 0, -7),
+                  ("3.1400", 2, 314), ("170141183460469231731687303715884105727", 0, Int128.max)])
+func serverDecimalTextIsReadExactly(text: String, scale: Int, mantissa: Int128) {
+    #expect(AggregateText.exact(text, scale: scale) == mantissa)
+}
+
+/// Text that is not an exact decimal at that scale is refused, never rounded.
+@Test(arguments: [("1.234", 2), ("abc", 0), ("1e5", 0), ("", 0), ("1.2.3", 2), ("170141183460469231731687303715884105727", 1), ("--1", 0)])
+func serverDecimalTextThatDoesNotFitIsRefused(text: String, scale: Int) {
+    #expect(AggregateText.exact(text, scale: scale) == nil)
 }

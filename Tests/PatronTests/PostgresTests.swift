@@ -260,7 +260,11 @@ struct PostgresTests {
                                      "-c", "\\copy demo FROM '\(csv)' WITH (FORMAT csv, HEADER)"])
         let segments = ["segment where profit=high and loyalty=low", "segment where region = \"North\" and profit = top 20%",
                         "segment where not (recency = low) or frequency >= medium", "segment where channel = \"online\" and since < 2023-06-30",
-                        "segment where monetary > 1000.5 and profit = bottom 50%"]
+                        "segment where monetary > 1000.5 and profit = bottom 50%",
+                        // Summaries run there too: exact sums, dates, reals, shares, sorting, top, cut points.
+                        "summarize count, sum(profit), avg(monetary), median(recency), min(profit), max(since), share(profit) by region, channel where profit = high or loyalty = top 30% sort by sum(profit) desc top 5",
+                        "summarize count, sum(monetary * 2 - profit), min(since) where recency < 30",
+                        "count by channel", "count by region, channel"]
         let memory = try TestSupport.patron(segments.flatMap { ["-c", $0] } + ["--quiet"])
         let remote = try patron(["use shop.public.demo as demo"] + segments, ["--quiet"])
         #expect(memory.status == 0 && remote.status == 0, "\(remote.stderr)")
@@ -268,9 +272,9 @@ struct PostgresTests {
         #expect(lines.filter { $0 == "computed on the server: shop.public.demo" }.count == segments.count)
         #expect(lines.filter { $0 != "computed on the server: shop.public.demo" }.joined(separator: "\n") == memory.stdout)
         // Other statements on it ask for a load.
-        let refused = try patron(["use shop.public.demo as demo", "summarize count by region"])
+        let refused = try patron(["use shop.public.demo as demo", "show top 3 by profit"])
         #expect(refused.status == 65)
-        #expect(refused.stderr.contains("'demo' stays on the server, where only segment statements run so far"))
+        #expect(refused.stderr.contains("'demo' stays on the server, where segment, summarize … and count … by run so far"))
         #expect(refused.stderr.contains("help: load it to run this in memory: load shop.public.demo as demo"))
     }
 
@@ -287,10 +291,11 @@ struct PostgresTests {
         #expect(lines.filter { $0 == "computed on the server: shop.customers" }.count == 3)
         #expect(lines.filter { $0 != "computed on the server: shop.customers" }.joined(separator: "\n") == memory.stdout)
         // explain says where its statements run; the timer adds the server's time and what came back.
-        let timed = try patron(["use shop.public.orders", "set timer on", statements[0], "explain profit", statements[1]])
+        let timed = try patron(["use shop.public.orders", "set timer on", statements[0], "explain profit", statements[1], "count by frequency"])
         #expect(timed.stdout.contains("profit (decimal) in 'customers': numeric(19,2) on the server; the table stays on the server (shop.customers), where its statements run"))
         #expect(timed.stderr.contains("nothing received (the table stays there)"))
         #expect(timed.stderr.contains("bytes of answer received"))
+        #expect(timed.stderr.contains("7 groups received"))
     }
 
     @Test func passwordsComeFromTheEnvironmentOrPgpassAsForPsql() throws {
