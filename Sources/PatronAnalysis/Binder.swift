@@ -426,7 +426,7 @@ public struct Binder {
              .letVariable, .levels, .dropSegment, .include, .saveSession, .showSegments, .showLevels:
             return
         case .count(_, let groups) where !groups.isEmpty: return
-        case .aggregate: return
+        case .aggregate, .matrix, .tiers, .lifecycle: return
         case .count(let name, _), .show(let name, _), .summarize(let name): named = name
         case .customers: return
         case .export(let what, _, _, _, _), .exportServer(let what, _, _): named = what
@@ -435,7 +435,7 @@ public struct Binder {
         let name = named?.text ?? catalog.currentName
         guard let name, let source = catalog.remote[name] else { return }
         let verb = source.connection + "." + (source.schema.map { $0 + "." } ?? "") + source.table
-        throw Diagnostic("'\(name)' stays on the server, where segment, summarize … and count … by run so far", at: named?.span ?? statement.span,
+        throw Diagnostic("'\(name)' stays on the server, where segment, summarize, count … by, matrix, tiers and lifecycle run so far", at: named?.span ?? statement.span,
                          hints: ["load it to run this in memory: load \(verb) as \(name)"])
     }
 

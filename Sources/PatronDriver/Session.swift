@@ -292,6 +292,10 @@ public final class Session {
             return (summaryOnServer(query, parsed: parsed, source: source, emit: emit), false)
         case .count(let table, let segment, _, let groups) where !groups.isEmpty && catalog.remote[table.name] != nil:
             return (summaryOnServer(.counting(table, by: groups, within: segment), parsed: parsed, source: source, emit: emit), false)
+        case .matrix(let table, _, _, _, _) where catalog.remote[table.name] != nil,
+             .tiers(let table, _) where catalog.remote[table.name] != nil,
+             .lifecycle(let table, _, _, _, _) where catalog.remote[table.name] != nil:
+            return (frameworkOnServer(statement, parsed: parsed, source: source, emit: emit), false)
         case .segment(let segment) where catalog.remote[segment.table.name] != nil:
             return (segmentOnServer(segment, parsed: parsed, source: source, emit: emit), false)
         case .sqlSegment, .sqlSummary, .sqlCustomers, .sqlFramework:

@@ -18,6 +18,13 @@ public struct MatrixResult: Sendable {
     public let scope: Int
     public let missing: Int
 
+    /// Creates a matrix's answer (one computed elsewhere, on a server).
+    public init(table: Table, first: Int, second: Int, cuts: (Double, Double), method: SplitMethod, counts: [[Int]], profit: [[Double]],
+                profitColumn: Int?, scope: Int, missing: Int) {
+        (self.table, self.first, self.second, self.cuts, self.method) = (table, first, second, cuts, method)
+        (self.counts, self.profit, self.profitColumn, self.scope, self.missing) = (counts, profit, profitColumn, scope, missing)
+    }
+
     /// The customers in a quadrant.
     public func count(_ quadrant: Quadrant) -> Int { counts[quadrant.isFirstHigh ? 1 : 0][quadrant.isSecondHigh ? 1 : 0] }
     /// The quadrant's profit, summed.
@@ -53,6 +60,11 @@ public struct TiersResult: Sendable {
     public let counts: [Int]
     public let values: [Double]
     public let scope: Int
+
+    /// Creates a tiers answer (one computed elsewhere, on a server).
+    public init(table: Table, column: Int, cuts: (Double, Double), counts: [Int], values: [Double], scope: Int) {
+        (self.table, self.column, self.cuts, self.counts, self.values, self.scope) = (table, column, cuts, counts, values, scope)
+    }
 }
 
 extension Engine {
@@ -132,6 +144,11 @@ public struct LifecycleResult: Sendable {
     public let values: [Double]
     public let valueColumn: Int?
     public let scope: Int
+
+    /// Creates a lifecycle's answer (one computed elsewhere, on a server).
+    public init(table: Table, windows: [Int], hasTenure: Bool, counts: [Int], values: [Double], valueColumn: Int?, scope: Int) {
+        (self.table, self.windows, self.hasTenure, self.counts, self.values, self.valueColumn, self.scope) = (table, windows, hasTenure, counts, values, valueColumn, scope)
+    }
 }
 
 extension Engine {

@@ -78,6 +78,11 @@ extension PostgresConnection {
         try row("SELECT count(*) FROM " + Self.qualified(schema, table)).first.flatMap { $0 }.flatMap { Int($0) } ?? 0
     }
 
+    /// A query's rows, as text (nil for nulls): for answers of a few rows.
+    public func rows(_ sql: String) throws(PostgresError) -> [[String?]] {
+        try query(sql)
+    }
+
     /// Runs a query and returns its one row as text (nil for nulls).
     public func row(_ sql: String) throws(PostgresError) -> [String?] {
         try query(sql).first ?? []

@@ -267,6 +267,13 @@ public struct Presenter: Sendable {
         blocks.append(.line(say("computed on the server: \(server)", zh: "在服务器上计算：\(server)")))
     }
 
+    /// A result drawn as in memory, with the line and fact that say which server computed it.
+    public func present(_ result: StatementResult, computedOn server: String) -> Presentation {
+        var presentation = present(result)
+        computedOn(server, facts: &presentation.facts, blocks: &presentation.blocks)
+        return presentation
+    }
+
     func defined(_ definition: SegmentDefinition, _ result: SegmentResult) -> Presentation {
         var p = segment(result)
         p.facts = [.init("name", .string(definition.name)), .init("definition", .string(definition.text))] + p.facts

@@ -5,27 +5,46 @@ extension SQLCompiler {
     /// The frameworks: a row per quadrant, tier or stage with its rows and its value summed,
     /// in the order patron lists them.
     public func framework(_ statement: BoundStatement, text: String) throws(SQLError) -> String {
+        try framework(statement, text: text, from: nil, counting: false)
+    }
+
+    /// A framework's SQL; `counting` casts every column to text and adds, on each row, the rows of
+    /// the whole table (`patron_total`) and each cut table's order statistics (`q1_lo1`, …), so that
+    /// the answer read back is the result memory computes (a framework run on a server).
+    public func framework(_ statement: BoundStatement, text: String, from source: String?, counting: Bool) throws(SQLError) -> String {
+        let grouped = { (context: Context, table: Table, label: String, value: String?, scope: String?, order: [String]) in
+            self.grouped(context, table: table, label: label, value: value, scope: scope, order: order, text: text, from: source, counting: counting)
+        }
         switch statement {
-        case .matrix(let table, let first, let second, let cuts, let profit): return try matrix(table, first, second, cuts, profit, text: text)
-        case .tiers(let table, let column): return try tiers(table, column, text: text)
-        case .lifecycle(let table, let recency, let tenure, let value, let windows): return try lifecycle(table, recency, tenure, value, windows, text: text)
+        case .matrix(let table, let first, let second, let cuts, let profit): return try matrix(table, first, second, cuts, profit, grouped)
+        case .tiers(let table, let column): return try tiers(table, column, grouped)
+        case .lifecycle(let table, let recency, let tenure, let value, let windows): return lifecycle(table, recency, tenure, value, windows, grouped)
         default: throw SQLError(message: "this statement does not compile to \(dialect.rawValue) SQL yet", hints: ["docs/sql.md lists what compiles"])
         }
     }
 
     /// Segments by a CASE, counted and summed, listed in `order`.
-    private func grouped(_ context: Context, table: Table, label: String, value: String?, scope: String?, order: [String], text: String) -> String {
-        var sql = "-- patron: \(text)\nWITH t AS (SELECT * FROM \(dialect.quote(table.name)))"
+    typealias Grouped = (Context, Table, String, String?, String?, [String]) -> String
+
+    private func grouped(_ context: Context, table: Table, label: String, value: String?, scope: String?, order: [String], text: String,
+                         from source: String?, counting: Bool) -> String {
+        var sql = "-- patron: \(text)\nWITH t AS (SELECT * FROM \(source ?? dialect.quote(table.name)))"
         for cut in context.cutTables { sql += ",\n" + cut.sql }
         sql += ",\nl AS (SELECT \(label) AS segment, \(value ?? "0") AS v FROM t" + context.cutTables.map { " CROSS JOIN \($0.alias)" }.joined()
             + (scope.map { " WHERE \($0)" } ?? "") + ")"
         let rank = "CASE segment " + order.enumerated().map { "WHEN \(dialect.literal($1)) THEN \($0)" }.joined(separator: " ") + " END"
-        sql += "\nSELECT segment, count(*) AS \(dialect.quote("rows")), sum(v) AS \(dialect.quote("value"))\nFROM l\nGROUP BY segment\nORDER BY \(rank);"
-        return sql
+        guard counting else {
+            sql += "\nSELECT segment, count(*) AS \(dialect.quote("rows")), sum(v) AS \(dialect.quote("value"))\nFROM l\nGROUP BY segment\nORDER BY \(rank);"
+            return sql
+        }
+        var columns = ["segment", "CAST(count(*) AS TEXT)", "CAST(sum(v) AS TEXT)", "(SELECT CAST(count(*) AS TEXT) FROM t)"]
+        for cut in context.cutTables { columns += cut.outputs.map { "CAST(max(\(cut.alias).\($0)) AS TEXT)" } }
+        sql += "\nSELECT " + columns.joined(separator: ", ") + "\nFROM l" + context.cutTables.map { " CROSS JOIN \($0.alias)" }.joined()
+        return sql + "\nGROUP BY segment\nORDER BY \(rank);"
     }
 
     /// `matrix A by B [at X, Y]`: high above the median (of the rows with both values) or the given cut.
-    func matrix(_ table: Table, _ first: Int, _ second: Int, _ cuts: [Double]?, _ profit: Int?, text: String) throws(SQLError) -> String {
+    func matrix(_ table: Table, _ first: Int, _ second: Int, _ cuts: [Double]?, _ profit: Int?, _ grouped: Grouped) throws(SQLError) -> String {
         var context = Context(table: table, levels: [], dialect: dialect)
         let a = context.column(first), b = context.column(second)
         let both = "\(a) IS NOT NULL AND \(b) IS NOT NULL"
@@ -37,26 +56,24 @@ extension SQLCompiler {
         }
         let highA = try high(a, first), highB = try high(b, second)
         let label = "CASE WHEN \(highA) AND \(highB) THEN 'True Friends' WHEN \(highA) THEN 'Butterflies' WHEN \(highB) THEN 'Barnacles' ELSE 'Strangers' END"
-        return grouped(context, table: table, label: label, value: profit.map { context.column($0) }, scope: both,
-                       order: ["True Friends", "Butterflies", "Barnacles", "Strangers"], text: text)
+        return grouped(context, table, label, profit.map { context.column($0) }, both, ["True Friends", "Butterflies", "Barnacles", "Strangers"])
     }
 
     /// `tiers METRIC`: none at or below 0; low, medium, high at the terciles of the positive values.
-    func tiers(_ table: Table, _ column: Int, text: String) throws(SQLError) -> String {
+    func tiers(_ table: Table, _ column: Int, _ grouped: Grouped) throws(SQLError) -> String {
         var context = Context(table: table, levels: [], dialect: dialect)
         let v = context.column(column)
         let q = try context.cutTable(column, fractions: [(1, 3), (2, 3)], over: "\(v) > 0")
         let label = "CASE WHEN \(v) <= 0 THEN 'none' WHEN \(v) <= \(q).lo1 THEN 'low' WHEN \(v) >= \(q).cut2 AND \(v) > \(q).lo1 THEN 'high' ELSE 'medium' END"
-        return grouped(context, table: table, label: label, value: v, scope: "\(v) IS NOT NULL", order: ["high", "medium", "low", "none"], text: text)
+        return grouped(context, table, label, v, "\(v) IS NOT NULL", ["high", "medium", "low", "none"])
     }
 
     /// `lifecycle [windows A, B, C]`: new by tenure, then active, warm, cold and lapsed by recency.
-    func lifecycle(_ table: Table, _ recency: Int, _ tenure: Int?, _ value: Int?, _ windows: [Int], text: String) throws(SQLError) -> String {
+    func lifecycle(_ table: Table, _ recency: Int, _ tenure: Int?, _ value: Int?, _ windows: [Int], _ grouped: Grouped) -> String {
         let context = Context(table: table, levels: [], dialect: dialect)
         let r = context.column(recency)
         let new = tenure.map { "WHEN \(context.column($0)) <= \(windows[0]) THEN 'new' " } ?? ""
         let label = "CASE \(new)WHEN \(r) <= \(windows[0]) THEN 'active' WHEN \(r) <= \(windows[1]) THEN 'warm' WHEN \(r) <= \(windows[2]) THEN 'cold' ELSE 'lapsed' END"
-        return grouped(context, table: table, label: label, value: value.map { context.column($0) }, scope: "\(r) IS NOT NULL",
-                       order: ["new", "active", "warm", "cold", "lapsed"], text: text)
+        return grouped(context, table, label, value.map { context.column($0) }, "\(r) IS NOT NULL", ["new", "active", "warm", "cold", "lapsed"])
     }
 }

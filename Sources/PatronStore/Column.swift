@@ -65,6 +65,12 @@ public struct Column: Sendable {
         }
     }
 
+    /// The decimals of a decimal column; 0 for every other type.
+    public var decimalScale: Int {
+        if case .decimal(_, let scale) = storage { return scale }
+        return 0
+    }
+
     /// Whether row `row` is null.
     @inlinable public func isNull(_ row: Int) -> Bool { nulls.contains(row) }
 

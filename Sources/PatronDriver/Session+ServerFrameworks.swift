@@ -1,0 +1,91 @@
+import PatronAnalysis
+import PatronEngine
+import PatronPostgres
+import PatronRender
+import PatronSQL
+import PatronStore
+import PatronSyntax
+
+extension Session {
+    /// `matrix`, `tiers` and `lifecycle` on a table left on a server: the framework's SQL runs
+    /// there, a row per segment comes back, and the result is drawn as in memory.
+    func frameworkOnServer(_ statement: BoundStatement, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        let table: Table
+        switch statement {
+        case .matrix(let t, _, _, _, _), .tiers(let t, _), .lifecycle(let t, _, _, _, _): table = t
+        default: return .dataError
+        }
+        return onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+            let text = Self.singleLine(source.text(of: parsed.span))
+            let sql = try SQLCompiler(dialect: .postgres).framework(statement, text: text, from: PostgresConnection.qualified(remote.schema, remote.table), counting: true)
+            let started = ContinuousClock.now
+            let answer = ServerSegments(try connection.rows(sql))
+            timeServer(since: started, "\(answer.rows.count) segments received", emit: emit)
+            let result: StatementResult
+            switch statement {
+            case .matrix(let table, let first, let second, let given, let profit):
+                let order = ["Strangers", "Barnacles", "Butterflies", "True Friends"]
+                let cuts = given.map { ($0[0], $0[1]) } ?? (answer.quantile(0, of: table.columns[first], over: 2), answer.quantile(1, of: table.columns[second], over: 2))
+                let counts = [[answer.count(order[0]), answer.count(order[1])], [answer.count(order[2]), answer.count(order[3])]]
+                let scale = profit.map { table.columns[$0].decimalScale } ?? 0
+                let sums = [[answer.value(order[0], scale), answer.value(order[1], scale)], [answer.value(order[2], scale), answer.value(order[3], scale)]]
+                let scope = counts.joined().reduce(0, +)
+                result = .matrix(MatrixResult(table: table, first: first, second: second, cuts: cuts, method: given == nil ? .median : .givenCuts,
+                                              counts: counts, profit: sums, profitColumn: profit, scope: scope, missing: answer.total - scope))
+            case .tiers(let table, let column):
+                let tiers = ["none", "low", "medium", "high"], scale = table.columns[column].decimalScale
+                let cuts = (answer.quantile(0, of: table.columns[column], over: 3), answer.quantile(0, of: table.columns[column], over: 3, statistic: 2))
+                let counts = tiers.map(answer.count)
+                result = .tiers(TiersResult(table: table, column: column, cuts: cuts, counts: counts, values: tiers.map { answer.value($0, scale) },
+                                            scope: counts.reduce(0, +)))
+            case .lifecycle(let table, _, let tenure, let value, let windows):
+                let stages = ["new", "active", "warm", "cold", "lapsed"], scale = value.map { table.columns[$0].decimalScale } ?? 0
+                let counts = stages.map(answer.count)
+                result = .lifecycle(LifecycleResult(table: table, windows: windows, hasTenure: tenure != nil, counts: counts,
+                                                    values: stages.map { answer.value($0, scale) }, valueColumn: value, scope: counts.reduce(0, +)))
+            default:
+                return .dataError
+            }
+            present(Presenter(language: language).present(result, computedOn: shown), emit: emit)
+            return .ok
+        }
+    }
+}
+
+/// A framework's answer from a server: per segment its rows and summed value as text, the
+/// table's rows, and the order statistics of its cut tables (n, nulls, then lo, hi, cut, f per fraction).
+struct ServerSegments {
+    let rows: [String: [String?]]
+    let total: Int
+
+    init(_ answer: [[String?]]) {
+        var rows: [String: [String?]] = [:]
+        for row in answer { if let segment = row.first, let segment { rows[segment] = row } }
+        self.rows = rows
+        total = answer.first.flatMap { $0.count > 3 ? $0[3] : nil }.flatMap { Int($0) } ?? 0
+    }
+
+    func count(_ segment: String) -> Int { rows[segment].flatMap { $0[1] }.flatMap { Int($0) } ?? 0 }
+
+    /// A segment's summed value, as a real from its exact decimal.
+    func value(_ segment: String, _ scale: Int) -> Double {
+        guard let text = rows[segment].flatMap({ $0[2] }), let exact = AggregateText.exact(text, scale: scale) else { return 0 }
+        return Double(exact) / powerOfTen(scale)
+    }
+
+    /// The `statistic`-th quantile (k/m) of cut table `table`, interpolated between its two
+    /// order statistics as memory interpolates; 0 when no value was in scope. Cut tables after
+    /// the first hold one fraction each (the matrix's two medians).
+    func quantile(_ table: Int, of column: Column, over m: Int, statistic: Int = 1) -> Double {
+        guard let row = rows.values.first else { return 0 }
+        let base = 4 + table * 6 + 2 + (statistic - 1) * 4
+        func real(_ i: Int) -> Double? {
+            guard i < row.count, let text = row[i], let exact = AggregateText.exact(text, scale: column.decimalScale) else { return nil }
+            return Double(exact) / powerOfTen(column.decimalScale)
+        }
+        guard let lo = real(base) else { return 0 }
+        let f = base + 3 < row.count ? row[base + 3].flatMap { Int($0) } ?? 0 : 0
+        guard f != 0, let hi = real(base + 1) else { return lo }
+        return lo + Double(f) / Double(m) * (hi - lo)
+    }
+}
