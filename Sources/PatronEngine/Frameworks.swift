@@ -78,15 +78,16 @@ extension Engine {
         } else {
             cuts = (Quantile.linear(a.sortedNumericValues(rows: rows), 0.5) ?? 0, Quantile.linear(b.sortedNumericValues(rows: rows), 0.5) ?? 0)
         }
-        var counts = [[0, 0], [0, 0]], profit = [[0.0, 0.0], [0.0, 0.0]]
-        let profitValues = profitColumn.map { table.columns[$0] }
+        var counts = [[0, 0], [0, 0]]
+        var profit = ExactSums(profitColumn.map { table.columns[$0] }, buckets: 4)
         for row in rows {
             let i = a.doubleValue(row)! > cuts.0 ? 1 : 0, j = b.doubleValue(row)! > cuts.1 ? 1 : 0
             counts[i][j] += 1
-            profit[i][j] += profitValues?.doubleValue(row) ?? 0
+            profit.add(row, to: 2 * i + j)
         }
+        let sums = profit.values
         return MatrixResult(table: table, first: first, second: second, cuts: cuts, method: given == nil ? .median : .givenCuts,
-                            counts: counts, profit: profit, profitColumn: profitColumn, scope: rows.count, missing: table.rowCount - rows.count)
+                            counts: counts, profit: [[sums[0], sums[1]], [sums[2], sums[3]]], profitColumn: profitColumn, scope: rows.count, missing: table.rowCount - rows.count)
     }
 
     /// ABC classes: rows by value, highest first (ties in row order); A until the cumulative share
@@ -123,14 +124,13 @@ extension Engine {
         let rows = (0..<table.rowCount).filter { values.doubleValue($0) != nil }
         let positive = rows.compactMap { values.doubleValue($0) }.filter { $0 > 0 }.sorted()
         let cuts = (Quantile.linear(positive, 1.0 / 3.0) ?? 0, Quantile.linear(positive, 2.0 / 3.0) ?? 0)
-        var counts = [0, 0, 0, 0], sums = [0.0, 0.0, 0.0, 0.0]
+        var counts = [0, 0, 0, 0], sums = ExactSums(values, buckets: 4)
         for row in rows {
-            let v = values.doubleValue(row)!
-            let tier = ValueTier(v, cuts: cuts).rawValue
+            let tier = ValueTier(values.doubleValue(row)!, cuts: cuts).rawValue
             counts[tier] += 1
-            sums[tier] += v
+            sums.add(row, to: tier)
         }
-        return TiersResult(table: table, column: column, cuts: cuts, counts: counts, values: sums, scope: rows.count)
+        return TiersResult(table: table, column: column, cuts: cuts, counts: counts, values: sums.values, scope: rows.count)
     }
 }
 
@@ -237,16 +237,16 @@ extension Engine {
     /// new: tenure ≤ the first window; then by recency: active ≤ w1 < warm ≤ w2 < cold ≤ w3 < lapsed.
     public static func lifecycle(_ table: Table, recency: Int, tenure: Int?, value: Int?, windows: [Int]) -> LifecycleResult {
         let r = table.columns[recency], t = tenure.map { table.columns[$0] }, v = value.map { table.columns[$0] }
-        var counts = [0, 0, 0, 0, 0], sums = [0.0, 0.0, 0.0, 0.0, 0.0]
+        var counts = [0, 0, 0, 0, 0], sums = ExactSums(v, buckets: 5)
         var scope = 0
         for row in 0..<table.rowCount {
             guard let days = r.doubleValue(row) else { continue }
             scope += 1
             let stage = LifecycleStage(recency: days, tenure: t?.doubleValue(row), windows: windows).rawValue
             counts[stage] += 1
-            sums[stage] += v?.doubleValue(row) ?? 0
+            sums.add(row, to: stage)
         }
-        return LifecycleResult(table: table, windows: windows, hasTenure: tenure != nil, counts: counts, values: sums, valueColumn: value, scope: scope)
+        return LifecycleResult(table: table, windows: windows, hasTenure: tenure != nil, counts: counts, values: sums.values, valueColumn: value, scope: scope)
     }
 }
 
@@ -367,4 +367,28 @@ extension Engine {
         }
         return CustomerExplanation(table: table, row: row, levels: levels, segments: verdicts)
     }
+}
+
+/// A numeric column's values summed per bucket exactly, as SQL engines sum decimals, then given
+/// as reals: the sum a server computes is then the sum memory computes, to the last digit.
+struct ExactSums {
+    private var sums: [Int128]
+    private let mantissas: [Int64]
+    private let scale: Int
+    private let column: Column?
+
+    /// Sums of `column` (none: every sum is 0) over `buckets` buckets.
+    init(_ column: Column?, buckets: Int) {
+        sums = Array(repeating: 0, count: buckets)
+        (mantissas, scale) = column?.mantissas ?? ([], 0)
+        self.column = column
+    }
+
+    /// Adds row `row`'s value (nothing for a null) to a bucket.
+    mutating func add(_ row: Int, to bucket: Int) {
+        guard let column, row < mantissas.count, !column.isNull(row) else { return }
+        sums[bucket] &+= Int128(mantissas[row])
+    }
+
+    var values: [Double] { sums.map { Double($0) / powerOfTen(scale) } }
 }

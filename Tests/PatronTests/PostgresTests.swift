@@ -292,6 +292,10 @@ struct PostgresTests {
         let lines = server.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.filter { $0 == "computed on the server: shop.customers" }.count == statements.count - 1)
         #expect(lines.filter { $0 != "computed on the server: shop.customers" }.joined(separator: "\n") == memory.stdout)
+        // The JSON too, to the last digit of every sum (memory sums decimals exactly, as the server does).
+        let memoryJSON = try TestSupport.patron(["-c", "load \"examples/orders.csv\" as orders"] + statements.flatMap { ["-c", $0] } + ["--quiet", "--format", "json"])
+        let serverJSON = try patron(["use shop.public.orders"] + statements, ["--quiet", "--format", "json"])
+        #expect(serverJSON.stdout.replacingOccurrences(of: ",\"computed_on\":\"shop.customers\"", with: "") == memoryJSON.stdout)
         // explain says where its statements run; the timer adds the server's time and what came back.
         let timed = try patron(["use shop.public.orders", "set timer on", statements[0], "explain profit", statements[1], "count by frequency"])
         #expect(timed.stdout.contains("profit (decimal) in 'customers': numeric(19,2) on the server; the table stays on the server (shop.customers), where its statements run"))
