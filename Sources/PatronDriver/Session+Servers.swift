@@ -181,7 +181,7 @@ extension Session {
             let rows = try connection.count(schema: table.schema, table: table.table)
             catalog.apply(.remote(columns, table))
             let shown = "\(table.connection).\(table.schema.map { $0 + "." } ?? "")\(table.table)"
-            present(.message("using '\(name)' on \(shown): \(NumberFormat.grouped(rows)) rows left on the server, \(columns.columns.count) columns; segment, summarize, count … by, matrix, tiers and lifecycle run there",
+            present(.message("using '\(name)' on \(shown): \(NumberFormat.grouped(rows)) rows left on the server, \(columns.columns.count) columns; segment, define segment, summarize, count … by, matrix, tiers and lifecycle run there",
                              isConfirmation: true), emit: emit)
             return .ok
         } catch {
@@ -225,17 +225,33 @@ extension Session {
     /// drawn as if computed in memory, with a line that says where it ran.
     func segmentOnServer(_ segment: BoundSegment, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
         onServer(segment.table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
-            let compiled = try SQLCompiler(dialect: .postgres).compile(segment, from: PostgresConnection.qualified(remote.schema, remote.table))
-            let started = ContinuousClock.now
-            let row = try connection.row(compiled.sql)
-            timeServer(since: started, "\(NumberFormat.grouped(row.reduce(0) { $0 + ($1?.utf8.count ?? 0) })) bytes of answer received", emit: emit)
-            let answer = compiled.read(row)
-            let result = SegmentResult(table: segment.table, condition: segment.text, rows: [], count: answer.count, total: answer.total,
-                                       profitShare: answer.profitShare, profitColumn: segment.profitColumn.map { segment.table.columns[$0].name },
-                                       levels: answer.levels, server: shown)
-            present(.segment(result), emit: emit)
+            present(.segment(try serverSegment(segment, remote, connection, shown, emit: emit)), emit: emit)
             return .ok
         }
+    }
+
+    /// `define segment NAME as …` on a table left on a server: the preview runs there, and the
+    /// definition is kept as in memory.
+    func defineOnServer(_ definition: SegmentDefinition, preview: BoundSegment, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        onServer(preview.table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+            let result = try serverSegment(preview, remote, connection, shown, emit: emit)
+            catalog.apply(.segment(definition.name, definition))
+            present(.segmentDefined(definition, result), emit: emit)
+            return .ok
+        }
+    }
+
+    /// A segment's size, profit share and cut points, computed on the server.
+    private func serverSegment(_ segment: BoundSegment, _ remote: BoundServerTable, _ connection: PostgresConnection, _ shown: String,
+                               emit: (Output) -> Void) throws -> SegmentResult {
+        let compiled = try SQLCompiler(dialect: .postgres).compile(segment, from: PostgresConnection.qualified(remote.schema, remote.table))
+        let started = ContinuousClock.now
+        let row = try connection.row(compiled.sql)
+        timeServer(since: started, "\(NumberFormat.grouped(row.reduce(0) { $0 + ($1?.utf8.count ?? 0) })) bytes of answer received", emit: emit)
+        let answer = compiled.read(row)
+        return SegmentResult(table: segment.table, condition: segment.text, rows: [], count: answer.count, total: answer.total,
+                             profitShare: answer.profitShare, profitColumn: segment.profitColumn.map { segment.table.columns[$0].name },
+                             levels: answer.levels, server: shown)
     }
 
     /// A summary (`summarize … by …`, `count … by …`) of a table left on a server: compiled to
@@ -327,7 +343,7 @@ extension Session {
             let columns = try connection.columns(schema: nil, table: spec.name, name: spec.name, connectionName: remote.connection)
             let rows = try connection.count(schema: nil, table: spec.name)
             catalog.apply(.remote(columns, target))
-            present(.message("derived '\(spec.name)' from '\(spec.orders.name)' on the server (\(remote.connection)): \(NumberFormat.grouped(rows)) customers, left there as a temporary table; segment, summarize, count … by, matrix, tiers and lifecycle run there",
+            present(.message("derived '\(spec.name)' from '\(spec.orders.name)' on the server (\(remote.connection)): \(NumberFormat.grouped(rows)) customers, left there as a temporary table; segment, define segment, summarize, count … by, matrix, tiers and lifecycle run there",
                              isConfirmation: true), emit: emit)
             return .ok
         }
