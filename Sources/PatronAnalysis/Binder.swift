@@ -427,9 +427,9 @@ public struct Binder {
             return
         // `explain METRIC` says where the table is; `explain SEGMENT` needs its rows.
         case .explain(let name) where catalog.segments[name.text] == nil: return
-        case .count(_, let groups) where !groups.isEmpty: return
+        case .count: return
         case .aggregate, .matrix, .tiers, .lifecycle, .defineSegment: return
-        case .count(let name, _), .show(let name, _), .summarize(let name): named = name
+        case .show(let name, _), .summarize(let name): named = name
         case .customers: return
         case .export(let what, _, _, _, _), .exportServer(let what, _, _): named = what
         default: break
@@ -438,7 +438,7 @@ public struct Binder {
         let name = named.flatMap { catalog.tables[$0.text] == nil && catalog.segments[$0.text] != nil ? nil : $0.text } ?? catalog.currentName
         guard let name, let source = catalog.remote[name] else { return }
         let verb = source.connection + "." + (source.schema.map { $0 + "." } ?? "") + source.table
-        throw Diagnostic("'\(name)' stays on the server, where segment, define segment, summarize, count … by, matrix, tiers and lifecycle run so far", at: named?.span ?? statement.span,
+        throw Diagnostic("'\(name)' stays on the server, where segment, define segment, count, summarize, matrix, tiers and lifecycle run so far", at: named?.span ?? statement.span,
                          hints: ["load it to run this in memory: load \(verb) as \(name)"])
     }
 

@@ -181,7 +181,7 @@ extension Session {
             let rows = try connection.count(schema: table.schema, table: table.table)
             catalog.apply(.remote(columns, table))
             let shown = "\(table.connection).\(table.schema.map { $0 + "." } ?? "")\(table.table)"
-            present(.message("using '\(name)' on \(shown): \(NumberFormat.grouped(rows)) rows left on the server, \(columns.columns.count) columns; segment, define segment, summarize, count … by, matrix, tiers and lifecycle run there",
+            present(.message("using '\(name)' on \(shown): \(NumberFormat.grouped(rows)) rows left on the server, \(columns.columns.count) columns; segment, define segment, count, summarize, matrix, tiers and lifecycle run there",
                              isConfirmation: true), emit: emit)
             return .ok
         } catch {
@@ -258,18 +258,39 @@ extension Session {
     /// SQL, run there, its groups streamed back by binary COPY, and drawn as in memory.
     func summaryOnServer(_ query: BoundAggregateQuery, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
         onServer(query.table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
-            let text = Self.singleLine(source.text(of: parsed.span))
-            let compiled = try SQLCompiler(dialect: .postgres).compile(query, text: text, from: PostgresConnection.qualified(remote.schema, remote.table), counting: true)
-            let started = ContinuousClock.now
-            let answer = try connection.load(.query(compiled.sql), connectionName: remote.connection, name: query.table.name)
-            timeServer(since: started, "\(NumberFormat.grouped(answer.rowCount)) groups received", emit: emit)
-            let read = compiled.read(answer)
-            let rows = try AggregateText.rows(read.values, labels: query.aggregates.map(\.label)).get()
-            let result = AggregateResult(table: answer, groupColumns: Array(query.groups.indices), labels: query.aggregates.map(\.label),
-                                         rows: rows, groupCount: read.groupCount, scope: read.scope, levels: read.levels, server: shown)
-            present(.summary(result), emit: emit)
+            let result = try serverSummary(query, remote, connection, parsed: parsed, source: source, emit: emit)
+            present(Presenter(language: language).present(.summary(result), computedOn: shown), emit: emit)
             return .ok
         }
+    }
+
+    /// `count [SEGMENT]` on a table left on a server: its rows, or the segment's, counted there.
+    func countOnServer(_ table: Table, segment: BoundCondition?, name: String?, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+            // The rows of the table, and those of the segment: one summary each.
+            var counts: [Int] = []
+            for condition in [nil] + (segment.map { [$0] } ?? []) {
+                let result = try serverSummary(.counting(table, by: [], within: condition), remote, connection, parsed: parsed, source: source, emit: emit)
+                guard let first = result.rows.first?.values.first, case .count(let count) = first else { return .dataError }
+                counts.append(count)
+            }
+            present(Presenter(language: language).present(.count(table, segment: name, count: counts.last ?? 0, of: counts[0]), computedOn: shown), emit: emit)
+            return .ok
+        }
+    }
+
+    /// A summary computed on the server, read back as memory computes it.
+    private func serverSummary(_ query: BoundAggregateQuery, _ remote: BoundServerTable, _ connection: PostgresConnection,
+                               parsed: ParsedStatement, source: Source, emit: (Output) -> Void) throws -> AggregateResult {
+        let text = Self.singleLine(source.text(of: parsed.span))
+        let compiled = try SQLCompiler(dialect: .postgres).compile(query, text: text, from: PostgresConnection.qualified(remote.schema, remote.table), counting: true)
+        let started = ContinuousClock.now
+        let answer = try connection.load(.query(compiled.sql), connectionName: remote.connection, name: query.table.name)
+        timeServer(since: started, "\(NumberFormat.grouped(answer.rowCount)) groups received", emit: emit)
+        let read = compiled.read(answer)
+        let rows = try AggregateText.rows(read.values, labels: query.aggregates.map(\.label)).get()
+        return AggregateResult(table: answer, groupColumns: Array(query.groups.indices), labels: query.aggregates.map(\.label),
+                               rows: rows, groupCount: read.groupCount, scope: read.scope, levels: read.levels)
     }
 }
 
@@ -343,7 +364,7 @@ extension Session {
             let columns = try connection.columns(schema: nil, table: spec.name, name: spec.name, connectionName: remote.connection)
             let rows = try connection.count(schema: nil, table: spec.name)
             catalog.apply(.remote(columns, target))
-            present(.message("derived '\(spec.name)' from '\(spec.orders.name)' on the server (\(remote.connection)): \(NumberFormat.grouped(rows)) customers, left there as a temporary table; segment, define segment, summarize, count … by, matrix, tiers and lifecycle run there",
+            present(.message("derived '\(spec.name)' from '\(spec.orders.name)' on the server (\(remote.connection)): \(NumberFormat.grouped(rows)) customers, left there as a temporary table; segment, define segment, count, summarize, matrix, tiers and lifecycle run there",
                              isConfirmation: true), emit: emit)
             return .ok
         }

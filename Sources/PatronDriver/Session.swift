@@ -290,7 +290,8 @@ public final class Session {
             return (customersOnServer(spec, parsed: parsed, source: source, emit: emit), false)
         case .aggregate(let query) where catalog.remote[query.table.name] != nil:
             return (summaryOnServer(query, parsed: parsed, source: source, emit: emit), false)
-        case .count(let table, let segment, _, let groups) where !groups.isEmpty && catalog.remote[table.name] != nil:
+        case .count(let table, let segment, let name, let groups) where catalog.remote[table.name] != nil:
+            if groups.isEmpty { return (countOnServer(table, segment: segment, name: name, parsed: parsed, source: source, emit: emit), false) }
             return (summaryOnServer(.counting(table, by: groups, within: segment), parsed: parsed, source: source, emit: emit), false)
         case .matrix(let table, _, _, _, _) where catalog.remote[table.name] != nil,
              .tiers(let table, _) where catalog.remote[table.name] != nil,

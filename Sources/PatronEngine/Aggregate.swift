@@ -36,13 +36,10 @@ public struct AggregateResult: Sendable {
     /// Rows in scope (after `where`).
     public let scope: Int
     public let levels: [LevelCuts]
-    /// Where it was computed, when on a server (`connection.schema.table`).
-    public let server: String?
 
     /// Creates a summary's answer.
     public init(table: Table, groupColumns: [Int], labels: [String], rows: [(representative: Int, values: [AggregateValue])],
-                groupCount: Int, scope: Int, levels: [LevelCuts], server: String? = nil) {
-        self.server = server
+                groupCount: Int, scope: Int, levels: [LevelCuts]) {
         self.table = table
         self.groupColumns = groupColumns
         self.labels = labels

@@ -14,7 +14,7 @@ extension Engine {
         case .summarize(let table):
             return Execution(.profile(table, summarize(table)))
         case .count(let table, let segment, let name, let groups) where groups.isEmpty:
-            return Execution(.count(table, segment: name, count: segment.map { filter($0, in: table).count } ?? table.rowCount))
+            return Execution(.count(table, segment: name, count: segment.map { filter($0, in: table).count } ?? table.rowCount, of: table.rowCount))
         case .count(let table, let segment, _, let groups):
             return Execution(.summary(try finished(aggregate(.counting(table, by: groups, within: segment)))))
         case .show(let table, let top, let segment):

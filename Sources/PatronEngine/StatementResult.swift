@@ -13,7 +13,7 @@ public enum StatementResult: Sendable {
     /// `show`: rows of a table.
     case rows(RowsResult)
     /// `count` and `count SEGMENT`: rows in a table, or in a named segment of it.
-    case count(Table, segment: String?, count: Int)
+    case count(Table, segment: String?, count: Int, of: Int)
     /// `summarize … by …` and `count … by …`.
     case summary(AggregateResult)
     /// `crosstab a by b`.

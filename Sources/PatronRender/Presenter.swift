@@ -21,7 +21,7 @@ public struct Presenter: Sendable {
         case .schema(let table): return schema(table)
         case .profile(let table, let summaries): return profile(summaries, of: table)
         case .rows(let rows): return self.rows(rows)
-        case .count(let table, let segment, let count): return self.count(count, in: table, segment: segment)
+        case .count(let table, let segment, let count, let total): return self.count(count, of: total, in: table, segment: segment)
         case .summary(let summary): return self.summary(summary)
         case .crosstab(let crosstab): return self.crosstab(crosstab)
         case .segment(let segment): return self.segment(segment)
@@ -146,8 +146,7 @@ public struct Presenter: Sendable {
         return p
     }
 
-    func count(_ n: Int, in table: Table, segment: String?) -> Presentation {
-        let total = table.rowCount
+    func count(_ n: Int, of total: Int, in table: Table, segment: String?) -> Presentation {
         let text = segment.map { "\(NumberFormat.grouped(n)) of \(NumberFormat.grouped(total)) rows in '\(table.name)' are in '\($0)' (\(NumberFormat.percent(total == 0 ? 0 : Double(n) / Double(total))))" }
             ?? "\(NumberFormat.grouped(total)) \(total == 1 ? "row" : "rows") in '\(table.name)'"
         var fields = [Field("table", isDrawn: false)], cells: [Cell] = [.text(table.name)]
@@ -216,11 +215,10 @@ public struct Presenter: Sendable {
         if result.labels.contains(where: { $0.lowercased().hasPrefix("share") }) { footer += " · shares are of the total over the rows in scope" }
         // `count by …` is a distribution: draw it.
         let bars = !result.groupColumns.isEmpty && result.labels == ["count"] ? result.groupColumns.count : nil
-        var facts: [JSONValue.Pair] = [.init("table", .string(table.name)), .init("groups", .count(result.groupCount)), .init("shown", .count(result.rows.count)),
-                                       .init("rows_in_scope", .count(result.scope)), .init("cut_points", cutPoints(result.levels))]
-        var blocks: [Presentation.Block] = [.table(bars: bars), .line(footer)] + levelFooter(result.levels)
-        computedOn(result.server, facts: &facts, blocks: &blocks)
-        return Presentation(kind: "summary", fields: fields, rows: rows, facts: facts, blocks: blocks)
+        return Presentation(kind: "summary", fields: fields, rows: rows,
+                            facts: [.init("table", .string(table.name)), .init("groups", .count(result.groupCount)), .init("shown", .count(result.rows.count)),
+                                    .init("rows_in_scope", .count(result.scope)), .init("cut_points", cutPoints(result.levels))],
+                            blocks: [.table(bars: bars), .line(footer)] + levelFooter(result.levels))
     }
 
     func crosstab(_ result: CrosstabResult) -> Presentation {
