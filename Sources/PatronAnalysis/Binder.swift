@@ -425,8 +425,7 @@ public struct Binder {
         case .segment, .sql, .use, .useServer, .describe, .help, .quit, .connect, .disconnect, .showConnections, .load, .loadServer, .set,
              .letVariable, .dropSegment, .include, .saveSession:
             return
-        // `explain METRIC` says where the table is; `explain SEGMENT` needs its rows.
-        case .explain(let name) where catalog.segments[name.text] == nil: return
+        case .explain: return
         case .count: return
         case .aggregate, .matrix, .tiers, .lifecycle, .defineSegment: return
         case .show(let name, _), .summarize(let name): named = name
@@ -438,7 +437,7 @@ public struct Binder {
         let name = named.flatMap { catalog.tables[$0.text] == nil && catalog.segments[$0.text] != nil ? nil : $0.text } ?? catalog.currentName
         guard let name, let source = catalog.remote[name] else { return }
         let verb = source.connection + "." + (source.schema.map { $0 + "." } ?? "") + source.table
-        throw Diagnostic("'\(name)' stays on the server, where segment, define segment, count, summarize, matrix, tiers and lifecycle run so far", at: named?.span ?? statement.span,
+        throw Diagnostic("'\(name)' stays on the server, where segment, define segment, explain SEGMENT, count, summarize, matrix, tiers and lifecycle run so far", at: named?.span ?? statement.span,
                          hints: ["load it to run this in memory: load \(verb) as \(name)"])
     }
 

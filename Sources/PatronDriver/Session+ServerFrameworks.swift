@@ -52,6 +52,49 @@ extension Session {
     }
 }
 
+extension Session {
+    /// `explain SEGMENT` on a table left on a server: the segment's size, and where its rows fall
+    /// in the matrix, the lifecycle and the RFM segments, each counted there.
+    func explainOnServer(_ definition: SegmentDefinition, _ bound: BoundSegment, columns: FrameworkColumns, parsed: ParsedStatement, source: Source,
+                         emit: (Output) -> Void) -> Outcome.Status {
+        onServer(bound.table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+            let table = bound.table, text = Self.singleLine(source.text(of: parsed.span))
+            let segment = try serverSegment(bound, remote, connection, emit: emit)
+            // One framework, kept to the segment's rows, counted per segment label.
+            func counts(_ framework: BoundStatement, _ labels: [String]) throws -> [Int] {
+                let sql = try SQLCompiler(dialect: .postgres).framework(framework, text: text, from: PostgresConnection.qualified(remote.schema, remote.table),
+                                                                        counting: true, within: (bound.condition, bound.levels))
+                let answer = ServerSegments(try connection.rows(sql))
+                return labels.map(answer.count)
+            }
+            var quadrants: [Int]? = nil, stages: [Int]? = nil, named: [(name: String, count: Int)] = []
+            if let profit = columns.profit, let loyalty = columns.loyalty {
+                quadrants = try counts(.matrix(table, first: profit, second: loyalty, cuts: nil, profit: nil), ["True Friends", "Butterflies", "Barnacles", "Strangers"])
+            }
+            if let recency = columns.recency {
+                stages = try counts(.lifecycle(table, recency: recency, tenure: columns.tenure, value: nil, windows: LifecycleStage.standardWindows),
+                                    ["new", "active", "warm", "cold", "lapsed"])
+            }
+            if let rfm = columns.rfmSegment {
+                let summary = try serverSummary(BoundAggregateQuery.counting(table, by: [rfm], within: bound.condition), remote, connection,
+                                                parsed: parsed, source: source, emit: emit)
+                named = summary.rows.compactMap { row -> (name: String, count: Int)? in
+                    let column = summary.table.columns[0], r = row.representative
+                    guard !column.isNull(r), case .text(let codes, let dictionary) = column.storage, Int(codes[r]) < dictionary.count,
+                          case .count(let n)? = row.values.first else { return nil }
+                    let label = dictionary[Int(codes[r])]
+                    return (label, n)
+                }
+                named.sort { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }
+            }
+            let portrait = SegmentPortrait(quadrants: quadrants, stages: stages, rfmSegments: named, count: segment.count)
+            present(Presenter(language: language).present(.segmentExplained(SegmentExplanation(name: definition.name, definition: definition.text, segment: segment,
+                                                                                                 portrait: portrait)), computedOn: shown), emit: emit)
+            return .ok
+        }
+    }
+}
+
 /// A framework's answer from a server: per segment its rows and summed value as text, the
 /// table's rows, and the order statistics of its cut tables (n, nulls, then lo, hi, cut, f per fraction).
 struct ServerSegments {

@@ -181,7 +181,7 @@ extension Session {
             let rows = try connection.count(schema: table.schema, table: table.table)
             catalog.apply(.remote(columns, table))
             let shown = "\(table.connection).\(table.schema.map { $0 + "." } ?? "")\(table.table)"
-            present(.message("using '\(name)' on \(shown): \(NumberFormat.grouped(rows)) rows left on the server, \(columns.columns.count) columns; segment, define segment, count, summarize, matrix, tiers and lifecycle run there",
+            present(.message("using '\(name)' on \(shown): \(NumberFormat.grouped(rows)) rows left on the server, \(columns.columns.count) columns; segment, define segment, explain SEGMENT, count, summarize, matrix, tiers and lifecycle run there",
                              isConfirmation: true), emit: emit)
             return .ok
         } catch {
@@ -225,7 +225,7 @@ extension Session {
     /// drawn as if computed in memory, with a line that says where it ran.
     func segmentOnServer(_ segment: BoundSegment, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
         onServer(segment.table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
-            present(.segment(try serverSegment(segment, remote, connection, shown, emit: emit)), emit: emit)
+            present(Presenter(language: language).present(.segment(try serverSegment(segment, remote, connection, emit: emit)), computedOn: shown), emit: emit)
             return .ok
         }
     }
@@ -234,16 +234,15 @@ extension Session {
     /// definition is kept as in memory.
     func defineOnServer(_ definition: SegmentDefinition, preview: BoundSegment, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
         onServer(preview.table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
-            let result = try serverSegment(preview, remote, connection, shown, emit: emit)
+            let result = try serverSegment(preview, remote, connection, emit: emit)
             catalog.apply(.segment(definition.name, definition))
-            present(.segmentDefined(definition, result), emit: emit)
+            present(Presenter(language: language).present(.segmentDefined(definition, result), computedOn: shown), emit: emit)
             return .ok
         }
     }
 
     /// A segment's size, profit share and cut points, computed on the server.
-    private func serverSegment(_ segment: BoundSegment, _ remote: BoundServerTable, _ connection: PostgresConnection, _ shown: String,
-                               emit: (Output) -> Void) throws -> SegmentResult {
+    func serverSegment(_ segment: BoundSegment, _ remote: BoundServerTable, _ connection: PostgresConnection, emit: (Output) -> Void) throws -> SegmentResult {
         let compiled = try SQLCompiler(dialect: .postgres).compile(segment, from: PostgresConnection.qualified(remote.schema, remote.table))
         let started = ContinuousClock.now
         let row = try connection.row(compiled.sql)
@@ -251,7 +250,7 @@ extension Session {
         let answer = compiled.read(row)
         return SegmentResult(table: segment.table, condition: segment.text, rows: [], count: answer.count, total: answer.total,
                              profitShare: answer.profitShare, profitColumn: segment.profitColumn.map { segment.table.columns[$0].name },
-                             levels: answer.levels, server: shown)
+                             levels: answer.levels)
     }
 
     /// A summary (`summarize … by …`, `count … by …`) of a table left on a server: compiled to
@@ -280,7 +279,7 @@ extension Session {
     }
 
     /// A summary computed on the server, read back as memory computes it.
-    private func serverSummary(_ query: BoundAggregateQuery, _ remote: BoundServerTable, _ connection: PostgresConnection,
+    func serverSummary(_ query: BoundAggregateQuery, _ remote: BoundServerTable, _ connection: PostgresConnection,
                                parsed: ParsedStatement, source: Source, emit: (Output) -> Void) throws -> AggregateResult {
         let text = Self.singleLine(source.text(of: parsed.span))
         let compiled = try SQLCompiler(dialect: .postgres).compile(query, text: text, from: PostgresConnection.qualified(remote.schema, remote.table), counting: true)
@@ -364,7 +363,7 @@ extension Session {
             let columns = try connection.columns(schema: nil, table: spec.name, name: spec.name, connectionName: remote.connection)
             let rows = try connection.count(schema: nil, table: spec.name)
             catalog.apply(.remote(columns, target))
-            present(.message("derived '\(spec.name)' from '\(spec.orders.name)' on the server (\(remote.connection)): \(NumberFormat.grouped(rows)) customers, left there as a temporary table; segment, define segment, count, summarize, matrix, tiers and lifecycle run there",
+            present(.message("derived '\(spec.name)' from '\(spec.orders.name)' on the server (\(remote.connection)): \(NumberFormat.grouped(rows)) customers, left there as a temporary table; segment, define segment, explain SEGMENT, count, summarize, matrix, tiers and lifecycle run there",
                              isConfirmation: true), emit: emit)
             return .ok
         }

@@ -297,6 +297,8 @@ public final class Session {
              .tiers(let table, _) where catalog.remote[table.name] != nil,
              .lifecycle(let table, _, _, _, _) where catalog.remote[table.name] != nil:
             return (frameworkOnServer(statement, parsed: parsed, source: source, emit: emit), false)
+        case .explainSegment(let definition, let bound, let columns) where catalog.remote[bound.table.name] != nil:
+            return (explainOnServer(definition, bound, columns: columns, parsed: parsed, source: source, emit: emit), false)
         case .defineSegment(let definition, let preview) where catalog.remote[preview.table.name] != nil:
             return (defineOnServer(definition, preview: preview, parsed: parsed, source: source, emit: emit), false)
         case .segment(let segment) where catalog.remote[segment.table.name] != nil:

@@ -291,6 +291,11 @@ public struct SegmentPortrait: Sendable {
     public let rfmSegments: [(name: String, count: Int)]
     public let count: Int
 
+    /// Creates a portrait (one computed elsewhere, on a server).
+    public init(quadrants: [Int]?, stages: [Int]?, rfmSegments: [(name: String, count: Int)], count: Int) {
+        (self.quadrants, self.stages, self.rfmSegments, self.count) = (quadrants, stages, rfmSegments, count)
+    }
+
     /// What most of the rows are, whose advice applies: the largest quadrant, else the largest stage.
     public var largest: SegmentKey? {
         func first(_ counts: [Int]) -> Int? { counts.indices.max { counts[$0] < counts[$1] } }
@@ -306,6 +311,11 @@ public struct SegmentExplanation: Sendable {
     public let definition: String
     public let segment: SegmentResult
     public let portrait: SegmentPortrait
+
+    /// Creates an explanation (one computed elsewhere, on a server).
+    public init(name: String, definition: String, segment: SegmentResult, portrait: SegmentPortrait) {
+        (self.name, self.definition, self.segment, self.portrait) = (name, definition, segment, portrait)
+    }
 }
 
 /// `explain customer ID`: one row's values, the level of each, and the segments it is in.

@@ -19,14 +19,12 @@ public struct SegmentResult: Sendable {
     public let profitColumn: String?
     /// The level cut points the condition used.
     public let levels: [LevelCuts]
-    /// Where it was computed, when not in memory (`shop.public.customers`).
-    public let server: String?
 
     /// The matching rows' share of the rows in scope.
     public var share: Double { total == 0 ? 0 : Double(count) / Double(total) }
 
     public init(table: Table, condition: String, rows: Selection, count: Int? = nil, total: Int, profitShare: Double?, profitColumn: String?,
-                levels: [LevelCuts], server: String? = nil) {
+                levels: [LevelCuts]) {
         self.table = table
         self.condition = condition
         self.rows = rows
@@ -35,7 +33,6 @@ public struct SegmentResult: Sendable {
         self.profitShare = profitShare
         self.profitColumn = profitColumn
         self.levels = levels
-        self.server = server
     }
 }
 

@@ -254,21 +254,14 @@ public struct Presenter: Sendable {
             line += say("; share of profit is n/a because total profit is not positive", zh: "；总利润不为正，利润占比不适用")
         }
         var blocks: [Presentation.Block] = [.table(bars: nil), .line(line)] + levelFooter(result.levels)
-        computedOn(result.server, facts: &facts, blocks: &blocks)
         return Presentation(kind: "segment", fields: fields, rows: [cells], facts: facts, blocks: blocks)
-    }
-
-    /// The line and fact that say a result was computed on a server.
-    private func computedOn(_ server: String?, facts: inout [JSONValue.Pair], blocks: inout [Presentation.Block]) {
-        guard let server else { return }
-        facts.append(.init("computed_on", .string(server)))
-        blocks.append(.line(say("computed on the server: \(server)", zh: "在服务器上计算：\(server)")))
     }
 
     /// A result drawn as in memory, with the line and fact that say which server computed it.
     public func present(_ result: StatementResult, computedOn server: String) -> Presentation {
         var presentation = present(result)
-        computedOn(server, facts: &presentation.facts, blocks: &presentation.blocks)
+        presentation.facts.append(.init("computed_on", .string(server)))
+        presentation.blocks.append(.line(say("computed on the server: \(server)", zh: "在服务器上计算：\(server)")))
         return presentation
     }
 

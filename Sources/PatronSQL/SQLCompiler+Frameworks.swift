@@ -11,20 +11,30 @@ extension SQLCompiler {
     /// A framework's SQL; `counting` casts every column to text and adds, on each row, the rows of
     /// the whole table (`patron_total`) and each cut table's order statistics (`q1_lo1`, …), so that
     /// the answer read back is the result memory computes (a framework run on a server).
-    public func framework(_ statement: BoundStatement, text: String, from source: String?, counting: Bool) throws(SQLError) -> String {
-        let grouped = { (context: Context, table: Table, label: String, value: String?, scope: String?, order: [String]) in
-            self.grouped(context, table: table, label: label, value: value, scope: scope, order: order, text: text, from: source, counting: counting)
+    /// `within` (a segment's condition and its levels) keeps only the segment's rows in the
+    /// segments counted; cut points stay those of the whole table.
+    public func framework(_ statement: BoundStatement, text: String, from source: String?, counting: Bool,
+                          within: (BoundCondition, [LevelCuts])? = nil) throws(SQLError) -> String {
+        let grouped = { (context: Context, table: Table, label: String, value: String?, scope: String?, order: [String]) throws(SQLError) -> String in
+            var context = context
+            var scope = scope
+            if let (condition, levels) = within {
+                context.levels = levels
+                let segment = try context.condition(condition)
+                scope = scope.map { "\($0) AND \(segment)" } ?? segment
+            }
+            return self.grouped(context, table: table, label: label, value: value, scope: scope, order: order, text: text, from: source, counting: counting)
         }
         switch statement {
         case .matrix(let table, let first, let second, let cuts, let profit): return try matrix(table, first, second, cuts, profit, grouped)
         case .tiers(let table, let column): return try tiers(table, column, grouped)
-        case .lifecycle(let table, let recency, let tenure, let value, let windows): return lifecycle(table, recency, tenure, value, windows, grouped)
+        case .lifecycle(let table, let recency, let tenure, let value, let windows): return try lifecycle(table, recency, tenure, value, windows, grouped)
         default: throw SQLError(message: "this statement does not compile to \(dialect.rawValue) SQL yet", hints: ["docs/sql.md lists what compiles"])
         }
     }
 
     /// Segments by a CASE, counted and summed, listed in `order`.
-    typealias Grouped = (Context, Table, String, String?, String?, [String]) -> String
+    typealias Grouped = (Context, Table, String, String?, String?, [String]) throws(SQLError) -> String
 
     private func grouped(_ context: Context, table: Table, label: String, value: String?, scope: String?, order: [String], text: String,
                          from source: String?, counting: Bool) -> String {
@@ -56,7 +66,7 @@ extension SQLCompiler {
         }
         let highA = try high(a, first), highB = try high(b, second)
         let label = "CASE WHEN \(highA) AND \(highB) THEN 'True Friends' WHEN \(highA) THEN 'Butterflies' WHEN \(highB) THEN 'Barnacles' ELSE 'Strangers' END"
-        return grouped(context, table, label, profit.map { context.column($0) }, both, ["True Friends", "Butterflies", "Barnacles", "Strangers"])
+        return try grouped(context, table, label, profit.map { context.column($0) }, both, ["True Friends", "Butterflies", "Barnacles", "Strangers"])
     }
 
     /// `tiers METRIC`: none at or below 0; low, medium, high at the terciles of the positive values.
@@ -65,15 +75,15 @@ extension SQLCompiler {
         let v = context.column(column)
         let q = try context.cutTable(column, fractions: [(1, 3), (2, 3)], over: "\(v) > 0")
         let label = "CASE WHEN \(v) <= 0 THEN 'none' WHEN \(v) <= \(q).lo1 THEN 'low' WHEN \(v) >= \(q).cut2 AND \(v) > \(q).lo1 THEN 'high' ELSE 'medium' END"
-        return grouped(context, table, label, v, "\(v) IS NOT NULL", ["high", "medium", "low", "none"])
+        return try grouped(context, table, label, v, "\(v) IS NOT NULL", ["high", "medium", "low", "none"])
     }
 
     /// `lifecycle [windows A, B, C]`: new by tenure, then active, warm, cold and lapsed by recency.
-    func lifecycle(_ table: Table, _ recency: Int, _ tenure: Int?, _ value: Int?, _ windows: [Int], _ grouped: Grouped) -> String {
+    func lifecycle(_ table: Table, _ recency: Int, _ tenure: Int?, _ value: Int?, _ windows: [Int], _ grouped: Grouped) throws(SQLError) -> String {
         let context = Context(table: table, levels: [], dialect: dialect)
         let r = context.column(recency)
         let new = tenure.map { "WHEN \(context.column($0)) <= \(windows[0]) THEN 'new' " } ?? ""
         let label = "CASE \(new)WHEN \(r) <= \(windows[0]) THEN 'active' WHEN \(r) <= \(windows[1]) THEN 'warm' WHEN \(r) <= \(windows[2]) THEN 'cold' ELSE 'lapsed' END"
-        return grouped(context, table, label, value.map { context.column($0) }, "\(r) IS NOT NULL", ["new", "active", "warm", "cold", "lapsed"])
+        return try grouped(context, table, label, value.map { context.column($0) }, "\(r) IS NOT NULL", ["new", "active", "warm", "cold", "lapsed"])
     }
 }

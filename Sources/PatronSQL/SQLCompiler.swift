@@ -126,7 +126,7 @@ struct CutTable {
 /// What compiling one statement needs: the table, the cut points it uses, the tables they become.
 struct Context {
     let table: Table
-    let levels: [LevelCuts]
+    var levels: [LevelCuts]
     let dialect: SQLDialect
     var cutTables: [CutTable] = []
     private var aliases: [String: String] = [:]
