@@ -251,8 +251,34 @@ public final class Session {
         return Outcome(status: status, shouldQuit: quits, isIncomplete: false)
     }
 
+    /// Runs a statement on a table left on a server there (docs/sql.md); nil for one held in memory.
+    private func runOnServer(_ statement: BoundStatement, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status? {
+        switch statement {
+        case .customers(let spec) where catalog.remote[spec.orders.name] != nil:
+            return customersOnServer(spec, parsed: parsed, source: source, emit: emit)
+        case .aggregate(let query) where catalog.remote[query.table.name] != nil:
+            return summaryOnServer(query, parsed: parsed, source: source, emit: emit)
+        case .count(let table, let segment, let name, let groups) where catalog.remote[table.name] != nil:
+            if groups.isEmpty { return countOnServer(table, segment: segment, name: name, parsed: parsed, source: source, emit: emit) }
+            return summaryOnServer(.counting(table, by: groups, within: segment), parsed: parsed, source: source, emit: emit)
+        case .matrix(let table, _, _, _, _) where catalog.remote[table.name] != nil,
+             .tiers(let table, _) where catalog.remote[table.name] != nil,
+             .lifecycle(let table, _, _, _, _) where catalog.remote[table.name] != nil:
+            return frameworkOnServer(statement, parsed: parsed, source: source, emit: emit)
+        case .explainSegment(let definition, let bound, let columns) where catalog.remote[bound.table.name] != nil:
+            return explainOnServer(definition, bound, columns: columns, parsed: parsed, source: source, emit: emit)
+        case .defineSegment(let definition, let preview) where catalog.remote[preview.table.name] != nil:
+            return defineOnServer(definition, preview: preview, parsed: parsed, source: source, emit: emit)
+        case .segment(let segment) where catalog.remote[segment.table.name] != nil:
+            return segmentOnServer(segment, parsed: parsed, source: source, emit: emit)
+        default:
+            return nil
+        }
+    }
+
     /// Runs one bound statement: the session's own statements here, the rest through the engine.
     private func perform(_ statement: BoundStatement, statement parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> (Outcome.Status, Bool) {
+        if let status = runOnServer(statement, parsed: parsed, source: source, emit: emit) { return (status, false) }
         switch statement {
         case .load(let path, let name, let options):
             return (load(path, as: name, options: options, parsed: parsed, source: source, emit: emit), false)
@@ -286,23 +312,6 @@ public final class Session {
             return (exportServer(what, to: target, mode: mode, parsed: parsed, source: source, emit: emit), false)
         case .useServer(let table, let name):
             return (useServer(table, as: name, parsed: parsed, source: source, emit: emit), false)
-        case .customers(let spec) where catalog.remote[spec.orders.name] != nil:
-            return (customersOnServer(spec, parsed: parsed, source: source, emit: emit), false)
-        case .aggregate(let query) where catalog.remote[query.table.name] != nil:
-            return (summaryOnServer(query, parsed: parsed, source: source, emit: emit), false)
-        case .count(let table, let segment, let name, let groups) where catalog.remote[table.name] != nil:
-            if groups.isEmpty { return (countOnServer(table, segment: segment, name: name, parsed: parsed, source: source, emit: emit), false) }
-            return (summaryOnServer(.counting(table, by: groups, within: segment), parsed: parsed, source: source, emit: emit), false)
-        case .matrix(let table, _, _, _, _) where catalog.remote[table.name] != nil,
-             .tiers(let table, _) where catalog.remote[table.name] != nil,
-             .lifecycle(let table, _, _, _, _) where catalog.remote[table.name] != nil:
-            return (frameworkOnServer(statement, parsed: parsed, source: source, emit: emit), false)
-        case .explainSegment(let definition, let bound, let columns) where catalog.remote[bound.table.name] != nil:
-            return (explainOnServer(definition, bound, columns: columns, parsed: parsed, source: source, emit: emit), false)
-        case .defineSegment(let definition, let preview) where catalog.remote[preview.table.name] != nil:
-            return (defineOnServer(definition, preview: preview, parsed: parsed, source: source, emit: emit), false)
-        case .segment(let segment) where catalog.remote[segment.table.name] != nil:
-            return (segmentOnServer(segment, parsed: parsed, source: source, emit: emit), false)
         case .sqlSegment, .sqlSummary, .sqlCustomers, .sqlFramework:
             return (compileSQL(statement, parsed: parsed, source: source, emit: emit), false)
         case .quit:
