@@ -427,7 +427,7 @@ public struct Binder {
             return
         case .explain: return
         case .count: return
-        case .aggregate, .matrix, .tiers, .lifecycle, .defineSegment: return
+        case .aggregate, .matrix, .tiers, .lifecycle, .defineSegment, .levels: return
         case .show(let name, _), .summarize(let name): named = name
         case .customers: return
         case .export(let what, _, _, _, _), .exportServer(let what, _, _): named = what
@@ -437,7 +437,7 @@ public struct Binder {
         let name = named.flatMap { catalog.tables[$0.text] == nil && catalog.segments[$0.text] != nil ? nil : $0.text } ?? catalog.currentName
         guard let name, let source = catalog.remote[name] else { return }
         let verb = source.connection + "." + (source.schema.map { $0 + "." } ?? "") + source.table
-        throw Diagnostic("'\(name)' stays on the server, where segment, define segment, explain SEGMENT, count, summarize, matrix, tiers and lifecycle run so far", at: named?.span ?? statement.span,
+        throw Diagnostic("'\(name)' stays on the server, where segment, define segment, explain SEGMENT, levels, count, summarize, matrix, tiers and lifecycle run so far", at: named?.span ?? statement.span,
                          hints: ["load it to run this in memory: load \(verb) as \(name)"])
     }
 

@@ -225,6 +225,11 @@ public struct BoundSegment: Sendable {
     public let levels: [LevelCuts]
     /// The index of the table's `profit` column, when it has a numeric one.
     public let profitColumn: Int?
+
+    /// Creates a bound segment.
+    public init(table: Table, condition: BoundCondition, text: String, levels: [LevelCuts], profitColumn: Int?) {
+        (self.table, self.condition, self.text, self.levels, self.profitColumn) = (table, condition, text, levels, profitColumn)
+    }
 }
 
 /// A condition over one table's columns, by index.

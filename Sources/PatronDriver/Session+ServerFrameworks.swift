@@ -95,6 +95,27 @@ extension Session {
     }
 }
 
+extension Session {
+    /// `levels METRIC …` on a table left on a server: the definition is kept, and the rows of each
+    /// level are counted there (one segment per word), with the cut points the server's rows give.
+    func levelsOnServer(_ table: Table, column: Int, _ definition: LevelDefinition, _ cuts: LevelCuts, parsed: ParsedStatement, source: Source,
+                        emit: (Output) -> Void) -> Outcome.Status {
+        onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+            var counts: [Int] = [], computed = cuts
+            for (index, word) in cuts.words.enumerated() {
+                let level = BoundSegment(table: table, condition: .level(column: column, cuts, .equal, level: index),
+                                         text: "\(cuts.column) = \(word)", levels: [cuts], profitColumn: nil)
+                let result = try serverSegment(level, remote, connection, emit: emit)
+                counts.append(result.count)
+                computed = result.levels.first ?? computed
+            }
+            catalog.apply(.levels(column: table.columns[column].name, definition))
+            present(Presenter(language: language).present(.levelsSet(LevelCounts(table: table, cuts: computed, counts: counts)), computedOn: shown), emit: emit)
+            return .ok
+        }
+    }
+}
+
 /// A framework's answer from a server: per segment its rows and summed value as text, the
 /// table's rows, and the order statistics of its cut tables (n, nulls, then lo, hi, cut, f per fraction).
 struct ServerSegments {

@@ -269,6 +269,8 @@ public final class Session {
             return explainOnServer(definition, bound, columns: columns, parsed: parsed, source: source, emit: emit)
         case .defineSegment(let definition, let preview) where catalog.remote[preview.table.name] != nil:
             return defineOnServer(definition, preview: preview, parsed: parsed, source: source, emit: emit)
+        case .levels(let table, let column, let definition, let cuts) where catalog.remote[table.name] != nil:
+            return levelsOnServer(table, column: column, definition, cuts, parsed: parsed, source: source, emit: emit)
         case .segment(let segment) where catalog.remote[segment.table.name] != nil:
             return segmentOnServer(segment, parsed: parsed, source: source, emit: emit)
         default:

@@ -87,6 +87,11 @@ public struct LevelCounts: Sendable {
     public let table: Table
     public let cuts: LevelCuts
     public let counts: [Int]
+
+    /// Creates the rows per level of a column's cut points.
+    public init(table: Table, cuts: LevelCuts, counts: [Int]) {
+        (self.table, self.cuts, self.counts) = (table, cuts, counts)
+    }
 }
 
 /// What running a statement gave: its answer, and the catalog changes for the driver to apply.

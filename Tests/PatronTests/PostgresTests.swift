@@ -265,13 +265,18 @@ struct PostgresTests {
                         "summarize count, sum(profit), avg(monetary), median(recency), min(profit), max(since), share(profit) by region, channel where profit = high or loyalty = top 30% sort by sum(profit) desc top 5",
                         "summarize count, sum(monetary * 2 - profit), min(since) where recency < 30",
                         "count by channel", "count by region, channel", "define segment big as profit = high and loyalty = low",
-                        "summarize count, sum(profit) by channel where big", "count", "count big", "explain big"]
+                        "summarize count, sum(profit) by channel where big", "count", "count big", "explain big",
+                        "levels loyalty quantiles 4 as poor, fair, good, great", "levels profit at 0, 100, 1000 as none, low, medium, high",
+                        "segment where loyalty = good and profit = medium"]
         let memory = try TestSupport.patron(segments.flatMap { ["-c", $0] } + ["--quiet"])
         let remote = try patron(["use shop.public.demo as demo"] + segments, ["--quiet"])
         #expect(memory.status == 0 && remote.status == 0, "\(remote.stderr)")
         let lines = remote.stdout.split(separator: "\n", omittingEmptySubsequences: false)
-        // (--quiet leaves out the confirmation of define segment, in memory as on the server.)
-        #expect(lines.filter { $0 == "computed on the server: shop.public.demo" }.count == segments.count - 1)
+        // (--quiet leaves out the confirmations of define segment and levels, in memory as on the server.)
+        #expect(lines.filter { $0 == "computed on the server: shop.public.demo" }.count == segments.count - 3)
+        // Without --quiet, the levels are counted on the server too.
+        let counted = try patron(["use shop.public.demo as demo", "levels profit at 0, 100, 1000 as none, low, medium, high"])
+        #expect(counted.stdout.contains("│ medium │ 1,746 │ 58.2% │") && counted.stdout.hasSuffix("computed on the server: shop.public.demo\n"), "\(counted.stdout)")
         #expect(lines.filter { $0 != "computed on the server: shop.public.demo" }.joined(separator: "\n") == memory.stdout)
         // explain SEGMENT places the segment's rows in the RFM segments of a table that has them, counted there.
         let scored = ["rfm bins 5", "rfm segments rfm"]
@@ -284,11 +289,11 @@ struct PostgresTests {
         let refused = try patron(["use shop.public.demo as demo", "show top 3 by profit"])
         #expect(refused.status == 65)
         // Never an answer computed over the no rows patron holds of it.
-        for statement in ["show segments", "show levels", "explain customer 1", "levels profit at 50, 100", "pareto profit"] {
+        for statement in ["show segments", "show levels", "explain customer 1", "crosstab region by channel", "pareto profit"] {
             let run = try patron(["use shop.public.demo as demo", "define segment big as profit = high", statement])
             #expect(run.status == 65 && run.stderr.contains("stays on the server"), "\(statement): \(run.stdout)")
         }
-        #expect(refused.stderr.contains("'demo' stays on the server, where segment, define segment, explain SEGMENT, count, summarize, matrix, tiers and lifecycle run so far"))
+        #expect(refused.stderr.contains("'demo' stays on the server, where segment, define segment, explain SEGMENT, levels, count, summarize, matrix, tiers and lifecycle run so far"))
         #expect(refused.stderr.contains("help: load it to run this in memory: load shop.public.demo as demo"))
     }
 
