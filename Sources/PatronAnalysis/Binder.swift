@@ -201,7 +201,8 @@ public struct Binder {
         return .showSegments(table, catalog.segments.keys.sorted().map { key in
             let segment = catalog.segments[key]!
             var context = BindContext()
-            return (segment, try? bindSegment(segment, at: statement.span, in: table, context: &context))
+            let condition = try? bindSegment(segment, at: statement.span, in: table, context: &context)
+            return (segment, condition.map { BoundSegment(table: table, condition: $0, text: segment.name, levels: context.levels, profitColumn: nil) })
         })
     }
 
@@ -427,7 +428,7 @@ public struct Binder {
             return
         case .explain: return
         case .count: return
-        case .aggregate, .matrix, .tiers, .lifecycle, .defineSegment, .levels: return
+        case .aggregate, .matrix, .tiers, .lifecycle, .defineSegment, .levels, .showSegments, .showLevels: return
         case .show(let name, _), .summarize(let name): named = name
         case .customers: return
         case .export(let what, _, _, _, _), .exportServer(let what, _, _): named = what
@@ -437,7 +438,7 @@ public struct Binder {
         let name = named.flatMap { catalog.tables[$0.text] == nil && catalog.segments[$0.text] != nil ? nil : $0.text } ?? catalog.currentName
         guard let name, let source = catalog.remote[name] else { return }
         let verb = source.connection + "." + (source.schema.map { $0 + "." } ?? "") + source.table
-        throw Diagnostic("'\(name)' stays on the server, where segment, define segment, explain SEGMENT, levels, count, summarize, matrix, tiers and lifecycle run so far", at: named?.span ?? statement.span,
+        throw Diagnostic("'\(name)' stays on the server, where segment, define segment, explain SEGMENT, levels, show segments, show levels, count, summarize, matrix, tiers and lifecycle run so far", at: named?.span ?? statement.span,
                          hints: ["load it to run this in memory: load \(verb) as \(name)"])
     }
 
@@ -535,7 +536,9 @@ public struct Binder {
     private func bindShowLevels(statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
         let table = try table(nil, statement: statement)
         var cuts: [LevelCuts] = []
-        for (index, column) in table.columns.enumerated() where column.type.isNumeric && column.nulls.nullCount < column.count {
+        // A table left on a server holds no values: its columns' cut points are computed there.
+        let remote = catalog.remote[table.name] != nil
+        for (index, column) in table.columns.enumerated() where column.type.isNumeric && (remote || column.nulls.nullCount < column.count) {
             cuts.append(try levelCuts(index, in: table, span: statement.span))
         }
         return .showLevels(table, cuts)

@@ -28,7 +28,7 @@ public enum BoundStatement: Sendable {
     /// Forget a segment.
     case dropSegment(String)
     /// List the named segments with their sizes in the current table.
-    case showSegments(Table, [(SegmentDefinition, BoundCondition?)])
+    case showSegments(Table, [(SegmentDefinition, BoundSegment?)])
     /// List the levels in force for the current table's numeric columns.
     case showLevels(Table, [LevelCuts])
     /// Derive one row per customer from an order table.

@@ -215,7 +215,7 @@ public enum Help {
                 bigquery, snowflake. Covered so far: customers from, segment, summarize, count … by, matrix,
                 tiers, lifecycle. 'patron compile FILE --dialect
                 duckdb' writes a whole script's. 'use CONNECTION.SCHEMA.TABLE' leaves a PostgreSQL table on
-                its server and runs segment, define segment, explain SEGMENT, levels, count, summarize, matrix, tiers and lifecycle there,
+                its server and runs segment, define segment, explain SEGMENT, levels, show segments, show levels, count, summarize, matrix, tiers and lifecycle there,
                 drawn as in memory.
                 """,
               example: "sql postgres segment where profit = high and loyalty = low"),

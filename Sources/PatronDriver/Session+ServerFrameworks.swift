@@ -116,6 +116,43 @@ extension Session {
     }
 }
 
+extension Session {
+    /// `show segments` on a table left on a server: each segment's rows counted there.
+    func segmentsOnServer(_ table: Table, _ segments: [(SegmentDefinition, BoundSegment?)], parsed: ParsedStatement, source: Source,
+                          emit: (Output) -> Void) -> Outcome.Status {
+        onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+            var sizes: [(definition: SegmentDefinition, count: Int?)] = [], total: Int? = nil
+            for (definition, segment) in segments {
+                guard let segment else { sizes.append((definition, nil)); continue }
+                let result = try serverSegment(segment, remote, connection, emit: emit)
+                sizes.append((definition, result.count))
+                total = result.total
+            }
+            if total == nil { total = try connection.count(schema: remote.schema, table: remote.table) }
+            present(Presenter(language: language).present(.segments(SegmentSizes(table: table, segments: sizes, total: total)), computedOn: shown), emit: emit)
+            return .ok
+        }
+    }
+
+    /// `show levels` on a table left on a server: every column's cut points computed there.
+    func levelTableOnServer(_ table: Table, _ all: [LevelCuts], parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+            var computed: [LevelCuts] = []
+            for cuts in all {
+                // Fixed cut points need no server; quantiles are computed there.
+                guard cuts.method != .fixedCuts, let column = table.columns.firstIndex(where: { $0.name == cuts.column }) else { computed.append(cuts); continue }
+                let level = BoundSegment(table: table, condition: .level(column: column, cuts, .equal, level: 0),
+                                         text: cuts.column, levels: [cuts], profitColumn: nil)
+                // A column with no values has no levels, as in memory.
+                if let found = try serverSegment(level, remote, connection, emit: emit).levels.first, found.basis > 0 { computed.append(found) }
+            }
+            let rows = try connection.count(schema: remote.schema, table: remote.table)
+            present(Presenter(language: language).present(.levelTable(table, computed, rows: rows), computedOn: shown), emit: emit)
+            return .ok
+        }
+    }
+}
+
 /// A framework's answer from a server: per segment its rows and summed value as text, the
 /// table's rows, and the order statistics of its cut tables (n, nulls, then lo, hi, cut, f per fraction).
 struct ServerSegments {

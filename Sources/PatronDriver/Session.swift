@@ -271,6 +271,10 @@ public final class Session {
             return defineOnServer(definition, preview: preview, parsed: parsed, source: source, emit: emit)
         case .levels(let table, let column, let definition, let cuts) where catalog.remote[table.name] != nil:
             return levelsOnServer(table, column: column, definition, cuts, parsed: parsed, source: source, emit: emit)
+        case .showSegments(let table, let segments) where catalog.remote[table.name] != nil:
+            return segmentsOnServer(table, segments, parsed: parsed, source: source, emit: emit)
+        case .showLevels(let table, let cuts) where catalog.remote[table.name] != nil:
+            return levelTableOnServer(table, cuts, parsed: parsed, source: source, emit: emit)
         case .segment(let segment) where catalog.remote[segment.table.name] != nil:
             return segmentOnServer(segment, parsed: parsed, source: source, emit: emit)
         default:

@@ -33,9 +33,9 @@ extension Engine {
         case .dropSegment(let name):
             return Execution(.done(.segmentDropped(name)), changes: [.segment(name, nil)])
         case .showSegments(let table, let segments):
-            return Execution(.segments(SegmentSizes(table: table, segments: segments.map { ($0.0, $0.1.map { filter($0, in: table).count }) })))
+            return Execution(.segments(SegmentSizes(table: table, segments: segments.map { ($0.0, $0.1.map { filter($0.condition, in: table).count }) })))
         case .showLevels(let table, let cuts):
-            return Execution(.levelTable(table, cuts))
+            return Execution(.levelTable(table, cuts, rows: table.rowCount))
         case .customers(let spec):
             let derived = try finished(deriveCustomers(spec))
             return Execution(.derived(derived, orders: spec.orders.name), changes: [.add(derived.table), .derivation(spec)])

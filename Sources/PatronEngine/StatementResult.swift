@@ -27,7 +27,7 @@ public enum StatementResult: Sendable {
     /// `levels METRIC …`: the split now in force and the rows per level.
     case levelsSet(LevelCounts)
     /// `show levels`.
-    case levelTable(Table, [LevelCuts])
+    case levelTable(Table, [LevelCuts], rows: Int)
     /// `customers from …`.
     case derived(CustomerDerivation, orders: String)
     /// `explain METRIC`.
@@ -80,6 +80,13 @@ public enum Confirmation: Sendable {
 public struct SegmentSizes: Sendable {
     public let table: Table
     public let segments: [(definition: SegmentDefinition, count: Int?)]
+    /// The rows of the table.
+    public let total: Int
+
+    /// The sizes of `segments` in `table`, of `total` rows (by default the rows held).
+    public init(table: Table, segments: [(definition: SegmentDefinition, count: Int?)], total: Int? = nil) {
+        (self.table, self.segments, self.total) = (table, segments, total ?? table.rowCount)
+    }
 }
 
 /// A column's levels and how many rows fall in each.

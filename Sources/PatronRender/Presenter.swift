@@ -28,7 +28,7 @@ public struct Presenter: Sendable {
         case .segmentDefined(let definition, let segment): return defined(definition, segment)
         case .segments(let sizes): return segments(sizes)
         case .levelsSet(let counts): return levelsSet(counts)
-        case .levelTable(let table, let cuts): return levelTable(cuts, of: table)
+        case .levelTable(let table, let cuts, let rows): return levelTable(cuts, of: table, rows: rows)
         case .derived(let derivation, let orders): return derived(derivation, orders: orders)
         case .metric(let table, let column): return metric(table, column: column)
         case .segmentExplained(let explanation): return explained(explanation)
@@ -274,16 +274,16 @@ public struct Presenter: Sendable {
     }
 
     func segments(_ sizes: SegmentSizes) -> Presentation {
-        let table = sizes.table
+        let table = sizes.table, total = sizes.total
         guard !sizes.segments.isEmpty else { return .message("no segments are defined; define one: define segment butterflies as profit=high and loyalty=low") }
         let fields = [Field("segment"), Field("definition"), Field("rows", .right), Field("share", .right)]
         let rows = sizes.segments.map { segment -> [Cell] in
             [.text(segment.definition.name), .text(segment.definition.text), segment.count.map(Cell.count) ?? .null("n/a"),
-             segment.count.map { Cell.share(Double($0), of: Double(table.rowCount), unavailable: NumberFormat.percent(0)) } ?? .null("n/a")]
+             segment.count.map { Cell.share(Double($0), of: Double(total), unavailable: NumberFormat.percent(0)) } ?? .null("n/a")]
         }
         return Presentation(kind: "segments", fields: fields, rows: rows,
-                            facts: [.init("table", .string(table.name)), .init("table_rows", .count(table.rowCount))],
-                            blocks: [.table(bars: 2), .line("sizes in '\(table.name)' (\(NumberFormat.grouped(table.rowCount)) rows); n/a: the segment uses columns this table lacks")])
+                            facts: [.init("table", .string(table.name)), .init("table_rows", .count(total))],
+                            blocks: [.table(bars: 2), .line("sizes in '\(table.name)' (\(NumberFormat.grouped(total)) rows); n/a: the segment uses columns this table lacks")])
     }
 
     func levelsSet(_ levels: LevelCounts) -> Presentation {
@@ -297,14 +297,14 @@ public struct Presenter: Sendable {
                             isConfirmation: true)
     }
 
-    func levelTable(_ all: [LevelCuts], of table: Table) -> Presentation {
+    func levelTable(_ all: [LevelCuts], of table: Table, rows total: Int) -> Presentation {
         Presentation(kind: "levels", fields: [Field("column"), Field("levels"), Field("method"), Field("cuts", isDrawn: false)],
                      rows: all.map { cuts in
                          [.text(cuts.column), .text(Formatting.describe(cuts)), .text(Vocabulary.method(cuts.method, .en)),
                           .text(cuts.cuts.map { NumberFormat.fixed($0, digits: $0 == $0.rounded() ? 0 : 2) }.joined(separator: ", "))]
                      },
-                     facts: [.init("table", .string(table.name)), .init("table_rows", .count(table.rowCount)), .init("cut_points", cutPoints(all))],
-                     blocks: [.line("levels in '\(table.name)' (\(NumberFormat.grouped(table.rowCount)) rows; equal values share a level)"), .table(bars: nil)])
+                     facts: [.init("table", .string(table.name)), .init("table_rows", .count(total)), .init("cut_points", cutPoints(all))],
+                     blocks: [.line("levels in '\(table.name)' (\(NumberFormat.grouped(total)) rows; equal values share a level)"), .table(bars: nil)])
     }
 
     /// Cut points as data: column, method, level words and cuts.

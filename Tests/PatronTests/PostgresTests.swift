@@ -267,13 +267,14 @@ struct PostgresTests {
                         "count by channel", "count by region, channel", "define segment big as profit = high and loyalty = low",
                         "summarize count, sum(profit) by channel where big", "count", "count big", "explain big",
                         "levels loyalty quantiles 4 as poor, fair, good, great", "levels profit at 0, 100, 1000 as none, low, medium, high",
-                        "segment where loyalty = good and profit = medium"]
+                        "segment where loyalty = good and profit = medium", "define segment fans as loyalty = top 10% and recency < medium",
+                        "show segments", "show levels"]
         let memory = try TestSupport.patron(segments.flatMap { ["-c", $0] } + ["--quiet"])
         let remote = try patron(["use shop.public.demo as demo"] + segments, ["--quiet"])
         #expect(memory.status == 0 && remote.status == 0, "\(remote.stderr)")
         let lines = remote.stdout.split(separator: "\n", omittingEmptySubsequences: false)
-        // (--quiet leaves out the confirmations of define segment and levels, in memory as on the server.)
-        #expect(lines.filter { $0 == "computed on the server: shop.public.demo" }.count == segments.count - 3)
+        // (--quiet leaves out the confirmations of the two define segment and two levels statements, in memory as on the server.)
+        #expect(lines.filter { $0 == "computed on the server: shop.public.demo" }.count == segments.count - 4)
         // Without --quiet, the levels are counted on the server too.
         let counted = try patron(["use shop.public.demo as demo", "levels profit at 0, 100, 1000 as none, low, medium, high"])
         #expect(counted.stdout.contains("│ medium │ 1,746 │ 58.2% │") && counted.stdout.hasSuffix("computed on the server: shop.public.demo\n"), "\(counted.stdout)")
@@ -289,11 +290,11 @@ struct PostgresTests {
         let refused = try patron(["use shop.public.demo as demo", "show top 3 by profit"])
         #expect(refused.status == 65)
         // Never an answer computed over the no rows patron holds of it.
-        for statement in ["show segments", "show levels", "explain customer 1", "crosstab region by channel", "pareto profit"] {
+        for statement in ["show", "explain customer 1", "crosstab region by channel", "pareto profit", "rfm bins 5"] {
             let run = try patron(["use shop.public.demo as demo", "define segment big as profit = high", statement])
             #expect(run.status == 65 && run.stderr.contains("stays on the server"), "\(statement): \(run.stdout)")
         }
-        #expect(refused.stderr.contains("'demo' stays on the server, where segment, define segment, explain SEGMENT, levels, count, summarize, matrix, tiers and lifecycle run so far"))
+        #expect(refused.stderr.contains("'demo' stays on the server, where segment, define segment, explain SEGMENT, levels, show segments, show levels, count, summarize, matrix, tiers and lifecycle run so far"))
         #expect(refused.stderr.contains("help: load it to run this in memory: load shop.public.demo as demo"))
     }
 
