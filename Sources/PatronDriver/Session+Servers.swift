@@ -204,6 +204,9 @@ extension Session {
             return try body(remote, connection, "\(remote.connection).\(remote.schema.map { $0 + "." } ?? "")\(remote.table)")
         } catch let error as SQLError {
             return report(error, at: parsed.span, source: source, emit: emit)
+        } catch let error as PostgresError where error.kind == .cancelled {
+            emit(.diagnostic("cancelled: the query was cancelled on the server; the session is as it was"))
+            return .interrupted
         } catch let error as PostgresError {
             return report(error, at: parsed.span, source: source, emit: emit)
         } catch let error as AggregateText.Unreadable {
@@ -284,7 +287,8 @@ extension Session {
         let text = Self.singleLine(source.text(of: parsed.span))
         let compiled = try SQLCompiler(dialect: .postgres).compile(query, text: text, from: PostgresConnection.qualified(remote.schema, remote.table), counting: true)
         let started = ContinuousClock.now
-        let answer = try connection.load(.query(compiled.sql), connectionName: remote.connection, name: query.table.name)
+        // Streamed by COPY, so that Ctrl-C cancels the query on the server.
+        let answer = try connection.load(.query(compiled.sql), connectionName: remote.connection, name: query.table.name, control: LoadControl())
         timeServer(since: started, "\(NumberFormat.grouped(answer.rowCount)) groups received", emit: emit)
         let read = compiled.read(answer)
         let rows = try AggregateText.rows(read.values, labels: query.aggregates.map(\.label)).get()

@@ -1,4 +1,5 @@
 import CLibPQ
+import PatronStore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -90,9 +91,11 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs a statement with text parameters and returns its rows as text (nil for nulls).
     @discardableResult
     func query(_ sql: String, _ parameters: [String] = []) throws(PostgresError) -> [[String?]] {
-        let result = withCStrings(parameters) { values in
-            PQexecParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        let sent = withCStrings(parameters) { values in
+            PQsendQueryParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
         }
+        guard sent == 1 else { throw error(nil) }
+        let result = try awaitResult()
         defer { PQclear(result) }
         let status = PQresultStatus(result)
         guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else { throw error(result) }
@@ -141,6 +144,22 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Waits until the socket has data or `milliseconds` pass; false when the socket is gone.
+    /// The result of what was just sent, waiting as long as the server takes; Ctrl-C (or
+    /// `control.cancel()`) cancels it on the server. The connection is ready again after.
+    func awaitResult(control: LoadControl? = LoadControl()) throws(PostgresError) -> OpaquePointer? {
+        while PQisBusy(connection) == 1 {
+            if control?.isCancelled == true { cancel() }
+            guard waitReadable(milliseconds: 100), PQconsumeInput(connection) == 1 else { throw error(nil) }
+        }
+        let result = PQgetResult(connection)
+        while let extra = PQgetResult(connection) { PQclear(extra) }
+        if control?.isCancelled == true, PQresultStatus(result) == PGRES_FATAL_ERROR {
+            PQclear(result)
+            throw PostgresError(.cancelled, "the query was cancelled on the server")
+        }
+        return result
+    }
+
     func waitReadable(milliseconds: Int32) -> Bool {
         let socket = PQsocket(connection)
         guard socket >= 0 else { return false }

@@ -105,7 +105,8 @@ extension PostgresConnection {
 
     /// The columns a query returns, with their types, without running it.
     func describe(_ sql: String) throws(PostgresError) -> [ServerColumn] {
-        let prepared = PQprepare(connection, "", sql, 0, nil)
+        guard PQsendPrepare(connection, "", sql, 0, nil) == 1 else { throw error(nil) }
+        let prepared = try awaitResult()
         defer { PQclear(prepared) }
         guard PQresultStatus(prepared) == PGRES_COMMAND_OK else { throw error(prepared) }
         let described = PQdescribePrepared(connection, "")

@@ -343,15 +343,21 @@ struct PostgresTests {
         #expect(without.status == 69)
     }
 
-    @Test func ctrlCCancelsTheQueryOnTheServerAndKeepsNoTable() throws {
+    /// The prompt in a pseudo-terminal, connected to the test server as 'shop'; its home folder.
+    func connectedPrompt() throws -> (TestServer.Info, PseudoTerminal, URL) {
         let server = try TestServer.server()
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patron-cancel-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patron-prompt-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
         let environment = ["TERM": "xterm", "LC_ALL": "C.UTF-8", "HOME": folder.path, "PATRON_HISTORY": folder.appendingPathComponent("history").path, "PATH": "/usr/bin:/bin", "NO_COLOR": "1"]
         let terminal = try PseudoTerminal(program: TestSupport.binary.path, arguments: [], environment: environment, directory: TestSupport.packageRoot.path)
         #expect(terminal.waitFor("patron> ") != nil)
         #expect(terminal.run(server.connect + "\r", expecting: "connected 'shop'"))
+        return (server, terminal, folder)
+    }
+
+    @Test func ctrlCCancelsTheQueryOnTheServerAndKeepsNoTable() throws {
+        let (server, terminal, folder) = try connectedPrompt()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let mark = terminal.mark
         terminal.type("load from shop query \"SELECT g, pg_sleep(0.001)::text AS s FROM generate_series(1, 100000) g\" as slow\r")
         Thread.sleep(forTimeInterval: 1)
@@ -364,6 +370,32 @@ struct PostgresTests {
         // The server is not still running it.
         let active = try TestServer.psql(server, ["-d", "shop", "-A", "-t", "-c", "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(0.001)%' AND state = 'active' AND pid <> pg_backend_pid()"])
         #expect(active.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        terminal.type("\u{04}")
+        #expect(terminal.waitForExit() == 0)
+    }
+
+    /// A summary of a table left on the server, waiting there (here on a lock another session
+    /// holds): Ctrl-C cancels it on the server and the prompt stays.
+    @Test func ctrlCCancelsASummaryRunningOnTheServer() throws {
+        let (server, terminal, folder) = try connectedPrompt()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(terminal.run("use shop.public.orders as locked\r", expecting: "using 'locked'"))
+        // Another session holds the table until it is stopped.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: ["/usr/lib/postgresql/15/bin/psql", "/usr/bin/psql"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/psql")
+        holder.arguments = ["-X", "-q", "-h", server.folder, "-p", String(server.port), "-U", "postgres", "-d", "shop",
+                            "-c", "BEGIN", "-c", "LOCK TABLE orders IN ACCESS EXCLUSIVE MODE", "-c", "SELECT pg_sleep(8)"]
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        defer { holder.terminate(); holder.waitUntilExit() }
+        Thread.sleep(forTimeInterval: 0.5)
+        let mark = terminal.mark
+        terminal.type("count by region\r")
+        Thread.sleep(forTimeInterval: 1)
+        terminal.type("\u{03}")
+        let stopped = terminal.waitFor("cancelled: the query was cancelled on the server; the session is as it was", after: mark, timeout: 10)
+        #expect(stopped != nil, "\(terminal.output(after: mark))")
+        #expect(terminal.run("explain region\r", expecting: "the table stays on the server"))
         terminal.type("\u{04}")
         #expect(terminal.waitForExit() == 0)
     }
