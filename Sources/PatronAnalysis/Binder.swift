@@ -438,9 +438,12 @@ public struct Binder {
         let name = named.flatMap { catalog.tables[$0.text] == nil && catalog.segments[$0.text] != nil ? nil : $0.text } ?? catalog.currentName
         guard let name, let source = catalog.remote[name] else { return }
         let verb = source.connection + "." + (source.schema.map { $0 + "." } ?? "") + source.table
-        throw Diagnostic("'\(name)' stays on the server, where segment, define segment, explain SEGMENT, levels, show segments, show levels, count, summarize, matrix, tiers and lifecycle run so far", at: named?.span ?? statement.span,
-                         hints: ["load it to run this in memory: load \(verb) as \(name)"])
+        throw Diagnostic("'\(name)' stays on the server, where this statement does not run yet", at: named?.span ?? statement.span,
+                         hints: ["load it to run this in memory: load \(verb) as \(name)", "on the server run: " + Self.serverStatements])
     }
+
+    /// The statements that run on a table left on a server (docs/sql.md).
+    public static let serverStatements = "segment, define segment, explain SEGMENT, levels, show segments, show levels, count, summarize, matrix, tiers and lifecycle"
 
     /// Checks that a connection of this name is open.
     private func connection(_ name: Name) throws(Diagnostic) {

@@ -181,7 +181,7 @@ extension Session {
             let rows = try connection.count(schema: table.schema, table: table.table)
             catalog.apply(.remote(columns, table))
             let shown = "\(table.connection).\(table.schema.map { $0 + "." } ?? "")\(table.table)"
-            present(.message("using '\(name)' on \(shown): \(NumberFormat.grouped(rows)) rows left on the server, \(columns.columns.count) columns; segment, define segment, explain SEGMENT, levels, show segments, show levels, count, summarize, matrix, tiers and lifecycle run there",
+            present(.message("using '\(name)' on \(shown): \(NumberFormat.grouped(rows)) rows left on the server, \(columns.columns.count) columns; its statements run there (help sql)",
                              isConfirmation: true), emit: emit)
             return .ok
         } catch {
@@ -367,7 +367,7 @@ extension Session {
             let columns = try connection.columns(schema: nil, table: spec.name, name: spec.name, connectionName: remote.connection)
             let rows = try connection.count(schema: nil, table: spec.name)
             catalog.apply(.remote(columns, target))
-            present(.message("derived '\(spec.name)' from '\(spec.orders.name)' on the server (\(remote.connection)): \(NumberFormat.grouped(rows)) customers, left there as a temporary table; segment, define segment, explain SEGMENT, levels, show segments, show levels, count, summarize, matrix, tiers and lifecycle run there",
+            present(.message("derived '\(spec.name)' from '\(spec.orders.name)' on the server (\(remote.connection)): \(NumberFormat.grouped(rows)) customers, left there as a temporary table; its statements run there (help sql)",
                              isConfirmation: true), emit: emit)
             return .ok
         }
