@@ -407,14 +407,14 @@ public struct Binder {
         case .segment(let bound): return .sqlSegment(bound, dialect: name)
         case .aggregate(let query): return .sqlSummary(query, text: text, dialect: name)
         case .customers(let spec): return .sqlCustomers(spec, dialect: name)
-        case let framework where { if case .matrix = framework { return true }; if case .tiers = framework { return true }; if case .lifecycle = framework { return true }; return false }():
+        case let framework where framework.isFramework:
             return .sqlFramework(framework, text: text, dialect: name)
         case .count(let table, let segment, _, let groups) where !groups.isEmpty:
             let query = BoundAggregateQuery(table: table, aggregates: [BoundAggregate(kind: .count, argument: nil, label: "count")],
                                             groups: groups, condition: segment, sort: nil, top: nil, levels: [])
             return .sqlSummary(query, text: text, dialect: name)
         default:
-            throw Diagnostic("'sql' compiles customers from, segment, summarize, count … by, matrix, tiers and lifecycle so far", at: inner.span,
+            throw Diagnostic("'sql' compiles customers from, segment, summarize, count … by, matrix, pareto, tiers and lifecycle so far", at: inner.span,
                              hints: ["sql \(name) segment where profit = high and loyalty = low"])
         }
     }
@@ -428,7 +428,7 @@ public struct Binder {
             return
         case .explain: return
         case .count: return
-        case .aggregate, .matrix, .tiers, .lifecycle, .defineSegment, .levels, .showSegments, .showLevels: return
+        case .aggregate, .matrix, .pareto, .tiers, .lifecycle, .defineSegment, .levels, .showSegments, .showLevels: return
         case .show(let name, _), .summarize(let name): named = name
         case .customers: return
         case .export(let what, _, _, _, _), .exportServer(let what, _, _): named = what
@@ -443,7 +443,7 @@ public struct Binder {
     }
 
     /// The statements that run on a table left on a server (docs/sql.md).
-    public static let serverStatements = "segment, define segment, explain SEGMENT, levels, show segments, show levels, count, summarize, matrix, tiers and lifecycle"
+    public static let serverStatements = "segment, define segment, explain SEGMENT, levels, show segments, show levels, count, summarize, matrix, pareto, tiers and lifecycle"
 
     /// Checks that a connection of this name is open.
     private func connection(_ name: Name) throws(Diagnostic) {

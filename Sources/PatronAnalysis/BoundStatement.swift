@@ -418,3 +418,13 @@ public enum ExportFormat: String, Sendable, CaseIterable {
         }
     }
 }
+
+extension BoundStatement {
+    /// A framework statement that compiles to one SQL query of segments (`matrix`, `pareto`, `tiers`, `lifecycle`).
+    public var isFramework: Bool {
+        switch self {
+        case .matrix, .pareto, .tiers, .lifecycle: return true
+        default: return false
+        }
+    }
+}

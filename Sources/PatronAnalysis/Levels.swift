@@ -41,3 +41,40 @@ public struct LevelCuts: Sendable, Equatable {
         return level
     }
 }
+
+/// A Pareto cut-off (a share such as 0.8) as an exact fraction, so that "the rows above hold
+/// less than 80% of the total" is decided in whole numbers, in memory and in SQL alike.
+public struct ParetoCutoff: Sendable, Equatable {
+    public let numerator: Int128
+    public let denominator: Int128
+
+    /// The share as written in percent (`80`, `33.3`): a fraction over the smallest power of ten
+    /// that holds it (up to 10⁻⁸).
+    public init(_ share: Double) {
+        var denominator: Int128 = 1, scaled = share
+        while denominator < 100_000_000, abs(scaled - scaled.rounded()) > 1e-9 * max(1, abs(scaled)) {
+            denominator *= 10
+            scaled = share * Double(denominator)
+        }
+        (numerator, self.denominator) = (Int128(scaled.rounded()), denominator)
+    }
+
+    /// Whether `part` is below the cut-off's share of `total`: part·d < n·total.
+    public func isAbove(_ part: Int128, of total: Int128) -> Bool {
+        part * denominator < numerator * total
+    }
+
+    /// How many rows of value `each` (> 0), after `before`, it takes to reach the cut-off's share of `total`.
+    public func rowsToReach(from before: Int128, of total: Int128, each: Int128) -> Int {
+        let missing = numerator * total - before * denominator, step = each * denominator
+        guard missing > 0, step > 0 else { return 0 }
+        return Int((missing + step - 1) / step)
+    }
+
+    /// The rows (1-based, in value order) where the curve has a point: about every tenth of `n`
+    /// rows (⌈k·n/10⌉ for k = 1…10), every row when there are fewer than ten.
+    public static func curvePositions(_ n: Int) -> [Int] {
+        guard n > 0 else { return [] }
+        return n >= 10 ? (1...10).map { ($0 * n + 9) / 10 } : Array(1...n)
+    }
+}

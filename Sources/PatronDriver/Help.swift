@@ -142,10 +142,10 @@ public enum Help {
               example: "matrix profit by loyalty"),
         Topic(name: "pareto", usage: "pareto METRIC [at A, B]", summary: "ABC classes and the curve: who makes 80%",
               details: """
-                Sorts rows by the metric, highest first (ties in file order). Class A takes rows until
-                their cumulative share reaches A% (80 by default), B until B% (95), C the rest. Prints the
-                headline "x% of rows make 80% of METRIC", the ABC table and the cumulative curve. Negative
-                values count in the total.
+                Sorts rows by the metric, highest first. A row is in class A while the rows above it hold
+                less than A% of the total (80 by default), in B while less than B% (95), else in C; equal
+                values always share a class. Prints the headline "x% of rows make 80% of METRIC", the ABC
+                table and the cumulative curve. Negative values count in the total.
                 """,
               example: "pareto profit"),
         Topic(name: "tiers", usage: "tiers METRIC", summary: "value tiers: high, medium, low, none",

@@ -190,3 +190,55 @@ struct ServerSegments {
         return lo + Double(f) / Double(m) * (hi - lo)
     }
 }
+
+extension Session {
+    /// `pareto METRIC` on a table left on a server: the classes, the total, the headline's group
+    /// and the curve's groups come back as exact text, and patron finishes the sums as in memory.
+    func paretoOnServer(_ table: Table, column: Int, a: Double, b: Double, parsed: ParsedStatement, source: Source,
+                        emit: (Output) -> Void) -> Outcome.Status {
+        onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+            let text = Self.singleLine(source.text(of: parsed.span))
+            let sql = try SQLCompiler(dialect: .postgres).framework(.pareto(table, column: column, a: a, b: b), text: text,
+                                                                    from: PostgresConnection.qualified(remote.schema, remote.table), counting: true)
+            let started = ContinuousClock.now
+            let answer = try connection.rows(sql)
+            timeServer(since: started, "\(answer.count) rows of answer received", emit: emit)
+            let scale = table.columns[column].decimalScale
+            func exact(_ text: String?) throws -> Int128 {
+                guard let text, let value = AggregateText.exact(text, scale: scale) else {
+                    throw AggregateText.Unreadable(message: "the server answered '\(text ?? "null")' in a Pareto split, which patron cannot read exactly")
+                }
+                return value
+            }
+            // The rows of a UNION come in no stated order: read the total first.
+            let rows = answer.filter { $0.count == 5 }
+            let totals = rows.first { $0[0] == "total" }
+            let n = Int(totals?[2] ?? "") ?? 0, total = totals?[3] == nil ? 0 : try exact(totals?[3])
+            var counts = [0, 0, 0], sums: [Int128] = [0, 0, 0], headline: Int? = nil
+            var points: [(position: Int, cumulative: Int128)] = []
+            for row in rows {
+                let count = Int(row[2] ?? "") ?? 0
+                switch row[0] {
+                case "class":
+                    guard let k = ["A", "B", "C"].firstIndex(of: row[1] ?? "") else { continue }
+                    (counts[k], sums[k]) = (count, try exact(row[3]))
+                case "headline":
+                    headline = count + ParetoCutoff(a).rowsToReach(from: try exact(row[3]), of: total, each: try exact(row[4]))
+                case "point":
+                    guard let position = Int(row[1] ?? "") else { continue }
+                    points.append((position, try exact(row[3]) + Int128(position - count) * (try exact(row[4]))))
+                default:
+                    continue
+                }
+            }
+            let curve = points.sorted { $0.position < $1.position }.map { point in
+                (rows: Double(point.position) / Double(max(n, 1)), value: total > 0 ? Double(point.cumulative) / Double(total) : 0)
+            }
+            let divisor = powerOfTen(scale)
+            let result = ParetoResult(table: table, column: column, a: a, b: b, counts: counts, values: sums.map { Double($0) / divisor },
+                                      total: Double(total) / divisor, headlineShare: n == 0 ? 0 : Double(headline ?? n) / Double(n), curve: curve, scope: n)
+            present(Presenter(language: language).present(.pareto(result), computedOn: shown), emit: emit)
+            return .ok
+        }
+    }
+}

@@ -157,7 +157,7 @@ extension Session {
             case .segment(let segment): sql = try compiler.segment(segment)
             case .customers(let spec): sql = try compiler.customers(spec, creating: true)
             case .aggregate(let query): sql = try compiler.summary(query, text: line)
-            case .matrix, .tiers, .lifecycle: sql = try compiler.framework(bound, text: line)
+            case let framework where framework.isFramework: sql = try compiler.framework(bound, text: line)
             case .count(let table, let segment, _, let groups) where !groups.isEmpty:
                 sql = try compiler.summary(.counting(table, by: groups, within: segment), text: line)
             default:

@@ -265,6 +265,8 @@ public final class Session {
              .tiers(let table, _) where catalog.remote[table.name] != nil,
              .lifecycle(let table, _, _, _, _) where catalog.remote[table.name] != nil:
             return frameworkOnServer(statement, parsed: parsed, source: source, emit: emit)
+        case .pareto(let table, let column, let a, let b) where catalog.remote[table.name] != nil:
+            return paretoOnServer(table, column: column, a: a, b: b, parsed: parsed, source: source, emit: emit)
         case .explainSegment(let definition, let bound, let columns) where catalog.remote[bound.table.name] != nil:
             return explainOnServer(definition, bound, columns: columns, parsed: parsed, source: source, emit: emit)
         case .defineSegment(let definition, let preview) where catalog.remote[preview.table.name] != nil:

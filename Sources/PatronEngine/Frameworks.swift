@@ -48,6 +48,13 @@ public struct ParetoResult: Sendable {
     /// Points of the curve: the share of rows so far (about each tenth) and their cumulative share of the value.
     public let curve: [(rows: Double, value: Double)]
     public let scope: Int
+
+    /// Creates a Pareto answer (one computed elsewhere, on a server).
+    public init(table: Table, column: Int, a: Double, b: Double, counts: [Int], values: [Double], total: Double, headlineShare: Double,
+                curve: [(rows: Double, value: Double)], scope: Int) {
+        (self.table, self.column, self.a, self.b, self.counts, self.values) = (table, column, a, b, counts, values)
+        (self.total, self.headlineShare, self.curve, self.scope) = (total, headlineShare, curve, scope)
+    }
 }
 
 /// Value tiers.
@@ -90,31 +97,44 @@ extension Engine {
                             counts: counts, profit: [[sums[0], sums[1]], [sums[2], sums[3]]], profitColumn: profitColumn, scope: rows.count, missing: table.rowCount - rows.count)
     }
 
-    /// ABC classes: rows by value, highest first (ties in row order); A until the cumulative share
-    /// reaches `a`, B until `b`, C the rest.
+    /// ABC classes: rows by value, highest first; a row is in A while the value of the rows
+    /// above it (strictly greater values, so equal values always share a class) is below `a` of
+    /// the total, in B while below `b`, else in C. Sums and comparisons are exact (docs/sql.md).
     public static func pareto(_ table: Table, column: Int, a: Double, b: Double) -> ParetoResult {
         let values = table.columns[column]
         let (mantissas, scale) = values.mantissas ?? ([], 0)
         let keys = values.nulls.nullCount == 0 ? mantissas : mantissas.indices.filter { !values.nulls.contains($0) }.map { mantissas[$0] }
-        // Highest first, equal values in row order: a stable radix sort on the exact mantissas.
-        let divisor = powerOfTen(scale)
-        let sorted = RadixSort.order(keys, descending: true).map { Double(keys[Int($0)]) / divisor }
-        let total = sorted.reduce(0, +)
-        var counts = [0, 0, 0], sums = [0.0, 0.0, 0.0]
-        var cumulative = 0.0
+        let sorted = RadixSort.order(keys, descending: true).map { keys[Int($0)] }
+        let n = sorted.count
+        let total = sorted.reduce(Int128(0)) { $0 + Int128($1) }
+        let (cutA, cutB) = (ParetoCutoff(a), ParetoCutoff(b))
+        var counts = [0, 0, 0], sums: [Int128] = [0, 0, 0]
         var headline: Int? = nil
         var curve: [(rows: Double, value: Double)] = []
-        let n = sorted.count
-        for (i, v) in sorted.enumerated() {
-            let before = total > 0 ? cumulative / total : 0
-            let cls = before < a ? 0 : before < b ? 1 : 2
-            counts[cls] += 1
-            sums[cls] += v
-            cumulative += v
-            if headline == nil && total > 0 && cumulative / total >= a { headline = i + 1 }
-            if (i + 1) * 10 / n > curve.count { curve.append((Double(i + 1) / Double(n), total > 0 ? cumulative / total : 0)) }
+        let positions = ParetoCutoff.curvePositions(n)
+        var next = 0, before: Int128 = 0, i = 0
+        while i < n {
+            // One group of equal values: it shares one class.
+            let v = sorted[i]
+            var j = i
+            while j < n && sorted[j] == v { j += 1 }
+            let group = Int128(v) * Int128(j - i)
+            let cls = total <= 0 || cutA.isAbove(before, of: total) ? 0 : cutB.isAbove(before, of: total) ? 1 : 2
+            counts[cls] += j - i
+            sums[cls] += group
+            if headline == nil, total > 0, !cutA.isAbove(before + group, of: total) {
+                headline = i + cutA.rowsToReach(from: before, of: total, each: Int128(v))
+            }
+            while next < positions.count && positions[next] <= j {
+                let cumulative = before + Int128(positions[next] - i) * Int128(v)
+                curve.append((Double(positions[next]) / Double(n), total > 0 ? Double(cumulative) / Double(total) : 0))
+                next += 1
+            }
+            before += group
+            i = j
         }
-        return ParetoResult(table: table, column: column, a: a, b: b, counts: counts, values: sums, total: total,
+        let divisor = powerOfTen(scale)
+        return ParetoResult(table: table, column: column, a: a, b: b, counts: counts, values: sums.map { Double($0) / divisor }, total: Double(total) / divisor,
                             headlineShare: n == 0 ? 0 : Double(headline ?? n) / Double(n), curve: curve, scope: n)
     }
 

@@ -253,7 +253,7 @@ public struct Presenter: Sendable {
         if result.profitColumn != nil && result.profitShare == nil {
             line += say("; share of profit is n/a because total profit is not positive", zh: "；总利润不为正，利润占比不适用")
         }
-        var blocks: [Presentation.Block] = [.table(bars: nil), .line(line)] + levelFooter(result.levels)
+        let blocks: [Presentation.Block] = [.table(bars: nil), .line(line)] + levelFooter(result.levels)
         return Presentation(kind: "segment", fields: fields, rows: [cells], facts: facts, blocks: blocks)
     }
 

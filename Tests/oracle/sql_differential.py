@@ -130,7 +130,7 @@ for i, statement in enumerate(summaries):
 
 # The frameworks over the demo table: each segment's rows and its value summed.
 frameworks = ["matrix profit by loyalty", "matrix profit by loyalty at 500, 0.5", "matrix recency by frequency", "tiers profit", "tiers monetary",
-              "lifecycle", "lifecycle windows 10, 60, 120"]
+              "lifecycle", "lifecycle windows 10, 60, 120", "pareto profit", "pareto monetary at 50, 70", "pareto frequency at 33.3, 90", "pareto loyalty"]
 script = []
 for f in frameworks:
     script += [f"sql duckdb {f}", f"sql postgres {f}", f]
@@ -141,7 +141,7 @@ if run.returncode != 0:
 documents = [json.loads(line) for line in run.stdout.splitlines()]
 for k, statement in enumerate(frameworks):
     duck_sql, pg_sql, ours = documents[3 * k: 3 * k + 3]
-    names = {"matrix": ("segment", "share_of_profit"), "tiers": ("tier", None), "lifecycle": ("stage", None)}[ours["kind"]]
+    names = {"matrix": ("segment", "share_of_profit"), "tiers": ("tier", None), "lifecycle": ("stage", None), "pareto": ("class", None)}[ours["kind"]]
     columns = ours["columns"]
     mine = [[row[columns.index(names[0])], row[columns.index("rows")]] for row in ours["rows"]]
     engines = [("DuckDB", [[r[0], r[1]] for r in duck.execute(duck_sql["sql"]).fetchall()])]
