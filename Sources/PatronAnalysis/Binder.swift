@@ -428,7 +428,7 @@ public struct Binder {
             return
         case .explain: return
         case .count: return
-        case .aggregate, .matrix, .pareto, .tiers, .lifecycle, .defineSegment, .levels, .showSegments, .showLevels: return
+        case .aggregate, .matrix, .pareto, .tiers, .lifecycle, .rfm, .rfmSegments, .defineSegment, .levels, .showSegments, .showLevels: return
         case .show(let name, _), .summarize(let name): named = name
         case .customers: return
         case .export(let what, _, _, _, _), .exportServer(let what, _, _): named = what
@@ -443,7 +443,7 @@ public struct Binder {
     }
 
     /// The statements that run on a table left on a server (docs/sql.md).
-    public static let serverStatements = "segment, define segment, explain SEGMENT, levels, show segments, show levels, count, summarize, matrix, pareto, tiers and lifecycle"
+    public static let serverStatements = "segment, define segment, explain SEGMENT, levels, show segments, show levels, count, summarize, matrix, pareto, tiers, lifecycle, rfm bins and rfm segments"
 
     /// Checks that a connection of this name is open.
     private func connection(_ name: Name) throws(Diagnostic) {

@@ -367,6 +367,7 @@ extension Session {
             let columns = try connection.columns(schema: nil, table: spec.name, name: spec.name, connectionName: remote.connection)
             let rows = try connection.count(schema: nil, table: spec.name)
             catalog.apply(.remote(columns, target))
+            catalog.apply(.derivation(spec))
             present(.message("derived '\(spec.name)' from '\(spec.orders.name)' on the server (\(remote.connection)): \(NumberFormat.grouped(rows)) customers, left there as a temporary table; its statements run there (help sql)",
                              isConfirmation: true), emit: emit)
             return .ok

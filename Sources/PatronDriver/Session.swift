@@ -265,6 +265,10 @@ public final class Session {
              .tiers(let table, _) where catalog.remote[table.name] != nil,
              .lifecycle(let table, _, _, _, _) where catalog.remote[table.name] != nil:
             return frameworkOnServer(statement, parsed: parsed, source: source, emit: emit)
+        case .rfm(let table, let recency, let frequency, let monetary, let bins) where catalog.remote[table.name] != nil:
+            return rfmOnServer(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins, parsed: parsed, source: source, emit: emit)
+        case .rfmSegments(let table, let preset, let rules, let monetary) where catalog.remote[table.name] != nil:
+            return ruleSegmentsOnServer(table, preset: preset, rules: rules, monetary: monetary, parsed: parsed, source: source, emit: emit)
         case .pareto(let table, let column, let a, let b) where catalog.remote[table.name] != nil:
             return paretoOnServer(table, column: column, a: a, b: b, parsed: parsed, source: source, emit: emit)
         case .explainSegment(let definition, let bound, let columns) where catalog.remote[bound.table.name] != nil:

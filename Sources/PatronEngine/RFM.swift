@@ -10,6 +10,11 @@ public struct RFMResult: Sendable {
     public let counts: [[Int]]
     /// Rows per (R score, F score): heat[r - 1][f - 1].
     public let heat: [[Int]]
+
+    /// Creates scores' answer (ones computed elsewhere, on a server).
+    public init(table: Table, bins: Int, cuts: [[Double]], counts: [[Int]], heat: [[Int]]) {
+        (self.table, self.bins, self.cuts, self.counts, self.heat) = (table, bins, cuts, counts, heat)
+    }
 }
 
 /// Names given to rows by a rule table.
@@ -20,6 +25,11 @@ public struct RuleAssignment: Sendable {
     public let rows: [(name: String, count: Int, monetary: Double?)]
     public let unmatched: Int
     public let totalMonetary: Double?
+
+    /// Creates a rule table's answer (one computed elsewhere, on a server).
+    public init(table: Table, preset: String, rows: [(name: String, count: Int, monetary: Double?)], unmatched: Int, totalMonetary: Double?) {
+        (self.table, self.preset, self.rows, self.unmatched, self.totalMonetary) = (table, preset, rows, unmatched, totalMonetary)
+    }
 }
 
 /// What `check segments` finds over every cell of scores.
@@ -96,13 +106,15 @@ extension Engine {
                               nulls: NullBitmap(count: table.rowCount), evidence: .derived(.rfmSegment(preset: preset))))
         let named = Table(name: table.name, columns: columns, rowCount: table.rowCount, origin: table.origin)
         let money = monetary.map { table.columns[$0] }
-        var counts = Array(repeating: 0, count: names.count), sums = Array(repeating: 0.0, count: names.count)
+        var counts = Array(repeating: 0, count: names.count), exact = ExactSums(money, buckets: names.count + 1)
         for (row, k) in codes.enumerated() {
             counts[Int(k)] += 1
-            sums[Int(k)] += money?.doubleValue(row) ?? 0
+            exact.add(row, to: Int(k))
+            exact.add(row, to: names.count)
         }
+        let sums = exact.values
         let rows = names.indices.dropLast().map { (names[$0], counts[$0], money == nil ? nil : sums[$0]) }
-        return RuleAssignment(table: named, preset: preset, rows: rows, unmatched: counts[rules.count], totalMonetary: money == nil ? nil : sums.reduce(0, +))
+        return RuleAssignment(table: named, preset: preset, rows: rows, unmatched: counts[rules.count], totalMonetary: money == nil ? nil : sums[names.count])
     }
 
     /// Evaluates every rule on every cell of scores.

@@ -134,7 +134,7 @@ extension Presenter {
     }
 
     func rfmSegments(_ a: RuleAssignment) -> Presentation {
-        let total = a.table.rowCount
+        let total = a.rows.reduce(a.unmatched) { $0 + $1.count }
         var fields = [Field("segment", heading: w("segment")), Field("rows", heading: w("rows"), .right), Field("share", heading: w("share"), .right)]
         if a.totalMonetary != nil { fields.append(Field("share_of_monetary", heading: Vocabulary.share(of: "monetary", language), .right)) }
         let all = a.rows.map { (Vocabulary.rule($0.name, language), $0.count, $0.monetary) } + [(w("Others (no rule)"), a.unmatched, nil)]
