@@ -226,6 +226,33 @@ public struct Binder {
         let empty = Table(name: "", columns: [], rowCount: 1, origin: .scratch)
         var context = BindContext()
         let value = try bindExpression(idExpression, in: empty, context: &context)
+        var levels: [Int: LevelCuts] = [:]
+        for (index, column) in table.columns.enumerated() where index > 0 && column.type.isNumeric && !["r_score", "f_score", "m_score"].contains(column.name) {
+            levels[index] = try? levelCuts(index, in: table, span: statement.span)
+        }
+        var segments: [(String, String, BoundCondition, [LevelCuts])] = []
+        for key in catalog.segments.keys.sorted() {
+            let segment = catalog.segments[key]!
+            var segmentContext = BindContext()
+            if let bound = try? bindSegment(segment, at: statement.span, in: table, context: &segmentContext) {
+                segments.append((segment.name, segment.text, bound, segmentContext.levels))
+            }
+        }
+        let missing = Diagnostic("no row of '\(table.name)' has \(idColumn.name) = \(source.text(of: idExpression.span))", at: idExpression.span,
+                                 hints: ["the first column, \(idColumn.name), identifies a customer: see 'show top 5 by \(idColumn.name)'"])
+        if catalog.remote[table.name] != nil {
+            // Found on the server: the row is the one its id picks.
+            switch (idColumn.type, value) {
+            case (.integer, .constant(.number(let m, 0))):
+                return .explainServerCustomer(table, id: .numeric(column: 0, multiplier: 1, .equal, value: Int128(m)), levels: levels, segments: segments)
+            case (.text, .constant(.text(let t))):
+                return .explainServerCustomer(table, id: .text(column: 0, .equal, t), levels: levels, segments: segments)
+            case (.text, .constant(.number(let m, 0))):
+                return .explainServerCustomer(table, id: .text(column: 0, .equal, String(m)), levels: levels, segments: segments)
+            default:
+                throw missing
+            }
+        }
         var row: Int? = nil
         switch (idColumn.storage, value) {
         case (.integer(let ids), .constant(.number(let m, 0))): row = ids.indices.first { ids[$0] == m && !idColumn.isNull($0) }
@@ -235,21 +262,8 @@ public struct Binder {
             if let code = dictionary.firstIndex(of: String(m)) { row = codes.indices.first { Int(codes[$0]) == code && !idColumn.isNull($0) } }
         default: break
         }
-        guard let row else {
-            throw Diagnostic("no row of '\(table.name)' has \(idColumn.name) = \(source.text(of: idExpression.span))", at: idExpression.span,
-                             hints: ["the first column, \(idColumn.name), identifies a customer: see 'show top 5 by \(idColumn.name)'"])
-        }
-        var levels: [Int: LevelCuts] = [:]
-        for (index, column) in table.columns.enumerated() where index > 0 && column.type.isNumeric && !["r_score", "f_score", "m_score"].contains(column.name) {
-            levels[index] = try? levelCuts(index, in: table, span: statement.span)
-        }
-        var segments: [(String, String, BoundCondition)] = []
-        for key in catalog.segments.keys.sorted() {
-            let segment = catalog.segments[key]!
-            var segmentContext = BindContext()
-            if let bound = try? bindSegment(segment, at: statement.span, in: table, context: &segmentContext) { segments.append((segment.name, segment.text, bound)) }
-        }
-        return .explainCustomer(table, row: row, levels: levels, segments: segments)
+        guard let row else { throw missing }
+        return .explainCustomer(table, row: row, levels: levels, segments: segments.map { ($0.0, $0.1, $0.2) })
     }
 
     /// `matrix A by B [at …]`.
@@ -407,14 +421,14 @@ public struct Binder {
         case .segment(let bound): return .sqlSegment(bound, dialect: name)
         case .aggregate(let query): return .sqlSummary(query, text: text, dialect: name)
         case .customers(let spec): return .sqlCustomers(spec, dialect: name)
-        case let framework where framework.isFramework:
+        case let framework where framework.compilesAsQuery:
             return .sqlFramework(framework, text: text, dialect: name)
         case .count(let table, let segment, _, let groups) where !groups.isEmpty:
             let query = BoundAggregateQuery(table: table, aggregates: [BoundAggregate(kind: .count, argument: nil, label: "count")],
                                             groups: groups, condition: segment, sort: nil, top: nil, levels: [])
             return .sqlSummary(query, text: text, dialect: name)
         default:
-            throw Diagnostic("'sql' compiles customers from, segment, summarize, count … by, matrix, pareto, tiers and lifecycle so far", at: inner.span,
+            throw Diagnostic("'sql' compiles customers from, segment, summarize, count … by, crosstab, matrix, pareto, tiers, lifecycle, rfm bins, rfm segments and transitions", at: inner.span,
                              hints: ["sql \(name) segment where profit = high and loyalty = low"])
         }
     }
@@ -426,10 +440,11 @@ public struct Binder {
         case .segment, .sql, .use, .useServer, .describe, .help, .quit, .connect, .disconnect, .showConnections, .load, .loadServer, .set,
              .letVariable, .dropSegment, .include, .saveSession:
             return
-        case .explain: return
+        case .explain, .explainCustomer: return
         case .count: return
-        case .aggregate, .matrix, .pareto, .tiers, .lifecycle, .rfm, .rfmSegments, .defineSegment, .levels, .showSegments, .showLevels: return
-        case .show(let name, _), .summarize(let name): named = name
+        case .aggregate, .crosstab, .matrix, .pareto, .tiers, .lifecycle, .rfm, .rfmSegments, .transitions, .defineSegment, .levels, .showSegments, .showLevels: return
+        case .show: return
+        case .summarize(let name): named = name
         case .customers: return
         case .export(let what, _, _, _, _), .exportServer(let what, _, _): named = what
         default: break
@@ -443,7 +458,7 @@ public struct Binder {
     }
 
     /// The statements that run on a table left on a server (docs/sql.md).
-    public static let serverStatements = "segment, define segment, explain SEGMENT, levels, show segments, show levels, count, summarize, matrix, pareto, tiers, lifecycle, rfm bins and rfm segments"
+    public static let serverStatements = "segment, define segment, explain SEGMENT, explain customer, levels, show, show segments, show levels, count, summarize, crosstab, matrix, pareto, tiers, lifecycle, rfm bins, rfm segments and transitions"
 
     /// Checks that a connection of this name is open.
     private func connection(_ name: Name) throws(Diagnostic) {

@@ -39,6 +39,9 @@ public enum BoundStatement: Sendable {
     case explainSegment(SegmentDefinition, BoundSegment, FrameworkColumns)
     /// One row explained: its values, the level of each numeric value, and the segments it is in.
     case explainCustomer(Table, row: Int, levels: [Int: LevelCuts], segments: [(String, String, BoundCondition)])
+    /// One customer of a table left on a server: the condition that picks its row, the levels,
+    /// and the named segments with the level cuts their conditions use.
+    case explainServerCustomer(Table, id: BoundCondition, levels: [Int: LevelCuts], segments: [(String, String, BoundCondition, [LevelCuts])])
     /// The 2×2 of two metrics split high/low (median, or given cut points), with the table's profit column for shares.
     case matrix(Table, first: Int, second: Int, cuts: [Double]?, profit: Int?)
     /// ABC classes by cumulative share of a metric, with the A and B cut-offs (0…1).
@@ -425,6 +428,24 @@ extension BoundStatement {
         switch self {
         case .matrix, .pareto, .tiers, .lifecycle: return true
         default: return false
+        }
+    }
+
+    /// A statement whose answer is a table later statements read (`customers from`, `rfm bins`,
+    /// `rfm segments`): a compiled script makes the table, and patron makes it too.
+    public var makesTable: Bool {
+        switch self {
+        case .customers, .rfm, .rfmSegments: return true
+        default: return false
+        }
+    }
+
+    /// A statement `sql` compiles besides segments, summaries and derivations: the frameworks,
+    /// RFM scores and rule tables, transitions and cross tabulations.
+    public var compilesAsQuery: Bool {
+        switch self {
+        case .rfm, .rfmSegments, .transitions, .crosstab: return true
+        default: return isFramework
         }
     }
 }

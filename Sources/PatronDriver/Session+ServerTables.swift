@@ -82,3 +82,121 @@ extension Session {
         }
     }
 }
+
+extension Session {
+    /// `transitions` when the orders stay on a server: the customers are derived there at each
+    /// date (into temporary tables), labelled there, and only the counts per pair come back.
+    func transitionsOnServer(_ spec: BoundCustomers, from: Int32, to: Int32, by: Segmentation, parsed: ParsedStatement, source: Source,
+                             emit: (Output) -> Void) -> Outcome.Status {
+        onServer(spec.orders.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+            let compiler = SQLCompiler(dialect: .postgres)
+            var labels: [String] = []
+            for (k, day) in [from, to].enumerated() {
+                let name = "patron_at_\(k + 1)"
+                let dated = BoundCustomers(orders: spec.orders, id: spec.id, date: spec.date, channel: spec.channel, amount: spec.amount, amountText: spec.amountText,
+                                           profit: spec.profit, profitText: spec.profitText, asOf: day, name: name)
+                let select = try compiler.customers(dated, from: PostgresConnection.qualified(remote.schema, remote.table))
+                try connection.execute("DROP TABLE IF EXISTS pg_temp.\(name)")
+                try connection.execute("CREATE TEMPORARY TABLE \(name) AS " + select.split(separator: "\n").dropFirst().joined(separator: "\n"))
+                let derived = try connection.columns(schema: nil, table: name, name: name, connectionName: remote.connection)
+                var scored: Table? = nil, rules: [(name: String, condition: BoundCondition)] = []
+                let columns = FrameworkColumns(derived)
+                if case .rules(let table) = by, let r = columns.recency, let f = columns.frequency, let m = columns.monetary {
+                    // The rules bind over the scored table's columns; its cut points are the server's.
+                    scored = Engine.rfm(derived, recency: r, frequency: f, monetary: m, bins: table.bins).table
+                    rules = try table.bind(over: scored!)
+                }
+                labels.append(try compiler.labels(by, derived: derived, scored: scored, rules: rules, from: PostgresConnection.quote(name)))
+            }
+            let started = ContinuousClock.now
+            let answer = try connection.rows(compiler.transitions(from: labels[0], to: labels[1], text: Self.singleLine(source.text(of: parsed.span))))
+            timeServer(since: started, "\(answer.count) pairs of segments received", emit: emit)
+            let order = SQLCompiler.segmentOrder(by)
+            var counts = Array(repeating: Array(repeating: 0, count: order.count), count: order.count + 1)
+            for row in answer where row.count == 3 {
+                guard let after = row[1].flatMap({ order.firstIndex(of: $0) }) else { continue }
+                let before = row[0].flatMap { order.firstIndex(of: $0) } ?? order.count
+                counts[before][after] += Int(row[2] ?? "") ?? 0
+            }
+            let keys = Engine.segmentKeys(by, tierMetric: spec.profit != nil ? "profit" : "monetary")
+            present(Presenter(language: language).present(.transitions(TransitionsResult(segmentation: by.name, keys: keys, from: from, to: to, counts: counts)),
+                                                          computedOn: shown), emit: emit)
+            return .ok
+        }
+    }
+}
+
+extension Session {
+    /// `explain customer ID` on a table left on a server: the customer's row comes back (decoded
+    /// as a load decodes it), each metric's cut points and each named segment's verdict are
+    /// computed there, and the explanation is drawn as in memory.
+    func explainCustomerOnServer(_ table: Table, id: BoundCondition, levels: [Int: LevelCuts], segments: [(String, String, BoundCondition, [LevelCuts])],
+                                 parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+            let from = PostgresConnection.qualified(remote.schema, remote.table)
+            let sql = try SQLCompiler(dialect: .postgres).rows(table, where: id, from: from)
+            let found = try connection.load(.query(sql), connectionName: remote.connection, name: table.name, control: LoadControl())
+            guard found.rowCount > 0 else {
+                var span = parsed.span
+                if case .explainCustomer(let expression) = parsed.kind { span = expression.span }
+                emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("no row of '\(table.name)' has \(table.columns[0].name) = \(source.text(of: span))", at: span,
+                                                                      hints: ["the first column, \(table.columns[0].name), identifies a customer: see 'show top 5 by \(table.columns[0].name)'"]), in: source)))
+                return .dataError
+            }
+            // Every metric's cut points from one answer row: a segment that names each level.
+            let columns = levels.keys.sorted()
+            var computed: [Int: LevelCuts] = [:]
+            if !columns.isEmpty {
+                let probe = BoundSegment(table: table, condition: .or(columns.map { .level(column: $0, levels[$0]!, .equal, level: 0) }), text: "",
+                                         levels: columns.map { levels[$0]! }, profitColumn: nil)
+                let cuts = try serverSegment(probe, remote, connection, emit: emit).levels
+                for (column, cut) in zip(columns, cuts) where cut.basis > 0 { computed[column] = cut }
+            }
+            // In a segment when its condition is true for the row, out when false, else unknown.
+            var verdicts: [(name: String, definition: String, isMember: Bool?)] = []
+            for (name, definition, condition, used) in segments {
+                func holds(_ c: BoundCondition) throws -> Bool {
+                    try serverSegment(BoundSegment(table: table, condition: .and([id, c]), text: name, levels: used, profitColumn: nil), remote, connection, emit: emit).count > 0
+                }
+                verdicts.append((name, definition, try holds(condition) ? true : try holds(.not(condition)) ? false : nil))
+            }
+            present(Presenter(language: language).present(.customerExplained(CustomerExplanation(table: found, row: 0, levels: computed, segments: verdicts)),
+                                                          computedOn: shown), emit: emit)
+            return .ok
+        }
+    }
+}
+
+extension Session {
+    /// `crosstab A by B` on a table left on a server: counted there as `count … by A, B`, the
+    /// groups read back as a summary's are, and laid out as in memory.
+    func crosstabOnServer(_ table: Table, rows: Int, columns: Int, condition: BoundCondition?, parsed: ParsedStatement, source: Source,
+                          emit: (Output) -> Void) -> Outcome.Status {
+        onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+            let summary = try serverSummary(.counting(table, by: [rows, columns], within: condition), remote, connection, parsed: parsed, source: source, emit: emit)
+            var weights = Array(repeating: 0, count: summary.table.rowCount)
+            for row in summary.rows where row.representative < weights.count {
+                if case .count(let n)? = row.values.first { weights[row.representative] = n }
+            }
+            let result = Engine.crosstab(summary.table, rows: 0, columns: 1, condition: nil, weights: weights)
+            present(Presenter(language: language).present(.crosstab(result), computedOn: shown), emit: emit)
+            return .ok
+        }
+    }
+
+    /// `show [top N by X]` on a table left on a server: that page of rows comes back (ordered by
+    /// X, else by the first column, which keys a derived customer table), with the count of all.
+    func showOnServer(_ table: Table, top: BoundTop?, segment: BoundCondition?, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+            let limit = top?.count ?? (format == nil ? rowLimit : Int.max)
+            let sql = try SQLCompiler(dialect: .postgres).rows(table, where: segment ?? .constant(true), from: PostgresConnection.qualified(remote.schema, remote.table),
+                                                              descending: top?.column, limit: limit == Int.max ? Int(Int32.max) : limit)
+            let page = try connection.load(.query(sql), connectionName: remote.connection, name: table.name, control: LoadControl())
+            let counted = try serverSummary(.counting(table, by: [], within: segment), remote, connection, parsed: parsed, source: source, emit: emit)
+            guard case .count(let matching)? = counted.rows.first?.values.first else { return .dataError }
+            let result = RowsResult(table: page, rows: Array(0..<page.rowCount), matching: matching, orderedBy: top.map { table.columns[$0.column].name })
+            present(Presenter(language: language).present(.rows(result), computedOn: shown), emit: emit)
+            return .ok
+        }
+    }
+}

@@ -119,6 +119,57 @@ extension Session {
 
 /// `sql STATEMENT`: the SQL a statement compiles to.
 extension Session {
+    /// The SQL of one statement, its first line a comment with the patron line; `creating`
+    /// (`patron compile`) makes the tables a derivation or scoring produces, so later statements read them.
+    func statementSQL(_ bound: BoundStatement, _ compiler: SQLCompiler, text: String, creating: Bool) throws(SQLError) -> String {
+        let comment = "-- patron: \(text)\n"
+        switch bound {
+        case .segment(let segment): return try compiler.segment(segment)
+        case .customers(let spec): return try compiler.customers(spec, creating: creating)
+        case .aggregate(let query): return try compiler.summary(query, text: text)
+        case .count(let table, let segment, _, let groups) where !groups.isEmpty:
+            return try compiler.summary(.counting(table, by: groups, within: segment), text: text)
+        case .crosstab(let table, let rows, let columns, let condition):
+            return try compiler.summary(.counting(table, by: [rows, columns], within: condition), text: text)
+        case let framework where framework.isFramework: return try compiler.framework(framework, text: text)
+        case .rfm(let table, let recency, let frequency, let monetary, let bins):
+            let scored = try compiler.rfm(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins)
+            return comment + (creating ? try scored.replacing(table.name, dialect: compiler.dialect, text: text) : scored.select + ";")
+        case .rfmSegments(let table, _, let rules, _):
+            let named = try compiler.ruleSegments(table, rules: rules)
+            return comment + (creating ? try named.replacing(table.name, dialect: compiler.dialect, text: text) : named.select + ";")
+        case .transitions(let spec, let from, let to, let by):
+            return try transitionsSQL(spec, from: from, to: to, by: by, compiler, text: text)
+        default:
+            let verb = text.split(separator: " ").first.map(String.init) ?? text
+            throw SQLError(message: "'\(verb)' does not compile to \(compiler.dialect.rawValue) SQL yet", hints: ["docs/sql.md lists what compiles"])
+        }
+    }
+
+    /// `transitions` as one query: the customers derived at each date (as subqueries), labelled,
+    /// and counted by pair. The derivations' columns (and, for rule tables, the scores' columns
+    /// the rules bind over) are known by deriving them over the orders' columns.
+    func transitionsSQL(_ spec: BoundCustomers, from: Int32, to: Int32, by: Segmentation, _ compiler: SQLCompiler, text: String) throws(SQLError) -> String {
+        var labels: [String] = []
+        for day in [from, to] {
+            let dated = BoundCustomers(orders: spec.orders, id: spec.id, date: spec.date, channel: spec.channel, amount: spec.amount, amountText: spec.amountText,
+                                       profit: spec.profit, profitText: spec.profitText, asOf: day, name: spec.name)
+            var body = try compiler.customers(dated).split(separator: "\n").dropFirst().joined(separator: "\n")
+            if body.hasSuffix(";") { body.removeLast() }
+            let columns = Engine.deriveCustomers(dated).table
+            var scored: Table? = nil, rules: [(name: String, condition: BoundCondition)] = []
+            let found = FrameworkColumns(columns)
+            if case .rules(let table) = by, let r = found.recency, let f = found.frequency, let m = found.monetary {
+                scored = Engine.rfm(columns, recency: r, frequency: f, monetary: m, bins: table.bins).table
+                do { rules = try table.bind(over: scored!) } catch {
+                    throw SQLError(message: "rule '\(error.source.name)' does not bind over the scored customers: \(error.diagnostic.message)", hints: [])
+                }
+            }
+            labels.append(try compiler.labels(by, derived: columns, scored: scored, rules: rules, from: "(\(body)) AS c"))
+        }
+        return compiler.transitions(from: labels[0], to: labels[1], text: text)
+    }
+
     func compileSQL(_ statement: BoundStatement, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
         do throws(SQLError) {
             let sql: String, dialect: SQLDialect
@@ -134,7 +185,7 @@ extension Session {
                 sql = try SQLCompiler(dialect: dialect).customers(spec)
             case .sqlFramework(let inner, let text, let name):
                 dialect = SQLDialect(rawValue: name) ?? .duckdb
-                sql = try SQLCompiler(dialect: dialect).framework(inner, text: text)
+                sql = try statementSQL(inner, SQLCompiler(dialect: dialect), text: text, creating: false)
             default: return .dataError
             }
             present(Presentation(kind: "sql", facts: [.init("dialect", .string(dialect.rawValue)), .init("sql", .string(sql))], blocks: [.line(sql)]), emit: emit)
@@ -151,19 +202,7 @@ extension Session {
     func compile(_ bound: BoundStatement, dialect: SQLDialect, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
         let line = Self.singleLine(source.text(of: parsed.span))
         do throws(SQLError) {
-            let compiler = SQLCompiler(dialect: dialect)
-            let sql: String
-            switch bound {
-            case .segment(let segment): sql = try compiler.segment(segment)
-            case .customers(let spec): sql = try compiler.customers(spec, creating: true)
-            case .aggregate(let query): sql = try compiler.summary(query, text: line)
-            case let framework where framework.isFramework: sql = try compiler.framework(bound, text: line)
-            case .count(let table, let segment, _, let groups) where !groups.isEmpty:
-                sql = try compiler.summary(.counting(table, by: groups, within: segment), text: line)
-            default:
-                let verb = line.split(separator: " ").first.map(String.init) ?? line
-                throw SQLError(message: "'\(verb)' does not compile to \(dialect.rawValue) SQL yet", hints: ["docs/sql.md lists what compiles"])
-            }
+            let sql = try statementSQL(bound, SQLCompiler(dialect: dialect), text: line, creating: true)
             emit(.result("-- \(source.name):\(source.line(containing: parsed.span.start).number): \(line)\n" + sql.split(separator: "\n").dropFirst().joined(separator: "\n") + "\n"))
             return .ok
         } catch {
@@ -209,6 +248,9 @@ extension Session {
             return .interrupted
         } catch let error as PostgresError {
             return report(error, at: parsed.span, source: source, emit: emit)
+        } catch let error as RuleFailure {
+            emit(.diagnostic(DiagnosticRenderer.render(error.diagnostic, in: error.source)))
+            return .dataError
         } catch let error as AggregateText.Unreadable {
             emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(error.message, at: parsed.span, hints: ["load the table to compute it in memory"]), in: source)))
             return .dataError

@@ -148,7 +148,7 @@ public final class Session {
                 if keepGoing { worst = worse(worst, .dataError); continue }
                 return Outcome(status: .dataError, shouldQuit: false, isIncomplete: false)
             }
-            if let dialect = compiling, case .customers = bound {
+            if let dialect = compiling, bound.makesTable {
                 // The derivation's SQL is printed, and it runs too, so what follows binds to its table.
                 let status = compile(bound, dialect: dialect, parsed: statement, source: source, emit: emit)
                 if status != .ok && !keepGoing { return Outcome(status: status, shouldQuit: false, isIncomplete: false) }
@@ -269,6 +269,14 @@ public final class Session {
             return rfmOnServer(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins, parsed: parsed, source: source, emit: emit)
         case .rfmSegments(let table, let preset, let rules, let monetary) where catalog.remote[table.name] != nil:
             return ruleSegmentsOnServer(table, preset: preset, rules: rules, monetary: monetary, parsed: parsed, source: source, emit: emit)
+        case .transitions(let spec, let from, let to, let by) where catalog.remote[spec.orders.name] != nil:
+            return transitionsOnServer(spec, from: from, to: to, by: by, parsed: parsed, source: source, emit: emit)
+        case .explainServerCustomer(let table, let id, let levels, let segments):
+            return explainCustomerOnServer(table, id: id, levels: levels, segments: segments, parsed: parsed, source: source, emit: emit)
+        case .crosstab(let table, let rows, let columns, let condition) where catalog.remote[table.name] != nil:
+            return crosstabOnServer(table, rows: rows, columns: columns, condition: condition, parsed: parsed, source: source, emit: emit)
+        case .show(let table, let top, let segment) where catalog.remote[table.name] != nil:
+            return showOnServer(table, top: top, segment: segment, parsed: parsed, source: source, emit: emit)
         case .pareto(let table, let column, let a, let b) where catalog.remote[table.name] != nil:
             return paretoOnServer(table, column: column, a: a, b: b, parsed: parsed, source: source, emit: emit)
         case .explainSegment(let definition, let bound, let columns) where catalog.remote[bound.table.name] != nil:

@@ -333,7 +333,8 @@ extension Engine {
     }
 
     /// Counts rows for each pair of values of two columns.
-    public static func crosstab(_ table: Table, rows rowColumn: Int, columns columnColumn: Int, condition: BoundCondition?) -> CrosstabResult {
+    /// `weights` (one per row) count each row that many times: the groups of a summary computed elsewhere.
+    public static func crosstab(_ table: Table, rows rowColumn: Int, columns columnColumn: Int, condition: BoundCondition?, weights: [Int]? = nil) -> CrosstabResult {
         let rows = condition.map { filter($0, in: table) } ?? Array(0..<table.rowCount)
         let rowKey = groupKey(table.columns[rowColumn]), columnKey = groupKey(table.columns[columnColumn])
         var rowGroups: [Int64?: Int] = [:], columnGroups: [Int64?: Int] = [:]
@@ -347,11 +348,11 @@ extension Engine {
         var counts = Array(repeating: Array(repeating: 0, count: columnOrder.count), count: rowOrder.count)
         for row in rows {
             guard let i = rowPosition[rowKey(row)], let j = columnPosition[columnKey(row)] else { continue }
-            counts[i][j] += 1
+            counts[i][j] += weights.map { row < $0.count ? $0[row] : 0 } ?? 1
         }
         return CrosstabResult(table: table, rowColumn: rowColumn, columnColumn: columnColumn,
                               rowKeys: rowOrder.map { $0 == nil ? nil : rowGroups[$0] }, columnKeys: columnOrder.map { $0 == nil ? nil : columnGroups[$0] },
-                              counts: counts, scope: rows.count)
+                              counts: counts, scope: weights.map { w in rows.reduce(0) { $0 + (($1 < w.count) ? w[$1] : 0) } } ?? rows.count)
     }
 }
 

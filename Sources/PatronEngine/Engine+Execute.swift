@@ -73,7 +73,7 @@ extension Engine {
             return Execution(.transitions(try finished(result)))
         case .segment(let bound):
             return Execution(.segment(segment(bound)))
-        case .load, .setLanguage, .setTimer, .export, .include, .saveSession, .help, .quit, .connect, .disconnect, .showConnections, .loadServer, .exportServer, .sqlSegment, .sqlSummary, .sqlCustomers, .sqlFramework, .useServer:
+        case .load, .setLanguage, .setTimer, .export, .include, .saveSession, .help, .quit, .connect, .disconnect, .showConnections, .loadServer, .exportServer, .sqlSegment, .sqlSummary, .sqlCustomers, .sqlFramework, .useServer, .explainServerCustomer:
             preconditionFailure("the driver runs statements about the session itself")
         }
     }

@@ -173,7 +173,7 @@ public struct LifecycleResult: Sendable {
 
 extension Engine {
     /// The segments of a segmentation, in the order its labels count.
-    static func segmentKeys(_ by: Segmentation, tierMetric: String) -> [SegmentKey] {
+    public static func segmentKeys(_ by: Segmentation, tierMetric: String) -> [SegmentKey] {
         switch by {
         case .lifecycle: return LifecycleStage.allCases.map { .stage($0) }
         case .matrix: return Quadrant.allCases.map { .quadrant($0) }
@@ -281,6 +281,11 @@ public struct TransitionsResult: Sendable {
     /// counts[before][after]; the last row holds customers who had not bought yet at the first date.
     public let counts: [[Int]]
 
+    /// Creates transitions (ones computed elsewhere, on a server).
+    public init(segmentation: String, keys: [SegmentKey], from: Int32, to: Int32, counts: [[Int]]) {
+        (self.segmentation, self.keys, self.from, self.to, self.counts) = (segmentation, keys, from, to, counts)
+    }
+
     /// Customers in the same segment at both dates.
     public var stayed: Int { keys.indices.reduce(0) { $0 + counts[$1][$1] } }
     /// Customers who had bought by the first date and changed segment.
@@ -346,6 +351,11 @@ public struct CustomerExplanation: Sendable {
     public let levels: [Int: LevelCuts]
     /// Each named segment, and whether the row is in it (nil: unknown, a value is null).
     public let segments: [(name: String, definition: String, isMember: Bool?)]
+
+    /// Creates a customer's explanation (one whose figures came from a server).
+    public init(table: Table, row: Int, levels: [Int: LevelCuts], segments: [(name: String, definition: String, isMember: Bool?)]) {
+        (self.table, self.row, self.levels, self.segments) = (table, row, levels, segments)
+    }
 }
 
 extension Engine {

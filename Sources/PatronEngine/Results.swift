@@ -46,4 +46,9 @@ public struct RowsResult: Sendable {
     public let matching: Int
     /// The column the rows are ordered by (descending), if any.
     public let orderedBy: String?
+
+    /// Creates rows to show.
+    public init(table: Table, rows: [Int], matching: Int, orderedBy: String?) {
+        (self.table, self.rows, self.matching, self.orderedBy) = (table, rows, matching, orderedBy)
+    }
 }

@@ -119,3 +119,55 @@ extension SQLCompiler {
         return sql
     }
 }
+
+extension SQLCompiler {
+    /// The segments of a segmentation in the order `transitions` lists them.
+    public static func segmentOrder(_ by: Segmentation) -> [String] {
+        switch by {
+        case .matrix: return ["True Friends", "Butterflies", "Barnacles", "Strangers"]
+        case .lifecycle: return ["new", "active", "warm", "cold", "lapsed"]
+        case .tiers: return ["high", "medium", "low", "none"]
+        case .rules(let table): return table.rules.map(\.name) + ["Others"]
+        }
+    }
+
+    /// Each customer's segment in a derived customer table `source` (of columns `derived`), as
+    /// `SELECT id, segment`; a customer with no value to place has no row. Rule tables score the
+    /// customers first (`scored` is the scored table's columns, `rules` bound over it).
+    public func labels(_ by: Segmentation, derived: Table, scored: Table?, rules: [(name: String, condition: BoundCondition)],
+                       from source: String) throws(SQLError) -> String {
+        let columns = FrameworkColumns(derived)
+        let id = dialect.quote(derived.columns[0].name)
+        let none = "SELECT \(id) AS id, CAST(NULL AS \(dialect == .bigquery ? "STRING" : "VARCHAR")) AS segment FROM \(source) WHERE 1 = 0"
+        let labelling: Grouped = { context, _, label, _, scope, _ in
+            var sql = "WITH t AS (SELECT * FROM \(source))"
+            for cut in context.cutTables { sql += ",\n" + cut.sql }
+            return sql + "\nSELECT t.\(id) AS id, \(label) AS segment FROM t" + context.cutTables.map { " CROSS JOIN \($0.alias)" }.joined()
+                + (scope.map { " WHERE \($0)" } ?? "")
+        }
+        switch by {
+        case .matrix:
+            guard let p = columns.profit, let l = columns.loyalty else { return none }
+            return try matrix(derived, p, l, nil, nil, labelling)
+        case .lifecycle:
+            guard let r = columns.recency else { return none }
+            return try lifecycle(derived, r, columns.tenure, nil, LifecycleStage.standardWindows, labelling)
+        case .tiers:
+            guard let v = columns.profit ?? columns.monetary else { return none }
+            return try tiers(derived, v, labelling)
+        case .rules(let table):
+            guard let r = columns.recency, let f = columns.frequency, let m = columns.monetary, let scored else { return none }
+            let scoring = try rfm(derived, recency: r, frequency: f, monetary: m, bins: table.bins, from: source)
+            let naming = try ruleSegments(scored, rules: rules, from: "(\(scoring.select)) AS r")
+            return "SELECT \(id) AS id, \(dialect.quote("rfm_segment")) AS segment FROM (\(naming.select)) AS x"
+        }
+    }
+
+    /// `transitions`: customers counted by their segment at the first date (null: not yet a
+    /// customer) and at the second, from the two label queries.
+    public func transitions(from first: String, to second: String, text: String) -> String {
+        "-- patron: \(text)\nWITH f AS (\(first)),\ns AS (\(second))\n"
+            + "SELECT f.segment AS \(dialect.quote("from")), s.segment AS \(dialect.quote("to")), count(*) AS \(dialect.quote("rows"))\n"
+            + "FROM s LEFT JOIN f ON s.id = f.id\nGROUP BY f.segment, s.segment\nORDER BY 1 NULLS LAST, 2 NULLS LAST;"
+    }
+}

@@ -126,6 +126,10 @@ extension Context {
         case .constant(.boolean(let b)): return b ? "TRUE" : "FALSE"
         case .arithmetic(let op, let a, let b, .number) where op == .add || op == .subtract || op == .multiply:
             return "(\(try expression(a)) \(op.rawValue) \(try expression(b)))"
+        case .arithmetic(let op, let a, let b, .real) where op != .remainder:
+            // Reals, as in memory: floating point, and null for a division by zero.
+            let x = "CAST(\(try expression(a)) AS \(dialect.double))", y = "CAST(\(try expression(b)) AS \(dialect.double))"
+            return op == .divide ? "(\(x) / NULLIF(\(y), 0))" : "(\(x) \(op.rawValue) \(y))"
         case .negate(let inner) where inner.type.isNumeric: return "(-\(try expression(inner)))"
         case .condition(let c): return try condition(c)
         case .compare(let a, let op, let b): return "(\(try expression(a)) \(Self.op(op)) \(try expression(b)))"

@@ -113,6 +113,24 @@ public struct SQLCompiler: Sendable {
 
 }
 
+extension SQLCompiler {
+    /// The rows of `table` where `condition` holds, every column; in no stated order, or by
+    /// `column` descending (nulls last), then by the first column; at most `limit`.
+    public func rows(_ table: Table, where condition: BoundCondition, levels: [LevelCuts] = [], from source: String? = nil,
+                     descending column: Int? = nil, limit: Int? = nil) throws(SQLError) -> String {
+        var context = Context(table: table, levels: levels, dialect: dialect)
+        let test = try context.condition(condition)
+        var sql = "WITH t AS (SELECT * FROM \(source ?? dialect.quote(table.name)))"
+        for cut in context.cutTables { sql += ",\n" + cut.sql }
+        sql += "\nSELECT t.* FROM t" + context.cutTables.map { " CROSS JOIN \($0.alias)" }.joined() + "\nWHERE \(test)"
+        if let limit {
+            func key(_ index: Int) -> String { "t." + context.column(index) + (table.columns[index].type == .text ? dialect.byCodePoint : "") }
+            sql += "\nORDER BY " + (column.map { "\(key($0)) DESC NULLS LAST, " } ?? "") + "\(key(0)) ASC NULLS LAST\nLIMIT \(limit)"
+        }
+        return sql
+    }
+}
+
 /// The cut points of one column, as a one-row table of order statistics.
 struct CutTable {
     let alias: String
