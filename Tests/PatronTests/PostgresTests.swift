@@ -288,10 +288,10 @@ struct PostgresTests {
         #expect(explained.stdout.contains("RFM segments: Champions"))
         #expect(inMemory.stdout.hasSuffix(explained.stdout.replacingOccurrences(of: "computed on the server: shop.public.demo_rfm\n", with: "")))
         // Other statements on it ask for a load.
-        let refused = try patron(["use shop.public.demo as demo", "show top 3 by profit"])
+        let refused = try patron(["use shop.public.demo as demo", "summarize demo"])
         #expect(refused.status == 65)
         // Never an answer computed over the no rows patron holds of it.
-        for statement in ["show", "explain customer 1", "crosstab region by channel", "pareto profit", "rfm bins 5"] {
+        for statement in ["summarize demo", "export demo to \"/tmp/patron-never-written.csv\""] {
             let run = try patron(["use shop.public.demo as demo", "define segment big as profit = high", statement])
             #expect(run.status == 65 && run.stderr.contains("stays on the server"), "\(statement): \(run.stdout)")
         }
@@ -324,6 +324,34 @@ struct PostgresTests {
         #expect(timed.stderr.contains("nothing received (the table stays there)"))
         #expect(timed.stderr.contains("bytes of answer received"))
         #expect(timed.stderr.contains("7 groups received"))
+    }
+
+    /// The trainer's tour (examples/segmentation.patron) with the orders left on the server:
+    /// every statement runs there, and prints what memory prints, apart from the lines that say
+    /// where it ran. Then the rest of what runs there: cross tabs, pages of rows, Pareto cut-offs,
+    /// transitions by every segmentation, a rule table with real arithmetic, and a missing customer.
+    @Test func theTrainersTourRunsOnTheServerAsInMemory() throws {
+        let script = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("examples/segmentation.patron"), encoding: .utf8)
+        var tour = script.split(separator: "\n").map(String.init).filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        #expect(tour.first == "load \"examples/orders.csv\" as orders")
+        tour.removeFirst()
+        let rest = ["use customers", "crosstab channels by rfm_segment", "show", "show top 3 by profit", "pareto profit at 50, 90", "transitions from 2024-06-30 to 2024-12-31",
+                    "transitions from 2024-03-31 to 2024-12-31 by tiers", "rfm bins 4", "transitions from 2024-06-30 to 2024-12-31 by rfm",
+                    "rfm segments putler", "crosstab rfm_segment by r_score", "explain customer 501"]
+        for format in [[], ["--format", "json"]] {
+            let memory = try TestSupport.patron(["-c", "load \"examples/orders.csv\" as orders"] + (tour + rest).flatMap { ["-c", $0] } + ["--quiet"] + format)
+            let server = try patron(["use shop.public.orders"] + tour + rest, ["--quiet"] + format)
+            #expect(memory.status == 0 && server.status == 0 && server.stderr.isEmpty, "\(server.stderr)")
+            let place = /computed on the server: shop\.(customers|quick|public\.orders)\n/
+            let json = /,"computed_on":"shop\.(customers|quick|public\.orders)"/
+            let computed = server.stdout.matches(of: format.isEmpty ? place : json).count
+            // Every statement says where it ran, but the two derivations, 'use' and the definition (--quiet keeps confirmations quiet).
+            #expect(computed == tour.count + rest.count - 4)
+            #expect(server.stdout.replacing(place, with: "").replacing(json, with: "") == memory.stdout)
+        }
+        // The missing customer: the same error, from the server.
+        let missing = try patron(["use shop.public.orders", tour[0], "explain customer 999"])
+        #expect(missing.status != 0 && missing.stderr.contains("no row of 'customers' has customer_id = 999"))
     }
 
     @Test func passwordsComeFromTheEnvironmentOrPgpassAsForPsql() throws {
