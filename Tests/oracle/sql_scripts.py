@@ -1,0 +1,121 @@
+#!/usr/bin/env python3
+"""A whole script compiled and run: the statements that make tables (customers from, rfm bins,
+rfm segments) and the ones that read them (pareto, transitions by every segmentation, crosstab,
+count … by the scores and the rule names), compiled by `patron compile` for DuckDB and for
+PostgreSQL, run there statement by statement, and every answer compared with patron's in memory.
+
+usage: sql_scripts.py PATRON_BINARY [PSQL_ARGS…]
+PSQL_ARGS reach a PostgreSQL server whose public.orders holds examples/orders.csv (scripts/pg-local,
+Tests/postgres/fixtures.sql); without them only DuckDB is checked. Run from the package root."""
+import json
+import re
+import subprocess
+import sys
+
+import duckdb
+
+patron, psql = sys.argv[1], sys.argv[2:]
+statements = [
+    "customers from orders by customer_id as of 2024-12-31 with profit = amount - cost",
+    "pareto monetary", "pareto profit at 50, 70", "pareto loyalty at 33.3, 90",
+    "transitions from 2024-06-30 to 2024-12-31 by matrix", "transitions from 2024-03-31 to 2024-12-31",
+    "transitions from 2024-06-30 to 2024-12-31 by tiers",
+    "rfm bins 5", "count by r_score, f_score, m_score", "count by rfm",
+    "rfm segments rfm", "count by rfm_segment", "transitions from 2024-06-30 to 2024-12-31 by rfm",
+    "rfm bins 4", "rfm segments putler", "crosstab rfm_segment by channels", "count by rfm_segment, r_score",
+    "transitions from 2024-03-31 to 2024-12-31 by putler",
+]
+script = 'load "examples/orders.csv" as orders\n' + "\n".join(statements) + "\n"
+queries = [s for s in statements if s.split()[0] in ("pareto", "transitions", "count", "crosstab")]
+
+
+def run(args, stdin):
+    done = subprocess.run([patron] + args, input=stdin, capture_output=True, text=True)
+    if done.returncode != 0:
+        print(done.stderr)
+        sys.exit(1)
+    return done.stdout
+
+
+# patron in memory: one JSON answer per query, in order.
+answers = [d for d in map(json.loads, run(["run", "--format", "json", "--quiet", "-"], script).splitlines())
+           if d["kind"] in ("pareto", "transitions", "summary", "crosstab")]
+assert len(answers) == len(queries), f"{len(answers)} answers for {len(queries)} queries"
+
+
+def expected(answer):
+    """An answer as the rows its SQL gives: (key…, count) for counts, (from, to, rows) for transitions."""
+    columns, rows = answer["columns"], answer["rows"]
+    if answer["kind"] == "summary":
+        return [[str(v) for v in row] for row in rows]
+    if answer["kind"] == "pareto":
+        return [[row[0], str(row[1])] for row in rows if row[1] > 0]
+    pairs = []
+    for row in rows:
+        if answer["kind"] == "crosstab" and row[0] == "total":
+            continue
+        if row[0] == "Others (no rule)":
+            row = ["Others"] + row[1:]
+        for key, count in zip(columns[1:-1], row[1:-1]):
+            if count:
+                source = None if answer["kind"] == "transitions" and row[0] == "(not yet a customer)" else row[0]
+                pairs.append([str(source), str(key), str(count)])
+    return pairs
+
+
+def blocks(dialect):
+    """The compiled script's statements: (patron line, SQL), in order."""
+    text = run(["compile", "-", "--dialect", dialect], script)
+    parts = re.split(r"^-- (?:<stdin>:\d+|patron): ", text, flags=re.M)[1:]
+    return [(p.split("\n", 1)[0], p.split("\n", 1)[1]) for p in parts]
+
+
+def rows_of(kind, result):
+    if kind == "pareto":
+        return [[str(r[0]), str(r[1])] for r in result]
+    if kind in ("count", "crosstab"):
+        return [[str(v) for v in r] for r in result]
+    return [[str(r[0]), str(r[1]), str(r[2])] for r in result]
+
+
+def compare(engine, execute, dialect):
+    bad, k = [], 0
+    for line, sql in blocks(dialect):
+        if line.startswith("load ") and dialect == "postgres":
+            continue  # the server's public.orders holds the same rows
+        result = execute(sql)
+        kind = line.split()[0]
+        if kind not in ("pareto", "transitions", "count", "crosstab"):
+            continue
+        mine = expected(answers[k])
+        theirs = rows_of(kind, result)
+        if kind in ("count", "crosstab"):
+            theirs = [["None" if v == "None" else v for v in r] for r in theirs]
+        if sorted(mine) != sorted(theirs):
+            bad.append(f"{engine}: {line}: {theirs}, patron {mine}")
+        k += 1
+    return bad
+
+
+duck = duckdb.connect()
+bad = compare("DuckDB", lambda sql: duck.execute(sql).fetchall() if sql.strip() else [], "duckdb")
+if psql:
+    schema = "patron_scripts"
+    base = ["psql", "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1"] + psql
+    subprocess.run(base + ["-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE", "-c", f"CREATE SCHEMA {schema}"], check=True, capture_output=True)
+
+    def postgres(sql):
+        done = subprocess.run(base + ["-c", f"SET search_path TO {schema}, public; " + sql], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"PostgreSQL: {done.stderr}\n{sql}")
+        return [[None if v == "" else v for v in line.split("\t")] for line in done.stdout.splitlines() if line]
+
+    try:
+        bad += compare("PostgreSQL", postgres, "postgres")
+    finally:
+        subprocess.run(base + ["-c", f"DROP SCHEMA IF EXISTS {schema} CASCADE"], capture_output=True)
+if bad:
+    print("\n".join(bad))
+    sys.exit(1)
+print(f"ok: a script of {len(statements)} statements ({len(queries)} answers) compiled and run on DuckDB"
+      + (" and on PostgreSQL" if psql else "") + " answers as patron does in memory")
