@@ -26,6 +26,7 @@ statements = [
     "customers from demo by region with amount = monetary, date = since",
     "matrix profit by loyalty", "matrix profit by loyalty at 500, 0.5", "tiers profit", "lifecycle windows 10, 60, 120",
     "customers from demo by customer_id as of 2024-06-30 with amount = monetary, profit = profit - 1, date = since only recency, loyalty",
+    "pareto profit", "pareto monetary at 33.3, 90", "crosstab region by channel", "rfm bins 5", "segment where (frequency + recency) / 2 > 10",
 ]
 medians = {s for s in statements if "median(" in s}
 bad = []
