@@ -137,7 +137,39 @@ extension Context {
         case .or(let terms): return "(" + (try terms.map { t throws(SQLError) in try expression(t) }).joined(separator: " OR ") + ")"
         case .not(let inner): return "(NOT \(try expression(inner)))"
         case .isNull(let inner, let negated): return "(\(try expression(inner)) IS \(negated ? "NOT " : "")NULL)"
+        case .inList(let value, let items, let negated):
+            // SQL's IN has patron's three-valued logic: no match and a null among the items is unknown.
+            let list = try items.map { i throws(SQLError) in try expression(i) }.joined(separator: ", ")
+            return "(\(try expression(value)) \(negated ? "NOT " : "")IN (\(list)))"
+        case .textMatch(let value, let kind, let pattern):
+            // By code points; an empty pattern is in every text and starts every text.
+            let position = dialect.position(of: try expression(pattern), in: try expression(value))
+            return kind == .contains ? "(\(position) > 0)" : "(\(position) = 1)"
+        case .call(let function, let arguments, let type):
+            return try call(function, arguments, type)
         default: throw unsupported("this expression")
+        }
+    }
+
+    /// A function as patron computes it; the ones whose rules are Unicode's in patron and the
+    /// database's collation in SQL (case, character counts) are refused.
+    mutating func call(_ function: BuiltinFunction, _ arguments: [BoundExpression], _ type: ValueType) throws(SQLError) -> String {
+        let args = try arguments.map { a throws(SQLError) in try expression(a) }
+        switch function {
+        case .abs where arguments[0].type.isNumeric: return "abs(\(args[0]))"
+        case .round, .floor, .ceil:
+            // Exact decimals to the result's places: half away from zero, down, up.
+            guard case .number(let target) = type, case .number(let scale) = arguments[0].type else { throw unsupported("\(function.rawValue) of a real") }
+            if scale <= target { return args[0] }
+            if function == .round { return "CAST(round(\(args[0]), \(target)) AS DECIMAL(38, \(target)))" }
+            let power = "1" + String(repeating: "0", count: target)
+            return "CAST(\(function.rawValue)(\(args[0]) * \(power)) / \(power) AS DECIMAL(38, \(target)))"
+        case .year, .month, .day where arguments[0].type == .date || arguments[0].type == .timestamp:
+            return "CAST(EXTRACT(\(function.rawValue.uppercased()) FROM \(args[0])) AS BIGINT)"
+        case .daysBetween: return dialect.days(from: args[0], to: args[1])
+        case .coalesce: return "coalesce(\(args.joined(separator: ", ")))"
+        default:
+            throw unsupported("\(function.rawValue)() (its rules are Unicode's in patron, the collation's in a database)")
         }
     }
 }

@@ -41,6 +41,15 @@ public enum SQLDialect: String, Sendable, CaseIterable {
         }
     }
 
+    /// Where `needle` starts in `text` (1-based, by code point), 0 when it is not there.
+    func position(of needle: String, in text: String) -> String {
+        switch self {
+        case .spark: return "instr(\(text), \(needle))"
+        case .snowflake: return "POSITION(\(needle), \(text))"
+        default: return "strpos(\(text), \(needle))"
+        }
+    }
+
     /// The floating-point type.
     var double: String {
         switch self {

@@ -39,6 +39,12 @@ def segment_blocks():
                    "since < 2023-01-01", "since >= 2024-06-30 and frequency > 3", "profit > 0", "profit <= -10.5",
                    "loyalty > 0.5", "monetary >= 1000.25", "not (profit = high)", "not (channel = \"phone\")",
                    "frequency = 1", "recency between 30 and 90", "profit = high and loyalty = low", "profit = low and loyalty = high"]
+    # Lists, text matching, functions and real arithmetic (division by zero is null, as in memory).
+    conditions += ['region in ("North", "South")', 'channel not in ("store", "app")', 'channel in ("online", "nowhere")',
+                   'name contains "a"', 'region starts with "No"', 'name contains ""', "abs(profit) > 100", "round(profit) >= 50",
+                   "floor(loyalty * 10) = 5", "round(monetary, 1) > 500.5", "ceil(profit) = 10", "year(since) = 2023", "month(since) <= 6",
+                   "day(since) = 1", "days_between(since, 2024-12-31) > 365", 'coalesce(channel, "none") = "none"',
+                   "(profit + monetary) / 2 > 300", "profit / frequency > 20", "monetary / 0 > 1", "profit / (frequency - 1) > 50 or channel is null"]
     random.seed(20241231)
     for _ in range(60):
         terms = [f"{random.choice(metrics)} {random.choice(['=', '!=', '<', '>='])} {random.choice(words)}" for _ in range(random.randint(2, 3))]

@@ -27,6 +27,8 @@ statements = [
     "matrix profit by loyalty", "matrix profit by loyalty at 500, 0.5", "tiers profit", "lifecycle windows 10, 60, 120",
     "customers from demo by customer_id as of 2024-06-30 with amount = monetary, profit = profit - 1, date = since only recency, loyalty",
     "pareto profit", "pareto monetary at 33.3, 90", "crosstab region by channel", "rfm bins 5", "segment where (frequency + recency) / 2 > 10",
+    'segment where name contains "a" and year(since) = 2023 and region starts with "N"',
+    'segment where region in ("North", "West") or days_between(since, 2024-12-31) > 365 or round(profit, 1) > 10.5',
 ]
 medians = {s for s in statements if "median(" in s}
 bad = []
