@@ -398,8 +398,9 @@ extension Session {
     /// `customers from ORDERS` where the orders stay on a server: the derivation runs there into
     /// a temporary table of that session, which becomes current, left on the server too.
     func customersOnServer(_ spec: BoundCustomers, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
-        onServer(spec.orders.name, parsed: parsed, source: source, emit: emit) { remote, connection, _ in
-            let select = try SQLCompiler(dialect: .postgres).customers(spec, from: PostgresConnection.qualified(remote.schema, remote.table))
+        onServer(spec.orders.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+            let orders = PostgresConnection.qualified(remote.schema, remote.table)
+            let select = try SQLCompiler(dialect: .postgres).customers(spec, from: orders)
             let target = BoundServerTable(connection: remote.connection, schema: nil, table: spec.name)
             let name = PostgresConnection.quote(spec.name)
             try connection.execute("DROP TABLE IF EXISTS pg_temp.\(name)")
@@ -407,12 +408,30 @@ extension Session {
             try connection.execute("CREATE TEMPORARY TABLE \(name) AS " + select.split(separator: "\n").dropFirst().joined(separator: "\n"))
             timeServer(since: started, "nothing received (the table stays there)", emit: emit)
             let columns = try connection.columns(schema: nil, table: spec.name, name: spec.name, connectionName: remote.connection)
-            let rows = try connection.count(schema: nil, table: spec.name)
             catalog.apply(.remote(columns, target))
             catalog.apply(.derivation(spec))
-            present(.message("derived '\(spec.name)' from '\(spec.orders.name)' on the server (\(remote.connection)): \(NumberFormat.grouped(rows)) customers, left there as a temporary table; its statements run there (help sql)",
-                             isConfirmation: true), emit: emit)
+            present(Presenter(language: language).present(.derived(try serverDerivation(spec, orders: orders, connection), orders: spec.orders.name), computedOn: shown),
+                    emit: emit)
             return .ok
         }
+    }
+
+    /// The report of a derivation made on a server, as memory prints it: the derived columns and
+    /// their definitions (derived over the orders' columns), the customers and nulls counted there,
+    /// the as-of date and the orders used.
+    private func serverDerivation(_ spec: BoundCustomers, orders: String, _ connection: PostgresConnection) throws -> CustomerDerivation {
+        let schema = Engine.deriveCustomers(spec).table
+        let q = PostgresConnection.quote
+        let counts = try connection.row("SELECT " + (["count(*)"] + schema.columns.map { "count(\(q($0.name)))" }).joined(separator: ", ") + " FROM pg_temp.\(q(spec.name))")
+        let customers = Int(counts.first.flatMap { $0 } ?? "") ?? 0
+        let nulls = counts.dropFirst().map { customers - (Int($0 ?? "") ?? 0) }
+        let id = q(spec.orders.columns[spec.id].name), date = q(spec.orders.columns[spec.date].name)
+        let asOf = spec.asOf.map { "DATE '\(CalendarDate.isoString($0))'" } ?? "(SELECT max(\(date)) FROM \(orders))"
+        let facts = try connection.row("SELECT CAST(a.d AS TEXT), CAST(count(*) AS TEXT), CAST(count(CASE WHEN \(id) IS NOT NULL AND \(date) IS NOT NULL AND \(date) <= a.d THEN 1 END) AS TEXT) "
+                                       + "FROM \(orders) CROSS JOIN (SELECT \(asOf) AS d) a GROUP BY a.d")
+        let day = facts.first.flatMap { $0 }.flatMap { CalendarDate.parseISO(Array($0.utf8)) } ?? spec.asOf ?? 0
+        let total = facts.count > 1 ? Int(facts[1] ?? "") ?? 0 : 0, used = facts.count > 2 ? Int(facts[2] ?? "") ?? 0 : 0
+        return CustomerDerivation(table: schema, asOf: day, asOfIsLatest: spec.asOf == nil, ordersUsed: used, ordersLeftOut: total - used,
+                                  customers: customers, nulls: nulls)
     }
 }

@@ -15,6 +15,16 @@ public struct CustomerDerivation: Sendable {
     /// Orders used, and orders left out (no customer, no date, or after the as-of date).
     public let ordersUsed: Int
     public let ordersLeftOut: Int
+    /// The customers, and the nulls of each column (the table's own, unless counted on a server).
+    public let customers: Int
+    public let nulls: [Int]
+
+    /// Creates a derivation's report; `customers` and `nulls` default to the table's own.
+    public init(table: Table, asOf: Int32, asOfIsLatest: Bool, ordersUsed: Int, ordersLeftOut: Int, customers: Int? = nil, nulls: [Int]? = nil) {
+        (self.table, self.asOf, self.asOfIsLatest, self.ordersUsed, self.ordersLeftOut) = (table, asOf, asOfIsLatest, ordersUsed, ordersLeftOut)
+        self.customers = customers ?? table.rowCount
+        self.nulls = nulls ?? table.columns.map(\.nulls.nullCount)
+    }
 }
 
 extension Engine {

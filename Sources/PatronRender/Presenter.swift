@@ -55,12 +55,14 @@ public struct Presenter: Sendable {
     // MARK: Tables and columns
 
     /// Each column's type, nulls and why: what `describe`, `load` and `customers` show.
-    func schemaTable(_ table: Table) -> (fields: [Field], rows: [[Cell]]) {
+    /// The columns, their types, nulls (`nulls`, when counted elsewhere) and why each has its type.
+    func schemaTable(_ table: Table, nulls: [Int]? = nil) -> (fields: [Field], rows: [[Cell]]) {
         let fields = [Field("column"), Field("type"), Field("nulls", .right), Field("why", heading: "why this type")]
-        let rows = table.columns.map { column -> [Cell] in
+        let rows = table.columns.enumerated().map { index, column -> [Cell] in
             var type = column.type.rawValue
             if case .decimal(_, let scale) = column.storage { type += "(\(scale))" }
-            return [.text(column.name), .text(type), .count(column.nulls.nullCount), .text(Formatting.evidence(column.evidence))]
+            let count = nulls.map { index < $0.count ? $0[index] : 0 } ?? column.nulls.nullCount
+            return [.text(column.name), .text(type), .count(count), .text(Formatting.evidence(column.evidence))]
         }
         return (fields, rows)
     }
@@ -95,13 +97,13 @@ public struct Presenter: Sendable {
 
     func derived(_ derived: CustomerDerivation, orders: String) -> Presentation {
         let table = derived.table
-        var text = "derived '\(table.name)' from '\(orders)': \(NumberFormat.grouped(table.rowCount)) customers, as of \(CalendarDate.isoString(derived.asOf))"
+        var text = "derived '\(table.name)' from '\(orders)': \(NumberFormat.grouped(derived.customers)) customers, as of \(CalendarDate.isoString(derived.asOf))"
         text += derived.asOfIsLatest ? " (the latest order date)" : ""
         text += "; \(NumberFormat.grouped(derived.ordersUsed)) orders used"
         if derived.ordersLeftOut > 0 { text += ", \(NumberFormat.grouped(derived.ordersLeftOut)) left out (no customer or date, or after the as-of date)" }
-        let (fields, rows) = schemaTable(table)
+        let (fields, rows) = schemaTable(table, nulls: derived.nulls)
         return Presentation(kind: "customers", fields: fields, rows: rows,
-                            facts: [.init("table", .string(table.name)), .init("orders", .string(orders)), .init("customers", .count(table.rowCount)),
+                            facts: [.init("table", .string(table.name)), .init("orders", .string(orders)), .init("customers", .count(derived.customers)),
                                     .init("as_of", .string(CalendarDate.isoString(derived.asOf))), .init("as_of_is_latest", .bool(derived.asOfIsLatest)),
                                     .init("orders_used", .count(derived.ordersUsed)), .init("orders_left_out", .count(derived.ordersLeftOut))],
                             blocks: [.line(text), .table(bars: nil)], isConfirmation: true)
