@@ -89,3 +89,37 @@ struct CompileTests {
         #expect(spark.status == 65 && spark.stderr.contains("'rfm bins 5' replaces the table it reads, which a Spark temporary view cannot do"))
     }
 }
+
+/// Spark in local mode (pyspark from PyPI, on Java 17; scripts/setup --tests installs both): the
+/// check corpus through Spark SQL, and the README's Spark example run as a new user would.
+struct SparkTests {
+    @Test func theCorpusAndTheReadmeExampleAgreeWithMemoryOnSpark() throws {
+        if ProcessInfo.processInfo.environment["PATRON_SKIP_SPARK"] == "1" { return }
+        let check = try TestSupport.run("/usr/bin/env", ["python3", "scripts/check-spark", TestSupport.binary.path])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("ok: 171 segment and 20 summary statements, and a script of 9 statements"))
+
+        // The README's two commands, with `patron` the built binary and the SQL in a scratch folder.
+        let readme = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let blocks = readme.components(separatedBy: "```sh\n").dropFirst().compactMap { $0.components(separatedBy: "```").first }
+        let block = try #require(blocks.first { $0.contains("spark-sql") })
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("patron-spark-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let commands = block.replacingOccurrences(of: "warehouse.sql", with: scratch.appendingPathComponent("warehouse.sql").path)
+        let sparkHome = try TestSupport.run("/usr/bin/env", ["python3", "-c", "import os, pyspark; print(os.path.dirname(pyspark.__file__))"])
+        let path = [TestSupport.binary.deletingLastPathComponent().path, sparkHome.stdout.trimmingCharacters(in: .whitespacesAndNewlines) + "/bin",
+                    ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"].joined(separator: ":")
+        let spark = try TestSupport.run("/bin/sh", ["-ec", commands], environment: ["PATH": path])
+        #expect(spark.status == 0, "\(spark.stderr)")
+        // Each answer is the one patron prints in memory: the two segments' sizes, then the summary's rows.
+        let memory = try TestSupport.patron(["run", "examples/warehouse.patron", "--quiet", "--format", "json"])
+        let documents = memory.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let sizes = documents.filter { $0["kind"] as? String == "segment" }.compactMap { ($0["count"] as? Int).map(String.init) }
+        let summary = (documents.first { $0["kind"] as? String == "summary" }?["rows"] as? [[Any]] ?? []).map { $0.map { "\($0)" }.joined(separator: "\t") }
+        let lines = spark.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 5 && sizes.count == 2)
+        #expect(lines.prefix(2).map { String($0.split(separator: "\t")[0]) } == sizes)
+        #expect(Array(lines.dropFirst(2)) == summary)
+    }
+}
