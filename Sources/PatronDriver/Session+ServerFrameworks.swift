@@ -19,8 +19,9 @@ extension Session {
             let text = Self.singleLine(source.text(of: parsed.span))
             let sql = try SQLCompiler(dialect: .postgres).framework(statement, text: text, from: PostgresConnection.qualified(remote.schema, remote.table), counting: true)
             let started = ContinuousClock.now
-            let answer = ServerSegments(try connection.rows(sql))
-            timeServer(since: started, "\(answer.rows.count) segments received", emit: emit)
+            let rows = try connection.rows(sql)
+            timeServer(since: started, Self.received(rows), emit: emit)
+            let answer = ServerSegments(rows)
             let result: StatementResult
             switch statement {
             case .matrix(let table, let first, let second, let given, let profit):
@@ -202,7 +203,7 @@ extension Session {
                                                                     from: PostgresConnection.qualified(remote.schema, remote.table), counting: true)
             let started = ContinuousClock.now
             let answer = try connection.rows(sql)
-            timeServer(since: started, "\(answer.count) rows of answer received", emit: emit)
+            timeServer(since: started, Self.received(answer), emit: emit)
             let scale = table.columns[column].decimalScale
             func exact(_ text: String?) throws -> Int128 {
                 guard let text, let value = AggregateText.exact(text, scale: scale) else {

@@ -110,7 +110,7 @@ extension Session {
             }
             let started = ContinuousClock.now
             let answer = try connection.rows(compiler.transitions(from: labels[0], to: labels[1], text: Self.singleLine(source.text(of: parsed.span))))
-            timeServer(since: started, "\(answer.count) pairs of segments received", emit: emit)
+            timeServer(since: started, Self.received(answer), emit: emit)
             let order = SQLCompiler.segmentOrder(by)
             var counts = Array(repeating: Array(repeating: 0, count: order.count), count: order.count + 1)
             for row in answer where row.count == 3 {

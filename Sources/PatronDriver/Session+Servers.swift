@@ -261,6 +261,11 @@ extension Session {
     }
 
     /// The server's time and what came back, under `set timer on`.
+    /// What came back in rows of text: their bytes.
+    static func received(_ rows: [[String?]]) -> String {
+        "\(NumberFormat.grouped(rows.reduce(0) { $0 + $1.reduce(0) { $0 + ($1?.utf8.count ?? 0) } })) bytes of answer received"
+    }
+
     func timeServer(since started: ContinuousClock.Instant, _ received: String, emit: (Output) -> Void) {
         guard timer else { return }
         emit(.note("server: \(NumberFormat.fixed((ContinuousClock.now - started).seconds, digits: 3)) s, \(received)"))
@@ -291,7 +296,7 @@ extension Session {
         let compiled = try SQLCompiler(dialect: .postgres).compile(segment, from: PostgresConnection.qualified(remote.schema, remote.table))
         let started = ContinuousClock.now
         let row = try connection.row(compiled.sql)
-        timeServer(since: started, "\(NumberFormat.grouped(row.reduce(0) { $0 + ($1?.utf8.count ?? 0) })) bytes of answer received", emit: emit)
+        timeServer(since: started, Self.received([row]), emit: emit)
         let answer = compiled.read(row)
         return SegmentResult(table: segment.table, condition: segment.text, rows: [], count: answer.count, total: answer.total,
                              profitShare: answer.profitShare, profitColumn: segment.profitColumn.map { segment.table.columns[$0].name },
