@@ -169,7 +169,8 @@ extension Context {
         case .daysBetween: return dialect.days(from: args[0], to: args[1])
         case .coalesce: return "coalesce(\(args.joined(separator: ", ")))"
         default:
-            throw unsupported("\(function.rawValue)() (its rules are Unicode's in patron, the collation's in a database)")
+            throw SQLError(message: "\(function.rawValue)() cannot be compiled to \(dialect.rawValue) SQL: its rules are Unicode's in patron and a collation's in a database",
+                           hints: ["run it in memory: load the table into patron"])
         }
     }
 }
