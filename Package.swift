@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     ],
     targets: [
         // The columnar store: typed columns, tables, file loaders. Knows nothing of the language.
@@ -19,12 +20,15 @@ let package = Package(
         .target(name: "PatronSyntax"),
         // Binds names to columns and level words to cut points; checks types; suggests fixes.
         .target(name: "PatronAnalysis", dependencies: ["PatronStore", "PatronSyntax"]),
+        // The customer-base models of the retention literature (BG/NBD, Gamma-Gamma): likelihoods,
+        // maximum-likelihood fits with standard errors, per-customer expectations. Pure numerics.
+        .target(name: "PatronModels", dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
         // Runs bound statements column-at-a-time over selections. Never formats text.
-        .target(name: "PatronEngine", dependencies: ["PatronStore", "PatronAnalysis", "CPrefetch"]),
+        .target(name: "PatronEngine", dependencies: ["PatronStore", "PatronAnalysis", "PatronModels", "CPrefetch"]),
         // The CPU's prefetch hint, which Swift does not expose.
         .target(name: "CPrefetch"),
         // Tables, numbers and diagnostics as text. Pure functions; never evaluates.
-        .target(name: "PatronRender", dependencies: ["PatronStore", "PatronSyntax", "PatronEngine"]),
+        .target(name: "PatronRender", dependencies: ["PatronStore", "PatronSyntax", "PatronEngine", "PatronModels"]),
         // One entry point shared by the REPL and the script runner.
         .target(name: "PatronDriver", dependencies: ["PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender", "PatronPostgres", "PatronSQL"]),
         // PostgreSQL's client library, libpq (Debian's libpq-dev).
@@ -47,7 +51,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PatronTests", dependencies: [
-            "PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender", "PatronDriver", "PatronPostgres", "PatronSQL",
+            "PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender", "PatronDriver", "PatronPostgres", "PatronSQL", "PatronModels",
         ]),
     ]
 )

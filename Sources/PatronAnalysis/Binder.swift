@@ -68,6 +68,8 @@ public struct Binder {
             return .saveSession(path: path)
         case .transitions(let from, let to, let by):
             return try bindTransitions(from, to, by, statement: statement)
+        case .clv(let model, let until, let unit, let options):
+            return try bindClv(model, until, unit, options, statement: statement)
         case .lifecycle(let windows):
             return try bindLifecycle(windows, statement: statement)
         case .checkSegments:
@@ -468,6 +470,62 @@ public struct Binder {
         hints.append(catalog.connections.isEmpty ? "connect first: connect \(name.text) to postgres \"host=localhost dbname=shop\""
                                                  : "connections: \(catalog.connections.keys.sorted().joined(separator: ", "))")
         throw Diagnostic("no connection named '\(name.text)'", at: name.span, hints: hints)
+    }
+
+    /// `clv [model M] [until DATE] [unit U] [with margin = X, discount = Y, horizon = N months]`.
+    private func bindClv(_ model: Name?, _ until: ParsedExpression?, _ unit: Name?, _ options: [ParsedModelOption],
+                         statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        guard let spec = catalog.lastDerivation else {
+            throw Diagnostic("clv fits a model to the orders of a customer derivation; there is none yet", at: statement.span,
+                             hints: ["derive customers first: customers from orders by customer_id"])
+        }
+        let table = try table(nil, statement: statement)
+        guard table.name == spec.name else {
+            throw Diagnostic("clv adds its columns to '\(spec.name)', the customers derived last, not to '\(table.name)'", at: statement.span,
+                             hints: ["use \(spec.name)"])
+        }
+        if let model, model.text.lowercased() != "bgnbd" {
+            throw Diagnostic(model.text.lowercased() == "pareto_nbd" ? "the Pareto/NBD model is not fitted yet; BG/NBD is"
+                                                                      : "no model '\(model.text)'", at: model.span, hints: ["clv model bgnbd"])
+        }
+        let empty = Table(name: "", columns: [], rowCount: 1, origin: .scratch)
+        var day: Int32? = nil
+        if let until {
+            var context = BindContext()
+            guard case .constant(.date(let d)) = try bindExpression(until, in: empty, context: &context) else {
+                throw Diagnostic("'until' takes a date", at: until.span, hints: ["clv until 1997-09-30"])
+            }
+            if let asOf = spec.asOf, d >= asOf {
+                throw Diagnostic("the calibration must end before the derivation's as-of date, \(CalendarDate.isoString(asOf))", at: until.span)
+            }
+            day = d
+        }
+        let unitDays: Int
+        switch unit?.text.lowercased() ?? "weeks" {
+        case "weeks", "week": unitDays = 7
+        case "days", "day": unitDays = 1
+        default: throw Diagnostic("the time unit is days or weeks, not '\(unit!.text)'", at: unit!.span, hints: ["clv unit weeks"])
+        }
+        var values: [String: Double] = ["margin": 1, "discount": 0.01, "horizon": 12]
+        for option in options {
+            let key = option.name.text.lowercased()
+            guard values[key] != nil else {
+                throw Diagnostic("no option '\(option.name.text)'", at: option.name.span, hints: ["options: margin, discount, horizon"])
+            }
+            let value = try constantNumber(option.value)
+            if key == "horizon", let unit = option.unit, !["month", "months"].contains(unit.text.lowercased()) {
+                throw Diagnostic("the horizon is in months", at: unit.span, hints: ["horizon = 12 months"])
+            }
+            switch key {
+            case "margin" where !(value > 0 && value <= 1): throw Diagnostic("the margin is the share of spend kept, above 0 and at most 1", at: option.value.span)
+            case "discount" where !(value >= 0 && value < 1): throw Diagnostic("the discount is a monthly rate from 0 up to (not including) 1", at: option.value.span)
+            case "horizon" where !(value >= 1 && value <= 1200 && value == value.rounded()): throw Diagnostic("the horizon is a whole number of months from 1 to 1200", at: option.value.span)
+            default: break
+            }
+            values[key] = value
+        }
+        return .clv(BoundCLV(customers: spec, table: table, until: day, unitDays: unitDays, margin: values["margin"] ?? 1,
+                             discount: values["discount"] ?? 0.01, horizonMonths: Int(values["horizon"] ?? 12)))
     }
 
     /// `transitions from DATE to DATE [by SEGMENTATION]`.

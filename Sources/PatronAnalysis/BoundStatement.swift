@@ -56,6 +56,8 @@ public enum BoundStatement: Sendable {
     case lifecycle(Table, recency: Int, tenure: Int?, value: Int?, windows: [Int])
     /// Segments at two as-of dates, and how many customers moved between them.
     case transitions(BoundCustomers, from: Int32, to: Int32, by: Segmentation)
+    /// `clv …`: a customer-base model fitted on the derivation's orders, its columns added to the customer table.
+    case clv(BoundCLV)
     /// Choose the language of segment names, advice and explanations.
     case setLanguage(String)
     /// Print each statement's elapsed time (or stop).
@@ -447,5 +449,23 @@ extension BoundStatement {
         case .rfm, .rfmSegments, .transitions, .crosstab: return true
         default: return isFramework
         }
+    }
+}
+
+/// What `clv` fits and adds: the derivation whose orders it reads, the customer table it adds
+/// columns to, the calibration end (`until`; else the derivation's as-of date), the time unit in
+/// days, and the economics of the lifetime value.
+public struct BoundCLV: Sendable {
+    public let customers: BoundCustomers
+    public let table: Table
+    public let until: Int32?
+    public let unitDays: Int
+    public let margin: Double
+    public let discount: Double
+    public let horizonMonths: Int
+
+    public init(customers: BoundCustomers, table: Table, until: Int32?, unitDays: Int, margin: Double, discount: Double, horizonMonths: Int) {
+        (self.customers, self.table, self.until, self.unitDays) = (customers, table, until, unitDays)
+        (self.margin, self.discount, self.horizonMonths) = (margin, discount, horizonMonths)
     }
 }

@@ -337,13 +337,13 @@ public final class Session {
         case .quit:
             return (.ok, true)
         default:
-            return (run(statement, emit: emit), false)
+            return (run(statement, parsed: parsed, source: source, emit: emit), false)
         }
         return (.ok, false)
     }
 
     /// Runs a statement through the engine, applies its catalog changes and presents its answer.
-    private func run(_ statement: BoundStatement, emit: (Output) -> Void) -> Outcome.Status {
+    private func run(_ statement: BoundStatement, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
         do throws(ExecutionFailure) {
             let execution = try Engine.execute(statement, rowLimit: format == nil ? rowLimit : Int.max)
             for change in execution.changes { catalog.apply(change) }
@@ -356,6 +356,9 @@ public final class Session {
                 return .interrupted
             case .rule(let failure):
                 emit(.diagnostic(DiagnosticRenderer.render(failure.diagnostic, in: failure.source)))
+                return .dataError
+            case .model(let message, let hints):
+                emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(message, at: parsed.span, hints: hints), in: source)))
                 return .dataError
             }
         }

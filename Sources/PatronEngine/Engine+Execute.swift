@@ -63,6 +63,13 @@ extension Engine {
             return Execution(.check(check(preset: preset, bins: bins, cells: cells, rules: rules)))
         case .lifecycle(let table, let recency, let tenure, let value, let windows):
             return Execution(.lifecycle(lifecycle(table, recency: recency, tenure: tenure, value: value, windows: windows)))
+        case .clv(let bound):
+            do {
+                let result = try clv(bound)
+                return Execution(.clv(result), changes: result.added.isEmpty ? [] : [.replace(result.table)])
+            } catch {
+                throw .model(error.message, hints: error.hints)
+            }
         case .transitions(let spec, let from, let to, let by):
             let result: TransitionsResult
             do throws(RuleFailure) {

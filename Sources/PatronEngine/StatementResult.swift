@@ -44,6 +44,8 @@ public enum StatementResult: Sendable {
     case rfmSegments(RuleAssignment)
     case check(RuleCheck)
     case transitions(TransitionsResult)
+    /// `clv`: the fitted models, the columns added, the check on later orders.
+    case clv(CLVResult)
     /// `show connections`: each open connection and where it goes.
     case connections([(name: String, server: String)])
     /// A confirmation with no table: what a statement did.
@@ -118,4 +120,6 @@ public enum ExecutionFailure: Error, Sendable {
     case cancelled
     /// A rule of a rule table could not be bound over the data it ran on.
     case rule(RuleFailure)
+    /// A model could not be fitted to the data (no repeat purchases, too few customers).
+    case model(String, hints: [String])
 }

@@ -55,6 +55,14 @@ public enum Formatting {
         case .score(let metric, let bins): return "\(metric) scored 1…\(bins) at its quantiles\(metric == "recency" ? ", most recent highest" : "")"
         case .rfmCode: return "the three scores, R F M"
         case .rfmSegment(let preset): return "the first \(preset) rule that matches the scores"
+        case .modelled(let figure):
+            switch figure {
+            case .pAlive: return "probability the customer is still active (BG/NBD)"
+            case .expectedPurchases(let horizon): return "expected purchases in the next \(horizon) (BG/NBD)"
+            case .expectedSpend: return "expected value of a purchase (Gamma-Gamma)"
+            case .lifetimeValue(let horizon, let margin, let discount):
+                return "expected purchases × spend × margin \(NumberFormat.fixed(margin, digits: 2)) over the next \(horizon), discounted \(NumberFormat.fixed(discount * 100, digits: 2))% a month"
+            }
         }
     }
 

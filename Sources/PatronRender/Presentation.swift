@@ -127,6 +127,18 @@ public enum Chart: Sendable, Equatable {
     case curve([CurvePoint])
     /// Counts by two scores (R down, F across), shaded.
     case heatmap([[Int]], caption: String)
+    /// Actual against expected for each label, as pairs of bars on one scale.
+    case comparison(labels: [String], actual: [Double], expected: [Double], names: (String, String))
+
+    public static func == (a: Chart, b: Chart) -> Bool {
+        switch (a, b) {
+        case (.grid(let c1, let a1, let d1, let x1), .grid(let c2, let a2, let d2, let x2)): return c1 == c2 && a1 == a2 && d1 == d2 && x1 == x2
+        case (.curve(let p1), .curve(let p2)): return p1 == p2
+        case (.heatmap(let h1, let c1), .heatmap(let h2, let c2)): return h1 == h2 && c1 == c2
+        case (.comparison(let l1, let a1, let e1, let n1), .comparison(let l2, let a2, let e2, let n2)): return l1 == l2 && a1 == a2 && e1 == e2 && n1 == n2
+        default: return false
+        }
+    }
 }
 
 /// A point of a cumulative curve.

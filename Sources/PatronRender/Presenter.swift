@@ -41,6 +41,7 @@ public struct Presenter: Sendable {
         case .rfmSegments(let assignment): return rfmSegments(assignment)
         case .check(let check): return self.check(check)
         case .transitions(let transitions): return self.transitions(transitions)
+        case .clv(let result): return clv(result)
         case .connections(let open): return connections(open)
         case .done(let confirmation): return .message(text(of: confirmation), isConfirmation: true)
         }

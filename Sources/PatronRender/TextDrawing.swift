@@ -58,6 +58,17 @@ public enum TextDrawing {
                 }
             }
             return out
+        case .comparison(let labels, let actual, let expected, let names):
+            let most = max(1e-12, (actual + expected).max() ?? 1)
+            let width = labels.map(DisplayWidth.of).max() ?? 1, nameWidth = max(DisplayWidth.of(names.0), DisplayWidth.of(names.1))
+            func bar(_ v: Double, _ mark: String) -> String {
+                let n = v.isFinite ? max(0, min(40, Int((v / most * 40).rounded()))) : 0
+                return String(repeating: mark, count: n) + " " + NumberFormat.fixed(v, digits: 2)
+            }
+            return zip(labels, zip(actual, expected)).map { label, pair in
+                "  " + DisplayWidth.pad(label, to: width, alignRight: true) + " " + DisplayWidth.pad(names.0, to: nameWidth) + " " + bar(pair.0, "█") + "\n"
+                    + "  " + String(repeating: " ", count: width) + " " + DisplayWidth.pad(names.1, to: nameWidth) + " " + bar(pair.1, "░")
+            }.joined(separator: "\n")
         }
     }
 }

@@ -74,6 +74,16 @@ public enum Derivation: Sendable, Equatable {
     case rfmCode
     /// The name given by the first rule of `preset` that holds.
     case rfmSegment(preset: String)
+    /// A figure of a fitted customer-base model (`clv`).
+    case modelled(ModelledFigure)
+}
+
+/// The per-customer figures `clv` adds.
+public enum ModelledFigure: Sendable, Equatable {
+    case pAlive
+    case expectedPurchases(horizon: String)
+    case expectedSpend
+    case lifetimeValue(horizon: String, margin: Double, discount: Double)
 }
 
 /// Where a table came from.

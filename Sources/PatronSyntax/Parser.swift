@@ -13,7 +13,7 @@ public struct ParseResult: Sendable {
 public struct Parser {
     /// The statement words, in the order `help` lists them.
     public static let statementWords = ["load", "use", "describe", "summarize", "count", "show", "segment", "define", "drop",
-                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "transitions", "export", "include", "save", "set", "connect", "disconnect", "sql", "help", "quit", "exit"]
+                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "transitions", "clv", "export", "include", "save", "set", "connect", "disconnect", "sql", "help", "quit", "exit"]
     /// Words reserved inside expressions (write such a column in backquotes).
     public static let expressionKeywords: Set<String> = ["and", "or", "not", "true", "false", "null", "in", "between", "is", "contains", "starts"]
     /// How deeply conditions may nest before the parser refuses.
@@ -84,8 +84,8 @@ public struct Parser {
     /// statement → loadStatement | useStatement | describeStatement | summarizeStatement | countStatement | crosstabStatement | showStatement |
     ///             segmentStatement | defineStatement | dropStatement | levelsStatement | letStatement | customersStatement | explainStatement |
     ///             matrixStatement | paretoStatement | tiersStatement | rfmStatement | checkStatement | lifecycleStatement | setStatement |
-    ///             transitionsStatement | exportStatement | includeStatement | saveStatement | connectStatement | disconnectStatement | sqlStatement
-    ///             | helpStatement | quitStatement
+    ///             transitionsStatement | clvStatement | exportStatement | includeStatement | saveStatement | connectStatement |
+    ///             disconnectStatement | sqlStatement | helpStatement | quitStatement
     private mutating func parseStatement() throws(Diagnostic) -> ParsedStatement {
         let verb = current
         guard verb.kind == .word else {
@@ -113,6 +113,7 @@ public struct Parser {
         case "tiers": kind = try parseTiersStatement()
         case "rfm": kind = try parseRfmStatement()
         case "transitions": kind = try parseTransitionsStatement()
+        case "clv": kind = try parseClvStatement()
         case "set": kind = try parseSetStatement()
         case "lifecycle": kind = try parseLifecycleStatement()
         case "check": kind = try parseCheckStatement()
@@ -205,6 +206,44 @@ public struct Parser {
             by = try expectName("a segmentation after 'by' (lifecycle)")
         }
         return .transitions(from, to, by: by)
+    }
+
+    /// clvStatement → "clv" , [ "model" , name ] , [ "until" , additive ] , [ "unit" , name ] , [ "with" , modelOption , { "," ,
+    ///                modelOption } ]
+    private mutating func parseClvStatement() throws(Diagnostic) -> ParsedStatementKind {
+        var model: Name? = nil, until: ParsedExpression? = nil, unit: Name? = nil, options: [ParsedModelOption] = []
+        if current.isKeyword("model") {
+            advance()
+            model = try expectName("a model after 'model' (bgnbd or pareto_nbd)")
+        }
+        if current.isKeyword("until") {
+            advance()
+            until = try parseAdditive()
+        }
+        if current.isKeyword("unit") {
+            advance()
+            unit = try expectName("a time unit after 'unit' (days or weeks)")
+        }
+        if current.isKeyword("with") {
+            advance()
+            options.append(try parseModelOption())
+            while current.isSymbol(",") {
+                advance()
+                options.append(try parseModelOption())
+            }
+        }
+        return .clv(model: model, until: until, unit: unit, options: options)
+    }
+
+    /// modelOption → name , "=" , additive , [ name ]
+    private mutating func parseModelOption() throws(Diagnostic) -> ParsedModelOption {
+        let name = try expectName("an option (margin, discount or horizon)")
+        guard current.isSymbol("=") else { throw expected("'=' and a value after '\(name.text)'", hints: ["clv with margin = 0.3, discount = 0.01, horizon = 12 months"]) }
+        advance()
+        let value = try parseAdditive()
+        var unit: Name? = nil
+        if current.kind == .word, !current.isKeyword("with") { unit = try expectName("a unit") }
+        return ParsedModelOption(name: name, value: value, unit: unit)
     }
 
     /// setStatement → "set" , name , name

@@ -72,6 +72,8 @@ public enum ParsedStatementKind: Sendable, Equatable {
     case checkSegments
     /// `transitions from DATE to DATE [by lifecycle]`
     case transitions(ParsedExpression, ParsedExpression, by: Name?)
+    /// `clv [model NAME] [until DATE] [unit NAME] [with NAME = VALUE [UNIT], …]`
+    case clv(model: Name?, until: ParsedExpression?, unit: Name?, options: [ParsedModelOption])
     /// `set NAME VALUE` (`set language zh`)
     case set(Name, Name)
     /// `lifecycle [windows A, B, C]`
@@ -293,4 +295,15 @@ public indirect enum ParsedExpression: Sendable, Equatable {
 /// The text tests.
 public enum TextMatch: String, Sendable {
     case contains, startsWith = "starts with"
+}
+
+/// One option of `clv … with`: `margin = 0.3`, `horizon = 12 months`.
+public struct ParsedModelOption: Sendable, Equatable {
+    public let name: Name
+    public let value: ParsedExpression
+    public let unit: Name?
+
+    public init(name: Name, value: ParsedExpression, unit: Name?) {
+        (self.name, self.value, self.unit) = (name, value, unit)
+    }
 }

@@ -1,0 +1,111 @@
+import PatronAnalysis
+import PatronModels
+import PatronStore
+
+extension Engine {
+    /// The columns a fit adds, per customer of the table: P(alive), expected purchases over the
+    /// horizon, expected spend per purchase and the lifetime value over the horizon (months of 30
+    /// days, each month's expected purchases × spend × margin, discounted monthly). Customers with
+    /// no purchase in the calibration, or whose values the model cannot give, have nulls.
+    static func scored(_ bound: BoundCLV, people: [CustomerDays], histories: [PurchaseHistory?], purchases: ModelFit,
+                       spend: ModelFit?) -> (Table, [String]) {
+        let p = purchases.parameters, unit = Double(bound.unitDays)
+        let months = bound.horizonMonths
+        var alive = Values(scale: 4), expected = Values(scale: 4), spending = Values(scale: 2), value = Values(scale: 2)
+        // Equal histories have equal figures: each is worked out once.
+        var cache: [PurchaseHistory: (Double, Double?, [Double]?)] = [:]
+        for (row, history) in histories.enumerated() {
+            guard let history else {
+                alive.append(nil); expected.append(nil); spending.append(nil); value.append(nil)
+                continue
+            }
+            let figures = cache[history] ?? {
+                let cumulative = (0...months).map { BGNBD.expectedPurchases(p, history, over: Double($0 * 30) / unit) }
+                let path = cumulative.contains { $0 == nil } ? nil : cumulative.compactMap { $0 }
+                let found = (BGNBD.probabilityAlive(p, history), path?.last, path)
+                cache[history] = found
+                return found
+            }()
+            alive.append(figures.0)
+            expected.append(figures.1)
+            let person = people[row]
+            let perPurchase = spend.flatMap { fit in
+                GammaGamma.expectedSpend(fit.parameters, SpendHistory(repeats: history.repeats,
+                                                                     meanSpend: history.repeats > 0 ? person.repeatSpend / history.repeats : 0))
+            }
+            spending.append(perPurchase)
+            guard let perPurchase, let path = figures.2 else { value.append(nil); continue }
+            var total = 0.0, factor = 1.0
+            for month in 1...months {
+                factor /= 1 + bound.discount
+                total += (path[month] - path[month - 1]) * perPurchase * bound.margin * factor
+            }
+            value.append(total)
+        }
+        let horizon = "\(months) months"
+        var columns = bound.table.columns.filter { !["p_alive", "expected_purchases", "expected_spend", "clv"].contains($0.name) }
+        columns.append(alive.column("p_alive", .modelled(.pAlive)))
+        columns.append(expected.column("expected_purchases", .modelled(.expectedPurchases(horizon: horizon))))
+        columns.append(spending.column("expected_spend", .modelled(.expectedSpend)))
+        columns.append(value.column("clv", .modelled(.lifetimeValue(horizon: horizon, margin: bound.margin, discount: bound.discount))))
+        let table = Table(name: bound.table.name, columns: columns, rowCount: bound.table.rowCount, origin: bound.table.origin)
+        table.checkInvariants()
+        return (table, ["p_alive", "expected_purchases", "expected_spend", "clv"])
+    }
+
+    /// The model against the orders after the calibration: groups by calibration repeat
+    /// purchases (0 … 7+), and week by week the cumulative purchases of the calibration's customers.
+    static func validate(_ p: [Double], people: [CustomerDays], histories: [PurchaseHistory?], from start: Int32, to end: Int32,
+                         unit: Double) -> CLVValidation {
+        let span = Double(end - start) / unit
+        var customers = Array(repeating: 0, count: 8), actual = Array(repeating: 0.0, count: 8), expected = Array(repeating: 0.0, count: 8)
+        let weeks = max(1, (Int(end - start) + 6) / 7)
+        var weeklyActual = Array(repeating: 0.0, count: weeks), weeklyExpected = Array(repeating: 0.0, count: weeks)
+        var cache: [PurchaseHistory: [Double]] = [:]
+        for (row, history) in histories.enumerated() {
+            guard let history else { continue }
+            let group = min(Int(history.repeats), 7)
+            customers[group] += 1
+            actual[group] += Double(people[row].later.count)
+            let path = cache[history] ?? {
+                let found = (1...weeks).map { week in BGNBD.expectedPurchases(p, history, over: min(Double(week * 7) / unit, span)) ?? 0 }
+                cache[history] = found
+                return found
+            }()
+            expected[group] += path.last ?? 0
+            for week in 0..<weeks { weeklyExpected[week] += path[week] }
+            for day in people[row].later { weeklyActual[min(weeks - 1, Int(day - start - 1) / 7)] += 1 }
+        }
+        for week in 1..<weeks { weeklyActual[week] += weeklyActual[week - 1] }
+        var groups: [(label: String, customers: Int, actual: Double, expected: Double)] = []
+        for k in 0..<8 {
+            let n = Double(max(customers[k], 1))
+            groups.append((label: k == 7 ? "7+" : String(k), customers: customers[k], actual: actual[k] / n, expected: expected[k] / n))
+        }
+        return CLVValidation(holdoutEnd: end, groups: groups, weeks: (0..<weeks).map { (week: $0 + 1, actual: weeklyActual[$0], expected: weeklyExpected[$0]) })
+    }
+}
+
+/// A decimal column being filled from reals, rounded half away from zero at `scale` places.
+struct Values {
+    let scale: Int
+    var mantissas: [Int64] = []
+    var nulls = NullBitmap()
+
+    init(scale: Int) { self.scale = scale }
+
+    mutating func append(_ value: Double?) {
+        let scaled = value.map { ($0 * powerOfTen(scale)).rounded(.toNearestOrAwayFromZero) }
+        guard let scaled, scaled.isFinite, abs(scaled) < 9e18 else {
+            mantissas.append(0)
+            nulls.append(isNull: true)
+            return
+        }
+        mantissas.append(Int64(scaled))
+        nulls.append(isNull: false)
+    }
+
+    func column(_ name: String, _ evidence: Derivation) -> Column {
+        Column(name: name, storage: .decimal(mantissas, scale: scale), nulls: nulls, evidence: .derived(evidence))
+    }
+}

@@ -1,0 +1,166 @@
+import PatronAnalysis
+import PatronModels
+import PatronStore
+
+/// What `clv` found: the fitted purchase (BG/NBD) and spend (Gamma-Gamma) models, the table with
+/// the per-customer columns added, and, with `until`, how the model did on the orders after it.
+public struct CLVResult: Sendable {
+    public let table: Table
+    public let unitDays: Int
+    public let calibrationEnd: Int32
+    public let purchases: ModelFit
+    /// The spend model, when enough repeat customers spent a positive amount.
+    public let spend: ModelFit?
+    /// Pearson's correlation of repeat purchases and mean repeat spend (the spend model assumes none).
+    public let spendCorrelation: Double?
+    public let horizonMonths: Int
+    public let margin: Double
+    public let discount: Double
+    /// The names of the columns added (none when the model was checked with `until`, or did not converge).
+    public let added: [String]
+    /// Customers of the table with no purchase up to the calibration end (left out of the fit).
+    public let withoutHistory: Int
+    public let validation: CLVValidation?
+}
+
+/// The model checked on the orders after the calibration: by repeat purchases in the
+/// calibration (0 … 7+), the customers, their mean actual and expected repeat purchases after it;
+/// and week by week, the cumulative actual and expected purchases.
+public struct CLVValidation: Sendable {
+    public let holdoutEnd: Int32
+    public let groups: [(label: String, customers: Int, actual: Double, expected: Double)]
+    public let weeks: [(week: Int, actual: Double, expected: Double)]
+}
+
+/// Why a model could not be fitted, in words a person can act on.
+public struct CLVFailure: Error, Sendable {
+    public let message: String
+    public let hints: [String]
+}
+
+/// Each customer's purchase days up to the end of the data, and what a model needs from them.
+struct CustomerDays {
+    var first: Int32 = .max, last: Int32 = .min, days = 0
+    var firstDaySpend = 0.0, repeatSpend = 0.0
+    var later: [Int32] = []
+}
+
+extension Engine {
+    /// Fits BG/NBD and Gamma-Gamma to the derivation's orders up to the calibration end, in the
+    /// chosen time unit (purchases on the same day are one purchase, as in Fader–Hardie), and adds
+    /// p_alive, expected_purchases (over the horizon), expected_spend and clv to the table.
+    public static func clv(_ bound: BoundCLV) throws(CLVFailure) -> CLVResult {
+        let spec = bound.customers, orders = spec.orders
+        guard case .date(let dates) = orders.columns[spec.date].storage else { throw CLVFailure(message: "the orders have no dates", hints: []) }
+        let end = spec.asOf ?? range(of: dates, nulls: orders.columns[spec.date].nulls)?.upperBound ?? 0
+        let calibrationEnd = bound.until ?? end
+        let people = customerDays(bound, until: calibrationEnd, end: end)
+        let unit = Double(bound.unitDays)
+        var histories: [PurchaseHistory?] = [], spends: [SpendHistory] = []
+        for person in people {
+            guard person.days > 0 else { histories.append(nil); continue }
+            let repeats = Double(person.days - 1)
+            histories.append(PurchaseHistory(repeats: repeats, recency: Double(person.last - person.first) / unit, age: Double(calibrationEnd - person.first) / unit))
+            if person.days > 1, person.repeatSpend > 0 { spends.append(SpendHistory(repeats: repeats, meanSpend: person.repeatSpend / repeats)) }
+        }
+        let known = histories.compactMap { $0 }
+        try checkFittable(known, until: calibrationEnd)
+        let purchases = BGNBD.fit(known)
+        let spend = spends.count >= 2 ? GammaGamma.fit(spends) : nil
+        let correlation = pearson(spends.map(\.repeats), spends.map(\.meanSpend))
+        var result = CLVResult(table: bound.table, unitDays: bound.unitDays, calibrationEnd: calibrationEnd, purchases: purchases, spend: spend,
+                               spendCorrelation: correlation, horizonMonths: bound.horizonMonths, margin: bound.margin, discount: bound.discount,
+                               added: [], withoutHistory: histories.count - known.count, validation: nil)
+        guard purchases.converged else { return result }
+        if bound.until != nil {
+            let validation = validate(purchases.parameters, people: people, histories: histories, from: calibrationEnd, to: end, unit: unit)
+            result = CLVResult(table: result.table, unitDays: result.unitDays, calibrationEnd: calibrationEnd, purchases: purchases, spend: spend,
+                               spendCorrelation: correlation, horizonMonths: bound.horizonMonths, margin: bound.margin, discount: bound.discount,
+                               added: [], withoutHistory: result.withoutHistory, validation: validation)
+            return result
+        }
+        let (table, added) = scored(bound, people: people, histories: histories, purchases: purchases, spend: spend)
+        return CLVResult(table: table, unitDays: bound.unitDays, calibrationEnd: calibrationEnd, purchases: purchases, spend: spend,
+                         spendCorrelation: correlation, horizonMonths: bound.horizonMonths, margin: bound.margin, discount: bound.discount,
+                         added: added, withoutHistory: result.withoutHistory, validation: nil)
+    }
+
+    /// The data must hold something to learn from: customers, and some who bought again.
+    static func checkFittable(_ histories: [PurchaseHistory], until day: Int32) throws(CLVFailure) {
+        guard histories.count >= 2 else {
+            throw CLVFailure(message: "the model needs customers to learn from; \(histories.count) bought up to \(CalendarDate.isoString(day))",
+                             hints: ["derive the customers of a longer order log"])
+        }
+        guard histories.contains(where: { $0.repeats > 0 }) else {
+            throw CLVFailure(message: "none of the \(histories.count) customers bought on a second day up to \(CalendarDate.isoString(day)): the model has no repeat purchases to learn the purchase rate and the dropout from",
+                             hints: ["fit on a longer order log, or a later 'until' date"])
+        }
+        guard histories.contains(where: { $0.age > 0 }) else {
+            throw CLVFailure(message: "every customer first bought on the last day: there is no time to learn from", hints: ["fit on a longer order log"])
+        }
+    }
+
+    /// Each customer of the table (by row) with their purchase days: spend per day summed, days
+    /// up to `until` in the calibration, the later ones (up to `end`) kept for the check.
+    static func customerDays(_ bound: BoundCLV, until: Int32, end: Int32) -> [CustomerDays] {
+        let spec = bound.customers, orders = spec.orders, table = bound.table
+        let rowOf = customerRows(orders.columns[spec.id], table.columns[0])
+        let date = orders.columns[spec.date]
+        guard case .date(let dates) = date.storage else { return [] }
+        let amount = compile(spec.amount, in: orders).asReal
+        // Orders by customer, then day: one sort of (customer << 32 | day).
+        var keys: [Int64] = [], rows: [Int] = []
+        for row in 0..<orders.rowCount {
+            guard let customer = rowOf(row), !date.isNull(row), dates[row] <= end else { continue }
+            keys.append(Int64(customer) << 32 | Int64(UInt32(bitPattern: dates[row] &+ Int32.min)))
+            rows.append(row)
+        }
+        var people = Array(repeating: CustomerDays(), count: table.rowCount)
+        for index in RadixSort.order(keys) {
+            let row = rows[Int(index)], customer = Int(keys[Int(index)] >> 32), day = dates[row]
+            var person = people[customer]
+            if day > until {
+                if person.later.last != day { person.later.append(day) }
+            } else if person.last != day {
+                if person.days == 0 { person.first = day }
+                person.days += 1
+                person.last = day
+                if person.days == 1 { person.firstDaySpend += amount(row) ?? 0 } else { person.repeatSpend += amount(row) ?? 0 }
+            } else if person.days == 1 {
+                person.firstDaySpend += amount(row) ?? 0
+            } else {
+                person.repeatSpend += amount(row) ?? 0
+            }
+            people[customer] = person
+        }
+        return people
+    }
+
+    /// For each order row, the row of its customer in the customer table (by the id's value).
+    static func customerRows(_ orderIds: Column, _ customerIds: Column) -> (Int) -> Int? {
+        switch (orderIds.storage, customerIds.storage) {
+        case (.integer(let ids), .integer(let keys)):
+            var at: [Int64: Int] = [:]
+            for (row, key) in keys.enumerated() where !customerIds.isNull(row) { at[key] = row }
+            return { orderIds.isNull($0) ? nil : at[ids[$0]] }
+        case (.text(let codes, let dictionary), .text(let keyCodes, let keyDictionary)):
+            var at: [String: Int] = [:]
+            for (row, code) in keyCodes.enumerated() where !customerIds.isNull(row) { at[keyDictionary[Int(code)]] = row }
+            let rowOfCode = dictionary.map { at[$0] }
+            return { orderIds.isNull($0) ? nil : rowOfCode[Int(codes[$0])] }
+        default:
+            return { _ in nil }
+        }
+    }
+
+    /// Pearson's correlation; nil with fewer than three pairs or no spread.
+    static func pearson(_ x: [Double], _ y: [Double]) -> Double? {
+        let n = Double(x.count)
+        guard x.count >= 3 else { return nil }
+        let mx = x.reduce(0, +) / n, my = y.reduce(0, +) / n
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for (a, b) in zip(x, y) { sxy += (a - mx) * (b - my); sxx += (a - mx) * (a - mx); syy += (b - my) * (b - my) }
+        guard sxx > 0, syy > 0 else { return nil }
+        return sxy / (sxx * syy).squareRoot()
+    }
+}
