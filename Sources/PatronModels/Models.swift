@@ -52,7 +52,10 @@ public enum BGNBD {
 
     /// The maximum-likelihood fit over the histories (equal histories are counted once, weighted).
     public static func fit(_ histories: [PurchaseHistory]) -> ModelFit {
-        let groups = Array(Dictionary(histories.map { ($0, 1) }, uniquingKeysWith: +))
+        // In a fixed order, so the sums (and the fit) are the same on every run.
+        let groups = Dictionary(histories.map { ($0, 1) }, uniquingKeysWith: +).sorted {
+            ($0.key.repeats, $0.key.recency, $0.key.age) < ($1.key.repeats, $1.key.recency, $1.key.age)
+        }
         return fitPositive(4, customers: histories.count) { p in
             -groups.reduce(0.0) { $0 + Double($1.value) * logLikelihood(p, $1.key) }
         }
@@ -113,7 +116,9 @@ public enum GammaGamma {
 
     /// The maximum-likelihood fit over repeat customers with a positive mean spend.
     public static func fit(_ histories: [SpendHistory]) -> ModelFit {
-        let groups = Array(Dictionary(histories.map { ($0, 1) }, uniquingKeysWith: +))
+        let groups = Dictionary(histories.map { ($0, 1) }, uniquingKeysWith: +).sorted {
+            ($0.key.repeats, $0.key.meanSpend) < ($1.key.repeats, $1.key.meanSpend)
+        }
         return fitPositive(3, customers: histories.count) { p in
             -groups.reduce(0.0) { $0 + Double($1.value) * logLikelihood(p, $1.key) }
         }

@@ -121,6 +121,12 @@ public struct Presenter: Sendable {
             facts.append(.init("runs_on", .string(place)))
             line += say("; the table stays on the server (\(place)), where its statements run", zh: "；该表留在服务器上（\(place)），语句在那里运行")
         }
+        // A model's figure: its formula, what the model assumes, and its known limits.
+        if case .derived(.modelled(let figure)) = column.evidence {
+            let text = ModelTexts.explanation(figure, language)
+            facts += [.init("formula", .string(text.formula)), .init("assumptions", .string(text.assumptions)), .init("limits", .string(text.limits))]
+            return Presentation(kind: "metric", facts: facts, blocks: [.line(line), .line(text.formula), .line(text.assumptions), .line(text.limits)])
+        }
         return Presentation(kind: "metric", facts: facts, blocks: [.line(line)])
     }
 
