@@ -67,6 +67,7 @@ extension Engine {
         try checkFittable(known, until: calibrationEnd)
         let purchases = BGNBD.fit(known)
         let spend = spends.count >= 2 ? GammaGamma.fit(spends) : nil
+        // Only a spend model that is a fit gives spend and value.
         let correlation = pearson(spends.map(\.repeats), spends.map(\.meanSpend))
         var result = CLVResult(table: bound.table, unitDays: bound.unitDays, calibrationEnd: calibrationEnd, purchases: purchases, spend: spend,
                                spendCorrelation: correlation, horizonMonths: bound.horizonMonths, margin: bound.margin, discount: bound.discount,
@@ -79,7 +80,7 @@ extension Engine {
                                added: [], withoutHistory: result.withoutHistory, validation: validation)
             return result
         }
-        let (table, added) = scored(bound, people: people, histories: histories, purchases: purchases, spend: spend)
+        let (table, added) = scored(bound, people: people, histories: histories, purchases: purchases, spend: spend?.converged == true ? spend : nil)
         return CLVResult(table: table, unitDays: bound.unitDays, calibrationEnd: calibrationEnd, purchases: purchases, spend: spend,
                          spendCorrelation: correlation, horizonMonths: bound.horizonMonths, margin: bound.margin, discount: bound.discount,
                          added: added, withoutHistory: result.withoutHistory, validation: nil)

@@ -2,14 +2,28 @@ import RealModule
 
 /// A fitted model: the parameters in the model's order, their standard errors (nil where the
 /// Hessian gives none), the log-likelihood at the estimate, how many customers it saw, and
-/// whether the optimiser met its tolerance.
+/// whether it is a fit: the optimiser met its tolerance at an estimate inside the parameters'
+/// range, where the Hessian gives every standard error.
 public struct ModelFit: Sendable {
     public let parameters: [Double]
     public let standardErrors: [Double?]
     public let logLikelihood: Double
     public let customers: Int
-    public let converged: Bool
     public let iterations: Int
+    public let problem: Problem?
+
+    /// Why an estimate is not a fit.
+    public enum Problem: Sendable, Equatable {
+        /// The optimiser stopped before meeting its tolerance.
+        case notConverged
+        /// A parameter ran to the edge of its range (below 10⁻⁶ or above 10⁶): the data cannot
+        /// pin the model down (too few customers, or all alike).
+        case boundary
+        /// The likelihood is flat at the estimate: no standard error can be had.
+        case flat
+    }
+
+    public var converged: Bool { problem == nil }
 }
 
 /// One customer's purchases in the model's time unit: repeat purchases x (purchase days after
@@ -30,9 +44,15 @@ public struct PurchaseHistory: Sendable, Hashable {
 func fitPositive(_ count: Int, customers: Int, _ negativeLogLikelihood: @escaping ([Double]) -> Double) -> ModelFit {
     let found = nelderMead({ negativeLogLikelihood($0.map { Double.exp($0) }) }, from: Array(repeating: 0, count: count))
     let estimate = found.point.map { Double.exp($0) }
-    let valid = found.converged && found.value.isFinite && estimate.allSatisfy { $0.isFinite && $0 > 0 }
-    return ModelFit(parameters: estimate, standardErrors: valid ? standardErrors(negativeLogLikelihood, at: estimate) : estimate.map { _ in nil },
-                    logLikelihood: -found.value, customers: customers, converged: valid, iterations: found.iterations)
+    var problem: ModelFit.Problem? = nil
+    if !found.converged || !found.value.isFinite {
+        problem = .notConverged
+    } else if !estimate.allSatisfy({ $0.isFinite && $0 >= 1e-6 && $0 <= 1e6 }) {
+        problem = .boundary
+    }
+    let errors = problem == nil ? standardErrors(negativeLogLikelihood, at: estimate) : estimate.map { _ in nil }
+    if problem == nil, errors.contains(where: { $0 == nil }) { problem = .flat }
+    return ModelFit(parameters: estimate, standardErrors: errors, logLikelihood: -found.value, customers: customers, iterations: found.iterations, problem: problem)
 }
 
 /// The BG/NBD model (Fader, Hardie and Lee 2005): purchases at a gamma-distributed rate (r, α)

@@ -19,20 +19,20 @@ extension Presenter {
         if let spend = c.spend { table += rows("Gamma-Gamma", ["p", "q", "gamma"], spend) }
         let fit = c.purchases
         var lines = [say("BG/NBD fit on \(NumberFormat.grouped(fit.customers)) customers of '\(c.table.name)' (orders up to \(upTo), time in \(unit)): "
-                         + (fit.converged ? "converged after \(fit.iterations) iterations" : "did NOT converge after \(fit.iterations) iterations")
+                         + (fit.converged ? "converged after \(fit.iterations) iterations" : "NO FIT after \(fit.iterations) iterations")
                          + ", log-likelihood \(NumberFormat.fixed(fit.logLikelihood, digits: 2))",
                          zh: "BG/NBD 模型拟合 '\(c.table.name)' 的 \(NumberFormat.grouped(fit.customers)) 位客户（订单截至 \(upTo)，时间单位：\(unit)）："
-                         + (fit.converged ? "\(fit.iterations) 次迭代后收敛" : "\(fit.iterations) 次迭代后仍未收敛") + "，对数似然 \(NumberFormat.fixed(fit.logLikelihood, digits: 2))")]
+                         + (fit.converged ? "\(fit.iterations) 次迭代后收敛" : "\(fit.iterations) 次迭代后未得到拟合") + "，对数似然 \(NumberFormat.fixed(fit.logLikelihood, digits: 2))")]
         var after: [String] = []
-        if !fit.converged {
-            after.append(say("the optimiser did not converge: the estimates are where it stopped, not a fit; no columns were added",
-                             zh: "优化未收敛：以上估计只是停止处的数值，并非拟合结果；未添加任何列"))
-        }
+        if let problem = fit.problem { after.append(self.problem(problem, model: "BG/NBD") + say("; no columns were added", zh: "；未添加任何列")) }
         if let spend = c.spend {
             after.append(say("Gamma-Gamma spend model on \(NumberFormat.grouped(spend.customers)) repeat customers: "
-                             + (spend.converged ? "converged" : "did NOT converge") + ", log-likelihood \(NumberFormat.fixed(spend.logLikelihood, digits: 2))",
-                             zh: "Gamma-Gamma 消费模型，基于 \(NumberFormat.grouped(spend.customers)) 位回头客：" + (spend.converged ? "已收敛" : "未收敛")
+                             + (spend.converged ? "converged" : "NO FIT") + ", log-likelihood \(NumberFormat.fixed(spend.logLikelihood, digits: 2))",
+                             zh: "Gamma-Gamma 消费模型，基于 \(NumberFormat.grouped(spend.customers)) 位回头客：" + (spend.converged ? "已收敛" : "未得到拟合")
                              + "，对数似然 \(NumberFormat.fixed(spend.logLikelihood, digits: 2))"))
+            if let problem = spend.problem {
+                after.append(self.problem(problem, model: "Gamma-Gamma") + say("; expected_spend and clv stay empty", zh: "；expected_spend 与 clv 为空"))
+            }
         } else {
             after.append(say("no spend model: fewer than two repeat customers spent a positive amount, so expected_spend and clv stay empty",
                              zh: "没有消费模型：有正消费的回头客不足两位，expected_spend 和 clv 为空"))
@@ -69,6 +69,21 @@ extension Presenter {
         }
         lines.removeAll()
         return Presentation(kind: "clv", fields: fields, rows: table, facts: facts, blocks: blocks)
+    }
+
+    /// Why an estimate is not a fit, plainly.
+    private func problem(_ problem: ModelFit.Problem, model: String) -> String {
+        switch problem {
+        case .notConverged:
+            return say("the \(model) optimiser did not converge: the estimates are where it stopped, not a fit",
+                       zh: "\(model) 优化未收敛：以上估计只是停止处的数值，并非拟合结果")
+        case .boundary:
+            return say("the \(model) estimates ran to the edge of their range: the data cannot pin the model down (too few customers, or all alike)",
+                       zh: "\(model) 的估计跑到了取值范围的边缘：数据无法确定模型（客户太少，或彼此完全相同）")
+        case .flat:
+            return say("the \(model) likelihood is flat at the estimate, so it has no standard errors: the data cannot tell the parameters apart",
+                       zh: "\(model) 的似然在估计处是平的，没有标准误：数据无法区分这些参数")
+        }
     }
 
     /// The check on the orders after the calibration: by calibration repeat purchases, and week by week.
