@@ -19,7 +19,8 @@ public struct ModelFit: Sendable {
         /// A parameter ran to the edge of its range (below 10⁻⁶ or above 10⁶): the data cannot
         /// pin the model down (too few customers, or all alike).
         case boundary
-        /// The likelihood is flat at the estimate: no standard error can be had.
+        /// The likelihood is (nearly) flat at the estimate: a standard error is missing or ten
+        /// times its estimate, so the data cannot tell the parameters apart.
         case flat
     }
 
@@ -51,7 +52,8 @@ func fitPositive(_ count: Int, customers: Int, _ negativeLogLikelihood: @escapin
         problem = .boundary
     }
     let errors = problem == nil ? standardErrors(negativeLogLikelihood, at: estimate) : estimate.map { _ in nil }
-    if problem == nil, errors.contains(where: { $0 == nil }) { problem = .flat }
+    // No standard error, or one ten times its estimate: the likelihood barely moves with the parameter.
+    if problem == nil, zip(estimate, errors).contains(where: { $1 == nil || $1! > 10 * $0 }) { problem = .flat }
     return ModelFit(parameters: estimate, standardErrors: errors, logLikelihood: -found.value, customers: customers, iterations: found.iterations, problem: problem)
 }
 

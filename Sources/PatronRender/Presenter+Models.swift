@@ -56,7 +56,8 @@ extension Presenter {
         var facts: [JSONValue.Pair] = [.init("table", .string(c.table.name)), .init("calibration_end", .string(upTo)), .init("unit_days", .count(c.unitDays)),
                                        .init("customers", .count(fit.customers)), .init("log_likelihood", .real(fit.logLikelihood)),
                                        .init("converged", .bool(fit.converged)), .init("iterations", .count(fit.iterations)),
-                                       .init("left_out", .count(c.withoutHistory)), .init("columns_added", .array(c.added.map(JSONValue.string)))]
+                                       .init("left_out", .count(c.withoutHistory)), .init("columns_added", .array(c.added.map(JSONValue.string))),
+                                       .init("horizon_months", .count(c.horizonMonths)), .init("margin", .real(c.margin)), .init("discount", .real(c.discount))]
         if let spend = c.spend {
             facts += [.init("spend_customers", .count(spend.customers)), .init("spend_log_likelihood", .real(spend.logLikelihood)), .init("spend_converged", .bool(spend.converged))]
         }
@@ -81,8 +82,8 @@ extension Presenter {
             return say("the \(model) estimates ran to the edge of their range: the data cannot pin the model down (too few customers, or all alike)",
                        zh: "\(model) 的估计跑到了取值范围的边缘：数据无法确定模型（客户太少，或彼此完全相同）")
         case .flat:
-            return say("the \(model) likelihood is flat at the estimate, so it has no standard errors: the data cannot tell the parameters apart",
-                       zh: "\(model) 的似然在估计处是平的，没有标准误：数据无法区分这些参数")
+            return say("the \(model) likelihood is nearly flat at the estimate (a standard error is missing or ten times its estimate): the data cannot tell the parameters apart",
+                       zh: "\(model) 的似然在估计处几乎是平的（标准误缺失或达到估计值的十倍）：数据无法区分这些参数")
         }
     }
 
