@@ -166,6 +166,19 @@ public enum Help {
         Topic(name: "lifecycle", usage: "lifecycle [windows A, B, C]", summary: "new, active, warm, cold and lapsed customers",
               details: "new: tenure up to A days (when there is a tenure column); then by recency: active up to A,\nwarm up to B, cold up to C, lapsed (churned) beyond. The defaults, \(Self.windows(last: " and ")) days, are printed.",
               example: "lifecycle windows \(Self.windows(last: ", "))"),
+        Topic(name: "clv", usage: "clv [model bgnbd] [until DATE] [unit weeks | days] [with margin = X, discount = Y, horizon = N months]",
+              summary: "who is slipping away and what each customer is worth (BG/NBD, Gamma-Gamma)",
+              details: """
+                Fits the BG/NBD purchase model and the Gamma-Gamma spend model by maximum likelihood to the
+                orders of the last 'customers from' derivation (orders on one day are one purchase, as in
+                Fader–Hardie), prints the parameters with standard errors, the log-likelihood and whether it
+                converged, and adds p_alive, expected_purchases (over the horizon), expected_spend and clv
+                (margin and monthly discount applied) to the customer table, so level words work on them:
+                segment where p_alive = low and profit = high. 'until DATE' fits on the orders up to DATE and
+                checks the model on the orders after it. explain p_alive and explain clv give the formulas,
+                the assumptions and the limits (a one-time buyer always has P(alive) = 1 under BG/NBD).
+                """,
+              example: ""),
         Topic(name: "transitions", usage: "transitions from DATE to DATE [by lifecycle | matrix | tiers | rfm | putler | custom]",
               summary: "how many customers moved between segments",
               details: """
