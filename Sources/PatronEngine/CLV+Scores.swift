@@ -12,29 +12,44 @@ extension Engine {
         let p = purchases.parameters, unit = Double(bound.unitDays)
         let months = bound.horizonMonths
         var alive = Values(scale: 4), expected = Values(scale: 4), spending = Values(scale: 2), value = Values(scale: 2)
-        // Equal histories have equal figures: each is worked out once.
-        var cache: [PurchaseHistory: (Double, Double?, [Double]?)] = [:]
+        // Equal histories have equal purchase figures: each distinct one is worked out once, on every core.
+        var index: [PurchaseHistory: Int] = [:], distinct: [PurchaseHistory] = []
+        let slot = histories.map { history -> Int in
+            guard let history else { return -1 }
+            if let found = index[history] { return found }
+            index[history] = distinct.count
+            distinct.append(history)
+            return distinct.count - 1
+        }
+        var paths = [Double](repeating: .nan, count: distinct.count * (months + 1))
+        let shared = UncheckedSendable(distinct)
+        paths.withUnsafeMutableBufferPointer { buffer in
+            let out = SharedBuffer(buffer)
+            forEachStretch(of: distinct.count) { range in
+                for k in range {
+                    for month in 0...months {
+                        out[k * (months + 1) + month] = BGNBD.expectedPurchases(p, shared.value[k], over: Double(month * 30) / unit) ?? .nan
+                    }
+                }
+            }
+        }
         for (row, history) in histories.enumerated() {
-            guard let history else {
+            guard let history, slot[row] >= 0 else {
                 alive.append(nil); expected.append(nil); spending.append(nil); value.append(nil)
                 continue
             }
-            let figures = cache[history] ?? {
-                let cumulative = (0...months).map { BGNBD.expectedPurchases(p, history, over: Double($0 * 30) / unit) }
-                let path = cumulative.contains { $0 == nil } ? nil : cumulative.compactMap { $0 }
-                let found = (BGNBD.probabilityAlive(p, history), path?.last, path)
-                cache[history] = found
-                return found
-            }()
-            alive.append(figures.0)
-            expected.append(figures.1)
+            let base = slot[row] * (months + 1)
+            let path = (0...months).map { paths[base + $0] }
+            let known = path.allSatisfy(\.isFinite)
+            alive.append(BGNBD.probabilityAlive(p, history))
+            expected.append(known ? path[months] : nil)
             let person = people[row]
             let perPurchase = spend.flatMap { fit in
                 GammaGamma.expectedSpend(fit.parameters, SpendHistory(repeats: history.repeats,
                                                                      meanSpend: history.repeats > 0 ? person.repeatSpend / history.repeats : 0))
             }
             spending.append(perPurchase)
-            guard let perPurchase, let path = figures.2 else { value.append(nil); continue }
+            guard let perPurchase, known else { value.append(nil); continue }
             var total = 0.0, factor = 1.0
             for month in 1...months {
                 factor /= 1 + bound.discount

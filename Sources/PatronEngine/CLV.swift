@@ -119,20 +119,17 @@ extension Engine {
         var people = Array(repeating: CustomerDays(), count: table.rowCount)
         for index in RadixSort.order(keys) {
             let row = rows[Int(index)], customer = Int(keys[Int(index)] >> 32), day = dates[row]
-            var person = people[customer]
             if day > until {
-                if person.later.last != day { person.later.append(day) }
-            } else if person.last != day {
-                if person.days == 0 { person.first = day }
-                person.days += 1
-                person.last = day
-                if person.days == 1 { person.firstDaySpend += amount(row) ?? 0 } else { person.repeatSpend += amount(row) ?? 0 }
-            } else if person.days == 1 {
-                person.firstDaySpend += amount(row) ?? 0
-            } else {
-                person.repeatSpend += amount(row) ?? 0
+                if people[customer].later.last != day { people[customer].later.append(day) }
+                continue
             }
-            people[customer] = person
+            let spend = amount(row) ?? 0
+            if people[customer].last != day {
+                if people[customer].days == 0 { people[customer].first = day }
+                people[customer].days += 1
+                people[customer].last = day
+            }
+            if people[customer].days == 1 { people[customer].firstDaySpend += spend } else { people[customer].repeatSpend += spend }
         }
         return people
     }
@@ -141,6 +138,18 @@ extension Engine {
     static func customerRows(_ orderIds: Column, _ customerIds: Column) -> (Int) -> Int? {
         switch (orderIds.storage, customerIds.storage) {
         case (.integer(let ids), .integer(let keys)):
+            // Dense identifiers (the usual case) by an array; others by a dictionary.
+            if let low = keys.min(), let high = keys.max(), high.subtractingReportingOverflow(low).overflow == false,
+               high - low < Int64(4 * keys.count + 1024) {
+                var at = [Int32](repeating: -1, count: Int(high - low) + 1)
+                for (row, key) in keys.enumerated() where !customerIds.isNull(row) { at[Int(key - low)] = Int32(row) }
+                return { row in
+                    guard !orderIds.isNull(row) else { return nil }
+                    let id = ids[row]
+                    guard id >= low, id <= high, case let found = at[Int(id - low)], found >= 0 else { return nil }
+                    return Int(found)
+                }
+            }
             var at: [Int64: Int] = [:]
             for (row, key) in keys.enumerated() where !customerIds.isNull(row) { at[key] = row }
             return { orderIds.isNull($0) ? nil : at[ids[$0]] }

@@ -40,23 +40,6 @@ public struct PurchaseHistory: Sendable, Hashable {
     }
 }
 
-/// Fits in log-parameter space (every parameter positive), from 1 for each, as `lifetimes` does;
-/// standard errors from the Hessian of the negative log-likelihood at the estimate.
-func fitPositive(_ count: Int, customers: Int, _ negativeLogLikelihood: @escaping ([Double]) -> Double) -> ModelFit {
-    let found = nelderMead({ negativeLogLikelihood($0.map { Double.exp($0) }) }, from: Array(repeating: 0, count: count))
-    let estimate = found.point.map { Double.exp($0) }
-    var problem: ModelFit.Problem? = nil
-    if !found.converged || !found.value.isFinite {
-        problem = .notConverged
-    } else if !estimate.allSatisfy({ $0.isFinite && $0 >= 1e-6 && $0 <= 1e6 }) {
-        problem = .boundary
-    }
-    let errors = problem == nil ? standardErrors(negativeLogLikelihood, at: estimate) : estimate.map { _ in nil }
-    // No standard error, or one ten times its estimate: the likelihood barely moves with the parameter.
-    if problem == nil, zip(estimate, errors).contains(where: { $1 == nil || $1! > 10 * $0 }) { problem = .flat }
-    return ModelFit(parameters: estimate, standardErrors: errors, logLikelihood: -found.value, customers: customers, iterations: found.iterations, problem: problem)
-}
-
 /// The BG/NBD model (Fader, Hardie and Lee 2005): purchases at a gamma-distributed rate (r, α)
 /// while alive; after each purchase a customer drops out with a beta-distributed probability (a, b).
 public enum BGNBD {
@@ -78,8 +61,63 @@ public enum BGNBD {
         let groups = Dictionary(histories.map { ($0, 1) }, uniquingKeysWith: +).sorted {
             ($0.key.repeats, $0.key.recency, $0.key.age) < ($1.key.repeats, $1.key.recency, $1.key.age)
         }
-        return fitPositive(4, customers: histories.count) { p in
-            -groups.reduce(0.0) { $0 + Double($1.value) * logLikelihood(p, $1.key) }
+        let whole = Data(groups.map { ($0.key, Double($0.value)) })
+        let sample = groups.count > 20_000 ? Data(sampled(groups, 20_000).map { ($0.key, Double($0.value)) }) : nil
+        return fitPositive(4, customers: histories.count, whole: whole.objective, sample: sample?.objective)
+    }
+
+    /// Histories and their weights, as columns, for the likelihood and its gradient.
+    struct Data: Sendable {
+        let x: [Int], recency: [Double], age: [Double], weight: [Double]
+        let most: Int
+
+        init(_ groups: [(PurchaseHistory, Double)]) {
+            x = groups.map { Int($0.0.repeats) }
+            recency = groups.map { $0.0.recency }
+            age = groups.map { $0.0.age }
+            weight = groups.map { $0.1 }
+            most = x.max() ?? 0
+        }
+
+        /// −ln L and its gradient in (r, α, a, b). The terms that depend on x alone are sums over
+        /// k < x (ln Γ(r+x) − ln Γ(r) = Σ ln(r+k), and so on), made once per evaluation.
+        var objective: Objective {
+            { [self] p in
+                let (r, alpha, a, b) = (p[0], p[1], p[2], p[3])
+                guard p.allSatisfy({ $0 > 0 && $0.isFinite }) else { return (.infinity, [0, 0, 0, 0]) }
+                var l1 = [0.0], d1 = [0.0], l2 = [0.0], da = [0.0], db = [0.0]
+                for k in 0..<most {
+                    let k = Double(k)
+                    l1.append(l1.last! + Double.log(r + k)); d1.append(d1.last! + 1 / (r + k))
+                    l2.append(l2.last! + Double.log(b + k) - Double.log(a + b + k))
+                    da.append(da.last! - 1 / (a + b + k)); db.append(db.last! + 1 / (b + k) - 1 / (a + b + k))
+                }
+                let logAlpha = Double.log(alpha), logA = Double.log(a)
+                let (l1c, d1c, l2c, dac, dbc) = (l1, d1, l2, da, db)
+                let sums = parallelSum(x.count, width: 5) { range in
+                    var ll = 0.0, gr = 0.0, gal = 0.0, ga = 0.0, gb = 0.0
+                    for i in range {
+                        let xi = x[i], xd = Double(xi), w = weight[i]
+                        let lT = Double.log(alpha + age[i]), a3 = -(r + xd) * lT
+                        var w3 = 1.0, w4 = 0.0, lse = a3, ltx = 0.0
+                        if xi > 0 {
+                            ltx = Double.log(alpha + recency[i])
+                            let a4 = logA - Double.log(b + xd - 1) - (r + xd) * ltx
+                            let top = max(a3, a4), e3 = Double.exp(a3 - top), e4 = Double.exp(a4 - top)
+                            lse = top + Double.log(e3 + e4)
+                            w3 = e3 / (e3 + e4)
+                            w4 = 1 - w3
+                        }
+                        ll += w * (l1c[xi] + r * logAlpha + l2c[xi] + lse)
+                        gr += w * (d1c[xi] + logAlpha - w3 * lT - w4 * ltx)
+                        gal += w * (r / alpha - w3 * (r + xd) / (alpha + age[i]) - (xi > 0 ? w4 * (r + xd) / (alpha + recency[i]) : 0))
+                        ga += w * (dac[xi] + w4 / a)
+                        gb += w * (dbc[xi] - (xi > 0 ? w4 / (b + xd - 1) : 0))
+                    }
+                    return [ll, gr, gal, ga, gb]
+                }
+                return (-sums[0], sums.dropFirst().map { -$0 })
+            }
         }
     }
 
@@ -141,8 +179,50 @@ public enum GammaGamma {
         let groups = Dictionary(histories.map { ($0, 1) }, uniquingKeysWith: +).sorted {
             ($0.key.repeats, $0.key.meanSpend) < ($1.key.repeats, $1.key.meanSpend)
         }
-        return fitPositive(3, customers: histories.count) { p in
-            -groups.reduce(0.0) { $0 + Double($1.value) * logLikelihood(p, $1.key) }
+        let whole = Data(groups.map { ($0.key, Double($0.value)) })
+        let sample = groups.count > 20_000 ? Data(sampled(groups, 20_000).map { ($0.key, Double($0.value)) }) : nil
+        return fitPositive(3, customers: histories.count, whole: whole.objective, sample: sample?.objective)
+    }
+
+    /// Repeat customers and their weights, as columns; each distinct x once for the terms of x alone.
+    struct Data: Sendable {
+        let xIndex: [Int], logSpend: [Double], spend: [Double], weight: [Double]
+        let xs: [Double]
+
+        init(_ groups: [(SpendHistory, Double)]) {
+            xs = Array(Set(groups.map { $0.0.repeats })).sorted()
+            let index = Dictionary(uniqueKeysWithValues: xs.enumerated().map { ($1, $0) })
+            xIndex = groups.map { index[$0.0.repeats] ?? 0 }
+            spend = groups.map { $0.0.meanSpend }
+            logSpend = spend.map { Double.log($0) }
+            weight = groups.map { $0.1 }
+        }
+
+        /// −ln L and its gradient in (p, q, γ).
+        var objective: Objective {
+            { [self] parameters in
+                let (p, q, gamma) = (parameters[0], parameters[1], parameters[2])
+                guard parameters.allSatisfy({ $0 > 0 && $0.isFinite }) else { return (.infinity, [0, 0, 0]) }
+                let lq = logGamma(q), dq = digamma(q), logGammaScale = Double.log(gamma)
+                // Per distinct x: ln Γ(px+q) − ln Γ(px) − ln Γ(q) + px ln x, and its derivatives in p and q.
+                let perX = xs.map { x -> (Double, Double, Double) in
+                    let px = p * x, lx = Double.log(x), both = digamma(px + q)
+                    return (logGamma(px + q) - logGamma(px) - lq + px * lx, x * (both - digamma(px) + lx), both - dq)
+                }
+                let sums = parallelSum(spend.count, width: 4) { range in
+                    var ll = 0.0, gp = 0.0, gq = 0.0, gg = 0.0
+                    for i in range {
+                        let (g, dp, dqx) = perX[xIndex[i]], x = xs[xIndex[i]], m = spend[i], w = weight[i]
+                        let total = Double.log(gamma + m * x), px = p * x
+                        ll += w * (g + q * logGammaScale + (px - 1) * logSpend[i] - (px + q) * total)
+                        gp += w * (dp + x * logSpend[i] - x * total)
+                        gq += w * (dqx + logGammaScale - total)
+                        gg += w * (q / gamma - (px + q) / (gamma + m * x))
+                    }
+                    return [ll, gp, gq, gg]
+                }
+                return (-sums[0], sums.dropFirst().map { -$0 })
+            }
         }
     }
 
@@ -154,4 +234,10 @@ public enum GammaGamma {
         guard h.repeats > 0 else { return p * gamma / (q - 1) }
         return p * (gamma + h.meanSpend * h.repeats) / (p * h.repeats + q - 1)
     }
+}
+
+/// About `size` of the groups, every k-th in their fixed order, each weighted k times.
+func sampled<Key>(_ groups: [(key: Key, value: Int)], _ size: Int) -> [(key: Key, value: Int)] {
+    let step = max(1, groups.count / size)
+    return stride(from: 0, to: groups.count, by: step).map { (groups[$0].key, groups[$0].value * step) }
 }

@@ -9,8 +9,8 @@ public struct Minimum: Sendable {
 }
 
 /// Minimises `f` by the Nelder–Mead simplex method (as `lifetimes` and scipy do for these
-/// models): converged when every vertex lies within `tolerance` of the best, in position and in
-/// value. Non-finite values count as +∞, so the search stays where the function is defined.
+/// models): converged when every vertex lies within `tolerance` of the best in position, and
+/// within `tolerance` relative to it (at least 1) in value. Non-finite values count as +∞, so the search stays where the function is defined.
 public func nelderMead(_ f: ([Double]) -> Double, from start: [Double], step: Double = 0.5, tolerance: Double = 1e-10,
                        maxIterations: Int = 20_000) -> Minimum {
     let n = start.count
@@ -24,7 +24,7 @@ public func nelderMead(_ f: ([Double]) -> Double, from start: [Double], step: Do
         simplex = order.map { simplex[$0] }
         values = order.map { values[$0] }
         let spread = simplex.dropFirst().map { zip($0, simplex[0]).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0
-        if values[0].isFinite, spread <= tolerance, (values.last ?? 0) - values[0] <= tolerance { break }
+        if values[0].isFinite, spread <= tolerance, (values.last ?? 0) - values[0] <= tolerance * max(1, abs(values[0])) { break }
         iteration += 1
         let centroid = (0..<n).map { i in simplex.dropLast().reduce(0) { $0 + $1[i] } / Double(n) }
         let worst = simplex[n]

@@ -12,7 +12,10 @@ extension Presenter {
                       Field("estimate", heading: w("estimate"), .right), Field("std_error", heading: w("std. error"), .right)]
         func rows(_ model: String, _ names: [String], _ fit: ModelFit) -> [[Cell]] {
             zip(names, zip(fit.parameters, fit.standardErrors)).map { name, pair in
-                [.text(model), .text(name), .number(pair.0, digits: 4), pair.1.map { .number($0, digits: 4) } ?? .null("—")]
+                // A parameter that ran off to the edge of its range is shown as where it was heading.
+                let estimate: Cell = pair.0 > 1e6 ? Cell(Cell.real(pair.0), display: "→ ∞") : pair.0 < 1e-6 ? Cell(Cell.real(pair.0), display: "→ 0")
+                    : .number(pair.0, digits: 4)
+                return [.text(model), .text(name), estimate, pair.1.map { .number($0, digits: 4) } ?? .null("—")]
             }
         }
         var table = rows("BG/NBD", ["r", "alpha", "a", "b"], c.purchases)
