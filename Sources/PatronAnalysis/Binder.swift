@@ -70,6 +70,8 @@ public struct Binder {
             return try bindTransitions(from, to, by, statement: statement)
         case .clv(let model, let until, let unit, let options):
             return try bindClv(model, until, unit, options, statement: statement)
+        case .cohorts(let by, let of):
+            return try bindCohorts(by, of, statement: statement)
         case .lifecycle(let windows):
             return try bindLifecycle(windows, statement: statement)
         case .checkSegments:
@@ -526,6 +528,32 @@ public struct Binder {
         }
         return .clv(BoundCLV(customers: spec, table: table, until: day, unitDays: unitDays, margin: values["margin"] ?? 1,
                              discount: values["discount"] ?? 0.01, horizonMonths: Int(values["horizon"] ?? 12)))
+    }
+
+    /// `cohorts [by PERIOD] [of MEASURE]`.
+    private func bindCohorts(_ by: Name?, _ of: Name?, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        guard let spec = catalog.lastDerivation else {
+            throw Diagnostic("cohorts follow the customers of a derivation; there is none yet", at: statement.span,
+                             hints: ["derive customers first: customers from orders by customer_id"])
+        }
+        let periods = CohortPeriod.allCases.map(\.rawValue), measures = CohortMeasure.allCases.map(\.rawValue)
+        // "months" reads as "month".
+        let word = by.map { $0.text.lowercased().hasSuffix("s") ? String($0.text.lowercased().dropLast()) : $0.text.lowercased() } ?? "month"
+        guard let period = CohortPeriod(rawValue: word) else {
+            var hints = ["periods: " + periods.joined(separator: ", ")]
+            if let by, let near = Suggestion.closest(to: by.text, in: periods) { hints.insert("did you mean '\(near)'?", at: 0) }
+            throw Diagnostic("cohorts are by month, quarter or week, not '\(by?.text ?? word)'", at: by?.span ?? statement.span, hints: hints)
+        }
+        guard let measure = CohortMeasure(rawValue: of?.text.lowercased() ?? "customers") else {
+            var hints = ["cohorts of: " + measures.joined(separator: ", ")]
+            if let of, let near = Suggestion.closest(to: of.text, in: measures) { hints.insert("did you mean '\(near)'?", at: 0) }
+            throw Diagnostic("cohorts follow customers, revenue or profit, not '\(of?.text ?? "")'", at: of?.span ?? statement.span, hints: hints)
+        }
+        if measure == .profit, spec.profit == nil {
+            throw Diagnostic("the derivation defines no profit", at: of?.span ?? statement.span,
+                             hints: ["derive with profit: customers from \(spec.orders.name) by … with profit = amount - cost"])
+        }
+        return .cohorts(spec, period: period, measure: measure)
     }
 
     /// `transitions from DATE to DATE [by SEGMENTATION]`.

@@ -58,6 +58,8 @@ public enum BoundStatement: Sendable {
     case transitions(BoundCustomers, from: Int32, to: Int32, by: Segmentation)
     /// `clv …`: a customer-base model fitted on the derivation's orders, its columns added to the customer table.
     case clv(BoundCLV)
+    /// `cohorts …`: first-purchase cohorts of the derivation's customers, followed period by period.
+    case cohorts(BoundCustomers, period: CohortPeriod, measure: CohortMeasure)
     /// Choose the language of segment names, advice and explanations.
     case setLanguage(String)
     /// Print each statement's elapsed time (or stop).
@@ -468,4 +470,14 @@ public struct BoundCLV: Sendable {
         (self.customers, self.table, self.until, self.unitDays) = (customers, table, until, unitDays)
         (self.margin, self.discount, self.horizonMonths) = (margin, discount, horizonMonths)
     }
+}
+
+/// The period cohorts are formed and followed by.
+public enum CohortPeriod: String, Sendable, CaseIterable {
+    case week, month, quarter
+}
+
+/// What `cohorts` follows: the customers still buying, or their revenue or profit.
+public enum CohortMeasure: String, Sendable, CaseIterable {
+    case customers, revenue, profit
 }

@@ -179,6 +179,16 @@ public enum Help {
                 the assumptions and the limits (a one-time buyer always has P(alive) = 1 under BG/NBD).
                 """,
               example: ""),
+        Topic(name: "cohorts", usage: "cohorts [by month | quarter | week] [of customers | revenue | profit]",
+              summary: "first-purchase cohorts and their retention, as a heatmap",
+              details: """
+                Groups the customers of the last 'customers from' derivation by the period of their first
+                purchase (rows) and follows them period by period (columns): the share of each cohort that
+                bought (its size is the denominator, printed), or the revenue or profit as a share of the
+                cohort's first period (printed). The period holding the as-of date is marked when it is not
+                over. --format and 'export result' give the figures as data.
+                """,
+              example: ""),
         Topic(name: "transitions", usage: "transitions from DATE to DATE [by lifecycle | matrix | tiers | rfm | putler | custom]",
               summary: "how many customers moved between segments",
               details: """

@@ -63,6 +63,8 @@ extension Engine {
             return Execution(.check(check(preset: preset, bins: bins, cells: cells, rules: rules)))
         case .lifecycle(let table, let recency, let tenure, let value, let windows):
             return Execution(.lifecycle(lifecycle(table, recency: recency, tenure: tenure, value: value, windows: windows)))
+        case .cohorts(let spec, let period, let measure):
+            return Execution(.cohorts(cohorts(spec, period: period, measure: measure)))
         case .clv(let bound):
             do {
                 let result = try clv(bound)

@@ -46,6 +46,8 @@ public enum StatementResult: Sendable {
     case transitions(TransitionsResult)
     /// `clv`: the fitted models, the columns added, the check on later orders.
     case clv(CLVResult)
+    /// `cohorts`: first-purchase cohorts, period by period.
+    case cohorts(CohortResult)
     /// `show connections`: each open connection and where it goes.
     case connections([(name: String, server: String)])
     /// A confirmation with no table: what a statement did.

@@ -111,3 +111,47 @@ extension Presenter {
         return (check, chart, weekly, data)
     }
 }
+
+extension Presenter {
+    /// `cohorts`: a row per first-purchase cohort, its denominator, and per period since the share
+    /// still buying (or of the first period's revenue or profit), shaded as a heatmap; the cells of
+    /// a period not yet over are marked.
+    func cohorts(_ c: CohortResult) -> Presentation {
+        let widest = c.cohorts.map(\.values.count).max() ?? 0
+        let period = w(c.period.rawValue)
+        let base = c.measure == .customers ? w("customers") : say("first \(c.period.rawValue) \(c.measure.rawValue)", zh: "首期\(w(c.measure.rawValue))")
+        var fields = [Field("cohort", heading: w("cohort")), Field("base", heading: base, .right)]
+        fields += (0..<widest).map { Field("p\($0)", heading: String($0), .right) }
+        let shades = ["░", "▒", "▓", "█"]
+        var marked = false
+        let rows = c.cohorts.map { cohort -> [Presentation.Cell] in
+            let denominator = c.measure == .customers ? Double(cohort.customers) : cohort.values.first ?? 0
+            let baseCell: Presentation.Cell = c.measure == .customers ? .count(cohort.customers) : .number(denominator, digits: 2)
+            let cells = (0..<widest).map { k -> Presentation.Cell in
+                guard k < cohort.values.count, denominator != 0 else { return .null() }
+                let share = cohort.values[k] / denominator
+                let partial = !c.lastPeriodComplete && k == cohort.values.count - 1
+                if partial { marked = true }
+                let shade = share <= 0 ? " " : shades[max(0, min(3, Int(share * 4)))]
+                return Presentation.Cell(Presentation.Cell.real(share), display: shade + " " + NumberFormat.percent(share) + (partial ? "*" : ""))
+            }
+            return [.text(cohort.label), baseCell] + cells
+        }
+        let measure = c.measure == .customers ? say("share of each cohort buying", zh: "各同期群中仍在购买的比例")
+            : say("\(c.measure.rawValue) as a share of the cohort's first \(c.period.rawValue)", zh: "\(w(c.measure.rawValue))占同期群首期的比例")
+        var blocks: [Presentation.Block] = [.line(say("cohorts of '\(c.orders)' by \(c.period.rawValue) of first purchase (rows) and \(c.period.rawValue)s since (columns): \(measure), to \(CalendarDate.isoString(c.asOf))",
+                                                      zh: "'\(c.orders)' 按首购所在\(period)分组的同期群（行）与此后的\(period)数（列）：\(measure)，截至 \(CalendarDate.isoString(c.asOf))")),
+                                             .table(bars: nil)]
+        if marked {
+            blocks.append(.line(say("* the \(c.period.rawValue) of \(CalendarDate.isoString(c.asOf)) is not over: its shares are partial",
+                                    zh: "* \(CalendarDate.isoString(c.asOf)) 所在的一期尚未结束：该列比例不完整")))
+        }
+        let facts: [JSONValue.Pair] = [
+            .init("orders", .string(c.orders)), .init("period", .string(c.period.rawValue)), .init("measure", .string(c.measure.rawValue)),
+            .init("as_of", .string(CalendarDate.isoString(c.asOf))), .init("last_period_complete", .bool(c.lastPeriodComplete)),
+            .init("values", .array(c.cohorts.map { cohort in .object([.init("cohort", .string(cohort.label)), .init("customers", .count(cohort.customers)),
+                                                                       .init("values", .array(cohort.values.map { .real($0) }))]) })),
+        ]
+        return Presentation(kind: "cohorts", fields: fields, rows: rows, facts: facts, blocks: blocks)
+    }
+}

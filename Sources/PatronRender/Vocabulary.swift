@@ -56,6 +56,8 @@ public enum Vocabulary {
         "class": "类别", "score": "分数", "metric": "指标", "value": "值", "level": "等级", "how the level is set": "等级的划分",
         "short-term": "短期", "long-term": "长期", "advice": "建议", "high": "高", "low": "低", "of profit": "的利润",
         "Others (no rule)": "其他（无规则）",
+        "model": "模型", "parameter": "参数", "estimate": "估计值", "std. error": "标准误", "cohort": "同期群", "customers": "客户数",
+        "revenue": "收入", "profit": "利润", "week": "周", "month": "月", "quarter": "季度",
     ]
 
     /// A heading or short word in `language` (English words are their own translation).

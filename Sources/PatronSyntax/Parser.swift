@@ -13,7 +13,7 @@ public struct ParseResult: Sendable {
 public struct Parser {
     /// The statement words, in the order `help` lists them.
     public static let statementWords = ["load", "use", "describe", "summarize", "count", "show", "segment", "define", "drop",
-                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "transitions", "clv", "export", "include", "save", "set", "connect", "disconnect", "sql", "help", "quit", "exit"]
+                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "transitions", "clv", "cohorts", "export", "include", "save", "set", "connect", "disconnect", "sql", "help", "quit", "exit"]
     /// Words reserved inside expressions (write such a column in backquotes).
     public static let expressionKeywords: Set<String> = ["and", "or", "not", "true", "false", "null", "in", "between", "is", "contains", "starts"]
     /// How deeply conditions may nest before the parser refuses.
@@ -84,7 +84,7 @@ public struct Parser {
     /// statement → loadStatement | useStatement | describeStatement | summarizeStatement | countStatement | crosstabStatement | showStatement |
     ///             segmentStatement | defineStatement | dropStatement | levelsStatement | letStatement | customersStatement | explainStatement |
     ///             matrixStatement | paretoStatement | tiersStatement | rfmStatement | checkStatement | lifecycleStatement | setStatement |
-    ///             transitionsStatement | clvStatement | exportStatement | includeStatement | saveStatement | connectStatement |
+    ///             transitionsStatement | clvStatement | cohortsStatement | exportStatement | includeStatement | saveStatement | connectStatement |
     ///             disconnectStatement | sqlStatement | helpStatement | quitStatement
     private mutating func parseStatement() throws(Diagnostic) -> ParsedStatement {
         let verb = current
@@ -114,6 +114,7 @@ public struct Parser {
         case "rfm": kind = try parseRfmStatement()
         case "transitions": kind = try parseTransitionsStatement()
         case "clv": kind = try parseClvStatement()
+        case "cohorts": kind = try parseCohortsStatement()
         case "set": kind = try parseSetStatement()
         case "lifecycle": kind = try parseLifecycleStatement()
         case "check": kind = try parseCheckStatement()
@@ -233,6 +234,20 @@ public struct Parser {
             }
         }
         return .clv(model: model, until: until, unit: unit, options: options)
+    }
+
+    /// cohortsStatement → "cohorts" , [ "by" , name ] , [ "of" , name ]
+    private mutating func parseCohortsStatement() throws(Diagnostic) -> ParsedStatementKind {
+        var by: Name? = nil, of: Name? = nil
+        if current.isKeyword("by") {
+            advance()
+            by = try expectName("a period after 'by' (month, quarter or week)")
+        }
+        if current.isKeyword("of") {
+            advance()
+            of = try expectName("what to follow after 'of' (customers, revenue or profit)")
+        }
+        return .cohorts(by: by, of: of)
     }
 
     /// modelOption → name , "=" , additive , [ name ]

@@ -15,7 +15,7 @@ import Testing
         "define segment keepers as frequency >= 2", "count keepers", "show segments", "levels profit quantiles 4", "show levels",
         "explain profit", "explain keepers", "matrix profit by loyalty", "pareto profit", "tiers profit", "lifecycle", "rfm bins 3",
         "rfm segments rfm", "explain customer 7", "check segments", "transitions from 2024-03-01 to 2024-06-30 by lifecycle",
-        "transitions from 2024-03-01 to 2024-12-31 by matrix", "clv", "clv until 2024-06-30", "let cutoff = 2024-06-30", "use orders", "drop segment keepers",
+        "transitions from 2024-03-01 to 2024-12-31 by matrix", "clv", "clv until 2024-06-30", "cohorts by quarter", "cohorts of revenue", "let cutoff = 2024-06-30", "use orders", "drop segment keepers",
     ]
 
     /// Each statement's output in the box text and in JSON.
@@ -62,7 +62,7 @@ import Testing
     /// Every kind of result the statements above give: all of them.
     static let kinds: Set<String> = ["text", "load", "schema", "profile", "rows", "count", "summary", "crosstab", "customers", "segment",
                                      "segments", "levels_set", "levels", "metric", "explain_segment", "matrix", "pareto", "tiers", "lifecycle",
-                                     "rfm", "rfm_segments", "customer", "check_segments", "transitions", "clv"]
+                                     "rfm", "rfm_segments", "customer", "check_segments", "transitions", "clv", "cohorts"]
 
     @Test("each number in the text is in the data form", arguments: ["en", "zh"])
     func textFiguresAreData(_ language: String) throws {

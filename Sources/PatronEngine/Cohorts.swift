@@ -1,0 +1,111 @@
+import PatronAnalysis
+import PatronStore
+
+/// First-purchase cohorts followed period by period.
+public struct CohortResult: Sendable {
+    public let orders: String
+    public let period: CohortPeriod
+    public let measure: CohortMeasure
+    public let asOf: Int32
+    /// Whether the period holding the as-of date is over (else its cells are partial).
+    public let lastPeriodComplete: Bool
+    public let cohorts: [Cohort]
+
+    /// One cohort: its first period's label, its customers, and per period since (0, 1, …, up to
+    /// the as-of date) the customers who bought, or the revenue or profit.
+    public struct Cohort: Sendable {
+        public let label: String
+        public let customers: Int
+        public let values: [Double]
+    }
+}
+
+extension CohortPeriod {
+    /// The period number of a day: weeks from Monday 1970-01-05, months and quarters from year 0.
+    func index(_ day: Int32) -> Int {
+        switch self {
+        case .week:
+            let days = Int(day) - 4
+            return days >= 0 ? days / 7 : -((6 - days) / 7)
+        case .month:
+            let (y, m, _) = CalendarDate.civil(day)
+            return y * 12 + m - 1
+        case .quarter:
+            let (y, m, _) = CalendarDate.civil(day)
+            return y * 4 + (m - 1) / 3
+        }
+    }
+
+    /// The first day of period number `n`.
+    func start(_ n: Int) -> Int32 {
+        switch self {
+        case .week: return Int32(clamping: n * 7 + 4)
+        case .month: return CalendarDate.dayNumber(year: n / 12, month: n % 12 + 1, day: 1) ?? 0
+        case .quarter: return CalendarDate.dayNumber(year: n / 4, month: (n % 4) * 3 + 1, day: 1) ?? 0
+        }
+    }
+
+    /// How a period is named: `2024-03`, `2024-Q1`, or a week by its Monday.
+    func label(_ n: Int) -> String {
+        switch self {
+        case .week: return CalendarDate.isoString(start(n))
+        case .month: return String(format: "%04d-%02d", n / 12, n % 12 + 1)
+        case .quarter: return "\(n / 4)-Q\(n % 4 + 1)"
+        }
+    }
+}
+
+extension Engine {
+    /// The derivation's customers by the period of their first order (up to the as-of date), and
+    /// per period since: how many bought, or their revenue or profit.
+    public static func cohorts(_ spec: BoundCustomers, period: CohortPeriod, measure: CohortMeasure) -> CohortResult {
+        let orders = spec.orders
+        let dateColumn = orders.columns[spec.date], idColumn = orders.columns[spec.id]
+        guard case .date(let dates) = dateColumn.storage else {
+            return CohortResult(orders: orders.name, period: period, measure: measure, asOf: 0, lastPeriodComplete: true, cohorts: [])
+        }
+        let asOf = spec.asOf ?? range(of: dates, nulls: dateColumn.nulls)?.upperBound ?? 0
+        let last = period.index(asOf)
+        let key = groupKey(idColumn)
+        let value: (Int) -> Double? = {
+            switch measure {
+            case .customers: return { _ in 1 }
+            case .revenue: return compile(spec.amount, in: orders).asReal
+            case .profit: return spec.profit.map { compile($0, in: orders).asReal } ?? { _ in nil }
+            }
+        }()
+        // Each customer's first period, then what each order adds to its cohort's period.
+        var first: [Int64: Int] = [:]
+        var used: [Int] = []
+        for row in 0..<orders.rowCount {
+            guard let id = key(row), !dateColumn.isNull(row), dates[row] <= asOf else { continue }
+            let p = period.index(dates[row])
+            if let known = first[id] { if p < known { first[id] = p } } else { first[id] = p }
+            used.append(row)
+        }
+        guard let earliest = first.values.min() else {
+            return CohortResult(orders: orders.name, period: period, measure: measure, asOf: asOf, lastPeriodComplete: true, cohorts: [])
+        }
+        let count = last - earliest + 1
+        var sizes = Array(repeating: 0, count: count)
+        for p in first.values { sizes[p - earliest] += 1 }
+        var totals = Array(repeating: Array(repeating: 0.0, count: 0), count: count)
+        for c in 0..<count { totals[c] = Array(repeating: 0, count: count - c) }
+        struct Visit: Hashable { let customer: Int64, period: Int }
+        var seen = Set<Visit>()
+        for row in used {
+            guard let id = key(row), let start = first[id] else { continue }
+            let p = period.index(dates[row]), c = start - earliest, since = p - start
+            if measure == .customers {
+                // A customer counts once in a period, however many orders they placed.
+                guard seen.insert(Visit(customer: id, period: p)).inserted else { continue }
+            }
+            totals[c][since] += value(row) ?? 0
+        }
+        let complete = asOf + 1 >= period.start(last + 1)
+        let cohorts = (0..<count).filter { sizes[$0] > 0 }.map { c in
+            CohortResult.Cohort(label: period.label(earliest + c), customers: sizes[c], values: totals[c])
+        }
+        return CohortResult(orders: orders.name, period: period, measure: measure, asOf: asOf, lastPeriodComplete: complete, cohorts: cohorts)
+    }
+}
