@@ -72,6 +72,8 @@ public struct Binder {
             return try bindClv(model, until, unit, options, statement: statement)
         case .cohorts(let by, let of):
             return try bindCohorts(by, of, statement: statement)
+        case .whatIf(let points, let years):
+            return try bindWhatIf(points, years, statement: statement)
         case .lifecycle(let windows):
             return try bindLifecycle(windows, statement: statement)
         case .checkSegments:
@@ -528,6 +530,23 @@ public struct Binder {
         }
         return .clv(BoundCLV(customers: spec, table: table, until: day, unitDays: unitDays, margin: values["margin"] ?? 1,
                              discount: values["discount"] ?? 0.01, horizonMonths: Int(values["horizon"] ?? 12)))
+    }
+
+    /// `what if retention + N points [over Y years]`.
+    private func bindWhatIf(_ points: ParsedExpression, _ years: ParsedExpression?, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        guard let spec = catalog.lastDerivation else {
+            throw Diagnostic("'what if' projects the customers of a derivation; there is none yet", at: statement.span,
+                             hints: ["derive customers first: customers from orders by customer_id with profit = amount - cost"])
+        }
+        let n = try constantNumber(points)
+        guard n > 0, n < 100 else { throw Diagnostic("the points of retention to add are between 0 and 100", at: points.span, hints: ["what if retention + 5 points"]) }
+        var span = 5
+        if let years {
+            let y = try constantNumber(years)
+            guard y >= 1, y <= 50, y == y.rounded() else { throw Diagnostic("the years are a whole number from 1 to 50", at: years.span) }
+            span = Int(y)
+        }
+        return .whatIf(spec, points: n, years: span)
     }
 
     /// `cohorts [by PERIOD] [of MEASURE]`.

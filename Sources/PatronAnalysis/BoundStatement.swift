@@ -58,6 +58,8 @@ public enum BoundStatement: Sendable {
     case transitions(BoundCustomers, from: Int32, to: Int32, by: Segmentation)
     /// `clv …`: a customer-base model fitted on the derivation's orders, its columns added to the customer table.
     case clv(BoundCLV)
+    /// `what if retention + N points over Y years`: the derivation's economics projected with and without.
+    case whatIf(BoundCustomers, points: Double, years: Int)
     /// `cohorts …`: first-purchase cohorts of the derivation's customers, followed period by period.
     case cohorts(BoundCustomers, period: CohortPeriod, measure: CohortMeasure)
     /// Choose the language of segment names, advice and explanations.

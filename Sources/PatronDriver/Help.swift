@@ -189,6 +189,16 @@ public enum Help {
                 over. --format and 'export result' give the figures as data.
                 """,
               example: ""),
+        Topic(name: "what", usage: "what if retention + N points [over Y years]", summary: "the economics of retention, on your own orders",
+              details: """
+                From the orders of the last 'customers from' derivation: the yearly retention (customers of
+                the 12 months before the last 12 who bought again in the last 12), the new customers a year
+                and the profit (revenue without a profit) per active customer; then, year by year for Y
+                years (5 by default), customers = last year's × retention + new customers, as things are and
+                with retention N points higher. Prints how each figure was found, both projections side by
+                side and the difference, next to the rule of thumb (5 points, +25–85% profit).
+                """,
+              example: ""),
         Topic(name: "transitions", usage: "transitions from DATE to DATE [by lifecycle | matrix | tiers | rfm | putler | custom]",
               summary: "how many customers moved between segments",
               details: """

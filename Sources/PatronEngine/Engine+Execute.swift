@@ -63,6 +63,12 @@ extension Engine {
             return Execution(.check(check(preset: preset, bins: bins, cells: cells, rules: rules)))
         case .lifecycle(let table, let recency, let tenure, let value, let windows):
             return Execution(.lifecycle(lifecycle(table, recency: recency, tenure: tenure, value: value, windows: windows)))
+        case .whatIf(let spec, let points, let years):
+            do {
+                return Execution(.projection(try whatIf(spec, points: points, years: years)))
+            } catch {
+                throw .model(error.message, hints: error.hints)
+            }
         case .cohorts(let spec, let period, let measure):
             return Execution(.cohorts(cohorts(spec, period: period, measure: measure)))
         case .clv(let bound):

@@ -48,6 +48,8 @@ public enum StatementResult: Sendable {
     case clv(CLVResult)
     /// `cohorts`: first-purchase cohorts, period by period.
     case cohorts(CohortResult)
+    /// `what if retention + N points`: the projection with and without.
+    case projection(RetentionProjection)
     /// `show connections`: each open connection and where it goes.
     case connections([(name: String, server: String)])
     /// A confirmation with no table: what a statement did.

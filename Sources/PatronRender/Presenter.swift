@@ -43,6 +43,7 @@ public struct Presenter: Sendable {
         case .transitions(let transitions): return self.transitions(transitions)
         case .clv(let result): return clv(result)
         case .cohorts(let result): return cohorts(result)
+        case .projection(let result): return projection(result)
         case .connections(let open): return connections(open)
         case .done(let confirmation): return .message(text(of: confirmation), isConfirmation: true)
         }

@@ -13,7 +13,7 @@ public struct ParseResult: Sendable {
 public struct Parser {
     /// The statement words, in the order `help` lists them.
     public static let statementWords = ["load", "use", "describe", "summarize", "count", "show", "segment", "define", "drop",
-                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "transitions", "clv", "cohorts", "export", "include", "save", "set", "connect", "disconnect", "sql", "help", "quit", "exit"]
+                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "transitions", "clv", "cohorts", "what", "export", "include", "save", "set", "connect", "disconnect", "sql", "help", "quit", "exit"]
     /// Words reserved inside expressions (write such a column in backquotes).
     public static let expressionKeywords: Set<String> = ["and", "or", "not", "true", "false", "null", "in", "between", "is", "contains", "starts"]
     /// How deeply conditions may nest before the parser refuses.
@@ -84,7 +84,7 @@ public struct Parser {
     /// statement → loadStatement | useStatement | describeStatement | summarizeStatement | countStatement | crosstabStatement | showStatement |
     ///             segmentStatement | defineStatement | dropStatement | levelsStatement | letStatement | customersStatement | explainStatement |
     ///             matrixStatement | paretoStatement | tiersStatement | rfmStatement | checkStatement | lifecycleStatement | setStatement |
-    ///             transitionsStatement | clvStatement | cohortsStatement | exportStatement | includeStatement | saveStatement | connectStatement |
+    ///             transitionsStatement | clvStatement | cohortsStatement | whatStatement | exportStatement | includeStatement | saveStatement | connectStatement |
     ///             disconnectStatement | sqlStatement | helpStatement | quitStatement
     private mutating func parseStatement() throws(Diagnostic) -> ParsedStatement {
         let verb = current
@@ -115,6 +115,7 @@ public struct Parser {
         case "transitions": kind = try parseTransitionsStatement()
         case "clv": kind = try parseClvStatement()
         case "cohorts": kind = try parseCohortsStatement()
+        case "what": kind = try parseWhatStatement()
         case "set": kind = try parseSetStatement()
         case "lifecycle": kind = try parseLifecycleStatement()
         case "check": kind = try parseCheckStatement()
@@ -248,6 +249,24 @@ public struct Parser {
             of = try expectName("what to follow after 'of' (customers, revenue or profit)")
         }
         return .cohorts(by: by, of: of)
+    }
+
+    /// whatStatement → "what" , "if" , "retention" , "+" , multiplicative , "points" , [ "over" , multiplicative , "years" ]
+    private mutating func parseWhatStatement() throws(Diagnostic) -> ParsedStatementKind {
+        let hint = ["what if retention + 5 points over 5 years"]
+        try expectKeyword("if", "'if' after 'what'", hints: hint)
+        try expectKeyword("retention", "'retention' after 'what if'", hints: hint)
+        guard current.isSymbol("+") else { throw expected("'+' and the points of retention to add", hints: hint) }
+        advance()
+        let points = try parseMultiplicative()
+        try expectKeyword("points", "'points' after the number", hints: hint)
+        var years: ParsedExpression? = nil
+        if current.isKeyword("over") {
+            advance()
+            years = try parseMultiplicative()
+            try expectKeyword("years", "'years' after the number", hints: hint)
+        }
+        return .whatIf(points: points, years: years)
     }
 
     /// modelOption → name , "=" , additive , [ name ]

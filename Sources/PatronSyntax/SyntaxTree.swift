@@ -74,6 +74,8 @@ public enum ParsedStatementKind: Sendable, Equatable {
     case transitions(ParsedExpression, ParsedExpression, by: Name?)
     /// `clv [model NAME] [until DATE] [unit NAME] [with NAME = VALUE [UNIT], …]`
     case clv(model: Name?, until: ParsedExpression?, unit: Name?, options: [ParsedModelOption])
+    /// `what if retention + N points [over Y years]`
+    case whatIf(points: ParsedExpression, years: ParsedExpression?)
     /// `cohorts [by month | quarter | week] [of customers | revenue | profit]`
     case cohorts(by: Name?, of: Name?)
     /// `set NAME VALUE` (`set language zh`)
