@@ -39,10 +39,9 @@ extension Engine {
                 continue
             }
             let base = slot[row] * (months + 1)
-            let path = (0...months).map { paths[base + $0] }
-            let known = path.allSatisfy(\.isFinite)
+            let known = paths[base + months].isFinite && paths[base..<(base + months)].allSatisfy(\.isFinite)
             alive.append(BGNBD.probabilityAlive(p, history))
-            expected.append(known ? path[months] : nil)
+            expected.append(known ? paths[base + months] : nil)
             let person = people[row]
             let perPurchase = spend.flatMap { fit in
                 GammaGamma.expectedSpend(fit.parameters, SpendHistory(repeats: history.repeats,
@@ -53,7 +52,7 @@ extension Engine {
             var total = 0.0, factor = 1.0
             for month in 1...months {
                 factor /= 1 + bound.discount
-                total += (path[month] - path[month - 1]) * perPurchase * bound.margin * factor
+                total += (paths[base + month] - paths[base + month - 1]) * perPurchase * bound.margin * factor
             }
             value.append(total)
         }
