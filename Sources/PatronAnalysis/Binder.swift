@@ -488,9 +488,10 @@ public struct Binder {
             throw Diagnostic("clv adds its columns to '\(spec.name)', the customers derived last, not to '\(table.name)'", at: statement.span,
                              hints: ["use \(spec.name)"])
         }
-        if let model, model.text.lowercased() != "bgnbd" {
-            throw Diagnostic(model.text.lowercased() == "pareto_nbd" ? "the Pareto/NBD model is not fitted yet; BG/NBD is"
-                                                                      : "no model '\(model.text)'", at: model.span, hints: ["clv model bgnbd"])
+        if let model, !["bgnbd", "pareto_nbd"].contains(model.text.lowercased()) {
+            var hints = ["models: bgnbd, pareto_nbd"]
+            if let near = Suggestion.closest(to: model.text, in: ["bgnbd", "pareto_nbd"]) { hints.insert("did you mean '\(near)'?", at: 0) }
+            throw Diagnostic("no model '\(model.text)'", at: model.span, hints: hints)
         }
         let empty = Table(name: "", columns: [], rowCount: 1, origin: .scratch)
         var day: Int32? = nil
@@ -528,7 +529,7 @@ public struct Binder {
             }
             values[key] = value
         }
-        return .clv(BoundCLV(customers: spec, table: table, until: day, unitDays: unitDays, margin: values["margin"] ?? 1,
+        return .clv(BoundCLV(model: model?.text.lowercased() ?? "bgnbd", customers: spec, table: table, until: day, unitDays: unitDays, margin: values["margin"] ?? 1,
                              discount: values["discount"] ?? 0.01, horizonMonths: Int(values["horizon"] ?? 12)))
     }
 

@@ -460,6 +460,8 @@ extension BoundStatement {
 /// columns to, the calibration end (`until`; else the derivation's as-of date), the time unit in
 /// days, and the economics of the lifetime value.
 public struct BoundCLV: Sendable {
+    /// The purchase model: bgnbd or pareto_nbd.
+    public let model: String
     public let customers: BoundCustomers
     public let table: Table
     public let until: Int32?
@@ -468,8 +470,8 @@ public struct BoundCLV: Sendable {
     public let discount: Double
     public let horizonMonths: Int
 
-    public init(customers: BoundCustomers, table: Table, until: Int32?, unitDays: Int, margin: Double, discount: Double, horizonMonths: Int) {
-        (self.customers, self.table, self.until, self.unitDays) = (customers, table, until, unitDays)
+    public init(model: String, customers: BoundCustomers, table: Table, until: Int32?, unitDays: Int, margin: Double, discount: Double, horizonMonths: Int) {
+        (self.model, self.customers, self.table, self.until, self.unitDays) = (model, customers, table, until, unitDays)
         (self.margin, self.discount, self.horizonMonths) = (margin, discount, horizonMonths)
     }
 }

@@ -166,10 +166,11 @@ public enum Help {
         Topic(name: "lifecycle", usage: "lifecycle [windows A, B, C]", summary: "new, active, warm, cold and lapsed customers",
               details: "new: tenure up to A days (when there is a tenure column); then by recency: active up to A,\nwarm up to B, cold up to C, lapsed (churned) beyond. The defaults, \(Self.windows(last: " and ")) days, are printed.",
               example: "lifecycle windows \(Self.windows(last: ", "))"),
-        Topic(name: "clv", usage: "clv [model bgnbd] [until DATE] [unit weeks | days] [with margin = X, discount = Y, horizon = N months]",
+        Topic(name: "clv", usage: "clv [model bgnbd | pareto_nbd] [until DATE] [unit weeks | days] [with margin = X, discount = Y, horizon = N months]",
               summary: "who is slipping away and what each customer is worth (BG/NBD, Gamma-Gamma)",
               details: """
-                Fits the BG/NBD purchase model and the Gamma-Gamma spend model by maximum likelihood to the
+                Fits the BG/NBD purchase model (or Pareto/NBD: model pareto_nbd, slower) and the Gamma-Gamma
+                spend model by maximum likelihood to the
                 orders of the last 'customers from' derivation (orders on one day are one purchase, as in
                 Fader–Hardie), prints the parameters with standard errors, the log-likelihood and whether it
                 converged, and adds p_alive, expected_purchases (over the horizon), expected_spend and clv

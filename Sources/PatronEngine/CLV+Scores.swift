@@ -7,7 +7,7 @@ extension Engine {
     /// horizon, expected spend per purchase and the lifetime value over the horizon (months of 30
     /// days, each month's expected purchases × spend × margin, discounted monthly). Customers with
     /// no purchase in the calibration, or whose values the model cannot give, have nulls.
-    static func scored(_ bound: BoundCLV, people: [CustomerDays], histories: [PurchaseHistory?], purchases: ModelFit,
+    static func scored(_ bound: BoundCLV, _ model: PurchaseModel, people: [CustomerDays], histories: [PurchaseHistory?], purchases: ModelFit,
                        spend: ModelFit?) -> (Table, [String]) {
         let p = purchases.parameters, unit = Double(bound.unitDays)
         let months = bound.horizonMonths
@@ -28,7 +28,7 @@ extension Engine {
             forEachStretch(of: distinct.count) { range in
                 for k in range {
                     for month in 0...months {
-                        out[k * (months + 1) + month] = BGNBD.expectedPurchases(p, shared.value[k], over: Double(month * 30) / unit) ?? .nan
+                        out[k * (months + 1) + month] = model.expectedPurchases(p, shared.value[k], over: Double(month * 30) / unit) ?? .nan
                     }
                 }
             }
@@ -40,7 +40,7 @@ extension Engine {
             }
             let base = slot[row] * (months + 1)
             let known = paths[base + months].isFinite && paths[base..<(base + months)].allSatisfy(\.isFinite)
-            alive.append(BGNBD.probabilityAlive(p, history))
+            alive.append(model.probabilityAlive(p, history))
             expected.append(known ? paths[base + months] : nil)
             let person = people[row]
             let perPurchase = spend.flatMap { fit in
@@ -58,8 +58,8 @@ extension Engine {
         }
         let horizon = "\(months) months"
         var columns = bound.table.columns.filter { !["p_alive", "expected_purchases", "expected_spend", "clv"].contains($0.name) }
-        columns.append(alive.column("p_alive", .modelled(.pAlive)))
-        columns.append(expected.column("expected_purchases", .modelled(.expectedPurchases(horizon: horizon))))
+        columns.append(alive.column("p_alive", .modelled(.pAlive(model: model.title))))
+        columns.append(expected.column("expected_purchases", .modelled(.expectedPurchases(model: model.title, horizon: horizon))))
         columns.append(spending.column("expected_spend", .modelled(.expectedSpend)))
         columns.append(value.column("clv", .modelled(.lifetimeValue(horizon: horizon, margin: bound.margin, discount: bound.discount))))
         let table = Table(name: bound.table.name, columns: columns, rowCount: bound.table.rowCount, origin: bound.table.origin)
@@ -69,7 +69,7 @@ extension Engine {
 
     /// The model against the orders after the calibration: groups by calibration repeat
     /// purchases (0 … 7+), and week by week the cumulative purchases of the calibration's customers.
-    static func validate(_ p: [Double], people: [CustomerDays], histories: [PurchaseHistory?], from start: Int32, to end: Int32,
+    static func validate(_ model: PurchaseModel, _ p: [Double], people: [CustomerDays], histories: [PurchaseHistory?], from start: Int32, to end: Int32,
                          unit: Double) -> CLVValidation {
         let span = Double(end - start) / unit
         var customers = Array(repeating: 0, count: 8), actual = Array(repeating: 0.0, count: 8), expected = Array(repeating: 0.0, count: 8)
@@ -82,7 +82,7 @@ extension Engine {
             customers[group] += 1
             actual[group] += Double(people[row].later.count)
             let path = cache[history] ?? {
-                let found = (1...weeks).map { week in BGNBD.expectedPurchases(p, history, over: min(Double(week * 7) / unit, span)) ?? 0 }
+                let found = (1...weeks).map { week in model.expectedPurchases(p, history, over: min(Double(week * 7) / unit, span)) ?? 0 }
                 cache[history] = found
                 return found
             }()

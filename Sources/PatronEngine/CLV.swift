@@ -5,6 +5,7 @@ import PatronStore
 /// What `clv` found: the fitted purchase (BG/NBD) and spend (Gamma-Gamma) models, the table with
 /// the per-customer columns added, and, with `until`, how the model did on the orders after it.
 public struct CLVResult: Sendable {
+    public let model: PurchaseModel
     public let table: Table
     public let unitDays: Int
     public let calibrationEnd: Int32
@@ -65,23 +66,24 @@ extension Engine {
         }
         let known = histories.compactMap { $0 }
         try checkFittable(known, until: calibrationEnd)
-        let purchases = BGNBD.fit(known)
+        let model = PurchaseModel(rawValue: bound.model) ?? .bgnbd
+        let purchases = model.fit(known)
         let spend = spends.count >= 2 ? GammaGamma.fit(spends) : nil
         // Only a spend model that is a fit gives spend and value.
         let correlation = pearson(spends.map(\.repeats), spends.map(\.meanSpend))
-        var result = CLVResult(table: bound.table, unitDays: bound.unitDays, calibrationEnd: calibrationEnd, purchases: purchases, spend: spend,
+        var result = CLVResult(model: model, table: bound.table, unitDays: bound.unitDays, calibrationEnd: calibrationEnd, purchases: purchases, spend: spend,
                                spendCorrelation: correlation, horizonMonths: bound.horizonMonths, margin: bound.margin, discount: bound.discount,
                                added: [], withoutHistory: histories.count - known.count, validation: nil)
         guard purchases.converged else { return result }
         if bound.until != nil {
-            let validation = validate(purchases.parameters, people: people, histories: histories, from: calibrationEnd, to: end, unit: unit)
-            result = CLVResult(table: result.table, unitDays: result.unitDays, calibrationEnd: calibrationEnd, purchases: purchases, spend: spend,
+            let validation = validate(model, purchases.parameters, people: people, histories: histories, from: calibrationEnd, to: end, unit: unit)
+            result = CLVResult(model: model, table: result.table, unitDays: result.unitDays, calibrationEnd: calibrationEnd, purchases: purchases, spend: spend,
                                spendCorrelation: correlation, horizonMonths: bound.horizonMonths, margin: bound.margin, discount: bound.discount,
                                added: [], withoutHistory: result.withoutHistory, validation: validation)
             return result
         }
-        let (table, added) = scored(bound, people: people, histories: histories, purchases: purchases, spend: spend?.converged == true ? spend : nil)
-        return CLVResult(table: table, unitDays: bound.unitDays, calibrationEnd: calibrationEnd, purchases: purchases, spend: spend,
+        let (table, added) = scored(bound, model, people: people, histories: histories, purchases: purchases, spend: spend?.converged == true ? spend : nil)
+        return CLVResult(model: model, table: table, unitDays: bound.unitDays, calibrationEnd: calibrationEnd, purchases: purchases, spend: spend,
                          spendCorrelation: correlation, horizonMonths: bound.horizonMonths, margin: bound.margin, discount: bound.discount,
                          added: added, withoutHistory: result.withoutHistory, validation: nil)
     }

@@ -7,7 +7,9 @@ public typealias Objective = @Sendable ([Double]) -> (value: Double, gradient: [
 /// Fits a model whose parameters are all positive: a Nelder–Mead search in log-parameters from 1
 /// for each (on a sample of the data when it is large), then Newton steps on the whole data with
 /// the Hessian from differences of the analytic gradient, which also gives the standard errors.
-func fitPositive(_ count: Int, customers: Int, whole: @escaping Objective, sample: Objective?) -> ModelFit {
+/// `analytic` says the objective's gradient is exact; when it is by differences, the standard
+/// errors come from second differences of the value, which the differences' noise spares.
+func fitPositive(_ count: Int, customers: Int, whole: @escaping Objective, sample: Objective?, analytic: Bool = true) -> ModelFit {
     let rough = sample ?? whole
     let found = nelderMead({ rough($0.map { Double.exp($0) }).value }, from: Array(repeating: 0, count: count), tolerance: sample == nil ? 1e-10 : 1e-6)
     guard found.converged || sample != nil else {
@@ -26,7 +28,8 @@ func fitPositive(_ count: Int, customers: Int, whole: @escaping Objective, sampl
         problem = .notConverged
     }
     var errors: [Double?] = Array(repeating: nil, count: count)
-    if problem == nil, let covariance = inverse(gradientHessian(whole, at: estimate)) {
+    let curvature = analytic ? gradientHessian(whole, at: estimate) : hessian({ whole($0).value }, at: estimate)
+    if problem == nil, let covariance = inverse(curvature) {
         errors = (0..<count).map { covariance[$0][$0] > 0 ? covariance[$0][$0].squareRoot() : nil }
     }
     // No standard error, or one ten times its estimate: the likelihood barely moves with the parameter.
@@ -87,9 +90,12 @@ func newton(_ f: Objective, from start: [Double]) -> Minimum {
                 let next = zip(u, step).map { $0 + $1 }
                 let (nextValue, nextGradient) = inLogs(next)
                 if nextValue.isFinite && nextValue <= value + 1e-12 * abs(value) {
-                    let largest = step.map(abs).max() ?? 0
+                    let largest = step.map(abs).max() ?? 0, gain = value - nextValue
                     (u, value, gradient, moved) = (next, nextValue, nextGradient, true)
-                    if largest < 1e-10 { return Minimum(point: u, value: value, iterations: iteration, converged: true) }
+                    // Settled: the step is nothing, or it is small and gains nothing f can show.
+                    if largest < 1e-10 || (largest < 1e-6 && gain <= 1e-13 * max(1, abs(value))) {
+                        return Minimum(point: u, value: value, iterations: iteration, converged: true)
+                    }
                     break
                 }
             }

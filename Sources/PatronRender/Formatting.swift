@@ -57,8 +57,8 @@ public enum Formatting {
         case .rfmSegment(let preset): return "the first \(preset) rule that matches the scores"
         case .modelled(let figure):
             switch figure {
-            case .pAlive: return "probability the customer is still active (BG/NBD)"
-            case .expectedPurchases(let horizon): return "expected purchases in the next \(horizon) (BG/NBD)"
+            case .pAlive(let model): return "probability the customer is still active (\(model))"
+            case .expectedPurchases(let model, let horizon): return "expected purchases in the next \(horizon) (\(model))"
             case .expectedSpend: return "expected value of a purchase (Gamma-Gamma)"
             case .lifetimeValue(let horizon, let margin, let discount):
                 return "expected purchases × spend × margin \(NumberFormat.fixed(margin, digits: 2)) over the next \(horizon), discounted \(NumberFormat.fixed(discount * 100, digits: 2))% a month"

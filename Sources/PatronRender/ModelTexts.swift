@@ -14,6 +14,8 @@ enum ModelTexts {
         let bgnbdAssumptions = zh
             ? "假设（BG/NBD，Fader、Hardie 与 Lee 2005）：客户存续期间按稳定的泊松速率购买，速率因人而异（gamma 分布，r 与 α）；每次购买后客户以因人而异的概率流失（beta 分布，a 与 b）；首次回购之前不会流失。时间单位为拟合时的单位，同一天的多笔订单算一次购买。"
             : "Assumes (BG/NBD, Fader, Hardie and Lee 2005): while active, a customer buys at a steady Poisson rate that varies across customers (gamma, r and α); after each purchase they may drop out with a probability that varies across customers (beta, a and b); nobody drops out before a first repeat purchase. Time is in the fit's unit; orders on one day are one purchase."
+        if case .pAlive(let model) = figure, model == "Pareto/NBD" { return paretoNBD(alive: true, horizon: "", zh) }
+        if case .expectedPurchases(let model, let horizon) = figure, model == "Pareto/NBD" { return paretoNBD(alive: false, horizon: horizon, zh) }
         switch figure {
         case .pAlive:
             return Explanation(
@@ -22,7 +24,7 @@ enum ModelTexts {
                 assumptions: bgnbdAssumptions,
                 limits: zh ? "已知局限：在 BG/NBD 下，从未回购的客户 P(存续) 恒为 1，无论已沉寂多久；请结合 frequency 解读 p_alive（Pareto/NBD 没有这一局限）。"
                            : "Known limit: under BG/NBD a customer who never bought again has P(alive) = 1, however long ago they bought; read p_alive together with frequency (Pareto/NBD does not have this limit).")
-        case .expectedPurchases(let horizon):
+        case .expectedPurchases(_, let horizon):
             return Explanation(
                 formula: zh ? "公式：E[Y(t) | x, tₓ, T] = (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) · ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))] / (1 + [x>0]·a/(b+x−1)·((α+T)/(α+tₓ))^(r+x))，t 为未来 \(horizon)（每月按 30 天计）。"
                             : "Formula: E[Y(t) | x, tₓ, T] = (a+b+x−1)/(a−1) · [1 − ((α+T)/(α+T+t))^(r+x) · ₂F₁(r+x, b+x; a+b+x−1; t/(α+T+t))] / (1 + [x>0]·a/(b+x−1)·((α+T)/(α+tₓ))^(r+x)), t the next \(horizon) (months of 30 days).",
@@ -47,5 +49,26 @@ enum ModelTexts {
                 limits: zh ? "已知局限：不计 \(horizon) 之后的价值；没有消费模型时为空。"
                            : "Known limit: value beyond the next \(horizon) is not counted; empty when there is no spend model.")
         }
+    }
+
+    /// The Pareto/NBD figures: P(alive) and expected purchases.
+    static func paretoNBD(alive: Bool, horizon: String, _ zh: Bool) -> Explanation {
+        let assumptions = zh
+            ? "假设（Pareto/NBD，Schmittlein、Morrison 与 Colombo 1987）：客户存续期间按稳定的泊松速率购买，速率因人而异（gamma，r 与 α）；存续时间服从指数分布，其速率因人而异（gamma，s 与 β），因此客户随时可能流失，而不只是在购买之后。"
+            : "Assumes (Pareto/NBD, Schmittlein, Morrison and Colombo 1987): while active, a customer buys at a steady Poisson rate that varies across customers (gamma, r and α); their lifetime is exponential with a rate that varies across customers (gamma, s and β), so they may leave at any moment, not only after a purchase."
+        if alive {
+            return Explanation(
+                formula: zh ? "公式：P(存续) = 1 / (1 + s/(r+s+x)·(α+T)^(r+x)·(β+T)^s·A₀)，A₀ 为 Fader 与 Hardie（2005）给出的含 ₂F₁ 的项。"
+                            : "Formula: P(alive) = 1 / (1 + s/(r+s+x)·(α+T)^(r+x)·(β+T)^s·A₀), with A₀ the ₂F₁ term of Fader and Hardie's 2005 note.",
+                assumptions: assumptions,
+                limits: zh ? "已知局限：拟合比 BG/NBD 慢；沉寂已久的一次性客户 P(存续) 会下降（不同于 BG/NBD）。"
+                           : "Known limit: slower to fit than BG/NBD; unlike BG/NBD, a one-time buyer's P(alive) falls as time passes.")
+        }
+        return Explanation(
+            formula: zh ? "公式：E[Y(t) | x, tₓ, T] = (r+x)(β+T)/((α+T)(s−1))·(1 − ((β+T)/(β+T+t))^(s−1))·P(存续)，t 为未来 \(horizon)（每月按 30 天计）。"
+                        : "Formula: E[Y(t) | x, tₓ, T] = (r+x)(β+T)/((α+T)(s−1))·(1 − ((β+T)/(β+T+t))^(s−1))·P(alive), t the next \(horizon) (months of 30 days).",
+            assumptions: assumptions,
+            limits: zh ? "已知局限：只计客户已有记录的购买行为；价格、促销或季节变化不在模型之内。"
+                       : "Known limit: it extrapolates the customer's own history; prices, promotions and seasons are outside the model.")
     }
 }

@@ -18,16 +18,17 @@ extension Presenter {
                 return [.text(model), .text(name), estimate, pair.1.map { .number($0, digits: 4) } ?? .null("—")]
             }
         }
-        var table = rows("BG/NBD", ["r", "alpha", "a", "b"], c.purchases)
+        var table = rows(c.model.title, c.model.parameterNames, c.purchases)
         if let spend = c.spend { table += rows("Gamma-Gamma", ["p", "q", "gamma"], spend) }
         let fit = c.purchases
-        var lines = [say("BG/NBD fit on \(NumberFormat.grouped(fit.customers)) customers of '\(c.table.name)' (orders up to \(upTo), time in \(unit)): "
+        let title = c.model.title
+        var lines = [say("\(title) fit on \(NumberFormat.grouped(fit.customers)) customers of '\(c.table.name)' (orders up to \(upTo), time in \(unit)): "
                          + (fit.converged ? "converged after \(fit.iterations) iterations" : "NO FIT after \(fit.iterations) iterations")
                          + ", log-likelihood \(NumberFormat.fixed(fit.logLikelihood, digits: 2))",
-                         zh: "BG/NBD 模型拟合 '\(c.table.name)' 的 \(NumberFormat.grouped(fit.customers)) 位客户（订单截至 \(upTo)，时间单位：\(unit)）："
+                         zh: "\(title) 模型拟合 '\(c.table.name)' 的 \(NumberFormat.grouped(fit.customers)) 位客户（订单截至 \(upTo)，时间单位：\(unit)）："
                          + (fit.converged ? "\(fit.iterations) 次迭代后收敛" : "\(fit.iterations) 次迭代后未得到拟合") + "，对数似然 \(NumberFormat.fixed(fit.logLikelihood, digits: 2))")]
         var after: [String] = []
-        if let problem = fit.problem { after.append(self.problem(problem, model: "BG/NBD") + say("; no columns were added", zh: "；未添加任何列")) }
+        if let problem = fit.problem { after.append(self.problem(problem, model: title) + say("; no columns were added", zh: "；未添加任何列")) }
         if let spend = c.spend {
             after.append(say("Gamma-Gamma spend model on \(NumberFormat.grouped(spend.customers)) repeat customers: "
                              + (spend.converged ? "converged" : "NO FIT") + ", log-likelihood \(NumberFormat.fixed(spend.logLikelihood, digits: 2))",
@@ -56,7 +57,7 @@ extension Presenter {
             after.append(say("columns p_alive, expected_purchases (next \(horizon) months), expected_spend, clv (margin \(NumberFormat.fixed(c.margin, digits: 2)), discount \(NumberFormat.fixed(c.discount * 100, digits: 2))% a month) added to '\(c.table.name)'; explain p_alive and explain clv say how",
                              zh: "已向 '\(c.table.name)' 添加列 p_alive、expected_purchases（未来 \(horizon) 个月）、expected_spend、clv（利润率 \(NumberFormat.fixed(c.margin, digits: 2))，月折现率 \(NumberFormat.fixed(c.discount * 100, digits: 2))%）；explain p_alive 与 explain clv 给出定义"))
         }
-        var facts: [JSONValue.Pair] = [.init("table", .string(c.table.name)), .init("calibration_end", .string(upTo)), .init("unit_days", .count(c.unitDays)),
+        var facts: [JSONValue.Pair] = [.init("model", .string(c.model.rawValue)), .init("table", .string(c.table.name)), .init("calibration_end", .string(upTo)), .init("unit_days", .count(c.unitDays)),
                                        .init("customers", .count(fit.customers)), .init("log_likelihood", .real(fit.logLikelihood)),
                                        .init("converged", .bool(fit.converged)), .init("iterations", .count(fit.iterations)),
                                        .init("left_out", .count(c.withoutHistory)), .init("columns_added", .array(c.added.map(JSONValue.string))),

@@ -80,8 +80,8 @@ public enum Derivation: Sendable, Equatable {
 
 /// The per-customer figures `clv` adds.
 public enum ModelledFigure: Sendable, Equatable {
-    case pAlive
-    case expectedPurchases(horizon: String)
+    case pAlive(model: String)
+    case expectedPurchases(model: String, horizon: String)
     case expectedSpend
     case lifetimeValue(horizon: String, margin: Double, discount: Double)
 }

@@ -61,6 +61,29 @@ struct ModelTests {
         #expect(rows.allSatisfy { $0[3] is Double })
     }
 
+    /// The Pareto/NBD on the same data: r = 0.55, α = 10.58, s = 0.61, β = 11.67, LL = −9595.0
+    /// (Fader, Hardie and Lee 2005); and every customer's P(alive) and expected purchases against scipy.
+    @Test func paretoNBDOnCdnowEqualsThePublishedParameters() throws {
+        let script = """
+            load "\(Self.cdnow.path)" as cdnow with columns (customer text, sample text, date date "yyyyMMdd", cds integer, dollars decimal)
+            customers from cdnow by customer as of 1997-09-30 with amount = dollars
+            clv model pareto_nbd
+            """
+        let run = try TestSupport.patron(["run", "--quiet", "--format", "json", "-"], stdin: script)
+        #expect(run.status == 0, "\(run.stderr)")
+        let fit = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        var estimate: [String: Double] = [:]
+        for row in fit["rows"] as? [[Any]] ?? [] { if let name = row[1] as? String, let value = row[2] as? Double { estimate[name] = value } }
+        func rounded(_ x: Double?, _ places: Double) -> Double { ((x ?? .nan) * places).rounded() / places }
+        #expect(fit["model"] as? String == "pareto_nbd" && fit["converged"] as? Bool == true)
+        #expect(rounded(estimate["r"], 100) == 0.55 && rounded(estimate["alpha"], 100) == 10.58)
+        #expect(rounded(estimate["s"], 100) == 0.61 && rounded(estimate["beta"], 100) == 11.67)
+        #expect(rounded(fit["log_likelihood"] as? Double, 10) == -9595.0)
+        if ProcessInfo.processInfo.environment["PATRON_SKIP_DUCKDB"] == "1" { return }
+        let oracle = try TestSupport.run("/usr/bin/env", ["python3", "Tests/oracle/pareto_nbd_scipy.py", TestSupport.binary.path, Self.cdnow.path])
+        #expect(oracle.status == 0 && oracle.stdout.hasPrefix("ok: 4 parameters and 2 figures of each of 2357 customers agree with scipy"), "\(oracle.stdout)\(oracle.stderr)")
+    }
+
     @Test func everyCustomersFiguresAgreeWithScipy() throws {
         if ProcessInfo.processInfo.environment["PATRON_SKIP_DUCKDB"] == "1" { return }
         let run = try TestSupport.run("/usr/bin/env", ["python3", "Tests/oracle/clv_scipy.py", TestSupport.binary.path, Self.cdnow.path])
