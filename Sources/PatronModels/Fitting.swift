@@ -18,7 +18,8 @@ func fitPositive(_ count: Int, customers: Int, whole: @escaping Objective, sampl
         return ModelFit(parameters: estimate, standardErrors: Array(repeating: nil, count: count),
                         logLikelihood: -found.value, customers: customers, iterations: found.iterations, problem: atEdge ? .boundary : .notConverged)
     }
-    let polished = newton(whole, from: found.point)
+    // The sample stands for the whole data (its weights scaled up), so its curvature starts Newton off.
+    let polished = newton(whole, from: found.point, curvature: sample)
     let estimate = polished.point.map { Double.exp($0) }
     // A parameter at the edge of its range is the reason, whether or not the search settled there.
     var problem: ModelFit.Problem? = nil
@@ -58,27 +59,28 @@ func gradientHessian(_ f: Objective, at x: [Double]) -> [[Double]] {
 /// Damped Newton steps in log-parameters u = ln θ: the gradient is θ·∂f/∂θ, the Hessian comes
 /// from differences of that gradient; a step that does not lower f is damped until it does.
 /// Converged when a step moves no log-parameter by more than 1e-10.
-func newton(_ f: Objective, from start: [Double]) -> Minimum {
+func newton(_ f: @escaping Objective, from start: [Double], curvature: Objective? = nil) -> Minimum {
     let n = start.count
-    func inLogs(_ u: [Double]) -> (Double, [Double]) {
+    func inLogs(_ u: [Double], _ g: Objective = f) -> (Double, [Double]) {
         let theta = u.map { Double.exp($0) }
-        let (value, gradient) = f(theta)
+        let (value, gradient) = g(theta)
         return (value, zip(theta, gradient).map { $0 * $1 })
     }
-    func hessianAt(_ u: [Double]) -> [[Double]] {
+    func hessianAt(_ u: [Double], _ g: Objective = f) -> [[Double]] {
         var hessian = Array(repeating: Array(repeating: 0.0, count: n), count: n)
         for i in 0..<n {
             var up = u, down = u
             up[i] += 1e-5
             down[i] -= 1e-5
-            let gu = inLogs(up).1, gd = inLogs(down).1
+            let gu = inLogs(up, g).1, gd = inLogs(down, g).1
             for j in 0..<n { hessian[i][j] = (gu[j] - gd[j]) / 2e-5 }
         }
         return hessian
     }
     var u = start, (value, gradient) = inLogs(start)
-    // The Hessian is worked out again only when a step with the last one fails to lower f.
-    var hessian = hessianAt(u), fresh = true
+    // The Hessian is worked out again only when a step with the last one fails to lower f; the
+    // first may come from a sample of the data (`curvature`), which costs no pass over all of it.
+    var hessian = hessianAt(u, curvature ?? f), fresh = curvature == nil
     for iteration in 1...100 {
         guard value.isFinite else { return Minimum(point: u, value: value, iterations: iteration, converged: false) }
         var damping = 0.0, moved = false
