@@ -111,21 +111,24 @@ extension Engine {
         let date = orders.columns[spec.date]
         guard case .date(let dates) = date.storage else { return [] }
         let amount = compile(spec.amount, in: orders).asReal
-        // Orders by customer, then day: one sort of (customer << 32 | day).
-        var keys: [Int64] = [], rows: [Int] = []
+        // Orders by customer, then day: one sort of (customer << 32 | day), the spend read in file order.
+        var keys: [Int64] = [], spends: [Double] = []
+        keys.reserveCapacity(orders.rowCount)
+        spends.reserveCapacity(orders.rowCount)
         for row in 0..<orders.rowCount {
             guard let customer = rowOf(row), !date.isNull(row), dates[row] <= end else { continue }
             keys.append(Int64(customer) << 32 | Int64(UInt32(bitPattern: dates[row] &+ Int32.min)))
-            rows.append(row)
+            spends.append(amount(row) ?? 0)
         }
         var people = Array(repeating: CustomerDays(), count: table.rowCount)
         for index in RadixSort.order(keys) {
-            let row = rows[Int(index)], customer = Int(keys[Int(index)] >> 32), day = dates[row]
+            let key = keys[Int(index)], customer = Int(key >> 32)
+            let day = Int32(bitPattern: UInt32(truncatingIfNeeded: key)) &- Int32.min
             if day > until {
                 if people[customer].later.last != day { people[customer].later.append(day) }
                 continue
             }
-            let spend = amount(row) ?? 0
+            let spend = spends[Int(index)]
             if people[customer].last != day {
                 if people[customer].days == 0 { people[customer].first = day }
                 people[customer].days += 1
