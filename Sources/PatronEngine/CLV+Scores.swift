@@ -26,9 +26,10 @@ extension Engine {
         paths.withUnsafeMutableBufferPointer { buffer in
             let out = SharedBuffer(buffer)
             forEachStretch(of: distinct.count) { range in
+                let horizons = (0...months).map { Double($0 * 30) / unit }
                 for k in range {
-                    for month in 0...months {
-                        out[k * (months + 1) + month] = model.expectedPurchases(p, shared.value[k], over: Double(month * 30) / unit) ?? .nan
+                    for (month, value) in model.expectedPurchases(p, shared.value[k], over: horizons).enumerated() {
+                        out[k * (months + 1) + month] = value ?? .nan
                     }
                 }
             }

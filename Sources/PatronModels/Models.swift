@@ -145,6 +145,20 @@ public enum BGNBD {
         return value.isFinite ? value : nil
     }
 
+    /// E[purchases in the next t | x, t_x, T] for several t at once (one series for all of them).
+    public static func expectedPurchases(_ p: [Double], _ h: PurchaseHistory, over ts: [Double]) -> [Double?] {
+        let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]), x = h.repeats
+        guard abs(a - 1) > 1e-12 else { return ts.map { _ in nil } }
+        let series = hypergeometric2F1(r + x, b + x, a + b + x - 1, at: ts.map { $0 / (alpha + h.age + $0) })
+        let first = (a + b + x - 1) / (a - 1), odds = 1 + dropOdds(p, h)
+        return zip(ts, series).map { t, f in
+            guard t > 0 else { return 0 }
+            guard let f else { return nil }
+            let value = first * (1 - Double.exp((r + x) * (Double.log(alpha + h.age) - Double.log(alpha + h.age + t))) * f) / odds
+            return value.isFinite ? value : nil
+        }
+    }
+
     /// E[purchases in (0, t]] of a customer picked at random when the period starts.
     public static func expectedPurchases(_ p: [Double], newCustomerOver t: Double) -> Double? {
         let (r, alpha, a, b) = (p[0], p[1], p[2], p[3])

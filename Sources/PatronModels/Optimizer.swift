@@ -114,5 +114,26 @@ public func hypergeometric2F1(_ a: Double, _ b: Double, _ c: Double, _ z: Double
     return nil
 }
 
+/// ₂F₁(a, b; c; z) at several z in [0, 1) at once: the series' coefficients are the same for
+/// every z, so each is worked out once. Nil for a z outside [0, 1) or a series that does not settle.
+public func hypergeometric2F1(_ a: Double, _ b: Double, _ c: Double, at zs: [Double]) -> [Double?] {
+    guard let largest = zs.max(), zs.allSatisfy({ $0 >= 0 && $0 < 1 }) else { return zs.map { hypergeometric2F1(a, b, c, $0) } }
+    var sums = Array(repeating: 1.0, count: zs.count), powers = Array(repeating: 1.0, count: zs.count)
+    var coefficient = 1.0
+    for k in 0..<200_000 {
+        let k = Double(k)
+        coefficient *= (a + k) * (b + k) / ((c + k) * (k + 1))
+        var settled = true
+        for m in zs.indices {
+            powers[m] *= zs[m]
+            let term = coefficient * powers[m]
+            sums[m] += term
+            if zs[m] == largest && abs(term) > 1e-16 * abs(sums[m]) { settled = false }
+        }
+        if settled { return sums.map { $0.isFinite ? $0 : nil } }
+    }
+    return zs.map { _ in nil }
+}
+
 /// ln Γ(x).
 @inline(__always) func logGamma(_ x: Double) -> Double { Double.logGamma(x) }

@@ -21,6 +21,11 @@ public enum PurchaseModel: String, Sendable, CaseIterable {
     public func expectedPurchases(_ p: [Double], _ h: PurchaseHistory, over t: Double) -> Double? {
         self == .bgnbd ? BGNBD.expectedPurchases(p, h, over: t) : ParetoNBD.expectedPurchases(p, h, over: t)
     }
+
+    /// The expected purchases over several horizons at once.
+    public func expectedPurchases(_ p: [Double], _ h: PurchaseHistory, over ts: [Double]) -> [Double?] {
+        self == .bgnbd ? BGNBD.expectedPurchases(p, h, over: ts) : ts.map { ParetoNBD.expectedPurchases(p, h, over: $0) }
+    }
 }
 
 /// The Pareto/NBD model (Schmittlein, Morrison and Colombo 1987; the expressions of Fader and
