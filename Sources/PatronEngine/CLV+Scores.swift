@@ -7,20 +7,13 @@ extension Engine {
     /// horizon, expected spend per purchase and the lifetime value over the horizon (months of 30
     /// days, each month's expected purchases × spend × margin, discounted monthly). Customers with
     /// no purchase in the calibration, or whose values the model cannot give, have nulls.
-    static func scored(_ bound: BoundCLV, _ model: PurchaseModel, people: [CustomerDays], histories: [PurchaseHistory?], purchases: ModelFit,
+    static func scored(_ bound: BoundCLV, _ model: PurchaseModel, people: [CustomerDays], histories: DistinctHistories, purchases: ModelFit,
                        spend: ModelFit?) -> (Table, [String]) {
         let p = purchases.parameters, unit = Double(bound.unitDays)
         let months = bound.horizonMonths
         var alive = Values(scale: 4), expected = Values(scale: 4), spending = Values(scale: 2), value = Values(scale: 2)
         // Equal histories have equal purchase figures: each distinct one is worked out once, on every core.
-        var index: [PurchaseHistory: Int] = [:], distinct: [PurchaseHistory] = []
-        let slot = histories.map { history -> Int in
-            guard let history else { return -1 }
-            if let found = index[history] { return found }
-            index[history] = distinct.count
-            distinct.append(history)
-            return distinct.count - 1
-        }
+        let distinct = histories.groups.map(\.key), slot = histories.slot
         var paths = [Double](repeating: .nan, count: distinct.count * (months + 1))
         let shared = UncheckedSendable(distinct)
         paths.withUnsafeMutableBufferPointer { buffer in
@@ -34,8 +27,8 @@ extension Engine {
                 }
             }
         }
-        for (row, history) in histories.enumerated() {
-            guard let history, slot[row] >= 0 else {
+        for row in slot.indices {
+            guard let history = histories.history(row) else {
                 alive.append(nil); expected.append(nil); spending.append(nil); value.append(nil)
                 continue
             }
@@ -70,21 +63,21 @@ extension Engine {
 
     /// The model against the orders after the calibration: groups by calibration repeat
     /// purchases (0 … 7+), and week by week the cumulative purchases of the calibration's customers.
-    static func validate(_ model: PurchaseModel, _ p: [Double], people: [CustomerDays], histories: [PurchaseHistory?], from start: Int32, to end: Int32,
+    static func validate(_ model: PurchaseModel, _ p: [Double], people: [CustomerDays], histories: DistinctHistories, from start: Int32, to end: Int32,
                          unit: Double) -> CLVValidation {
         let span = Double(end - start) / unit
         var customers = Array(repeating: 0, count: 8), actual = Array(repeating: 0.0, count: 8), expected = Array(repeating: 0.0, count: 8)
         let weeks = max(1, (Int(end - start) + 6) / 7)
         var weeklyActual = Array(repeating: 0.0, count: weeks), weeklyExpected = Array(repeating: 0.0, count: weeks)
-        var cache: [PurchaseHistory: [Double]] = [:]
-        for (row, history) in histories.enumerated() {
-            guard let history else { continue }
+        var cache: [Int: [Double]] = [:]
+        for row in histories.slot.indices {
+            guard let history = histories.history(row) else { continue }
             let group = min(Int(history.repeats), 7)
             customers[group] += 1
             actual[group] += Double(people[row].later.count)
-            let path = cache[history] ?? {
-                let found = (1...weeks).map { week in model.expectedPurchases(p, history, over: min(Double(week * 7) / unit, span)) ?? 0 }
-                cache[history] = found
+            let path = cache[histories.slot[row]] ?? {
+                let found = model.expectedPurchases(p, history, over: (1...weeks).map { min(Double($0 * 7) / unit, span) }).map { $0 ?? 0 }
+                cache[histories.slot[row]] = found
                 return found
             }()
             expected[group] += path.last ?? 0

@@ -39,6 +39,14 @@ public struct CLVFailure: Error, Sendable {
     public let hints: [String]
 }
 
+/// The distinct purchase histories and each customer's among them.
+struct DistinctHistories {
+    let groups: [(key: PurchaseHistory, value: Int)]
+    let slot: [Int]
+
+    func history(_ row: Int) -> PurchaseHistory? { slot[row] >= 0 ? groups[slot[row]].key : nil }
+}
+
 /// Each customer's purchase days up to the end of the data, and what a model needs from them.
 struct CustomerDays {
     var first: Int32 = .max, last: Int32 = .min, days = 0
@@ -66,8 +74,9 @@ extension Engine {
         }
         let known = histories.compactMap { $0 }
         try checkFittable(known, until: calibrationEnd)
+        let distinct = distinctHistories(people, until: calibrationEnd, unit: unit)
         let model = PurchaseModel(rawValue: bound.model) ?? .bgnbd
-        let purchases = model.fit(known)
+        let purchases = model.fit(groups: distinct.groups, customers: known.count)
         let spend = spends.count >= 2 ? GammaGamma.fit(spends) : nil
         // Only a spend model that is a fit gives spend and value.
         let correlation = pearson(spends.map(\.repeats), spends.map(\.meanSpend))
@@ -76,13 +85,13 @@ extension Engine {
                                added: [], withoutHistory: histories.count - known.count, validation: nil)
         guard purchases.converged else { return result }
         if bound.until != nil {
-            let validation = validate(model, purchases.parameters, people: people, histories: histories, from: calibrationEnd, to: end, unit: unit)
+            let validation = validate(model, purchases.parameters, people: people, histories: distinct, from: calibrationEnd, to: end, unit: unit)
             result = CLVResult(model: model, table: result.table, unitDays: result.unitDays, calibrationEnd: calibrationEnd, purchases: purchases, spend: spend,
                                spendCorrelation: correlation, horizonMonths: bound.horizonMonths, margin: bound.margin, discount: bound.discount,
                                added: [], withoutHistory: result.withoutHistory, validation: validation)
             return result
         }
-        let (table, added) = scored(bound, model, people: people, histories: histories, purchases: purchases, spend: spend?.converged == true ? spend : nil)
+        let (table, added) = scored(bound, model, people: people, histories: distinct, purchases: purchases, spend: spend?.converged == true ? spend : nil)
         return CLVResult(model: model, table: table, unitDays: bound.unitDays, calibrationEnd: calibrationEnd, purchases: purchases, spend: spend,
                          spendCorrelation: correlation, horizonMonths: bound.horizonMonths, margin: bound.margin, discount: bound.discount,
                          added: added, withoutHistory: result.withoutHistory, validation: nil)
@@ -101,6 +110,33 @@ extension Engine {
         guard histories.contains(where: { $0.age > 0 }) else {
             throw CLVFailure(message: "every customer first bought on the last day: there is no time to learn from", hints: ["fit on a longer order log"])
         }
+    }
+
+    /// The customers' distinct histories, in (x, t_x, T) order, with how many share each; and each
+    /// customer's (by row) place among them, -1 for one with no purchase up to `until`. Found by
+    /// one sort of whole-day keys, not by hashing.
+    static func distinctHistories(_ people: [CustomerDays], until: Int32, unit: Double) -> DistinctHistories {
+        var keys: [Int64] = [], rows: [Int] = []
+        for (row, person) in people.enumerated() where person.days > 0 {
+            let x = Int64(person.days - 1), recency = Int64(person.last - person.first), age = Int64(until - person.first)
+            keys.append(x << 42 | recency << 21 | age)
+            rows.append(row)
+        }
+        var slot = Array(repeating: -1, count: people.count)
+        var groups: [(key: PurchaseHistory, value: Int)] = []
+        var previous: Int64 = -1
+        for index in RadixSort.order(keys) {
+            let key = keys[Int(index)]
+            if key != previous {
+                let person = people[rows[Int(index)]]
+                groups.append((PurchaseHistory(repeats: Double(person.days - 1), recency: Double(person.last - person.first) / unit,
+                                               age: Double(until - person.first) / unit), 0))
+                previous = key
+            }
+            groups[groups.count - 1].value += 1
+            slot[rows[Int(index)]] = groups.count - 1
+        }
+        return DistinctHistories(groups: groups, slot: slot)
     }
 
     /// Each customer of the table (by row) with their purchase days: spend per day summed, days

@@ -57,13 +57,15 @@ public enum BGNBD {
 
     /// The maximum-likelihood fit over the histories (equal histories are counted once, weighted).
     public static func fit(_ histories: [PurchaseHistory]) -> ModelFit {
-        // In a fixed order, so the sums (and the fit) are the same on every run.
-        let groups = Dictionary(histories.map { ($0, 1) }, uniquingKeysWith: +).sorted {
-            ($0.key.repeats, $0.key.recency, $0.key.age) < ($1.key.repeats, $1.key.recency, $1.key.age)
-        }
+        fit(groups: grouped(histories), customers: histories.count)
+    }
+
+    /// The fit over distinct histories and how many customers share each, in a fixed order (so
+    /// the sums, and the fit, are the same on every run).
+    public static func fit(groups: [(key: PurchaseHistory, value: Int)], customers: Int) -> ModelFit {
         let whole = Data(groups.map { ($0.key, Double($0.value)) })
         let sample = groups.count > 20_000 ? Data(sampled(groups, 20_000).map { ($0.key, Double($0.value)) }) : nil
-        return fitPositive(4, customers: histories.count, whole: whole.objective, sample: sample?.objective)
+        return fitPositive(4, customers: customers, whole: whole.objective, sample: sample?.objective)
     }
 
     /// Histories and their weights, as columns, for the likelihood and its gradient.
@@ -254,4 +256,11 @@ public enum GammaGamma {
 func sampled<Key>(_ groups: [(key: Key, value: Int)], _ size: Int) -> [(key: Key, value: Int)] {
     let step = max(1, groups.count / size)
     return stride(from: 0, to: groups.count, by: step).map { (groups[$0].key, groups[$0].value * step) }
+}
+
+/// Equal histories counted once, in (x, t_x, T) order.
+public func grouped(_ histories: [PurchaseHistory]) -> [(key: PurchaseHistory, value: Int)] {
+    Dictionary(histories.map { ($0, 1) }, uniquingKeysWith: +).sorted {
+        ($0.key.repeats, $0.key.recency, $0.key.age) < ($1.key.repeats, $1.key.recency, $1.key.age)
+    }
 }

@@ -10,8 +10,8 @@ public enum PurchaseModel: String, Sendable, CaseIterable {
     /// The name as printed.
     public var title: String { self == .bgnbd ? "BG/NBD" : "Pareto/NBD" }
 
-    public func fit(_ histories: [PurchaseHistory]) -> ModelFit {
-        self == .bgnbd ? BGNBD.fit(histories) : ParetoNBD.fit(histories)
+    public func fit(groups: [(key: PurchaseHistory, value: Int)], customers: Int) -> ModelFit {
+        self == .bgnbd ? BGNBD.fit(groups: groups, customers: customers) : ParetoNBD.fit(groups: groups, customers: customers)
     }
 
     public func probabilityAlive(_ p: [Double], _ h: PurchaseHistory) -> Double? {
@@ -65,9 +65,11 @@ public enum ParetoNBD {
 
     /// The maximum-likelihood fit; the gradient is by central differences of the likelihood.
     public static func fit(_ histories: [PurchaseHistory]) -> ModelFit {
-        let groups = Dictionary(histories.map { ($0, 1) }, uniquingKeysWith: +).sorted {
-            ($0.key.repeats, $0.key.recency, $0.key.age) < ($1.key.repeats, $1.key.recency, $1.key.age)
-        }
+        fit(groups: grouped(histories), customers: histories.count)
+    }
+
+    /// The fit over distinct histories and how many customers share each.
+    public static func fit(groups: [(key: PurchaseHistory, value: Int)], customers: Int) -> ModelFit {
         func objective(_ groups: [(key: PurchaseHistory, value: Int)]) -> Objective {
             let value: @Sendable ([Double]) -> Double = { p in
                 guard p.allSatisfy({ $0 > 0 && $0.isFinite }) else { return .infinity }
@@ -88,7 +90,7 @@ public enum ParetoNBD {
             }
         }
         let sample = groups.count > 20_000 ? objective(sampled(groups, 20_000)) : nil
-        return fitPositive(4, customers: histories.count, whole: objective(groups), sample: sample, analytic: false)
+        return fitPositive(4, customers: customers, whole: objective(groups), sample: sample, analytic: false)
     }
 
     /// P(alive | x, t_x, T) = 1 / (1 + s/(r+s+x)·(α+T)^(r+x)(β+T)^s·A₀).
