@@ -192,9 +192,8 @@ public enum GammaGamma {
 
     /// The maximum-likelihood fit over repeat customers with a positive mean spend.
     public static func fit(_ histories: [SpendHistory]) -> ModelFit {
-        let groups = Dictionary(histories.map { ($0, 1) }, uniquingKeysWith: +).sorted {
-            ($0.key.repeats, $0.key.meanSpend) < ($1.key.repeats, $1.key.meanSpend)
-        }
+        // Mean spends are seldom equal: the customers go in as given (an order the caller fixes).
+        let groups = histories.map { (key: $0, value: 1) }
         let whole = Data(groups.map { ($0.key, Double($0.value)) })
         let sample = groups.count > 20_000 ? Data(sampled(groups, 20_000).map { ($0.key, Double($0.value)) }) : nil
         return fitPositive(3, customers: histories.count, whole: whole.objective, sample: sample?.objective)
