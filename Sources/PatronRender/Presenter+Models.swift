@@ -20,44 +20,64 @@ extension Presenter {
         }
         var table = rows(c.model.title, c.model.parameterNames, c.purchases)
         if let spend = c.spend { table += rows("Gamma-Gamma", ["p", "q", "gamma"], spend) }
-        let fit = c.purchases
-        let title = c.model.title
-        var lines = [say("\(title) fit on \(NumberFormat.grouped(fit.customers)) customers of '\(c.table.name)' (orders up to \(upTo), time in \(unit)): "
-                         + (fit.converged ? "converged after \(fit.iterations) iterations" : "NO FIT after \(fit.iterations) iterations")
-                         + ", log-likelihood \(NumberFormat.fixed(fit.logLikelihood, digits: 2))",
-                         zh: "\(title) 模型拟合 '\(c.table.name)' 的 \(NumberFormat.grouped(fit.customers)) 位客户（订单截至 \(upTo)，时间单位：\(unit)）："
-                         + (fit.converged ? "\(fit.iterations) 次迭代后收敛" : "\(fit.iterations) 次迭代后未得到拟合") + "，对数似然 \(NumberFormat.fixed(fit.logLikelihood, digits: 2))")]
-        var after: [String] = []
-        if let problem = fit.problem { after.append(self.problem(problem, model: title) + say("; no columns were added", zh: "；未添加任何列")) }
+        let fit = c.purchases, title = c.model.title
+        let headline = say("\(title) fit on \(NumberFormat.grouped(fit.customers)) customers of '\(c.table.name)' (orders up to \(upTo), time in \(unit)): "
+                           + (fit.converged ? "converged after \(fit.iterations) iterations" : "NO FIT after \(fit.iterations) iterations")
+                           + ", log-likelihood \(NumberFormat.fixed(fit.logLikelihood, digits: 2))",
+                           zh: "\(title) 模型拟合 '\(c.table.name)' 的 \(NumberFormat.grouped(fit.customers)) 位客户（订单截至 \(upTo)，时间单位：\(unit)）："
+                           + (fit.converged ? "\(fit.iterations) 次迭代后收敛" : "\(fit.iterations) 次迭代后未得到拟合") + "，对数似然 \(NumberFormat.fixed(fit.logLikelihood, digits: 2))")
+        var facts = clvFacts(c)
+        var blocks: [Presentation.Block] = [.line(headline), .table(bars: nil)] + fitNotes(c).map { .line($0) }
+        if let v = c.validation {
+            let (check, chart, weekly, data) = validation(v, from: upTo)
+            blocks += [.line(check), .chart(chart), .line(weekly.0), .chart(weekly.1)]
+            facts.append(.init("validation", data))
+        }
+        return Presentation(kind: "clv", fields: fields, rows: table, facts: facts, blocks: blocks)
+    }
+
+    /// What a reader must know of a fit besides its parameters: problems, the spend model, the
+    /// spend model's assumption, who was left out, and the columns added.
+    private func fitNotes(_ c: CLVResult) -> [String] {
+        let fit = c.purchases, upTo = CalendarDate.isoString(c.calibrationEnd)
+        var notes: [String] = []
+        if let problem = fit.problem { notes.append(self.problem(problem, model: c.model.title) + say("; no columns were added", zh: "；未添加任何列")) }
         if let spend = c.spend {
-            after.append(say("Gamma-Gamma spend model on \(NumberFormat.grouped(spend.customers)) repeat customers: "
+            notes.append(say("Gamma-Gamma spend model on \(NumberFormat.grouped(spend.customers)) repeat customers: "
                              + (spend.converged ? "converged" : "NO FIT") + ", log-likelihood \(NumberFormat.fixed(spend.logLikelihood, digits: 2))",
                              zh: "Gamma-Gamma 消费模型，基于 \(NumberFormat.grouped(spend.customers)) 位回头客：" + (spend.converged ? "已收敛" : "未得到拟合")
                              + "，对数似然 \(NumberFormat.fixed(spend.logLikelihood, digits: 2))"))
             if let problem = spend.problem {
-                after.append(self.problem(problem, model: "Gamma-Gamma") + say("; expected_spend and clv stay empty", zh: "；expected_spend 与 clv 为空"))
+                notes.append(self.problem(problem, model: "Gamma-Gamma") + say("; expected_spend and clv stay empty", zh: "；expected_spend 与 clv 为空"))
             }
         } else {
-            after.append(say("no spend model: fewer than two repeat customers spent a positive amount, so expected_spend and clv stay empty",
+            notes.append(say("no spend model: fewer than two repeat customers spent a positive amount, so expected_spend and clv stay empty",
                              zh: "没有消费模型：有正消费的回头客不足两位，expected_spend 和 clv 为空"))
         }
         if let r = c.spendCorrelation {
             let text = NumberFormat.fixed(r, digits: 2)
-            after.append(abs(r) >= 0.3
+            notes.append(abs(r) >= 0.3
                 ? say("warning: repeat purchases and mean spend are correlated (r = \(text)); the spend model assumes they are not, so expected_spend and clv lean on a broken assumption",
                       zh: "警告：回购次数与平均消费相关（r = \(text)）；消费模型假设二者无关，expected_spend 和 clv 的前提不成立")
                 : say("repeat purchases and mean spend: correlation \(text) (the spend model assumes none)", zh: "回购次数与平均消费的相关系数 \(text)（消费模型假设为零）"))
         }
         if c.withoutHistory > 0 {
-            after.append(say("\(NumberFormat.grouped(c.withoutHistory)) customers first bought after \(upTo): left out of the fit, their figures empty",
+            notes.append(say("\(NumberFormat.grouped(c.withoutHistory)) customers first bought after \(upTo): left out of the fit, their figures empty",
                              zh: "\(NumberFormat.grouped(c.withoutHistory)) 位客户在 \(upTo) 之后才首次购买：未参与拟合，数值为空"))
         }
         if !c.added.isEmpty {
-            let horizon = "\(c.horizonMonths)"
-            after.append(say("columns p_alive, expected_purchases (next \(horizon) months), expected_spend, clv (margin \(NumberFormat.fixed(c.margin, digits: 2)), discount \(NumberFormat.fixed(c.discount * 100, digits: 2))% a month) added to '\(c.table.name)'; explain p_alive and explain clv say how",
-                             zh: "已向 '\(c.table.name)' 添加列 p_alive、expected_purchases（未来 \(horizon) 个月）、expected_spend、clv（利润率 \(NumberFormat.fixed(c.margin, digits: 2))，月折现率 \(NumberFormat.fixed(c.discount * 100, digits: 2))%）；explain p_alive 与 explain clv 给出定义"))
+            let horizon = "\(c.horizonMonths)", margin = NumberFormat.fixed(c.margin, digits: 2), discount = NumberFormat.fixed(c.discount * 100, digits: 2)
+            notes.append(say("columns p_alive, expected_purchases (next \(horizon) months), expected_spend, clv (margin \(margin), discount \(discount)% a month) added to '\(c.table.name)'; explain p_alive and explain clv say how",
+                             zh: "已向 '\(c.table.name)' 添加列 p_alive、expected_purchases（未来 \(horizon) 个月）、expected_spend、clv（利润率 \(margin)，月折现率 \(discount)%）；explain p_alive 与 explain clv 给出定义"))
         }
-        var facts: [JSONValue.Pair] = [.init("model", .string(c.model.rawValue)), .init("table", .string(c.table.name)), .init("calibration_end", .string(upTo)), .init("unit_days", .count(c.unitDays)),
+        return notes
+    }
+
+    /// A fit's facts in the data form.
+    private func clvFacts(_ c: CLVResult) -> [JSONValue.Pair] {
+        let fit = c.purchases
+        var facts: [JSONValue.Pair] = [.init("model", .string(c.model.rawValue)), .init("table", .string(c.table.name)),
+                                       .init("calibration_end", .string(CalendarDate.isoString(c.calibrationEnd))), .init("unit_days", .count(c.unitDays)),
                                        .init("customers", .count(fit.customers)), .init("log_likelihood", .real(fit.logLikelihood)),
                                        .init("converged", .bool(fit.converged)), .init("iterations", .count(fit.iterations)),
                                        .init("left_out", .count(c.withoutHistory)), .init("columns_added", .array(c.added.map(JSONValue.string))),
@@ -66,14 +86,7 @@ extension Presenter {
             facts += [.init("spend_customers", .count(spend.customers)), .init("spend_log_likelihood", .real(spend.logLikelihood)), .init("spend_converged", .bool(spend.converged))]
         }
         if let r = c.spendCorrelation { facts.append(.init("spend_frequency_correlation", .real(r))) }
-        var blocks: [Presentation.Block] = lines.map { .line($0) } + [.table(bars: nil)] + after.map { .line($0) }
-        if let v = c.validation {
-            let (check, chart, weekly, data) = validation(v, from: upTo)
-            blocks += [.line(check), .chart(chart), .line(weekly.0), .chart(weekly.1)]
-            facts.append(.init("validation", data))
-        }
-        lines.removeAll()
-        return Presentation(kind: "clv", fields: fields, rows: table, facts: facts, blocks: blocks)
+        return facts
     }
 
     /// Why an estimate is not a fit, plainly.
