@@ -64,7 +64,7 @@ public enum BGNBD {
     /// the sums, and the fit, are the same on every run).
     public static func fit(groups: [(key: PurchaseHistory, value: Int)], customers: Int) -> ModelFit {
         let whole = Data(groups.map { ($0.key, Double($0.value)) })
-        let sample = groups.count > 20_000 ? Data(sampled(groups, 20_000).map { ($0.key, Double($0.value)) }) : nil
+        let sample = groups.count > 20_000 ? Data(sampled(groups, 5_000).map { ($0.key, Double($0.value)) }) : nil
         return fitPositive(4, customers: customers, whole: whole.objective, sample: sample?.objective)
     }
 
@@ -195,7 +195,7 @@ public enum GammaGamma {
         // Mean spends are seldom equal: the customers go in as given (an order the caller fixes).
         let groups = histories.map { (key: $0, value: 1) }
         let whole = Data(groups.map { ($0.key, Double($0.value)) })
-        let sample = groups.count > 20_000 ? Data(sampled(groups, 20_000).map { ($0.key, Double($0.value)) }) : nil
+        let sample = groups.count > 20_000 ? Data(sampled(groups, 5_000).map { ($0.key, Double($0.value)) }) : nil
         return fitPositive(3, customers: histories.count, whole: whole.objective, sample: sample?.objective)
     }
 

@@ -89,7 +89,7 @@ public enum ParetoNBD {
                 return (centre, gradient)
             }
         }
-        let sample = groups.count > 20_000 ? objective(sampled(groups, 20_000)) : nil
+        let sample = groups.count > 20_000 ? objective(sampled(groups, 5_000)) : nil
         return fitPositive(4, customers: customers, whole: objective(groups), sample: sample, analytic: false)
     }
 
