@@ -19,7 +19,7 @@ enum ModelTexts {
         switch figure {
         case .pAlive:
             return Explanation(
-                formula: zh ? "公式：P(存续) = 1 / (1 + [x > 0]·a/(b+x−1)·((α+T)/(α+tₓ))^(r+x))，x 为回购次数（首购之后的购买天数），tₓ 为末次购买距首购的时间，T 为首购至截止日的时间。"
+                formula: zh ? "存续概率（1 减去流失概率）。公式：P(存续) = 1 / (1 + [x > 0]·a/(b+x−1)·((α+T)/(α+tₓ))^(r+x))，x 为回购次数（首购之后的购买天数），tₓ 为末次购买距首购的时间，T 为首购至截止日的时间。"
                             : "Formula: P(alive) = 1 / (1 + [x > 0]·a/(b+x−1)·((α+T)/(α+tₓ))^(r+x)), with x the repeat purchases (purchase days after the first), tₓ the time of the last one after the first, T the time from the first to the end of the data.",
                 assumptions: bgnbdAssumptions,
                 limits: zh ? "已知局限：在 BG/NBD 下，从未回购的客户 P(存续) 恒为 1，无论已沉寂多久；请结合 frequency 解读 p_alive（Pareto/NBD 没有这一局限）。"
@@ -42,7 +42,7 @@ enum ModelTexts {
         case .lifetimeValue(let horizon, let margin, let discount):
             let m = NumberFormat.fixed(margin, digits: 2), d = NumberFormat.fixed(discount * 100, digits: 2)
             return Explanation(
-                formula: zh ? "公式：对未来 \(horizon) 的每个月 m 求和 (E[Y(30m 天)] − E[Y(30(m−1) 天)]) × expected_spend × 利润率 \(m) / (1 + \(d)%)^m，与 lifetimes 的算法相同。"
+                formula: zh ? "客户终身价值。公式：对未来 \(horizon) 的每个月 m 求和 (E[Y(30m 天)] − E[Y(30(m−1) 天)]) × expected_spend × 利润率 \(m) / (1 + \(d)%)^m，与 lifetimes 的算法相同。"
                             : "Formula: the sum over the months m of the next \(horizon) of (E[Y(30m days)] − E[Y(30(m−1) days)]) × expected_spend × margin \(m) / (1 + \(d)%)^m, as lifetimes computes it.",
                 assumptions: zh ? "假设：同时依赖 BG/NBD（购买次数）与 Gamma-Gamma（每次金额）两个模型的假设。"
                                 : "Assumes both models: BG/NBD for how many purchases, Gamma-Gamma for what each is worth.",
