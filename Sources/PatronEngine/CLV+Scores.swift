@@ -67,30 +67,47 @@ extension Engine {
                          unit: Double) -> CLVValidation {
         let span = Double(end - start) / unit
         var customers = Array(repeating: 0, count: 8), actual = Array(repeating: 0.0, count: 8), expected = Array(repeating: 0.0, count: 8)
-        let weeks = max(1, (Int(end - start) + 6) / 7)
-        var weeklyActual = Array(repeating: 0.0, count: weeks), weeklyExpected = Array(repeating: 0.0, count: weeks)
-        var cache: [Int: [Double]] = [:]
+        var cache: [Int: Double] = [:]
         for row in histories.slot.indices {
             guard let history = histories.history(row) else { continue }
             let group = min(Int(history.repeats), 7)
             customers[group] += 1
             actual[group] += Double(people[row].later.count)
-            let path = cache[histories.slot[row]] ?? {
-                let found = model.expectedPurchases(p, history, over: (1...weeks).map { min(Double($0 * 7) / unit, span) }).map { $0 ?? 0 }
-                cache[histories.slot[row]] = found
-                return found
-            }()
-            expected[group] += path.last ?? 0
-            for week in 0..<weeks { weeklyExpected[week] += path[week] }
-            for day in people[row].later { weeklyActual[min(weeks - 1, Int(day - start - 1) / 7)] += 1 }
+            let found = cache[histories.slot[row]] ?? (model.expectedPurchases(p, history, over: span) ?? 0)
+            cache[histories.slot[row]] = found
+            expected[group] += found
         }
-        for week in 1..<weeks { weeklyActual[week] += weeklyActual[week - 1] }
         var groups: [(label: String, customers: Int, actual: Double, expected: Double)] = []
         for k in 0..<8 {
             let n = Double(max(customers[k], 1))
             groups.append((label: k == 7 ? "7+" : String(k), customers: customers[k], actual: actual[k] / n, expected: expected[k] / n))
         }
-        return CLVValidation(holdoutEnd: end, groups: groups, weeks: (0..<weeks).map { (week: $0 + 1, actual: weeklyActual[$0], expected: weeklyExpected[$0]) })
+        let (weeks, calibrationWeeks) = tracking(model, p, people: people, until: start, end: end, unit: unit)
+        return CLVValidation(holdoutEnd: end, groups: groups, weeks: weeks, calibrationWeeks: calibrationWeeks)
+    }
+
+    /// The tracking plot of the literature: week by week from the first purchase in the data to
+    /// the end, the cumulative repeat purchases of the calibration's customers against the model's
+    /// Σ E[X(t − first purchase)] (each customer's expected repeat purchases since their first).
+    static func tracking(_ model: PurchaseModel, _ p: [Double], people: [CustomerDays], until: Int32, end: Int32,
+                         unit: Double) -> (weeks: [(week: Int, actual: Double, expected: Double)], calibrationWeeks: Int) {
+        let known = people.filter { $0.days > 0 }
+        guard let origin = known.map(\.first).min() else { return ([], 0) }
+        let count = max(1, (Int(end - origin) + 7) / 7)
+        var actual = Array(repeating: 0.0, count: count)
+        for person in known { for day in person.repeats + person.later { actual[min(count - 1, Int(day - origin) / 7)] += 1 } }
+        for week in 1..<count { actual[week] += actual[week - 1] }
+        // Customers who first bought on the same day have the same expectation.
+        let firsts = Dictionary(known.map { ($0.first, 1) }, uniquingKeysWith: +).sorted { $0.key < $1.key }
+        let weeks = (0..<count).map { week -> (week: Int, actual: Double, expected: Double) in
+            let last = min(end, origin + Int32(7 * week + 6))
+            let expected = firsts.reduce(0.0) { sum, first in
+                guard first.key <= last else { return sum }
+                return sum + Double(first.value) * (model.expectedPurchases(p, newCustomerOver: Double(last - first.key) / unit) ?? 0)
+            }
+            return (week + 1, actual[week], expected)
+        }
+        return (weeks, (Int(until - origin) + 7) / 7)
     }
 }
 

@@ -26,11 +26,13 @@ public struct CLVResult: Sendable {
 
 /// The model checked on the orders after the calibration: by repeat purchases in the
 /// calibration (0 … 7+), the customers, their mean actual and expected repeat purchases after it;
-/// and week by week, the cumulative actual and expected purchases.
+/// and week by week from the first purchase in the data, the cumulative actual and expected repeat purchases.
 public struct CLVValidation: Sendable {
     public let holdoutEnd: Int32
     public let groups: [(label: String, customers: Int, actual: Double, expected: Double)]
+    /// From the first purchase in the data to the end, cumulative; the first `calibrationWeeks` are the fit's.
     public let weeks: [(week: Int, actual: Double, expected: Double)]
+    public let calibrationWeeks: Int
 }
 
 /// Why a model could not be fitted, in words a person can act on.
@@ -51,7 +53,9 @@ struct DistinctHistories {
 struct CustomerDays {
     var first: Int32 = .max, last: Int32 = .min, days = 0
     var firstDaySpend = 0.0, repeatSpend = 0.0
+    /// The purchase days after the calibration, and (for a check) the repeat days within it.
     var later: [Int32] = []
+    var repeats: [Int32] = []
 }
 
 extension Engine {
@@ -63,7 +67,7 @@ extension Engine {
         guard case .date(let dates) = orders.columns[spec.date].storage else { throw CLVFailure(message: "the orders have no dates", hints: []) }
         let end = spec.asOf ?? range(of: dates, nulls: orders.columns[spec.date].nulls)?.upperBound ?? 0
         let calibrationEnd = bound.until ?? end
-        let people = customerDays(bound, until: calibrationEnd, end: end)
+        let people = customerDays(bound, until: calibrationEnd, end: end, keepRepeats: bound.until != nil)
         let unit = Double(bound.unitDays)
         var histories: [PurchaseHistory?] = [], spends: [SpendHistory] = []
         for person in people {
@@ -141,7 +145,7 @@ extension Engine {
 
     /// Each customer of the table (by row) with their purchase days: spend per day summed, days
     /// up to `until` in the calibration, the later ones (up to `end`) kept for the check.
-    static func customerDays(_ bound: BoundCLV, until: Int32, end: Int32) -> [CustomerDays] {
+    static func customerDays(_ bound: BoundCLV, until: Int32, end: Int32, keepRepeats: Bool) -> [CustomerDays] {
         let spec = bound.customers, orders = spec.orders, table = bound.table
         let rowOf = customerRows(orders.columns[spec.id], table.columns[0])
         let date = orders.columns[spec.date]
@@ -166,7 +170,7 @@ extension Engine {
             }
             let spend = spends[Int(index)]
             if people[customer].last != day {
-                if people[customer].days == 0 { people[customer].first = day }
+                if people[customer].days == 0 { people[customer].first = day } else if keepRepeats { people[customer].repeats.append(day) }
                 people[customer].days += 1
                 people[customer].last = day
             }

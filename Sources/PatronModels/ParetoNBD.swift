@@ -22,6 +22,11 @@ public enum PurchaseModel: String, Sendable, CaseIterable {
         self == .bgnbd ? BGNBD.expectedPurchases(p, h, over: t) : ParetoNBD.expectedPurchases(p, h, over: t)
     }
 
+    /// E[repeat purchases in (0, t]] of a customer from their first purchase.
+    public func expectedPurchases(_ p: [Double], newCustomerOver t: Double) -> Double? {
+        self == .bgnbd ? BGNBD.expectedPurchases(p, newCustomerOver: t) : ParetoNBD.expectedPurchases(p, newCustomerOver: t)
+    }
+
     /// The expected purchases over several horizons at once.
     public func expectedPurchases(_ p: [Double], _ h: PurchaseHistory, over ts: [Double]) -> [Double?] {
         self == .bgnbd ? BGNBD.expectedPurchases(p, h, over: ts) : ts.map { ParetoNBD.expectedPurchases(p, h, over: $0) }
@@ -91,6 +96,14 @@ public enum ParetoNBD {
         }
         let sample = groups.count > 20_000 ? objective(sampled(groups, 5_000)) : nil
         return fitPositive(4, customers: customers, whole: objective(groups), sample: sample, analytic: false)
+    }
+
+    /// E[repeat purchases in (0, t]] of a customer from their first purchase: (r β/(α(s−1)))·(1 − (β/(β+t))^(s−1)).
+    public static func expectedPurchases(_ p: [Double], newCustomerOver t: Double) -> Double? {
+        let (r, alpha, s, beta) = (p[0], p[1], p[2], p[3])
+        guard abs(s - 1) > 1e-12 else { return nil }
+        let value = r * beta / (alpha * (s - 1)) * (1 - Double.exp((s - 1) * (Double.log(beta) - Double.log(beta + t))))
+        return value.isFinite ? value : nil
     }
 
     /// P(alive | x, t_x, T) = 1 / (1 + s/(r+s+x)·(α+T)^(r+x)(β+T)^s·A₀).

@@ -112,14 +112,17 @@ extension Presenter {
                         zh: "模型在 \(start) 之后（至 \(end)）订单上的检验：按截至 \(start) 的回购次数分组的人均回购（括号内为客户数）")
         let labels = v.groups.map { "\($0.label) (\(NumberFormat.grouped($0.customers)))" }
         let chart = Chart.comparison(labels: labels, actual: v.groups.map(\.actual), expected: v.groups.map(\.expected), names: names)
-        // Every fourth week, and the last, for the cumulative track.
-        let shown = v.weeks.filter { $0.week % 4 == 0 || $0.week == v.weeks.count }
-        let weekly = (say("cumulative repeat purchases after \(start), by week:", zh: "\(start) 之后的累计回购，按周："),
-                      Chart.comparison(labels: shown.map { say("week \($0.week)", zh: "第 \($0.week) 周") }, actual: shown.map(\.actual), expected: shown.map(\.expected), names: names))
+        // Every sixth week, the calibration's last and the last, for the cumulative track.
+        let shown = v.weeks.filter { $0.week % 6 == 0 || $0.week == v.calibrationWeeks || $0.week == v.weeks.count }
+        let weekly = (say("cumulative repeat purchases by week from the first purchase in the data (the fit ends in week \(v.calibrationWeeks), marked |):",
+                          zh: "从数据中的首次购买起按周累计的回购（拟合截止于第 \(v.calibrationWeeks) 周，以 | 标出）："),
+                      Chart.comparison(labels: shown.map { say("week \($0.week)", zh: "第 \($0.week) 周") + ($0.week == v.calibrationWeeks ? " |" : "") },
+                                       actual: shown.map(\.actual), expected: shown.map(\.expected), names: names))
         let data = JSONValue.object([
             .init("holdout_end", .string(end)),
             .init("groups", .array(v.groups.map { .object([.init("repeat_purchases", .string($0.label)), .init("customers", .count($0.customers)),
                                                            .init("actual", .real($0.actual)), .init("expected", .real($0.expected))]) })),
+            .init("calibration_weeks", .count(v.calibrationWeeks)),
             .init("weeks", .array(v.weeks.map { .object([.init("week", .count($0.week)), .init("actual", .real($0.actual)), .init("expected", .real($0.expected))]) })),
         ])
         return (check, chart, weekly, data)
