@@ -24,15 +24,20 @@ struct OracleTests {
         #expect(run.stdout.hasPrefix("ok"))
     }
 
+    /// Runs an oracle script with patron's binary and the arguments psql needs to reach the test server.
+    static func oracle(_ script: String) throws -> TestSupport.Run {
+        let server = try TestServer.server()
+        return try TestSupport.run("/usr/bin/env", ["python3", script, TestSupport.binary.path,
+                                                    "-h", server.folder, "-p", String(server.port), "-U", "postgres", "-d", "shop"],
+                                   environment: ["PATH": "/usr/lib/postgresql/15/bin:" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")])
+    }
+
     /// The SQL `sql` compiles, run by DuckDB and by a real PostgreSQL server, gives patron's
     /// in-memory answers for 150 segment statements (level words, ranks, fixed and quartile levels,
     /// text, dates, generated combinations).
     @Test func compiledSQLAgreesOnDuckDBAndPostgreSQL() throws {
         if ProcessInfo.processInfo.environment["PATRON_SKIP_DUCKDB"] == "1" { return }
-        let server = try TestServer.server()
-        let run = try TestSupport.run("/usr/bin/env", ["python3", "Tests/oracle/sql_differential.py", TestSupport.binary.path,
-                                                       "-h", server.folder, "-p", String(server.port), "-U", "postgres", "-d", "shop"],
-                                      environment: ["PATH": "/usr/lib/postgresql/15/bin:" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")])
+        let run = try Self.oracle("Tests/oracle/sql_differential.py")
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.hasPrefix("ok: 171 segment, 20 summary, 11 framework and 3 customer statements agree"))
     }
@@ -42,10 +47,7 @@ struct OracleTests {
     /// statement on DuckDB and PostgreSQL, and every answer compared with memory's.
     @Test func aCompiledScriptOfScoresAndTransitionsAgreesOnDuckDBAndPostgreSQL() throws {
         if ProcessInfo.processInfo.environment["PATRON_SKIP_DUCKDB"] == "1" { return }
-        let server = try TestServer.server()
-        let run = try TestSupport.run("/usr/bin/env", ["python3", "Tests/oracle/sql_scripts.py", TestSupport.binary.path,
-                                                       "-h", server.folder, "-p", String(server.port), "-U", "postgres", "-d", "shop"],
-                                      environment: ["PATH": "/usr/lib/postgresql/15/bin:" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")])
+        let run = try Self.oracle("Tests/oracle/sql_scripts.py")
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.hasPrefix("ok: a script of 18 statements (13 answers) compiled and run on DuckDB and on PostgreSQL"))
     }

@@ -7,11 +7,10 @@ and compared with the columns patron added.
 
 usage: clv_scipy.py PATRON_BINARY CDNOW_SAMPLE
 Prints what differs and exits 1, or "ok" and exits 0."""
-import collections
 import csv
-import datetime
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -19,20 +18,11 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import gammaln, hyp2f1
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cdnow  # noqa: E402
+
 patron, path = sys.argv[1], sys.argv[2]
-end = datetime.date(1997, 9, 30)
-days = collections.defaultdict(dict)
-for line in open(path):
-    customer, _, day, _, dollars = line.split()
-    day = datetime.date(int(day[:4]), int(day[4:6]), int(day[6:]))
-    days[customer][day] = days[customer].get(day, 0) + float(dollars)
-summary = {}
-for customer, spend in days.items():
-    purchases = sorted(d for d in spend if d <= end)
-    first = purchases[0]
-    x = len(purchases) - 1
-    summary[customer] = (x, (purchases[-1] - first).days / 7, (end - first).days / 7,
-                         np.mean([spend[d] for d in purchases[1:]]) if x else 0.0)
+summary = cdnow.summary(path)
 X, TX, T, M = (np.array([s[k] for s in summary.values()], float) for k in range(4))
 
 

@@ -5,11 +5,10 @@ each customer's P(alive) and expected purchases in 12 months of 30 days compared
 patron added.
 
 usage: pareto_nbd_scipy.py PATRON_BINARY CDNOW_SAMPLE"""
-import collections
 import csv
-import datetime
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -17,15 +16,11 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.special import gammaln, hyp2f1
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cdnow  # noqa: E402
+
 patron, path = sys.argv[1], sys.argv[2]
-end = datetime.date(1997, 9, 30)
-days = collections.defaultdict(set)
-for line in open(path):
-    customer, _, day, _, _ = line.split()
-    day = datetime.date(int(day[:4]), int(day[4:6]), int(day[6:]))
-    if day <= end:
-        days[customer].add(day)
-summary = {c: (len(d) - 1, (max(d) - min(d)).days / 7, (end - min(d)).days / 7) for c, d in days.items()}
+summary = {c: s[:3] for c, s in cdnow.summary(path).items()}
 X, TX, T = (np.array([s[k] for s in summary.values()], float) for k in range(3))
 
 

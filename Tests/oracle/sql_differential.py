@@ -82,6 +82,20 @@ def normal(value):
 
 
 bad = []
+
+
+def engines_for(duck_rows, pg_sql, label):
+    """DuckDB's rows, and PostgreSQL's when a server is given; None (the failure noted) when
+    PostgreSQL refuses the query."""
+    engines = [("DuckDB", duck_rows)]
+    if psql:
+        rows, error = postgres_rows(pg_sql)
+        if error:
+            bad.append(f"PostgreSQL: {label}: {error}")
+            return None
+        engines.append(("PostgreSQL", list(rows)))
+    return engines
+
 for i, condition in enumerate(expected):
     ours, duck_sql, pg_sql = triples[3 * i: 3 * i + 3]
     assert ours["kind"] == "segment" and duck_sql["kind"] == "sql" and pg_sql["kind"] == "sql", (condition, ours, duck_sql)
@@ -110,14 +124,9 @@ for i, condition in enumerate(expected):
 for i, statement in enumerate(summaries):
     ours, duck_sql, pg_sql = summary_documents[3 * i: 3 * i + 3]
     assert ours["kind"] == "summary" and duck_sql["kind"] == "sql", (statement, ours["kind"], duck_sql["kind"])
-    rows = duck.execute(duck_sql["sql"]).fetchall()
-    engines = [("DuckDB", [list(r) for r in rows])]
-    if psql:
-        rows, error = postgres_rows(pg_sql["sql"])
-        if error:
-            bad.append(f"PostgreSQL: {statement}: {error}")
-            continue
-        engines.append(("PostgreSQL", [r for r in rows]))
+    engines = engines_for([list(r) for r in duck.execute(duck_sql["sql"]).fetchall()], pg_sql["sql"], statement)
+    if engines is None:
+        continue
     for engine, theirs in engines:
         if len(theirs) != len(ours["rows"]):
             bad.append(f"{engine}: {statement}: {len(theirs)} rows, patron {len(ours['rows'])}")
@@ -144,15 +153,11 @@ for k, statement in enumerate(frameworks):
     names = {"matrix": ("segment", "share_of_profit"), "tiers": ("tier", None), "lifecycle": ("stage", None), "pareto": ("class", None)}[ours["kind"]]
     columns = ours["columns"]
     mine = [[row[columns.index(names[0])], row[columns.index("rows")]] for row in ours["rows"]]
-    engines = [("DuckDB", [[r[0], r[1]] for r in duck.execute(duck_sql["sql"]).fetchall()])]
-    if psql:
-        rows, error = postgres_rows(pg_sql["sql"])
-        if error:
-            bad.append(f"PostgreSQL: {statement}: {error}")
-            continue
-        engines.append(("PostgreSQL", [r[:2] for r in rows]))
+    engines = engines_for([list(r) for r in duck.execute(duck_sql["sql"]).fetchall()], pg_sql["sql"], statement)
+    if engines is None:
+        continue
     for engine, rows in engines:
-        theirs = {str(segment): int(count) for segment, count in rows}
+        theirs = {str(r[0]): int(r[1]) for r in rows}
         for segment, count in mine:
             if theirs.get(segment, 0) != count:
                 bad.append(f"{engine}: {statement}: {segment} has {theirs.get(segment, 0)} rows, patron {count}")
@@ -175,13 +180,10 @@ duck.execute("CREATE TABLE orders AS SELECT * FROM read_csv('examples/orders.csv
 for k, derivation in enumerate(derivations):
     duck_sql, pg_sql, shown = [d for d in documents if d["kind"] in ("sql", "rows")][3 * k: 3 * k + 3]
     expected_rows = shown["rows"]
-    engines = [("DuckDB", [[v.isoformat() if hasattr(v, "isoformat") else v for v in r] for r in duck.execute(duck_sql["sql"]).fetchall()])]
-    if psql:
-        rows, error = postgres_rows(pg_sql["sql"])
-        if error:
-            bad.append(f"PostgreSQL: {derivation}: {error}")
-            continue
-        engines.append(("PostgreSQL", [r for r in rows]))
+    engines = engines_for([[v.isoformat() if hasattr(v, "isoformat") else v for v in r] for r in duck.execute(duck_sql["sql"]).fetchall()],
+                          pg_sql["sql"], derivation)
+    if engines is None:
+        continue
     for engine, rows in engines:
         if len(rows) != len(expected_rows):
             bad.append(f"{engine}: {derivation}: {len(rows)} customers, patron {len(expected_rows)}")
