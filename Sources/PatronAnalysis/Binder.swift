@@ -515,7 +515,9 @@ public struct Binder {
         for option in options {
             let key = option.name.text.lowercased()
             guard values[key] != nil else {
-                throw Diagnostic("no option '\(option.name.text)'", at: option.name.span, hints: ["options: margin, discount, horizon"])
+                var hints = ["options: margin, discount, horizon"]
+                if let near = Suggestion.closest(to: option.name.text, in: ["margin", "discount", "horizon"]) { hints.insert("did you mean '\(near)'?", at: 0) }
+                throw Diagnostic("no option '\(option.name.text)'", at: option.name.span, hints: hints)
             }
             let value = try constantNumber(option.value)
             if key == "horizon", let unit = option.unit, !["month", "months"].contains(unit.text.lowercased()) {

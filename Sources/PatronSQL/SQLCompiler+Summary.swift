@@ -164,7 +164,7 @@ extension Context {
             if function == .round { return "CAST(round(\(args[0]), \(target)) AS DECIMAL(38, \(target)))" }
             let power = "1" + String(repeating: "0", count: target)
             return "CAST(\(function.rawValue)(\(args[0]) * \(power)) / \(power) AS DECIMAL(38, \(target)))"
-        case .year, .month, .day where arguments[0].type == .date || arguments[0].type == .timestamp:
+        case .year where arguments[0].type.isDated, .month where arguments[0].type.isDated, .day where arguments[0].type.isDated:
             return "CAST(EXTRACT(\(function.rawValue.uppercased()) FROM \(args[0])) AS BIGINT)"
         case .daysBetween: return dialect.days(from: args[0], to: args[1])
         case .coalesce: return "coalesce(\(args.joined(separator: ", ")))"
@@ -173,4 +173,9 @@ extension Context {
                            hints: ["run it in memory: load the table into patron"])
         }
     }
+}
+
+extension ValueType {
+    /// A date or a timestamp: what year, month and day read.
+    var isDated: Bool { self == .date || self == .timestamp }
 }
