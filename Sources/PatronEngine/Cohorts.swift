@@ -66,7 +66,6 @@ extension Engine {
         }
         let asOf = spec.asOf ?? range(of: dates, nulls: dateColumn.nulls)?.upperBound ?? 0
         let last = period.index(asOf)
-        let key = groupKey(idColumn)
         let value: (Int) -> Double? = {
             switch measure {
             case .customers: return { _ in 1 }
@@ -74,38 +73,65 @@ extension Engine {
             case .profit: return spec.profit.map { compile($0, in: orders).asReal } ?? { _ in nil }
             }
         }()
-        // Each customer's first period, then what each order adds to its cohort's period.
-        var first: [Int64: Int] = [:]
-        var used: [Int] = []
+        // Each order's customer (a dense number) and period, then each customer's first period.
+        let (customerCount, customerOf) = customerNumbers(idColumn)
+        var customer = [Int32](repeating: -1, count: orders.rowCount), periodOf = [Int32](repeating: 0, count: orders.rowCount)
+        var first = [Int](repeating: .max, count: customerCount)
         for row in 0..<orders.rowCount {
-            guard let id = key(row), !dateColumn.isNull(row), dates[row] <= asOf else { continue }
+            guard let c = customerOf(row), !dateColumn.isNull(row), dates[row] <= asOf else { continue }
             let p = period.index(dates[row])
-            if let known = first[id] { if p < known { first[id] = p } } else { first[id] = p }
-            used.append(row)
+            (customer[row], periodOf[row]) = (Int32(c), Int32(p))
+            first[c] = min(first[c], p)
         }
-        guard let earliest = first.values.min() else {
+        let buyers = first.filter { $0 != .max }
+        guard let earliest = buyers.min() else {
             return CohortResult(orders: orders.name, period: period, measure: measure, asOf: asOf, lastPeriodComplete: true, cohorts: [])
         }
         let count = last - earliest + 1
         var sizes = Array(repeating: 0, count: count)
-        for p in first.values { sizes[p - earliest] += 1 }
-        var totals = Array(repeating: Array(repeating: 0.0, count: 0), count: count)
-        for c in 0..<count { totals[c] = Array(repeating: 0, count: count - c) }
-        struct Visit: Hashable { let customer: Int64, period: Int }
-        var seen = Set<Visit>()
-        for row in used {
-            guard let id = key(row), let start = first[id] else { continue }
-            let p = period.index(dates[row]), c = start - earliest, since = p - start
+        for p in buyers { sizes[p - earliest] += 1 }
+        var totals = (0..<count).map { Array(repeating: 0.0, count: count - $0) }
+        // A customer counts once in a period, however many orders they placed: a bit per customer and period.
+        let words = (count + 63) / 64
+        var seen = [UInt64](repeating: 0, count: measure == .customers ? customerCount * words : 0)
+        for row in 0..<orders.rowCount where customer[row] >= 0 {
+            let c = Int(customer[row]), start = first[c], since = Int(periodOf[row]) - start
             if measure == .customers {
-                // A customer counts once in a period, however many orders they placed.
-                guard seen.insert(Visit(customer: id, period: p)).inserted else { continue }
+                let bit = c * words + (since >> 6), mask = UInt64(1) << UInt64(since & 63)
+                guard seen[bit] & mask == 0 else { continue }
+                seen[bit] |= mask
             }
-            totals[c][since] += value(row) ?? 0
+            totals[start - earliest][since] += value(row) ?? 0
         }
         let complete = asOf + 1 >= period.start(last + 1)
         let cohorts = (0..<count).filter { sizes[$0] > 0 }.map { c in
             CohortResult.Cohort(label: period.label(earliest + c), customers: sizes[c], values: totals[c])
         }
         return CohortResult(orders: orders.name, period: period, measure: measure, asOf: asOf, lastPeriodComplete: complete, cohorts: cohorts)
+    }
+}
+
+extension Engine {
+    /// Each order's customer as a number from 0: dense whole-number identifiers by their
+    /// distance from the smallest, text by its dictionary code, others numbered as they come.
+    static func customerNumbers(_ ids: Column) -> (count: Int, of: (Int) -> Int?) {
+        switch ids.storage {
+        case .integer(let values):
+            if let span = range(of: values, nulls: ids.nulls), span.upperBound.subtractingReportingOverflow(span.lowerBound).overflow == false,
+               span.upperBound - span.lowerBound < Int64(4 * values.count + 1024) {
+                let low = span.lowerBound
+                return (Int(span.upperBound - low) + 1, { ids.isNull($0) ? nil : Int(values[$0] - low) })
+            }
+            var number: [Int64: Int] = [:]
+            for (row, v) in values.enumerated() where !ids.isNull(row) && number[v] == nil { number[v] = number.count }
+            return (number.count, { ids.isNull($0) ? nil : number[values[$0]] })
+        case .text(let codes, let dictionary):
+            return (dictionary.count, { ids.isNull($0) ? nil : Int(codes[$0]) })
+        default:
+            let key = groupKey(ids)
+            var number: [Int64: Int] = [:]
+            for row in 0..<ids.count { if let k = key(row), number[k] == nil { number[k] = number.count } }
+            return (number.count, { key($0).flatMap { number[$0] } })
+        }
     }
 }

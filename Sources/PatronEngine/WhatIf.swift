@@ -47,40 +47,43 @@ extension Engine {
             throw ProjectionFailure(message: "a yearly retention needs two years of orders; these run from \(CalendarDate.isoString(span.lowerBound)) to \(CalendarDate.isoString(asOf))",
                                     hints: ["derive the customers of a longer order log"])
         }
-        let key = groupKey(orders.columns[spec.id])
+        let (customerCount, customerOf) = customerNumbers(orders.columns[spec.id])
         let amount = compile(spec.amount, in: orders).asReal
         let profit = spec.profit.map { compile($0, in: orders).asReal }
-        var first: [Int64: Int32] = [:], previous = Set<Int64>(), current = Set<Int64>()
+        // Per customer: the first order's day, and whether they bought in each of the two years.
+        var first = [Int32](repeating: .max, count: customerCount)
+        var previous = [Bool](repeating: false, count: customerCount), current = previous
         var revenue = 0.0, earned = 0.0
         for row in 0..<orders.rowCount {
-            guard let id = key(row), !dateColumn.isNull(row), dates[row] <= asOf else { continue }
+            guard let c = customerOf(row), !dateColumn.isNull(row), dates[row] <= asOf else { continue }
             let day = dates[row]
-            first[id] = min(first[id] ?? day, day)
+            first[c] = min(first[c], day)
             if day >= yearStart {
-                current.insert(id)
+                current[c] = true
                 revenue += amount(row) ?? 0
                 earned += profit?(row) ?? 0
             } else if day >= previousStart {
-                previous.insert(id)
+                previous[c] = true
             }
         }
-        let retained = previous.intersection(current).count
-        let newCustomers = first.values.filter { $0 >= yearStart }.count
-        guard !previous.isEmpty, !current.isEmpty else {
-            throw ProjectionFailure(message: "no customer bought in \(previous.isEmpty ? "the 12 months before the last 12" : "the last 12 months") to \(CalendarDate.isoString(asOf))",
+        let previousCount = previous.filter { $0 }.count, currentCount = current.filter { $0 }.count
+        let retained = zip(previous, current).filter { $0 && $1 }.count
+        let newCustomers = first.filter { $0 >= yearStart && $0 != .max }.count
+        guard previousCount > 0, currentCount > 0 else {
+            throw ProjectionFailure(message: "no customer bought in \(previousCount == 0 ? "the 12 months before the last 12" : "the last 12 months") to \(CalendarDate.isoString(asOf))",
                                     hints: ["derive the customers as of a date with orders in the two years before it"])
         }
-        let perRevenue = revenue / Double(current.count), perProfit = earned / Double(current.count)
-        let rate = Double(retained) / Double(previous.count), better = min(0.99, rate + points / 100)
-        var now = Double(current.count), with = now
+        let perRevenue = revenue / Double(currentCount), perProfit = earned / Double(currentCount)
+        let rate = Double(retained) / Double(previousCount), better = min(0.99, rate + points / 100)
+        var now = Double(currentCount), with = now
         var rows: [(Double, Double, Double, Double, Double, Double)] = []
         for _ in 1...years {
             now = now * rate + Double(newCustomers)
             with = with * better + Double(newCustomers)
             rows.append((now, now * perRevenue, now * perProfit, with, with * perRevenue, with * perProfit))
         }
-        return RetentionProjection(orders: orders.name, asOf: asOf, points: points, previousCustomers: previous.count, retained: retained,
-                                   newCustomers: newCustomers, activeCustomers: current.count, revenue: revenue, profit: profit == nil ? nil : earned,
+        return RetentionProjection(orders: orders.name, asOf: asOf, points: points, previousCustomers: previousCount, retained: retained,
+                                   newCustomers: newCustomers, activeCustomers: currentCount, revenue: revenue, profit: profit == nil ? nil : earned,
                                    hasProfit: profit != nil, years: rows.map { (customers: $0.0, revenue: $0.1, profit: $0.2, customersWith: $0.3, revenueWith: $0.4, profitWith: $0.5) })
     }
 }
