@@ -262,7 +262,7 @@ public enum Help {
               details: "Writes the statements that succeeded so far, in order and as typed (not help, export or\nsave itself), so 'patron run FILE' repeats the session's results.",
               example: ""),
         Topic(name: "set", usage: "set language en | zh  ·  set timer on | off", summary: "the language of segment names and advice; statement timing",
-              details: "With zh, the matrix (知己, 蝴蝶, 藤壶, 过客), value tiers (高利润, 中利润, 低利润, 无利润), lifecycle\nstages and RFM segment names, and the advice, are printed in Chinese; tables stay aligned.\nWith the timer on, each statement's elapsed time is printed on standard error.",
+              details: "With zh, the matrix (知己, 蝴蝶, 藤壶, 过客), value tiers (高利润, 中利润, 低利润, 无利润), lifecycle\nstages and RFM segment names, and the advice, are printed in Chinese; tables stay aligned.\nWith the timer on, each statement's elapsed time is printed on standard error (for clv, its steps too).",
               example: "set language zh"),
         Topic(name: "check", usage: "check segments", summary: "overlaps and gaps of an RFM rule table",
               details: "Checks the custom rules (or the rfm table when there are none) over every cell of scores.", example: "check segments"),

@@ -348,6 +348,9 @@ public final class Session {
             let execution = try Engine.execute(statement, rowLimit: format == nil ? rowLimit : Int.max)
             for change in execution.changes { catalog.apply(change) }
             present(execution.result, emit: emit)
+            if timer, case .clv(let fit) = execution.result {
+                emit(.note("steps: " + fit.phases.map { "\($0.step) \(NumberFormat.fixed($0.seconds, digits: 3)) s" }.joined(separator: ", ")))
+            }
             return .ok
         } catch {
             switch error {

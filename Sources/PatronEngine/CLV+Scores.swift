@@ -9,56 +9,76 @@ extension Engine {
     /// no purchase in the calibration, or whose values the model cannot give, have nulls.
     static func scored(_ bound: BoundCLV, _ model: PurchaseModel, people: [CustomerDays], histories: DistinctHistories, purchases: ModelFit,
                        spend: ModelFit?) -> (Table, [String]) {
-        let p = purchases.parameters, unit = Double(bound.unitDays)
-        let months = bound.horizonMonths
-        var alive = Values(scale: 4), expected = Values(scale: 4), spending = Values(scale: 2), value = Values(scale: 2)
-        // Equal histories have equal purchase figures: each distinct one is worked out once, on every core.
-        let distinct = histories.groups.map(\.key), slot = histories.slot
-        var paths = [Double](repeating: .nan, count: distinct.count * (months + 1))
-        let shared = UncheckedSendable(distinct)
-        paths.withUnsafeMutableBufferPointer { buffer in
+        let p = purchases.parameters
+        let (alive, whileAlive) = modelFigures(model, p, histories: histories, bound: bound)
+        // Per customer row: P(alive), expected purchases, expected spend, value; NaN for none.
+        var figures = [Double](repeating: .nan, count: 4 * histories.slot.count)
+        let shared = UncheckedSendable((histories, people, alive, whileAlive))
+        figures.withUnsafeMutableBufferPointer { buffer in
             let out = SharedBuffer(buffer)
-            forEachStretch(of: distinct.count) { range in
-                let horizons = (0...months).map { Double($0 * 30) / unit }
-                for k in range {
-                    for (month, value) in model.expectedPurchases(p, shared.value[k], over: horizons).enumerated() {
-                        out[k * (months + 1) + month] = value ?? .nan
-                    }
+            forEachStretch(of: histories.slot.count) { rows in
+                let (histories, people, alive, whileAlive) = shared.value
+                for row in rows {
+                    let group = histories.slot[row]
+                    guard group >= 0, let chance = alive[group] else { continue }
+                    let history = histories.groups[group].key, (purchases, discounted) = whileAlive[Int(histories.pairOf[group])]
+                    out[4 * row] = chance
+                    if let purchases { out[4 * row + 1] = purchases * chance }
+                    let mean = history.repeats > 0 ? people[row].repeatSpend / history.repeats : 0
+                    guard let fit = spend, let perPurchase = GammaGamma.expectedSpend(fit.parameters, SpendHistory(repeats: history.repeats, meanSpend: mean)) else { continue }
+                    out[4 * row + 2] = perPurchase
+                    if let discounted { out[4 * row + 3] = chance * discounted * perPurchase * bound.margin }
                 }
             }
         }
-        for row in slot.indices {
-            guard let history = histories.history(row) else {
-                alive.append(nil); expected.append(nil); spending.append(nil); value.append(nil)
-                continue
-            }
-            let base = slot[row] * (months + 1)
-            let known = paths[base + months].isFinite && paths[base..<(base + months)].allSatisfy(\.isFinite)
-            alive.append(model.probabilityAlive(p, history))
-            expected.append(known ? paths[base + months] : nil)
-            let person = people[row]
-            let perPurchase = spend.flatMap { fit in
-                GammaGamma.expectedSpend(fit.parameters, SpendHistory(repeats: history.repeats,
-                                                                     meanSpend: history.repeats > 0 ? person.repeatSpend / history.repeats : 0))
-            }
-            spending.append(perPurchase)
-            guard let perPurchase, known else { value.append(nil); continue }
-            var total = 0.0, factor = 1.0
-            for month in 1...months {
-                factor /= 1 + bound.discount
-                total += (paths[base + month] - paths[base + month - 1]) * perPurchase * bound.margin * factor
-            }
-            value.append(total)
-        }
-        let horizon = "\(months) months"
+        let horizon = "\(bound.horizonMonths) months"
         var columns = bound.table.columns.filter { !["p_alive", "expected_purchases", "expected_spend", "clv"].contains($0.name) }
-        columns.append(alive.column("p_alive", .modelled(.pAlive(model: model.title))))
-        columns.append(expected.column("expected_purchases", .modelled(.expectedPurchases(model: model.title, horizon: horizon))))
-        columns.append(spending.column("expected_spend", .modelled(.expectedSpend)))
-        columns.append(value.column("clv", .modelled(.lifetimeValue(horizon: horizon, margin: bound.margin, discount: bound.discount))))
+        let evidence: [(String, Int, ModelledFigure)] = [
+            ("p_alive", 4, .pAlive(model: model.title)), ("expected_purchases", 4, .expectedPurchases(model: model.title, horizon: horizon)),
+            ("expected_spend", 2, .expectedSpend), ("clv", 2, .lifetimeValue(horizon: horizon, margin: bound.margin, discount: bound.discount)),
+        ]
+        for (place, (name, scale, figure)) in evidence.enumerated() {
+            columns.append(decimalColumn(name, scale: scale, .modelled(figure), count: histories.slot.count) { figures[4 * $0 + place] })
+        }
         let table = Table(name: bound.table.name, columns: columns, rowCount: bound.table.rowCount, origin: bound.table.origin)
         table.checkInvariants()
         return (table, ["p_alive", "expected_purchases", "expected_spend", "clv"])
+    }
+
+    /// The model's figures, each worked out once where customers share them, on every core:
+    /// P(alive) per distinct history; per distinct (x, T), the purchases expected over the horizon
+    /// while alive and the months' purchases discounted (months of 30 days, monthly discount), so
+    /// a customer's expected purchases and value are these times their P(alive).
+    static func modelFigures(_ model: PurchaseModel, _ p: [Double], histories: DistinctHistories,
+                             bound: BoundCLV) -> (alive: [Double?], whileAlive: [(purchases: Double?, discounted: Double?)]) {
+        let months = bound.horizonMonths, unit = Double(bound.unitDays), discount = bound.discount
+        let groups = UncheckedSendable(histories.groups), pairs = UncheckedSendable(histories.pairs)
+        var alive = [Double](repeating: .nan, count: groups.value.count)
+        alive.withUnsafeMutableBufferPointer { buffer in
+            let out = SharedBuffer(buffer)
+            forEachStretch(of: groups.value.count) { range in for k in range { out[k] = model.probabilityAlive(p, groups.value[k].key) ?? .nan } }
+        }
+        var figures = [Double](repeating: .nan, count: 2 * pairs.value.count)
+        figures.withUnsafeMutableBufferPointer { buffer in
+            let out = SharedBuffer(buffer)
+            forEachStretch(of: pairs.value.count) { range in
+                let horizons = (0...months).map { Double($0 * 30) / unit }
+                for k in range {
+                    let figures = model.expectedWhileAlive(p, repeats: pairs.value[k].repeats, age: pairs.value[k].age, over: horizons)
+                    let path = figures.compactMap { $0 }
+                    guard path.count == figures.count, let last = path.last else { continue }
+                    var total = 0.0, factor = 1.0
+                    for month in path.indices.dropFirst() {
+                        factor /= 1 + discount
+                        total += (path[month] - path[month - 1]) * factor
+                    }
+                    out[2 * k] = last
+                    out[2 * k + 1] = total
+                }
+            }
+        }
+        func known(_ value: Double) -> Double? { value.isFinite ? value : nil }
+        return (alive.map(known), (0..<pairs.value.count).map { (known(figures[2 * $0]), known(figures[2 * $0 + 1])) })
     }
 
     /// The model against the orders after the calibration: groups by calibration repeat
@@ -111,26 +131,16 @@ extension Engine {
     }
 }
 
-/// A decimal column being filled from reals, rounded half away from zero at `scale` places.
-struct Values {
-    let scale: Int
-    var mantissas: [Int64] = []
-    var nulls = NullBitmap()
-
-    init(scale: Int) { self.scale = scale }
-
-    mutating func append(_ value: Double?) {
-        let scaled = value.map { ($0 * powerOfTen(scale)).rounded(.toNearestOrAwayFromZero) }
-        guard let scaled, scaled.isFinite, abs(scaled) < 9e18 else {
-            mantissas.append(0)
-            nulls.append(isNull: true)
-            return
-        }
-        mantissas.append(Int64(scaled))
-        nulls.append(isNull: false)
+/// A decimal column of `count` reals, rounded half away from zero at `scale` places; a value that
+/// is not finite (or too large for the column) is null.
+func decimalColumn(_ name: String, scale: Int, _ evidence: Derivation, count: Int, _ value: (Int) -> Double) -> Column {
+    var mantissas = [Int64](repeating: 0, count: count), nulls = NullBitmap()
+    let factor = powerOfTen(scale)
+    for row in 0..<count {
+        let scaled = (value(row) * factor).rounded(.toNearestOrAwayFromZero)
+        let known = scaled.isFinite && abs(scaled) < 9e18
+        if known { mantissas[row] = Int64(scaled) }
+        nulls.append(isNull: !known)
     }
-
-    func column(_ name: String, _ evidence: Derivation) -> Column {
-        Column(name: name, storage: .decimal(mantissas, scale: scale), nulls: nulls, evidence: .derived(evidence))
-    }
+    return Column(name: name, storage: .decimal(mantissas, scale: scale), nulls: nulls, evidence: .derived(evidence))
 }

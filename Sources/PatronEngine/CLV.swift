@@ -6,7 +6,7 @@ import PatronStore
 /// the per-customer columns added, and, with `until`, how the model did on the orders after it.
 public struct CLVResult: Sendable {
     public let model: PurchaseModel
-    public let table: Table
+    public internal(set) var table: Table
     public let unitDays: Int
     public let calibrationEnd: Int32
     public let purchases: ModelFit
@@ -18,10 +18,12 @@ public struct CLVResult: Sendable {
     public let margin: Double
     public let discount: Double
     /// The names of the columns added (none when the model was checked with `until`, or did not converge).
-    public let added: [String]
+    public internal(set) var added: [String] = []
     /// Customers of the table with no purchase up to the calibration end (left out of the fit).
     public let withoutHistory: Int
-    public let validation: CLVValidation?
+    public internal(set) var validation: CLVValidation? = nil
+    /// The work's steps and their seconds, for `set timer on`.
+    public internal(set) var phases: [(step: String, seconds: Double)] = []
 }
 
 /// The model checked on the orders after the calibration: by repeat purchases in the
@@ -35,16 +37,34 @@ public struct CLVValidation: Sendable {
     public let calibrationWeeks: Int
 }
 
+/// The seconds each step of a statement took.
+struct Stopwatch {
+    private var last = ContinuousClock.now
+    private(set) var laps: [(step: String, seconds: Double)] = []
+
+    mutating func lap(_ step: String) {
+        let now = ContinuousClock.now, elapsed = now - last
+        laps.append((step, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+        last = now
+    }
+}
+
 /// Why a model could not be fitted, in words a person can act on.
 public struct CLVFailure: Error, Sendable {
     public let message: String
     public let hints: [String]
 }
 
-/// The distinct purchase histories and each customer's among them.
+/// The distinct purchase histories and each customer's among them; and the distinct (x, T)
+/// among the histories, on which a customer's expected purchases while alive depend.
 struct DistinctHistories {
     let groups: [(key: PurchaseHistory, value: Int)]
     let slot: [Int]
+    /// The distinct (repeats, age) pairs, and each group's among them.
+    let pairs: [(repeats: Double, age: Double)]
+    let pairOf: [Int32]
+    /// Each group's t_x and T as whole days, on a grid of days in the model's unit.
+    let grid: TimeGrid
 
     func history(_ row: Int) -> PurchaseHistory? { slot[row] >= 0 ? groups[slot[row]].key : nil }
 }
@@ -67,42 +87,42 @@ extension Engine {
         guard case .date(let dates) = orders.columns[spec.date].storage else { throw CLVFailure(message: "the orders have no dates", hints: []) }
         let end = spec.asOf ?? range(of: dates, nulls: orders.columns[spec.date].nulls)?.upperBound ?? 0
         let calibrationEnd = bound.until ?? end
+        var clock = Stopwatch()
         let people = customerDays(bound, until: calibrationEnd, end: end, keepRepeats: bound.until != nil)
         let unit = Double(bound.unitDays)
-        var histories: [PurchaseHistory?] = [], spends: [SpendHistory] = []
-        for person in people {
-            guard person.days > 0 else { histories.append(nil); continue }
+        var known: [PurchaseHistory] = [], spends: [SpendHistory] = []
+        for person in people where person.days > 0 {
             let repeats = Double(person.days - 1)
-            histories.append(PurchaseHistory(repeats: repeats, recency: Double(person.last - person.first) / unit, age: Double(calibrationEnd - person.first) / unit))
+            known.append(PurchaseHistory(repeats: repeats, recency: Double(person.last - person.first) / unit, age: Double(calibrationEnd - person.first) / unit))
             if person.days > 1, person.repeatSpend > 0 { spends.append(SpendHistory(repeats: repeats, meanSpend: person.repeatSpend / repeats)) }
         }
-        let known = histories.compactMap { $0 }
-        try checkFittable(known, until: calibrationEnd)
+        try checkFittable(known, until: calibrationEnd, unit: unit)
+        clock.lap("purchase days")
         let distinct = distinctHistories(people, until: calibrationEnd, unit: unit)
+        clock.lap("distinct histories")
         let model = PurchaseModel(rawValue: bound.model) ?? .bgnbd
-        let purchases = model.fit(groups: distinct.groups, customers: known.count)
+        let purchases = model.fit(groups: distinct.groups, customers: known.count, grid: distinct.grid)
+        clock.lap("\(model.title) fit")
         let spend = spends.count >= 2 ? GammaGamma.fit(spends) : nil
-        // Only a spend model that is a fit gives spend and value.
         let correlation = pearson(spends.map(\.repeats), spends.map(\.meanSpend))
+        clock.lap("Gamma-Gamma fit")
         var result = CLVResult(model: model, table: bound.table, unitDays: bound.unitDays, calibrationEnd: calibrationEnd, purchases: purchases, spend: spend,
                                spendCorrelation: correlation, horizonMonths: bound.horizonMonths, margin: bound.margin, discount: bound.discount,
-                               added: [], withoutHistory: histories.count - known.count, validation: nil)
-        guard purchases.converged else { return result }
-        if bound.until != nil {
-            let validation = validate(model, purchases.parameters, people: people, histories: distinct, from: calibrationEnd, to: end, unit: unit)
-            result = CLVResult(model: model, table: result.table, unitDays: result.unitDays, calibrationEnd: calibrationEnd, purchases: purchases, spend: spend,
-                               spendCorrelation: correlation, horizonMonths: bound.horizonMonths, margin: bound.margin, discount: bound.discount,
-                               added: [], withoutHistory: result.withoutHistory, validation: validation)
-            return result
+                               withoutHistory: people.count - known.count)
+        if purchases.converged, bound.until != nil {
+            result.validation = validate(model, purchases.parameters, people: people, histories: distinct, from: calibrationEnd, to: end, unit: unit)
+            clock.lap("check")
+        } else if purchases.converged {
+            // Only a spend model that is a fit gives spend and value.
+            (result.table, result.added) = scored(bound, model, people: people, histories: distinct, purchases: purchases, spend: spend?.converged == true ? spend : nil)
+            clock.lap("scores")
         }
-        let (table, added) = scored(bound, model, people: people, histories: distinct, purchases: purchases, spend: spend?.converged == true ? spend : nil)
-        return CLVResult(model: model, table: table, unitDays: bound.unitDays, calibrationEnd: calibrationEnd, purchases: purchases, spend: spend,
-                         spendCorrelation: correlation, horizonMonths: bound.horizonMonths, margin: bound.margin, discount: bound.discount,
-                         added: added, withoutHistory: result.withoutHistory, validation: nil)
+        result.phases = clock.laps
+        return result
     }
 
     /// The data must hold something to learn from: customers, and some who bought again.
-    static func checkFittable(_ histories: [PurchaseHistory], until day: Int32) throws(CLVFailure) {
+    static func checkFittable(_ histories: [PurchaseHistory], until day: Int32, unit: Double) throws(CLVFailure) {
         guard histories.count >= 2 else {
             throw CLVFailure(message: "the model needs customers to learn from; \(histories.count) bought up to \(CalendarDate.isoString(day))",
                              hints: ["derive the customers of a longer order log"])
@@ -110,6 +130,11 @@ extension Engine {
         guard histories.contains(where: { $0.repeats > 0 }) else {
             throw CLVFailure(message: "none of the \(histories.count) customers bought on a second day up to \(CalendarDate.isoString(day)): the model has no repeat purchases to learn the purchase rate and the dropout from",
                              hints: ["fit on a longer order log, or a later 'until' date"])
+        }
+        // Whole-day keys hold up to 2²¹ days (5,700 years) in the fit.
+        guard histories.allSatisfy({ $0.age * unit < Double(1 << 21) }) else {
+            throw CLVFailure(message: "the orders span more than 2,097,151 days up to \(CalendarDate.isoString(day)); the model cannot take so long a history",
+                             hints: ["fit on the orders of the last years: clv until DATE, or filter the orders"])
         }
         guard histories.contains(where: { $0.age > 0 }) else {
             throw CLVFailure(message: "every customer first bought on the last day: there is no time to learn from", hints: ["fit on a longer order log"])
@@ -120,27 +145,45 @@ extension Engine {
     /// customer's (by row) place among them, -1 for one with no purchase up to `until`. Found by
     /// one sort of whole-day keys, not by hashing.
     static func distinctHistories(_ people: [CustomerDays], until: Int32, unit: Double) -> DistinctHistories {
-        var keys: [Int64] = [], rows: [Int] = []
+        // x, t_x and T are whole days below the longest age (under 2²¹, as checked): each in `bits` bits of one key.
+        let longest = people.lazy.filter { $0.days > 0 }.map { Int64(until) - Int64($0.first) }.max() ?? 0
+        let bits = Int64(64 - UInt64(longest).leadingZeroBitCount), mask = (Int64(1) << bits) - 1
+        var keys: [Int64] = [], rows: [Int32] = []
+        keys.reserveCapacity(people.count)
+        rows.reserveCapacity(people.count)
         for (row, person) in people.enumerated() where person.days > 0 {
-            let x = Int64(person.days - 1), recency = Int64(person.last - person.first), age = Int64(until - person.first)
-            keys.append(x << 42 | recency << 21 | age)
-            rows.append(row)
+            let x = Int64(person.days - 1), recency = Int64(person.last) - Int64(person.first), age = Int64(until) - Int64(person.first)
+            keys.append(x << (2 * bits) | recency << bits | age)
+            rows.append(Int32(row))
         }
         var slot = Array(repeating: -1, count: people.count)
-        var groups: [(key: PurchaseHistory, value: Int)] = []
+        var groups: [(key: PurchaseHistory, value: Int)] = [], pairKeys: [Int64] = [], recencies: [Int32] = [], ages: [Int32] = []
         var previous: Int64 = -1
         for index in RadixSort.order(keys) {
             let key = keys[Int(index)]
             if key != previous {
-                let person = people[rows[Int(index)]]
-                groups.append((PurchaseHistory(repeats: Double(person.days - 1), recency: Double(person.last - person.first) / unit,
-                                               age: Double(until - person.first) / unit), 0))
+                let (x, recency, age) = (key >> (2 * bits), key >> bits & mask, key & mask)
+                groups.append((PurchaseHistory(repeats: Double(x), recency: Double(recency) / unit, age: Double(age) / unit), 0))
+                pairKeys.append(x << bits | age)
+                recencies.append(Int32(recency))
+                ages.append(Int32(age))
                 previous = key
             }
             groups[groups.count - 1].value += 1
-            slot[rows[Int(index)]] = groups.count - 1
+            slot[Int(rows[Int(index)])] = groups.count - 1
         }
-        return DistinctHistories(groups: groups, slot: slot)
+        let grid = TimeGrid(times: (0...longest).map { Double($0) / unit }, recency: recencies, age: ages)
+        var pairs: [(repeats: Double, age: Double)] = [], pairOf = [Int32](repeating: 0, count: groups.count)
+        previous = -1
+        for index in RadixSort.order(pairKeys) {
+            let key = pairKeys[Int(index)]
+            if key != previous {
+                pairs.append((groups[Int(index)].key.repeats, groups[Int(index)].key.age))
+                previous = key
+            }
+            pairOf[Int(index)] = Int32(pairs.count - 1)
+        }
+        return DistinctHistories(groups: groups, slot: slot, pairs: pairs, pairOf: pairOf, grid: grid)
     }
 
     /// Each customer of the table (by row) with their purchase days: spend per day summed, days

@@ -40,6 +40,19 @@ public struct PurchaseHistory: Sendable, Hashable {
     }
 }
 
+/// The histories' times on one grid: history k's t_x is `times[recency[k]]` and its T is
+/// `times[age[k]]` (whole days in the model's unit, as orders give them), so a likelihood works
+/// out each time's logarithm once rather than once per history.
+public struct TimeGrid: Sendable {
+    public let times: [Double]
+    public let recency: [Int32]
+    public let age: [Int32]
+
+    public init(times: [Double], recency: [Int32], age: [Int32]) {
+        (self.times, self.recency, self.age) = (times, recency, age)
+    }
+}
+
 /// The BG/NBD model (Fader, Hardie and Lee 2005): purchases at a gamma-distributed rate (r, α)
 /// while alive; after each purchase a customer drops out with a beta-distributed probability (a, b).
 public enum BGNBD {
@@ -61,60 +74,91 @@ public enum BGNBD {
     }
 
     /// The fit over distinct histories and how many customers share each, in a fixed order (so
-    /// the sums, and the fit, are the same on every run).
-    public static func fit(groups: [(key: PurchaseHistory, value: Int)], customers: Int) -> ModelFit {
-        let whole = Data(groups.map { ($0.key, Double($0.value)) })
-        let sample = groups.count > 20_000 ? Data(sampled(groups, 5_000).map { ($0.key, Double($0.value)) }) : nil
+    /// the sums, and the fit, are the same on every run); `grid`, when the times lie on one, spares
+    /// the likelihood a logarithm per history.
+    public static func fit(groups: [(key: PurchaseHistory, value: Int)], customers: Int, grid: TimeGrid? = nil) -> ModelFit {
+        let whole = Data(groups, grid: grid)
+        let sample = groups.count > 20_000 ? whole.sampled(5_000) : nil
         return fitPositive(4, customers: customers, whole: whole.objective, sample: sample?.objective)
     }
 
-    /// Histories and their weights, as columns, for the likelihood and its gradient.
+    /// Histories and their weights, as columns, for the likelihood and its gradient; t_x and T as
+    /// places in a table of times, so ln(α + t) and 1/(α + t) are worked out once per time.
     struct Data: Sendable {
-        let x: [Int], recency: [Double], age: [Double], weight: [Double]
+        let x: [Int], recency: [Int32], age: [Int32], weight: [Double]
+        let times: [Double]
         let most: Int
 
-        init(_ groups: [(PurchaseHistory, Double)]) {
-            x = groups.map { Int($0.0.repeats) }
-            recency = groups.map { $0.0.recency }
-            age = groups.map { $0.0.age }
-            weight = groups.map { $0.1 }
+        init(_ groups: [(key: PurchaseHistory, value: Int)], grid: TimeGrid?) {
+            x = groups.map { Int($0.key.repeats) }
+            weight = groups.map { Double($0.value) }
+            most = x.max() ?? 0
+            if let grid, grid.recency.count == groups.count, grid.age.count == groups.count {
+                (times, recency, age) = (grid.times, grid.recency, grid.age)
+            } else {
+                // Each history's own times: the first half recencies, the second ages.
+                times = groups.map(\.key.recency) + groups.map(\.key.age)
+                recency = groups.indices.map { Int32($0) }
+                age = groups.indices.map { Int32(groups.count + $0) }
+            }
+        }
+
+        private init(x: [Int], recency: [Int32], age: [Int32], weight: [Double], times: [Double]) {
+            (self.x, self.recency, self.age, self.weight, self.times) = (x, recency, age, weight, times)
             most = x.max() ?? 0
         }
 
+        /// About `size` of the histories, every k-th in their fixed order, each weighted k times.
+        func sampled(_ size: Int) -> Data {
+            let step = max(1, x.count / size), picked = Array(stride(from: 0, to: x.count, by: step))
+            let xs = picked.map { x[$0] }, weights = picked.map { weight[$0] * Double(step) }
+            guard times.count > 4 * picked.count else {
+                return Data(x: xs, recency: picked.map { recency[$0] }, age: picked.map { age[$0] }, weight: weights, times: times)
+            }
+            // A table of times much longer than the sample: the sample's own times instead.
+            return Data(x: xs, recency: picked.indices.map { Int32($0) }, age: picked.indices.map { Int32(picked.count + $0) }, weight: weights,
+                        times: picked.map { times[Int(recency[$0])] } + picked.map { times[Int(age[$0])] })
+        }
+
         /// −ln L and its gradient in (r, α, a, b). The terms that depend on x alone are sums over
-        /// k < x (ln Γ(r+x) − ln Γ(r) = Σ ln(r+k), and so on), made once per evaluation.
+        /// k < x (ln Γ(r+x) − ln Γ(r) = Σ ln(r+k), and so on), made once per evaluation; the
+        /// terms of a time once per time.
         var objective: Objective {
             { [self] p in
                 let (r, alpha, a, b) = (p[0], p[1], p[2], p[3])
                 guard p.allSatisfy({ $0 > 0 && $0.isFinite }) else { return (.infinity, [0, 0, 0, 0]) }
-                var l1 = [0.0], d1 = [0.0], l2 = [0.0], da = [0.0], db = [0.0]
+                var l1 = [0.0], d1 = [0.0], l2 = [0.0], da = [0.0], db = [0.0], lb = [0.0], ib = [0.0]
                 for k in 0..<most {
                     let k = Double(k)
                     l1.append(l1.last! + Double.log(r + k)); d1.append(d1.last! + 1 / (r + k))
                     l2.append(l2.last! + Double.log(b + k) - Double.log(a + b + k))
                     da.append(da.last! - 1 / (a + b + k)); db.append(db.last! + 1 / (b + k) - 1 / (a + b + k))
+                    // ln(b + x − 1) and 1/(b + x − 1) at x = k + 1.
+                    lb.append(Double.log(b + k)); ib.append(1 / (b + k))
                 }
+                let logTime = times.map { Double.log(alpha + $0) }, inverseTime = times.map { 1 / (alpha + $0) }
                 let logAlpha = Double.log(alpha), logA = Double.log(a)
-                let (l1c, d1c, l2c, dac, dbc) = (l1, d1, l2, da, db)
+                let (l1c, d1c, l2c, dac, dbc, lbc, ibc) = (l1, d1, l2, da, db, lb, ib)
                 let sums = parallelSum(x.count, width: 5) { range in
                     var ll = 0.0, gr = 0.0, gal = 0.0, ga = 0.0, gb = 0.0
                     for i in range {
-                        let xi = x[i], xd = Double(xi), w = weight[i]
-                        let lT = Double.log(alpha + age[i]), a3 = -(r + xd) * lT
-                        var w3 = 1.0, w4 = 0.0, lse = a3, ltx = 0.0
+                        let xi = x[i], xd = Double(xi), w = weight[i], rx = r + xd
+                        let lT = logTime[Int(age[i])], a3 = -rx * lT
+                        var w3 = 1.0, w4 = 0.0, lse = a3, ltx = 0.0, itx = 0.0
                         if xi > 0 {
-                            ltx = Double.log(alpha + recency[i])
-                            let a4 = logA - Double.log(b + xd - 1) - (r + xd) * ltx
-                            let top = max(a3, a4), e3 = Double.exp(a3 - top), e4 = Double.exp(a4 - top)
-                            lse = top + Double.log(e3 + e4)
-                            w3 = e3 / (e3 + e4)
-                            w4 = 1 - w3
+                            ltx = logTime[Int(recency[i])]
+                            itx = inverseTime[Int(recency[i])]
+                            let a4 = logA - lbc[xi] - rx * ltx
+                            // ln(e^a3 + e^a4) with one exponential: the smaller over the larger.
+                            let e = Double.exp(-abs(a3 - a4)), share = 1 / (1 + e)
+                            lse = max(a3, a4) + Double.log(onePlus: e)
+                            (w3, w4) = a3 >= a4 ? (share, e * share) : (e * share, share)
                         }
                         ll += w * (l1c[xi] + r * logAlpha + l2c[xi] + lse)
                         gr += w * (d1c[xi] + logAlpha - w3 * lT - w4 * ltx)
-                        gal += w * (r / alpha - w3 * (r + xd) / (alpha + age[i]) - (xi > 0 ? w4 * (r + xd) / (alpha + recency[i]) : 0))
+                        gal += w * (r / alpha - rx * (w3 * inverseTime[Int(age[i])] + w4 * itx))
                         ga += w * (dac[xi] + w4 / a)
-                        gb += w * (dbc[xi] - (xi > 0 ? w4 / (b + xd - 1) : 0))
+                        gb += w * (dbc[xi] - w4 * ibc[xi])
                     }
                     return [ll, gr, gal, ga, gb]
                 }
@@ -137,36 +181,38 @@ public enum BGNBD {
 
     /// E[purchases in the next t | x, t_x, T]; nil when the hypergeometric series does not settle.
     public static func expectedPurchases(_ p: [Double], _ h: PurchaseHistory, over t: Double) -> Double? {
-        guard t > 0 else { return 0 }
-        let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]), x = h.repeats
-        guard abs(a - 1) > 1e-12,
-              let f = hypergeometric2F1(r + x, b + x, a + b + x - 1, t / (alpha + h.age + t)) else { return nil }
-        let first = (a + b + x - 1) / (a - 1)
-        let second = 1 - Double.exp((r + x) * (Double.log(alpha + h.age) - Double.log(alpha + h.age + t))) * f
-        let value = first * second / (1 + dropOdds(p, h))
-        return value.isFinite ? value : nil
+        expectedPurchases(p, h, over: [t])[0]
     }
 
     /// E[purchases in the next t | x, t_x, T] for several t at once (one series for all of them).
     public static func expectedPurchases(_ p: [Double], _ h: PurchaseHistory, over ts: [Double]) -> [Double?] {
-        let (r, alpha, a, b) = (p[0], p[1], p[2], p[3]), x = h.repeats
+        let alive = probabilityAlive(p, h)
+        return expectedWhileAlive(p, repeats: h.repeats, age: h.age, over: ts).map { $0.map { $0 * alive } }
+    }
+
+    /// E[purchases in the next t | alive, x, T] = (a+b+x−1)/(a−1)·(1 − ((α+T)/(α+T+t))^(r+x)·₂F₁(r+x, b+x; a+b+x−1; z)),
+    /// z = t/(α+T+t), for several t at once (one series for all): the expected purchases are this
+    /// times P(alive), and it does not depend on t_x, so customers with the same x and T share it.
+    /// Worked out with Euler's transformation ₂F₁(A, B; C; z) = (1−z)^(C−A−B)·₂F₁(C−A, C−B; C; z),
+    /// which turns the bracket into 1 − (1−z)^(a−1)·₂F₁(a+b−1−r, a−1; a+b+x−1; z): a series whose
+    /// terms fall from the start, where the original's first grow with x.
+    public static func expectedWhileAlive(_ p: [Double], repeats x: Double, age: Double, over ts: [Double]) -> [Double?] {
+        let (r, alpha, a, b) = (p[0], p[1], p[2], p[3])
         guard abs(a - 1) > 1e-12 else { return ts.map { _ in nil } }
-        let series = hypergeometric2F1(r + x, b + x, a + b + x - 1, at: ts.map { $0 / (alpha + h.age + $0) })
-        let first = (a + b + x - 1) / (a - 1), odds = 1 + dropOdds(p, h)
+        let series = hypergeometric2F1(a + b - 1 - r, a - 1, a + b + x - 1, at: ts.map { $0 / (alpha + age + $0) })
+        let first = (a + b + x - 1) / (a - 1)
         return zip(ts, series).map { t, f in
             guard t > 0 else { return 0 }
             guard let f else { return nil }
-            let value = first * (1 - Double.exp((r + x) * (Double.log(alpha + h.age) - Double.log(alpha + h.age + t))) * f) / odds
+            let value = first * (1 - Double.exp((a - 1) * (Double.log(alpha + age) - Double.log(alpha + age + t))) * f)
             return value.isFinite ? value : nil
         }
     }
 
-    /// E[purchases in (0, t]] of a customer picked at random when the period starts.
+    /// E[purchases in (0, t]] of a customer picked at random when the period starts: one alive
+    /// with no repeat purchase and no time behind them.
     public static func expectedPurchases(_ p: [Double], newCustomerOver t: Double) -> Double? {
-        let (r, alpha, a, b) = (p[0], p[1], p[2], p[3])
-        guard abs(a - 1) > 1e-12, let f = hypergeometric2F1(r, b, a + b - 1, t / (alpha + t)) else { return nil }
-        let value = (a + b - 1) / (a - 1) * (1 - Double.exp(r * (Double.log(alpha) - Double.log(alpha + t))) * f)
-        return value.isFinite ? value : nil
+        expectedWhileAlive(p, repeats: 0, age: 0, over: [t])[0]
     }
 }
 
@@ -206,8 +252,15 @@ public enum GammaGamma {
 
         init(_ groups: [(SpendHistory, Double)]) {
             xs = Array(Set(groups.map { $0.0.repeats })).sorted()
-            let index = Dictionary(uniqueKeysWithValues: xs.enumerated().map { ($1, $0) })
-            xIndex = groups.map { index[$0.0.repeats] ?? 0 }
+            if let last = xs.last, last < 1e6, xs.allSatisfy({ $0 >= 0 && $0 == $0.rounded() }) {
+                // Whole repeat counts (as purchase days give them): their places by an array.
+                var place = [Int](repeating: 0, count: Int(last) + 1)
+                for (k, x) in xs.enumerated() { place[Int(x)] = k }
+                xIndex = groups.map { place[Int($0.0.repeats)] }
+            } else {
+                let index = Dictionary(uniqueKeysWithValues: xs.enumerated().map { ($1, $0) })
+                xIndex = groups.map { index[$0.0.repeats] ?? 0 }
+            }
             spend = groups.map { $0.0.meanSpend }
             logSpend = spend.map { Double.log($0) }
             weight = groups.map { $0.1 }

@@ -115,24 +115,35 @@ public func hypergeometric2F1(_ a: Double, _ b: Double, _ c: Double, _ z: Double
 }
 
 /// ₂F₁(a, b; c; z) at several z in [0, 1) at once: the series' coefficients are the same for
-/// every z, so each is worked out once. Nil for a z outside [0, 1) or a series that does not settle.
+/// every z, so each is worked out once, and a z leaves the sum when its terms no longer count
+/// (the smaller z first). Nil for a z outside [0, 1) or a series that does not settle.
 public func hypergeometric2F1(_ a: Double, _ b: Double, _ c: Double, at zs: [Double]) -> [Double?] {
-    guard let largest = zs.max(), zs.allSatisfy({ $0 >= 0 && $0 < 1 }) else { return zs.map { hypergeometric2F1(a, b, c, $0) } }
-    var sums = Array(repeating: 1.0, count: zs.count), powers = Array(repeating: 1.0, count: zs.count)
-    var coefficient = 1.0
-    for k in 0..<200_000 {
-        let k = Double(k)
-        coefficient *= (a + k) * (b + k) / ((c + k) * (k + 1))
-        var settled = true
-        for m in zs.indices {
-            powers[m] *= zs[m]
-            let term = coefficient * powers[m]
-            sums[m] += term
-            if zs[m] == largest && abs(term) > 1e-16 * abs(sums[m]) { settled = false }
+    guard zs.allSatisfy({ $0 >= 0 && $0 < 1 }) else { return zs.map { hypergeometric2F1(a, b, c, $0) } }
+    let order = zs.indices.sorted { zs[$0] < zs[$1] }
+    let z = order.map { zs[$0] }
+    var sums = Array(repeating: 1.0, count: z.count)
+    let settled = sums.withUnsafeMutableBufferPointer { sums in
+        var powers = Array(repeating: 1.0, count: z.count)
+        return powers.withUnsafeMutableBufferPointer { powers in
+            var coefficient = 1.0, lowest = 0
+            for k in 0..<200_000 {
+                let k = Double(k)
+                coefficient *= (a + k) * (b + k) / ((c + k) * (k + 1))
+                for m in lowest..<z.count {
+                    powers[m] *= z[m]
+                    sums[m] += coefficient * powers[m]
+                }
+                // Terms of a smaller z are smaller still: once this z's stop counting, it is done.
+                while lowest < z.count && k > 0 && abs(coefficient * powers[lowest]) <= 1e-16 * abs(sums[lowest]) { lowest += 1 }
+                if lowest == z.count { return true }
+            }
+            return false
         }
-        if settled { return sums.map { $0.isFinite ? $0 : nil } }
     }
-    return zs.map { _ in nil }
+    guard settled else { return zs.map { _ in nil } }
+    var result = [Double?](repeating: nil, count: z.count)
+    for (place, index) in order.enumerated() { result[index] = sums[place].isFinite ? sums[place] : nil }
+    return result
 }
 
 /// ln Γ(x).

@@ -10,8 +10,8 @@ public enum PurchaseModel: String, Sendable, CaseIterable {
     /// The name as printed.
     public var title: String { self == .bgnbd ? "BG/NBD" : "Pareto/NBD" }
 
-    public func fit(groups: [(key: PurchaseHistory, value: Int)], customers: Int) -> ModelFit {
-        self == .bgnbd ? BGNBD.fit(groups: groups, customers: customers) : ParetoNBD.fit(groups: groups, customers: customers)
+    public func fit(groups: [(key: PurchaseHistory, value: Int)], customers: Int, grid: TimeGrid? = nil) -> ModelFit {
+        self == .bgnbd ? BGNBD.fit(groups: groups, customers: customers, grid: grid) : ParetoNBD.fit(groups: groups, customers: customers)
     }
 
     public func probabilityAlive(_ p: [Double], _ h: PurchaseHistory) -> Double? {
@@ -30,6 +30,13 @@ public enum PurchaseModel: String, Sendable, CaseIterable {
     /// The expected purchases over several horizons at once.
     public func expectedPurchases(_ p: [Double], _ h: PurchaseHistory, over ts: [Double]) -> [Double?] {
         self == .bgnbd ? BGNBD.expectedPurchases(p, h, over: ts) : ts.map { ParetoNBD.expectedPurchases(p, h, over: $0) }
+    }
+
+    /// The expected purchases over several horizons of a customer alive now, with x repeat
+    /// purchases and age T: under both models the expected purchases are this times P(alive).
+    public func expectedWhileAlive(_ p: [Double], repeats: Double, age: Double, over ts: [Double]) -> [Double?] {
+        self == .bgnbd ? BGNBD.expectedWhileAlive(p, repeats: repeats, age: age, over: ts)
+            : ts.map { ParetoNBD.expectedWhileAlive(p, repeats: repeats, age: age, over: $0) }
     }
 }
 
@@ -114,11 +121,16 @@ public enum ParetoNBD {
 
     /// E[purchases in the next t | x, t_x, T] = (r+x)(β+T)/((α+T)(s−1))·(1 − ((β+T)/(β+T+t))^(s−1))·P(alive).
     public static func expectedPurchases(_ p: [Double], _ h: PurchaseHistory, over t: Double) -> Double? {
+        guard let alive = probabilityAlive(p, h), let value = expectedWhileAlive(p, repeats: h.repeats, age: h.age, over: t) else { return nil }
+        return value * alive
+    }
+
+    /// E[purchases in the next t | alive, x, T] = (r+x)(β+T)/((α+T)(s−1))·(1 − ((β+T)/(β+T+t))^(s−1)).
+    public static func expectedWhileAlive(_ p: [Double], repeats x: Double, age: Double, over t: Double) -> Double? {
         guard t > 0 else { return 0 }
         let (r, alpha, s, beta) = (p[0], p[1], p[2], p[3])
-        guard abs(s - 1) > 1e-12, let alive = probabilityAlive(p, h) else { return nil }
-        let value = (r + h.repeats) * (beta + h.age) / ((alpha + h.age) * (s - 1))
-            * (1 - Double.exp((s - 1) * (Double.log(beta + h.age) - Double.log(beta + h.age + t)))) * alive
+        guard abs(s - 1) > 1e-12 else { return nil }
+        let value = (r + x) * (beta + age) / ((alpha + age) * (s - 1)) * (1 - Double.exp((s - 1) * (Double.log(beta + age) - Double.log(beta + age + t))))
         return value.isFinite ? value : nil
     }
 }

@@ -18,6 +18,25 @@ struct ModelTests {
         #expect(hypergeometric2F1(1, 1, 2, 1) == nil)
     }
 
+    /// Expected purchases use Euler's transformation of the series; the untransformed one, summed
+    /// directly, gives the same figures, from a new customer to one with 60 repeat purchases,
+    /// and the several-horizons series the same as one horizon at a time.
+    @Test func expectedPurchasesAgreeWithTheUntransformedSeries() throws {
+        let p = [0.243, 4.414, 0.793, 2.426], (r, alpha, a, b) = (p[0], p[1], p[2], p[3])
+        for (x, age) in [(0.0, 0.0), (2.0, 38.0), (7.0, 20.0), (60.0, 70.0)] {
+            let horizons = [0.0, 4.3, 26.0, 52.0, 104.0]
+            let together = BGNBD.expectedWhileAlive(p, repeats: x, age: age, over: horizons)
+            for (t, value) in zip(horizons, together) {
+                let value = try #require(value)
+                let f = try #require(hypergeometric2F1(r + x, b + x, a + b + x - 1, t / (alpha + age + t)))
+                let direct = (a + b + x - 1) / (a - 1) * (1 - Foundation.pow((alpha + age) / (alpha + age + t), r + x) * f)
+                #expect(abs(value - direct) <= 1e-9 * max(1, direct), "x \(x), T \(age), t \(t): \(value) against \(direct)")
+                let alone = try #require(BGNBD.expectedWhileAlive(p, repeats: x, age: age, over: [t])[0])
+                #expect(abs(alone - value) <= 1e-12 * max(1, value))
+            }
+        }
+    }
+
     @Test func nelderMeadFindsTheRosenbrockMinimum() {
         let found = nelderMead({ x in 100 * Foundation.pow(x[1] - x[0] * x[0], 2) + Foundation.pow(1 - x[0], 2) }, from: [-1.2, 1])
         #expect(found.converged)
