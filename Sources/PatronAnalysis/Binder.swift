@@ -66,6 +66,14 @@ public struct Binder {
             return .include(path: Self.resolve(path, relativeTo: source.name))
         case .saveSession(let path, _):
             return .saveSession(path: path)
+        case .report(let path, _, let title, let script, _):
+            return .report(path: path, title: title, script: script.map { Self.resolve($0, relativeTo: source.name) })
+        case .lesson(let name, let path, _):
+            return .lesson(name: name?.text, path: path.map { Self.resolve($0, relativeTo: source.name) })
+        case .say(let text):
+            return .say(text)
+        case .pause:
+            return .pause
         case .transitions(let from, let to, let by):
             return try bindTransitions(from, to, by, statement: statement)
         case .clv(let model, let until, let unit, let options):
@@ -444,7 +452,7 @@ public struct Binder {
         var named: Name? = nil
         switch statement.kind {
         case .segment, .sql, .use, .useServer, .describe, .help, .quit, .connect, .disconnect, .showConnections, .load, .loadServer, .set,
-             .letVariable, .dropSegment, .include, .saveSession:
+             .letVariable, .dropSegment, .include, .saveSession, .report, .lesson, .say, .pause:
             return
         case .explain, .explainCustomer: return
         case .count: return

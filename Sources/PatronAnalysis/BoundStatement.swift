@@ -72,6 +72,14 @@ public enum BoundStatement: Sendable {
     case include(path: String)
     /// Write the statements that succeeded so far as a script.
     case saveSession(path: String)
+    /// Write the session's results (or a script's, its path resolved) as one HTML file.
+    case report(path: String, title: String?, script: String?)
+    /// List the built-in lessons, or run one (by name) or a lesson file (its path resolved).
+    case lesson(name: String?, path: String?)
+    /// A lesson's words.
+    case say(String)
+    /// A lesson's pause (nothing in a script).
+    case pause
     /// Add a custom RFM rule, at this place (from 1) in the custom table.
     case rfmRule(SegmentDefinition, position: Int)
     /// Check a rule table over every cell of scores.

@@ -1,3 +1,4 @@
+import Foundation
 import PatronStore
 
 /// A deterministic synthetic retail customer table, built into the binary.
@@ -88,6 +89,49 @@ public enum DemoData {
         return table
     }
 
+    /// The demo order log's name.
+    public static let ordersName = "demo_orders"
+
+    /// A deterministic order log drawn from the models `clv` fits (as scripts/make-retention-orders
+    /// draws the example's): 1,500 customers join over 2023; while active each buys at a
+    /// gamma-distributed rate (r = 0.75, α = 60 days) and after each repeat purchase drops out
+    /// with a beta-distributed probability (a = 0.9, b = 5); amounts are gamma(5, ν) with ν
+    /// gamma(4, 60), costs 55–85% of them. Orders run to 2024-12-31.
+    public static func orders() -> Table {
+        var random = SplitMix64(seed: 20_241_231)
+        let start = CalendarDate.dayNumber(year: 2023, month: 1, day: 1)!, end = CalendarDate.dayNumber(year: 2024, month: 12, day: 31)!
+        var rows: [(day: Int32, customer: Int64, amount: Int64, cost: Int64, channel: Int)] = []
+        for customer in Int64(1_001)...2_500 {
+            let joined = start + Int32(random.below(365))
+            let rate = random.gamma(0.75) / 60, dropout = random.beta(0.9, 5), scale = random.gamma(4) / 60
+            let channel = random.below(3)
+            var day = joined
+            while day <= end {
+                let amount = Int64((random.gamma(5) / scale * 100).rounded())
+                let cost = Int64((Double(amount) * (0.55 + 0.3 * random.unit())).rounded())
+                if day != joined && random.unit() < dropout { break }
+                rows.append((day, customer, max(1, amount), cost, channel))
+                let gap = -Foundation.log(1 - random.unit()) / max(rate, 1e-9)
+                day += Int32(max(1, min(10_000, gap.rounded())))
+            }
+        }
+        rows.sort { ($0.day, $0.customer) < ($1.day, $1.customer) }
+        let n = rows.count, channels = ["store", "online", "app"]
+        let evidence = TypeEvidence.builtIn("built-in demo orders")
+        let columns = [
+            Column(name: "order_id", storage: .integer((1...Int64(max(1, n))).prefix(n).map { $0 }), nulls: NullBitmap(count: n), evidence: evidence),
+            Column(name: "customer_id", storage: .integer(rows.map(\.customer)), nulls: NullBitmap(count: n), evidence: evidence),
+            Column(name: "order_date", storage: .date(rows.map(\.day)), nulls: NullBitmap(count: n), evidence: evidence),
+            Column(name: "amount", storage: .decimal(rows.map(\.amount), scale: 2), nulls: NullBitmap(count: n), evidence: evidence),
+            Column(name: "cost", storage: .decimal(rows.map(\.cost), scale: 2), nulls: NullBitmap(count: n), evidence: evidence),
+            Column(name: "channel", storage: .text(codes: TextCodes(rows.map { UInt32($0.channel) }, dictionarySize: channels.count), dictionary: channels),
+                   nulls: NullBitmap(count: n), evidence: evidence),
+        ]
+        let table = Table(name: ordersName, columns: columns, rowCount: n, origin: .demo)
+        table.checkInvariants()
+        return table
+    }
+
     private static func pow2(_ x: Double) -> Double {
         var result = 1.0
         var e = x
@@ -119,4 +163,27 @@ struct SplitMix64 {
     mutating func chance(_ p: Double) -> Bool { unit() < p }
 
     mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+
+    /// A standard normal value (Box–Muller).
+    mutating func normal() -> Double {
+        let u = 1 - unit(), v = unit()
+        return (-2 * Foundation.log(u)).squareRoot() * Foundation.cos(2 * Double.pi * v)
+    }
+
+    /// A gamma(shape, 1) value (Marsaglia and Tsang; below shape 1 by the boost U^(1/shape)).
+    mutating func gamma(_ shape: Double) -> Double {
+        if shape < 1 { return gamma(shape + 1) * Foundation.pow(1 - unit(), 1 / shape) }
+        let d = shape - 1.0 / 3, c = 1 / (9 * d).squareRoot()
+        while true {
+            let x = normal(), v = (1 + c * x) * (1 + c * x) * (1 + c * x)
+            guard v > 0 else { continue }
+            if Foundation.log(1 - unit()) < 0.5 * x * x + d - d * v + d * Foundation.log(v) { return d * v }
+        }
+    }
+
+    /// A beta(a, b) value.
+    mutating func beta(_ a: Double, _ b: Double) -> Double {
+        let x = gamma(a), y = gamma(b)
+        return x / (x + y)
+    }
 }

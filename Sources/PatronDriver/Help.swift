@@ -261,6 +261,31 @@ public enum Help {
         Topic(name: "save", usage: "save session to \"FILE\"", summary: "write this session's statements as a script",
               details: "Writes the statements that succeeded so far, in order and as typed (not help, export or\nsave itself), so 'patron run FILE' repeats the session's results.",
               example: ""),
+        Topic(name: "report", usage: "report to \"FILE.html\" [title \"…\"] [from \"SCRIPT\"]", summary: "write the session's results as one HTML page with charts",
+              details: """
+                One self-contained HTML file of every result so far (or of what SCRIPT prints, run in a
+                fresh session): each under the statement that made it, its table, and an inline SVG
+                chart where a picture says more (the matrix with areas by share of customers, the
+                Pareto curve with its 80% line, tier, lifecycle and segment bars, the R×F heatmap,
+                cohort heatmaps, the model's checks), with cut points, definitions and advice, in the
+                session's language. Nothing is fetched from anywhere; it prints on A4; the file is
+                written whole or not at all. 'patron run FILE --format html' prints the same page.
+                """,
+              example: "report to \"/tmp/patron-class.html\" title \"Who our customers are\""),
+        Topic(name: "lesson", usage: "lesson [NAME | \"FILE\"]", summary: "guided lessons on the demo data, step by step",
+              details: """
+                'lesson' lists the built-in lessons: basics, tiers, matrix, rfm, lifecycle and clv, in
+                English or Chinese (set language zh). 'lesson NAME' runs one at the prompt: each step's
+                explanation, the statement shown and then run, what to look at, and a pause: Enter goes
+                on, 'back' shows the step before, 'quit' leaves. Write your own: a lesson file is a
+                script with 'say "…"' lines for your words and 'pause' lines between steps; run it with
+                lesson "FILE" at the prompt, or 'patron run FILE', where pauses are skipped.
+                """,
+              example: "lesson tiers"),
+        Topic(name: "say", usage: "say \"TEXT\"", summary: "a lesson's words, printed as written",
+              details: "In a lesson file, the words a trainer wants read before or after a statement.", example: "say \"Butterflies buy much, but seldom.\""),
+        Topic(name: "pause", usage: "pause", summary: "a lesson waits here for Enter",
+              details: "Ends a lesson's step: at the prompt the lesson waits for Enter, back or quit; a script skips it.", example: "pause"),
         Topic(name: "set", usage: "set language en | zh  ·  set timer on | off", summary: "the language of segment names and advice; statement timing",
               details: "With zh, the matrix (知己, 蝴蝶, 藤壶, 过客), value tiers (高利润, 中利润, 低利润, 无利润), lifecycle\nstages and RFM segment names, and the advice, are printed in Chinese; tables stay aligned.\nWith the timer on, each statement's elapsed time is printed on standard error (for clv, its steps too).",
               example: "set language zh"),

@@ -65,6 +65,18 @@ public final class Session {
     public internal(set) var timer = false
     /// The last result printed, for `export result`.
     public private(set) var lastResult: Presentation? = nil
+    /// Every result printed so far with the statement that made it, for `report`.
+    public private(set) var reportSections: [HTMLReport.Section] = []
+    /// Whether results are kept for one HTML document printed at the end (`--format html`)
+    /// instead of printed one by one; text and confirmations go to standard error.
+    public var collectsHTML = false
+    /// The statement running, as written, to head its results in a report.
+    private var currentStatement = ""
+    /// At the prompt: shows its argument as a prompt and returns the line typed at a lesson's
+    /// pause (nil for Ctrl-C or Ctrl-D). Nil in scripts, where pauses are skipped.
+    public var lessonPause: ((String) -> String?)? = nil
+    /// Whether a lesson is running (one cannot start another).
+    var inLesson = false
     /// The statements that succeeded at the top level, as written, for `save session`.
     public private(set) var succeeded: [String] = []
     /// When set (`patron compile`), queries are printed as SQL in this dialect instead of run;
@@ -110,7 +122,11 @@ public final class Session {
 
     /// A session with the demo data loaded as the current table.
     public init(loadDemo: Bool = true) {
-        if loadDemo { catalog.add(DemoData.customers()) }
+        if loadDemo {
+            // The order log first, so the customer table is the current one.
+            catalog.add(DemoData.orders())
+            catalog.add(DemoData.customers())
+        }
     }
 
     /// The one line the prompt starts with: what is loaded and a first query to try.
@@ -138,7 +154,18 @@ public final class Session {
             guard keepGoing && !parsed.isIncomplete else { return Outcome(status: .dataError, shouldQuit: false, isIncomplete: parsed.isIncomplete) }
             worst = .dataError
         }
-        for statement in parsed.statements {
+        return runStatements(parsed.statements, in: source, worst: worst, emit: emit)
+    }
+
+    /// Runs parsed statements of `source` in order, from a run whose worst status so far is
+    /// `worst`; with `echo`, each statement but a lesson's words is shown before it runs.
+    func runStatements(_ statements: [ParsedStatement], in source: Source, worst: Outcome.Status, echo: Bool = false, emit: (Output) -> Void) -> Outcome {
+        var worst = worst
+        for statement in statements {
+            if echo, !{ if case .say = statement.kind { return true } else { return false } }() {
+                let shown = "› " + Style.highlight(Self.singleLine(source.text(of: statement.span)))
+                emit(format == nil && !collectsHTML ? .result(shown) : .note(shown))
+            }
             let started = ContinuousClock.now
             let bound: BoundStatement
             do throws(Diagnostic) {
@@ -166,6 +193,7 @@ public final class Session {
                 checkedCount += 1
                 guard bound.shapesCatalog else { continue }
             }
+            currentStatement = Secrets.masked(Self.singleLine(source.text(of: statement.span)))
             let outcome = execute(bound, statement: statement, source: source, emit: emit)
             if let dialect = compiling, case .load(let path, let name, let options) = bound, outcome.status == .ok, let table = catalog.tables[name] {
                 // A compiled script starts from the same data: the loaded table, as the engine creates it.
@@ -225,8 +253,17 @@ public final class Session {
     func present(_ presentation: Presentation, emit: (Output) -> Void) {
         assert(presentation.checkInvariants().isEmpty, "\(presentation.kind): \(presentation.checkInvariants())")
         guard !checkOnly, !(quiet && presentation.isConfirmation) else { return }
-        if !presentation.isText && !presentation.isConfirmation { lastResult = presentation }
+        if !presentation.isText && !presentation.isConfirmation {
+            lastResult = presentation
+            // The list of lessons is a menu, not a finding: reports leave it out.
+            if presentation.kind != "lessons" { reportSections.append(HTMLReport.Section(statement: currentStatement, presentation: presentation)) }
+        }
         let text = { TextDrawing.draw(presentation) }
+        if collectsHTML {
+            // The document comes at the end; words for people meanwhile go to standard error.
+            if presentation.isText || presentation.isConfirmation { emit(.note(text())) }
+            return
+        }
         switch format {
         case nil: emit(.result(text()))
         case .json?: emit(.result(presentation.json.text))
@@ -306,6 +343,14 @@ public final class Session {
             return (export(what, to: path, format: format, raw: raw, parsed: parsed, source: source, emit: emit), false)
         case .include(let path):
             return include(path, parsed: parsed, source: source, emit: emit)
+        case .report(let path, let title, let script):
+            return (report(to: path, title: title, script: script, parsed: parsed, source: source, emit: emit), false)
+        case .lesson(let name, let path):
+            return lesson(name: name, path: path, parsed: parsed, source: source, emit: emit)
+        case .say(let words):
+            present(.message(words), emit: emit)
+        case .pause:
+            break
         case .saveSession(let path):
             return (save(to: path, emit: emit), false)
         case .help(let topic):
@@ -507,7 +552,7 @@ extension ParsedStatementKind {
     /// Statements about the session itself, which a saved session leaves out.
     var isSessionBookkeeping: Bool {
         switch self {
-        case .saveSession, .help, .quit, .export: return true
+        case .saveSession, .help, .quit, .export, .report, .lesson, .pause: return true
         default: return false
         }
     }

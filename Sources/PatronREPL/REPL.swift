@@ -49,6 +49,17 @@ public struct REPL {
         sigemptyset(&interrupt)
         sigaddset(&interrupt, SIGINT)
         pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
+        // A lesson's pauses read a line here, outside the history: Enter, back or quit.
+        session.lessonPause = { prompt in
+            var interrupted: Int32 = 0
+            guard let raw = patron_editor_read(editor, prompt, &interrupted), interrupted == 0 else {
+                Console.write("\n", to: 1)
+                return nil
+            }
+            let line = String(cString: raw)
+            return line.hasSuffix("\n") ? String(line.dropLast()) : line
+        }
+        defer { session.lessonPause = nil }
         Console.write(greeting + "\n", to: 1)
         var pending = ""
         var firstLine = 1

@@ -15,12 +15,15 @@ public struct Presentation: Sendable, Equatable {
         public let alignment: TextTable.Alignment
         /// Whether the box table shows it (a matrix's rows are drawn as a grid instead).
         public let isDrawn: Bool
+        /// Whether its cells are shares (0 to 1) drawn shaded, as a heatmap (a cohort table).
+        public let isShaded: Bool
 
-        public init(_ key: String, heading: String? = nil, _ alignment: TextTable.Alignment = .left, isDrawn: Bool = true) {
+        public init(_ key: String, heading: String? = nil, _ alignment: TextTable.Alignment = .left, isDrawn: Bool = true, isShaded: Bool = false) {
             self.key = key
             self.heading = heading ?? key
             self.alignment = alignment
             self.isDrawn = isDrawn
+            self.isShaded = isShaded
         }
     }
 
@@ -121,10 +124,12 @@ public struct Presentation: Sendable, Equatable {
 
 /// The terminal charts, as the values they are drawn from.
 public enum Chart: Sendable, Equatable {
-    /// The matrix's 2×2: headings across and down, and each cell's text.
-    case grid(corner: String, across: [String], down: [String], cells: [[String]])
-    /// A cumulative curve: the share of rows so far and their share of the value.
-    case curve([CurvePoint])
+    /// The matrix's 2×2: headings across and down, each cell's text, each cell's share of the
+    /// rows (its area in the drawing) and, when there is one, its share of the value.
+    case grid(corner: String, across: [String], down: [String], cells: [[String]], areas: [[Double]], values: [[Double]]?)
+    /// A cumulative curve: the share of rows so far and their share of the value; `marker`, the
+    /// exact point the headline names (the share of rows that makes A of the value).
+    case curve([CurvePoint], marker: CurvePoint?)
     /// Counts by two scores (R down, F across), shaded.
     case heatmap([[Int]], caption: String)
     /// Actual against expected for each label, as pairs of bars on one scale.
@@ -132,8 +137,9 @@ public enum Chart: Sendable, Equatable {
 
     public static func == (a: Chart, b: Chart) -> Bool {
         switch (a, b) {
-        case (.grid(let c1, let a1, let d1, let x1), .grid(let c2, let a2, let d2, let x2)): return c1 == c2 && a1 == a2 && d1 == d2 && x1 == x2
-        case (.curve(let p1), .curve(let p2)): return p1 == p2
+        case (.grid(let c1, let a1, let d1, let x1, let r1, let v1), .grid(let c2, let a2, let d2, let x2, let r2, let v2)):
+            return c1 == c2 && a1 == a2 && d1 == d2 && x1 == x2 && r1 == r2 && v1 == v2
+        case (.curve(let p1, let m1), .curve(let p2, let m2)): return p1 == p2 && m1 == m2
         case (.heatmap(let h1, let c1), .heatmap(let h2, let c2)): return h1 == h2 && c1 == c2
         case (.comparison(let l1, let a1, let e1, let n1), .comparison(let l2, let a2, let e2, let n2)): return l1 == l2 && a1 == a2 && e1 == e2 && n1 == n2
         default: return false

@@ -20,7 +20,7 @@ extension Presenter {
         if hasProfit { fields.append(Field("share_of_profit")) }
         fields.append(Field("advice"))
         fields = fields.map { Field($0.key, heading: $0.heading, $0.alignment, isDrawn: false) }
-        var rows: [[Cell]] = [], grid: [Quadrant: String] = [:]
+        var rows: [[Cell]] = [], grid: [Quadrant: String] = [:], area: [Quadrant: Double] = [:], value: [Quadrant: Double] = [:]
         for quadrant in Quadrant.allCases {
             let count = Cell.count(m.count(quadrant)), share = Cell.share(Double(m.count(quadrant)), of: Double(m.scope), unavailable: NumberFormat.percent(0))
             let profitShare: Cell = totalProfit > 0 ? .share(m.profit(quadrant) / totalProfit) : .null()
@@ -28,6 +28,8 @@ extension Presenter {
             var cells: [Cell] = [.text(name), .text(quadrant.isFirstHigh ? "high" : "low"), .text(quadrant.isSecondHigh ? "high" : "low"), count, share]
             if hasProfit { cells.append(profitShare) }
             rows.append(cells + [.text(Vocabulary.advice(quadrant, language))])
+            area[quadrant] = m.scope > 0 ? Double(m.count(quadrant)) / Double(m.scope) : 0
+            value[quadrant] = totalProfit > 0 ? m.profit(quadrant) / totalProfit : 0
             grid[quadrant] = "\(name): \(count.display) (\(share.display))" + (hasProfit && totalProfit > 0 ? ", \(profitShare.display) \(w("of profit"))" : "")
         }
         let method = Vocabulary.method(m.method, language)
@@ -35,7 +37,9 @@ extension Presenter {
                         zh: "'\(m.table.name)' 的 \(a.name) × \(b.name)（\(method)：\(a.name) > \(number(m.cuts.0, a)) 为高，\(b.name) > \(number(m.cuts.1, b)) 为高）")
         let chart = Chart.grid(corner: "", across: ["\(b.name) \(w("low")) (\(w("short-term")))", "\(b.name) \(w("high")) (\(w("long-term")))"],
                                down: ["\(a.name) \(w("high"))", "\(a.name) \(w("low"))"],
-                               cells: [[grid[.butterflies]!, grid[.trueFriends]!], [grid[.strangers]!, grid[.barnacles]!]])
+                               cells: [[grid[.butterflies]!, grid[.trueFriends]!], [grid[.strangers]!, grid[.barnacles]!]],
+                               areas: [[area[.butterflies]!, area[.trueFriends]!], [area[.strangers]!, area[.barnacles]!]],
+                               values: hasProfit && totalProfit > 0 ? [[value[.butterflies]!, value[.trueFriends]!], [value[.strangers]!, value[.barnacles]!]] : nil)
         var scope = say("\(NumberFormat.grouped(m.scope)) rows", zh: "\(NumberFormat.grouped(m.scope)) 行")
         if m.missing > 0 { scope += say("; \(NumberFormat.grouped(m.missing)) without both values left out", zh: "；\(NumberFormat.grouped(m.missing)) 行缺少其中一个值，未计入") }
         let advice = "\(w("advice")):" + Quadrant.allCases.map { "\n  " + DisplayWidth.pad(Vocabulary.name($0, language), to: 12) + "  " + Vocabulary.advice($0, language) }.joined()
@@ -64,7 +68,7 @@ extension Presenter {
                             facts: [.init("table", .string(p.table.name)), .init("a", .real(p.a)), .init("b", .real(p.b)),
                                     .init("headline_share", .real(p.headlineShare)), .init("total", .real(p.total)), .init("rows_in_scope", .count(p.scope)),
                                     .init("curve", .array(curve.map { .object([.init("rows", .real($0.rows)), .init("value", .real($0.value))]) }))],
-                            blocks: [.line(headline), .table(bars: nil), .line(caption), .chart(.curve(curve))])
+                            blocks: [.line(headline), .table(bars: nil), .line(caption), .chart(.curve(curve, marker: CurvePoint(rows: p.headlineShare, value: p.a)))])
     }
 
     func tiers(_ t: TiersResult) -> Presentation {

@@ -138,8 +138,7 @@ extension Presenter {
         let period = w(c.period.rawValue)
         let base = c.measure == .customers ? w("customers") : say("first \(c.period.rawValue) \(c.measure.rawValue)", zh: "首期\(w(c.measure.rawValue))")
         var fields = [Field("cohort", heading: w("cohort")), Field("base", heading: base, .right)]
-        fields += (0..<widest).map { Field("p\($0)", heading: String($0), .right) }
-        let shades = ["░", "▒", "▓", "█"]
+        fields += (0..<widest).map { Field("p\($0)", heading: String($0), .right, isShaded: true) }
         var marked = false
         let rows = c.cohorts.map { cohort -> [Presentation.Cell] in
             let denominator = c.measure == .customers ? Double(cohort.customers) : cohort.values.first ?? 0
@@ -149,8 +148,7 @@ extension Presenter {
                 let share = cohort.values[k] / denominator
                 let partial = !c.lastPeriodComplete && k == cohort.values.count - 1
                 if partial { marked = true }
-                let shade = share <= 0 ? " " : shades[max(0, min(3, Int(share * 4)))]
-                return Presentation.Cell(Presentation.Cell.real(share), display: shade + " " + NumberFormat.percent(share) + (partial ? "*" : ""))
+                return Presentation.Cell(Presentation.Cell.real(share), display: NumberFormat.percent(share) + (partial ? "*" : ""))
             }
             return [.text(cohort.label), baseCell] + cells
         }

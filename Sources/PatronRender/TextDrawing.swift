@@ -26,19 +26,25 @@ public enum TextDrawing {
             text.alignments.append(.left)
         }
         for (k, row) in p.rows.enumerated() {
-            text.rows.append(drawn.map { row[$0].display } + (barTexts.map { [$0[k]] } ?? []))
+            text.rows.append(drawn.map { p.fields[$0].isShaded ? shaded(row[$0]) : row[$0].display } + (barTexts.map { [$0[k]] } ?? []))
         }
         return text.render()
+    }
+
+    /// A share's cell with its shade before it: ░ ▒ ▓ █ by quarters, blank for none.
+    static func shaded(_ cell: Presentation.Cell) -> String {
+        guard case .number(let text) = cell.value, let share = Double(text) else { return cell.display }
+        return (share <= 0 ? " " : ["░", "▒", "▓", "█"][max(0, min(3, Int(share * 4)))]) + " " + cell.display
     }
 
     /// A chart as text.
     static func draw(_ chart: Chart) -> String {
         switch chart {
-        case .grid(let corner, let across, let down, let cells):
+        case .grid(let corner, let across, let down, let cells, _, _):
             var grid = TextTable(headers: [corner] + across, alignments: Array(repeating: .left, count: across.count + 1))
             for (heading, row) in zip(down, cells) { grid.rows.append([heading] + row) }
             return grid.render()
-        case .curve(let points):
+        case .curve(let points, _):
             return points.map { point in
                 let filled = max(0, min(40, Int((point.value * 40).rounded())))
                 return "  " + DisplayWidth.pad(NumberFormat.percent(point.rows), to: 6, alignRight: true) + " " + String(repeating: "█", count: filled)

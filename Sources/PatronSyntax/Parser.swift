@@ -13,7 +13,7 @@ public struct ParseResult: Sendable {
 public struct Parser {
     /// The statement words, in the order `help` lists them.
     public static let statementWords = ["load", "use", "describe", "summarize", "count", "show", "segment", "define", "drop",
-                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "transitions", "clv", "cohorts", "what", "export", "include", "save", "set", "connect", "disconnect", "sql", "help", "quit", "exit"]
+                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "transitions", "clv", "cohorts", "what", "export", "include", "save", "report", "lesson", "say", "pause", "set", "connect", "disconnect", "sql", "help", "quit", "exit"]
     /// Words reserved inside expressions (write such a column in backquotes).
     public static let expressionKeywords: Set<String> = ["and", "or", "not", "true", "false", "null", "in", "between", "is", "contains", "starts"]
     /// How deeply conditions may nest before the parser refuses.
@@ -84,8 +84,8 @@ public struct Parser {
     /// statement → loadStatement | useStatement | describeStatement | summarizeStatement | countStatement | crosstabStatement | showStatement |
     ///             segmentStatement | defineStatement | dropStatement | levelsStatement | letStatement | customersStatement | explainStatement |
     ///             matrixStatement | paretoStatement | tiersStatement | rfmStatement | checkStatement | lifecycleStatement | setStatement |
-    ///             transitionsStatement | clvStatement | cohortsStatement | whatStatement | exportStatement | includeStatement | saveStatement | connectStatement |
-    ///             disconnectStatement | sqlStatement | helpStatement | quitStatement
+    ///             transitionsStatement | clvStatement | cohortsStatement | whatStatement | exportStatement | includeStatement | saveStatement | reportStatement |
+    ///             lessonStatement | sayStatement | pauseStatement | connectStatement | disconnectStatement | sqlStatement | helpStatement | quitStatement
     private mutating func parseStatement() throws(Diagnostic) -> ParsedStatement {
         let verb = current
         guard verb.kind == .word else {
@@ -101,6 +101,10 @@ public struct Parser {
         case "export": kind = try parseExportStatement()
         case "include": kind = try parseIncludeStatement()
         case "save": kind = try parseSaveStatement()
+        case "report": kind = try parseReportStatement()
+        case "lesson": kind = try parseLessonStatement()
+        case "say": kind = try parseSayStatement()
+        case "pause": kind = parsePauseStatement()
         case "use": kind = try parseUseStatement()
         case "describe": kind = parseDescribeStatement()
         case "summarize": kind = try parseSummarizeStatement()
@@ -156,6 +160,41 @@ public struct Parser {
         let path = try expectPath("a file path in quotes", example: "save session to \"lesson.patron\"")
         return .saveSession(path: path.text, pathSpan: path.span)
     }
+
+    /// reportStatement → "report" , "to" , STRING , [ "title" , STRING ] , [ "from" , STRING ]
+    private mutating func parseReportStatement() throws(Diagnostic) -> ParsedStatementKind {
+        let example = "report to \"class.html\" title \"Who our customers are\""
+        try expectKeyword("to", "'to' and an HTML file path", hints: [example])
+        let path = try expectPath("an HTML file path in quotes after 'to'", example: example)
+        var title: String? = nil, script: Token? = nil
+        if current.isKeyword("title") {
+            advance()
+            title = try expectPath("the title in quotes after 'title'", example: example).text
+        }
+        if current.isKeyword("from") {
+            advance()
+            script = try expectPath("a script path in quotes after 'from'", example: "report to \"nightly.html\" from \"nightly.patron\"")
+        }
+        return .report(path: path.text, pathSpan: path.span, title: title, script: script?.text, scriptSpan: script?.span)
+    }
+
+    /// lessonStatement → "lesson" , [ name | STRING ]
+    private mutating func parseLessonStatement() throws(Diagnostic) -> ParsedStatementKind {
+        if current.kind == .string {
+            let path = current
+            advance()
+            return .lesson(nil, path: path.text, pathSpan: path.span)
+        }
+        return .lesson(parseName(), path: nil, pathSpan: nil)
+    }
+
+    /// sayStatement → "say" , STRING
+    private mutating func parseSayStatement() throws(Diagnostic) -> ParsedStatementKind {
+        .say(try expectPath("the words in quotes after 'say'", example: "say \"Butterflies buy much, but seldom.\"").text)
+    }
+
+    /// pauseStatement → "pause"
+    private func parsePauseStatement() -> ParsedStatementKind { .pause }
 
     /// useStatement → "use" , ( serverTable , [ "as" , name ] | name )
     private mutating func parseUseStatement() throws(Diagnostic) -> ParsedStatementKind {

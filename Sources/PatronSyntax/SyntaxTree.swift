@@ -92,6 +92,14 @@ public enum ParsedStatementKind: Sendable, Equatable {
     case include(path: String, pathSpan: SourceSpan)
     /// `save session to "PATH"`: the statements that succeeded so far, as a script
     case saveSession(path: String, pathSpan: SourceSpan)
+    /// `report to "PATH" [title "TITLE"] [from "SCRIPT"]`: the session's results (or a script's) as one HTML file
+    case report(path: String, pathSpan: SourceSpan, title: String?, script: String?, scriptSpan: SourceSpan?)
+    /// `lesson [NAME | "PATH"]`: the built-in lessons, or one run step by step
+    case lesson(Name?, path: String?, pathSpan: SourceSpan?)
+    /// `say "TEXT"`: a lesson's words
+    case say(String)
+    /// `pause`: a lesson waits here for Enter (skipped when a script runs)
+    case pause
     /// `load CONNECTION.SCHEMA.TABLE` or `load from CONNECTION query "SELECT …"`, `[as NAME] [with OPTION, …]`
     case loadServer(ParsedServerSource, alias: Name?, options: [ParsedLoadOption])
     /// `export NAME to CONNECTION.SCHEMA.TABLE [replace | append]`

@@ -26,7 +26,7 @@ struct Patron: ParsableCommand {
     @Option(name: .customLong("param"), help: ArgumentHelp("Set $name before running; it wins over a 'let' of the same name (repeatable).", valueName: "name=value"))
     var parameters: [String] = []
 
-    @Option(name: .customLong("format"), help: ArgumentHelp("Print results as table (boxes, the default), csv, tsv, json, jsonl or markdown.", valueName: "format"))
+    @Option(name: .customLong("format"), help: ArgumentHelp("Print results as table (boxes, the default), csv, tsv, json, jsonl, markdown, or html (one self-contained page of every result, at the end).", valueName: "format"))
     var format: String = "table"
 
     @Flag(name: .customLong("keep-going"), help: "Run every statement even after one fails (the exit code still reports the failure).")
@@ -42,9 +42,9 @@ struct Patron: ParsableCommand {
 
     /// The --format chosen: nil for box tables.
     func outputFormat() throws -> ExportFormat? {
-        if format.lowercased() == "table" { return nil }
+        if ["table", "html"].contains(format.lowercased()) { return nil }
         guard let chosen = ExportFormat(name: format) else {
-            throw ValidationError("--format takes table, csv, tsv, json, jsonl or markdown (got '\(format)')")
+            throw ValidationError("--format takes table, csv, tsv, json, jsonl, markdown or html (got '\(format)')")
         }
         return chosen
     }
@@ -57,6 +57,7 @@ struct Patron: ParsableCommand {
         session.format = try outputFormat()
         session.keepGoing = keepGoing
         session.quiet = quiet
+        session.collectsHTML = format.lowercased() == "html"
         Console.refreshLayout(dataFormat: session.format != nil)
         return session
     }
@@ -73,6 +74,7 @@ struct Patron: ParsableCommand {
                 if outcome.shouldQuit { break }
             }
             if worst != 0 { throw ExitCode(worst) }
+            printReport(session, title: "patron")
             return
         }
         if isatty(0) != 0 {
@@ -82,7 +84,13 @@ struct Patron: ParsableCommand {
         }
         let input = FileHandle.standardInput.readDataToEndOfFile()
         _ = try finish(session.run(Source(name: "<stdin>", text: String(decoding: input, as: UTF8.self)), emit: emit))
+        printReport(session, title: "patron")
     }
+}
+
+/// Under `--format html`, the run's results as one document on standard output.
+func printReport(_ session: Session, title: String) {
+    if session.collectsHTML { emit(.result(session.htmlDocument(title: title))) }
 }
 
 /// `patron run FILE…`
@@ -119,6 +127,7 @@ struct Run: ParsableCommand {
             Console.write("\(files.joined(separator: ", ")): ok (\(checked) \(checked == 1 ? "statement" : "statements") checked)\n", to: 2)
         }
         if worst != 0 { throw ExitCode(worst) }
+        if !check { printReport(session, title: files.joined(separator: ", ")) }
     }
 }
 
@@ -180,7 +189,7 @@ private func parsedParameters(_ pairs: [String]) throws -> [String: Constant] {
 }
 
 /// Prints one output; a failed write to standard output ends the run with an I/O error.
-private func emit(_ output: Output) {
+func emit(_ output: Output) {
     if !Console.emit(output) {
         if case .result = output {
             Console.write("patron: error: cannot write to standard output\n", to: 2)

@@ -10,12 +10,13 @@ struct CompletionTests {
 
     @Test func statementWordsAtTheStartOfALine() {
         #expect(complete("des") == Completion(erase: 3, insert: "describe ", candidates: []))
-        #expect(complete("s")?.candidates == ["save", "segment", "set", "show", "sql", "summarize"])
+        #expect(complete("s")?.candidates == ["save", "say", "segment", "set", "show", "sql", "summarize"])
         #expect(complete("count\nseg")?.insert == "segment ", "a new line starts a new statement")
     }
 
     @Test func namesAfterTheWordsThatTakeThem() {
-        #expect(complete("use d")?.insert == "demo ")
+        #expect(complete("use d")?.candidates == ["demo", "demo_orders"], "the demo table and its order log")
+        #expect(complete("use demo_")?.insert == "demo_orders ")
         #expect(complete("segment where loy")?.insert == "loyalty ")
         #expect(complete("show top 5 by pro")?.insert == "profit ")
         #expect(complete("matrix profit by l")?.insert == "loyalty ")

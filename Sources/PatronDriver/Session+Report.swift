@@ -1,0 +1,50 @@
+import PatronAnalysis
+import PatronRender
+import PatronSyntax
+
+extension Session {
+    /// The session's results so far as one HTML document.
+    public func htmlDocument(title: String) -> String {
+        HTMLReport.render(title: title, language: language, sections: reportSections)
+    }
+
+    /// `report to "FILE" [title "…"] [from "SCRIPT"]`: the session's results, or those of a script
+    /// run in a fresh session, written whole or not at all.
+    func report(to path: String, title: String?, script: String?, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+        var sections = reportSections
+        if let script {
+            guard case .report(_, _, _, _, let scriptSpan) = parsed.kind else { return .dataError }
+            let text: String
+            switch Self.readScript(script) {
+            case .success(let contents): text = contents
+            case .failure(let failure):
+                emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(failure.message, at: scriptSpan ?? parsed.span, hints: failure.hints), in: source)))
+                return failure.status
+            }
+            let inner = Session()
+            (inner.language, inner.rowLimit, inner.parameters, inner.quiet) = (language, rowLimit, parameters, true)
+            let outcome = inner.run(Source(name: script, text: text)) { output in
+                if case .diagnostic(let message) = output { emit(.diagnostic(message)) }
+            }
+            guard outcome.status == .ok else {
+                emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("'\(script)' failed, so no report was written", at: scriptSpan ?? parsed.span,
+                                                                      hints: ["run it on its own to see where: patron run \(script)"]), in: source)))
+                return outcome.status
+            }
+            sections = inner.reportSections
+        }
+        let heading = title ?? script.map { language == .zh ? "\($0) 的结果" : "Results of \($0)" } ?? (language == .zh ? "patron 报告" : "patron report")
+        let html = HTMLReport.render(title: heading, language: language, sections: sections)
+        do throws(AtomicFile.Failure) {
+            try AtomicFile.write(html, to: path)
+        } catch {
+            emit(.diagnostic("\(path): error: cannot write the report: \(error.reason)"))
+            return .ioError
+        }
+        let size = NumberFormat.grouped(html.utf8.count)
+        present(.message(language == .zh ? "已写入报告 '\(path)'：\(sections.count) 个结果，\(size) 字节；用浏览器打开即可，无需联网"
+                                         : "wrote report '\(path)': \(sections.count) \(sections.count == 1 ? "result" : "results"), \(size) bytes; open it in any browser, offline",
+                         isConfirmation: true), emit: emit)
+        return .ok
+    }
+}
