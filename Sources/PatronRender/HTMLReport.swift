@@ -225,7 +225,7 @@ public enum HTMLReport {
     // MARK: Pieces
 
     static func svgOpen(_ width: Double, _ height: Double, label: String, chart: String) -> String {
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(fixed(width)) \(fixed(height))\" width=\"\(fixed(width))\" height=\"\(fixed(height))\" role=\"img\" aria-label=\"\(escape(label))\" data-chart=\"\(chart)\">"
+        "<svg viewBox=\"0 0 \(fixed(width)) \(fixed(height))\" width=\"\(fixed(width))\" height=\"\(fixed(height))\" role=\"img\" aria-label=\"\(escape(label))\" data-chart=\"\(chart)\">"
     }
 
     static func axes(left: Double, top: Double, plotW: Double, plotH: Double) -> String {

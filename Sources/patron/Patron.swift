@@ -90,7 +90,8 @@ struct Patron: ParsableCommand {
 
 /// Under `--format html`, the run's results as one document on standard output.
 func printReport(_ session: Session, title: String) {
-    if session.collectsHTML { emit(.result(session.htmlDocument(title: title))) }
+    // The console ends the output with its own line end.
+    if session.collectsHTML { emit(.result(String(session.htmlDocument(title: title).dropLast()))) }
 }
 
 /// `patron run FILE…`
