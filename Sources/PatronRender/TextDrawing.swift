@@ -37,13 +37,36 @@ public enum TextDrawing {
         return (share <= 0 ? " " : ["░", "▒", "▓", "█"][max(0, min(3, Int(share * 4)))]) + " " + cell.display
     }
 
+    /// The 2×2 as blocks whose areas are the quadrants' shares of the rows: each column as wide
+    /// as its share, each quadrant as tall as its share within its column; a legend names them.
+    static func mosaic(across: [String], down: [String], cells: [[String]], areas: [[Double]]) -> String {
+        guard areas.count == 2, areas.allSatisfy({ $0.count == 2 }), across.count == 2, down.count == 2 else { return "" }
+        let width = 48, height = 8, glyphs = [["▒", "█"], ["░", "▓"]]
+        let total = areas.flatMap { $0 }.reduce(0, +)
+        let shares = total > 0 ? areas.map { $0.map { $0 / total } } : [[0.25, 0.25], [0.25, 0.25]]
+        let column = [shares[0][0] + shares[1][0], shares[0][1] + shares[1][1]]
+        let left = max(0, min(width, Int((Double(width) * column[0]).rounded())))
+        let widths = [left, width - left]
+        let tops = (0..<2).map { c in column[c] > 0 ? max(0, min(height, Int((Double(height) * shares[0][c] / column[c]).rounded()))) : 0 }
+        var lines = ["  " + DisplayWidth.pad(DisplayWidth.truncate(across[0], to: max(0, widths[0] - 1)), to: widths[0]) + across[1]]
+        for line in 0..<height {
+            var text = "  "
+            for c in 0..<2 where widths[c] > 0 { text += String(repeating: glyphs[line < tops[c] ? 0 : 1][c], count: widths[c]) }
+            let label = line == 0 ? down[0] : line == height - 1 ? down[1] : ""
+            lines.append(text + (label.isEmpty ? "" : "  " + label))
+        }
+        let names = cells.map { $0.map { $0.split(separator: ":").first.map(String.init) ?? "" } }
+        lines.append("  " + (0..<2).flatMap { r in (0..<2).map { c in "\(glyphs[r][c]) \(names[r][c]) \(NumberFormat.percent(shares[r][c]))" } }.joined(separator: "  "))
+        return lines.joined(separator: "\n")
+    }
+
     /// A chart as text.
     static func draw(_ chart: Chart) -> String {
         switch chart {
-        case .grid(let corner, let across, let down, let cells, _, _):
+        case .grid(let corner, let across, let down, let cells, let areas, _):
             var grid = TextTable(headers: [corner] + across, alignments: Array(repeating: .left, count: across.count + 1))
             for (heading, row) in zip(down, cells) { grid.rows.append([heading] + row) }
-            return grid.render()
+            return grid.render() + "\n" + mosaic(across: across, down: down, cells: cells, areas: areas)
         case .curve(let points, _):
             return points.map { point in
                 let filled = max(0, min(40, Int((point.value * 40).rounded())))
