@@ -344,7 +344,7 @@ public enum Help {
     }
 
     /// The overview printed by `help`.
-    public static func overview() -> String {
+    public static func overview(_ language: Language = .en) -> String {
         let shown = Set(concepts.map(\.name) + functions.map(\.name) + ["expressions"])
         let width = min(44, topics.filter { !shown.contains($0.name) }.map { $0.usage.count }.max() ?? 0)
         var lines = ["statements:"]
@@ -352,9 +352,9 @@ public enum Help {
             if topic.usage.count > width {
                 // A long form on its own line, its summary under it in the summary column.
                 lines.append("  " + Style.highlight(topic.usage))
-                lines.append("  " + String(repeating: " ", count: width) + "  " + topic.summary)
+                lines.append("  " + String(repeating: " ", count: width) + "  " + Catalogue.translate(topic.summary, language))
             } else {
-                lines.append("  " + Style.highlight(topic.usage.padding(toLength: width, withPad: " ", startingAt: 0)) + "  " + topic.summary)
+                lines.append("  " + Style.highlight(topic.usage.padding(toLength: width, withPad: " ", startingAt: 0)) + "  " + Catalogue.translate(topic.summary, language))
             }
         }
         lines.append("")
@@ -363,14 +363,15 @@ public enum Help {
         lines.append("")
         lines.append("Type 'help TOPIC' for more, e.g. 'help segment', 'help levels' or 'help expressions'.")
         lines.append("Statements end at a newline or ';'; '#' starts a comment.")
-        return lines.joined(separator: "\n")
+        return lines.map { $0.hasPrefix("  ") ? $0 : Catalogue.translate($0, language) }.joined(separator: "\n")
     }
 
     /// The text of `help TOPIC`, or nil for an unknown topic.
-    public static func text(for name: String) -> String? {
+    public static func text(for name: String, _ language: Language = .en) -> String? {
         guard let topic = topics.first(where: { $0.name == name.lowercased() }) else { return nil }
-        var out = "\(topic.usage)\n  \(topic.summary)\n\n\(topic.details)"
-        if !topic.example.isEmpty { out += "\n\nexample:\n  \(Style.highlight(topic.example))" }
+        let summary = Catalogue.translate(topic.summary, language), details = Catalogue.translate(topic.details, language)
+        var out = "\(topic.usage)\n  \(summary)\n\n\(details)"
+        if !topic.example.isEmpty { out += "\n\n\(Catalogue.translate("example:", language))\n  \(Style.highlight(topic.example))" }
         return out
     }
 }

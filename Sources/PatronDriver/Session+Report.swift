@@ -38,7 +38,7 @@ extension Session {
         do throws(AtomicFile.Failure) {
             try AtomicFile.write(html, to: path)
         } catch {
-            emit(.diagnostic("\(path): error: cannot write the report: \(error.reason)"))
+            emit(.diagnostic(DiagnosticRenderer.fileError(path, "cannot write the report: \(error.reason)")))
             return .ioError
         }
         let size = NumberFormat.grouped(html.utf8.count)

@@ -142,6 +142,26 @@ public final class Session {
     /// Nothing runs when the source has a syntax error; otherwise statements run in order and
     /// the run stops at the first statement that fails.
     public func run(_ source: Source, emit: (Output) -> Void) -> Outcome {
+        DiagnosticRenderer.language = language
+        guard language == .zh else { return runSource(source, emit: emit) }
+        // In Chinese, the notes and messages written as text here are put in Chinese on their way out.
+        return withoutActuallyEscaping(emit) { emit in
+            runSource(source) { [self] output in emit(translated(output)) }
+        }
+    }
+
+    /// A note or a message in the session's language (results are presented in it already).
+    func translated(_ output: Output) -> Output {
+        switch output {
+        case .result: return output
+        case .note(let text): return .note(Catalogue.translateLines(text, language))
+        case .diagnostic(let text):
+            // Rendered diagnostics are in the language already; the rest ("cancelled: …") line by line.
+            return .diagnostic(text.contains("\u{1B}") ? text : Catalogue.translateLines(text, language))
+        }
+    }
+
+    private func runSource(_ source: Source, emit: (Output) -> Void) -> Outcome {
         // Scripts being run, so an include that comes back to one of them is reported, not followed.
         let isFile = !source.name.hasPrefix("<")
         if isFile { including.append(Self.canonical(source.name)) }
@@ -252,6 +272,17 @@ public final class Session {
     /// Prints a result as a box table or in the `--format` chosen, and keeps it for `export result`.
     func present(_ presentation: Presentation, emit: (Output) -> Void) {
         assert(presentation.checkInvariants().isEmpty, "\(presentation.kind): \(presentation.checkInvariants())")
+        var presentation = presentation
+        if language == .zh {
+            // Lines and headings the presenter wrote in English are put in Chinese; the data stays as it is.
+            presentation.blocks = presentation.blocks.map { block in
+                if case .line(let text) = block { return .line(Catalogue.translateLines(text, language)) }
+                return block
+            }
+            presentation.fields = presentation.fields.map {
+                Presentation.Field($0.key, heading: Catalogue.translate($0.heading, language), $0.alignment, isDrawn: $0.isDrawn, isShaded: $0.isShaded)
+            }
+        }
         guard !checkOnly, !(quiet && presentation.isConfirmation) else { return }
         if !presentation.isText && !presentation.isConfirmation {
             lastResult = presentation
@@ -360,6 +391,7 @@ public final class Session {
             present(.done(.timer(on)), emit: emit)
         case .setLanguage(let code):
             language = Language(rawValue: code) ?? .en
+            DiagnosticRenderer.language = language
             present(.done(.language(code)), emit: emit)
         case .letVariable(let name, _) where parameters[name] != nil:
             present(.done(.variable(name, parameters[name] ?? .null, fromParameter: true)), emit: emit)
@@ -434,7 +466,7 @@ public final class Session {
             progress?.finish()
             let seconds = (ContinuousClock.now - started).seconds
             catalog.apply(.add(report.table))
-            for warning in report.warnings { emit(.diagnostic("\(path): warning: \(warning)")) }
+            for warning in report.warnings { emit(.diagnostic(DiagnosticRenderer.fileError(path, warning, severity: "warning"))) }
             if report.rejectedCount > 0 {
                 var text = "\(path): warning: rejected \(NumberFormat.grouped(report.rejectedCount)) \(report.rejectedCount == 1 ? "record" : "records") (on_error skip)"
                 for record in report.rejected { text += "\n  line \(record.line): \(record.message)" }
@@ -474,7 +506,7 @@ public final class Session {
         do throws(AtomicFile.Failure) {
             try AtomicFile.write(ResultWriter.write(data, as: format, raw: raw), to: path)
         } catch {
-            emit(.diagnostic("\(path): error: cannot write the export: \(error.reason)"))
+            emit(.diagnostic(DiagnosticRenderer.fileError(path, "cannot write the export: \(error.reason)")))
             return .ioError
         }
         present(.done(.exported(rows: data.rows.count, path: path, format: format, raw: raw)), emit: emit)
@@ -508,7 +540,7 @@ public final class Session {
         do throws(AtomicFile.Failure) {
             try AtomicFile.write(script, to: path)
         } catch {
-            emit(.diagnostic("\(path): error: cannot save the session: \(error.reason)"))
+            emit(.diagnostic(DiagnosticRenderer.fileError(path, "cannot save the session: \(error.reason)")))
             return .ioError
         }
         present(.done(.saved(statements: succeeded.count, path: path)), emit: emit)
@@ -517,10 +549,10 @@ public final class Session {
 
     private func help(_ topic: String?, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
         guard let topic else {
-            present(.message(Help.overview()), emit: emit)
+            present(.message(Help.overview(language)), emit: emit)
             return .ok
         }
-        guard let text = Help.text(for: topic) else {
+        guard let text = Help.text(for: topic, language) else {
             var hints: [String] = []
             if let near = Suggestion.closest(to: topic, in: Help.topics.map(\.name)) { hints.append("did you mean '\(near)'?") }
             hints.append("topics: \(Help.topics.map(\.name).joined(separator: ", "))")

@@ -3,6 +3,22 @@ import PatronSyntax
 
 /// Diagnostics as `file:line:col: error: message`, the source line, a caret under the span, and hints.
 public enum DiagnosticRenderer {
+    /// The language messages and hints are printed in (the session's; set before each statement).
+    nonisolated(unsafe) public static var language: Language = .en
+
+    /// The labels before a message and a hint, in the language.
+    static func label(_ english: String) -> String {
+        guard language == .zh else { return english + ":" }
+        return ["error": "错误：", "warning": "警告：", "help": "提示："][english] ?? english + ":"
+    }
+
+    /// `path: error: message`, for a failure that has no line (a file that cannot be written).
+    public static func fileError(_ path: String, _ message: String, severity: String = "error") -> String {
+        let on = Style.colourErrors
+        return Style.paint("\(path):", Style.bold, on: on) + " " + Style.paint(label(severity), severity == "error" ? Style.red : Style.yellow, on: on)
+            + (language == .zh ? "" : " ") + Catalogue.translate(message, language)
+    }
+
     /// Renders a diagnostic found in `source`.
     public static func render(_ diagnostic: Diagnostic, in source: Source) -> String {
         let (line, text, offset) = source.line(containing: diagnostic.span.start)
@@ -15,8 +31,8 @@ public enum DiagnosticRenderer {
     public static func render(_ error: LoadError) -> String {
         if error.line == 0 {
             let on = Style.colourErrors
-            return Style.paint("\(error.path):", Style.bold, on: on) + " " + Style.paint("error:", Style.red, on: on) + " \(error.message)"
-                + (error.hint.map { "\n" + Style.paint("help:", Style.cyan, on: on) + " \($0)" } ?? "")
+            return fileError(error.path, error.message)
+                + (error.hint.map { "\n" + Style.paint(label("help"), Style.cyan, on: on) + (language == .zh ? "" : " ") + Catalogue.translate($0, language) } ?? "")
         }
         return render(file: error.path, line: error.line, lineText: error.lineText, byteOffset: error.byteOffset, markedText: "",
                       severity: "error", message: error.message, hints: error.hint.map { [$0] } ?? [])
@@ -34,12 +50,15 @@ public enum DiagnosticRenderer {
         let gutter = String(line)
         let blank = String(repeating: " ", count: gutter.count)
         let on = Style.colourErrors
-        let label = Style.paint(severity + ":", severity == "error" ? Style.red : Style.yellow, on: on)
-        var out = Style.paint("\(file):\(line):\(column + 1):", Style.bold, on: on) + " \(label) " + Style.paint(message, Style.bold, on: on) + "\n"
+        let label = Style.paint(Self.label(severity), severity == "error" ? Style.red : Style.yellow, on: on)
+        let message = Catalogue.translate(message, language)
+        // A full-width colon needs no space after it.
+        let gap = language == .zh ? "" : " "
+        var out = Style.paint("\(file):\(line):\(column + 1):", Style.bold, on: on) + " \(label)\(gap)" + Style.paint(message, Style.bold, on: on) + "\n"
         let (window, caretAt) = Self.window(shown, around: column, width: 100)
         out += "\(gutter) | \(window)\n"
         out += "\(blank) | \(String(repeating: " ", count: caretAt))" + Style.paint(String(repeating: "^", count: min(caretWidth, 100)), Style.green, on: on)
-        for hint in hints { out += "\n" + Style.paint("help:", Style.cyan, on: on) + " \(hint)" }
+        for hint in hints { out += "\n" + Style.paint(Self.label("help"), Style.cyan, on: on) + gap + Catalogue.translate(hint, language) }
         return out
     }
 }

@@ -65,7 +65,7 @@ public struct Presenter: Sendable {
             var type = column.type.rawValue
             if case .decimal(_, let scale) = column.storage { type += "(\(scale))" }
             let count = nulls.map { index < $0.count ? $0[index] : 0 } ?? column.nulls.nullCount
-            return [.text(column.name), .text(type), .count(count), .text(Formatting.evidence(column.evidence))]
+            return [.text(column.name), .text(type), .count(count), .text(Catalogue.translate(Formatting.evidence(column.evidence), language))]
         }
         return (fields, rows)
     }
