@@ -110,7 +110,7 @@ extension Binder {
                 return try bindColumns(leftIndex, op, rightIndex, in: table, span: leftName.span.merged(with: rightName.span))
             }
             let definition = catalog.levels[leftColumn.name] ?? .terciles
-            guard let level = definition.words.firstIndex(where: { $0.lowercased() == rightName.text.lowercased() }) else {
+            guard let level = LevelCuts.index(of: rightName.text, in: definition.words) else {
                 throw unknownColumn(rightName, in: table, alsoLevels: leftColumn.type.isNumeric, levelWords: definition.words)
             }
             guard leftColumn.type.isNumeric else {

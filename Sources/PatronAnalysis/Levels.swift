@@ -18,6 +18,21 @@ public struct LevelCuts: Sendable, Equatable {
     /// The default level words for every numeric column.
     public static let defaultWords = ["low", "medium", "high"]
 
+    /// The Chinese level words and the English ones they stand for, in either language.
+    public static let chineseWords: [(chinese: String, english: String)] = [("低", "low"), ("中", "medium"), ("高", "high")]
+
+    /// The place of a level word among `words`: as written (any case), or a Chinese word for an English one.
+    public static func index(of word: String, in words: [String]) -> Int? {
+        if let found = words.firstIndex(where: { $0.lowercased() == word.lowercased() }) { return found }
+        guard let english = chineseWords.first(where: { $0.chinese == word })?.english else { return nil }
+        return words.firstIndex { $0.lowercased() == english }
+    }
+
+    /// The words completion offers: the level words, and the Chinese for the English ones.
+    public static func offered(_ words: [String]) -> [String] {
+        words + chineseWords.filter { pair in words.contains { $0.lowercased() == pair.english } && !words.contains(pair.chinese) }.map(\.chinese)
+    }
+
     /// Creates cut points.
     public init(column: String, words: [String], cuts: [Double], method: SplitMethod, basis: Int, nulls: Int, scale: Int) {
         self.column = column

@@ -352,9 +352,9 @@ public enum Help {
             if topic.usage.count > width {
                 // A long form on its own line, its summary under it in the summary column.
                 lines.append("  " + Style.highlight(topic.usage))
-                lines.append("  " + String(repeating: " ", count: width) + "  " + Catalogue.translate(topic.summary, language))
+                lines.append("  " + String(repeating: " ", count: width) + "  " + summary(topic, language))
             } else {
-                lines.append("  " + Style.highlight(topic.usage.padding(toLength: width, withPad: " ", startingAt: 0)) + "  " + Catalogue.translate(topic.summary, language))
+                lines.append("  " + Style.highlight(topic.usage.padding(toLength: width, withPad: " ", startingAt: 0)) + "  " + summary(topic, language))
             }
         }
         lines.append("")
@@ -366,11 +366,16 @@ public enum Help {
         return lines.map { $0.hasPrefix("  ") ? $0 : Catalogue.translate($0, language) }.joined(separator: "\n")
     }
 
+    /// A topic's one-line summary in the language.
+    static func summary(_ topic: Topic, _ language: Language) -> String {
+        language == .zh ? chinese[topic.name]?.summary ?? topic.summary : topic.summary
+    }
+
     /// The text of `help TOPIC`, or nil for an unknown topic.
     public static func text(for name: String, _ language: Language = .en) -> String? {
         guard let topic = topics.first(where: { $0.name == name.lowercased() }) else { return nil }
-        let summary = Catalogue.translate(topic.summary, language), details = Catalogue.translate(topic.details, language)
-        var out = "\(topic.usage)\n  \(summary)\n\n\(details)"
+        let details = language == .zh ? chinese[topic.name]?.details ?? topic.details : topic.details
+        var out = "\(topic.usage)\n  \(summary(topic, language))\n\n\(details)"
         if !topic.example.isEmpty { out += "\n\n\(Catalogue.translate("example:", language))\n  \(Style.highlight(topic.example))" }
         return out
     }

@@ -12,8 +12,11 @@ final class ProgressLine: @unchecked Sendable {
     private var done = false
     private var drawn = false
 
-    init(control: LoadControl) {
+    private let language: Language
+
+    init(control: LoadControl, language: Language = .en) {
         self.control = control
+        self.language = language
         Thread { [self] in loop() }.start()
     }
 
@@ -26,7 +29,7 @@ final class ProgressLine: @unchecked Sendable {
             }
             let seconds = (ContinuousClock.now - started).seconds
             if seconds >= Self.delay {
-                let line = ProgressBar.render(done: control.bytesRead, total: control.total.load(ordering: .relaxed), records: control.recordsRead, seconds: seconds)
+                let line = ProgressBar.render(done: control.bytesRead, total: control.total.load(ordering: .relaxed), records: control.recordsRead, seconds: seconds, language: language)
                 Console.write("\r" + line + "\u{1B}[K", to: 2)
                 drawn = true
             }

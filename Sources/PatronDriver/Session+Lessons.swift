@@ -11,7 +11,7 @@ extension Session {
             return (.ok, false)
         }
         guard !inLesson else {
-            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("a lesson cannot start another lesson", at: parsed.span,
+            emit(.diagnostic(rendered(Diagnostic("a lesson cannot start another lesson", at: parsed.span,
                                                                   hints: ["finish this one first (quit leaves it)"]), in: source)))
             return (.dataError, false)
         }
@@ -20,7 +20,7 @@ extension Session {
             guard let lesson = Lessons.named(name) else {
                 var hints = Suggestion.closest(to: name, in: Lessons.all.map(\.name)).map { ["did you mean '\($0)'?"] } ?? []
                 hints.append("lessons: " + Lessons.all.map(\.name).joined(separator: ", ") + "; type 'lesson' for the list")
-                emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("no lesson named '\(name)'", at: nameToken?.span ?? parsed.span, hints: hints), in: source)))
+                emit(.diagnostic(rendered(Diagnostic("no lesson named '\(name)'", at: nameToken?.span ?? parsed.span, hints: hints), in: source)))
                 return (.dataError, false)
             }
             (text, title, shownName) = (lesson.script(language), lesson.title(language), lesson.name)
@@ -29,7 +29,7 @@ extension Session {
             switch Self.readScript(file) {
             case .success(let contents): (text, title, shownName) = (contents, file, file)
             case .failure(let failure):
-                emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(failure.message, at: pathSpan ?? parsed.span, hints: failure.hints), in: source)))
+                emit(.diagnostic(rendered(Diagnostic(failure.message, at: pathSpan ?? parsed.span, hints: failure.hints), in: source)))
                 return (failure.status, false)
             }
         }
@@ -64,7 +64,7 @@ extension Session {
     private func runLesson(_ source: Source, name: String, title: String, emit: (Output) -> Void) -> (Outcome.Status, Bool) {
         let parsed = Parser.parse(source)
         guard parsed.diagnostics.isEmpty else {
-            for diagnostic in parsed.diagnostics { emit(.diagnostic(DiagnosticRenderer.render(diagnostic, in: source))) }
+            for diagnostic in parsed.diagnostics { emit(.diagnostic(rendered(diagnostic, in: source))) }
             return (.dataError, false)
         }
         let steps = Self.steps(of: parsed), zh = language == .zh

@@ -18,7 +18,7 @@ extension Session {
             switch Self.readScript(script) {
             case .success(let contents): text = contents
             case .failure(let failure):
-                emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(failure.message, at: scriptSpan ?? parsed.span, hints: failure.hints), in: source)))
+                emit(.diagnostic(rendered(Diagnostic(failure.message, at: scriptSpan ?? parsed.span, hints: failure.hints), in: source)))
                 return failure.status
             }
             let inner = Session()
@@ -27,7 +27,7 @@ extension Session {
                 if case .diagnostic(let message) = output { emit(.diagnostic(message)) }
             }
             guard outcome.status == .ok else {
-                emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("'\(script)' failed, so no report was written", at: scriptSpan ?? parsed.span,
+                emit(.diagnostic(rendered(Diagnostic("'\(script)' failed, so no report was written", at: scriptSpan ?? parsed.span,
                                                                       hints: ["run it on its own to see where: patron run \(script)"]), in: source)))
                 return outcome.status
             }
@@ -38,7 +38,7 @@ extension Session {
         do throws(AtomicFile.Failure) {
             try AtomicFile.write(html, to: path)
         } catch {
-            emit(.diagnostic(DiagnosticRenderer.fileError(path, "cannot write the report: \(error.reason)")))
+            emit(.diagnostic(DiagnosticRenderer.fileError(path, "cannot write the report: \(error.reason)", language: language)))
             return .ioError
         }
         let size = NumberFormat.grouped(html.utf8.count)

@@ -139,7 +139,7 @@ extension Session {
             guard found.rowCount > 0 else {
                 var span = parsed.span
                 if case .explainCustomer(let expression) = parsed.kind { span = expression.span }
-                emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("no row of '\(table.name)' has \(table.columns[0].name) = \(source.text(of: span))", at: span,
+                emit(.diagnostic(rendered(Diagnostic("no row of '\(table.name)' has \(table.columns[0].name) = \(source.text(of: span))", at: span,
                                                                       hints: ["the first column, \(table.columns[0].name), identifies a customer: see 'show top 5 by \(table.columns[0].name)'"]), in: source)))
                 return .dataError
             }

@@ -27,7 +27,7 @@ extension Session {
         guard let connection = connections[name] else { return .dataError }
         let started = ContinuousClock.now
         let control = LoadControl()
-        let progress = showsProgress ? ProgressLine(control: control) : nil
+        let progress = showsProgress ? ProgressLine(control: control, language: language) : nil
         defer { progress?.finish() }
         let serverSource: ServerSource
         switch what {
@@ -77,7 +77,7 @@ extension Session {
             table = last.asTable(named: target.table)
             rows = Array(0..<table.rowCount)
         } else {
-            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("there is no result to export yet", at: parsed.span,
+            emit(.diagnostic(rendered(Diagnostic("there is no result to export yet", at: parsed.span,
                                                                   hints: ["run a query first, e.g. summarize count by region"]), in: source)))
             return .dataError
         }
@@ -101,7 +101,7 @@ extension Session {
 
     /// A statement that does not compile to SQL, as a positioned diagnostic (exit 65).
     func report(_ error: SQLError, at span: SourceSpan, source: Source, emit: (Output) -> Void) -> Outcome.Status {
-        emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(error.message, at: span, hints: error.hints), in: source)))
+        emit(.diagnostic(rendered(Diagnostic(error.message, at: span, hints: error.hints), in: source)))
         return .dataError
     }
 
@@ -112,7 +112,7 @@ extension Session {
             let wanted = (table.schema.map { $0.text + "." } ?? "public.") + table.table.text
             if let near = Suggestion.closest(to: wanted, in: error.candidates) { hints.insert("did you mean '\(near)'?", at: 0) }
         }
-        emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(Secrets.masked(error.message), at: span, hints: hints.map { Secrets.masked($0) }), in: source)))
+        emit(.diagnostic(rendered(Diagnostic(Secrets.masked(error.message), at: span, hints: hints.map { Secrets.masked($0) }), in: source)))
         return error.kind == .unavailable ? .unavailable : .dataError
     }
 }
@@ -235,7 +235,7 @@ extension Session {
     func onServer(_ table: String, parsed: ParsedStatement, source: Source, emit: (Output) -> Void,
                   _ body: (_ remote: BoundServerTable, _ connection: PostgresConnection, _ shown: String) throws -> Outcome.Status) -> Outcome.Status {
         guard let remote = catalog.remote[table], let connection = connections[remote.connection] else {
-            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("the connection of '\(table)' is closed", at: parsed.span,
+            emit(.diagnostic(rendered(Diagnostic("the connection of '\(table)' is closed", at: parsed.span,
                                                                   hints: ["connect again, then: use …"]), in: source)))
             return .unavailable
         }
@@ -249,13 +249,13 @@ extension Session {
         } catch let error as PostgresError {
             return report(error, at: parsed.span, source: source, emit: emit)
         } catch let error as RuleFailure {
-            emit(.diagnostic(DiagnosticRenderer.render(error.diagnostic, in: error.source)))
+            emit(.diagnostic(rendered(error.diagnostic, in: error.source)))
             return .dataError
         } catch let error as AggregateText.Unreadable {
-            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(error.message, at: parsed.span, hints: ["load the table to compute it in memory"]), in: source)))
+            emit(.diagnostic(rendered(Diagnostic(error.message, at: parsed.span, hints: ["load the table to compute it in memory"]), in: source)))
             return .dataError
         } catch {
-            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("\(error)", at: parsed.span), in: source)))
+            emit(.diagnostic(rendered(Diagnostic("\(error)", at: parsed.span), in: source)))
             return .dataError
         }
     }

@@ -120,6 +120,14 @@ public final class Session {
         return .text(text)
     }
 
+    /// The language the environment asks for: PATRON_LANG (en or zh) first, else a Chinese
+    /// locale (LC_ALL, LC_MESSAGES or LANG starting with zh) means Chinese.
+    public static func language(from environment: [String: String]) -> Language {
+        if let chosen = environment["PATRON_LANG"].flatMap({ Language(rawValue: $0.lowercased().prefix(2).description) }) { return chosen }
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"].lazy.compactMap { environment[$0] }.first { !$0.isEmpty } ?? ""
+        return locale.lowercased().hasPrefix("zh") ? .zh : .en
+    }
+
     /// A session with the demo data loaded as the current table.
     public init(loadDemo: Bool = true) {
         if loadDemo {
@@ -127,6 +135,12 @@ public final class Session {
             catalog.add(DemoData.orders())
             catalog.add(DemoData.customers())
         }
+    }
+
+    /// The line the prompt starts with, in the language.
+    public static func greeting(_ language: Language) -> String {
+        guard language == .zh else { return greeting }
+        return "patron 0.1 · 演示数据已加载为 '\(DemoData.tableName)'（\(NumberFormat.grouped(DemoData.customerCount)) 位客户）· 试试：segment where profit=高 and loyalty=低 · lesson 引导课程 · help · Ctrl-D 退出"
     }
 
     /// The one line the prompt starts with: what is loaded and a first query to try.
@@ -142,12 +156,21 @@ public final class Session {
     /// Nothing runs when the source has a syntax error; otherwise statements run in order and
     /// the run stops at the first statement that fails.
     public func run(_ source: Source, emit: (Output) -> Void) -> Outcome {
-        DiagnosticRenderer.language = language
         guard language == .zh else { return runSource(source, emit: emit) }
         // In Chinese, the notes and messages written as text here are put in Chinese on their way out.
         return withoutActuallyEscaping(emit) { emit in
             runSource(source) { [self] output in emit(translated(output)) }
         }
+    }
+
+    /// A diagnostic rendered in the session's language.
+    func rendered(_ diagnostic: Diagnostic, in source: Source) -> String {
+        DiagnosticRenderer.render(diagnostic, in: source, language: language)
+    }
+
+    /// A data file's error rendered in the session's language.
+    func rendered(_ error: LoadError) -> String {
+        DiagnosticRenderer.render(error, language: language)
     }
 
     /// A note or a message in the session's language (results are presented in it already).
@@ -169,7 +192,7 @@ public final class Session {
         let parsed = Parser.parse(source)
         var worst = Outcome.Status.ok
         if !parsed.diagnostics.isEmpty {
-            for diagnostic in parsed.diagnostics { emit(.diagnostic(DiagnosticRenderer.render(diagnostic, in: source))) }
+            for diagnostic in parsed.diagnostics { emit(.diagnostic(rendered(diagnostic, in: source))) }
             // With --keep-going the statements that parse still run; otherwise nothing does.
             guard keepGoing && !parsed.isIncomplete else { return Outcome(status: .dataError, shouldQuit: false, isIncomplete: parsed.isIncomplete) }
             worst = .dataError
@@ -191,7 +214,7 @@ public final class Session {
             do throws(Diagnostic) {
                 bound = try Binder(catalog: catalog, source: source).bind(statement)
             } catch {
-                emit(.diagnostic(DiagnosticRenderer.render(error, in: source)))
+                emit(.diagnostic(rendered(error, in: source)))
                 if keepGoing { worst = worse(worst, .dataError); continue }
                 return Outcome(status: .dataError, shouldQuit: false, isIncomplete: false)
             }
@@ -391,7 +414,6 @@ public final class Session {
             present(.done(.timer(on)), emit: emit)
         case .setLanguage(let code):
             language = Language(rawValue: code) ?? .en
-            DiagnosticRenderer.language = language
             present(.done(.language(code)), emit: emit)
         case .letVariable(let name, _) where parameters[name] != nil:
             present(.done(.variable(name, parameters[name] ?? .null, fromParameter: true)), emit: emit)
@@ -435,10 +457,10 @@ public final class Session {
                 emit(.diagnostic(Self.cancelled(statement)))
                 return .interrupted
             case .rule(let failure):
-                emit(.diagnostic(DiagnosticRenderer.render(failure.diagnostic, in: failure.source)))
+                emit(.diagnostic(rendered(failure.diagnostic, in: failure.source)))
                 return .dataError
             case .model(let message, let hints):
-                emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(message, at: parsed.span, hints: hints), in: source)))
+                emit(.diagnostic(rendered(Diagnostic(message, at: parsed.span, hints: hints), in: source)))
                 return .dataError
             }
         }
@@ -457,7 +479,7 @@ public final class Session {
         do throws(LoadError) {
             let started = ContinuousClock.now
             let control = LoadControl()
-            let progress = showsProgress ? ProgressLine(control: control) : nil
+            let progress = showsProgress ? ProgressLine(control: control, language: language) : nil
             defer { progress?.finish() }
             let lower = path.lowercased()
             let isJSONLines = lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
@@ -466,7 +488,7 @@ public final class Session {
             progress?.finish()
             let seconds = (ContinuousClock.now - started).seconds
             catalog.apply(.add(report.table))
-            for warning in report.warnings { emit(.diagnostic(DiagnosticRenderer.fileError(path, warning, severity: "warning"))) }
+            for warning in report.warnings { emit(.diagnostic(DiagnosticRenderer.fileError(path, warning, severity: "warning", language: language))) }
             if report.rejectedCount > 0 {
                 var text = "\(path): warning: rejected \(NumberFormat.grouped(report.rejectedCount)) \(report.rejectedCount == 1 ? "record" : "records") (on_error skip)"
                 for record in report.rejected { text += "\n  line \(record.line): \(record.message)" }
@@ -482,10 +504,10 @@ public final class Session {
                 return .interrupted
             }
             if case .load(_, let pathSpan, _, _) = parsed.kind, error.kind == .missingFile {
-                emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(error.message, at: pathSpan, hints: error.hint.map { [$0] } ?? []), in: source)))
+                emit(.diagnostic(rendered(Diagnostic(error.message, at: pathSpan, hints: error.hint.map { [$0] } ?? []), in: source)))
                 return .missingInput
             }
-            emit(.diagnostic(DiagnosticRenderer.render(error)))
+            emit(.diagnostic(rendered(error)))
             return .dataError
         }
     }
@@ -498,7 +520,7 @@ public final class Session {
             data = last
         } else {
             if case .export(let name, _, _, _, _) = parsed.kind {
-                emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("there is no result to export yet", at: name.span,
+                emit(.diagnostic(rendered(Diagnostic("there is no result to export yet", at: name.span,
                                                                       hints: ["run a query first, e.g. summarize count by region, then: export result to \"counts.csv\""]), in: source)))
             }
             return .dataError
@@ -506,7 +528,7 @@ public final class Session {
         do throws(AtomicFile.Failure) {
             try AtomicFile.write(ResultWriter.write(data, as: format, raw: raw), to: path)
         } catch {
-            emit(.diagnostic(DiagnosticRenderer.fileError(path, "cannot write the export: \(error.reason)")))
+            emit(.diagnostic(DiagnosticRenderer.fileError(path, "cannot write the export: \(error.reason)", language: language)))
             return .ioError
         }
         present(.done(.exported(rows: data.rows.count, path: path, format: format, raw: raw)), emit: emit)
@@ -518,7 +540,7 @@ public final class Session {
         let key = Self.canonical(path)
         if including.contains(key) {
             let chain = (including.drop { $0 != key } + [key]).joined(separator: " → ")
-            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("including '\(path)' would run it again inside itself: \(chain)", at: pathSpan,
+            emit(.diagnostic(rendered(Diagnostic("including '\(path)' would run it again inside itself: \(chain)", at: pathSpan,
                                                                   hints: ["remove one of the include statements in the cycle"]), in: source)))
             return (.dataError, false)
         }
@@ -526,7 +548,7 @@ public final class Session {
         switch Self.readScript(path) {
         case .success(let contents): text = contents
         case .failure(let failure):
-            emit(.diagnostic(DiagnosticRenderer.render(Diagnostic(failure.message, at: pathSpan, hints: failure.hints), in: source)))
+            emit(.diagnostic(rendered(Diagnostic(failure.message, at: pathSpan, hints: failure.hints), in: source)))
             return (failure.status, false)
         }
         includeDepth += 1
@@ -540,7 +562,7 @@ public final class Session {
         do throws(AtomicFile.Failure) {
             try AtomicFile.write(script, to: path)
         } catch {
-            emit(.diagnostic(DiagnosticRenderer.fileError(path, "cannot save the session: \(error.reason)")))
+            emit(.diagnostic(DiagnosticRenderer.fileError(path, "cannot save the session: \(error.reason)", language: language)))
             return .ioError
         }
         present(.done(.saved(statements: succeeded.count, path: path)), emit: emit)
@@ -557,7 +579,7 @@ public final class Session {
             if let near = Suggestion.closest(to: topic, in: Help.topics.map(\.name)) { hints.append("did you mean '\(near)'?") }
             hints.append("topics: \(Help.topics.map(\.name).joined(separator: ", "))")
             if case .help(let name?) = parsed.kind {
-                emit(.diagnostic(DiagnosticRenderer.render(Diagnostic("no help on '\(topic)'", at: name.span, hints: hints), in: source)))
+                emit(.diagnostic(rendered(Diagnostic("no help on '\(topic)'", at: name.span, hints: hints), in: source)))
             }
             return .dataError
         }

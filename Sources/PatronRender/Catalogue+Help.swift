@@ -1,6 +1,6 @@
 extension Catalogue {
-    /// `help`: the overview's lines; each topic's summary and details are in `HelpTexts`.
-    static let helpTexts: [Entry] = helpFrame + helpSummaries + helpDetails
+    /// `help`: the overview's lines (each topic's summary and details are beside it, in `Help.chinese`).
+    static let helpTexts: [Entry] = helpFrame
 
     static let helpFrame: [Entry] = [
         Entry("statements:", "语句："),
@@ -11,7 +11,3 @@ extension Catalogue {
     ]
 }
 
-extension Catalogue {
-    static let helpSummaries: [Entry] = []
-    static let helpDetails: [Entry] = []
-}

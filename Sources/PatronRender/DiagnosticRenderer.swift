@@ -3,44 +3,41 @@ import PatronSyntax
 
 /// Diagnostics as `file:line:col: error: message`, the source line, a caret under the span, and hints.
 public enum DiagnosticRenderer {
-    /// The language messages and hints are printed in (the session's; set before each statement).
-    nonisolated(unsafe) public static var language: Language = .en
-
     /// The labels before a message and a hint, in the language.
-    static func label(_ english: String) -> String {
+    static func label(_ english: String, _ language: Language) -> String {
         guard language == .zh else { return english + ":" }
         return ["error": "错误：", "warning": "警告：", "help": "提示："][english] ?? english + ":"
     }
 
     /// `path: error: message`, for a failure that has no line (a file that cannot be written).
-    public static func fileError(_ path: String, _ message: String, severity: String = "error") -> String {
+    public static func fileError(_ path: String, _ message: String, severity: String = "error", language: Language = .en) -> String {
         let on = Style.colourErrors
-        return Style.paint("\(path):", Style.bold, on: on) + " " + Style.paint(label(severity), severity == "error" ? Style.red : Style.yellow, on: on)
+        return Style.paint("\(path):", Style.bold, on: on) + " " + Style.paint(label(severity, language), severity == "error" ? Style.red : Style.yellow, on: on)
             + (language == .zh ? "" : " ") + Catalogue.translate(message, language)
     }
 
     /// Renders a diagnostic found in `source`.
-    public static func render(_ diagnostic: Diagnostic, in source: Source) -> String {
+    public static func render(_ diagnostic: Diagnostic, in source: Source, language: Language = .en) -> String {
         let (line, text, offset) = source.line(containing: diagnostic.span.start)
         let spanText = source.text(of: SourceSpan(diagnostic.span.start, min(diagnostic.span.end, diagnostic.span.start + text.utf8.count - offset)))
         return render(file: source.name, line: line, lineText: text, byteOffset: offset, markedText: spanText,
-                      severity: diagnostic.severity.rawValue, message: diagnostic.message, hints: diagnostic.hints)
+                      severity: diagnostic.severity.rawValue, message: diagnostic.message, hints: diagnostic.hints, language: language)
     }
 
     /// Renders an error in a data file.
-    public static func render(_ error: LoadError) -> String {
+    public static func render(_ error: LoadError, language: Language = .en) -> String {
         if error.line == 0 {
             let on = Style.colourErrors
-            return fileError(error.path, error.message)
-                + (error.hint.map { "\n" + Style.paint(label("help"), Style.cyan, on: on) + (language == .zh ? "" : " ") + Catalogue.translate($0, language) } ?? "")
+            return fileError(error.path, error.message, language: language)
+                + (error.hint.map { "\n" + Style.paint(label("help", language), Style.cyan, on: on) + (language == .zh ? "" : " ") + Catalogue.translate($0, language) } ?? "")
         }
         return render(file: error.path, line: error.line, lineText: error.lineText, byteOffset: error.byteOffset, markedText: "",
-                      severity: "error", message: error.message, hints: error.hint.map { [$0] } ?? [])
+                      severity: "error", message: error.message, hints: error.hint.map { [$0] } ?? [], language: language)
     }
 
     /// The shared layout: header, gutter, source line, caret line, hints.
     static func render(file: String, line: Int, lineText: String, byteOffset: Int, markedText: String,
-                       severity: String, message: String, hints: [String]) -> String {
+                       severity: String, message: String, hints: [String], language: Language) -> String {
         let utf8 = Array(lineText.utf8)
         let prefix = String(decoding: utf8.prefix(min(byteOffset, utf8.count)), as: UTF8.self)
         // A connection string's password is never echoed; stars keep the caret's column.
@@ -50,7 +47,7 @@ public enum DiagnosticRenderer {
         let gutter = String(line)
         let blank = String(repeating: " ", count: gutter.count)
         let on = Style.colourErrors
-        let label = Style.paint(Self.label(severity), severity == "error" ? Style.red : Style.yellow, on: on)
+        let label = Style.paint(Self.label(severity, language), severity == "error" ? Style.red : Style.yellow, on: on)
         let message = Catalogue.translate(message, language)
         // A full-width colon needs no space after it.
         let gap = language == .zh ? "" : " "
@@ -58,7 +55,7 @@ public enum DiagnosticRenderer {
         let (window, caretAt) = Self.window(shown, around: column, width: 100)
         out += "\(gutter) | \(window)\n"
         out += "\(blank) | \(String(repeating: " ", count: caretAt))" + Style.paint(String(repeating: "^", count: min(caretWidth, 100)), Style.green, on: on)
-        for hint in hints { out += "\n" + Style.paint(Self.label("help"), Style.cyan, on: on) + gap + Catalogue.translate(hint, language) }
+        for hint in hints { out += "\n" + Style.paint(Self.label("help", language), Style.cyan, on: on) + gap + Catalogue.translate(hint, language) }
         return out
     }
 }

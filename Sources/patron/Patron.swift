@@ -58,6 +58,7 @@ struct Patron: ParsableCommand {
         session.keepGoing = keepGoing
         session.quiet = quiet
         session.collectsHTML = format.lowercased() == "html"
+        session.language = Session.language(from: ProcessInfo.processInfo.environment)
         Console.refreshLayout(dataFormat: session.format != nil)
         return session
     }
@@ -78,7 +79,7 @@ struct Patron: ParsableCommand {
             return
         }
         if isatty(0) != 0 {
-            let status = REPL(session: session).run(greeting: Session.greeting)
+            let status = REPL(session: session).run(greeting: Session.greeting(session.language))
             if status != 0 { throw ExitCode(status) }
             return
         }

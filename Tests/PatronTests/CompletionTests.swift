@@ -26,7 +26,8 @@ struct CompletionTests {
     }
 
     @Test func levelWordsAndTextValuesAfterAComparison() {
-        #expect(complete("segment where profit = ")?.candidates == ["high", "low", "medium"])
+        // The level words in English and in Chinese (低 中 高 work in either language).
+        #expect(complete("segment where profit = ")?.candidates == ["high", "low", "medium", "中", "低", "高"])
         #expect(complete("segment where profit >= m")?.insert == "medium ")
         #expect(complete("segment where region = ")?.candidates.contains("\"North\"") == true)
     }
