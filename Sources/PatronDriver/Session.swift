@@ -297,13 +297,10 @@ public final class Session {
         assert(presentation.checkInvariants().isEmpty, "\(presentation.kind): \(presentation.checkInvariants())")
         var presentation = presentation
         if language == .zh {
-            // Lines and headings the presenter wrote in English are put in Chinese; the data stays as it is.
+            // Lines the presenter wrote in English are put in Chinese; the data stays as it is.
             presentation.blocks = presentation.blocks.map { block in
                 if case .line(let text) = block { return .line(Catalogue.translateLines(text, language)) }
                 return block
-            }
-            presentation.fields = presentation.fields.map {
-                Presentation.Field($0.key, heading: Catalogue.translate($0.heading, language), $0.alignment, isDrawn: $0.isDrawn, isShaded: $0.isShaded)
             }
         }
         guard !checkOnly, !(quiet && presentation.isConfirmation) else { return }

@@ -146,7 +146,7 @@ extension Catalogue {
 
     /// Why a column has its type, and how a derived column was computed (the column reports).
     static let evidence: [Entry] = [
-        Entry("all {} values are {}", "全部 {} 个值都是{}"),
+        Entry("all {} values are {}", "全部 {} 个值均为：{}"),
         Entry("every value is empty", "所有值都为空"),
         Entry("'{}' (line {}) is not {}", "'{}'（第 {} 行）不是{}"),
         Entry("whole numbers", "整数"),

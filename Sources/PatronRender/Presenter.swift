@@ -60,7 +60,7 @@ public struct Presenter: Sendable {
     /// Each column's type, nulls and why: what `describe`, `load` and `customers` show.
     /// The columns, their types, nulls (`nulls`, when counted elsewhere) and why each has its type.
     func schemaTable(_ table: Table, nulls: [Int]? = nil) -> (fields: [Field], rows: [[Cell]]) {
-        let fields = [Field("column"), Field("type"), Field("nulls", .right), Field("why", heading: "why this type")]
+        let fields = [Field("column", heading: w("column")), Field("type", heading: w("type")), Field("nulls", heading: w("nulls"), .right), Field("why", heading: w("why this type"))]
         let rows = table.columns.enumerated().map { index, column -> [Cell] in
             var type = column.type.rawValue
             if case .decimal(_, let scale) = column.storage { type += "(\(scale))" }
@@ -172,9 +172,10 @@ public struct Presenter: Sendable {
     }
 
     func profile(_ summaries: [ColumnSummary], of table: Table) -> Presentation {
-        let fields = [Field("column"), Field("type"), Field("count", .right), Field("nulls", .right), Field("distinct", .right), Field("min", .right),
-                      Field("max", .right), Field("mean", .right), Field("p25", heading: "25%", .right), Field("median", .right),
-                      Field("p75", heading: "75%", .right), Field("most_frequent", heading: "most frequent")]
+        let fields = [Field("column", heading: w("column")), Field("type", heading: w("type")), Field("count", heading: w("count"), .right),
+                      Field("nulls", heading: w("nulls"), .right), Field("distinct", heading: w("distinct"), .right), Field("min", heading: w("min"), .right),
+                      Field("max", heading: w("max"), .right), Field("mean", heading: w("mean"), .right), Field("p25", heading: "25%", .right),
+                      Field("median", heading: w("median"), .right), Field("p75", heading: "75%", .right), Field("most_frequent", heading: w("most frequent"))]
         let rows = summaries.map { summary -> [Cell] in
             let column = table.columns[summary.column]
             func value(_ row: Int?) -> Cell {
@@ -241,7 +242,7 @@ public struct Presenter: Sendable {
             [Cell.text(label(a, key))] + result.counts[i].map(Cell.count) + [.count(result.counts[i].reduce(0, +))]
         }
         let columnTotals = result.columnKeys.indices.map { c in result.counts.reduce(0) { $0 + $1[c] } }
-        rows.append([.text("total")] + columnTotals.map(Cell.count) + [.count(result.scope)])
+        rows.append([Cell(.text("total"), display: w("total"))] + columnTotals.map(Cell.count) + [.count(result.scope)])
         return Presentation(kind: "crosstab", fields: fields, rows: rows,
                             facts: [.init("table", .string(table.name)), .init("rows_in_scope", .count(result.scope))], blocks: [.table(bars: nil)])
     }
@@ -287,7 +288,8 @@ public struct Presenter: Sendable {
     func segments(_ sizes: SegmentSizes) -> Presentation {
         let table = sizes.table, total = sizes.total
         guard !sizes.segments.isEmpty else { return .message("no segments are defined; define one: define segment butterflies as profit=high and loyalty=low") }
-        let fields = [Field("segment"), Field("definition"), Field("rows", .right), Field("share", .right)]
+        let fields = [Field("segment", heading: w("segment")), Field("definition", heading: w("definition")), Field("rows", heading: w("rows"), .right),
+                      Field("share", heading: w("share"), .right)]
         let rows = sizes.segments.map { segment -> [Cell] in
             [.text(segment.definition.name), .text(segment.definition.text), segment.count.map(Cell.count) ?? .null("n/a"),
              segment.count.map { Cell.share(Double($0), of: Double(total), unavailable: NumberFormat.percent(0)) } ?? .null("n/a")]
@@ -301,7 +303,7 @@ public struct Presenter: Sendable {
         let cuts = levels.cuts
         let total = max(1, levels.counts.reduce(0, +))
         let rows = zip(cuts.words, levels.counts).map { word, count -> [Cell] in [.text(word), .count(count), .share(Double(count) / Double(total))] }
-        return Presentation(kind: "levels_set", fields: [Field("level"), Field("rows", .right), Field("share", .right)], rows: rows,
+        return Presentation(kind: "levels_set", fields: [Field("level", heading: w("level")), Field("rows", heading: w("rows"), .right), Field("share", heading: w("share"), .right)], rows: rows,
                             facts: [.init("table", .string(levels.table.name)), .init("cut_points", cutPoints([cuts]))],
                             blocks: [.line("levels of '\(cuts.column)' in '\(levels.table.name)' (\(Vocabulary.method(cuts.method, .en))): \(Formatting.describe(cuts))"),
                                      .table(bars: nil)],
@@ -309,7 +311,7 @@ public struct Presenter: Sendable {
     }
 
     func levelTable(_ all: [LevelCuts], of table: Table, rows total: Int) -> Presentation {
-        Presentation(kind: "levels", fields: [Field("column"), Field("levels"), Field("method"), Field("cuts", isDrawn: false)],
+        Presentation(kind: "levels", fields: [Field("column", heading: w("column")), Field("levels", heading: w("levels")), Field("method", heading: w("method")), Field("cuts", isDrawn: false)],
                      rows: all.map { cuts in
                          [.text(cuts.column), .text(Formatting.describe(cuts)), .text(Vocabulary.method(cuts.method, .en)),
                           .text(cuts.cuts.map { NumberFormat.fixed($0, digits: $0 == $0.rounded() ? 0 : 2) }.joined(separator: ", "))]

@@ -58,6 +58,9 @@ public enum Vocabulary {
         "Others (no rule)": "其他（无规则）",
         "model": "模型", "parameter": "参数", "estimate": "估计值", "std. error": "标准误", "cohort": "同期群", "customers": "客户数",
         "revenue": "收入", "profit": "利润", "week": "周", "month": "月", "quarter": "季度",
+        "column": "列", "type": "类型", "nulls": "空值", "why this type": "为何是这个类型", "count": "计数", "distinct": "不同值",
+        "min": "最小值", "max": "最大值", "mean": "均值", "median": "中位数", "most frequent": "最常见的值", "definition": "定义",
+        "levels": "等级", "method": "方法",
     ]
 
     /// A heading or short word in `language` (English words are their own translation).
