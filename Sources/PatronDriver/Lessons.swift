@@ -46,11 +46,11 @@ enum Lessons {
         describe
         pause
         say "谁的利润高？默认情况下，'高' 是该列最高的三分之一：高于第二个三分位点的行。"
-        segment where profit = high
+        segment where profit = 高
         say "看结果下方：当前使用的切分点都会印出来，任何人都能核对 '高' 指的是什么。"
         pause
         say "条件可以用 and、or、not 组合。谁利润高但很少购买？"
-        segment where profit = high and loyalty = low
+        segment where profit = 高 and loyalty = 低
         pause
         say "等级也可以按排名划分：利润最高的五分之一。"
         segment where profit = top 20%
@@ -119,13 +119,13 @@ enum Lessons {
         levels profit quantiles 2 as low, high
         levels loyalty quantiles 2 as low, high
         say "知己：利润高且忠诚。保持稳定的沟通，但不要打扰。"
-        segment where profit = high and loyalty = high
+        segment where profit = 高 and loyalty = 高
         pause
         say "蝴蝶：利润高但来去匆匆。趁他们在时好好服务，不要为留住他们过度投入。"
-        segment where profit = high and loyalty = low
+        segment where profit = 高 and loyalty = 低
         pause
         say "藤壶：忠诚但利润低。提高他们的钱包份额（交叉销售、向上销售），或降低服务成本。"
-        segment where profit = low and loyalty = high
+        segment where profit = 低 and loyalty = 高
         pause
         say "过客：两者都不是。不做投入，每笔交易都要赚钱。"
         say "刚才按中位数划分。换成业务认可的阈值，看看各象限如何变化："
@@ -179,7 +179,7 @@ enum Lessons {
         lifecycle windows 14, 60, 120
         pause
         say "曾经消费很多、现在已流失的客户，才值得去挽回："
-        segment where recency > 180 and monetary = high
+        segment where recency > 180 and monetary = 高
         say "对曾经有价值的客户，挽回是值得的；其余的就让他们走吧。下一课：lesson clv。"
         """)
 
@@ -217,7 +217,7 @@ enum Lessons {
         pause
         say "现在用全部数据拟合：每位客户得到存续概率、明年的预期购买次数、每次的预期消费和客户终身价值。"
         clv with margin = 0.3
-        segment where p_alive = low and profit = high
+        segment where p_alive = 低 and profit = 高
         say "这些是模型认为正在流失的高利润客户：先联系他们。"
         pause
         explain p_alive

@@ -39,6 +39,7 @@ extension Catalogue {
         Entry("derived '{}' from '{}': {} customers, as of {}; {} orders used", "已从 '{2}' 推导出 '{1}'：{3} 位客户，截至 {4}；使用了 {5} 个订单"),
         Entry("no connections; open one: {}", "没有连接；打开一个：{}"),
         Entry("JSON objects or arrays, kept as JSON text", "JSON 对象或数组，按 JSON 文本保留"),
+        Entry("{} ≤ {} < {}  ({} is empty: both cut points are {})", "{1} ≤ {2} < {3}（{4} 为空：两个切分点都是 {5}）"),
         Entry("terciles", "三分位数"),
         Entry("quartiles", "四分位数"),
         Entry("quintiles", "五分位数"),

@@ -101,6 +101,15 @@ public enum Formatting {
     }
 
     /// Cut points as a chain: `low ≤ 12.50 < medium < 80.00 ≤ high`.
+    /// In Chinese the default words read 低 中 高 (they are level words in either language).
+    public static func describe(_ level: LevelCuts, _ language: Language = .en) -> String {
+        guard language == .zh else { return describe(level) }
+        let words = level.words.map { word in LevelCuts.chineseWords.first { $0.english == word }?.chinese ?? word }
+        return Catalogue.translate(describe(LevelCuts(column: level.column, words: words, cuts: level.cuts, method: level.method, basis: level.basis,
+                                                      nulls: level.nulls, scale: level.scale)), language)
+    }
+
+    /// Cut points as a chain: `low ≤ 12.50 < medium < 80.00 ≤ high`.
     public static func describe(_ level: LevelCuts) -> String {
         func format(_ cut: Double) -> String {
             // Cut points on the column's own grid print at its scale; interpolated ones get two more places.

@@ -305,7 +305,7 @@ public struct Presenter: Sendable {
         let rows = zip(cuts.words, levels.counts).map { word, count -> [Cell] in [.text(word), .count(count), .share(Double(count) / Double(total))] }
         return Presentation(kind: "levels_set", fields: [Field("level", heading: w("level")), Field("rows", heading: w("rows"), .right), Field("share", heading: w("share"), .right)], rows: rows,
                             facts: [.init("table", .string(levels.table.name)), .init("cut_points", cutPoints([cuts]))],
-                            blocks: [.line("levels of '\(cuts.column)' in '\(levels.table.name)' (\(Vocabulary.method(cuts.method, .en))): \(Formatting.describe(cuts))"),
+                            blocks: [.line("levels of '\(cuts.column)' in '\(levels.table.name)' (\(Vocabulary.method(cuts.method, .en))): \(Formatting.describe(cuts, language))"),
                                      .table(bars: nil)],
                             isConfirmation: true)
     }
@@ -313,7 +313,7 @@ public struct Presenter: Sendable {
     func levelTable(_ all: [LevelCuts], of table: Table, rows total: Int) -> Presentation {
         Presentation(kind: "levels", fields: [Field("column", heading: w("column")), Field("levels", heading: w("levels")), Field("method", heading: w("method")), Field("cuts", isDrawn: false)],
                      rows: all.map { cuts in
-                         [.text(cuts.column), .text(Formatting.describe(cuts)), .text(Vocabulary.method(cuts.method, .en)),
+                         [.text(cuts.column), .text(Formatting.describe(cuts, language)), .text(Vocabulary.method(cuts.method, .en)),
                           .text(cuts.cuts.map { NumberFormat.fixed($0, digits: $0 == $0.rounded() ? 0 : 2) }.joined(separator: ", "))]
                      },
                      facts: [.init("table", .string(table.name)), .init("table_rows", .count(total)), .init("cut_points", cutPoints(all))],
@@ -336,7 +336,7 @@ public struct Presenter: Sendable {
         let width = levels.map { DisplayWidth.of($0.column) }.max() ?? 0
         for level in levels {
             let method = Vocabulary.method(level.method, language)
-            out += "\n  " + DisplayWidth.pad(level.column, to: width) + "  " + Formatting.describe(level) + say("  (\(method))", zh: "（\(method)）")
+            out += "\n  " + DisplayWidth.pad(level.column, to: width) + "  " + Formatting.describe(level, language) + say("  (\(method))", zh: "（\(method)）")
             if level.nulls > 0 {
                 out += say("  (\(NumberFormat.grouped(level.nulls)) \(level.nulls == 1 ? "null" : "nulls") in no level)",
                            zh: "（\(NumberFormat.grouped(level.nulls)) 个空值不属于任何等级）")
@@ -412,7 +412,7 @@ public struct Presenter: Sendable {
             var level = Cell.null(), rule = Cell.null()
             if let cuts = e.levels[index], let v = column.doubleValue(row) {
                 level = .text(cuts.words[cuts.level(of: v)])
-                rule = .text(Formatting.describe(cuts))
+                rule = .text(Formatting.describe(cuts, language))
             }
             return [.text(column.name), .stored(column, row, null: "(null)"), level, rule]
         }
