@@ -42,7 +42,7 @@ let package = Package(
         // The line-editing prompt. Sees only the driver.
         .target(name: "PatronREPL", dependencies: ["PatronDriver", "CEditLine"]),
         .executableTarget(name: "patron", dependencies: [
-            "PatronAnalysis", "PatronDriver", "PatronREPL", "PatronSQL",
+            "PatronAnalysis", "PatronDriver", "PatronREPL", "PatronRender", "PatronSQL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Prints the benchmark JSON contract of ../shared/bench/bench_common.py.

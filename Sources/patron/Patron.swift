@@ -3,6 +3,7 @@ import Foundation
 import PatronAnalysis
 import PatronDriver
 import PatronREPL
+import PatronRender
 import PatronSQL
 import PatronSyntax
 
@@ -44,7 +45,7 @@ struct Patron: ParsableCommand {
     func outputFormat() throws -> ExportFormat? {
         if ["table", "html"].contains(format.lowercased()) { return nil }
         guard let chosen = ExportFormat(name: format) else {
-            throw ValidationError("--format takes table, csv, tsv, json, jsonl, markdown or html (got '\(format)')")
+            throw ValidationError(localized("--format takes table, csv, tsv, json, jsonl, markdown or html (got '\(format)')"))
         }
         return chosen
     }
@@ -153,7 +154,7 @@ struct Compile: ParsableCommand {
 
     func run() throws {
         guard let chosen = PatronSQL.SQLDialect(rawValue: dialect.lowercased()) else {
-            throw ValidationError("--dialect takes \(PatronSQL.SQLDialect.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(dialect)')")
+            throw ValidationError(localized("--dialect takes \(PatronSQL.SQLDialect.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(dialect)')"))
         }
         let session = try patron.session()
         session.compiling = chosen
@@ -179,11 +180,11 @@ private func parsedParameters(_ pairs: [String]) throws -> [String: Constant] {
     var values: [String: Constant] = [:]
     for pair in pairs {
         guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
-            throw ValidationError("--param takes name=value, e.g. --param cutoff=2024-06-30 (got '\(pair)')")
+            throw ValidationError(localized("--param takes name=value, e.g. --param cutoff=2024-06-30 (got '\(pair)')"))
         }
         let name = String(pair[..<equals])
         guard name.first.map({ $0.isLetter || $0 == "_" }) == true, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
-            throw ValidationError("'\(name)' is not a variable name: use letters, digits and _")
+            throw ValidationError(localized("'\(name)' is not a variable name: use letters, digits and _"))
         }
         values[name] = Session.parameterValue(String(pair[pair.index(after: equals)...]))
     }
@@ -204,4 +205,9 @@ func emit(_ output: Output) {
 private func finish(_ outcome: Outcome) throws -> Bool {
     if outcome.status != .ok { throw ExitCode(outcome.status.rawValue) }
     return outcome.shouldQuit
+}
+
+/// A command-line error in the language the environment asks for.
+func localized(_ message: String) -> String {
+    Catalogue.translate(message, Session.language(from: ProcessInfo.processInfo.environment))
 }
