@@ -230,6 +230,8 @@ public struct Binder {
             return .explainSegment(segment, BoundSegment(table: table, condition: bound, text: segment.name, levels: context.levels, profitColumn: profitColumn(of: table)),
                                    FrameworkColumns(table))
         }
+        // Not a column or a segment here: a concept of segmentation is explained as 'help' explains it.
+        if BoundStatement.explainedConcepts.contains(name.text.lowercased()) { return .explainConcept(name.text.lowercased()) }
         throw try unknownColumnOrSegment(name, in: table)
     }
 

@@ -80,6 +80,8 @@ public enum BoundStatement: Sendable {
     case say(String)
     /// A lesson's pause (nothing in a script).
     case pause
+    /// A concept of segmentation (matrix, rfm, pareto, levels, …), explained as its help topic is.
+    case explainConcept(String)
     /// Add a custom RFM rule, at this place (from 1) in the custom table.
     case rfmRule(SegmentDefinition, position: Int)
     /// Check a rule table over every cell of scores.
@@ -492,4 +494,9 @@ public enum CohortPeriod: String, Sendable, CaseIterable {
 /// What `cohorts` follows: the customers still buying, or their revenue or profit.
 public enum CohortMeasure: String, Sendable, CaseIterable {
     case customers, revenue, profit
+}
+
+extension BoundStatement {
+    /// The concepts `explain` takes besides columns and segments (their texts are the help topics').
+    public static let explainedConcepts: Set<String> = ["matrix", "rfm", "pareto", "levels", "tiers", "lifecycle", "clv", "cohorts", "loyalty", "expressions"]
 }

@@ -83,7 +83,8 @@ extension Help {
         "explain": ("指标的含义、细分的规模，或单个客户", """
             对于一列：它是如何得到或推导的。对于命名细分：它的定义、规模和占比，用到的等级切分点，其客户
             在矩阵、生命周期和 RFM 细分中的分布，以及对最大群体的建议。对于 'customer ID'（按第一列匹配）：
-            每个值、它的等级以及等级如何设定，还有该客户所在的细分。
+            每个值、它的等级以及等级如何设定，还有该客户所在的细分。对于概念（matrix、rfm、pareto、levels、tiers、
+            lifecycle、clv、cohorts、loyalty、expressions）：它是什么、patron 如何计算，与 'help' 的说明相同。
             """),
         "matrix": ("利润 × 忠诚度矩阵：知己、蝴蝶、藤壶、过客", """
             把两个指标分为高/低（按中位数，或按 X 和 Y：不超过切分点的值为低），画出 Reinartz 与 Kumar 的

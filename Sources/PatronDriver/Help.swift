@@ -129,7 +129,7 @@ public enum Help {
                 """,
               example: "customers from demo by region with amount = monetary"),
         Topic(name: "explain", usage: "explain METRIC | SEGMENT | customer ID", summary: "what a metric means, a segment's size, or one customer",
-              details: "For a column: how it was found or derived. For a named segment: its definition, its size\nand shares, the cut points of the levels it uses, where its customers fall in the matrix, the\nlifecycle and the RFM segments, and the advice for the largest group. For 'customer ID' (matched on the first\ncolumn): each value, its level and how the level is set, and the segments the customer is in.",
+              details: "For a column: how it was found or derived. For a named segment: its definition, its size\nand shares, the cut points of the levels it uses, where its customers fall in the matrix, the\nlifecycle and the RFM segments, and the advice for the largest group. For 'customer ID' (matched on the first\ncolumn): each value, its level and how the level is set, and the segments the customer is in.\nFor a concept (matrix, rfm, pareto, levels, tiers, lifecycle, clv, cohorts, loyalty, expressions):\nwhat it is and how patron computes it, as 'help' says it.",
               example: "explain loyalty"),
         Topic(name: "matrix", usage: "matrix METRIC by METRIC [split median | at X, Y]", summary: "the profit × loyalty matrix: friends, butterflies, barnacles, strangers",
               details: """

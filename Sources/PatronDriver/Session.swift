@@ -398,6 +398,8 @@ public final class Session {
             return (report(to: path, title: title, script: script, parsed: parsed, source: source, emit: emit), false)
         case .lesson(let name, let path):
             return lesson(name: name, path: path, parsed: parsed, source: source, emit: emit)
+        case .explainConcept(let name):
+            if let text = Help.text(for: name, language) { present(.message(text), emit: emit) }
         case .say(let words):
             present(.message(words), emit: emit)
         case .pause:

@@ -88,7 +88,7 @@ extension Engine {
             return Execution(.transitions(try finished(result)))
         case .segment(let bound):
             return Execution(.segment(segment(bound)))
-        case .load, .setLanguage, .setTimer, .export, .include, .saveSession, .report, .lesson, .say, .pause, .help, .quit, .connect, .disconnect, .showConnections, .loadServer, .exportServer, .sqlSegment, .sqlSummary, .sqlCustomers, .sqlFramework, .useServer, .explainServerCustomer:
+        case .load, .setLanguage, .setTimer, .export, .include, .saveSession, .report, .lesson, .say, .pause, .explainConcept, .help, .quit, .connect, .disconnect, .showConnections, .loadServer, .exportServer, .sqlSegment, .sqlSummary, .sqlCustomers, .sqlFramework, .useServer, .explainServerCustomer:
             preconditionFailure("the driver runs statements about the session itself")
         }
     }
