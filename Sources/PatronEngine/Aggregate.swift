@@ -58,8 +58,15 @@ public struct CrosstabResult: Sendable {
     /// A row holding each row value / column value (nil: the null group), in display order.
     public let rowKeys: [Int?]
     public let columnKeys: [Int?]
+    /// Per row value, per column value (and the folded rest last, when there is one).
     public let counts: [[Int]]
     public let scope: Int
+    /// How many values of each side were folded into one more row or column ("other").
+    public let otherRows: Int
+    public let otherColumns: Int
+
+    /// The most values a grid shows down and across.
+    public static let rowLimit = 50, columnLimit = 20
 }
 
 extension Engine {
@@ -332,27 +339,42 @@ extension Engine {
         }
     }
 
-    /// Counts rows for each pair of values of two columns.
+    /// Counts rows for each pair of values of two columns. The grid holds at most `rowLimit` values
+    /// down and `columnLimit` across: the most frequent ones, in value order; the rest of each side
+    /// is summed in one more row or column, so the grid's size never grows with the data's variety.
     /// `weights` (one per row) count each row that many times: the groups of a summary computed elsewhere.
-    public static func crosstab(_ table: Table, rows rowColumn: Int, columns columnColumn: Int, condition: BoundCondition?, weights: [Int]? = nil) -> CrosstabResult {
+    public static func crosstab(_ table: Table, rows rowColumn: Int, columns columnColumn: Int, condition: BoundCondition?, weights: [Int]? = nil,
+                                rowLimit: Int = CrosstabResult.rowLimit, columnLimit: Int = CrosstabResult.columnLimit) -> CrosstabResult {
         let rows = condition.map { filter($0, in: table) } ?? Array(0..<table.rowCount)
         let rowKey = groupKey(table.columns[rowColumn]), columnKey = groupKey(table.columns[columnColumn])
-        var rowGroups: [Int64?: Int] = [:], columnGroups: [Int64?: Int] = [:]
+        func weight(_ row: Int) -> Int { weights.map { row < $0.count ? $0[row] : 0 } ?? 1 }
+        // Each value's first row and how many rows it has.
+        var rowGroups: [Int64?: (first: Int, count: Int)] = [:], columnGroups: [Int64?: (first: Int, count: Int)] = [:]
         for row in rows {
-            if rowGroups[rowKey(row)] == nil { rowGroups[rowKey(row)] = row }
-            if columnGroups[columnKey(row)] == nil { columnGroups[columnKey(row)] = row }
+            let w = weight(row)
+            rowGroups[rowKey(row), default: (row, 0)].count += w
+            columnGroups[columnKey(row), default: (row, 0)].count += w
         }
-        let rowOrder = rowGroups.keys.sorted(by: precedes), columnOrder = columnGroups.keys.sorted(by: precedes)
+        func kept(_ groups: [Int64?: (first: Int, count: Int)], _ limit: Int) -> [Int64?] {
+            let all = groups.keys.sorted(by: precedes)
+            guard all.count > limit else { return all }
+            let frequent = Set(all.sorted { groups[$0]!.count != groups[$1]!.count ? groups[$0]!.count > groups[$1]!.count : precedes($0, $1) }.prefix(limit))
+            return all.filter { frequent.contains($0) }
+        }
+        let rowOrder = kept(rowGroups, max(1, rowLimit)), columnOrder = kept(columnGroups, max(1, columnLimit))
+        let otherRows = rowGroups.count - rowOrder.count, otherColumns = columnGroups.count - columnOrder.count
         let rowPosition = Dictionary(uniqueKeysWithValues: rowOrder.enumerated().map { ($1, $0) })
         let columnPosition = Dictionary(uniqueKeysWithValues: columnOrder.enumerated().map { ($1, $0) })
-        var counts = Array(repeating: Array(repeating: 0, count: columnOrder.count), count: rowOrder.count)
+        // The folded values count in one more row and column, after the kept ones.
+        let height = rowOrder.count + (otherRows > 0 ? 1 : 0), width = columnOrder.count + (otherColumns > 0 ? 1 : 0)
+        var counts = Array(repeating: Array(repeating: 0, count: width), count: height)
         for row in rows {
-            guard let i = rowPosition[rowKey(row)], let j = columnPosition[columnKey(row)] else { continue }
-            counts[i][j] += weights.map { row < $0.count ? $0[row] : 0 } ?? 1
+            let i = rowPosition[rowKey(row)] ?? rowOrder.count, j = columnPosition[columnKey(row)] ?? columnOrder.count
+            counts[i][j] += weight(row)
         }
         return CrosstabResult(table: table, rowColumn: rowColumn, columnColumn: columnColumn,
-                              rowKeys: rowOrder.map { $0 == nil ? nil : rowGroups[$0] }, columnKeys: columnOrder.map { $0 == nil ? nil : columnGroups[$0] },
-                              counts: counts, scope: weights.map { w in rows.reduce(0) { $0 + (($1 < w.count) ? w[$1] : 0) } } ?? rows.count)
+                              rowKeys: rowOrder.map { $0 == nil ? nil : rowGroups[$0]?.first }, columnKeys: columnOrder.map { $0 == nil ? nil : columnGroups[$0]?.first },
+                              counts: counts, scope: rows.reduce(0) { $0 + weight($1) }, otherRows: otherRows, otherColumns: otherColumns)
     }
 }
 

@@ -237,14 +237,34 @@ public struct Presenter: Sendable {
         let table = result.table
         let a = table.columns[result.rowColumn], b = table.columns[result.columnColumn]
         func label(_ column: Column, _ row: Int?) -> String { row.map { Formatting.cell(column, $0) } ?? "(null)" }
-        let fields = [Field(a.name, heading: "\(a.name) \\ \(b.name)")] + result.columnKeys.map { Field(label(b, $0), .right) } + [Field("total", .right)]
-        var rows = result.rowKeys.enumerated().map { i, key in
-            [Cell.text(label(a, key))] + result.counts[i].map(Cell.count) + [.count(result.counts[i].reduce(0, +))]
+        func other(_ n: Int) -> String { say("(other \(NumberFormat.grouped(n)) \(n == 1 ? "value" : "values"))", zh: "（其他 \(NumberFormat.grouped(n)) 个值）") }
+        var columnLabels = result.columnKeys.map { label(b, $0) }
+        if result.otherColumns > 0 { columnLabels.append(other(result.otherColumns)) }
+        var rowLabels = result.rowKeys.map { label(a, $0) }
+        if result.otherRows > 0 { rowLabels.append(other(result.otherRows)) }
+        // Two values can print alike (a value and the "other" label): keys stay unique.
+        var seen = Set<String>([a.name, "total"])
+        let fields = [Field(a.name, heading: "\(a.name) \\ \(b.name)")] + columnLabels.map { text -> Field in
+            var key = text
+            while !seen.insert(key).inserted { key += "_" }
+            return Field(key, heading: text, .right)
+        } + [Field("total", heading: w("total"), .right)]
+        var rows = rowLabels.enumerated().map { i, text in
+            [Cell.text(text)] + result.counts[i].map(Cell.count) + [.count(result.counts[i].reduce(0, +))]
         }
-        let columnTotals = result.columnKeys.indices.map { c in result.counts.reduce(0) { $0 + $1[c] } }
+        let columnTotals = columnLabels.indices.map { c in result.counts.reduce(0) { $0 + $1[c] } }
         rows.append([Cell(.text("total"), display: w("total"))] + columnTotals.map(Cell.count) + [.count(result.scope)])
+        var blocks: [Presentation.Block] = [.table(bars: nil)]
+        if result.otherRows > 0 || result.otherColumns > 0 {
+            let shownRows = NumberFormat.grouped(result.rowKeys.count), allRows = NumberFormat.grouped(result.rowKeys.count + result.otherRows)
+            let shownColumns = NumberFormat.grouped(result.columnKeys.count), allColumns = NumberFormat.grouped(result.columnKeys.count + result.otherColumns)
+            blocks.append(.line(say("the grid shows the most frequent values: \(shownRows) of \(allRows) of \(a.name), \(shownColumns) of \(allColumns) of \(b.name); the rest are summed under (other …). Every pair: summarize count by \(a.name), \(b.name); or bin a number first, e.g. levels \(a.name) quantiles 5",
+                                    zh: "表格只显示最常见的值：\(a.name) 的 \(allRows) 个值中的 \(shownRows) 个，\(b.name) 的 \(allColumns) 个值中的 \(shownColumns) 个；其余的合计在（其他 …）中。查看每一对：summarize count by \(a.name), \(b.name)；或先把数值分组，例如 levels \(a.name) quantiles 5")))
+        }
         return Presentation(kind: "crosstab", fields: fields, rows: rows,
-                            facts: [.init("table", .string(table.name)), .init("rows_in_scope", .count(result.scope))], blocks: [.table(bars: nil)])
+                            facts: [.init("table", .string(table.name)), .init("rows_in_scope", .count(result.scope)),
+                                    .init("other_row_values", .count(result.otherRows)), .init("other_column_values", .count(result.otherColumns))],
+                            blocks: blocks)
     }
 
     // MARK: Segments and levels

@@ -329,22 +329,31 @@ struct DelimitedLoad {
         return !anyTyped
     }
 
+    /// The columns' names from the header: an empty one becomes columnN, a repeated one gets the
+    /// next free `_k`. Sets and a next-suffix per name keep this linear in the header's length,
+    /// and only the first ten renamings are listed.
     func headerNames(_ fields: [String], warnings: inout [String]) -> [String] {
-        var names: [String] = []
+        var names: [String] = [], taken = Set<String>(), nextSuffix: [String: Int] = [:]
+        let given = Set(fields)
+        var renamed = 0
         for (i, field) in fields.enumerated() {
             var header = field.trimmingCharacters(in: .whitespaces)
             if header.isEmpty {
                 header = "column\(i + 1)"
                 warnings.append("column \(i + 1) has an empty header; named it '\(header)'")
             }
-            if names.contains(header) {
-                var k = 2
-                while names.contains("\(header)_\(k)") || fields.contains("\(header)_\(k)") { k += 1 }
-                warnings.append("column \(i + 1) repeats the header '\(header)'; renamed it '\(header)_\(k)'")
+            if taken.contains(header) {
+                var k = nextSuffix[header] ?? 2
+                while taken.contains("\(header)_\(k)") || given.contains("\(header)_\(k)") { k += 1 }
+                nextSuffix[header] = k + 1
+                renamed += 1
+                if renamed <= 10 { warnings.append("column \(i + 1) repeats the header '\(header)'; renamed it '\(header)_\(k)'") }
                 header = "\(header)_\(k)"
             }
             names.append(header)
+            taken.insert(header)
         }
+        if renamed > 10 { warnings.append("\(renamed - 10) more repeated headers were renamed the same way") }
         return names
     }
 

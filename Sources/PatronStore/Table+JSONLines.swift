@@ -241,8 +241,11 @@ struct JSONLinesLoad {
         var p = try file.utf8Start(path: path)
         var keys: [String] = []
         var keyIndex: [String: Int] = [:]
-        var rows: [[(Int, JSONValue)]] = []
+        // Each key's values by row, as they come: memory grows with the values, not keys × rows.
+        var values: [[(row: Int32, value: JSONValue)]] = []
+        var rowCount = 0
         var rowOffsets: [Int] = []
+        var tooManyKeys: RecordError? = nil
         var rejected: [RecordError] = []
         var blankLines = 0
         var line = 1
@@ -267,42 +270,50 @@ struct JSONLinesLoad {
             var parser = JSONLineParser(base: base, end: contentEnd, p: p, nestingLimit: Table.jsonNestingLimit)
             do throws(JSONLineParser.Failure) {
                 let fields = try parser.object()
-                var row: [(Int, JSONValue)] = []
-                row.reserveCapacity(fields.count)
                 for (key, value) in fields {
                     let index: Int
                     if let known = keyIndex[key] { index = known } else {
+                        guard keys.count < Table.maxColumns else {
+                            tooManyKeys = RecordError(offset: p, message: "the objects hold more than \(Table.maxColumns) different keys ('\(key)' is one too many); patron loads at most \(Table.maxColumns) columns",
+                                                      hint: "keep the keys you need (e.g. jq -c '{id, name, amount}'), or flatten the data first")
+                            break
+                        }
                         index = keys.count
                         keys.append(key)
                         keyIndex[key] = index
+                        values.append([])
                     }
-                    row.append((index, value))
+                    values[index].append((Int32(truncatingIfNeeded: rowCount), value))
                 }
-                rows.append(row)
+                if tooManyKeys != nil { break }
+                rowCount += 1
                 rowOffsets.append(p)
             } catch {
                 rejected.append(RecordError(offset: error.offset, message: error.message, hint: error.hint))
                 if !options.skipBadRecords { break }
             }
-            if rows.count % 65_536 == 0 {
+            if rowCount % 65_536 == 0 {
                 control?.advance(next - p, records: 0)
                 if control?.isCancelled == true { throw LoadError(kind: .cancelled, path: path, message: "the load was cancelled") }
             }
         }
+        if let tooManyKeys { throw positioned(tooManyKeys) }
         if !options.skipBadRecords, let error = rejected.first { throw positioned(error) }
-        guard !keys.isEmpty || !rows.isEmpty else {
+        guard !keys.isEmpty || rowCount > 0 else {
             throw LoadError(path: path, message: "the file has no objects, only blank lines", hint: "JSON Lines needs one object per line")
         }
 
         // Columns: infer each key's type from its values, then fill it.
         let syntax = NumberSyntax(thousands: nil, decimalMark: UInt8(ascii: "."))
-        var grid = Array(repeating: Array(repeating: JSONValue.null, count: rows.count), count: keys.count)
-        for (r, row) in rows.enumerated() { for (k, value) in row { grid[k][r] = value } }
         var columns: [Column] = []
         for (k, key) in keys.enumerated() {
-            columns.append(column(named: key, values: grid[k], offsets: rowOffsets, syntax: syntax))
+            // One key's values laid out by row at a time, its sparse list let go once it is a column.
+            var dense = Array(repeating: JSONValue.null, count: rowCount)
+            for (row, value) in values[k] { dense[Int(row)] = value }
+            values[k] = []
+            columns.append(column(named: key, values: dense, offsets: rowOffsets, syntax: syntax))
         }
-        let table = Table(name: name, columns: columns, rowCount: rows.count, origin: .file(path))
+        let table = Table(name: name, columns: columns, rowCount: rowCount, origin: .file(path))
         table.checkInvariants()
         let report = rejected.prefix(10).map { RejectedRecord(line: file.lineNumber(at: $0.offset).line, message: $0.message) }
         return LoadReport(table: table, warnings: [], blankLines: blankLines, rejectedCount: rejected.count, rejected: report, dialect: "JSON Lines")

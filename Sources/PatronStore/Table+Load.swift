@@ -41,6 +41,9 @@ public struct LoadReport: Sendable {
 }
 
 extension Table {
+    /// The most columns a load makes (a JSON Lines file may bring a new key on every line).
+    public static let maxColumns = 2_048
+
     /// Loads a delimited text file (CSV, TSV, semicolon, pipe or whitespace-aligned), sniffing
     /// what `options` leave open, and parsing bytes straight into column buffers on all threads.
     public static func load(path: String, name: String, options: LoadOptions = LoadOptions(), control: LoadControl? = nil) throws(LoadError) -> LoadReport {

@@ -4,16 +4,25 @@ public enum Suggestion {
     ///
     /// Case is ignored, so `Profit` suggests `profit`.
     public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+        // A typo of a name is about as long as the name: lengths that differ by more than the
+        // distance allowed cannot match, and no name worth suggesting is hundreds of characters
+        // long, so a huge word costs nothing (the table below is lengths × lengths).
+        guard word.count <= Self.longest else { return nil }
         let target = Array(word.lowercased())
-        var best: (String, Int)? = nil
+        let limit = max(1, min(3, target.count / 3))
+        var best: (candidate: String, distance: Int)? = nil
         for candidate in candidates {
-            let distance = editDistance(target, Array(candidate.lowercased()))
-            let limit = max(1, min(3, target.count / 3))
+            let other = Array(candidate.lowercased())
+            guard other.count <= Self.longest, abs(other.count - target.count) <= limit else { continue }
+            let distance = editDistance(target, other)
             guard distance <= limit else { continue }
-            if best == nil || distance < best!.1 { best = (candidate, distance) }
+            if best.map({ distance < $0.distance }) ?? true { best = (candidate, distance) }
         }
-        return best?.0
+        return best?.candidate
     }
+
+    /// The longest word or name compared.
+    static let longest = 256
 
     /// Damerau–Levenshtein (optimal string alignment) distance.
     public static func editDistance(_ a: [Character], _ b: [Character]) -> Int {

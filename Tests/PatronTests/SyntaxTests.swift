@@ -89,21 +89,22 @@ struct ParserTests {
         #expect(Parser.isComplete(Source(name: "t", text: "")))
     }
 
-    /// Runs `body` on a thread with a 2 MiB stack (a quarter of the main thread's), in a debug build.
-    func onSmallStack(_ body: @escaping @Sendable () -> Void) {
+    /// Runs `body` on a thread with an 8 MiB stack (the main thread's, where statements are parsed): room for
+    /// the deepest nesting allowed even in a debug build under the thread sanitizer, whose frames are larger.
+    func onMainSizedStack(_ body: @escaping @Sendable () -> Void) {
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
             body()
             done.signal()
         }
-        thread.stackSize = 2 * 1024 * 1024
+        thread.stackSize = 8 * 1024 * 1024
         thread.start()
         done.wait()
     }
 
     @Test func nestingLimitOnBothSides() {
         let limit = Parser.nestingLimit
-        onSmallStack {
+        onMainSizedStack {
             let inside = Parser.parse(Source(name: "t", text: "segment where " + String(repeating: "(", count: limit) + "a=1" + String(repeating: ")", count: limit)))
             #expect(inside.diagnostics.isEmpty)
             let beyond = Parser.parse(Source(name: "t", text: "segment where " + String(repeating: "(", count: limit + 1) + "a=1" + String(repeating: ")", count: limit + 1)))

@@ -1,0 +1,67 @@
+import Foundation
+import PatronSyntax
+import Testing
+
+/// The hostile inputs issue 19 found, each kept as a regression test: what once took minutes,
+/// gigabytes or a crash now answers at once, in bounded memory and output.
+struct HostileInputTests {
+    func scratch(_ name: String, _ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("patron-hostile-\(UUID().uuidString)-\(name)").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// 10,000 distinct pairs once built a 10,000 × 10,000 grid (6 GB, 980 MB printed): the grid
+    /// keeps the most frequent values, folds the rest into "(other …)" and says so.
+    @Test func aCrosstabOfDistinctValuesStaysSmall() throws {
+        let path = try scratch("pairs.csv", "a,b\n" + (0..<10_000).map { "a\($0),b\($0)\n" }.joined())
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let run = try TestSupport.patron(["--quiet", "-c", "load \"\(path)\" as t", "-c", "crosstab a by b", "--format", "json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let rows = try #require(result["rows"] as? [[Any]])
+        #expect(rows.count == 52, "50 values, the others, the total")
+        #expect((result["columns"] as? [String])?.count == 23, "the row label, 20 values, the others, the total")
+        #expect(result["other_row_values"] as? Int == 9_950 && result["other_column_values"] as? Int == 9_980)
+        // Every row still counts: the total is the table's.
+        #expect(rows.last?.last as? Int == 10_000)
+        #expect(run.stdout.utf8.count < 200_000)
+        let text = try TestSupport.patron(["--quiet", "-c", "load \"\(path)\" as t", "-c", "crosstab a by b"])
+        #expect(text.stdout.contains("the grid shows the most frequent values: 50 of 10,000 of a, 20 of 10,000 of b"))
+    }
+
+    /// One new key per line once built a keys × rows grid (3.2 GB for 119 KB): values are kept per
+    /// key as they come, and past 2,048 keys the load stops with the line that brought one too many.
+    @Test func jsonLinesWithANewKeyOnEveryLine() throws {
+        let many = try scratch("keys.jsonl", (0..<10_000).map { "{\"k\($0)\": \($0)}\n" }.joined())
+        let some = try scratch("some.jsonl", (0..<1_000).map { "{\"k\($0)\": \($0)}\n" }.joined())
+        defer { try? FileManager.default.removeItem(atPath: many); try? FileManager.default.removeItem(atPath: some) }
+        let refused = try TestSupport.patron(["--quiet", "-c", "load \"\(many)\" as t"])
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains(":2049:1: error: the objects hold more than 2048 different keys ('k2048' is one too many)"), "\(refused.stderr)")
+        let loaded = try TestSupport.patron(["--quiet", "-c", "load \"\(some)\" as t", "-c", "count", "-c", "summarize count(k999)"])
+        #expect(loaded.status == 0, "\(loaded.stderr)")
+        #expect(loaded.stdout.contains("1,000 rows in 't'"))
+    }
+
+    /// A header repeating one name once took N³ time to rename (4,000 repeats: 51 s); now linear,
+    /// with ten renamings listed and the rest counted.
+    @Test func aHeaderRepeatingOneName() throws {
+        let path = try scratch("repeat.csv", Array(repeating: "x", count: 4_000).joined(separator: ",") + "\n" + Array(repeating: "1", count: 4_000).joined(separator: ",") + "\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let run = try TestSupport.patron(["-c", "load \"\(path)\" as t", "-c", "describe t"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("renamed it 'x_2'") && run.stderr.contains("3989 more repeated headers were renamed the same way"))
+        #expect(run.stderr.components(separatedBy: "repeats the header").count - 1 == 10)
+        #expect(run.stdout.contains("│ x_4000 "))
+    }
+
+    /// "Did you mean" over a 20,000-character name once filled a 20,000 × n table (4 s): lengths
+    /// that cannot be a typo apart are skipped, and huge words are not compared at all.
+    @Test func didYouMeanOverAHugeName() {
+        let huge = String(repeating: "x", count: 20_000)
+        #expect(Suggestion.closest(to: huge, in: ["profit", String(repeating: "x", count: 19_999)]) == nil)
+        #expect(Suggestion.closest(to: "proift", in: ["profit", "loyalty"]) == "profit")
+        #expect(Suggestion.closest(to: "profit_margin_x", in: ["profit"]) == nil, "too far apart to be a typo")
+    }
+}
