@@ -6,6 +6,9 @@ let package = Package(
     products: [
         .executable(name: "patron", targets: ["patron"]),
         .executable(name: "patron-bench", targets: ["patron-bench"]),
+        // Every module, for the fuzz targets' package (Fuzz/), which builds them with libFuzzer.
+        .library(name: "PatronKit", targets: ["PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender",
+                                             "PatronDriver", "PatronPostgres", "PatronSQL", "PatronModels"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -14,6 +14,10 @@ public enum DemoData {
     /// The as-of date its recency is measured to.
     public static let asOf = "2024-12-31"
 
+    /// The demo tables, built once per process: tables never change once made, so every session
+    /// can start from the same ones.
+    static let sharedCustomers = customers(), sharedOrders = orders()
+
     /// Builds the table; the same every time.
     public static func customers() -> Table {
         var random = SplitMix64(seed: 20_240_601)

@@ -75,6 +75,9 @@ public final class Session {
     /// At the prompt: shows its argument as a prompt and returns the line typed at a lesson's
     /// pause (nil for Ctrl-C or Ctrl-D). Nil in scripts, where pauses are skipped.
     public var lessonPause: ((String) -> String?)? = nil
+    /// Whether statements that read or write files or open connections are refused (the fuzz
+    /// targets run statements nobody wrote).
+    public var sandboxed = false
     /// Whether a lesson is running (one cannot start another).
     var inLesson = false
     /// The statements that succeeded at the top level, as written, for `save session`.
@@ -132,9 +135,14 @@ public final class Session {
     public init(loadDemo: Bool = true) {
         if loadDemo {
             // The order log first, so the customer table is the current one.
-            catalog.add(DemoData.orders())
-            catalog.add(DemoData.customers())
+            catalog.add(DemoData.sharedOrders)
+            catalog.add(DemoData.sharedCustomers)
         }
+    }
+
+    /// Adds a table made elsewhere (a fuzz target's load) and makes it the current one.
+    public func adopt(_ table: Table) {
+        catalog.add(table)
     }
 
     /// The line the prompt starts with, in the language.
@@ -386,6 +394,10 @@ public final class Session {
 
     /// Runs one bound statement: the session's own statements here, the rest through the engine.
     private func perform(_ statement: BoundStatement, statement parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> (Outcome.Status, Bool) {
+        if sandboxed && statement.touchesTheOutside {
+            emit(.diagnostic(rendered(Diagnostic("this session reads and writes no files and opens no connections", at: parsed.span), in: source)))
+            return (.dataError, false)
+        }
         if let status = runOnServer(statement, parsed: parsed, source: source, emit: emit) { return (status, false) }
         switch statement {
         case .load(let path, let name, let options):
@@ -606,6 +618,17 @@ extension ParsedStatementKind {
     var isSessionBookkeeping: Bool {
         switch self {
         case .saveSession, .help, .quit, .export, .report, .lesson, .pause: return true
+        default: return false
+        }
+    }
+}
+
+extension BoundStatement {
+    /// Whether the statement reads or writes a file or opens a connection.
+    var touchesTheOutside: Bool {
+        switch self {
+        case .load, .export, .include, .saveSession, .report, .connect, .loadServer, .exportServer, .useServer: return true
+        case .lesson(_, let path): return path != nil
         default: return false
         }
     }

@@ -380,3 +380,36 @@ final class ColumnDecoder {
 extension ColumnDecoder.Kind {
     var isWideNumeric: Bool { if case .numericText = self { return true } else { return false } }
 }
+
+/// Binary COPY decoded without a server: the fuzz target's way into the decoders, and the tests'.
+public enum CopyDecoding {
+    /// A column as a server would describe it: its type's number (OID), modifier and name.
+    public struct ColumnType: Sendable {
+        public let oid: UInt32, typmod: Int32, typeName: String
+        public init(oid: UInt32, typmod: Int32 = -1, typeName: String) { (self.oid, self.typmod, self.typeName) = (oid, typmod, typeName) }
+    }
+
+    /// Decodes one message of binary COPY data (header, tuples, trailer) into a table, as a load
+    /// from a server would; an error for data no server sends or values patron cannot hold.
+    public static func decode(_ columns: [ColumnType], message: [UInt8], options: ServerLoadOptions = ServerLoadOptions()) throws(PostgresError) -> Table {
+        let decoders = try columns.enumerated().map { index, type throws(PostgresError) in
+            try ColumnDecoder(ServerColumn(name: "c\(index + 1)", oid: type.oid, typmod: type.typmod, typeName: type.typeName, baseName: type.typeName), options: options)
+        }
+        var rows = 0
+        let result: Result<Int, PostgresError> = message.withUnsafeBytes { bytes in
+            var reader = CopyReader(bytes)
+            do throws(PostgresError) {
+                try reader.skipHeader()
+                return .success(try reader.readTuples(into: decoders))
+            } catch {
+                return .failure(error)
+            }
+        }
+        rows = try result.get()
+        var built: [Column] = []
+        for decoder in decoders { built.append(try decoder.finish()) }
+        let table = Table(name: "copy", columns: built, rowCount: rows, origin: .server("fuzz"))
+        table.checkInvariants()
+        return table
+    }
+}

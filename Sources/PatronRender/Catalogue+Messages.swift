@@ -304,6 +304,7 @@ extension Catalogue {
         Entry("--param takes name=value, e.g. --param cutoff=2024-06-30 (got '{}')", "--param 的形式是 名称=值，例如 --param cutoff=2024-06-30（收到的是 '{}'）"),
         Entry("'{}' is not a variable name: use letters, digits and _", "'{}' 不是变量名：请使用字母、数字和 _"),
         Entry("--dialect takes {} (got '{}')", "--dialect 可取 {}（收到的是 '{}'）"),
+        Entry("this session reads and writes no files and opens no connections", "这个会话不读写文件，也不打开连接"),
         Entry("models: {}", "模型：{}"),
         Entry("periods: {}", "周期：{}"),
         Entry("segmentations: {}", "细分方式：{}"),

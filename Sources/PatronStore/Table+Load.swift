@@ -52,6 +52,17 @@ extension Table {
         return try DelimitedLoad(file: file, path: path, name: name, options: options, control: control).run()
     }
 
+    /// Loads delimited text held in memory, as `load(path:)` loads a file (the fuzz targets' way in);
+    /// `path` only names it in messages.
+    public static func load(bytes: [UInt8], path: String, name: String, options: LoadOptions = LoadOptions()) throws(LoadError) -> LoadReport {
+        try DelimitedLoad(file: MappedFile(bytes: bytes), path: path, name: name, options: options, control: nil).run()
+    }
+
+    /// JSON Lines held in memory, as `loadJSONLines(path:)` loads a file.
+    public static func loadJSONLines(bytes: [UInt8], path: String, name: String, options: LoadOptions = LoadOptions()) throws(LoadError) -> LoadReport {
+        try JSONLinesLoad(file: MappedFile(bytes: bytes), path: path, name: name, options: options, control: nil).run()
+    }
+
     /// Loads a comma-separated file with the default options (kept for callers of patron 0.1).
     public static func loadCSV(path: String, name: String) throws(LoadError) -> LoadReport {
         try load(path: path, name: name)
@@ -63,6 +74,8 @@ final class MappedFile: @unchecked Sendable {
     let base: UnsafePointer<UInt8>
     let count: Int
     private let mapping: UnsafeMutableRawPointer?
+    /// The copy held for bytes given in memory.
+    private let owned: UnsafeMutablePointer<UInt8>?
     nonisolated(unsafe) private static let empty = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
 
     init(path: String) throws(LoadError) {
@@ -79,6 +92,7 @@ final class MappedFile: @unchecked Sendable {
             throw LoadError(kind: .missingFile, path: path, message: "'\(path)' is a folder, not a file")
         }
         count = Int(info.st_size)
+        owned = nil
         if count == 0 {
             mapping = nil
             base = UnsafePointer(Self.empty)
@@ -92,8 +106,24 @@ final class MappedFile: @unchecked Sendable {
         base = UnsafePointer(m.assumingMemoryBound(to: UInt8.self))
     }
 
+    /// A copy of `bytes`, held as a mapped file is.
+    init(bytes: [UInt8]) {
+        count = bytes.count
+        mapping = nil
+        guard !bytes.isEmpty else {
+            base = UnsafePointer(Self.empty)
+            owned = nil
+            return
+        }
+        let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count)
+        copy.initialize(from: bytes, count: bytes.count)
+        owned = copy
+        base = UnsafePointer(copy)
+    }
+
     deinit {
         if let mapping { munmap(mapping, count) }
+        owned?.deallocate()
     }
 
     /// The 1-based line number of byte `offset` (LF, CRLF and CR each end a line).
