@@ -364,9 +364,12 @@ final class ColumnDecoder {
             text.remove(at: dot)
         }
         scale -= exponent
-        guard var mantissa = Int128(text) else { return nil }
+        // Past 38 digits no Int128 holds it (1e300 from a double): a value patron cannot hold.
+        guard scale >= -38, var mantissa = Int128(text) else { return nil }
         while scale < 0 {
-            mantissa *= 10
+            let (shifted, overflow) = mantissa.multipliedReportingOverflow(by: 10)
+            guard !overflow else { return nil }
+            mantissa = shifted
             scale += 1
         }
         while scale > 0 && mantissa % 10 == 0 {

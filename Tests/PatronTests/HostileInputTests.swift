@@ -1,4 +1,5 @@
 import Foundation
+import PatronPostgres
 import PatronSyntax
 import Testing
 
@@ -63,5 +64,30 @@ struct HostileInputTests {
         #expect(Suggestion.closest(to: huge, in: ["profit", String(repeating: "x", count: 19_999)]) == nil)
         #expect(Suggestion.closest(to: "proift", in: ["profit", "loyalty"]) == "profit")
         #expect(Suggestion.closest(to: "profit_margin_x", in: ["profit"]) == nil, "too far apart to be a typo")
+    }
+
+    /// Found by fuzz-copy: a double such as 1e300 from the server overflowed the 128-bit mantissa
+    /// while its shortest decimal form was scaled (a trap); it is a value patron cannot hold, said so.
+    @Test func aHugeDoubleFromTheServerIsRefusedNotATrap() throws {
+        var message: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00] + Array(repeating: 0, count: 8)
+        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.bigEndian) { message += $0 } }
+        for value in [1e300, -2.5e38, 12.5] {
+            append(Int16(1)); append(Int32(8)); append(value.bitPattern)
+        }
+        append(Int16(-1))
+        let column = CopyDecoding.ColumnType(oid: 701, typeName: "double precision")
+        #expect(throws: PostgresError.self) { try CopyDecoding.decode([column], message: message) }
+        do {
+            _ = try CopyDecoding.decode([column], message: message)
+        } catch {
+            #expect(error.message == "a value of column 'c1' (double precision) does not fit in 18 digits")
+        }
+        // The one that fits still decodes.
+        var small: [UInt8] = Array(message.prefix(19))
+        message = small
+        append(Int16(1)); append(Int32(8)); append((12.5).bitPattern); append(Int16(-1))
+        small = message
+        let table = try CopyDecoding.decode([column], message: small)
+        #expect(table.rowCount == 1)
     }
 }
