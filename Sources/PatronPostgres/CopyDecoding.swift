@@ -219,6 +219,7 @@ final class ColumnDecoder {
         guard sign == 0 || sign == 0x4000 else { throw misfit("is not a number (NaN or infinity)") }
         guard dscale >= 0, dscale <= 1000, count >= 0 else { throw CopyReader.broken("a numeric's header") }
         // value = Σ digit[i] × 10000^(weight − i); scaled by 10^dscale it is a whole number.
+        // Each digit is base 10,000: anything else is not what a server sends.
         var mantissa: Int128 = 0
         var overflow = false
         func multiply(_ by: Int128) {
@@ -229,6 +230,7 @@ final class ColumnDecoder {
         var exponent = 0   // the power of 10 the digits so far are at, relative to 10^-dscale
         for i in 0..<count {
             let digit = Int128(try reader.integer(Int16.self))
+            guard (0...9_999).contains(digit) else { throw CopyReader.broken("a numeric digit outside 0…9999") }
             multiply(10_000)
             let (m, o) = mantissa.addingReportingOverflow(digit)
             mantissa = m
@@ -251,8 +253,13 @@ final class ColumnDecoder {
         let count = Int(try reader.integer(Int16.self)), weight = Int(try reader.integer(Int16.self))
         let sign = try reader.integer(UInt16.self), dscale = Int(try reader.integer(Int16.self))
         guard sign == 0 || sign == 0x4000 else { return sign == 0xC000 ? "NaN" : sign == 0xD000 ? "Infinity" : "-Infinity" }
+        guard dscale >= 0, dscale <= 1000, count >= 0 else { throw CopyReader.broken("a numeric's header") }
         var groups: [Int] = []
-        for _ in 0..<count { groups.append(Int(try reader.integer(Int16.self))) }
+        for _ in 0..<count {
+            let group = Int(try reader.integer(Int16.self))
+            guard (0...9_999).contains(group) else { throw CopyReader.broken("a numeric digit outside 0…9999") }
+            groups.append(group)
+        }
         // Integer part: groups at weights weight…0; fraction: weights −1, −2, ….
         var integer = ""
         if weight < 0 { integer = "0" } else {

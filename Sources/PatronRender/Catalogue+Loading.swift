@@ -140,6 +140,7 @@ extension Catalogue {
         Entry("an empty jsonb value", "一个空的 jsonb 值"),
         Entry("a boolean of {} bytes", "一个 {} 字节的布尔值"),
         Entry("a numeric's header", "numeric 的头部"),
+        Entry("a numeric digit outside 0…9999", "numeric 中超出 0…9999 的数字组"),
         Entry("a value of column '{}' ({}) does not fit in 18 digits at {} decimals, the most any value has", "列 '{}'（{}）的一个值在 {} 位小数（所有值中最多的小数位）下超出 18 位"),
         Entry("a value of column '{}' ({}) needs more than 18 digits as a decimal ({} decimals)", "列 '{}'（{}）的一个值作为小数需要超过 18 位（{} 位小数）"),
         Entry("a value of column '{}' ({}) does not fit in 18 digits", "列 '{}'（{}）的一个值超出 18 位"),

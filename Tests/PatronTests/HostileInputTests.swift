@@ -90,4 +90,29 @@ struct HostileInputTests {
         let table = try CopyDecoding.decode([column], message: small)
         #expect(table.rowCount == 1)
     }
+
+    /// Found by fuzz-copy: a numeric whose header says a negative scale, or whose digit groups are
+    /// outside 0…9999 (no server sends one), trapped while read as text (wide_numeric text); now
+    /// it is broken COPY data, said so.
+    @Test func aMalformedNumericIsBrokenDataNotATrap() throws {
+        func message(count: Int16, weight: Int16, sign: UInt16, scale: Int16, digits: [Int16]) -> [UInt8] {
+            var bytes: [UInt8] = Array("PGCOPY\n".utf8) + [0xFF, 0x0D, 0x0A, 0x00] + Array(repeating: 0, count: 8)
+            func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.bigEndian) { bytes += $0 } }
+            append(Int16(1)); append(Int32(8 + 2 * digits.count))
+            append(count); append(weight); append(sign); append(scale)
+            for digit in digits { append(digit) }
+            append(Int16(-1))
+            return bytes
+        }
+        let wide = CopyDecoding.ColumnType(oid: 1700, typeName: "numeric")
+        for options in [ServerLoadOptions(wideNumericAsText: true), ServerLoadOptions()] {
+            for bad in [message(count: 1, weight: 0, sign: 0, scale: -2, digits: [12]), message(count: 1, weight: 0, sign: 0, scale: 2, digits: [-5]),
+                        message(count: 1, weight: 0, sign: 0, scale: 0, digits: [12_000]), message(count: -1, weight: 0, sign: 0, scale: 0, digits: [])] {
+                #expect(throws: PostgresError.self) { try CopyDecoding.decode([wide], message: bad, options: options) }
+            }
+            // 12.34 as the server sends it still reads.
+            let good = try CopyDecoding.decode([wide], message: message(count: 2, weight: 0, sign: 0, scale: 2, digits: [12, 3400]), options: options)
+            #expect(good.rowCount == 1)
+        }
+    }
 }
