@@ -115,4 +115,57 @@ struct HostileInputTests {
             #expect(good.rowCount == 1)
         }
     }
+
+    /// `patron … | head -1`: the reader leaves early and patron ends quietly, as a Unix tool does
+    /// (the broken pipe ends it; no error text, no core).
+    @Test func outputIntoAPipeThatClosesEndsQuietly() throws {
+        let run = try TestSupport.run("/bin/sh", ["-c", "'\(TestSupport.binary.path)' --quiet --format csv -c 'customers from demo_orders by customer_id' -c 'show customers' | head -1"])
+        #expect(run.status == 0)
+        #expect(run.stdout == "customer_id,first_purchase,last_purchase,recency,frequency,monetary,aov,tenure,loyalty,channels\r\n", "CSV ends its lines in CRLF")
+        #expect(run.stderr.isEmpty, "\(run.stderr)")
+    }
+
+    /// Two processes exporting to one path at once leave one whole file: one of the two exports,
+    /// never a mixture (each writes its own temporary file and renames it into place).
+    @Test func twoExportsToOnePathLeaveOneWholeFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patron-race-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let target = folder.appendingPathComponent("out.csv").path
+        // Both at once, from two threads (a shell's `wait` would need SIGCHLD, which the test
+        // runner's threads block and its children inherit).
+        let scripts = [["-c", "customers from demo_orders by customer_id", "-c", "export customers to \"\(target)\""], ["-c", "export demo to \"\(target)\""]]
+        let statuses = Statuses()
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            statuses.set(k, (try? TestSupport.patron(["--quiet"] + scripts[k]))?.status ?? -1)
+        }
+        #expect(statuses.all == [0, 0])
+        let text = try String(contentsOfFile: target, encoding: .utf8)
+        let lines = text.split(separator: "\r\n", omittingEmptySubsequences: false)
+        let whole = (lines.first?.hasPrefix("customer_id,first_purchase") == true && lines.count == 1_502) || (lines.first?.hasPrefix("customer_id,name") == true && lines.count == 3_002)
+        #expect(whole, "\(lines.count) lines, starting \(lines.first ?? "")")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["out.csv"], "no temporary file is left")
+    }
+
+    /// A home folder and history file that cannot be written: the prompt works, and leaving says once
+    /// that the history was not saved.
+    @Test func anUnwritableHistoryGivesOneWarningAndAWorkingPrompt() throws {
+        let environment = ["TERM": "xterm", "LC_ALL": "C.UTF-8", "HOME": "/proc", "PATRON_HISTORY": "/proc/patron-history", "PATH": "/usr/bin:/bin", "NO_COLOR": "1"]
+        let terminal = try PseudoTerminal(program: TestSupport.binary.path, arguments: [], environment: environment, directory: TestSupport.packageRoot.path)
+        #expect(terminal.waitFor("patron> ") != nil)
+        #expect(terminal.run("count\r", expecting: "3,000 rows in 'demo'"))
+        let mark = terminal.mark
+        terminal.type("\u{04}")
+        #expect(terminal.waitForExit() == 0)
+        let after = terminal.output(after: mark)
+        #expect(after.components(separatedBy: "warning: could not save history").count == 2, "\(after)")
+    }
+}
+
+/// Exit statuses set from several threads.
+final class Statuses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int: Int32] = [:]
+    func set(_ k: Int, _ status: Int32) { lock.lock(); values[k] = status; lock.unlock() }
+    var all: [Int32] { lock.lock(); defer { lock.unlock() }; return values.keys.sorted().map { values[$0]! } }
 }

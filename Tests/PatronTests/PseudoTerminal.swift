@@ -15,7 +15,9 @@ final class PseudoTerminal {
     init(program: String, arguments: [String], environment: [String: String], directory: String) throws {
         // Everything the child needs is prepared before fork: after it, only exec-safe calls.
         let argv = ([program] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        // A sanitizer run's settings (scripts/sanitize) reach the child too.
+        let inherited = ProcessInfo.processInfo.environment.filter { ["ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "SWIFT_BACKTRACE"].contains($0.key) }
+        let envp = environment.merging(inherited) { own, _ in own }.map { strdup("\($0.key)=\($0.value)") } + [nil]
         guard let dir = strdup(directory), let path = argv[0] else { throw POSIXError(.ENOMEM) }
         defer {
             argv.forEach { free($0) }
