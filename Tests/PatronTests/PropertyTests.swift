@@ -1,0 +1,247 @@
+import Foundation
+import PatronDriver
+import PatronSyntax
+import Testing
+
+/// Properties against naive oracles (issue 19), on random tables and conditions drawn from a
+/// seeded generator (the same cases on every run; a failure names its seed): segment counts
+/// against a row-at-a-time evaluator of SQL's three-valued logic, cut points against the textbook
+/// type-7 quantile, sums against naive exact sums, and export then load against the table itself.
+struct PropertyTests {
+    /// SplitMix64: small, fast, and the same sequence everywhere.
+    struct Random {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
+        mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
+        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+    }
+
+    /// A random table: a whole number (nulls, ties, negatives, values near 2^62), a decimal in
+    /// cents, and text (CJK, quotes, commas, spaces). Values as the oracle sees them, and as CSV.
+    struct RandomTable {
+        var whole: [Int64?] = [], cents: [Int64?] = [], text: [String?] = []
+        static let words = ["North", "south", "李娜", "知己", "a,b", "say \"hi\"", " padded ", "Zoë", "x"]
+
+        init(_ random: inout Random, rows: Int) {
+            for _ in 0..<rows {
+                whole.append(random.chance(0.15) ? nil : random.chance(0.1) ? Int64(random.pick([-1, 1])) * (Int64(1) << 62) + Int64(random.below(5)) : Int64(random.below(21)) - 10)
+                cents.append(random.chance(0.15) ? nil : Int64(random.below(2_001)) - 1_000)
+                text.append(random.chance(0.15) ? nil : random.pick(Self.words))
+            }
+        }
+
+        var csv: String {
+            func quoted(_ s: String) -> String { s.contains(where: { ",\"\n ".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+            var out = "id,w,d,t\n"
+            for i in whole.indices {
+                let d = cents[i].map { c -> String in
+                    let sign = c < 0 ? "-" : "", a = abs(c)
+                    return "\(sign)\(a / 100).\(String(format: "%02d", Int(a % 100)))"
+                } ?? ""
+                out += "\(i + 1),\(whole[i].map(String.init) ?? ""),\(d),\(text[i].map(quoted) ?? "")\n"
+            }
+            return out
+        }
+    }
+
+    /// A condition as patron text and as the oracle's three-valued function of a row.
+    indirect enum Condition {
+        case compareWhole(String, Int64), compareCents(String, Int64), equalText(String), isNull(String, Bool)
+        case between(Int64, Int64), inTexts([String])
+        case not(Condition), and(Condition, Condition), or(Condition, Condition)
+
+        static func random(_ random: inout Random, depth: Int = 0) -> Condition {
+            let ops = ["=", "!=", "<", "<=", ">", ">="]
+            switch depth >= 3 ? random.below(6) : random.below(9) {
+            case 0: return .compareWhole(random.pick(ops), Int64(random.below(21)) - 10)
+            case 1: return .compareCents(random.pick(ops), Int64(random.below(2_001)) - 1_000)
+            case 2: return .equalText(random.pick(RandomTable.words))
+            case 3: return .isNull(random.pick(["w", "d", "t"]), random.chance(0.5))
+            case 4: let a = Int64(random.below(21)) - 10; return .between(a, a + Int64(random.below(8)))
+            case 5: return .inTexts([random.pick(RandomTable.words), random.pick(RandomTable.words)])
+            case 6: return .not(Condition.random(&random, depth: depth + 1))
+            case 7: return .and(Condition.random(&random, depth: depth + 1), Condition.random(&random, depth: depth + 1))
+            default: return .or(Condition.random(&random, depth: depth + 1), Condition.random(&random, depth: depth + 1))
+            }
+        }
+
+        static func literal(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+        static func cents(_ c: Int64) -> String { (c < 0 ? "-" : "") + "\(abs(c) / 100).\(String(format: "%02d", Int(abs(c) % 100)))" }
+
+        var text: String {
+            switch self {
+            case .compareWhole(let op, let k): return "w \(op) \(k)"
+            case .compareCents(let op, let c): return "d \(op) \(Self.cents(c))"
+            case .equalText(let s): return "t = \(Self.literal(s))"
+            case .isNull(let column, let negated): return "\(column) is \(negated ? "not " : "")null"
+            case .between(let a, let b): return "w between \(a) and \(b)"
+            case .inTexts(let values): return "t in (\(values.map(Self.literal).joined(separator: ", ")))"
+            case .not(let c): return "not (\(c.text))"
+            case .and(let a, let b): return "(\(a.text)) and (\(b.text))"
+            case .or(let a, let b): return "(\(a.text)) or (\(b.text))"
+            }
+        }
+
+        static func compare(_ a: Int64, _ op: String, _ b: Int64) -> Bool {
+            switch op {
+            case "=": return a == b
+            case "!=": return a != b
+            case "<": return a < b
+            case "<=": return a <= b
+            case ">": return a > b
+            default: return a >= b
+            }
+        }
+
+        /// True, false, or nil for unknown (a comparison with an empty value).
+        func holds(_ t: RandomTable, _ row: Int) -> Bool? {
+            switch self {
+            case .compareWhole(let op, let k): return t.whole[row].map { Self.compare($0, op, k) }
+            case .compareCents(let op, let c): return t.cents[row].map { Self.compare($0, op, c) }
+            case .equalText(let s): return t.text[row].map { $0 == s }
+            case .isNull(let column, let negated):
+                let null = column == "w" ? t.whole[row] == nil : column == "d" ? t.cents[row] == nil : t.text[row] == nil
+                return negated ? !null : null
+            case .between(let a, let b): return t.whole[row].map { $0 >= a && $0 <= b }
+            case .inTexts(let values): return t.text[row].map { values.contains($0) }
+            case .not(let c): return c.holds(t, row).map { !$0 }
+            case .and(let a, let b):
+                let (x, y) = (a.holds(t, row), b.holds(t, row))
+                if x == false || y == false { return false }
+                return x == true && y == true ? true : nil
+            case .or(let a, let b):
+                let (x, y) = (a.holds(t, row), b.holds(t, row))
+                if x == true || y == true { return true }
+                return x == false && y == false ? false : nil
+            }
+        }
+    }
+
+    func json(_ session: Session, _ statement: String) -> [String: Any]? {
+        var out = ""
+        session.format = .json
+        _ = session.run(Source(name: "<property>", text: statement)) { if case .result(let s) = $0 { out += s } }
+        return try? JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+    }
+
+    func loaded(_ table: RandomTable) throws -> (Session, String) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("patron-property-\(UUID().uuidString).csv").path
+        try table.csv.write(toFile: path, atomically: true, encoding: .utf8)
+        let session = Session(loadDemo: false)
+        session.quiet = true
+        _ = session.run(Source(name: "<property>", text: "load \"\(path)\" as r with columns (id integer, w integer, d decimal, t text), nulls (\"\")")) { _ in }
+        return (session, path)
+    }
+
+    @Test func segmentCountsEqualARowAtATimeEvaluatorOfThreeValuedLogic() throws {
+        for seed in UInt64(1)...40 {
+            var random = Random(state: seed)
+            let table = RandomTable(&random, rows: 40 + random.below(40))
+            let (session, path) = try loaded(table)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            for _ in 0..<10 {
+                let condition = Condition.random(&random)
+                let expected = table.whole.indices.filter { condition.holds(table, $0) == true }.count
+                let answer = json(session, "segment where \(condition.text)")
+                #expect(answer?["count"] as? Int == expected, "seed \(seed): segment where \(condition.text)")
+            }
+        }
+    }
+
+    /// Cut points are the type-7 quantiles (Hyndman and Fan): h = (n − 1)p over the sorted values,
+    /// interpolated between the two order statistics around it.
+    @Test func cutPointsEqualTheTextbookType7Quantile() throws {
+        for seed in UInt64(100)...130 {
+            var random = Random(state: seed)
+            let table = RandomTable(&random, rows: 5 + random.below(60))
+            let (session, path) = try loaded(table)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let sorted = table.cents.compactMap { $0 }.map { Double($0) / 100 }.sorted()
+            guard sorted.count >= 2 else { continue }
+            let n = 2 + random.below(5)
+            _ = session.run(Source(name: "<property>", text: "levels d quantiles \(n) as \((1...n).map { "l\($0)" }.joined(separator: ", "))")) { _ in }
+            let segment = json(session, "segment where d = l1")
+            let cuts = ((segment?["cut_points"] as? [[String: Any]])?.first?["cuts"] as? [Double]) ?? []
+            let expected = (1..<n).map { k -> Double in
+                let h = Double(sorted.count - 1) * Double(k) / Double(n), lo = Int(h.rounded(.down))
+                return lo + 1 < sorted.count ? sorted[lo] + (h - Double(lo)) * (sorted[lo + 1] - sorted[lo]) : sorted[lo]
+            }
+            #expect(cuts.count == expected.count && zip(cuts, expected).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, abs($1)) },
+                    "seed \(seed): \(cuts) against \(expected)")
+        }
+    }
+
+    /// Sums are exact: the naive sum of the values, even past 2^63 (the whole numbers reach 2^62
+    /// and several of them add up beyond what 64 bits hold), never a wrapped number.
+    @Test func sumsEqualNaiveExactSums() throws {
+        for seed in UInt64(200)...240 {
+            var random = Random(state: seed)
+            let table = RandomTable(&random, rows: 10 + random.below(60))
+            let (session, path) = try loaded(table)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            var out = ""
+            session.format = .json
+            _ = session.run(Source(name: "<property>", text: "summarize sum(d), sum(w)")) { if case .result(let s) = $0 { out += s } }
+            // The numbers as written in the JSON text, compared as exact decimals.
+            guard let open = out.range(of: "\"rows\":[["), let close = out.range(of: "]]", range: open.upperBound..<out.endIndex) else {
+                Issue.record("seed \(seed): no rows in \(out)"); continue
+            }
+            let written = out[open.upperBound..<close.lowerBound].split(separator: ",").map(String.init)
+            func cents(_ text: String) -> Int128? {
+                let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+                guard let whole = Int128(parts[0]) else { return nil }
+                let fraction = parts.count > 1 ? Int128(String(parts[1]).padding(toLength: 2, withPad: "0", startingAt: 0)) ?? 0 : 0
+                return whole * 100 + (text.hasPrefix("-") ? -fraction : fraction)
+            }
+            let d = table.cents.compactMap { $0 }, w = table.whole.compactMap { $0 }
+            #expect(written.count == 2)
+            #expect(written.first == "null" ? d.isEmpty : cents(written[0]) == d.reduce(Int128(0)) { $0 + Int128($1) }, "seed \(seed): sum(d) \(written)")
+            #expect(written.last == "null" ? w.isEmpty : Int128(written[1]) == w.reduce(Int128(0)) { $0 + Int128($1) }, "seed \(seed): sum(w) \(written)")
+        }
+    }
+
+    /// Export then load gives the same table: text with quotes, commas, line breaks, tabs, CJK and
+    /// cells a spreadsheet would run as formulas (written as they are, with raw), byte for byte.
+    @Test func exportThenLoadIsTheSameTable() throws {
+        let cells = ["=SUM(A1:A2)", "+1", "-2 apples", "@home", "\ttabbed", "line\nbreak", "say \"hi\"", "a,b", "李娜 知己", "plain", "", "   spaced   ", "0042"]
+        for seed in UInt64(300)...320 {
+            var random = Random(state: seed)
+            let rows = (0..<(5 + random.below(20))).map { i in (i + 1, random.pick(cells), random.pick(cells)) }
+            var csv = "id,a,b\n"
+            func quoted(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            for row in rows { csv += "\(row.0),\(quoted(row.1)),\(quoted(row.2))\n" }
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patron-roundtrip-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let source = folder.appendingPathComponent("in.csv").path, first = folder.appendingPathComponent("first.csv").path
+            let second = folder.appendingPathComponent("second.csv").path
+            try csv.write(toFile: source, atomically: true, encoding: .utf8)
+            let session = Session(loadDemo: false)
+            session.quiet = true
+            let columns = "with columns (id integer, a text, b text)"
+            var errors = ""
+            let outcome = session.run(Source(name: "<property>", text: """
+                load "\(source)" as t \(columns)
+                export t to "\(first)" with raw
+                load "\(first)" as u \(columns)
+                export u to "\(second)" with raw
+                """)) { if case .diagnostic(let s) = $0 { errors += s } }
+            #expect(outcome.status == .ok, "seed \(seed): \(errors)")
+            let a = try Data(contentsOf: URL(fileURLWithPath: first)), b = try Data(contentsOf: URL(fileURLWithPath: second))
+            #expect(a == b, "seed \(seed): the second export differs from the first")
+            // And the values are the ones written.
+            let values = json(session, "show u")?["rows"] as? [[Any]] ?? []
+            #expect(values.count == rows.count)
+            for (row, value) in zip(rows, values) {
+                #expect((value[1] as? String ?? "") == row.1 && (value[2] as? String ?? "") == row.2, "seed \(seed): row \(row.0)")
+            }
+        }
+    }
+}
