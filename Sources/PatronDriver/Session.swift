@@ -399,6 +399,13 @@ public final class Session {
             return (.dataError, false)
         }
         if let status = runOnServer(statement, parsed: parsed, source: source, emit: emit) { return (status, false) }
+        // A derivation keeps each order's key and each customer's figures: too many for the memory
+        // left stops here, before any work, rather than half-way.
+        if case .customers(let spec) = statement, let shortfall = MemoryBudget.shortfall(spec.orders.rowCount * 48 + (64 << 20)) {
+            emit(.diagnostic(rendered(Diagnostic("deriving customers from '\(spec.orders.name)' (\(NumberFormat.grouped(spec.orders.rowCount)) orders) " + shortfall, at: parsed.span,
+                                                 hints: ["raise the limit, or derive from fewer orders: customers from … as of a later date, or load a part"]), in: source)))
+            return (.dataError, false)
+        }
         switch statement {
         case .load(let path, let name, let options):
             return (load(path, as: name, options: options, parsed: parsed, source: source, emit: emit), false)

@@ -7,8 +7,11 @@ extension Table {
     /// Loads JSON Lines (`.jsonl`, `.ndjson`): one object per line; columns are the keys in order
     /// of first appearance, typed from their values; nested objects and arrays are kept as JSON text.
     public static func loadJSONLines(path: String, name: String, options: LoadOptions = LoadOptions(), control: LoadControl? = nil) throws(LoadError) -> LoadReport {
+        // Whether it can fit is known from its size, before it is mapped.
+        if let size = MappedFile.size(of: path) { try MemoryBudget.check(loading: path, size: size, factor: 3) }
         let file = try MappedFile(path: path)
         control?.total.store(file.count, ordering: .relaxed)
+        // Every value is held as it is parsed, then as its column: several times the text.
         return try JSONLinesLoad(file: file, path: path, name: name, options: options, control: control).run()
     }
 }

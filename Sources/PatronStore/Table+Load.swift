@@ -47,6 +47,8 @@ extension Table {
     /// Loads a delimited text file (CSV, TSV, semicolon, pipe or whitespace-aligned), sniffing
     /// what `options` leave open, and parsing bytes straight into column buffers on all threads.
     public static func load(path: String, name: String, options: LoadOptions = LoadOptions(), control: LoadControl? = nil) throws(LoadError) -> LoadReport {
+        // Whether it can fit is known from its size, before it is mapped.
+        if let size = MappedFile.size(of: path) { try MemoryBudget.check(loading: path, size: size, factor: 0.1) }
         let file = try MappedFile(path: path)
         control?.total.store(file.count, ordering: .relaxed)
         return try DelimitedLoad(file: file, path: path, name: name, options: options, control: control).run()
@@ -104,6 +106,13 @@ final class MappedFile: @unchecked Sendable {
         _ = madvise(m, count, MADV_SEQUENTIAL)
         mapping = m
         base = UnsafePointer(m.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// The size of a regular file, nil when it is not one (or cannot be read).
+    static func size(of path: String) -> Int? {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(info.st_size)
     }
 
     /// A copy of `bytes`, held as a mapped file is.

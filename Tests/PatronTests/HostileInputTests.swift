@@ -160,6 +160,25 @@ struct HostileInputTests {
         let after = terminal.output(after: mark)
         #expect(after.components(separatedBy: "warning: could not save history").count == 2, "\(after)")
     }
+
+    /// Limits instead of the OOM killer: under `ulimit -v`, a file that cannot fit stops the load
+    /// at once with what it needs and what is left (a 2 GB sparse file costs no disk); a
+    /// sanitizer's shadow memory cannot live under such a limit, so those runs skip it.
+    @Test func aLoadThatCannotFitSaysSoUnderALimit() throws {
+        let environment = ProcessInfo.processInfo.environment
+        if environment["ASAN_OPTIONS"] != nil || environment["TSAN_OPTIONS"] != nil { return }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("patron-sparse-\(UUID().uuidString).csv").path
+        #expect(FileManager.default.createFile(atPath: path, contents: nil))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.truncate(atOffset: 2 << 30)
+        try handle.close()
+        let run = try TestSupport.run("/bin/sh", ["-c", "ulimit -v 1500000; exec '\(TestSupport.binary.path)' --quiet -c 'load \"\(path)\" as big' -c 'count'"])
+        #expect(run.status == 65, "\(run.stderr)")
+        #expect(run.stderr.contains("error: loading '\(path)' needs about 2.3 GB of memory, and "), "\(run.stderr)")
+        #expect(run.stderr.contains("is left (ulimit -v)"))
+        #expect(!run.stderr.contains("Fatal error"))
+    }
 }
 
 /// Exit statuses set from several threads.
