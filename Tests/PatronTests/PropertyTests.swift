@@ -244,4 +244,32 @@ struct PropertyTests {
             }
         }
     }
+
+    /// Printing a parsed condition and parsing it again gives the same tree (spans aside): for every
+    /// condition the script tests and examples write, and for random ones.
+    @Test func printingAParsedConditionAndParsingItAgainGivesTheSameTree() throws {
+        func condition(_ text: String) -> ParsedExpression? {
+            let parsed = Parser.parse(Source(name: "<property>", text: "segment where " + text))
+            guard parsed.diagnostics.isEmpty, case .segment(let e)? = parsed.statements.first?.kind else { return nil }
+            return e
+        }
+        var texts: [String] = []
+        for file in ScriptTests.files {
+            let text = try String(contentsOf: ScriptTests.folder.appendingPathComponent(file), encoding: .utf8)
+            for line in text.split(separator: "\n") where line.hasPrefix("segment where ") { texts.append(String(line.dropFirst("segment where ".count))) }
+        }
+        var random = Random(state: 400)
+        for _ in 0..<300 { texts.append(Condition.random(&random).text) }
+        texts += ["name = \"say \\\"hi\\\" \\\\ ok\"", "`odd name` > -3.50", "days since since > 30 days", "coalesce(channel, \"x\") in (\"a\", \"b\")",
+                  "-(profit - -2) * 3 % 4 >= $limit", "name starts with \"李\" and not (profit between 1 and 2)", "profit = top 20%", "since >= 2024-01-05"]
+        var checked = 0
+        for text in texts {
+            guard let tree = condition(text) else { continue }
+            let printed = tree.text
+            let again = try #require(condition(printed), "'\(text)' printed as '\(printed)' does not parse")
+            #expect(again.erasingSpans == tree.erasingSpans, "'\(text)' printed as '\(printed)' parses to another tree")
+            checked += 1
+        }
+        #expect(checked >= 300)
+    }
 }
