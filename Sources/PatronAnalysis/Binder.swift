@@ -147,7 +147,17 @@ public struct Binder {
         let (table, segment, segmentName) = try tableOrSegment(name, statement: statement)
         var indexes: [Int] = []
         for group in groups { indexes.append(try column(group, in: table)) }
+        try Self.namedOnce(groups.map { ($0.text, $0.span) } + [("count", statement.span)])
         return .count(table, segment: segment, segmentName: segmentName, by: indexes)
+    }
+
+    /// The columns of an answer, each named once: the second of two alike is an error where it is written.
+    static func namedOnce(_ names: [(text: String, span: SourceSpan)]) throws(Diagnostic) {
+        var seen = Set<String>()
+        for (text, span) in names where !seen.insert(text).inserted {
+            throw Diagnostic("'\(text)' is asked for twice; each column of the answer is named once", at: span,
+                             hints: ["leave out the second '\(text)'"])
+        }
     }
 
     /// `show [TABLE | SEGMENT] [top N by COLUMN]`.
@@ -286,6 +296,9 @@ public struct Binder {
     private func bindMatrix(_ first: Name, _ second: Name, _ cuts: [ParsedExpression], statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
         let table = try table(nil, statement: statement)
         let a = try numericColumn(first, in: table), b = try numericColumn(second, in: table)
+        guard a != b else {
+            throw Diagnostic("the matrix crosses two different metrics; '\(second.text)' is both", at: second.span, hints: ["matrix profit by loyalty"])
+        }
         guard cuts.isEmpty || cuts.count == 2 else {
             throw Diagnostic("'at' takes two cut points, one per metric", at: cuts[0].span.merged(with: cuts[cuts.count - 1].span), hints: ["matrix profit by loyalty at 500, 0.5"])
         }
@@ -941,6 +954,8 @@ public struct Binder {
         }
         var groups: [Int] = []
         for group in query.groups { groups.append(try column(group, in: table)) }
+        // Each column of the answer is named once: its groups, then its aggregates as written.
+        try Self.namedOnce(query.groups.map { ($0.text, $0.span) } + zip(query.aggregates, aggregates).map { ($1.label, $0.span) })
         let condition = try query.condition.map { c throws(Diagnostic) in try bindCondition(c, in: table, context: &context) }
         var sort: (Int, Bool)? = nil
         if let sortName = query.sort {
