@@ -78,6 +78,9 @@ public final class Session {
     /// Whether statements that read or write files or open connections are refused (the fuzz
     /// targets run statements nobody wrote).
     public var sandboxed = false
+    /// Whether every result's presentation is checked (unique keys, rows as wide as the fields)
+    /// even in a release build, stopping at the first that fails: what the fuzz targets run with.
+    public var checksInvariants = false
     /// Whether a lesson is running (one cannot start another).
     var inLesson = false
     /// The statements that succeeded at the top level, as written, for `save session`.
@@ -303,6 +306,9 @@ public final class Session {
     /// Prints a result as a box table or in the `--format` chosen, and keeps it for `export result`.
     func present(_ presentation: Presentation, emit: (Output) -> Void) {
         assert(presentation.checkInvariants().isEmpty, "\(presentation.kind): \(presentation.checkInvariants())")
+        if checksInvariants, case let problems = presentation.checkInvariants(), !problems.isEmpty {
+            preconditionFailure("\(presentation.kind): \(problems)")
+        }
         var presentation = presentation
         if language == .zh {
             // Lines the presenter wrote in English are put in Chinese; the data stays as it is.

@@ -23,6 +23,7 @@ public enum Fuzz {
         let session = Session()
         session.sandboxed = true
         session.quiet = true
+        session.checksInvariants = true
         return session
     }
 
