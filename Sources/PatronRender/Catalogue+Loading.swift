@@ -52,6 +52,8 @@ extension Catalogue {
         Entry("raise the limit, or derive from fewer orders: customers from … as of a later date, or load a part", "提高限制，或用更少的订单推导：customers from … 使用较晚的截止日期，或只加载一部分"),
         Entry("the cgroup's memory.max", "cgroup 的 memory.max"),
         Entry("the memory the system has available", "系统可用内存"),
+        Entry("'{}' goes on past {}, more than patron can hold", "'{}' 的内容超过了 {}，patron 无法容纳"),
+        Entry("load a regular file, or a part: head -c 100M '{}' > part.csv", "加载普通文件，或只加载一部分：head -c 100M '{}' > part.csv"),
         Entry("a whole number", "整数"),
         Entry("a number", "数字"),
         Entry("a date", "日期"),

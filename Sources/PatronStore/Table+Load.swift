@@ -81,7 +81,8 @@ final class MappedFile: @unchecked Sendable {
     nonisolated(unsafe) private static let empty = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
 
     init(path: String) throws(LoadError) {
-        let fd = open(path, O_RDONLY)
+        // Not blocking on open: a FIFO with no writer yet reads as empty instead of hanging.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
             throw LoadError(kind: .missingFile, path: path, message: code == ENOENT ? "no such file '\(path)'" : "cannot open '\(path)': \(String(cString: strerror(code)))",
@@ -92,6 +93,37 @@ final class MappedFile: @unchecked Sendable {
         guard fstat(fd, &info) == 0 else { throw LoadError(kind: .missingFile, path: path, message: "cannot read '\(path)'") }
         if (info.st_mode & S_IFMT) == S_IFDIR {
             throw LoadError(kind: .missingFile, path: path, message: "'\(path)' is a folder, not a file")
+        }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        if (info.st_mode & S_IFMT) != S_IFREG || info.st_size == 0 {
+            // A pipe, a device or a /proc file has no size to map: it is read to its end, up to
+            // 4 GB or a quarter of the memory left (so /dev/zero is an error, not a hang).
+            let limit = min(4 << 30, MemoryBudget.available().map { max(1 << 20, $0.bytes / 4) } ?? (4 << 30))
+            var buffer: [UInt8] = []
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                guard n >= 0 else { throw LoadError(kind: .missingFile, path: path, message: "cannot read '\(path)': \(String(cString: strerror(errno)))") }
+                if n == 0 { break }
+                buffer.append(contentsOf: chunk[0..<n])
+                guard buffer.count <= limit else {
+                    throw LoadError(path: path, message: "'\(path)' goes on past \(MemoryBudget.describe(limit)), more than patron can hold",
+                                    hint: "load a regular file, or a part: head -c 100M '\(path)' > part.csv")
+                }
+            }
+            count = buffer.count
+            mapping = nil
+            if buffer.isEmpty {
+                owned = nil
+                base = UnsafePointer(Self.empty)
+            } else {
+                let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: buffer.count)
+                copy.initialize(from: buffer, count: buffer.count)
+                owned = copy
+                base = UnsafePointer(copy)
+            }
+            return
         }
         count = Int(info.st_size)
         owned = nil

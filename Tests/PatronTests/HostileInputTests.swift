@@ -179,6 +179,21 @@ struct HostileInputTests {
         #expect(run.stderr.contains("is left (ulimit -v)"))
         #expect(!run.stderr.contains("Fatal error"))
     }
+
+    /// Found by a hostile-input run: a FIFO with no writer hung the load on open, /dev/zero was
+    /// "empty", a /proc file was "empty" (its size is 0) and a pipe could not be mapped. Now a
+    /// stream is read to its end, up to a limit, and a FIFO without a writer is empty at once.
+    @Test func streamsAreReadNotMapped() throws {
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("patron-fifo-\(UUID().uuidString).csv").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { try? FileManager.default.removeItem(atPath: fifo) }
+        let lonely = try TestSupport.patron(["--quiet", "-c", "load \"\(fifo)\" as f"])
+        #expect(lonely.status == 65 && lonely.stderr.contains("error: the file is empty"), "\(lonely.stderr)")
+        let piped = try TestSupport.run("/bin/sh", ["-c", "printf 'a,b\\n1,2\\n3,4\\n' | '\(TestSupport.binary.path)' --quiet -c 'load \"/dev/stdin\" as s' -c 'count'"])
+        #expect(piped.status == 0 && piped.stdout == "2 rows in 's'\n", "\(piped.stdout)\(piped.stderr)")
+        let proc = try TestSupport.patron(["--quiet", "-c", "load \"/proc/self/mounts\" as m with delimiter whitespace, header false", "-c", "count"])
+        #expect(proc.status == 0 && proc.stdout.hasSuffix("rows in 'm'\n"), "\(proc.stdout)\(proc.stderr)")
+    }
 }
 
 /// Exit statuses set from several threads.
