@@ -81,6 +81,8 @@ public final class Session {
     /// Whether every result's presentation is checked (unique keys, rows as wide as the fields)
     /// even in a release build, stopping at the first that fails: what the fuzz targets run with.
     public var checksInvariants = false
+    /// How deep includes may nest.
+    static let includeLimit = 64
     /// Whether a lesson is running (one cannot start another).
     var inLesson = false
     /// The statements that succeeded at the top level, as written, for `save session`.
@@ -574,6 +576,13 @@ public final class Session {
         case .failure(let failure):
             emit(.diagnostic(rendered(Diagnostic(failure.message, at: pathSpan, hints: failure.hints), in: source)))
             return (failure.status, false)
+        }
+        // Each include runs inside the one that names it: a chain deeper than this is surely a
+        // mistake, and far deeper would overflow the stack.
+        guard includeDepth < Self.includeLimit else {
+            emit(.diagnostic(rendered(Diagnostic("includes nest more than \(Self.includeLimit) deep", at: pathSpan,
+                                                 hints: ["include the scripts one after another from one script instead of each from the one before"]), in: source)))
+            return (.dataError, false)
         }
         includeDepth += 1
         defer { includeDepth -= 1 }

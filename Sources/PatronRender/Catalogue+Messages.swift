@@ -308,6 +308,8 @@ extension Catalogue {
         Entry("'{}' is asked for twice; each column of the answer is named once", "'{}' 被要求了两次；答案中的每一列只能命名一次"),
         Entry("leave out the second '{}'", "去掉第二个 '{}'"),
         Entry("the matrix crosses two different metrics; '{}' is both", "矩阵交叉两个不同的指标；'{}' 用了两次"),
+        Entry("includes nest more than {} deep", "include 嵌套超过 {} 层"),
+        Entry("include the scripts one after another from one script instead of each from the one before", "在一个脚本中依次 include 各个脚本，而不是每个脚本 include 下一个"),
         Entry("models: {}", "模型：{}"),
         Entry("periods: {}", "周期：{}"),
         Entry("segmentations: {}", "细分方式：{}"),

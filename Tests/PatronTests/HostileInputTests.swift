@@ -194,6 +194,23 @@ struct HostileInputTests {
         let proc = try TestSupport.patron(["--quiet", "-c", "load \"/proc/self/mounts\" as m with delimiter whitespace, header false", "-c", "count"])
         #expect(proc.status == 0 && proc.stdout.hasSuffix("rows in 'm'\n"), "\(proc.stdout)\(proc.stderr)")
     }
+
+    /// Found by a hostile-input run: a chain of 1,000 scripts each including the next overflowed
+    /// the stack (a segmentation fault); includes now nest at most 64 deep, and say so.
+    @Test func aDeepChainOfIncludesIsAnErrorNotACrash() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patron-includes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for i in 1...1_000 { try "include \"s\(i + 1).patron\"\n".write(to: folder.appendingPathComponent("s\(i).patron"), atomically: true, encoding: .utf8) }
+        try "count\n".write(to: folder.appendingPathComponent("s1001.patron"), atomically: true, encoding: .utf8)
+        let run = try TestSupport.patron(["run", "--quiet", folder.appendingPathComponent("s1.patron").path])
+        #expect(run.status == 65, "\(run.stderr.suffix(300))")
+        #expect(run.stderr.contains("error: includes nest more than 64 deep"))
+        // Up to the limit it runs.
+        try "count\n".write(to: folder.appendingPathComponent("s64.patron"), atomically: true, encoding: .utf8)
+        let shallow = try TestSupport.patron(["run", "--quiet", folder.appendingPathComponent("s1.patron").path])
+        #expect(shallow.status == 0 && shallow.stdout == "3,000 rows in 'demo'\n", "\(shallow.stderr.suffix(300))")
+    }
 }
 
 /// Exit statuses set from several threads.
