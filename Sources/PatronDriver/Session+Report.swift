@@ -14,6 +14,12 @@ extension Session {
         var sections = reportSections
         if let script {
             guard case .report(_, _, _, _, let scriptSpan) = parsed.kind else { return .dataError }
+            // A script run for a report that reports from a script could run itself for ever.
+            guard !insideReport else {
+                emit(.diagnostic(rendered(Diagnostic("a script run for a report cannot report from another script", at: scriptSpan ?? parsed.span,
+                                                     hints: ["make each report from the top-level script, or report to a file without 'from'"]), in: source)))
+                return .dataError
+            }
             let text: String
             switch Self.readScript(script) {
             case .success(let contents): text = contents
@@ -22,7 +28,7 @@ extension Session {
                 return failure.status
             }
             let inner = Session()
-            (inner.language, inner.rowLimit, inner.parameters, inner.quiet) = (language, rowLimit, parameters, true)
+            (inner.language, inner.rowLimit, inner.parameters, inner.quiet, inner.insideReport) = (language, rowLimit, parameters, true, true)
             let outcome = inner.run(Source(name: script, text: text)) { output in
                 if case .diagnostic(let message) = output { emit(.diagnostic(message)) }
             }

@@ -81,6 +81,8 @@ public final class Session {
     /// Whether every result's presentation is checked (unique keys, rows as wide as the fields)
     /// even in a release build, stopping at the first that fails: what the fuzz targets run with.
     public var checksInvariants = false
+    /// Whether this session runs a script for `report … from` (which may not report from another).
+    var insideReport = false
     /// How deep includes may nest.
     static let includeLimit = 64
     /// Whether a lesson is running (one cannot start another).

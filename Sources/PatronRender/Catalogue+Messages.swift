@@ -310,6 +310,8 @@ extension Catalogue {
         Entry("the matrix crosses two different metrics; '{}' is both", "矩阵交叉两个不同的指标；'{}' 用了两次"),
         Entry("includes nest more than {} deep", "include 嵌套超过 {} 层"),
         Entry("include the scripts one after another from one script instead of each from the one before", "在一个脚本中依次 include 各个脚本，而不是每个脚本 include 下一个"),
+        Entry("a script run for a report cannot report from another script", "为报告运行的脚本不能再从另一个脚本生成报告"),
+        Entry("make each report from the top-level script, or report to a file without 'from'", "从最上层的脚本生成每一份报告，或不带 'from' 直接写报告"),
         Entry("models: {}", "模型：{}"),
         Entry("periods: {}", "周期：{}"),
         Entry("segmentations: {}", "细分方式：{}"),

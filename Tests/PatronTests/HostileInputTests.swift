@@ -211,6 +211,20 @@ struct HostileInputTests {
         let shallow = try TestSupport.patron(["run", "--quiet", folder.appendingPathComponent("s1.patron").path])
         #expect(shallow.status == 0 && shallow.stdout == "3,000 rows in 'demo'\n", "\(shallow.stderr.suffix(300))")
     }
+
+    /// Found by a hostile-input run: a script that reports from itself ran itself until the stack
+    /// overflowed; a script run for a report cannot report from another.
+    @Test func aReportFromItselfIsAnErrorNotACrash() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patron-self-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let script = folder.appendingPathComponent("self.patron")
+        try "count\nreport to \"\(folder.path)/self.html\" from \"\(script.path)\"\n".write(to: script, atomically: true, encoding: .utf8)
+        let run = try TestSupport.patron(["run", "--quiet", script.path])
+        #expect(run.status == 65, "\(run.stderr.suffix(300))")
+        #expect(run.stderr.contains("error: a script run for a report cannot report from another script"))
+        #expect(!FileManager.default.fileExists(atPath: folder.path + "/self.html"))
+    }
 }
 
 /// Exit statuses set from several threads.
