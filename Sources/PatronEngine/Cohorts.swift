@@ -10,6 +10,9 @@ public struct CohortResult: Sendable {
     /// Whether the period holding the as-of date is over (else its cells are partial).
     public let lastPeriodComplete: Bool
     public let cohorts: [Cohort]
+    /// Customers whose first purchase came before the periods the table follows (it follows at
+    /// most `CohortPeriod.limit` periods back from the as-of date), left out of it.
+    public var leftOut = 0
 
     /// One cohort: its first period's label, its customers, and per period since (0, 1, …, up to
     /// the as-of date) the customers who bought, or the revenue or profit.
@@ -21,6 +24,16 @@ public struct CohortResult: Sendable {
 }
 
 extension CohortPeriod {
+    /// The most periods a cohort table follows back from the as-of date (five years of weeks,
+    /// twenty of months, fifty of quarters): the table grows with their square.
+    public var limit: Int {
+        switch self {
+        case .week: return 260
+        case .month: return 240
+        case .quarter: return 200
+        }
+    }
+
     /// The period number of a day: weeks from Monday 1970-01-05, months and quarters from year 0.
     func index(_ day: Int32) -> Int {
         switch self {
@@ -83,9 +96,19 @@ extension Engine {
             (customer[row], periodOf[row]) = (Int32(c), Int32(p))
             first[c] = min(first[c], p)
         }
+        // Customers who first bought before the periods followed are left out, with their orders.
+        let horizon = last - period.limit + 1
+        var leftOut = 0
+        for c in first.indices where first[c] != .max && first[c] < horizon {
+            first[c] = .max
+            leftOut += 1
+        }
+        for row in 0..<orders.rowCount where customer[row] >= 0 && first[Int(customer[row])] == .max { customer[row] = -1 }
         let buyers = first.filter { $0 != .max }
         guard let earliest = buyers.min() else {
-            return CohortResult(orders: orders.name, period: period, measure: measure, asOf: asOf, lastPeriodComplete: true, cohorts: [])
+            var empty = CohortResult(orders: orders.name, period: period, measure: measure, asOf: asOf, lastPeriodComplete: true, cohorts: [])
+            empty.leftOut = leftOut
+            return empty
         }
         let count = last - earliest + 1
         var sizes = Array(repeating: 0, count: count)
@@ -107,7 +130,9 @@ extension Engine {
         let cohorts = (0..<count).filter { sizes[$0] > 0 }.map { c in
             CohortResult.Cohort(label: period.label(earliest + c), customers: sizes[c], values: totals[c])
         }
-        return CohortResult(orders: orders.name, period: period, measure: measure, asOf: asOf, lastPeriodComplete: complete, cohorts: cohorts)
+        var result = CohortResult(orders: orders.name, period: period, measure: measure, asOf: asOf, lastPeriodComplete: complete, cohorts: cohorts)
+        result.leftOut = leftOut
+        return result
     }
 }
 

@@ -157,6 +157,11 @@ extension Presenter {
         var blocks: [Presentation.Block] = [.line(say("cohorts of '\(c.orders)' by \(c.period.rawValue) of first purchase (rows) and \(c.period.rawValue)s since (columns): \(measure), to \(CalendarDate.isoString(c.asOf))",
                                                       zh: "'\(c.orders)' 按首购所在\(period)分组的同期群（行）与此后的\(period)数（列）：\(measure)，截至 \(CalendarDate.isoString(c.asOf))")),
                                              .table(bars: nil)]
+        if c.leftOut > 0 {
+            let n = NumberFormat.grouped(c.leftOut), limit = c.period.limit
+            blocks.append(.line(say("\(n) customers who first bought more than \(limit) \(c.period.rawValue)s before \(CalendarDate.isoString(c.asOf)) are left out; the table follows the last \(limit)" + (c.period == .quarter ? "" : " (by quarter follows longer)"),
+                                    zh: "\(n) 位客户的首次购买早于 \(CalendarDate.isoString(c.asOf)) 之前 \(limit) 个\(period)，未计入；表格只跟踪最近 \(limit) 个\(period)" + (c.period == .quarter ? "" : "（按季度可以跟踪更久）"))))
+        }
         if marked {
             blocks.append(.line(say("* the \(c.period.rawValue) of \(CalendarDate.isoString(c.asOf)) is not over: its shares are partial",
                                     zh: "* \(CalendarDate.isoString(c.asOf)) 所在的一期尚未结束：该列比例不完整")))
@@ -164,6 +169,7 @@ extension Presenter {
         let facts: [JSONValue.Pair] = [
             .init("orders", .string(c.orders)), .init("period", .string(c.period.rawValue)), .init("measure", .string(c.measure.rawValue)),
             .init("as_of", .string(CalendarDate.isoString(c.asOf))), .init("last_period_complete", .bool(c.lastPeriodComplete)),
+            .init("customers_left_out", .count(c.leftOut)),
             .init("values", .array(c.cohorts.map { cohort in .object([.init("cohort", .string(cohort.label)), .init("customers", .count(cohort.customers)),
                                                                        .init("values", .array(cohort.values.map { .real($0) }))]) })),
         ]

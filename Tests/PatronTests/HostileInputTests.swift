@@ -225,6 +225,21 @@ struct HostileInputTests {
         #expect(run.stderr.contains("error: a script run for a report cannot report from another script"))
         #expect(!FileManager.default.fileExists(atPath: folder.path + "/self.html"))
     }
+
+    /// Found by a hostile-input run: orders from 0001 to 9999 made a weekly cohort table of
+    /// 520,000 × 520,000 periods (it ran until killed); a table follows at most 260 weeks, 240
+    /// months or 200 quarters back, and says how many customers it left out.
+    @Test func cohortsOverTenThousandYearsStayBounded() throws {
+        let path = try scratch("span.csv", "id,day,amount\n1,0001-01-01,10\n2,9999-12-31,20\n1,5000-06-01,5\n3,9999-06-01,7\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for period in ["week", "month", "quarter"] {
+            let run = try TestSupport.patron(["--quiet", "--format", "json", "-c", "load \"\(path)\" as o", "-c", "customers from o by id", "-c", "cohorts by \(period)"])
+            #expect(run.status == 0, "\(run.stderr)")
+            let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.split(separator: "\n").last.map(String.init)?.utf8 ?? "".utf8)) as? [String: Any])
+            #expect(result["customers_left_out"] as? Int == 1, "by \(period)")
+            #expect(((result["columns"] as? [String])?.count ?? 0) <= 262)
+        }
+    }
 }
 
 /// Exit statuses set from several threads.
