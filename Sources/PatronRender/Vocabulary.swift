@@ -108,7 +108,8 @@ public enum Vocabulary {
         case .fixedCuts: return Words(en: "fixed cut points", zh: "固定分界点")(language)
         case .median: return Words(en: "median split", zh: "中位数划分")(language)
         case .givenCuts: return Words(en: "given cut points", zh: "给定分界点")(language)
-        case .rank(let top, let percent): return "\(top ? "top" : "bottom") \(percent)%"
+        case .rank(let top, let percent):
+            return language == .zh ? "\(top ? "前" : "后") \(percent)%" : "\(top ? "top" : "bottom") \(percent)%"
         case .scores: return Words(en: "scores", zh: "分数")(language)
         }
     }
