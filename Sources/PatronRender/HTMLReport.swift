@@ -65,13 +65,14 @@ public enum HTMLReport {
         let drawn = p.fields.indices.filter { p.fields[$0].isDrawn }
         guard !drawn.isEmpty else { return "" }
         var html = "<div class=\"table\"><table>\n<thead><tr>"
-        for k in drawn { html += "<th scope=\"col\"\(p.fields[k].alignment == .right ? " class=\"num\"" : "")>\(escape(p.fields[k].heading))</th>" }
+        let numeric = #" class="num""#
+        for k in drawn { html += #"<th scope="col""# + (p.fields[k].alignment == .right ? numeric : "") + ">" + escape(p.fields[k].heading) + "</th>" }
         html += "</tr></thead>\n<tbody>\n"
         for row in p.rows {
             html += "<tr>"
             for k in drawn {
                 let cell = row[k], field = p.fields[k]
-                var attributes = field.alignment == .right ? " class=\"num\"" : ""
+                var attributes = field.alignment == .right ? numeric : ""
                 if field.isShaded, case .number(let text) = cell.value, let share = Double(text), share.isFinite {
                     let alpha = max(0, min(1, share))
                     attributes += " style=\"background: rgba(33, 102, 172, \(fixed(alpha * 0.85, 3))); color: \(alpha > 0.5 ? "#fff" : "#111")\""

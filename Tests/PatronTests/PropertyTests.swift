@@ -1,5 +1,5 @@
 import Foundation
-import PatronDriver
+@testable import PatronDriver
 import PatronSyntax
 import Testing
 
@@ -8,19 +8,13 @@ import Testing
 /// against a row-at-a-time evaluator of SQL's three-valued logic, cut points against the textbook
 /// type-7 quantile, sums against naive exact sums, and export then load against the table itself.
 struct PropertyTests {
-    /// SplitMix64: small, fast, and the same sequence everywhere.
+    /// The demo data's SplitMix64: the same sequence everywhere.
     struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-        mutating func chance(_ p: Double) -> Bool { Double(next() >> 11) / Double(1 << 53) < p }
-        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+        private var generator: SplitMix64
+        init(state: UInt64) { generator = SplitMix64(seed: state) }
+        mutating func below(_ n: Int) -> Int { generator.below(max(1, n)) }
+        mutating func chance(_ p: Double) -> Bool { generator.chance(p) }
+        mutating func pick<T>(_ items: [T]) -> T { generator.pick(items) }
     }
 
     /// A random table: a whole number (nulls, ties, negatives, values near 2^62), a decimal in
