@@ -124,6 +124,10 @@ public struct Binder {
         guard !name.isEmpty else {
             throw Diagnostic("cannot name a table after '\(path)'", at: pathSpan, hints: ["name it: load \"\(path)\" as NAME"])
         }
+        if Table.isJSONLines(path: path), let option = options.first(where: { !Table.jsonLinesOptions.contains($0.name.text.lowercased()) }) {
+            throw Diagnostic("'\(option.name.text)' applies to delimited files; JSON Lines takes each key's type from its values", at: option.name.span,
+                             hints: ["a JSON Lines load takes on_error skip and date_format"])
+        }
         return .load(path: path, name: name, options: try bindLoadOptions(options))
     }
 

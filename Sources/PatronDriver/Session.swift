@@ -509,9 +509,7 @@ public final class Session {
             let control = LoadControl()
             let progress = showsProgress ? ProgressLine(control: control, language: language) : nil
             defer { progress?.finish() }
-            let lower = path.lowercased()
-            let isJSONLines = lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
-            let report = isJSONLines ? try Table.loadJSONLines(path: path, name: name, options: options, control: control)
+            let report = Table.isJSONLines(path: path) ? try Table.loadJSONLines(path: path, name: name, options: options, control: control)
                                      : try Table.load(path: path, name: name, options: options, control: control)
             progress?.finish()
             let seconds = (ContinuousClock.now - started).seconds

@@ -282,6 +282,8 @@ extension Catalogue {
         Entry("e.g. as {}", "例如 as {}"),
         Entry("the level word '{}' is used twice", "等级词 '{}' 用了两次"),
         Entry("the option '{}' is given twice", "选项 '{}' 给了两次"),
+        Entry("'{}' applies to delimited files; JSON Lines takes each key's type from its values", "'{}' 只用于分隔文本文件；JSON Lines 按每个键的值确定类型"),
+        Entry("a JSON Lines load takes on_error skip and date_format", "加载 JSON Lines 时可用 on_error skip 和 date_format"),
         Entry("a delimiter is one character (not a quote or a line end), not \"{}\"", "分隔符是一个字符（不能是引号或换行），而不是 \"{}\""),
         Entry("a thousands separator is one of , . ' _ or a space, not \"{}\"", "千位分隔符是 , . ' _ 或空格之一，而不是 \"{}\""),
         Entry("the decimal mark is \".\" or \",\", not \"{}\"", "小数点是 \".\" 或 \",\"，而不是 \"{}\""),

@@ -97,7 +97,7 @@ struct DelimitedLoad {
             for c in misfits.sorted() {
                 let merged = inference[0].sinks[c] as! InferenceSink
                 for chunk in inference.dropFirst() { merged.merge(chunk.sinks[c] as! InferenceSink) }
-                if let spec = options.columns?[c], spec.type != .text, merged.candidates.isEmpty, let bad = merged.counterexample {
+                if !options.skipBadRecords, let spec = options.columns?[c], spec.type != .text, merged.candidates.isEmpty, let bad = merged.counterexample {
                     throw positioned(RecordError(offset: bad.offset, message: "'\(bad.value)' in column '\(spec.name)' is not \(article(spec.type))",
                                                  hint: "fix the value, or declare the column as text"))
                 }
@@ -142,11 +142,12 @@ struct DelimitedLoad {
 
     // MARK: Passes
 
-    /// The loop with the declared columns marked, so their misfits are errors.
+    /// The loop with the declared columns marked, so their misfits are errors (or, with on_error
+    /// skip, rejected records); a declared decimal column still takes more decimals than its sample.
     func declaring(_ loop: RecordLoop, _ choices: [Choice]) -> RecordLoop {
         var copy = loop
         copy.declared = (0..<choices.count).map { c in
-            guard let spec = options.columns?[c], [.integer, .boolean, .date, .timestamp].contains(spec.type) else { return nil }
+            guard let spec = options.columns?[c], spec.type != .text else { return nil }
             return article(spec.type)
         }
         return copy

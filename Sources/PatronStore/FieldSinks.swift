@@ -185,9 +185,11 @@ class ArraySink<Element> {
     }
 
     /// Nulls, then `parse` for each value. A value that does not parse is a misfit, or an error
-    /// when the column's type was declared.
+    /// when the column's type was declared and `stillFits` (a number with more decimals than a
+    /// declared decimal column has seen so far) does not hold for it.
     @inline(__always)
-    final func fill(_ batch: FieldBatch, column: Int, context: inout BatchContext, parse: (UnsafePointer<UInt8>, Int) -> Element?) -> BatchProblem? {
+    final func fill(_ batch: FieldBatch, column: Int, context: inout BatchContext, stillFits: ((UnsafePointer<UInt8>, Int) -> Bool)? = nil,
+                    parse: (UnsafePointer<UInt8>, Int) -> Element?) -> BatchProblem? {
         let first = column * batch.capacity
         values.reserveCapacity(values.count + batch.rows)
         for row in 0..<batch.rows {
@@ -202,7 +204,7 @@ class ArraySink<Element> {
                 count += 1
                 continue
             }
-            if column < context.declared.count, let type = context.declared[column] {
+            if column < context.declared.count, let type = context.declared[column], !(stillFits.map { context.withBytes(batch, i, $0) } ?? false) {
                 let text = context.withBytes(batch, i) { String(decoding: UnsafeBufferPointer(start: $0, count: $1), as: UTF8.self) }
                 return BatchProblem(row: row, offset: batch.starts[i], message: "'\(text)' is not \(type)", hint: "fix the value, or declare the column as text")
             }
@@ -261,7 +263,9 @@ final class DecimalSink: ArraySink<Int64>, FieldSink {
     }
     func append(_ batch: FieldBatch, column: Int, context: inout BatchContext) -> BatchProblem? {
         let syntax = self.syntax, scale = self.scale
-        return fill(batch, column: column, context: &context) { syntax.parse($0, $1, scale: scale) }
+        // More decimals than the sample showed: the scale is inferred again from every value.
+        let moreDecimals = { (p: UnsafePointer<UInt8>, n: Int) in syntax.shape(p, n).map { $0.fits && $0.scale > scale } ?? false }
+        return fill(batch, column: column, context: &context, stillFits: moreDecimals) { syntax.parse($0, $1, scale: scale) }
     }
     func finish() -> ColumnStorage { .decimal(values, scale: scale) }
 }
@@ -403,11 +407,15 @@ final class InferenceSink: FieldSink {
     @exclusivity(unchecked) var currentOffset = 0
     let syntax: NumberSyntax
     let customDate: DateFormat?
+    /// Whether the column was declared decimal: its scale counts every number, even after a value
+    /// that is not one.
+    let keepsScale: Bool
 
     init(syntax: NumberSyntax, customDate: DateFormat?, initial: FieldParsing.Candidates) {
         self.syntax = syntax
         self.customDate = customDate
         candidates = initial
+        keepsScale = initial == [.decimal]
         if customDate == nil { candidates.remove(.customDate) }
     }
 
@@ -416,7 +424,12 @@ final class InferenceSink: FieldSink {
         count += 1
         nonNull += 1
         if firstValue == nil { firstValue = (String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self), currentOffset) }
-        guard !candidates.isEmpty else { return }
+        guard !candidates.isEmpty else {
+            // A declared decimal column keeps its scale from the numbers among its values (the
+            // others are rejected records with on_error skip).
+            if keepsScale, let shape = syntax.shape(p, n), shape.fits { scale = max(scale, shape.scale) }
+            return
+        }
         var fits: FieldParsing.Candidates = []
         if let shape = syntax.shape(p, n) {
             if shape.fits {

@@ -4,6 +4,15 @@ extension Table {
     /// The deepest nesting a JSON Lines value may have.
     public static let jsonNestingLimit = 64
 
+    /// Whether a path names JSON Lines (`.jsonl`, `.ndjson`) rather than delimited text.
+    public static func isJSONLines(path: String) -> Bool {
+        let lower = path.lowercased()
+        return lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
+    }
+
+    /// The load options JSON Lines takes; the others describe delimited text.
+    public static let jsonLinesOptions: Set<String> = ["on_error", "date_format"]
+
     /// Loads JSON Lines (`.jsonl`, `.ndjson`): one object per line; columns are the keys in order
     /// of first appearance, typed from their values; nested objects and arrays are kept as JSON text.
     public static func loadJSONLines(path: String, name: String, options: LoadOptions = LoadOptions(), control: LoadControl? = nil) throws(LoadError) -> LoadReport {
@@ -385,6 +394,16 @@ struct JSONLinesLoad {
                 if case .string(let t) = value, let d = CalendarDate.parseISO(Array(t.utf8)) { v.append(d); nulls.append(isNull: false) } else { v.append(0); nulls.append(isNull: true) }
             }
             return Column(name: key, storage: .date(v), nulls: nulls, evidence: .allMatch(count: n - nulls.nullCount, pattern: "yyyy-MM-dd dates"))
+        }
+        if kinds == ["string"] && inference.candidates.contains(.customDate), let format = options.dateFormat {
+            var v: [Int64] = []
+            for value in values {
+                if case .string(let t) = value, let (day, seconds) = Array(t.utf8).withUnsafeBufferPointer({ format.parse($0.baseAddress!, $0.count) }) {
+                    v.append(format.hasTime ? (Int64(day) * 86_400 + Int64(seconds)) * 1_000_000 : Int64(day)); nulls.append(isNull: false)
+                } else { v.append(0); nulls.append(isNull: true) }
+            }
+            let storage: ColumnStorage = format.hasTime ? .timestamp(v) : .date(v.map { Int32(truncatingIfNeeded: $0) })
+            return Column(name: key, storage: storage, nulls: nulls, evidence: .allMatch(count: n - nulls.nullCount, pattern: "\(format) \(format.hasTime ? "timestamps" : "dates")"))
         }
         if kinds == ["string"] && inference.candidates.contains(.timestamp) {
             var v: [Int64] = []

@@ -240,6 +240,45 @@ struct HostileInputTests {
             #expect(((result["columns"] as? [String])?.count ?? 0) <= 262)
         }
     }
+
+    /// `on_error skip` once stopped at a value that was not a number in a column declared decimal
+    /// (other declared types skipped it). Now the record is rejected and counted like any other,
+    /// in the sample and after it, and a number with more decimals than the sample still widens
+    /// the scale; without skip the load stops at the value.
+    @Test func onErrorSkipRejectsValuesThatAreNotADeclaredDecimal() throws {
+        var lines = ["customer,amount"], count = 0, cents = 0
+        for i in 0..<30_000 {
+            if i % 7_000 == 3 { lines.append("c\(i),n/a"); continue }
+            let value = i == 25_000 ? "12.345" : "\(i % 100).\(String(format: "%02d", i % 97))"
+            lines.append("c\(i),\(value)")
+            count += 1
+            cents += i == 25_000 ? 12_345 : (i % 100) * 1_000 + (i % 97) * 10
+        }
+        let path = try scratch("declared.csv", lines.joined(separator: "\n") + "\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let load = "load \"\(path)\" as t with columns (customer text, amount decimal)"
+        let skipped = try TestSupport.patron(["--format", "json", "-c", load + ", on_error skip", "-c", "summarize count, sum(amount)"])
+        #expect(skipped.status == 0, "\(skipped.stderr)")
+        #expect(skipped.stderr.contains("rejected 5 records (on_error skip)") && skipped.stderr.contains("line 7005: 'n/a' is not a number"))
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(skipped.stdout.split(separator: "\n").last.map(String.init)?.utf8 ?? "".utf8)) as? [String: Any])
+        let row = try #require((summary["rows"] as? [[Any]])?.first)
+        #expect(row.first as? Int == count)
+        #expect(skipped.stdout.contains("\(cents / 1_000).\(String(format: "%03d", cents % 1_000))"), "the sum, exact: \(row)")
+        let stopped = try TestSupport.patron(["--quiet", "-c", load])
+        #expect(stopped.status == 65 && stopped.stderr.contains(":5:4: error: 'n/a' is not a number"), "\(stopped.stderr)")
+    }
+
+    /// Options of delimited files (`columns`, `nulls`, `delimiter`, …) were silently ignored by a
+    /// JSON Lines load, so a declared type did nothing; now they are refused at the option, and
+    /// `date_format` (also once ignored) reads the keys' dates.
+    @Test func jsonLinesRefusesOptionsItCannotHonour() throws {
+        let path = try scratch("dates.jsonl", "{\"id\": 1, \"day\": \"02/01/2024\"}\n{\"id\": 2, \"day\": \"31/12/2023\"}\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let refused = try TestSupport.patron(["--quiet", "-c", "load \"\(path)\" as t with on_error skip, columns (id integer, day date)"])
+        #expect(refused.status == 65 && refused.stderr.contains("'columns' applies to delimited files"), "\(refused.stderr)")
+        let dated = try TestSupport.patron(["--quiet", "--format", "csv", "-c", "load \"\(path)\" as t with date_format \"dd/MM/yyyy\"", "-c", "show t"])
+        #expect(dated.stdout.split(whereSeparator: \.isNewline) == ["id,day", "1,2024-01-02", "2,2023-12-31"], "\(dated.stdout)\(dated.stderr)")
+    }
 }
 
 /// Exit statuses set from several threads.
