@@ -577,7 +577,7 @@ public struct Parser {
         let isAggregate = current.kind == .word && Self.aggregateNames.contains(current.text.lowercased())
             && (current.isKeyword("count") || peek.isSymbol("("))
         guard isAggregate else { return .summarize(parseName()) }
-        var query = ParsedAggregateQuery(aggregates: [try parseAggregate()], groups: [], condition: nil, sort: nil, descending: false, top: nil)
+        var query = ParsedAggregateQuery(aggregates: [try parseAggregate()], groups: [], condition: nil, sort: nil, sortAggregate: nil, descending: false, top: nil)
         while current.isSymbol(",") {
             advance()
             query.aggregates.append(try parseAggregate())
@@ -597,6 +597,7 @@ public struct Parser {
                 // An aggregate such as sum(profit): the binder matches it by its text.
                 let aggregate = try parseAggregate()
                 query.sort = Name("", aggregate.span)
+                query.sortAggregate = aggregate
             } else {
                 query.sort = try expectName("a column or aggregate to sort by")
             }
@@ -611,9 +612,12 @@ public struct Parser {
             if current.isKeyword("by") {
                 advance()
                 if current.kind == .word && peek.isSymbol("(") {
-                    query.sort = Name("", try parseAggregate().span)
+                    let aggregate = try parseAggregate()
+                    query.sort = Name("", aggregate.span)
+                    query.sortAggregate = aggregate
                 } else {
                     query.sort = try expectName("a column or aggregate after 'top \(n) by'")
+                    query.sortAggregate = nil
                 }
                 query.descending = true
             }

@@ -208,7 +208,10 @@ public struct ParsedAggregateQuery: Sendable, Equatable {
     public var aggregates: [ParsedAggregate]
     public var groups: [Name]
     public var condition: ParsedExpression?
+    /// The column or aggregate to sort by; an aggregate is matched by its text (the name is empty
+    /// and spans it) and kept whole in `sortAggregate`.
     public var sort: Name?
+    public var sortAggregate: ParsedAggregate? = nil
     public var descending: Bool
     public var top: Int?
 }

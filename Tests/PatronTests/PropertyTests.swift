@@ -266,4 +266,82 @@ struct PropertyTests {
         }
         #expect(checked >= 300)
     }
+
+    /// Printing a parsed statement and parsing it again gives the same tree (spans aside): for
+    /// every statement the script tests, examples and lessons write, and for random statements of
+    /// every form, with names that are keywords, CJK or hold spaces, strings with quotes and
+    /// escapes, and random conditions.
+    @Test func printingAParsedStatementAndParsingItAgainGivesTheSameTree() throws {
+        var sources: [String] = []
+        for file in ScriptTests.files {
+            sources += try String(contentsOf: ScriptTests.folder.appendingPathComponent(file), encoding: .utf8).split(separator: "\n").map(String.init)
+        }
+        let examples = TestSupport.packageRoot.appendingPathComponent("examples")
+        for file in try FileManager.default.contentsOfDirectory(atPath: examples.path).sorted() where file.hasSuffix(".patron") {
+            sources.append(try String(contentsOf: examples.appendingPathComponent(file), encoding: .utf8))
+        }
+        var random = Random(state: 19)
+        for _ in 0..<600 { sources.append(Self.randomStatement(&random)) }
+        var checked = 0, forms = Set<String>()
+        for text in sources {
+            let parsed = Parser.parse(Source(name: "<property>", text: text))
+            guard parsed.diagnostics.isEmpty else { continue }
+            for statement in parsed.statements {
+                let printed = statement.text
+                let again = Parser.parse(Source(name: "<printed>", text: printed))
+                #expect(again.diagnostics.isEmpty && again.statements.count == 1, "'\(printed)' (printed from '\(text)') does not parse")
+                guard let reread = again.statements.first else { continue }
+                #expect(Self.shape(reread.kind) == Self.shape(statement.kind), "'\(printed)' (printed from '\(text)') parses to another tree")
+                checked += 1
+                forms.insert(String(String(describing: statement.kind).prefix { $0 != "(" }))
+            }
+        }
+        #expect(checked >= 800)
+        #expect(forms.count == 47, "every form of statement: \(forms.sorted())")
+    }
+
+    /// A tree's shape with its spans left out, to compare trees by what they say.
+    static func shape(_ value: Any) -> String {
+        if value is SourceSpan { return "_" }
+        let mirror = Mirror(reflecting: value)
+        guard !mirror.children.isEmpty else { return String(describing: value) }
+        return "\(type(of: value))(" + mirror.children.map { ($0.label ?? "") + ":" + shape($0.value) }.joined(separator: ",") + ")"
+    }
+
+    /// A random statement: every form, names in backquotes (the printer decides when they need them).
+    static func randomStatement(_ generator: inout Random) -> String {
+        var random = generator
+        defer { generator = random }
+        let names = ["orders", "by", "count", "segments", "利润", "odd name", "top", "csv", "customer", "x1", "_y", "Sort", "sum", "load", "as"]
+        func n() -> String { "`" + random.pick(names) + "`" }
+        func s() -> String { random.pick(["\"a \\\"b\\\" \\\\ c\"", "\"李 n\\n\"", "\"\"", "'single \\' quote'", "\"tab\\there\""]) }
+        func c() -> String { Condition.random(&random).text }
+        func e() -> String { random.pick(["1", "-2.5", "- 3", "$x", "2024-01-31", "`利润` * 2 - (1 + `by`)", "-(`x1`)", "30 days", "- 5 days"]) }
+        let forms: [() -> String] = [
+            { "segment where \(c())" }, { "define segment \(n()) as \(c())" }, { "crosstab \(n()) by \(n()) where \(c())" },
+            { "summarize count, sum(\(n())), avg(\(e())) by \(n()), \(n()) where \(c()) sort by sum(\(n())) desc top 3" },
+            { "summarize count by \(n()) top 5 by \(n())" }, { "summarize median(\(n())) sort by \(n()) asc" }, { "summarize \(n())" }, { "summarize" },
+            { "count \(n()) by \(n()), \(n())" }, { "count by \(n())" }, { "count" }, { "show \(n()) top 3 by \(n())" }, { "show top 0 by \(n())" }, { "show" },
+            { "load \(s()) as \(n()) with delimiter \";\", header false, columns (\(n()) text, \(n()) date \"dd/MM/yyyy\"), nulls (\"NA\", \(s())), on_error skip" },
+            { "load \(n()).\(n()).\(n()) as \(n()) with wide_numeric text" }, { "load \(n()).\(n())" }, { "load from \(n()) query \(s()) as \(n())" },
+            { "use \(n()).\(n()) as \(n())" }, { "use \(n())" }, { "describe \(n())" }, { "describe" },
+            { "export \(n()) to \(s()) as csv with raw" }, { "export \(n()) to \(n()).\(n()).\(n()) replace" }, { "export \(n()) to \(n()).\(n())" },
+            { "customers from \(n()) by \(n()) as of \(e()) with amount = \(e()), profit = \(e()) only \(n()), \(n()) into \(n())" },
+            { "customers from \(n()) by \(n())" },
+            { "levels \(n()) quantiles 3 as \(n()), \(n()), \(n())" }, { "levels \(n()) at \(e()), \(e()) as \(n()), \(n()), \(n())" },
+            { "let \(n()) = \(e())" }, { "matrix \(n()) by \(n()) at \(e()), \(e())" }, { "matrix \(n()) by \(n()) split median" },
+            { "pareto \(n()) at 0.8, 0.95" }, { "tiers \(n())" }, { "rfm" }, { "rfm bins 4" }, { "rfm segments \(n())" }, { "rfm rule \(n()) where \(c())" },
+            { "check segments" }, { "transitions from \(e()) to \(e()) by \(n())" },
+            { "clv model \(n()) until \(e()) unit \(n()) with margin = \(e()), horizon = 12 months" }, { "clv" },
+            { "what if retention + \(e()) points over \(e()) years" }, { "what if retention + 5 points" },
+            { "cohorts by \(n()) of \(n())" }, { "cohorts" }, { "set \(n()) \(n())" }, { "lifecycle windows \(e()), \(e()), \(e())" }, { "lifecycle" },
+            { "explain customer \(s())" }, { "explain customer 42" }, { "explain \(n())" }, { "help \(n())" }, { "help" },
+            { "include \(s())" }, { "save session to \(s())" }, { "report to \(s()) title \(s()) from \(s())" }, { "report to \(s())" },
+            { "lesson \(n())" }, { "lesson \(s())" }, { "lesson" }, { "say \(s())" }, { "pause" }, { "quit" }, { "exit" },
+            { "connect \(n()) to \(n()) \(s())" }, { "disconnect \(n())" }, { "show segments" }, { "show levels" }, { "show connections" },
+            { "drop segment \(n())" }, { "sql \(n()) segment where \(c())" }, { "sql summarize count by \(n())" },
+        ]
+        let form = random.pick(forms)
+        return form()
+    }
 }
