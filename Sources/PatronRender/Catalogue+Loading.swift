@@ -45,6 +45,8 @@ extension Catalogue {
         Entry("column {} repeats the header '{}'; renamed it '{}'", "第 {} 列重复了表头 '{}'；已改名为 '{}'"),
         Entry("{} more repeated headers were renamed the same way", "另有 {} 个重复的表头以同样的方式改名"),
         Entry("the objects hold more than {} different keys ('{}' is one too many); patron loads at most {} columns", "这些对象包含超过 {1} 个不同的键（'{2}' 超出了）；patron 最多加载 {3} 列"),
+        Entry("the first record has more than {} fields; patron loads at most {} columns", "第一条记录有超过 {1} 个字段；patron 最多加载 {2} 列"),
+        Entry("keep the columns you need first, e.g. cut -d, -f1-100", "先只保留需要的列，例如 cut -d, -f1-100"),
         Entry("keep the keys you need (e.g. jq -c '{id, name, amount}'), or flatten the data first", "只保留需要的键（例如 jq -c '{id, name, amount}'），或先把数据展平"),
         Entry("loading '{}' needs about {} of memory, and {} is left ({})", "加载 '{}' 大约需要 {} 内存，而只剩 {}（{}）"),
         Entry("raise the limit, or load part of the file first: head -n 1000000 '{}' > part.csv", "提高限制，或先只加载文件的一部分：head -n 1000000 '{}' > part.csv"),

@@ -36,8 +36,13 @@ struct DelimitedLoad {
 
         // The first record: names, or data.
         var afterFirst = start
-        guard let first = tokenizer.record(at: &afterFirst) else {
+        guard let first = tokenizer.record(at: &afterFirst, limit: Table.maxDelimitedColumns + 1) else {
             throw LoadError(path: path, message: "the file has no records, only blank lines", hint: "a data file needs at least one record")
+        }
+        if first.fields.count > Table.maxDelimitedColumns {
+            throw LoadError(path: path, line: 1, lineText: file.lineText(from: start),
+                            message: "the first record has more than \(Table.maxDelimitedColumns) fields; patron loads at most \(Table.maxDelimitedColumns) columns",
+                            hint: "keep the columns you need first, e.g. cut -d, -f1-100")
         }
         if first.error {
             let loop = RecordLoop(tokenizer: tokenizer, width: first.fields.count, nulls: NullMarkers([]), skipBadRecords: false, maxFieldBytes: options.maxFieldBytes, control: nil)

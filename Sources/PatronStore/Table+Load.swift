@@ -43,6 +43,9 @@ public struct LoadReport: Sendable {
 extension Table {
     /// The most columns a load makes (a JSON Lines file may bring a new key on every line).
     public static let maxColumns = 2_048
+    /// The most columns a delimited file may have (every record holds every field, so memory
+    /// grows with the data; the batches of field offsets grow with the width).
+    public static let maxDelimitedColumns = 10_000
 
     /// Loads a delimited text file (CSV, TSV, semicolon, pipe or whitespace-aligned), sniffing
     /// what `options` leave open, and parsing bytes straight into column buffers on all threads.

@@ -268,6 +268,19 @@ struct HostileInputTests {
         #expect(stopped.status == 65 && stopped.stderr.contains(":5:4: error: 'n/a' is not a number"), "\(stopped.stderr)")
     }
 
+    /// A header of 100,000 names was read as its first 10,000, and the first record of data was
+    /// then "expected 10000 fields, found 100000"; now the width itself is the error.
+    @Test func aHeaderWiderThanTheColumnLimitSaysSo() throws {
+        let width = 100_000
+        let path = try scratch("wide.csv", (0..<width).map { "c\($0)" }.joined(separator: ",") + "\n" + Array(repeating: "1", count: width).joined(separator: ",") + "\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let run = try TestSupport.patron(["--quiet", "-c", "load \"\(path)\" as t"])
+        #expect(run.status == 65 && run.stderr.contains(":1:1: error: the first record has more than 10000 fields; patron loads at most 10000 columns"), "\(run.stderr.prefix(300))")
+        let fits = try scratch("fits.csv", (0..<10_000).map { "c\($0)" }.joined(separator: ",") + "\n" + Array(repeating: "1", count: 10_000).joined(separator: ",") + "\n")
+        defer { try? FileManager.default.removeItem(atPath: fits) }
+        #expect(try TestSupport.patron(["--quiet", "-c", "load \"\(fits)\" as t", "-c", "count t"]).stdout == "1 row in 't'\n")
+    }
+
     /// Options of delimited files (`columns`, `nulls`, `delimiter`, …) were silently ignored by a
     /// JSON Lines load, so a declared type did nothing; now they are refused at the option, and
     /// `date_format` (also once ignored) reads the keys' dates.
