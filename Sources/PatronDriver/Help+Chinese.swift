@@ -19,7 +19,7 @@ extension Help {
               nulls ("NA", "-")            （空字段总是空值）
               thousands ","   decimal ","  date_format "dd/MM/yyyy"
               on_error skip                （加载其余记录；报告跳过了多少条、是哪几行）
-            JSON Lines 只接受 on_error 和 date_format；各个键的类型由它们的值决定。
+            JSON Lines 只接受 on_error 和 date_format；各个键的类型由它们的值决定（"" 为空值）。
             不写 'as' 时，表以文件名命名。路径相对于启动 patron 时所在的文件夹。
             """),
         "use": ("把已加载的表设为当前表", "不指定表名的语句作用于当前表。"),

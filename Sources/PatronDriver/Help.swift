@@ -41,7 +41,7 @@ public enum Help {
                   nulls ("NA", "-")            (empty fields are always null)
                   thousands ","   decimal ","  date_format "dd/MM/yyyy"
                   on_error skip                (load the rest; report how many and which lines)
-                JSON Lines takes on_error and date_format; its keys' types come from their values.
+                JSON Lines takes on_error and date_format; its keys' types come from their values ("" is empty).
                 Without 'as', the table is named after the file. Paths are relative to the folder
                 patron was started in.
                 """,

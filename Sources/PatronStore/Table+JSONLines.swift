@@ -295,6 +295,8 @@ struct JSONLinesLoad {
                         keyIndex[key] = index
                         values.append([])
                     }
+                    // An empty string is an empty value, as an empty field of a delimited file is.
+                    if case .string(let text) = value, text.isEmpty { continue }
                     values[index].append((Int32(truncatingIfNeeded: rowCount), value))
                 }
                 if tooManyKeys != nil { break }
@@ -351,9 +353,8 @@ struct JSONLinesLoad {
                 if firstText == nil { firstText = (text, offsets[r]) }
                 inference.currentOffset = offsets[r]
                 var bytes = Array(text.utf8)
-                if bytes.isEmpty { inference.candidates = [] } else {
-                    bytes.withUnsafeMutableBufferPointer { inference.observe($0.baseAddress!, $0.count) }
-                }
+                guard !bytes.isEmpty else { continue }  // empty strings were stored as nulls
+                bytes.withUnsafeMutableBufferPointer { inference.observe($0.baseAddress!, $0.count) }
             case .nested:
                 kinds.insert("nested")
             }
@@ -367,52 +368,41 @@ struct JSONLinesLoad {
             case .number(let t), .string(let t), .nested(let t): return t
             }
         }
-        if kinds == ["boolean"] {
-            var v: [Bool] = []
+        /// A typed column from each value `parse` reads (the others are nulls).
+        func typed<T>(_ pattern: String, _ zero: T, _ storage: ([T]) -> ColumnStorage, _ parse: (JSONValue) -> T?) -> Column {
+            var v: [T] = []
             v.reserveCapacity(n)
             for value in values {
-                if case .boolean(let b) = value { v.append(b); nulls.append(isNull: false) } else { v.append(false); nulls.append(isNull: true) }
+                if let parsed = parse(value) { v.append(parsed); nulls.append(isNull: false) } else { v.append(zero); nulls.append(isNull: true) }
             }
-            return Column(name: key, storage: .boolean(v), nulls: nulls, evidence: .allMatch(count: n - nulls.nullCount, pattern: "JSON true or false"))
+            return Column(name: key, storage: storage(v), nulls: nulls, evidence: .allMatch(count: n - nulls.nullCount, pattern: pattern))
+        }
+        /// A string value's UTF-8 bytes, for the date and time parsers.
+        func string<T>(_ value: JSONValue, _ parse: (UnsafePointer<UInt8>, Int) -> T?) -> T? {
+            guard case .string(let t) = value else { return nil }
+            return Array(t.utf8).withUnsafeBufferPointer { $0.isEmpty ? nil : parse($0.baseAddress!, $0.count) }
+        }
+        if kinds == ["boolean"] {
+            return typed("JSON true or false", false, { .boolean($0) }) { if case .boolean(let b) = $0 { return b } else { return nil } }
         }
         if kinds == ["number"] && (inference.candidates.contains(.integer) || inference.candidates.contains(.decimal)) {
             let scale = inference.candidates.contains(.integer) ? 0 : inference.scale
-            var v: [Int64] = []
-            v.reserveCapacity(n)
-            for value in values {
-                if case .number(let t) = value, let parsed = Array(t.utf8).withUnsafeBufferPointer({ syntax.parse($0.baseAddress!, $0.count, scale: scale) }) {
-                    v.append(parsed); nulls.append(isNull: false)
-                } else { v.append(0); nulls.append(isNull: true) }
+            return typed(scale == 0 ? "whole numbers" : "numbers with up to \(scale) decimals", 0, { scale == 0 ? .integer($0) : .decimal($0, scale: scale) }) { value in
+                guard case .number(let t) = value else { return nil }
+                return Array(t.utf8).withUnsafeBufferPointer { syntax.parse($0.baseAddress!, $0.count, scale: scale) }
             }
-            let storage: ColumnStorage = scale == 0 ? .integer(v) : .decimal(v, scale: scale)
-            return Column(name: key, storage: storage, nulls: nulls,
-                          evidence: .allMatch(count: n - nulls.nullCount, pattern: scale == 0 ? "whole numbers" : "numbers with up to \(scale) decimals"))
         }
         if kinds == ["string"] && inference.candidates.contains(.date) {
-            var v: [Int32] = []
-            for value in values {
-                if case .string(let t) = value, let d = CalendarDate.parseISO(Array(t.utf8)) { v.append(d); nulls.append(isNull: false) } else { v.append(0); nulls.append(isNull: true) }
-            }
-            return Column(name: key, storage: .date(v), nulls: nulls, evidence: .allMatch(count: n - nulls.nullCount, pattern: "yyyy-MM-dd dates"))
+            return typed("yyyy-MM-dd dates", 0, { .date($0) }) { string($0) { CalendarDate.parseISO(UnsafeBufferPointer(start: $0, count: $1)) } }
         }
         if kinds == ["string"] && inference.candidates.contains(.customDate), let format = options.dateFormat {
-            var v: [Int64] = []
-            for value in values {
-                if case .string(let t) = value, let (day, seconds) = Array(t.utf8).withUnsafeBufferPointer({ format.parse($0.baseAddress!, $0.count) }) {
-                    v.append(format.hasTime ? (Int64(day) * 86_400 + Int64(seconds)) * 1_000_000 : Int64(day)); nulls.append(isNull: false)
-                } else { v.append(0); nulls.append(isNull: true) }
+            if format.hasTime {
+                return typed("\(format) timestamps", 0, { .timestamp($0) }) { string($0) { format.parse($0, $1).map { (Int64($0.day) * 86_400 + Int64($0.seconds)) * 1_000_000 } } }
             }
-            let storage: ColumnStorage = format.hasTime ? .timestamp(v) : .date(v.map { Int32(truncatingIfNeeded: $0) })
-            return Column(name: key, storage: storage, nulls: nulls, evidence: .allMatch(count: n - nulls.nullCount, pattern: "\(format) \(format.hasTime ? "timestamps" : "dates")"))
+            return typed("\(format) dates", 0, { .date($0) }) { string($0) { format.parse($0, $1)?.day } }
         }
         if kinds == ["string"] && inference.candidates.contains(.timestamp) {
-            var v: [Int64] = []
-            for value in values {
-                if case .string(let t) = value, let ts = Array(t.utf8).withUnsafeBufferPointer({ CalendarDate.parseISOTimestamp($0.baseAddress!, $0.count) }) {
-                    v.append(ts); nulls.append(isNull: false)
-                } else { v.append(0); nulls.append(isNull: true) }
-            }
-            return Column(name: key, storage: .timestamp(v), nulls: nulls, evidence: .allMatch(count: n - nulls.nullCount, pattern: "ISO 8601 timestamps"))
+            return typed("ISO 8601 timestamps", 0, { .timestamp($0) }) { string($0) { CalendarDate.parseISOTimestamp($0, $1) } }
         }
         var dictionary = TextDictionaryBuilder()
         var codes: [UInt32] = []
