@@ -7,8 +7,8 @@ extension Help {
 
     static let statementsZh: [String: (summary: String, details: String)] = [
         "load": ("加载数据文件（或服务器上的表：见 'help connect'）为一张表，并设为当前表", """
-            读取分隔文本（逗号、分号、制表符、竖线或空白对齐，从文件中自动识别）或 JSON Lines
-            （.jsonl、.ndjson）。带引号的字段可以包含分隔符、双写的引号和换行；UTF-8 字节顺序标记和空行会被跳过。
+            读取分隔文本（逗号、分号、制表符、竖线或空白对齐，从文件中自动识别）、JSON Lines
+            （.jsonl、.ndjson）或 JSON（.json：对象数组、一个接一个的对象，或 patron 自己导出的结果）。带引号的字段可以包含分隔符、双写的引号和换行；UTF-8 字节顺序标记和空行会被跳过。
             每一列的类型（integer、decimal、text、boolean、date、timestamp）由它的值决定；'describe'
             会说明理由。带前导零的编码（00042）保留为文本；只有列名表明是日期的列才把 yyyyMMdd 读作日期；
             从不猜测日/月的顺序。出错的记录会让加载停止并给出行号和列号，除非使用 on_error skip。
@@ -19,7 +19,7 @@ extension Help {
               nulls ("NA", "-")            （空字段总是空值）
               thousands ","   decimal ","  date_format "dd/MM/yyyy"
               on_error skip                （加载其余记录；报告跳过了多少条、是哪几行）
-            JSON Lines 只接受 on_error 和 date_format；各个键的类型由它们的值决定（"" 为空值）。
+            JSON 只接受 date_format（JSON Lines 还接受 on_error）；各个键的类型由它们的值决定（"" 为空值）。
             不写 'as' 时，表以文件名命名。路径相对于启动 patron 时所在的文件夹。
             """),
         "use": ("把已加载的表设为当前表", "不指定表名的语句作用于当前表。"),

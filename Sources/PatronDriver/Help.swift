@@ -28,7 +28,8 @@ public enum Help {
         Topic(name: "load", usage: "load \"PATH\" [as NAME] [with OPTIONS]", summary: "load a data file (or a server's table: 'help connect') as a table and make it current",
               details: """
                 Reads delimited text (comma, semicolon, tab, pipe or whitespace-aligned, sniffed from the
-                file) or JSON Lines (.jsonl, .ndjson). Quoted fields may hold delimiters, doubled quotes and
+                file), JSON Lines (.jsonl, .ndjson) or JSON (.json: an array of objects, objects one after
+                another, or patron's own exported result). Quoted fields may hold delimiters, doubled quotes and
                 line breaks; a UTF-8 byte-order mark and blank lines are skipped. Each column's type
                 (integer, decimal, text, boolean, date, timestamp) is chosen from its values; 'describe'
                 shows why. Codes with leading zeros (00042) stay text; yyyyMMdd is read as a date only
@@ -41,7 +42,7 @@ public enum Help {
                   nulls ("NA", "-")            (empty fields are always null)
                   thousands ","   decimal ","  date_format "dd/MM/yyyy"
                   on_error skip                (load the rest; report how many and which lines)
-                JSON Lines takes on_error and date_format; its keys' types come from their values ("" is empty).
+                JSON takes date_format (and JSON Lines on_error); its keys' types come from their values ("" is empty).
                 Without 'as', the table is named after the file. Paths are relative to the folder
                 patron was started in.
                 """,

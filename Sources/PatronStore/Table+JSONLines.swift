@@ -4,24 +4,27 @@ extension Table {
     /// The deepest nesting a JSON Lines value may have.
     public static let jsonNestingLimit = 64
 
-    /// Whether a path names JSON Lines (`.jsonl`, `.ndjson`) rather than delimited text.
+    /// Whether a path names JSON (`.json`) or JSON Lines (`.jsonl`, `.ndjson`) rather than delimited text.
     public static func isJSONLines(path: String) -> Bool {
         let lower = path.lowercased()
-        return lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson")
+        return lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".json")
     }
 
-    /// The load options JSON Lines takes; the others describe delimited text.
+    /// The load options JSON takes; the others describe delimited text.
     public static let jsonLinesOptions: Set<String> = ["on_error", "date_format"]
 
     /// Loads JSON Lines (`.jsonl`, `.ndjson`): one object per line; columns are the keys in order
     /// of first appearance, typed from their values; nested objects and arrays are kept as JSON text.
+    /// A `.json` file holds an array of such objects, objects one after another (one per line, or
+    /// spread over lines), or patron's own result document (`"columns"` and `"rows"`).
     public static func loadJSONLines(path: String, name: String, options: LoadOptions = LoadOptions(), control: LoadControl? = nil) throws(LoadError) -> LoadReport {
         // Whether it can fit is known from its size, before it is mapped.
         if let size = MappedFile.size(of: path) { try MemoryBudget.check(loading: path, size: size, factor: 3) }
         let file = try MappedFile(path: path)
         control?.total.store(file.count, ordering: .relaxed)
         // Every value is held as it is parsed, then as its column: several times the text.
-        return try JSONLinesLoad(file: file, path: path, name: name, options: options, control: control).run()
+        let load = JSONLinesLoad(file: file, path: path, name: name, options: options, control: control)
+        return try path.lowercased().hasSuffix(".json") ? load.runDocument() : load.run()
     }
 }
 
@@ -42,6 +45,8 @@ struct JSONLineParser {
     let end: Int
     var p: Int
     let nestingLimit: Int
+    /// Whether line ends are blanks too (a `.json` document), not the end of a record.
+    var spansLines = false
 
     struct Failure: Error {
         var offset: Int
@@ -49,10 +54,11 @@ struct JSONLineParser {
         var hint: String?
     }
 
-    /// Parses `{ "key": value, … }` followed only by blanks.
-    mutating func object() throws(Failure) -> [(String, JSONValue)] {
+    /// Parses `{ "key": value, … }`, followed only by blanks when `whole`.
+    mutating func object(whole: Bool = true) throws(Failure) -> [(String, JSONValue)] {
         skipBlanks()
         guard p < end, base[p] == UInt8(ascii: "{") else {
+            if spansLines { throw Failure(offset: p, message: "expected '{': each value must be a JSON object", hint: "a JSON array of objects: [{\"id\": 1}, {\"id\": 2}]") }
             throw Failure(offset: p, message: p < end ? "expected '{': each line must hold one JSON object" : "expected '{'",
                           hint: "JSON Lines has one object per line, like {\"id\": 1, \"name\": \"Ann\"}")
         }
@@ -75,23 +81,45 @@ struct JSONLineParser {
                 skipBlanks()
                 fields.append((key, try value(depth: 1)))
                 skipBlanks()
-                guard p < end else { throw Failure(offset: p, message: "expected ',' or '}' before the end of the line", hint: "an object must close on its own line") }
+                guard p < end else {
+                    if spansLines { throw Failure(offset: p, message: "expected ',' or '}' before the end of the file") }
+                    throw Failure(offset: p, message: "expected ',' or '}' before the end of the line", hint: "an object must close on its own line")
+                }
                 if base[p] == UInt8(ascii: ",") { p += 1; continue }
                 if base[p] == UInt8(ascii: "}") { p += 1; break }
                 throw Failure(offset: p, message: "expected ',' or '}' after a value")
             }
         }
         skipBlanks()
-        guard p == end else { throw Failure(offset: p, message: "unexpected text after the object", hint: "put one object on each line") }
+        guard !whole || p == end else { throw Failure(offset: p, message: "unexpected text after the object", hint: "put one object on each line") }
         return fields
     }
 
+    /// Parses `[ value, … ]`; objects and arrays inside are kept as their JSON text.
+    mutating func array() throws(Failure) -> [JSONValue] {
+        skipBlanks()
+        guard p < end, base[p] == UInt8(ascii: "[") else { throw Failure(offset: p, message: "expected '['") }
+        p += 1
+        var items: [JSONValue] = []
+        skipBlanks()
+        if p < end && base[p] == UInt8(ascii: "]") { p += 1; return items }
+        while true {
+            skipBlanks()
+            items.append(try value(depth: 1))
+            skipBlanks()
+            guard p < end else { throw Failure(offset: p, message: "expected ',' or ']' before the end of the file") }
+            if base[p] == UInt8(ascii: ",") { p += 1; continue }
+            if base[p] == UInt8(ascii: "]") { p += 1; return items }
+            throw Failure(offset: p, message: "expected ',' or ']' after a value")
+        }
+    }
+
     mutating func skipBlanks() {
-        while p < end && (base[p] == 32 || base[p] == 9 || base[p] == 13) { p += 1 }
+        while p < end && (base[p] == 32 || base[p] == 9 || base[p] == 13 || (spansLines && base[p] == 10)) { p += 1 }
     }
 
     mutating func value(depth: Int) throws(Failure) -> JSONValue {
-        guard p < end else { throw Failure(offset: p, message: "expected a value before the end of the line") }
+        guard p < end else { throw Failure(offset: p, message: spansLines ? "expected a value before the end of the file" : "expected a value before the end of the line") }
         let start = p
         switch base[p] {
         case UInt8(ascii: "\""):
@@ -224,18 +252,51 @@ struct JSONLineParser {
                 p += 1
                 skipBlanks()
             }
-            guard p < end else { throw Failure(offset: p, message: "expected a value before the end of the line") }
+            guard p < end else { throw Failure(offset: p, message: spansLines ? "expected a value before the end of the file" : "expected a value before the end of the line") }
             if base[p] == UInt8(ascii: "{") || base[p] == UInt8(ascii: "[") {
                 try skipNested(depth: depth + 1)
             } else {
                 _ = try value(depth: depth + 1)
             }
             skipBlanks()
-            guard p < end else { throw Failure(offset: p, message: "expected ',' or '\(Character(UnicodeScalar(close)))' before the end of the line") }
+            guard p < end else {
+                throw Failure(offset: p, message: spansLines ? "expected ',' or '\(Character(UnicodeScalar(close)))' before the end of the file"
+                                                              : "expected ',' or '\(Character(UnicodeScalar(close)))' before the end of the line")
+            }
             if base[p] == UInt8(ascii: ",") { p += 1; continue }
             if base[p] == close { p += 1; return }
             throw Failure(offset: p, message: "expected ',' or '\(Character(UnicodeScalar(close)))'")
         }
+    }
+}
+
+/// The objects a load has read: each key's values by row, as they come, so memory grows with the
+/// values, not keys × rows.
+struct JSONObjects {
+    var keys: [String] = []
+    var keyIndex: [String: Int] = [:]
+    var values: [[(row: Int32, value: JSONValue)]] = []
+    var rowCount = 0
+    var rowOffsets: [Int] = []
+
+    /// Adds one object as a row read at `offset`; returns the key that is one too many, if any.
+    mutating func add(_ fields: [(String, JSONValue)], at offset: Int) -> String? {
+        for (key, value) in fields {
+            let index: Int
+            if let known = keyIndex[key] { index = known } else {
+                guard keys.count < Table.maxColumns else { return key }
+                index = keys.count
+                keys.append(key)
+                keyIndex[key] = index
+                values.append([])
+            }
+            // An empty string is an empty value, as an empty field of a delimited file is.
+            if case .string(let text) = value, text.isEmpty { continue }
+            values[index].append((Int32(truncatingIfNeeded: rowCount), value))
+        }
+        rowCount += 1
+        rowOffsets.append(offset)
+        return nil
     }
 }
 
@@ -251,21 +312,15 @@ struct JSONLinesLoad {
         let base = file.base, count = file.count
         guard count > 0 else { throw LoadError(path: path, message: "the file is empty", hint: "JSON Lines needs one object per line") }
         var p = try file.utf8Start(path: path)
-        var keys: [String] = []
-        var keyIndex: [String: Int] = [:]
-        // Each key's values by row, as they come: memory grows with the values, not keys × rows.
-        var values: [[(row: Int32, value: JSONValue)]] = []
-        var rowCount = 0
-        var rowOffsets: [Int] = []
+        var objects = JSONObjects()
         var tooManyKeys: RecordError? = nil
         var rejected: [RecordError] = []
         var blankLines = 0
-        var line = 1
         while p < count {
             var lineEnd = p
             while lineEnd < count && base[lineEnd] != 10 { lineEnd += 1 }
             let next = lineEnd + 1
-            defer { p = next; line += 1 }
+            defer { p = next }
             var contentEnd = lineEnd
             if contentEnd > p && base[contentEnd - 1] == 13 { contentEnd -= 1 }
             var blank = true
@@ -281,56 +336,122 @@ struct JSONLinesLoad {
             }
             var parser = JSONLineParser(base: base, end: contentEnd, p: p, nestingLimit: Table.jsonNestingLimit)
             do throws(JSONLineParser.Failure) {
-                let fields = try parser.object()
-                for (key, value) in fields {
-                    let index: Int
-                    if let known = keyIndex[key] { index = known } else {
-                        guard keys.count < Table.maxColumns else {
-                            tooManyKeys = RecordError(offset: p, message: "the objects hold more than \(Table.maxColumns) different keys ('\(key)' is one too many); patron loads at most \(Table.maxColumns) columns",
-                                                      hint: "keep the keys you need (e.g. jq -c '{id, name, amount}'), or flatten the data first")
-                            break
-                        }
-                        index = keys.count
-                        keys.append(key)
-                        keyIndex[key] = index
-                        values.append([])
-                    }
-                    // An empty string is an empty value, as an empty field of a delimited file is.
-                    if case .string(let text) = value, text.isEmpty { continue }
-                    values[index].append((Int32(truncatingIfNeeded: rowCount), value))
+                if let key = objects.add(try parser.object(), at: p) {
+                    let failure = tooMany(key, at: p)
+                    tooManyKeys = RecordError(offset: failure.offset, message: failure.message, hint: failure.hint)
+                    break
                 }
-                if tooManyKeys != nil { break }
-                rowCount += 1
-                rowOffsets.append(p)
             } catch {
                 rejected.append(RecordError(offset: error.offset, message: error.message, hint: error.hint))
                 if !options.skipBadRecords { break }
             }
-            if rowCount % 65_536 == 0 {
+            if objects.rowCount % 65_536 == 0 {
                 control?.advance(next - p, records: 0)
                 if control?.isCancelled == true { throw LoadError(kind: .cancelled, path: path, message: "the load was cancelled") }
             }
         }
         if let tooManyKeys { throw positioned(tooManyKeys) }
         if !options.skipBadRecords, let error = rejected.first { throw positioned(error) }
-        guard !keys.isEmpty || rowCount > 0 else {
-            throw LoadError(path: path, message: "the file has no objects, only blank lines", hint: "JSON Lines needs one object per line")
-        }
+        return try report(objects, rejected: rejected, blankLines: blankLines, dialect: "JSON Lines")
+    }
 
+    /// A `.json` document: an array of objects, objects one after another, or patron's own result
+    /// document. The document is one value, so a malformed part stops the load.
+    func runDocument() throws(LoadError) -> LoadReport {
+        var parser = JSONLineParser(base: file.base, end: file.count, p: try file.utf8Start(path: path), nestingLimit: Table.jsonNestingLimit, spansLines: true)
+        var objects = JSONObjects()
+        do throws(JSONLineParser.Failure) {
+            parser.skipBlanks()
+            if parser.p < file.count && file.base[parser.p] == UInt8(ascii: "[") {
+                parser.p += 1
+                parser.skipBlanks()
+                if parser.p < file.count && file.base[parser.p] == UInt8(ascii: "]") { parser.p += 1 }
+                else {
+                    while true {
+                        parser.skipBlanks()
+                        let at = parser.p
+                        if let key = objects.add(try parser.object(whole: false), at: at) { throw tooMany(key, at: at) }
+                        parser.skipBlanks()
+                        guard parser.p < file.count else { throw JSONLineParser.Failure(offset: parser.p, message: "expected ',' or ']' before the end of the file") }
+                        if file.base[parser.p] == UInt8(ascii: ",") { parser.p += 1; continue }
+                        if file.base[parser.p] == UInt8(ascii: "]") { parser.p += 1; break }
+                        throw JSONLineParser.Failure(offset: parser.p, message: "expected ',' or ']' after an object", hint: "a JSON array of objects: [{\"id\": 1}, {\"id\": 2}]")
+                    }
+                }
+            } else {
+                while parser.p < file.count {
+                    let at = parser.p
+                    let fields = try parser.object(whole: false)
+                    if objects.rowCount == 0, let document = try resultDocument(fields, at: at) {
+                        parser.skipBlanks()
+                        if parser.p == file.count { objects = document; break }
+                    }
+                    if let key = objects.add(fields, at: at) { throw tooMany(key, at: at) }
+                    parser.skipBlanks()
+                }
+            }
+            parser.skipBlanks()
+            guard parser.p == file.count else { throw JSONLineParser.Failure(offset: parser.p, message: "unexpected text after the array", hint: "a .json file holds one array of objects, or objects one after another") }
+        } catch {
+            throw positioned(RecordError(offset: error.offset, message: error.message, hint: error.hint))
+        }
+        return try report(objects, rejected: [], blankLines: 0, dialect: "JSON")
+    }
+
+    private func tooMany(_ key: String, at offset: Int) -> JSONLineParser.Failure {
+        JSONLineParser.Failure(offset: offset, message: "the objects hold more than \(Table.maxColumns) different keys ('\(key)' is one too many); patron loads at most \(Table.maxColumns) columns",
+                               hint: "keep the keys you need (e.g. jq -c '{id, name, amount}'), or flatten the data first")
+    }
+
+    /// Patron's own result document (`export … to "x.json"`): `"columns"`, a list of names, and
+    /// `"rows"`, lists of values in that order; nil when the object is not one.
+    private func resultDocument(_ fields: [(String, JSONValue)], at offset: Int) throws(JSONLineParser.Failure) -> JSONObjects? {
+        guard case .nested(let names)? = fields.first(where: { $0.0 == "columns" })?.1, case .nested(let rows)? = fields.first(where: { $0.0 == "rows" })?.1,
+              names.hasPrefix("["), rows.hasPrefix("[") else { return nil }
+        func array(_ text: String) throws(JSONLineParser.Failure) -> [JSONValue] {
+            let bytes = Array(text.utf8)
+            return try bytes.withUnsafeBufferPointer { buffer throws(JSONLineParser.Failure) in
+                var parser = JSONLineParser(base: buffer.baseAddress!, end: buffer.count, p: 0, nestingLimit: Table.jsonNestingLimit, spansLines: true)
+                do throws(JSONLineParser.Failure) { return try parser.array() } catch { throw JSONLineParser.Failure(offset: offset, message: error.message) }
+            }
+        }
+        var columns: [String] = []
+        for name in try array(names) {
+            guard case .string(let text) = name else { return nil }
+            columns.append(text)
+        }
+        var objects = JSONObjects()
+        for (r, row) in try array(rows).enumerated() {
+            guard case .nested(let text) = row, text.hasPrefix("[") else { return nil }
+            let values = try array(text)
+            guard values.count == columns.count else {
+                throw JSONLineParser.Failure(offset: offset, message: "row \(r + 1) of the result has \(values.count) values for \(columns.count) columns")
+            }
+            if let key = objects.add(Array(zip(columns, values)), at: offset) { throw tooMany(key, at: offset) }
+        }
+        return objects
+    }
+
+    /// The table from the objects read, typed key by key, and what the load reports.
+    private func report(_ objects: JSONObjects, rejected: [RecordError], blankLines: Int, dialect: String) throws(LoadError) -> LoadReport {
+        var objects = objects
+        guard !objects.keys.isEmpty || objects.rowCount > 0 else {
+            throw LoadError(path: path, message: "the file has no objects", hint: dialect == "JSON" ? "a .json file holds an array of objects: [{\"id\": 1}, {\"id\": 2}]" : "JSON Lines needs one object per line")
+        }
         // Columns: infer each key's type from its values, then fill it.
         let syntax = NumberSyntax(thousands: nil, decimalMark: UInt8(ascii: "."))
         var columns: [Column] = []
-        for (k, key) in keys.enumerated() {
+        for (k, key) in objects.keys.enumerated() {
             // One key's values laid out by row at a time, its sparse list let go once it is a column.
-            var dense = Array(repeating: JSONValue.null, count: rowCount)
-            for (row, value) in values[k] { dense[Int(row)] = value }
-            values[k] = []
-            columns.append(column(named: key, values: dense, offsets: rowOffsets, syntax: syntax))
+            var dense = Array(repeating: JSONValue.null, count: objects.rowCount)
+            for (row, value) in objects.values[k] { dense[Int(row)] = value }
+            objects.values[k] = []
+            columns.append(column(named: key, values: dense, offsets: objects.rowOffsets, syntax: syntax))
         }
-        let table = Table(name: name, columns: columns, rowCount: rowCount, origin: .file(path))
+        let table = Table(name: name, columns: columns, rowCount: objects.rowCount, origin: .file(path))
         table.checkInvariants()
         let report = rejected.prefix(10).map { RejectedRecord(line: file.lineNumber(at: $0.offset).line, message: $0.message) }
-        return LoadReport(table: table, warnings: [], blankLines: blankLines, rejectedCount: rejected.count, rejected: report, dialect: "JSON Lines")
+        return LoadReport(table: table, warnings: [], blankLines: blankLines, rejectedCount: rejected.count, rejected: report, dialect: dialect)
     }
 
     /// One key's column: numbers become integers or decimals, strings text, dates or timestamps;

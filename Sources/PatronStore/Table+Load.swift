@@ -63,9 +63,11 @@ extension Table {
         try DelimitedLoad(file: MappedFile(bytes: bytes), path: path, name: name, options: options, control: nil).run()
     }
 
-    /// JSON Lines held in memory, as `loadJSONLines(path:)` loads a file.
+    /// JSON Lines (or, for a `path` ending in `.json`, a JSON document) held in memory, as
+    /// `loadJSONLines(path:)` loads a file.
     public static func loadJSONLines(bytes: [UInt8], path: String, name: String, options: LoadOptions = LoadOptions()) throws(LoadError) -> LoadReport {
-        try JSONLinesLoad(file: MappedFile(bytes: bytes), path: path, name: name, options: options, control: nil).run()
+        let load = JSONLinesLoad(file: try MappedFile(bytes: bytes), path: path, name: name, options: options, control: nil)
+        return try path.lowercased().hasSuffix(".json") ? load.runDocument() : load.run()
     }
 
     /// Loads a comma-separated file with the default options (kept for callers of patron 0.1).

@@ -281,6 +281,31 @@ struct HostileInputTests {
         #expect(try TestSupport.patron(["--quiet", "-c", "load \"\(fits)\" as t", "-c", "count t"]).stdout == "1 row in 't'\n")
     }
 
+    /// A `.json` file was read as comma-separated text: `[{"a":1},{"a":2}]` became a table with
+    /// no rows and the columns `[{"a":1}` and `{"a":2}]`, and patron's own exported result did
+    /// not load back. Now an array of objects, objects one after another and the exported result
+    /// all load, and a malformed document stops at its place.
+    @Test func aJSONDocumentLoadsAsJSON() throws {
+        let array = try scratch("array.json", "[\n  {\"id\": 1, \"day\": \"2024-01-02\"},\n  {\"id\": 2, \"day\": \"\"}\n]\n")
+        let lines = try scratch("lines.json", "{\"id\": 1, \"day\": \"2024-01-02\"}\n{\n \"id\": 2\n}\n")
+        let broken = try scratch("broken.json", "[{\"id\": 1},\n {\"id\": 2]\n")
+        let exported = FileManager.default.temporaryDirectory.appendingPathComponent("patron-hostile-\(UUID().uuidString)-result.json").path
+        defer { for path in [array, lines, broken, exported] { try? FileManager.default.removeItem(atPath: path) } }
+        for path in [array, lines] {
+            let run = try TestSupport.patron(["--quiet", "--format", "csv", "-c", "load \"\(path)\" as t", "-c", "describe t", "-c", "show t"])
+            #expect(run.status == 0 && run.stdout.contains("day,date,1,") && run.stdout.split(whereSeparator: \.isNewline).suffix(3) == ["id,day", "1,2024-01-02", "2,"], "\(run.stdout)\(run.stderr)")
+        }
+        let stopped = try TestSupport.patron(["--quiet", "-c", "load \"\(broken)\" as t"])
+        #expect(stopped.status == 65 && stopped.stderr.contains(":2:10: error: expected ',' or '}' after a value"), "\(stopped.stderr)")
+        let written = try TestSupport.patron(["--quiet", "-c", "use demo", "-c", "export demo to \"\(exported)\""])
+        #expect(written.status == 0, "\(written.stderr)")
+        let again = try TestSupport.patron(["--quiet", "--format", "csv", "-c", "load \"\(exported)\" as back", "-c", "summarize count, sum(monetary), max(since) by region"])
+        let original = try TestSupport.patron(["--quiet", "--format", "csv", "-c", "use demo", "-c", "summarize count, sum(monetary), max(since) by region"])
+        #expect(again.status == 0 && again.stdout == original.stdout, "\(again.stdout)\(again.stderr)")
+        let skip = try TestSupport.patron(["--quiet", "-c", "load \"\(array)\" as t with on_error skip"])
+        #expect(skip.status == 65 && skip.stderr.contains("'on_error' applies to files of records"), "\(skip.stderr)")
+    }
+
     /// Options of delimited files (`columns`, `nulls`, `delimiter`, …) were silently ignored by a
     /// JSON Lines load, so a declared type did nothing; now they are refused at the option, and
     /// `date_format` (also once ignored) reads the keys' dates. An empty string is an empty value
