@@ -33,7 +33,9 @@ let package = Package(
         // Tables, numbers and diagnostics as text. Pure functions; never evaluates.
         .target(name: "PatronRender", dependencies: ["PatronStore", "PatronSyntax", "PatronEngine", "PatronModels"]),
         // One entry point shared by the REPL and the script runner.
-        .target(name: "PatronDriver", dependencies: ["PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender", "PatronPostgres", "PatronSQL"]),
+        .target(name: "PatronDriver", dependencies: ["PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender", "PatronPostgres", "PatronSQL", "CSignals"]),
+        // A file written under a temporary name is removed when a signal ends the process.
+        .target(name: "CSignals"),
         // PostgreSQL's client library, libpq (Debian's libpq-dev).
         .systemLibrary(name: "CLibPQ"),
         // Loads from and writes to PostgreSQL: binary COPY into the store's columns, and back.

@@ -1,3 +1,4 @@
+import CSignals
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -5,8 +6,8 @@ import Darwin
 #endif
 
 /// Writes a file whole or not at all: the bytes go to a temporary file in the same folder,
-/// which is flushed to disk and then renamed over the target. A failure removes the temporary
-/// file and leaves any earlier file at the path untouched.
+/// which is flushed to disk and then renamed over the target. A failure, or a signal that ends
+/// the process meanwhile, removes the temporary file and leaves any earlier file untouched.
 public enum AtomicFile {
     /// Why a write failed, in words (`No such file or directory`, `No space left on device`).
     public struct Failure: Error, Sendable {
@@ -32,8 +33,12 @@ public enum AtomicFile {
         guard !name.isEmpty else { throw Failure(reason: "the path names a folder, not a file") }
         var temporary = ""
         var fd: Int32 = -1
+        // SIGTERM (or Ctrl-C in a script) while it is written removes the temporary file too; the
+        // name is known to the handler before the file exists.
+        defer { patron_temporary_end() }
         for attempt in 0..<100 {
             temporary = folder + ".\(name).patron-\(getpid())-\(attempt).tmp"
+            patron_temporary_begin(temporary)
             fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             if fd >= 0 || errno != EEXIST { break }
         }

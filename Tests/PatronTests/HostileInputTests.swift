@@ -306,6 +306,63 @@ struct HostileInputTests {
         #expect(skip.status == 65 && skip.stderr.contains("'on_error' applies to files of records"), "\(skip.stderr)")
     }
 
+    /// SIGTERM while an export was written left the target whole but its temporary file behind
+    /// (`.out.csv.patron-PID-0.tmp`); now the signal removes it. The signal is sent the moment
+    /// the temporary file appears, several times, and the target is always the old file.
+    @Test func sigtermDuringAnExportLeavesNoTemporaryFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patron-hostile-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = folder.appendingPathComponent("rows.csv").path, target = folder.appendingPathComponent("out.csv").path
+        try ("id,name,amount\n" + (0..<150_000).map { "\($0),name\($0 % 1_000),\($0 % 9_999).\($0 % 90 + 10)\n" }.joined()).write(toFile: data, atomically: true, encoding: .utf8)
+        let whole = try TestSupport.patron(["--quiet", "-c", "load \"\(data)\" as t", "-c", "export t to \"\(target)\""])
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let new = try String(contentsOfFile: target, encoding: .utf8)
+        var caught = 0
+        for _ in 0..<3 {
+            try "old\n".write(toFile: target, atomically: true, encoding: .utf8)
+            let pid = try Self.spawnWithSignalsUnblocked(TestSupport.binary.path, ["--quiet", "-c", "load \"\(data)\" as t", "-c", "export t to \"\(target)\""])
+            var status: Int32 = 0
+            while waitpid(pid, &status, WNOHANG) == 0 {
+                if try FileManager.default.contentsOfDirectory(atPath: folder.path).contains(where: { $0.hasPrefix(".out.csv.patron-") }) {
+                    kill(pid, SIGTERM)
+                    caught += 1
+                    waitpid(pid, &status, 0)
+                    break
+                }
+                usleep(200)
+            }
+            let left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(".out.csv.patron-") }
+            #expect(left.isEmpty, "left behind: \(left)")
+            let written = try String(contentsOfFile: target, encoding: .utf8)
+            #expect(written == "old\n" || written == new, "a torn file of \(written.utf8.count) bytes")
+        }
+        #expect(caught >= 1, "the temporary file was never seen")
+    }
+
+    /// Starts a program with no signal blocked (the test runner blocks some, and a child inherits
+    /// its mask), its output dropped; returns its process id.
+    static func spawnWithSignalsUnblocked(_ program: String, _ arguments: [String]) throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([program] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let code = posix_spawn(&pid, program, &actions, &attributes, argv, environ)
+        guard code == 0 else { throw CocoaError(.executableLoad) }
+        return pid
+    }
+
     /// Options of delimited files (`columns`, `nulls`, `delimiter`, …) were silently ignored by a
     /// JSON Lines load, so a declared type did nothing; now they are refused at the option, and
     /// `date_format` (also once ignored) reads the keys' dates. An empty string is an empty value
