@@ -1050,7 +1050,7 @@ public struct Binder {
             case ("delimiter", .string(let text, let span)):
                 let bytes = Array(text.utf8)
                 guard bytes.count == 1, bytes[0] != UInt8(ascii: "\""), bytes[0] != 10, bytes[0] != 13 else {
-                    throw Diagnostic("a delimiter is one character (not a quote or a line end), not \"\(text)\"", at: span,
+                    throw Diagnostic("a delimiter is one ASCII character (not a quote or a line end), not \"\(text)\"", at: span,
                                      hints: ["delimiter \";\", delimiter \"\\t\", delimiter \"|\" or delimiter whitespace"])
                 }
                 options.delimiter = .byte(bytes[0])

@@ -286,7 +286,7 @@ extension Catalogue {
         Entry("a JSON Lines load takes on_error skip and date_format", "加载 JSON Lines 时可用 on_error skip 和 date_format"),
         Entry("'on_error' applies to files of records; a .json document is one value, and a malformed part of it stops the load", "'on_error' 只用于由记录组成的文件；.json 文档是一个整体，其中任何一处格式错误都会让加载停止"),
         Entry("JSON Lines (.jsonl) can skip its bad lines: jq -c '.[]' x.json > x.jsonl", "JSON Lines（.jsonl）可以跳过出错的行：jq -c '.[]' x.json > x.jsonl"),
-        Entry("a delimiter is one character (not a quote or a line end), not \"{}\"", "分隔符是一个字符（不能是引号或换行），而不是 \"{}\""),
+        Entry("a delimiter is one ASCII character (not a quote or a line end), not \"{}\"", "分隔符是一个 ASCII 字符（不能是引号或换行），而不是 \"{}\""),
         Entry("a thousands separator is one of , . ' _ or a space, not \"{}\"", "千位分隔符是 , . ' _ 或空格之一，而不是 \"{}\""),
         Entry("the decimal mark is \".\" or \",\", not \"{}\"", "小数点是 \".\" 或 \",\"，而不是 \"{}\""),
         Entry("'wide_numeric' is an option of loads from a server; a file's numbers are read by what they hold", "'wide_numeric' 是服务器加载的选项；文件中的数字按其内容读取"),
