@@ -360,6 +360,15 @@ struct JSONLinesLoad {
     func runDocument() throws(LoadError) -> LoadReport {
         var parser = JSONLineParser(base: file.base, end: file.count, p: try file.utf8Start(path: path), nestingLimit: Table.jsonNestingLimit, spansLines: true)
         var objects = JSONObjects()
+        var reported = parser.p, cancelled = false
+        /// Every 65,536 objects: the progress line moves, and Ctrl-C is heard.
+        func stopsHere() -> Bool {
+            guard objects.rowCount % 65_536 == 0 else { return false }
+            control?.advance(parser.p - reported, records: 0)
+            reported = parser.p
+            cancelled = control?.isCancelled == true
+            return cancelled
+        }
         do throws(JSONLineParser.Failure) {
             parser.skipBlanks()
             if parser.p < file.count && file.base[parser.p] == UInt8(ascii: "[") {
@@ -371,6 +380,7 @@ struct JSONLinesLoad {
                         parser.skipBlanks()
                         let at = parser.p
                         if let key = objects.add(try parser.object(whole: false), at: at) { throw tooMany(key, at: at) }
+                        if stopsHere() { break }
                         parser.skipBlanks()
                         guard parser.p < file.count else { throw JSONLineParser.Failure(offset: parser.p, message: "expected ',' or ']' before the end of the file") }
                         if file.base[parser.p] == UInt8(ascii: ",") { parser.p += 1; continue }
@@ -387,14 +397,16 @@ struct JSONLinesLoad {
                         if parser.p == file.count { objects = document; break }
                     }
                     if let key = objects.add(fields, at: at) { throw tooMany(key, at: at) }
+                    if stopsHere() { break }
                     parser.skipBlanks()
                 }
             }
             parser.skipBlanks()
-            guard parser.p == file.count else { throw JSONLineParser.Failure(offset: parser.p, message: "unexpected text after the array", hint: "a .json file holds one array of objects, or objects one after another") }
+            guard cancelled || parser.p == file.count else { throw JSONLineParser.Failure(offset: parser.p, message: "unexpected text after the array", hint: "a .json file holds one array of objects, or objects one after another") }
         } catch {
             throw positioned(RecordError(offset: error.offset, message: error.message, hint: error.hint))
         }
+        if cancelled { throw LoadError(kind: .cancelled, path: path, message: "the load was cancelled") }
         return try report(objects, rejected: [], blankLines: 0, dialect: "JSON")
     }
 
@@ -442,6 +454,7 @@ struct JSONLinesLoad {
         let syntax = NumberSyntax(thousands: nil, decimalMark: UInt8(ascii: "."))
         var columns: [Column] = []
         for (k, key) in objects.keys.enumerated() {
+            if control?.isCancelled == true { throw LoadError(kind: .cancelled, path: path, message: "the load was cancelled") }
             // One key's values laid out by row at a time, its sparse list let go once it is a column.
             var dense = Array(repeating: JSONValue.null, count: objects.rowCount)
             for (row, value) in objects.values[k] { dense[Int(row)] = value }
