@@ -22,19 +22,40 @@ struct DelimitedLoad {
         var pattern = ""
     }
 
-    func run() throws(LoadError) -> LoadReport {
-        let base = file.base, count = file.count
-        guard count > 0 else { throw LoadError(path: path, message: "the file is empty", hint: "a data file needs at least one record") }
-        let start = try file.utf8Start(path: path)
+    /// What the first record and the sample decided: the columns' names and types, where the
+    /// data starts, and what the loader will say about it.
+    struct Plan {
+        var width: Int
+        var header: Bool
+        var names: [String]
+        var dataStart: Int
+        var bytesPerRecord: Int
+        var choices: [Choice]
+        var evidence: [TypeEvidence?]
+        var sampleInference: [InferenceSink]
+        var warnings: [String]
+    }
 
+    func run() throws(LoadError) -> LoadReport {
+        guard file.count > 0 else { throw LoadError(path: path, message: "the file is empty", hint: "a data file needs at least one record") }
+        let start = try file.utf8Start(path: path)
         let delimiter = options.delimiter ?? sniffDelimiter(from: start)
         let tokenizer: CSVTokenizer
         switch delimiter {
-        case .byte(let b): tokenizer = CSVTokenizer(base: base, end: count, delimiter: b, whitespace: false)
-        case .whitespace: tokenizer = CSVTokenizer(base: base, end: count, delimiter: 0, whitespace: true)
+        case .byte(let b): tokenizer = CSVTokenizer(base: file.base, end: file.count, delimiter: b, whitespace: false)
+        case .whitespace: tokenizer = CSVTokenizer(base: file.base, end: file.count, delimiter: 0, whitespace: true)
         }
+        let (first, afterFirst) = try firstRecord(tokenizer, from: start)
+        let loop = RecordLoop(tokenizer: tokenizer, width: options.columns?.count ?? first.count, nulls: NullMarkers(options.nullMarkers),
+                              skipBadRecords: options.skipBadRecords, maxFieldBytes: options.maxFieldBytes, control: control)
+        var plan = makePlan(first, start: start, afterFirst: afterFirst, loop: loop)
+        let chunks = try parseAll(loop, &plan)
+        return assemble(chunks, plan, dialect: describe(delimiter) + (plan.header ? ", header" : ", no header"))
+    }
 
-        // The first record: names, or data.
+    /// The first record's fields (names, or data) and where the next record starts; a first
+    /// record that is too wide, malformed, not UTF-8 or of another width than 'columns' stops here.
+    func firstRecord(_ tokenizer: CSVTokenizer, from start: Int) throws(LoadError) -> (fields: [String], end: Int) {
         var afterFirst = start
         guard let first = tokenizer.record(at: &afterFirst, limit: Table.maxDelimitedColumns + 1) else {
             throw LoadError(path: path, message: "the file has no records, only blank lines", hint: "a data file needs at least one record")
@@ -46,56 +67,60 @@ struct DelimitedLoad {
         }
         if first.error {
             let loop = RecordLoop(tokenizer: tokenizer, width: first.fields.count, nulls: NullMarkers([]), skipBadRecords: false, maxFieldBytes: options.maxFieldBytes, control: nil)
-            let probe = loop.run(from: start, stop: count, maxRows: 1, sinks: first.fields.map { _ in SkippingSink() })
+            let probe = loop.run(from: start, stop: file.count, maxRows: 1, sinks: first.fields.map { _ in SkippingSink() })
             if let error = probe.rejected.first { throw positioned(error) }
         }
-        if let bad = firstInvalidUTF8(UnsafeBufferPointer(start: base + start, count: afterFirst - start)) {
-            throw positioned(RecordError(offset: start + bad, message: "invalid UTF-8 byte 0x\(String(base[start + bad], radix: 16, uppercase: true))",
+        if let bad = firstInvalidUTF8(UnsafeBufferPointer(start: file.base + start, count: afterFirst - start)) {
+            throw positioned(RecordError(offset: start + bad, message: "invalid UTF-8 byte 0x\(String(file.base[start + bad], radix: 16, uppercase: true))",
                                          hint: "patron reads UTF-8; convert the file first, e.g. iconv -f latin1 -t utf-8"))
         }
-        var width = first.fields.count
-        if let specs = options.columns, specs.count != width {
+        if let specs = options.columns, specs.count != first.fields.count {
             throw LoadError(path: path, line: 1, lineText: file.lineText(from: start),
-                            message: "the file has \(width) columns but 'columns' names \(specs.count)",
+                            message: "the file has \(first.fields.count) columns but 'columns' names \(specs.count)",
                             hint: "name every column, in order; use text for those you do not need")
         }
-        width = options.columns?.count ?? width
-        let nulls = NullMarkers(options.nullMarkers)
-        let loop = RecordLoop(tokenizer: tokenizer, width: width, nulls: nulls, skipBadRecords: options.skipBadRecords,
-                              maxFieldBytes: options.maxFieldBytes, control: control)
+        return (first.fields, afterFirst)
+    }
 
-        // A sample of the records after the first decides the types and whether the first names the columns.
-        let sample = loop.run(from: afterFirst, stop: count, maxRows: Self.sampleRows, sinks: inferenceSinks(width))
+    /// A sample of the records after the first decides whether the first names the columns, and
+    /// the columns' types.
+    func makePlan(_ first: [String], start: Int, afterFirst: Int, loop: RecordLoop) -> Plan {
+        let width = loop.width
+        let sample = loop.run(from: afterFirst, stop: file.count, maxRows: Self.sampleRows, sinks: inferenceSinks(width))
         let sampleSinks = sample.sinks.map { $0 as! InferenceSink }
-        var header = options.header ?? looksLikeHeader(first.fields, sample: sampleSinks)
+        var header = options.header ?? looksLikeHeader(first, sample: sampleSinks)
         if options.header == nil && options.columns != nil && !header { header = false }
         var warnings: [String] = []
-        let names = header ? headerNames(first.fields, warnings: &warnings) : (options.columns?.map(\.name) ?? (1...width).map { "column\($0)" })
+        let names = header ? headerNames(first, warnings: &warnings) : (options.columns?.map(\.name) ?? (1...width).map { "column\($0)" })
         let finalNames = options.columns?.map(\.name) ?? names
         let dataStart = header ? afterFirst : start
-
-        var choices: [Choice]
-        var evidence: [TypeEvidence?] = Array(repeating: nil, count: width)
         let sampleInference: [InferenceSink]
         if header {
             sampleInference = sampleSinks
         } else {
-            let again = loop.run(from: dataStart, stop: count, maxRows: Self.sampleRows, sinks: inferenceSinks(width))
+            let again = loop.run(from: dataStart, stop: file.count, maxRows: Self.sampleRows, sinks: inferenceSinks(width))
             sampleInference = again.sinks.map { $0 as! InferenceSink }
         }
-        choices = (0..<width).map { choose(sampleInference[$0], name: finalNames[$0], spec: options.columns?[$0]) }
+        let choices = (0..<width).map { choose(sampleInference[$0], name: finalNames[$0], spec: options.columns?[$0]) }
+        var evidence: [TypeEvidence?] = Array(repeating: nil, count: width)
         for c in 0..<width where choices[c].type == .text {
             evidence[c] = textEvidence(sampleInference[c])
             overflowWarning(sampleInference[c], column: finalNames[c], choice: choices[c]).map { warnings.append($0) }
         }
+        return Plan(width: width, header: header, names: finalNames, dataStart: dataStart,
+                    bytesPerRecord: max(1, (sample.resume - afterFirst) / max(1, sample.rows)),
+                    choices: choices, evidence: evidence, sampleInference: sampleInference, warnings: warnings)
+    }
 
-        // Parse everything; a column a later value does not fit is inferred from all its values and parsing repeats.
-        let bytesPerRecord = max(1, (sample.resume - afterFirst) / max(1, sample.rows))
-        var chunks = try parallelPass(loop: declaring(loop, choices), from: dataStart, bytesPerRecord: bytesPerRecord) { capacity in choices.map { makeSink($0, capacity: capacity) } }
+    /// Parses every record; a column a later value does not fit is inferred from all its values
+    /// and parsing repeats. Stops at the first bad record unless on_error skip.
+    func parseAll(_ loop: RecordLoop, _ plan: inout Plan) throws(LoadError) -> [ChunkResult] {
+        let choices = plan.choices
+        var chunks = try parallelPass(loop: declaring(loop, choices), from: plan.dataStart, bytesPerRecord: plan.bytesPerRecord) { capacity in choices.map { makeSink($0, capacity: capacity) } }
         let misfits = chunks.reduce(into: Set<Int>()) { $0.formUnion($1.misfits) }
         if !misfits.isEmpty {
-            let inference = try parallelPass(loop: loop, from: dataStart, bytesPerRecord: bytesPerRecord) { _ in
-                (0..<width).map { c -> any FieldSink in
+            let inference = try parallelPass(loop: loop, from: plan.dataStart, bytesPerRecord: plan.bytesPerRecord) { _ in
+                (0..<plan.width).map { c -> any FieldSink in
                     misfits.contains(c) ? InferenceSink(syntax: syntax, customDate: dateFormat(for: c), initial: initialCandidates(c)) : SkippingSink()
                 }
             }
@@ -106,42 +131,44 @@ struct DelimitedLoad {
                     throw positioned(RecordError(offset: bad.offset, message: "'\(bad.value)' in column '\(spec.name)' is not \(article(spec.type))",
                                                  hint: "fix the value, or declare the column as text"))
                 }
-                choices[c] = choose(merged, name: finalNames[c], spec: options.columns?[c])
-                evidence[c] = choices[c].type == .text ? textEvidence(merged) : nil
-                overflowWarning(merged, column: finalNames[c], choice: choices[c]).map { warnings.append($0) }
+                plan.choices[c] = choose(merged, name: plan.names[c], spec: options.columns?[c])
+                plan.evidence[c] = plan.choices[c].type == .text ? textEvidence(merged) : nil
+                overflowWarning(merged, column: plan.names[c], choice: plan.choices[c]).map { plan.warnings.append($0) }
             }
-            chunks = try parallelPass(loop: declaring(loop, choices), from: dataStart, bytesPerRecord: bytesPerRecord) { capacity in choices.map { makeSink($0, capacity: capacity) } }
+            let again = plan.choices
+            chunks = try parallelPass(loop: declaring(loop, again), from: plan.dataStart, bytesPerRecord: plan.bytesPerRecord) { capacity in again.map { makeSink($0, capacity: capacity) } }
         }
-        for c in 0..<width where choices[c].type == .text && evidence[c] == nil {
-            evidence[c] = textEvidence(sampleInference[c])
+        for c in 0..<plan.width where plan.choices[c].type == .text && plan.evidence[c] == nil {
+            plan.evidence[c] = textEvidence(plan.sampleInference[c])
         }
-
-        // Errors.
-        let rejected = chunks.flatMap(\.rejected)
-        if !options.skipBadRecords, let error = rejected.first { throw positioned(error) }
+        if !options.skipBadRecords, let error = chunks.lazy.flatMap(\.rejected).first { throw positioned(error) }
         if control?.isCancelled == true { throw LoadError(kind: .cancelled, path: path, message: "the load was cancelled") }
+        return chunks
+    }
 
-        // Columns, merged chunk by chunk so peak memory stays near the final size.
+    /// The table from the chunks' columns, merged chunk by chunk so peak memory stays near the
+    /// final size, and what the load reports.
+    func assemble(_ chunks: [ChunkResult], _ plan: Plan, dialect: String) -> LoadReport {
         var columns: [Column] = []
         let rows = chunks.reduce(0) { $0 + $1.rows }
         // The first chunk reserved room for every row, so the others append in place; columns merge in parallel.
-        let storages = inParallel((0..<width).map { c in {
+        let storages = inParallel((0..<plan.width).map { c in {
             let whole = chunks[0].sinks[c]
             for chunk in chunks.dropFirst() { whole.absorb(chunk.sinks[c]) }
             return whole.finish()
         } })
-        for c in 0..<width {
+        for c in 0..<plan.width {
             let whole = chunks[0].sinks[c]
             let bitmap = whole.nulls
             whole.release()
-            let why = evidence[c] ?? .allMatch(count: rows - bitmap.nullCount, pattern: choices[c].pattern)
-            columns.append(Column(name: finalNames[c], storage: storages[c], nulls: bitmap, evidence: why))
+            let why = plan.evidence[c] ?? .allMatch(count: rows - bitmap.nullCount, pattern: plan.choices[c].pattern)
+            columns.append(Column(name: plan.names[c], storage: storages[c], nulls: bitmap, evidence: why))
         }
         let table = Table(name: name, columns: columns, rowCount: rows, origin: .file(path))
         table.checkInvariants()
+        let rejected = chunks.flatMap(\.rejected)
         let report = rejected.prefix(10).map { RejectedRecord(line: file.lineNumber(at: $0.offset).line, message: $0.message) }
-        let dialect = describe(delimiter) + (header ? ", header" : ", no header")
-        return LoadReport(table: table, warnings: warnings, blankLines: chunks.reduce(0) { $0 + $1.blankLines },
+        return LoadReport(table: table, warnings: plan.warnings, blankLines: chunks.reduce(0) { $0 + $1.blankLines },
                           rejectedCount: rejected.count, rejected: report, dialect: dialect)
     }
 

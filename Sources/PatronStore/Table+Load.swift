@@ -66,7 +66,7 @@ extension Table {
     /// JSON Lines (or, for a `path` ending in `.json`, a JSON document) held in memory, as
     /// `loadJSONLines(path:)` loads a file.
     public static func loadJSONLines(bytes: [UInt8], path: String, name: String, options: LoadOptions = LoadOptions()) throws(LoadError) -> LoadReport {
-        let load = JSONLinesLoad(file: try MappedFile(bytes: bytes), path: path, name: name, options: options, control: nil)
+        let load = JSONLinesLoad(file: MappedFile(bytes: bytes), path: path, name: name, options: options, control: nil)
         return try path.lowercased().hasSuffix(".json") ? load.runDocument() : load.run()
     }
 
