@@ -147,14 +147,22 @@ extension Session {
         return Completion(erase: erase, insert: common.count > stem.count ? common : stem, candidates: fitting)
     }
 
-    /// Candidates laid out in columns across `width` display columns.
-    public static func columns(_ candidates: [String], width: Int) -> String {
-        let cell = (candidates.map(DisplayWidth.of).max() ?? 0) + 2
+    /// The most candidates Tab lists (readline asks first past 100; a wide table has thousands).
+    public static let listedCandidates = 100
+
+    /// Candidates laid out in columns across `width` display columns, at most `listedCandidates`
+    /// of them and a line that counts the rest.
+    public func columns(_ candidates: [String], width: Int) -> String {
+        let shown = candidates.prefix(Self.listedCandidates)
+        let cell = (shown.map(DisplayWidth.of).max() ?? 0) + 2
         let perRow = max(1, width / max(cell, 1))
         var lines: [String] = []
-        for start in stride(from: 0, to: candidates.count, by: perRow) {
-            let row = candidates[start..<min(start + perRow, candidates.count)]
+        for start in stride(from: 0, to: shown.count, by: perRow) {
+            let row = shown[start..<min(start + perRow, shown.count)]
             lines.append(row.map { DisplayWidth.pad($0, to: cell) }.joined().replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression))
+        }
+        if candidates.count > shown.count {
+            lines.append(Catalogue.translate("… and \(NumberFormat.grouped(candidates.count - shown.count)) more: type more letters to narrow them", language))
         }
         return lines.joined(separator: "\n") + "\n"
     }

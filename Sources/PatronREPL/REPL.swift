@@ -125,7 +125,7 @@ private func completeWord(_ before: UnsafePointer<CChar>?, _ erase: UnsafeMutabl
     guard let before, let (session, pending) = REPL.completing, let completion = session.complete(pending + String(cString: before)) else { return nil }
     erase?.pointee = Int32(completion.erase)
     if !completion.candidates.isEmpty {
-        listing?.pointee = strdup(Session.columns(completion.candidates, width: Console.width ?? 80))
+        listing?.pointee = strdup(session.columns(completion.candidates, width: Console.width ?? 80))
     }
     return strdup(completion.insert)
 }

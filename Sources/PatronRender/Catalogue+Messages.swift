@@ -282,6 +282,7 @@ extension Catalogue {
         Entry("e.g. as {}", "例如 as {}"),
         Entry("the level word '{}' is used twice", "等级词 '{}' 用了两次"),
         Entry("the option '{}' is given twice", "选项 '{}' 给了两次"),
+        Entry("… and {} more: type more letters to narrow them", "……还有 {} 个：多输入几个字母可以缩小范围"),
         Entry("'{}' applies to delimited files; JSON Lines takes each key's type from its values", "'{}' 只用于分隔文本文件；JSON Lines 按每个键的值确定类型"),
         Entry("a JSON Lines load takes on_error skip and date_format", "加载 JSON Lines 时可用 on_error skip 和 date_format"),
         Entry("'on_error' applies to files of records; a .json document is one value, and a malformed part of it stops the load", "'on_error' 只用于由记录组成的文件；.json 文档是一个整体，其中任何一处格式错误都会让加载停止"),

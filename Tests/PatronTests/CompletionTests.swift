@@ -45,7 +45,19 @@ struct CompletionTests {
     }
 
     @Test func candidatesAreLaidOutInColumns() {
-        #expect(Session.columns(["high", "low", "medium"], width: 80) == "high    low     medium\n")
-        #expect(Session.columns(["high", "low", "medium"], width: 16) == "high    low\nmedium\n")
+        #expect(session.columns(["high", "low", "medium"], width: 80) == "high    low     medium\n")
+        #expect(session.columns(["high", "low", "medium"], width: 16) == "high    low\nmedium\n")
+    }
+
+    /// A table of 3,000 columns once listed all 1,111 names starting with c1 under the line; the
+    /// list stops at 100 and counts the rest, in the session's language.
+    @Test func aLongListOfCandidatesIsCut() {
+        let session = Session()  // its own: the language changes
+        let names = (1...1_111).map { "c\($0)" }
+        let listed = session.columns(names, width: 80)
+        #expect(listed.split(whereSeparator: { $0 == " " || $0 == "\n" }).filter { $0.hasPrefix("c") }.count == 100)
+        #expect(listed.hasSuffix("… and 1,011 more: type more letters to narrow them\n"))
+        session.language = .zh
+        #expect(session.columns(names, width: 80).hasSuffix("……还有 1,011 个：多输入几个字母可以缩小范围\n"))
     }
 }
