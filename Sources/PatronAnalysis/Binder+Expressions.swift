@@ -52,11 +52,21 @@ extension Binder {
         return .expression(bound)
     }
 
+    /// How deeply segments may be defined in terms of other segments (a chain of thousands once
+    /// overflowed the stack).
+    static let segmentDepthLimit = 64
+
     /// A named segment's condition, bound afresh over the current data.
     func bindSegment(_ segment: SegmentDefinition, at span: SourceSpan, in table: Table, context: inout BindContext) throws(Diagnostic) -> BoundCondition {
         guard !context.segments.contains(segment.name) else {
             throw Diagnostic("the segment '\(segment.name)' is defined in terms of itself", at: span,
                              hints: ["segments used: \((context.segments + [segment.name]).joined(separator: " → "))"])
+        }
+        guard context.segments.count < Self.segmentDepthLimit else {
+            let chain = context.segments
+            throw Diagnostic("segments are defined in terms of other segments more than \(Self.segmentDepthLimit) deep", at: span,
+                             hints: ["segments used: \(chain.prefix(3).joined(separator: " → ")) → … → \(chain.suffix(2).joined(separator: " → ")) → \(segment.name)",
+                                     "define a segment by its columns instead of by a long chain of others"])
         }
         context.segments.append(segment.name)
         defer { context.segments.removeLast() }
@@ -65,6 +75,8 @@ extension Binder {
         do throws(Diagnostic) {
             return try inner.bindCondition(segment.condition, in: table, context: &context)
         } catch {
+            // Too deep a chain is said once, at the outermost segment, not wrapped at every level.
+            if error.message.hasPrefix("segments are defined in terms of other segments") { throw Diagnostic(error.message, at: span, hints: error.hints) }
             throw Diagnostic("the segment '\(segment.name)' does not fit table '\(table.name)': \(error.message)", at: span,
                              hints: ["its definition: \(segment.text)"] + error.hints)
         }

@@ -363,6 +363,21 @@ struct HostileInputTests {
         return pid
     }
 
+    /// 20,000 segments each defined by the one before ran 36 s (every definition bound the whole
+    /// chain) and then overflowed the stack; segments now nest at most 64 deep, an error at the
+    /// definition that goes deeper.
+    @Test func aLongChainOfSegmentsIsAnErrorNotACrash() throws {
+        let script = "use demo\ndefine segment s0 as monetary > 1\n" + (1..<1_000).map { "define segment s\($0) as s\($0 - 1) and frequency > 0\n" }.joined()
+        let path = try scratch("chain.patron", script)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let run = try TestSupport.patron(["--quiet", "run", path])
+        #expect(run.status == 65 && run.stderr.contains(":66:23: error: segments are defined in terms of other segments more than 64 deep"), "\(run.stderr.prefix(400))")
+        let deepest = try scratch("deepest.patron", script.split(separator: "\n").prefix(65).joined(separator: "\n") + "\ncount demo\nsegment where s63\n")
+        defer { try? FileManager.default.removeItem(atPath: deepest) }
+        let fits = try TestSupport.patron(["--quiet", "--format", "json", "run", deepest])
+        #expect(fits.status == 0 && fits.stdout.contains("\"count\":"), "\(fits.stderr.prefix(300))")
+    }
+
     /// Options of delimited files (`columns`, `nulls`, `delimiter`, …) were silently ignored by a
     /// JSON Lines load, so a declared type did nothing; now they are refused at the option, and
     /// `date_format` (also once ignored) reads the keys' dates. An empty string is an empty value
