@@ -7,6 +7,23 @@ struct BindContext {
     var levels: [LevelCuts] = []
     /// The named segments being expanded (to report a segment defined in terms of itself).
     var segments: [String] = []
+    /// How deep binding is, with the segments named written out: each statement nests at most
+    /// `Parser.nestingLimit` deep, but a chain of segments adds theirs up.
+    var depth = 0
+
+    /// The most levels a condition may have with its segments written out: twice what one
+    /// statement may nest. The binder recurses per level (a debug build about 5 KB a level); a
+    /// chain of 64 segments, each 250 brackets deep, once overflowed the stack.
+    static let depthLimit = 512
+
+    /// One level deeper, or an error once past the limit.
+    mutating func enter(_ span: SourceSpan) throws(Diagnostic) {
+        depth += 1
+        guard depth <= Self.depthLimit else {
+            throw Diagnostic("with its segments written out, the condition nests more than \(Self.depthLimit) deep", at: span,
+                             hints: ["define a segment by its columns instead of by a long chain of others"])
+        }
+    }
 }
 
 extension Binder {
@@ -15,6 +32,8 @@ extension Binder {
     /// Binds a condition: comparisons of a column with a value take fast paths over the column's
     /// array; anything else becomes a boolean expression evaluated per row.
     func bindCondition(_ expression: ParsedExpression, in table: Table, context: inout BindContext) throws(Diagnostic) -> BoundCondition {
+        try context.enter(expression.span)
+        defer { context.depth -= 1 }
         switch expression {
         case .and(let terms, _):
             var bound: [BoundCondition] = []
@@ -76,7 +95,9 @@ extension Binder {
             return try inner.bindCondition(segment.condition, in: table, context: &context)
         } catch {
             // Too deep a chain is said once, at the outermost segment, not wrapped at every level.
-            if error.message.hasPrefix("segments are defined in terms of other segments") { throw Diagnostic(error.message, at: span, hints: error.hints) }
+            if error.message.hasPrefix("segments are defined in terms of other segments") || error.message.hasPrefix("with its segments written out") {
+                throw Diagnostic(error.message, at: span, hints: error.hints)
+            }
             throw Diagnostic("the segment '\(segment.name)' does not fit table '\(table.name)': \(error.message)", at: span,
                              hints: ["its definition: \(segment.text)"] + error.hints)
         }
@@ -299,6 +320,8 @@ extension Binder {
 
     /// Binds any expression, checking types and deciding each operation's result type.
     func bindExpression(_ expression: ParsedExpression, in table: Table, context: inout BindContext) throws(Diagnostic) -> BoundExpression {
+        try context.enter(expression.span)
+        defer { context.depth -= 1 }
         switch expression {
         case .group(let inner, _):
             return try bindExpression(inner, in: table, context: &context)

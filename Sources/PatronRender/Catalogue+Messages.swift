@@ -282,6 +282,8 @@ extension Catalogue {
         Entry("e.g. as {}", "例如 as {}"),
         Entry("the level word '{}' is used twice", "等级词 '{}' 用了两次"),
         Entry("the option '{}' is given twice", "选项 '{}' 给了两次"),
+        Entry("'sql' compiles one statement, not another 'sql'", "'sql' 编译的是一条语句，不能是另一个 'sql'"),
+        Entry("with its segments written out, the condition nests more than {} deep", "把用到的细分展开后，条件嵌套超过了 {} 层"),
         Entry("segments are defined in terms of other segments more than {} deep", "细分引用其他细分的层数超过了 {} 层"),
         Entry("segments used: {} → … → {} → {}", "用到的细分：{} → … → {} → {}"),
         Entry("define a segment by its columns instead of by a long chain of others", "请直接用列来定义细分，而不要层层引用其他细分"),

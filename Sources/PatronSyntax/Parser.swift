@@ -430,6 +430,10 @@ public struct Parser {
     private mutating func parseSqlStatement() throws(Diagnostic) -> ParsedStatementKind {
         var dialect: Name? = nil
         if (current.kind == .word || current.kind == .quotedIdentifier), !Self.statementWords.contains(current.text.lowercased()) { dialect = parseName() }
+        // One statement to compile: `sql sql …` would nest without end (the parser recurses per 'sql').
+        if current.isKeyword("sql") {
+            throw Diagnostic("'sql' compiles one statement, not another 'sql'", at: current.span, hints: ["sql duckdb segment where profit = high and loyalty = low"])
+        }
         return .sql(dialect: dialect, try parseStatement())
     }
 
@@ -881,13 +885,17 @@ public struct Parser {
         }
         if current.isKeyword("in") {
             advance()
+            let open = current.span
             try expectSymbol("(", "'(' and a list of values after 'in'", hints: ["region in (\"North\", \"West\")"])
+            // A list's items may hold lists of their own: each counts toward the nesting limit.
+            try enterNesting(at: open)
             var items = [try parseExpression()]
             while current.isSymbol(",") {
                 advance()
                 items.append(try parseExpression())
             }
             try expectSymbol(")", "')' to close the list", hints: [])
+            depth -= 1
             return .inList(left, items, negated: negated, span(from: start))
         }
         if current.isKeyword("between") {

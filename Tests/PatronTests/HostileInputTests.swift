@@ -378,6 +378,18 @@ struct HostileInputTests {
         #expect(fits.status == 0 && fits.stdout.contains("\"count\":"), "\(fits.stderr.prefix(300))")
     }
 
+    /// 64 segments, each bracketed 250 deep around the one before: the binder recursed once per
+    /// level, 16,000 deep, and overflowed the stack. With its segments written out, a condition
+    /// nests at most 512 deep (twice what one statement may).
+    @Test func segmentsWrittenOutNestAtMostTwiceAStatement() throws {
+        let brackets = { (text: String) in String(repeating: "(", count: 250) + text + String(repeating: ")", count: 250) }
+        let script = "use demo\ndefine segment s0 as \(brackets("monetary > 1"))\n" + (1..<64).map { "define segment s\($0) as \(brackets("s\($0 - 1) and frequency > 0"))\n" }.joined()
+        let path = try scratch("brackets.patron", script)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let run = try TestSupport.patron(["--quiet", "run", path])
+        #expect(run.status == 65 && run.stderr.contains(":4:272: error: with its segments written out, the condition nests more than 512 deep"), "\(run.stderr.prefix(300))")
+    }
+
     /// Options of delimited files (`columns`, `nulls`, `delimiter`, …) were silently ignored by a
     /// JSON Lines load, so a declared type did nothing; now they are refused at the option, and
     /// `date_format` (also once ignored) reads the keys' dates. An empty string is an empty value

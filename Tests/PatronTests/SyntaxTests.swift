@@ -115,6 +115,12 @@ struct ParserTests {
             #expect(chain.diagnostics.first?.message == "expressions nest more than \(limit) deep", "a long chain of operators is deep too")
             let deep = Parser.parse(Source(name: "t", text: "segment where " + String(repeating: "(", count: 100_000)))
             #expect(deep.diagnostics.count == 1, "deep input is an error, not a stack overflow")
+            // Lists inside lists once recursed without counting (50,000 deep: a stack overflow).
+            let lists = Parser.parse(Source(name: "t", text: "segment where " + String(repeating: "a in (", count: 50_000) + "1" + String(repeating: ")", count: 50_000)))
+            #expect(lists.diagnostics.map(\.message) == ["expressions nest more than \(limit) deep"])
+            // So did `sql sql sql …` (100,000 times).
+            let sqls = Parser.parse(Source(name: "t", text: String(repeating: "sql ", count: 100_000) + "count demo"))
+            #expect(sqls.diagnostics.map(\.message) == ["'sql' compiles one statement, not another 'sql'"])
         }
     }
 
