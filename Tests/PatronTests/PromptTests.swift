@@ -186,19 +186,20 @@ struct PromptTests {
         }
 
         let terminal = try start(scratch)
-        let load = interrupt("load \"\(big.path)\" as big", after: 1.0, terminal: terminal)
-        #expect(load != nil && load! < 0.5, "the load stopped after \(load ?? -1) s")
+        let quick = 0.5 * PseudoTerminal.slowdown
+        let load = interrupt("load \"\(big.path)\" as big", after: 1.0 * PseudoTerminal.slowdown, terminal: terminal)
+        #expect(load != nil && load! < quick, "the load stopped after \(load ?? -1) s")
         // The session and its data are as they were.
         #expect(terminal.run("count\r", expecting: "3,000 rows in 'demo'"))
         #expect(terminal.run("describe big\r", expecting: "unknown table"))
 
         #expect(terminal.run("load \"\(some.path)\" as some\r", expecting: "loaded 'some'"))
-        let summary = interrupt("summarize count, median(amount), avg(amount) by customer_id", after: 0.4, terminal: terminal)
-        #expect(summary != nil && summary! < 0.5, "the summary stopped after \(summary ?? -1) s")
+        let summary = interrupt("summarize count, median(amount), avg(amount) by customer_id", after: 0.4 * PseudoTerminal.slowdown, terminal: terminal)
+        #expect(summary != nil && summary! < quick, "the summary stopped after \(summary ?? -1) s")
         #expect(terminal.run("count\r", expecting: "1,600,000 rows in 'some'"))
         // Deriving customers from 1.6M orders takes about a second in a debug build.
-        let derivation = interrupt("customers from some by customer_id", after: 0.3, terminal: terminal)
-        #expect(derivation != nil && derivation! < 0.5, "the derivation stopped after \(derivation ?? -1) s")
+        let derivation = interrupt("customers from some by customer_id", after: 0.3 * PseudoTerminal.slowdown, terminal: terminal)
+        #expect(derivation != nil && derivation! < quick, "the derivation stopped after \(derivation ?? -1) s")
         #expect(terminal.run("describe customers\r", expecting: "unknown table"))
         #expect(terminal.run("count\r", expecting: "1,600,000 rows in 'some'"))
         terminal.type("\u{04}")

@@ -66,12 +66,17 @@ final class PseudoTerminal {
     /// How many bytes have been read so far; pass it to `waitFor(_:after:)` to look only at later output.
     var mark: Int { bytes.count }
 
-    /// Reads output until `text` appears after byte `start`, or the timeout passes.
-    /// Returns the byte offset just past the match, to chain waits in order.
+    /// How much slower the program runs than a plain debug build: ten times under ThreadSanitizer
+    /// (scripts/sanitize sets TSAN_OPTIONS), so the waits and the time limits of the prompt
+    /// tests stretch with it.
+    static let slowdown: Double = ProcessInfo.processInfo.environment["TSAN_OPTIONS"] == nil ? 1 : 10
+
+    /// Reads output until `text` appears after byte `start`, or the timeout (stretched by
+    /// `slowdown`) passes. Returns the byte offset just past the match, to chain waits in order.
     @discardableResult
     func waitFor(_ text: String, after start: Int = 0, timeout: Double = 10) -> Int? {
         let needle = Array(text.utf8)
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = Date().addingTimeInterval(timeout * Self.slowdown)
         while true {
             if let end = find(needle, from: start) { return end }
             if Date() >= deadline { return nil }
@@ -100,7 +105,7 @@ final class PseudoTerminal {
 
     /// Waits for the program to exit; returns its exit status, or nil on timeout.
     func waitForExit(timeout: Double = 10) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = Date().addingTimeInterval(timeout * Self.slowdown)
         var status: Int32 = 0
         while Date() < deadline {
             pump(milliseconds: 20)
