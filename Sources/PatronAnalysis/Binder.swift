@@ -128,7 +128,7 @@ public struct Binder {
             throw Diagnostic("'\(option.name.text)' applies to delimited files; JSON Lines takes each key's type from its values", at: option.name.span,
                              hints: ["a JSON Lines load takes on_error skip and date_format"])
         }
-        if path.lowercased().hasSuffix(".json"), let option = options.first(where: { $0.name.text.lowercased() == "on_error" }) {
+        if Table.isJSONDocument(path: path), let option = options.first(where: { $0.name.text.lowercased() == "on_error" }) {
             throw Diagnostic("'on_error' applies to files of records; a .json document is one value, and a malformed part of it stops the load", at: option.name.span,
                              hints: ["JSON Lines (.jsonl) can skip its bad lines: jq -c '.[]' x.json > x.jsonl"])
         }

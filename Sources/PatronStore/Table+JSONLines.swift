@@ -7,8 +7,11 @@ extension Table {
     /// Whether a path names JSON (`.json`) or JSON Lines (`.jsonl`, `.ndjson`) rather than delimited text.
     public static func isJSONLines(path: String) -> Bool {
         let lower = path.lowercased()
-        return lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || lower.hasSuffix(".json")
+        return lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") || isJSONDocument(path: path)
     }
+
+    /// Whether a path names one JSON document (`.json`) rather than a line per record.
+    public static func isJSONDocument(path: String) -> Bool { path.lowercased().hasSuffix(".json") }
 
     /// The load options JSON takes; the others describe delimited text.
     public static let jsonLinesOptions: Set<String> = ["on_error", "date_format"]
@@ -24,7 +27,7 @@ extension Table {
         control?.total.store(file.count, ordering: .relaxed)
         // Every value is held as it is parsed, then as its column: several times the text.
         let load = JSONLinesLoad(file: file, path: path, name: name, options: options, control: control)
-        return try path.lowercased().hasSuffix(".json") ? load.runDocument() : load.run()
+        return try isJSONDocument(path: path) ? load.runDocument() : load.run()
     }
 }
 

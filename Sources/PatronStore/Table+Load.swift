@@ -67,7 +67,7 @@ extension Table {
     /// `loadJSONLines(path:)` loads a file.
     public static func loadJSONLines(bytes: [UInt8], path: String, name: String, options: LoadOptions = LoadOptions()) throws(LoadError) -> LoadReport {
         let load = JSONLinesLoad(file: MappedFile(bytes: bytes), path: path, name: name, options: options, control: nil)
-        return try path.lowercased().hasSuffix(".json") ? load.runDocument() : load.run()
+        return try isJSONDocument(path: path) ? load.runDocument() : load.run()
     }
 
     /// Loads a comma-separated file with the default options (kept for callers of patron 0.1).
