@@ -142,7 +142,7 @@ extension Binder {
             if let rightIndex = table.columnIndex(named: rightName.text) {
                 return try bindColumns(leftIndex, op, rightIndex, in: table, span: leftName.span.merged(with: rightName.span))
             }
-            let definition = catalog.levels[leftColumn.name] ?? .terciles
+            let definition = catalog.levels(of: leftColumn.name, in: table.name) ?? .terciles
             guard let level = LevelCuts.index(of: rightName.text, in: definition.words) else {
                 throw unknownColumn(rightName, in: table, alsoLevels: leftColumn.type.isNumeric, levelWords: definition.words)
             }
@@ -248,11 +248,12 @@ extension Binder {
     /// The cut points of a numeric column's levels over all its values.
     func levelCuts(_ index: Int, in table: Table, span: SourceSpan) throws(Diagnostic) -> LevelCuts {
         let column = table.columns[index]
-        let definition = catalog.levels[column.name] ?? .terciles
+        let definition = catalog.levels(of: column.name, in: table.name) ?? .terciles
         let probabilities: [Double]
         if case .quantiles(let n) = definition.method { probabilities = (1..<n).map { Double($0) / Double(n) } } else { probabilities = [] }
-        // A table left on a server: its cut points come back with the answer (docs/sql.md).
-        if catalog.remote[table.name] != nil {
+        // A table left on a server: its cut points come back with the answer (docs/sql.md); a
+        // table `--check` shaped has none to compute.
+        if catalog.holdsNoValues(table) {
             let count = { if case .cuts(let fixed) = definition.method { return fixed.count } else { return probabilities.count } }()
             let method: SplitMethod = { if case .quantiles(let n) = definition.method { return .quantiles(n) } else { return .fixedCuts } }()
             let cuts = { if case .cuts(let fixed) = definition.method { return fixed } else { return [Double](repeating: 0, count: count) } }()

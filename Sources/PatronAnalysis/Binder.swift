@@ -272,8 +272,13 @@ public struct Binder {
                 segments.append((segment.name, segment.text, bound, segmentContext.levels))
             }
         }
-        let missing = Diagnostic("no row of '\(table.name)' has \(idColumn.name) = \(source.text(of: idExpression.span))", at: idExpression.span,
-                                 hints: ["the first column, \(idColumn.name), identifies a customer: see 'show top 5 by \(idColumn.name)'"])
+        // An id written as digits matches a text id as written: 00002 is the customer "00002".
+        let written = source.text(of: idExpression.span)
+        var hints = ["the first column, \(idColumn.name), identifies a customer: see 'show top 5 by \(idColumn.name)'"]
+        if idColumn.type == .text, case .constant(.number) = value {
+            hints.insert("\(idColumn.name) holds text: write the id in quotes, as it appears in the data, e.g. explain customer \"\(written)\"", at: 0)
+        }
+        let missing = Diagnostic("no row of '\(table.name)' has \(idColumn.name) = \(written)", at: idExpression.span, hints: hints)
         if catalog.remote[table.name] != nil {
             // Found on the server: the row is the one its id picks.
             switch (idColumn.type, value) {
@@ -281,8 +286,8 @@ public struct Binder {
                 return .explainServerCustomer(table, id: .numeric(column: 0, multiplier: 1, .equal, value: Int128(m)), levels: levels, segments: segments)
             case (.text, .constant(.text(let t))):
                 return .explainServerCustomer(table, id: .text(column: 0, .equal, t), levels: levels, segments: segments)
-            case (.text, .constant(.number(let m, 0))):
-                return .explainServerCustomer(table, id: .text(column: 0, .equal, String(m)), levels: levels, segments: segments)
+            case (.text, .constant(.number(_, 0))):
+                return .explainServerCustomer(table, id: .text(column: 0, .equal, written), levels: levels, segments: segments)
             default:
                 throw missing
             }
@@ -293,7 +298,9 @@ public struct Binder {
         case (.text(let codes, let dictionary), .constant(.text(let t))):
             if let code = dictionary.firstIndex(of: t) { row = codes.indices.first { Int(codes[$0]) == code && !idColumn.isNull($0) } }
         case (.text(let codes, let dictionary), .constant(.number(let m, 0))):
-            if let code = dictionary.firstIndex(of: String(m)) { row = codes.indices.first { Int(codes[$0]) == code && !idColumn.isNull($0) } }
+            if let code = dictionary.firstIndex(of: written) ?? dictionary.firstIndex(of: String(m)) {
+                row = codes.indices.first { Int(codes[$0]) == code && !idColumn.isNull($0) }
+            }
         default: break
         }
         guard let row else { throw missing }
@@ -694,7 +701,7 @@ public struct Binder {
         let table = try table(nil, statement: statement)
         var cuts: [LevelCuts] = []
         // A table left on a server holds no values: its columns' cut points are computed there.
-        let remote = catalog.remote[table.name] != nil
+        let remote = catalog.holdsNoValues(table)
         for (index, column) in table.columns.enumerated() where column.type.isNumeric && (remote || column.nulls.nullCount < column.count) {
             cuts.append(try levelCuts(index, in: table, span: statement.span))
         }
@@ -1029,7 +1036,7 @@ public struct Binder {
         }
         let definition = LevelDefinition(method: definitionMethod, words: names)
         var preview = catalog
-        preview.levels[table.columns[index].name] = definition
+        preview.apply(.levels(table: table.name, column: table.columns[index].name, definition))
         let cuts = try Binder(catalog: preview, source: source).levelCuts(index, in: table, span: metric.span)
         return .levels(table, column: index, definition, cuts)
     }

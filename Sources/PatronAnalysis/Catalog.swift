@@ -11,8 +11,13 @@ public struct Catalog: Sendable {
     public var segments: [String: SegmentDefinition] = [:]
     /// Variables set by `let` (or `--param`), by name.
     public var variables: [String: Constant] = [:]
-    /// Level definitions set by `levels`, by column name (the default is terciles low, medium, high).
-    public var levels: [String: LevelDefinition] = [:]
+    /// Level definitions set by `levels`, by table and then column name (the default is terciles
+    /// low, medium, high): levels belong to one table's column, so levels set on the demo table do
+    /// not follow its metric's name into a derived customer table.
+    public var levels: [String: [String: LevelDefinition]] = [:]
+
+    /// The levels set for a table's column, if any.
+    public func levels(of column: String, in table: String) -> LevelDefinition? { levels[table]?[column] }
     /// Custom RFM rules (`rfm rule`), in order: the first that matches names the customer.
     public var rfmRules: [SegmentDefinition] = []
     /// The last `customers from` derivation, which `transitions` repeats at other dates.
@@ -24,6 +29,30 @@ public struct Catalog: Sendable {
     /// Tables that stay on a server (`use CONNECTION.SCHEMA.TABLE`), by their name here: the
     /// catalog holds their columns, not their rows.
     public var remote: [String: BoundServerTable] = [:]
+    /// Tables whose newest columns `--check` added without computing them (a model's scores):
+    /// statements bind against their names and types, and level words take placeholder cuts.
+    public private(set) var unvalued: Set<String> = []
+
+    /// Whether a table's rows are not here to compute cut points from: left on a server, or
+    /// shaped by `--check` without the work.
+    public func holdsNoValues(_ table: Table) -> Bool {
+        remote[table.name] != nil || unvalued.contains(table.name)
+    }
+
+    /// The settings that change later answers without being data: level definitions, variables,
+    /// RFM rules and bins. A lesson puts them back as it found them.
+    public struct Settings: Sendable {
+        let levels: [String: [String: LevelDefinition]]
+        let variables: [String: Constant]
+        let rfmRules: [SegmentDefinition]
+        let rfmBins: Int
+    }
+
+    /// The settings now, to put back later.
+    public var settings: Settings {
+        get { Settings(levels: levels, variables: variables, rfmRules: rfmRules, rfmBins: rfmBins) }
+        set { (levels, variables, rfmRules, rfmBins) = (newValue.levels, newValue.variables, newValue.rfmRules, newValue.rfmBins) }
+    }
 
     /// Replaces a table by a new version of itself (same name), keeping it current if it was.
     public mutating func replace(_ table: Table) {
@@ -104,8 +133,8 @@ public enum CatalogChange: Sendable {
     case use(String)
     /// Sets a variable.
     case variable(String, Constant)
-    /// Sets how a column (by name, as levels follow a metric from table to table) is split.
-    case levels(column: String, LevelDefinition)
+    /// Sets how a table's column is split.
+    case levels(table: String, column: String, LevelDefinition)
     /// Names a segment, or forgets it (nil).
     case segment(String, SegmentDefinition?)
     /// Remembers a customer derivation, which `transitions` repeats.
@@ -118,6 +147,8 @@ public enum CatalogChange: Sendable {
     case connection(String, String?)
     /// Adds a server table's columns (no rows) under a name, current, its rows left on the server.
     case remote(Table, BoundServerTable)
+    /// Replaces a table by one with the columns a statement adds, not computed (`--check`).
+    case shape(Table)
 }
 
 extension Catalog {
@@ -126,14 +157,18 @@ extension Catalog {
         switch change {
         case .add(let table):
             remote[table.name] = nil
+            unvalued.remove(table.name)
             add(table)
+        case .shape(let table):
+            replace(table)
+            unvalued.insert(table.name)
         case .remote(let table, let source):
             add(table)
             remote[table.name] = source
         case .replace(let table): replace(table)
         case .use(let name): use(name)
         case .variable(let name, let value): variables[name] = value
-        case .levels(let column, let definition): levels[column] = definition
+        case .levels(let table, let column, let definition): levels[table, default: [:]][column] = definition
         case .segment(let name, let definition): segments[name] = definition
         case .derivation(let spec): lastDerivation = spec
         case .rfmBins(let bins): rfmBins = bins

@@ -28,9 +28,11 @@ public struct LevelCuts: Sendable, Equatable {
         return words.firstIndex { $0.lowercased() == english }
     }
 
-    /// The words completion offers: the level words, and the Chinese for the English ones.
-    public static func offered(_ words: [String]) -> [String] {
-        words + chineseWords.filter { pair in words.contains { $0.lowercased() == pair.english } && !words.contains(pair.chinese) }.map(\.chinese)
+    /// The words completion offers in a session's language: the level words; in Chinese, the
+    /// Chinese for the English ones in their place (both are level words in either language).
+    public static func offered(_ words: [String], chinese: Bool) -> [String] {
+        guard chinese else { return words }
+        return words.map { word in chineseWords.first { $0.english == word.lowercased() }?.chinese ?? word }
     }
 
     /// Creates cut points.

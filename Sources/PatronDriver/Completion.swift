@@ -49,7 +49,9 @@ extension Session {
         // Level words (or a text column's values) after `COLUMN =`.
         if let symbol = tokens.last, symbol.kind == .symbol, ["=", "!=", "<>", "<", "<=", ">", ">="].contains(symbol.text),
            tokens.count >= 2, let column = table?.columns.first(where: { $0.name == tokens[tokens.count - 2].text }) {
-            if column.type.isNumeric { return LevelCuts.offered(catalog.levels[column.name]?.words ?? LevelCuts.defaultWords) }
+            if column.type.isNumeric, let table {
+                return LevelCuts.offered(catalog.levels(of: column.name, in: table.name)?.words ?? LevelCuts.defaultWords, chinese: language == .zh)
+            }
             if case .text(_, let dictionary) = column.storage, dictionary.count <= 200 { return dictionary.sorted().map { "\"\($0)\"" } }
             return []
         }

@@ -261,7 +261,7 @@ public enum Help {
               details: "The path is relative to the including script (to the working directory at the prompt).\nTables, variables and segments it defines stay defined; a script that includes itself, directly\nor through others, is reported as a cycle.",
               example: ""),
         Topic(name: "save", usage: "save session to \"FILE\"", summary: "write this session's statements as a script",
-              details: "Writes the statements that succeeded so far, in order and as typed (not help, export or\nsave itself), so 'patron run FILE' repeats the session's results.",
+              details: "Writes the statements that succeeded so far, in order and as typed (exports and reports\nincluded; help, pauses and saves listed in a comment as left out), so 'patron run FILE'\nrepeats the session's results and files.",
               example: ""),
         Topic(name: "report", usage: "report to \"FILE.html\" [title \"…\"] [from \"SCRIPT\"]", summary: "write the session's results as one HTML page with charts",
               details: """

@@ -33,8 +33,14 @@ extension Session {
                 return (failure.status, false)
             }
         }
+        // A lesson's levels, rules and settings are the lesson's: the session gets its own back.
+        let (settings, spokenLanguage, timed) = (catalog.settings, language, timer)
         inLesson = true
-        defer { inLesson = false }
+        defer {
+            inLesson = false
+            catalog.settings = settings
+            (language, timer) = (spokenLanguage, timed)
+        }
         return runLesson(Source(name: path ?? "<lesson \(shownName)>", text: text), name: shownName, title: title, emit: emit)
     }
 

@@ -110,7 +110,7 @@ extension Session {
                 counts.append(result.count)
                 computed = result.levels.first ?? computed
             }
-            catalog.apply(.levels(column: table.columns[column].name, definition))
+            catalog.apply(.levels(table: table.name, column: table.columns[column].name, definition))
             present(Presenter(language: language).present(.levelsSet(LevelCounts(table: table, cuts: computed, counts: counts)), computedOn: shown), emit: emit)
             return .ok
         }

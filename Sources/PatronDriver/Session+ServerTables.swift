@@ -76,7 +76,14 @@ extension Session {
             let rows = rules.map { (name: $0.name, count: counts[$0.name] ?? 0, monetary: monetary == nil ? nil : real(sums[$0.name] ?? 0)) }
             let total = sums.values.reduce(0, +)
             catalog.apply(.remote(named, target))
-            let result = RuleAssignment(table: named, preset: preset, rows: rows, unmatched: counts["Others"] ?? 0, totalMonetary: monetary == nil ? nil : real(total))
+            var result = RuleAssignment(table: named, preset: preset, rows: rows, unmatched: counts["Others"] ?? 0,
+                                        unmatchedMonetary: monetary == nil ? nil : real(sums["Others"] ?? 0), totalMonetary: monetary == nil ? nil : real(total))
+            for name in RuleAssignment.scoreColumns where table.columns.contains(where: { $0.name == name }) {
+                let column = PostgresConnection.quote(name)
+                let seen = try connection.rows("SELECT CAST(\(column) AS TEXT) FROM pg_temp.\(PostgresConnection.quote(table.name)) WHERE \(column) IS NOT NULL GROUP BY 1")
+                let missing = RuleAssignment.gaps(in: Set(seen.compactMap { $0.first.flatMap { $0 }.flatMap { Int64($0) } }))
+                if !missing.isEmpty { result.emptyScores.append((name, missing)) }
+            }
             present(Presenter(language: language).present(.rfmSegments(result), computedOn: shown), emit: emit)
             return .ok
         }

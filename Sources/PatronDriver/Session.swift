@@ -20,7 +20,7 @@ public enum Output: Sendable, Equatable {
 /// How a run ended.
 public struct Outcome: Sendable, Equatable {
     /// The kinds of ending, each with its exit code (after sysexits).
-    public enum Status: Int32, Sendable {
+    public enum Status: Int32, Sendable, CaseIterable {
         /// Everything ran.
         case ok = 0
         /// A statement or a data file was wrong.
@@ -34,6 +34,18 @@ public struct Outcome: Sendable, Equatable {
         /// Ctrl-C stopped a statement at the prompt (128 + SIGINT, as shells report it).
         case interrupted = 130
     }
+    /// Every exit code patron ends with and what it means, in order: the statuses of a run, and
+    /// 64 (bad usage, from the command line) and 70 (an internal error).
+    public static let exitCodes: [(code: Int32, meaning: String)] = [
+        (0, "ok"), (64, "usage"), (65, "script or data error"), (66, "missing input file"), (69, "server unavailable"),
+        (70, "internal error"), (74, "file or output could not be written"), (130, "interrupted"),
+    ]
+
+    /// The exit codes as one line: "0 ok, 64 usage, …".
+    public static var exitCodeLine: String {
+        exitCodes.map { "\($0.code) \($0.meaning)" }.joined(separator: ", ")
+    }
+
     /// How the run ended.
     public var status: Status
     /// True when a statement asked to end the session.
@@ -54,6 +66,11 @@ public final class Session {
     public var showsProgress = false
     /// How results are printed: nil for box tables, or a data format (`--format`).
     public var format: ExportFormat? = nil
+    /// Whether `--format json` results form one JSON array, the results in order, closed by
+    /// `closingOutput()` (a script or `-c`); at the prompt each result is its own document.
+    public var jsonAsOneDocument = false
+    /// How many results the JSON array holds so far.
+    private var jsonResults = 0
     /// Whether a failed statement lets the rest run (`--keep-going`); the run still fails.
     public var keepGoing = false
     /// Whether to leave out confirmations and status lines, printing only results and errors.
@@ -65,6 +82,9 @@ public final class Session {
     public internal(set) var timer = false
     /// The last result printed, for `export result`.
     public private(set) var lastResult: Presentation? = nil
+    /// The statement that answered last in words, not rows, when it is the last answer: what
+    /// `export result` then says it cannot write.
+    private var lastResultHadNoRows: String? = nil
     /// Every result printed so far with the statement that made it, for `report`.
     public private(set) var reportSections: [HTMLReport.Section] = []
     /// Whether results are kept for one HTML document printed at the end (`--format html`)
@@ -89,6 +109,8 @@ public final class Session {
     var inLesson = false
     /// The statements that succeeded at the top level, as written, for `save session`.
     public private(set) var succeeded: [String] = []
+    /// The statements `save session` leaves out (help, pauses, saves, quit), which it lists as comments.
+    private var leftOut: [String] = []
     /// When set (`patron compile`), queries are printed as SQL in this dialect instead of run;
     /// statements that shape the catalog (load, let, define, levels, …) still run, silently.
     public var compiling: SQLDialect? = nil {
@@ -249,6 +271,10 @@ public final class Session {
             }
             if checkOnly {
                 checkedCount += 1
+                if let changes = Engine.shape(of: bound) {
+                    for change in changes { catalog.apply(change) }
+                    continue
+                }
                 guard bound.shapesCatalog else { continue }
             }
             currentStatement = Secrets.masked(Self.singleLine(source.text(of: statement.span)))
@@ -262,8 +288,9 @@ public final class Session {
                 if keepGoing && !outcome.shouldQuit { worst = worse(worst, outcome.status); continue }
                 return Outcome(status: outcome.status, shouldQuit: outcome.shouldQuit, isIncomplete: false)
             }
-            if includeDepth == 0, !statement.kind.isSessionBookkeeping {
-                succeeded.append(Secrets.masked(Self.singleLine(source.text(of: statement.span))))
+            if includeDepth == 0 {
+                let text = Secrets.masked(Self.singleLine(source.text(of: statement.span)))
+                if statement.kind.isSessionBookkeeping { leftOut.append(text) } else { succeeded.append(text) }
             }
             // Ctrl-C at the prompt while a statement ran: the rest of what was entered does not run.
             if Interrupt.requested { return Outcome(status: .interrupted, shouldQuit: false, isIncomplete: false) }
@@ -322,8 +349,14 @@ public final class Session {
             }
         }
         guard !checkOnly, !(quiet && presentation.isConfirmation) else { return }
+        if presentation.isText && !presentation.isConfirmation && presentation.kind != "text" {
+            // An answer in words (explain): `export result` must not write the table before it.
+            lastResult = nil
+            lastResultHadNoRows = currentStatement
+        }
         if !presentation.isText && !presentation.isConfirmation {
             lastResult = presentation
+            lastResultHadNoRows = nil
             // The list of lessons is a menu, not a finding: reports leave it out.
             if presentation.kind != "lessons" { reportSections.append(HTMLReport.Section(statement: currentStatement, presentation: presentation)) }
         }
@@ -335,6 +368,9 @@ public final class Session {
         }
         switch format {
         case nil: emit(.result(text()))
+        case .json? where jsonAsOneDocument:
+            emit(.result((jsonResults == 0 ? "[" : ",") + presentation.json.text))
+            jsonResults += 1
         case .json?: emit(.result(presentation.json.text))
         case let format? where presentation.isText || presentation.isConfirmation:
             // CSV, TSV and JSON Lines carry only tables; text goes to standard error so the data stays clean.
@@ -345,6 +381,13 @@ public final class Session {
             if written.hasSuffix("\r\n") || written.hasSuffix("\n") { written.removeLast() }
             emit(.result(written + (format == .markdown ? "\n" : "")))
         }
+    }
+
+    /// What ends the output once the run is over: the `]` of the JSON array (`[]` when no
+    /// statement gave a result), so standard output is one valid document even after an error.
+    public func closingOutput() -> String? {
+        guard jsonAsOneDocument, format == .json else { return nil }
+        return jsonResults == 0 ? "[]" : "]"
     }
 
     /// Presents a statement's answer in the session's language.
@@ -499,6 +542,9 @@ public final class Session {
         switch statement {
         case .customers: return "cancelled: no customer table was derived; the session is as it was"
         case .transitions: return "cancelled: transitions stopped"
+        case .clv: return "cancelled: the model was not fitted; the customer table is as it was"
+        case .cohorts: return "cancelled: the cohorts stopped; the session is as it was"
+        case .whatIf: return "cancelled: the projection stopped; the session is as it was"
         default: return "cancelled: the summary stopped; the session is as it was"
         }
     }
@@ -545,7 +591,10 @@ public final class Session {
         } else if let last = lastResult {
             data = last
         } else {
-            if case .export(let name, _, _, _, _) = parsed.kind {
+            if case .export(let name, _, _, _, _) = parsed.kind, let statement = lastResultHadNoRows {
+                emit(.diagnostic(rendered(Diagnostic("the last result ('\(statement)') has no rows to export", at: name.span,
+                                                     hints: ["export right after a statement that prints a table, e.g. segment, summarize or show"]), in: source)))
+            } else if case .export(let name, _, _, _, _) = parsed.kind {
                 emit(.diagnostic(rendered(Diagnostic("there is no result to export yet", at: name.span,
                                                                       hints: ["run a query first, e.g. summarize count by region, then: export result to \"counts.csv\""]), in: source)))
             }
@@ -591,7 +640,13 @@ public final class Session {
     }
 
     private func save(to path: String, emit: (Output) -> Void) -> Outcome.Status {
-        let script = "# saved by patron: the statements that succeeded in this session, in order\n" + succeeded.map { $0 + "\n" }.joined()
+        var script = "# saved by patron: the statements that succeeded in this session, in order (exports and reports\n"
+            + "# included: running this file writes their files again)\n"
+        if !leftOut.isEmpty {
+            script += "# left out, as they change no table, setting or file a replay needs: "
+                + leftOut.map { $0.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "; ") + "\n"
+        }
+        script += succeeded.map { $0 + "\n" }.joined()
         do throws(AtomicFile.Failure) {
             try AtomicFile.write(script, to: path)
         } catch {
@@ -639,7 +694,7 @@ extension ParsedStatementKind {
     /// Statements about the session itself, which a saved session leaves out.
     var isSessionBookkeeping: Bool {
         switch self {
-        case .saveSession, .help, .quit, .export, .report, .lesson, .pause: return true
+        case .saveSession, .help, .quit, .pause: return true
         default: return false
         }
     }

@@ -31,18 +31,34 @@ extension Engine {
                 }
             }
         }
+        return withScores(bound, model) { row, place in figures[4 * row + place] }
+    }
+
+    /// The columns `clv` adds, in order.
+    static let scoreNames = ["p_alive", "expected_purchases", "expected_spend", "clv"]
+
+    /// The customer table with the four score columns (replacing any of an earlier fit), each
+    /// row's value from `figure(row, place)` (NaN for none).
+    static func withScores(_ bound: BoundCLV, _ model: PurchaseModel, figure: (Int, Int) -> Double) -> (Table, [String]) {
         let horizon = "\(bound.horizonMonths) months"
-        var columns = bound.table.columns.filter { !["p_alive", "expected_purchases", "expected_spend", "clv"].contains($0.name) }
-        let evidence: [(String, Int, ModelledFigure)] = [
-            ("p_alive", 4, .pAlive(model: model.title)), ("expected_purchases", 4, .expectedPurchases(model: model.title, horizon: horizon)),
-            ("expected_spend", 2, .expectedSpend), ("clv", 2, .lifetimeValue(horizon: horizon, margin: bound.margin, discount: bound.discount)),
+        var columns = bound.table.columns.filter { !scoreNames.contains($0.name) }
+        let evidence: [(Int, ModelledFigure)] = [
+            (4, .pAlive(model: model.title)), (4, .expectedPurchases(model: model.title, horizon: horizon)),
+            (2, .expectedSpend), (2, .lifetimeValue(horizon: horizon, margin: bound.margin, discount: bound.discount)),
         ]
-        for (place, (name, scale, figure)) in evidence.enumerated() {
-            columns.append(decimalColumn(name, scale: scale, .modelled(figure), count: histories.slot.count) { figures[4 * $0 + place] })
+        for (place, (scale, modelled)) in evidence.enumerated() {
+            columns.append(decimalColumn(scoreNames[place], scale: scale, .modelled(modelled), count: bound.table.rowCount) { figure($0, place) })
         }
         let table = Table(name: bound.table.name, columns: columns, rowCount: bound.table.rowCount, origin: bound.table.origin)
         table.checkInvariants()
-        return (table, ["p_alive", "expected_purchases", "expected_spend", "clv"])
+        return (table, scoreNames)
+    }
+
+    /// What `clv` would do to the catalog, without fitting (`--check`): the score columns, all
+    /// null, when it scores (not when it only checks the model with `until`).
+    public static func clvShape(_ bound: BoundCLV) -> [CatalogChange] {
+        guard bound.until == nil else { return [] }
+        return [.shape(withScores(bound, PurchaseModel(rawValue: bound.model) ?? .bgnbd) { _, _ in .nan }.0)]
     }
 
     /// The model's figures, each worked out once where customers share them, on every core:

@@ -21,6 +21,11 @@ public struct CLVResult: Sendable {
     public internal(set) var added: [String] = []
     /// Customers of the table with no purchase up to the calibration end (left out of the fit).
     public let withoutHistory: Int
+    /// The orders the fit read (up to the calibration end) and the purchase days they make: the
+    /// models count a day with several orders once, where the table's frequency counts orders.
+    public internal(set) var orders = 0, purchaseDays = 0
+    /// Customers with more than one order on some day (their frequency exceeds their purchase days).
+    public internal(set) var sameDayCustomers = 0
     public internal(set) var validation: CLVValidation? = nil
     /// The work's steps and their seconds, for `set timer on`.
     public internal(set) var phases: [(step: String, seconds: Double)] = []
@@ -71,7 +76,7 @@ struct DistinctHistories {
 
 /// Each customer's purchase days up to the end of the data, and what a model needs from them.
 struct CustomerDays {
-    var first: Int32 = .max, last: Int32 = .min, days = 0
+    var first: Int32 = .max, last: Int32 = .min, days = 0, orders = 0
     var firstDaySpend = 0.0, repeatSpend = 0.0
     /// The purchase days after the calibration, and (for a check) the repeat days within it.
     var later: [Int32] = []
@@ -83,6 +88,7 @@ extension Engine {
     /// chosen time unit (purchases on the same day are one purchase, as in Fader–Hardie), and adds
     /// p_alive, expected_purchases (over the horizon), expected_spend and clv to the table.
     public static func clv(_ bound: BoundCLV) throws(CLVFailure) -> CLVResult {
+        FitInterrupt.isRequested = { Interrupt.requested }
         let spec = bound.customers, orders = spec.orders
         guard case .date(let dates) = orders.columns[spec.date].storage else { throw CLVFailure(message: "the orders have no dates", hints: []) }
         let end = spec.asOf ?? range(of: dates, nulls: orders.columns[spec.date].nulls)?.upperBound ?? 0
@@ -96,6 +102,7 @@ extension Engine {
             known.append(PurchaseHistory(repeats: repeats, recency: Double(person.last - person.first) / unit, age: Double(calibrationEnd - person.first) / unit))
             if person.days > 1, person.repeatSpend > 0 { spends.append(SpendHistory(repeats: repeats, meanSpend: person.repeatSpend / repeats)) }
         }
+        if Interrupt.requested { throw CLVFailure(message: "cancelled", hints: []) }
         try checkFittable(known, until: calibrationEnd, unit: unit)
         clock.lap("purchase days")
         let distinct = distinctHistories(people, until: calibrationEnd, unit: unit)
@@ -109,6 +116,11 @@ extension Engine {
         var result = CLVResult(model: model, table: bound.table, unitDays: bound.unitDays, calibrationEnd: calibrationEnd, purchases: purchases, spend: spend,
                                spendCorrelation: correlation, horizonMonths: bound.horizonMonths, margin: bound.margin, discount: bound.discount,
                                withoutHistory: people.count - known.count)
+        for person in people where person.days > 0 {
+            result.orders += person.orders
+            result.purchaseDays += person.days
+            if person.orders > person.days { result.sameDayCustomers += 1 }
+        }
         if purchases.converged, bound.until != nil {
             result.validation = validate(model, purchases.parameters, people: people, histories: distinct, from: calibrationEnd, to: end, unit: unit)
             clock.lap("check")
@@ -199,6 +211,7 @@ extension Engine {
         keys.reserveCapacity(orders.rowCount)
         spends.reserveCapacity(orders.rowCount)
         for row in 0..<orders.rowCount {
+            if row & 0xFFFF == 0 && Interrupt.requested { return [] }
             guard let customer = rowOf(row), !date.isNull(row), dates[row] <= end else { continue }
             keys.append(Int64(customer) << 32 | Int64(UInt32(bitPattern: dates[row] &+ Int32.min)))
             spends.append(amount(row) ?? 0)
@@ -212,6 +225,7 @@ extension Engine {
                 continue
             }
             let spend = spends[Int(index)]
+            people[customer].orders += 1
             if people[customer].last != day {
                 if people[customer].days == 0 { people[customer].first = day } else if keepRepeats { people[customer].repeats.append(day) }
                 people[customer].days += 1

@@ -27,7 +27,7 @@ extension Engine {
             let value = evaluate(constant: expression)
             return Execution(.done(.variable(name, value, fromParameter: false)), changes: [.variable(name, value)])
         case .levels(let table, let column, let definition, let cuts):
-            return Execution(.levelsSet(levelCounts(table, column: column, cuts: cuts)), changes: [.levels(column: table.columns[column].name, definition)])
+            return Execution(.levelsSet(levelCounts(table, column: column, cuts: cuts)), changes: [.levels(table: table.name, column: table.columns[column].name, definition)])
         case .defineSegment(let definition, let preview):
             return Execution(.segmentDefined(definition, segment(preview)), changes: [.segment(definition.name, definition)])
         case .dropSegment(let name):
@@ -72,12 +72,15 @@ extension Engine {
         case .cohorts(let spec, let period, let measure):
             return Execution(.cohorts(cohorts(spec, period: period, measure: measure)))
         case .clv(let bound):
+            let result: CLVResult
             do {
-                let result = try clv(bound)
-                return Execution(.clv(result), changes: result.added.isEmpty ? [] : [.replace(result.table)])
+                result = try clv(bound)
             } catch {
+                if Interrupt.requested { throw .cancelled }
                 throw .model(error.message, hints: error.hints)
             }
+            _ = try finished(result)
+            return Execution(.clv(result), changes: result.added.isEmpty ? [] : [.replace(result.table)])
         case .transitions(let spec, let from, let to, let by):
             let result: TransitionsResult
             do throws(RuleFailure) {
@@ -90,6 +93,15 @@ extension Engine {
             return Execution(.segment(segment(bound)))
         case .load, .setLanguage, .setTimer, .export, .include, .saveSession, .report, .lesson, .say, .pause, .explainConcept, .help, .quit, .connect, .disconnect, .showConnections, .loadServer, .exportServer, .sqlSegment, .sqlSummary, .sqlCustomers, .sqlFramework, .useServer, .explainServerCustomer:
             preconditionFailure("the driver runs statements about the session itself")
+        }
+    }
+
+    /// The catalog changes a statement makes, worked out without its work, for `--check`: the
+    /// columns a model fit adds. Nil for statements that are cheap enough to run or change nothing.
+    public static func shape(of statement: BoundStatement) -> [CatalogChange]? {
+        switch statement {
+        case .clv(let bound): return clvShape(bound)
+        default: return nil
         }
     }
 

@@ -24,11 +24,25 @@ public struct RuleAssignment: Sendable {
     /// Each rule's name, rows and monetary; then the rows no rule matched.
     public let rows: [(name: String, count: Int, monetary: Double?)]
     public let unmatched: Int
+    /// The monetary of the rows no rule matched (nil without a monetary column).
+    public let unmatchedMonetary: Double?
     public let totalMonetary: Double?
+    /// Scores that hold no rows between the lowest and highest a score column holds, by column
+    /// (r_score, f_score, m_score): ties collapsed those bins, so rules that read them misplace rows.
+    public var emptyScores: [(column: String, scores: [Int])] = []
+
+    /// The score columns rule tables read.
+    public static let scoreColumns = ["r_score", "f_score", "m_score"]
+
+    /// The scores missing between the lowest and the highest of `seen`.
+    public static func gaps(in seen: Set<Int64>) -> [Int] {
+        guard let low = seen.min(), let high = seen.max(), high - low < 100 else { return [] }
+        return (low...high).filter { !seen.contains($0) }.map { Int($0) }
+    }
 
     /// Creates a rule table's answer (one computed elsewhere, on a server).
-    public init(table: Table, preset: String, rows: [(name: String, count: Int, monetary: Double?)], unmatched: Int, totalMonetary: Double?) {
-        (self.table, self.preset, self.rows, self.unmatched, self.totalMonetary) = (table, preset, rows, unmatched, totalMonetary)
+    public init(table: Table, preset: String, rows: [(name: String, count: Int, monetary: Double?)], unmatched: Int, unmatchedMonetary: Double?, totalMonetary: Double?) {
+        (self.table, self.preset, self.rows, self.unmatched, self.unmatchedMonetary, self.totalMonetary) = (table, preset, rows, unmatched, unmatchedMonetary, totalMonetary)
     }
 }
 
@@ -114,7 +128,21 @@ extension Engine {
         }
         let sums = exact.values
         let rows = names.indices.dropLast().map { (names[$0], counts[$0], money == nil ? nil : sums[$0]) }
-        return RuleAssignment(table: named, preset: preset, rows: rows, unmatched: counts[rules.count], totalMonetary: money == nil ? nil : sums[names.count])
+        var result = RuleAssignment(table: named, preset: preset, rows: rows, unmatched: counts[rules.count], unmatchedMonetary: money == nil ? nil : sums[rules.count],
+                                    totalMonetary: money == nil ? nil : sums[names.count])
+        result.emptyScores = emptyScores(in: table)
+        return result
+    }
+
+    /// The scores each score column skips between its lowest and highest (ties collapse bins).
+    static func emptyScores(in table: Table) -> [(column: String, scores: [Int])] {
+        RuleAssignment.scoreColumns.compactMap { name -> (String, [Int])? in
+            guard let column = table.columns.first(where: { $0.name == name }), case .integer(let values) = column.storage else { return nil }
+            var seen = Set<Int64>()
+            for row in 0..<table.rowCount where !column.isNull(row) { seen.insert(values[row]) }
+            let missing = RuleAssignment.gaps(in: seen)
+            return missing.isEmpty ? nil : (name, missing)
+        }
     }
 
     /// Evaluates every rule on every cell of scores.

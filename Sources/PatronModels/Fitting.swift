@@ -12,7 +12,7 @@ public typealias Objective = @Sendable ([Double]) -> (value: Double, gradient: [
 func fitPositive(_ count: Int, customers: Int, whole: @escaping Objective, sample: Objective?, analytic: Bool = true) -> ModelFit {
     let rough = sample ?? whole
     let found = nelderMead({ rough($0.map { Double.exp($0) }).value }, from: Array(repeating: 0, count: count), tolerance: sample == nil ? 1e-10 : 1e-6)
-    guard found.converged || sample != nil else {
+    guard (found.converged || sample != nil) && !FitInterrupt.isRequested() else {
         let estimate = found.point.map { Double.exp($0) }
         let atEdge = !estimate.allSatisfy { $0.isFinite && $0 >= 1e-6 && $0 <= 1e6 }
         return ModelFit(parameters: estimate, standardErrors: Array(repeating: nil, count: count),
@@ -82,7 +82,7 @@ func newton(_ f: @escaping Objective, from start: [Double], curvature: Objective
     // first may come from a sample of the data (`curvature`), which costs no pass over all of it.
     var hessian = hessianAt(u, curvature ?? f), fresh = curvature == nil
     for iteration in 1...100 {
-        guard value.isFinite else { return Minimum(point: u, value: value, iterations: iteration, converged: false) }
+        guard value.isFinite, !FitInterrupt.isRequested() else { return Minimum(point: u, value: value, iterations: iteration, converged: false) }
         var damping = 0.0, moved = false
         while damping < 1e12 {
             var damped = hessian

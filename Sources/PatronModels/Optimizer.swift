@@ -8,6 +8,12 @@ public struct Minimum: Sendable {
     public let converged: Bool
 }
 
+/// Whether a fit should stop where it is (Ctrl-C): asked between iterations. The engine points it
+/// at its interrupt flag; a stopped fit reports that it did not converge.
+public enum FitInterrupt {
+    nonisolated(unsafe) public static var isRequested: @Sendable () -> Bool = { false }
+}
+
 /// Minimises `f` by the Nelder–Mead simplex method (as `lifetimes` and scipy do for these
 /// models): converged when every vertex lies within `tolerance` of the best in position, and
 /// within `tolerance` relative to it (at least 1) in value. Non-finite values count as +∞, so the search stays where the function is defined.
@@ -20,6 +26,7 @@ public func nelderMead(_ f: ([Double]) -> Double, from start: [Double], step: Do
     func combine(_ a: [Double], _ b: [Double], _ t: Double) -> [Double] { zip(a, b).map { $0 + t * ($1 - $0) } }
     var iteration = 0
     while iteration < maxIterations {
+        if FitInterrupt.isRequested() { return Minimum(point: simplex[0], value: values[0], iterations: iteration, converged: false) }
         let order = values.indices.sorted { values[$0] < values[$1] }
         simplex = order.map { simplex[$0] }
         values = order.map { values[$0] }

@@ -86,7 +86,8 @@ public enum ParetoNBD {
             let value: @Sendable ([Double]) -> Double = { p in
                 guard p.allSatisfy({ $0 > 0 && $0.isFinite }) else { return .infinity }
                 return -parallelSum(groups.count, width: 1) { range in
-                    [range.reduce(0.0) { $0 + Double(groups[$1].value) * logLikelihood(p, groups[$1].key) }]
+                    // Each history may sum a long series: Ctrl-C is heard between histories.
+                    [range.reduce(0.0) { FitInterrupt.isRequested() ? .nan : $0 + Double(groups[$1].value) * logLikelihood(p, groups[$1].key) }]
                 }[0]
             }
             return { p in

@@ -16,6 +16,11 @@ public enum DiagnosticRenderer {
             + (language == .zh ? "" : " ") + Catalogue.translate(message, language)
     }
 
+    /// `help: hint`, in the language.
+    public static func hint(_ text: String, language: Language = .en) -> String {
+        Style.paint(label("help", language), Style.cyan, on: Style.colourErrors) + (language == .zh ? "" : " ") + Catalogue.translate(text, language)
+    }
+
     /// Renders a diagnostic found in `source`.
     public static func render(_ diagnostic: Diagnostic, in source: Source, language: Language = .en) -> String {
         let (line, text, offset) = source.line(containing: diagnostic.span.start)
@@ -27,9 +32,8 @@ public enum DiagnosticRenderer {
     /// Renders an error in a data file.
     public static func render(_ error: LoadError, language: Language = .en) -> String {
         if error.line == 0 {
-            let on = Style.colourErrors
             return fileError(error.path, error.message, language: language)
-                + (error.hint.map { "\n" + Style.paint(label("help", language), Style.cyan, on: on) + (language == .zh ? "" : " ") + Catalogue.translate($0, language) } ?? "")
+                + (error.hint.map { "\n" + hint($0, language: language) } ?? "")
         }
         return render(file: error.path, line: error.line, lineText: error.lineText, byteOffset: error.byteOffset, markedText: "",
                       severity: "error", message: error.message, hints: error.hint.map { [$0] } ?? [], language: language)

@@ -30,6 +30,9 @@ public enum Formatting {
         switch evidence {
         case .allMatch(let count, let pattern): return "all \(NumberFormat.grouped(count)) values are \(pattern)"
         case .allNull: return "every value is empty"
+        case .counterexample(let value, let line, _) where value.count > 1 && value.hasPrefix("0") && value.allSatisfy({ ("0"..."9").contains($0) }):
+            // A code such as 00042 is text on purpose: read as a number it would lose its zeros.
+            return "'\(DisplayWidth.truncate(value, to: 24))' (line \(line)) keeps its leading zeros as text (a code, not a number)"
         case .counterexample(let value, let line, let ruledOut): return "'\(DisplayWidth.truncate(value, to: 24))' (line \(line)) is not \(ruledOut)"
         case .builtIn(let why): return why
         case .derived(let derivation): return definition(derivation)
@@ -58,7 +61,7 @@ public enum Formatting {
         case .modelled(let figure):
             switch figure {
             case .pAlive(let model): return "probability the customer is still active (\(model))"
-            case .expectedPurchases(let model, let horizon): return "expected purchases in the next \(horizon) (\(model))"
+            case .expectedPurchases(let model, let horizon): return "expected purchase days in the next \(horizon) (\(model); several orders on one day are one purchase)"
             case .expectedSpend: return "expected value of a purchase (Gamma-Gamma)"
             case .lifetimeValue(let horizon, let margin, let discount):
                 return "expected purchases × spend × margin \(NumberFormat.fixed(margin, digits: 2)) over the next \(horizon), discounted \(NumberFormat.fixed(discount * 100, digits: 2))% a month"
@@ -96,8 +99,12 @@ public enum Formatting {
         func f(_ x: Double) -> String { NumberFormat.fixed(x, digits: x == x.rounded() ? 0 : 2) }
         guard !cuts.isEmpty else { return "" }
         if level == 0 { return "≤ \(f(cuts[0]))" }
-        if level == cuts.count { return "≥ \(f(cuts[cuts.count - 1]))" }
-        return level == 1 ? "\(f(cuts[0])) < x < \(f(cuts[1]))" : "\(f(cuts[level - 1])) ≤ x < \(f(cuts[level]))"
+        // A value equal to the first cut belongs to the lowest level, whatever later cuts equal it.
+        let strictBelow = level == 1 || cuts[level - 1] <= cuts[0]
+        if level == cuts.count { return (strictBelow ? "> " : "≥ ") + f(cuts[cuts.count - 1]) }
+        // A middle level whose cut points coincide takes no value: say so, not "1 < x < 1".
+        if cuts[level - 1] >= cuts[level] { return "—" }
+        return "\(f(cuts[level - 1])) \(strictBelow ? "<" : "≤") x < \(f(cuts[level]))"
     }
 
     /// Cut points as a chain: `low ≤ 12.50 < medium < 80.00 ≤ high`.

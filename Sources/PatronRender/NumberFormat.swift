@@ -33,6 +33,25 @@ public enum NumberFormat {
         return decimal(Int64(scaled), scale: digits)
     }
 
+    /// A floating-point value as data (JSON, no separators): the shortest decimal of up to nine
+    /// places within the arithmetic's noise of it (a relative 10⁻¹²), so a cut point computed as
+    /// 75.86999999999999 from cents reads 75.87, as it is; otherwise the shortest text that reads
+    /// back as the same double.
+    public static func shortest(_ value: Double) -> String {
+        guard value.isFinite, value != 0, abs(value) < 1e15, abs(value) >= 1e-6 else { return String(value) }
+        var factor = 1.0
+        for places in 0...9 {
+            let scaled = (value * factor).rounded(.toNearestOrAwayFromZero)
+            if abs(scaled / factor - value) <= 1e-12 * abs(value) {
+                let digits = String(Int64(scaled.magnitude))
+                let padded = String(repeating: "0", count: max(0, places + 1 - digits.count)) + digits
+                return (value < 0 ? "-" : "") + (places == 0 ? padded : padded.dropLast(places) + "." + padded.suffix(places))
+            }
+            factor *= 10
+        }
+        return String(value)
+    }
+
     /// A share as a percentage with one decimal: `0.1234` → `12.3%`.
     /// A share that is not zero never prints as 0.0%: it prints as <0.1%.
     public static func percent(_ share: Double) -> String {

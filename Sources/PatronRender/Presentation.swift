@@ -205,7 +205,7 @@ extension Presentation.Cell {
 
     /// A floating-point number as the shortest text that reads back the same (null when not finite).
     static func real(_ value: Double) -> Value {
-        value.isFinite ? .number(value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)) : .null
+        value.isFinite ? .number(value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : NumberFormat.shortest(value)) : .null
     }
 }
 

@@ -130,18 +130,32 @@ extension Presenter {
         let title = say("RFM scores 1…\(r.bins) for '\(r.table.name)' at the quantiles of each metric (most recent scores highest; equal values share a score); columns r_score, f_score, m_score, rfm added",
                         zh: "'\(r.table.name)' 的 RFM 分数 1…\(r.bins)，按各指标的分位数划分（最近购买的分数最高；相同的值分数相同）；已添加 r_score、f_score、m_score、rfm 列")
         let caption = say("rows by R (down) and F (across):", zh: "按 R（纵向）和 F（横向）的行数：")
+        var notes: [Presentation.Block] = []
+        for (m, name) in metrics.enumerated() {
+            let empty = (1...r.bins).filter { r.counts[m][$0 - 1] == 0 }
+            guard !empty.isEmpty, r.counts[m].contains(where: { $0 > 0 }) else { continue }
+            let list = empty.map(String.init).joined(separator: language == .zh ? "、" : ", ")
+            let cuts = r.cuts[m].map(NumberFormat.shortest).joined(separator: ", ")
+            let scores = empty.count == 1 ? "score \(list) holds" : "scores \(list) hold"
+            notes.append(.line(say("warning: \(name) \(scores) no rows: no value falls in its range, as many customers share a few values and equal values share a score (cut points \(cuts))",
+                                   zh: "警告：\(name) 的分数 \(list) 没有任何行：没有值落在它的区间内，因为许多客户的值集中在少数几个数上，而相同的值分数相同（切分点 \(cuts)）")))
+        }
+        if !notes.isEmpty {
+            notes.append(.line(say("help: set the bins yourself: fewer bins (rfm bins 3), or rules on the values themselves (rfm rule one_time where frequency = 1, then rfm segments custom)",
+                                   zh: "提示：请自行设定分箱：减少分箱数（rfm bins 3），或直接按数值编写规则（rfm rule one_time where frequency = 1，然后 rfm segments custom）")))
+        }
         return Presentation(kind: "rfm", fields: fields, rows: rows,
                             facts: [.init("table", .string(r.table.name)), .init("bins", .count(r.bins)),
                                     .init("cuts", .object(metrics.enumerated().map { m, name in .init(name, .array(r.cuts[m].map(JSONValue.real))) })),
                                     .init("heat", .array(r.heat.map { .array($0.map(JSONValue.count)) }))],
-                            blocks: [.line(title), .table(bars: nil), .chart(.heatmap(r.heat, caption: caption))])
+                            blocks: [.line(title), .table(bars: nil)] + notes + [.chart(.heatmap(r.heat, caption: caption))])
     }
 
     func rfmSegments(_ a: RuleAssignment) -> Presentation {
         let total = a.rows.reduce(a.unmatched) { $0 + $1.count }
         var fields = [Field("segment", heading: w("segment")), Field("rows", heading: w("rows"), .right), Field("share", heading: w("share"), .right)]
         if a.totalMonetary != nil { fields.append(Field("share_of_monetary", heading: Vocabulary.share(of: "monetary", language), .right)) }
-        let all = a.rows.map { (Vocabulary.rule($0.name, language), $0.count, $0.monetary) } + [(w("Others (no rule)"), a.unmatched, nil)]
+        let all = a.rows.map { (Vocabulary.rule($0.name, language), $0.count, $0.monetary) } + [(w("Others (no rule)"), a.unmatched, a.unmatchedMonetary)]
         let rows = all.map { name, count, monetary -> [Cell] in
             var cells: [Cell] = [.text(name), .count(count), .share(Double(count), of: Double(total), unavailable: NumberFormat.percent(0))]
             if let t = a.totalMonetary { cells.append(monetary.map { t > 0 ? .share($0 / t) : .null("n/a") } ?? .null()) }
@@ -149,9 +163,17 @@ extension Presenter {
         }
         let title = say("\(a.preset) segments of '\(a.table.name)' (first matching rule wins; column rfm_segment added)",
                         zh: "'\(a.table.name)' 的 \(a.preset) 细分（按第一条匹配的规则；已添加 rfm_segment 列）")
+        var blocks: [Presentation.Block] = [.line(title), .table(bars: 1)]
+        // A preset's rules were written for full bins; custom rules are the analyst's own.
+        if !a.emptyScores.isEmpty && a.preset != "custom" {
+            let skipped = a.emptyScores.map { "\($0.column) \($0.scores.map(String.init).joined(separator: ", "))" }.joined(separator: "; ")
+            blocks.append(.line(say("warning: some scores hold no rows (\(skipped)): ties collapsed their bins, so rules written for every score put customers where the rule table's names do not fit them; see rfm for why, and set the bins yourself (rfm bins N, or your own rules with rfm rule)",
+                                    zh: "警告：有些分数没有任何行（\(skipped)）：并列的值使分箱合并，按每个分数编写的规则会把客户放进与名称不符的细分；原因见 rfm，请自行设定分箱（rfm bins N，或用 rfm rule 编写自己的规则）")))
+        }
         return Presentation(kind: "rfm_segments", fields: fields, rows: rows,
-                            facts: [.init("table", .string(a.table.name)), .init("preset", .string(a.preset)), .init("rows_in_scope", .count(total))],
-                            blocks: [.line(title), .table(bars: 1)])
+                            facts: [.init("table", .string(a.table.name)), .init("preset", .string(a.preset)), .init("rows_in_scope", .count(total)),
+                                    .init("empty_scores", .object(a.emptyScores.map { .init($0.column, .array($0.scores.map(JSONValue.count))) }))],
+                            blocks: blocks)
     }
 
     func check(_ c: RuleCheck) -> Presentation {

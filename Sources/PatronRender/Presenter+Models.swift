@@ -61,6 +61,11 @@ extension Presenter {
                       zh: "警告：回购次数与平均消费相关（r = \(text)）；消费模型假设二者无关，expected_spend 和 clv 的前提不成立")
                 : say("repeat purchases and mean spend: correlation \(text) (the spend model assumes none)", zh: "回购次数与平均消费的相关系数 \(text)（消费模型假设为零）"))
         }
+        if c.orders > c.purchaseDays {
+            let (orders, days, people) = (NumberFormat.grouped(c.orders), NumberFormat.grouped(c.purchaseDays), NumberFormat.grouped(c.sameDayCustomers))
+            notes.append(say("the model counts purchase days, not orders: \(orders) orders on \(days) purchase days (\(people) \(c.sameDayCustomers == 1 ? "customer" : "customers") ordered more than once on one day), so a customer's frequency (orders) can exceed the purchases the model sees",
+                             zh: "模型按购买日计数，而不是按订单计数：\(orders) 笔订单分布在 \(days) 个购买日（\(people) 位客户在同一天下过多笔订单），所以客户的 frequency（订单数）可能大于模型看到的购买次数"))
+        }
         if c.withoutHistory > 0 {
             notes.append(say("\(NumberFormat.grouped(c.withoutHistory)) customers first bought after \(upTo): left out of the fit, their figures empty",
                              zh: "\(NumberFormat.grouped(c.withoutHistory)) 位客户在 \(upTo) 之后才首次购买：未参与拟合，数值为空"))
@@ -86,6 +91,7 @@ extension Presenter {
             facts += [.init("spend_customers", .count(spend.customers)), .init("spend_log_likelihood", .real(spend.logLikelihood)), .init("spend_converged", .bool(spend.converged))]
         }
         if let r = c.spendCorrelation { facts.append(.init("spend_frequency_correlation", .real(r))) }
+        facts += [.init("orders", .count(c.orders)), .init("purchase_days", .count(c.purchaseDays)), .init("same_day_customers", .count(c.sameDayCustomers))]
         return facts
     }
 

@@ -334,7 +334,7 @@ public struct Presenter: Sendable {
         Presentation(kind: "levels", fields: [Field("column", heading: w("column")), Field("levels", heading: w("levels")), Field("method", heading: w("method")), Field("cuts", isDrawn: false)],
                      rows: all.map { cuts in
                          [.text(cuts.column), .text(Formatting.describe(cuts, language)), .text(Vocabulary.method(cuts.method, .en)),
-                          .text(cuts.cuts.map { NumberFormat.fixed($0, digits: $0 == $0.rounded() ? 0 : 2) }.joined(separator: ", "))]
+                          .text(cuts.cuts.map(NumberFormat.shortest).joined(separator: ", "))]
                      },
                      facts: [.init("table", .string(table.name)), .init("table_rows", .count(total)), .init("cut_points", cutPoints(all))],
                      blocks: [.line("levels in '\(table.name)' (\(NumberFormat.grouped(total)) rows; equal values share a level)"), .table(bars: nil)])

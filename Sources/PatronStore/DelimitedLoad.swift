@@ -239,8 +239,9 @@ struct DelimitedLoad {
         case .integer: return [.integer]
         case .decimal: return [.decimal]
         case .boolean: return [.boolean]
-        case .date: return spec.format == nil ? [.date] : [.customDate]
-        case .timestamp: return spec.format == nil ? [.timestamp] : [.customDate]
+        // A declared date takes its own format, else the load's date_format, else ISO.
+        case .date: return dateFormat(for: column) == nil ? [.date] : [.customDate]
+        case .timestamp: return dateFormat(for: column) == nil ? [.timestamp] : [.customDate]
         case .text: return []
         }
     }
@@ -253,13 +254,18 @@ struct DelimitedLoad {
             case .decimal: return Choice(type: .decimal, scale: sink.scale, pattern: sink.scale == 0 ? "whole numbers (declared decimal)" : "numbers with up to \(sink.scale) decimals (declared)")
             case .integer: return Choice(type: .integer, pattern: "whole numbers (declared)")
             case .boolean: return Choice(type: .boolean, pattern: "true or false (declared)")
-            case .date: return Choice(type: .date, format: spec.format ?? .iso, pattern: "\(spec.format ?? .iso) (declared)")
-            case .timestamp: return Choice(type: .timestamp, format: spec.format, pattern: "\(spec.format?.pattern ?? "ISO 8601 timestamps") (declared)")
+            case .date: return Choice(type: .date, format: sink.customDate ?? .iso, pattern: "\(sink.customDate ?? .iso) (declared)")
+            case .timestamp: return Choice(type: .timestamp, format: sink.customDate, pattern: "\(sink.customDate?.pattern ?? "ISO 8601 timestamps") (declared)")
             }
         }
         let set = sink.candidates
         if sink.nonNull == 0 { return Choice(type: .text) }
         if set.contains(.boolean) { return Choice(type: .boolean, pattern: "true or false") }
+        // A date_format asked for by name wins over numbers: 19970101 is a date when the load says
+        // dates look like yyyyMMdd, with a header or without.
+        if set.contains(.customDate), let format = sink.customDate, set.contains(.integer) || set.contains(.decimal) {
+            return Choice(type: format.hasTime ? .timestamp : .date, format: format, pattern: "\(format) \(format.hasTime ? "timestamps" : "dates")")
+        }
         if set.contains(.compactDate) && Self.nameSuggestsDate(name) { return Choice(type: .date, format: .compact, pattern: "yyyyMMdd dates") }
         if set.contains(.integer) { return Choice(type: .integer, pattern: "whole numbers") }
         if set.contains(.decimal) { return Choice(type: .decimal, scale: sink.scale, pattern: "numbers with up to \(sink.scale) decimals") }

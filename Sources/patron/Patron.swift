@@ -16,7 +16,7 @@ struct Patron: ParsableCommand {
         discussion: """
             With no arguments, patron starts a prompt with built-in demo data loaded as 'demo'.
             When standard input is not a terminal, it runs what it reads there as a script.
-            Exit codes: 0 ok, 64 usage, 65 script or data error, 66 missing input file, 70 internal error.
+            Exit codes: \(Outcome.exitCodeLine).
             """,
         version: "0.1.0",
         subcommands: [Run.self, Compile.self])
@@ -66,11 +66,14 @@ struct Patron: ParsableCommand {
 
     func run() throws {
         let session = try session()
+        if !commands.isEmpty || isatty(0) == 0 { session.jsonAsOneDocument = true }
+        defer { closeOutput(session) }
         var worst: Int32 = 0
         if !commands.isEmpty {
-            for (i, command) in commands.enumerated() {
-                let name = commands.count == 1 ? "<command>" : "<command \(i + 1)>"
-                let outcome = session.run(Source(name: name, text: command), emit: emit)
+            let sources = commands.enumerated().map { i, command in Source(name: commands.count == 1 ? "<command>" : "<command \(i + 1)>", text: command) }
+            try checkParametersRead(session, by: sources)
+            for source in sources {
+                let outcome = session.run(source, emit: emit)
                 worst = max(worst, outcome.status.rawValue)
                 if outcome.status != .ok && !session.keepGoing { throw ExitCode(outcome.status.rawValue) }
                 if outcome.shouldQuit { break }
@@ -84,10 +87,16 @@ struct Patron: ParsableCommand {
             if status != 0 { throw ExitCode(status) }
             return
         }
-        let input = FileHandle.standardInput.readDataToEndOfFile()
-        _ = try finish(session.run(Source(name: "<stdin>", text: String(decoding: input, as: UTF8.self)), emit: emit))
+        let input = Source(name: "<stdin>", text: String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self))
+        try checkParametersRead(session, by: [input])
+        _ = try finish(session.run(input, emit: emit))
         printReport(session, title: "patron")
     }
+}
+
+/// Ends standard output's document (the `]` of `--format json`), whether the run succeeded or not.
+func closeOutput(_ session: Session) {
+    if let closing = session.closingOutput() { emit(.result(closing)) }
 }
 
 /// Under `--format html`, the run's results as one document on standard output.
@@ -118,9 +127,13 @@ struct Run: ParsableCommand {
     func run() throws {
         let session = try patron.session()
         session.checkOnly = check
+        session.jsonAsOneDocument = true
+        defer { closeOutput(session) }
         var worst: Int32 = 0
-        for path in files {
-            let outcome = session.run(try script(path), emit: emit)
+        let sources = try files.map(script)
+        try checkParametersRead(session, by: sources)
+        for source in sources {
+            let outcome = session.run(source, emit: emit)
             worst = max(worst, outcome.status.rawValue)
             if outcome.status != .ok && !session.keepGoing { throw ExitCode(outcome.status.rawValue) }
             if outcome.shouldQuit { break }
@@ -159,6 +172,7 @@ struct Compile: ParsableCommand {
         let session = try patron.session()
         session.compiling = chosen
         let source = try script(file)
+        try checkParametersRead(session, by: [source])
         emit(.result("-- compiled by patron for \(chosen.rawValue) from \(file); the semantics are in docs/sql.md"))
         _ = try finish(session.run(source, emit: emit))
     }
@@ -173,6 +187,17 @@ private func script(_ path: String) throws -> Source {
         Console.write("patron: error: \(failure.message)\n", to: 2)
         throw ExitCode(failure.status.rawValue)
     }
+}
+
+/// Ends the run with a usage error (64) when a `--param` is read by none of `sources`: a typo
+/// in a parameter's name must not pass silently.
+func checkParametersRead(_ session: Session, by sources: [Source]) throws {
+    guard !session.parameters.isEmpty else { return }
+    let read = sources.reduce(into: Set<String>()) { $0.formUnion(Session.variablesNamed(in: $1)) }
+    guard let (message, hint) = Session.unreadParameter(session.parameters.keys, read: read) else { return }
+    let language = Session.language(from: ProcessInfo.processInfo.environment)
+    Console.write(DiagnosticRenderer.fileError("patron", message, language: language) + "\n" + DiagnosticRenderer.hint(hint, language: language) + "\n", to: 2)
+    throw ExitCode(64)
 }
 
 /// `name=value` pairs, each value read as a number, date, boolean or text.

@@ -1,4 +1,8 @@
 import Foundation
+@testable import PatronDriver
+import PatronAnalysis
+import PatronRender
+import PatronSyntax
 import Testing
 
 /// Batch runs and exports (issue 6), driven through the built binary as a nightly job would.
@@ -15,7 +19,7 @@ import Testing
     @Test("--format prints each result in the chosen format, byte for byte", arguments: [
         ("csv", "note,count,sum(amount)\r\n\"comma, inside\",1,12.50\r\nplain,1,-5.00\n"),
         ("tsv", "note\tcount\tsum(amount)\r\ncomma, inside\t1\t12.50\r\nplain\t1\t-5.00\n"),
-        ("json", #"{"kind":"summary","columns":["note","count","sum(amount)"],"rows":[["comma, inside",1,12.50],["plain",1,-5.00]],"table":"cells","groups":2,"shown":2,"rows_in_scope":2,"cut_points":[]}"# + "\n"),
+        ("json", #"[{"kind":"summary","columns":["note","count","sum(amount)"],"rows":[["comma, inside",1,12.50],["plain",1,-5.00]],"table":"cells","groups":2,"shown":2,"rows_in_scope":2,"cut_points":[]}"# + "\n]\n"),
         ("jsonl", #"{"note":"comma, inside","count":1,"sum(amount)":12.50}"# + "\n" + #"{"note":"plain","count":1,"sum(amount)":-5.00}"# + "\n"),
         ("markdown", "| note | count | sum(amount) |\n| --- | ---: | ---: |\n| comma, inside | 1 | 12.50 |\n| plain | 1 | -5.00 |\n\n"),
     ])
@@ -39,9 +43,7 @@ import Testing
         if ProcessInfo.processInfo.environment["PATRON_RECORD"] == "1" { try run.stdout.write(to: golden, atomically: true, encoding: .utf8) }
         #expect(run.stdout == (try String(contentsOf: golden, encoding: .utf8)))
         if format == "json" {
-            let kinds = try run.stdout.split(separator: "\n").map { line in
-                try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])["kind"] as? String
-            }
+            let kinds = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]]).map { $0["kind"] as? String }
             #expect(kinds == ["matrix", "pareto", "tiers", "lifecycle", "rfm", "rfm_segments", "customer", "levels", "profile", "segments", "check_segments", "transitions"])
         }
     }
@@ -49,7 +51,7 @@ import Testing
     @Test func segmentsAsJSONCarryCountSharesAndCutPoints() throws {
         let run = try TestSupport.patron(["-c", "segment where profit=high and loyalty=low", "--format", "json"])
         #expect(run.status == 0)
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let document = try #require((try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])?.first)
         #expect(document["kind"] as? String == "segment")
         #expect(document["count"] as? Int == 241)
         #expect(document["total"] as? Int == 3000)
@@ -136,6 +138,108 @@ import Testing
         #expect(failed.stderr.contains("help: did you mean 'amount'?"))
     }
 
+    /// Issue 25, item 1: `--check` knows the columns every statement adds (clv's p_alive, rfm's
+    /// scores, rule segments) without fitting, on every example script and every lesson.
+    @Test("--check passes on every example", arguments: try FileManager.default.contentsOfDirectory(atPath: TestSupport.packageRoot.appendingPathComponent("examples").path).filter { $0.hasSuffix(".patron") }.sorted())
+    func checkPassesOnEveryExample(_ file: String) throws {
+        let run = try TestSupport.patron(["run", "--check", "examples/" + file])
+        #expect(run.status == 0, "\(file): \(run.stderr)")
+        #expect(run.stderr.contains("ok ("), "\(run.stderr)")
+    }
+
+    @Test func checkPassesOnEveryLessonInBothLanguages() throws {
+        for lesson in Lessons.all {
+            for language in [Language.en, .zh] {
+                let session = Session()
+                session.checkOnly = true
+                session.language = language
+                var errors: [String] = []
+                let outcome = session.run(Source(name: "lesson \(lesson.name)", text: lesson.script(language))) { if case .diagnostic(let text) = $0 { errors.append(text) } }
+                #expect(outcome.status == .ok, "lesson \(lesson.name) (\(language)): \(errors.joined(separator: "\n"))")
+                #expect(session.checkedCount > 3)
+            }
+        }
+    }
+
+    /// Issue 25, item 2: a `--param` the script never reads is a usage error with did-you-mean.
+    @Test func aParameterTheScriptNeverReadsIsAUsageError() throws {
+        let folder = try scratch()
+        let script = folder.appendingPathComponent("s.patron")
+        try "let min_orders = 1\nsegment where frequency >= $min_orders\n".write(to: script, atomically: true, encoding: .utf8)
+        let typo = try TestSupport.patron(["run", script.path, "--param", "min_order=5"])
+        #expect(typo.status == 64)
+        #expect(typo.stdout == "")
+        #expect(typo.stderr.contains("--param min_order: the script never reads $min_order"), "\(typo.stderr)")
+        #expect(typo.stderr.contains("help: did you mean 'min_orders'?"))
+        let right = try TestSupport.patron(["run", script.path, "--param", "min_orders=5"])
+        #expect(right.status == 0, "\(right.stderr)")
+        // The same for -c and for a script read from standard input, and through an include.
+        #expect(try TestSupport.patron(["-c", "count", "--param", "x=1"]).status == 64)
+        #expect(try TestSupport.patron(["--param", "x=1"], stdin: "count\n").status == 64)
+        let outer = folder.appendingPathComponent("outer.patron")
+        try "include \"s.patron\"\n".write(to: outer, atomically: true, encoding: .utf8)
+        #expect(try TestSupport.patron(["run", outer.path, "--param", "min_orders=2"]).status == 0)
+        let zh = try TestSupport.patron(["run", script.path, "--param", "min_order=5"], environment: ["PATRON_LANG": "zh"])
+        #expect(zh.stderr.contains("脚本从未读取 $min_order"), "\(zh.stderr)")
+    }
+
+    /// Issue 25, item 3: `--format json` is one document, the results in order (even when a
+    /// statement fails), and a decimal cut point is exact at its scale, not 75.00999999999999.
+    @Test func jsonIsOneDocumentWithExactDecimals() throws {
+        let run = try TestSupport.patron(["-c", "load \"Tests/data/cut-noise.csv\" as q", "-c", "levels amount quantiles 2", "-c", "segment where amount = high", "-c", "count", "--format", "json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let document = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]]
+        #expect(document?.map { $0["kind"] as? String } == ["load", "levels_set", "segment", "count"], "\(run.stdout)")
+        #expect(run.stdout.contains("\"cuts\":[75.01]"), "\(run.stdout)")
+        let failed = try TestSupport.patron(["-c", "count", "-c", "segment where nothing = 1", "--format", "json"])
+        #expect(failed.status == 65)
+        #expect((try? JSONSerialization.jsonObject(with: Data(failed.stdout.utf8))) as? [Any] != nil, "\(failed.stdout)")
+        let none = try TestSupport.patron(["-c", "let x = 1", "--format", "json", "--quiet"])
+        #expect(none.stdout == "[]\n", "\(none.stdout)")
+        // JSON Lines stays one line per row.
+        let lines = try TestSupport.patron(["-c", "count by region", "--format", "jsonl"])
+        #expect(lines.stdout.split(separator: "\n").allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil })
+    }
+
+    /// Issue 25, item 5: `--help` and the README list every exit code patron ends with.
+    @Test func helpAndReadmeListEveryExitCode() throws {
+        let help = try TestSupport.patron(["--help"])
+        let readme = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        for status in Outcome.Status.allCases {
+            #expect(Outcome.exitCodes.contains { $0.code == status.rawValue }, "\(status)")
+        }
+        #expect(help.stdout.replacingOccurrences(of: "\n ", with: " ").replacingOccurrences(of: "  ", with: " ").contains("Exit codes: 0 ok, 64 usage"), "\(help.stdout)")
+        for (code, meaning) in Outcome.exitCodes {
+            #expect(help.stdout.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "  ", with: " ").contains("\(code) \(meaning)"), "--help lacks \(code)")
+        }
+        #expect(readme.replacingOccurrences(of: "\n", with: " ").contains(Outcome.exitCodeLine))
+    }
+
+    /// Issue 25, item 11: a lesson leaves the session's levels, rules and language as it found them.
+    @Test func aLessonLeavesTheSessionsSettingsAsItFoundThem() throws {
+        let session = Session()
+        var errors: [String] = []
+        let outcome = session.run(Source(name: "s", text: "levels loyalty at 0.5\nlesson matrix\nlesson clv\n")) { if case .diagnostic(let text) = $0 { errors.append(text) } }
+        #expect(outcome.status == .ok, "\(errors)")
+        #expect(session.catalog.levels(of: "profit", in: "demo") == nil, "lesson matrix's 'levels profit quantiles 2' ended with it")
+        #expect(session.catalog.levels(of: "loyalty", in: "demo")?.words == ["low", "high"])
+        #expect(session.language == .en)
+    }
+
+    @Test func checkKnowsTheColumnsAFitAddsWithoutFitting() throws {
+        let session = Session()
+        session.checkOnly = true
+        var errors: [String] = []
+        let outcome = session.run(Source(name: "s", text: """
+            load "examples/retention-orders.csv" as orders
+            customers from orders by customer_id as of 2024-12-31
+            clv with margin = 0.3
+            segment where p_alive = low and clv = high
+            """)) { if case .diagnostic(let text) = $0 { errors.append(text) } }
+        #expect(outcome.status == .ok, "\(errors)")
+        #expect(session.catalog.tables["customers"]?.columns.map(\.name).suffix(4) == ["p_alive", "expected_purchases", "expected_spend", "clv"])
+    }
+
     @Test func includeResolvesBesideTheScriptAndReportsCycles() throws {
         let folder = try scratch()
         try "let cutoff = 1000\ninclude \"parts/count.patron\"\n".write(to: folder.appendingPathComponent("main.patron"), atomically: true, encoding: .utf8)
@@ -176,6 +280,22 @@ import Testing
         let again = try TestSupport.patron(["run", saved])
         #expect(again.status == 0)
         #expect(again.stdout == first.stdout.replacingOccurrences(of: "saved 3 statements to '\(saved)'; run them with: patron run \(saved)\n", with: ""))
+    }
+
+    /// Issue 25, item 4: a saved session keeps its exports (replaying it writes the same file) and
+    /// says in the file what it left out.
+    @Test func aSavedSessionKeepsItsExportsAndSaysWhatItLeftOut() throws {
+        let folder = try scratch()
+        let saved = folder.appendingPathComponent("s.patron").path, csv = folder.appendingPathComponent("top.csv").path
+        let first = try TestSupport.patron(["-c", "help levels", "-c", "segment where profit = high", "-c", "export result to \"\(csv)\"", "-c", "save session to \"\(saved)\""])
+        #expect(first.status == 0, "\(first.stderr)")
+        let written = try String(contentsOfFile: csv, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: csv)
+        let script = try String(contentsOfFile: saved, encoding: .utf8)
+        #expect(script.contains("export result to \"\(csv)\"\n"), "\(script)")
+        #expect(script.contains("# left out, as they change no table, setting or file a replay needs: help levels"), "\(script)")
+        #expect(try TestSupport.patron(["run", saved]).status == 0)
+        #expect(try String(contentsOfFile: csv, encoding: .utf8) == written)
     }
 
     @Test func theTimerPrintsEachStatementsTime() throws {

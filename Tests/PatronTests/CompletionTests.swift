@@ -26,8 +26,11 @@ struct CompletionTests {
     }
 
     @Test func levelWordsAndTextValuesAfterAComparison() {
-        // The level words in English and in Chinese (低 中 高 work in either language).
-        #expect(complete("segment where profit = ")?.candidates == ["high", "low", "medium", "中", "低", "高"])
+        // The level words in the session's language (低 中 高 work in either; issue 25, item 19).
+        #expect(complete("segment where profit = ")?.candidates == ["high", "low", "medium"])
+        let chinese = Session()
+        chinese.language = .zh
+        #expect(chinese.complete("segment where profit = ")?.candidates == ["中", "低", "高"])
         #expect(complete("segment where profit >= m")?.insert == "medium ")
         #expect(complete("segment where region = ")?.candidates.contains("\"North\"") == true)
     }

@@ -105,7 +105,7 @@ struct ParameterTests {
         let withLiterals = try TestSupport.patron(["--format", "json", "-c", "segment where since > 2024-06-30 and region = \"North\" and profit > -2.5"])
         #expect(withParams.status == 0, "\(withParams.stderr)")
         func count(_ run: TestSupport.Run) throws -> Int? {
-            try (JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])?["count"] as? Int
+            TestSupport.results(run.stdout).first?["count"] as? Int
         }
         let counted = try #require(try count(withLiterals))
         #expect(counted > 0 && counted < 3000)

@@ -19,7 +19,7 @@ struct HostileInputTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let run = try TestSupport.patron(["--quiet", "-c", "load \"\(path)\" as t", "-c", "crosstab a by b", "--format", "json"])
         #expect(run.status == 0, "\(run.stderr)")
-        let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let result = try #require(TestSupport.results(run.stdout).last)
         let rows = try #require(result["rows"] as? [[Any]])
         #expect(rows.count == 52, "50 values, the others, the total")
         #expect((result["columns"] as? [String])?.count == 23, "the row label, 20 values, the others, the total")
@@ -235,7 +235,7 @@ struct HostileInputTests {
         for period in ["week", "month", "quarter"] {
             let run = try TestSupport.patron(["--quiet", "--format", "json", "-c", "load \"\(path)\" as o", "-c", "customers from o by id", "-c", "cohorts by \(period)"])
             #expect(run.status == 0, "\(run.stderr)")
-            let result = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.split(separator: "\n").last.map(String.init)?.utf8 ?? "".utf8)) as? [String: Any])
+            let result = try #require(TestSupport.results(run.stdout).last)
             #expect(result["customers_left_out"] as? Int == 1, "by \(period)")
             #expect(((result["columns"] as? [String])?.count ?? 0) <= 262)
         }
@@ -260,7 +260,7 @@ struct HostileInputTests {
         let skipped = try TestSupport.patron(["--format", "json", "-c", load + ", on_error skip", "-c", "summarize count, sum(amount)"])
         #expect(skipped.status == 0, "\(skipped.stderr)")
         #expect(skipped.stderr.contains("rejected 5 records (on_error skip)") && skipped.stderr.contains("line 7005: 'n/a' is not a number"))
-        let summary = try #require(try JSONSerialization.jsonObject(with: Data(skipped.stdout.split(separator: "\n").last.map(String.init)?.utf8 ?? "".utf8)) as? [String: Any])
+        let summary = try #require(TestSupport.results(skipped.stdout).last)
         let row = try #require((summary["rows"] as? [[Any]])?.first)
         #expect(row.first as? Int == count)
         #expect(skipped.stdout.contains("\(cents / 1_000).\(String(format: "%03d", cents % 1_000))"), "the sum, exact: \(row)")

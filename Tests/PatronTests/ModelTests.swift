@@ -66,7 +66,7 @@ struct ModelTests {
             """
         let run = try TestSupport.patron(["run", "--quiet", "--format", "json", "-"], stdin: script)
         #expect(run.status == 0, "\(run.stderr)")
-        let fit = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let fit = try #require(TestSupport.results(run.stdout).first)
         let rows = try #require(fit["rows"] as? [[Any]])
         var estimate: [String: Double] = [:]
         for row in rows { if let name = row[1] as? String, let value = row[2] as? Double { estimate[name] = value } }
@@ -90,7 +90,7 @@ struct ModelTests {
             """
         let run = try TestSupport.patron(["run", "--quiet", "--format", "json", "-"], stdin: script)
         #expect(run.status == 0, "\(run.stderr)")
-        let fit = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let fit = try #require(TestSupport.results(run.stdout).first)
         var estimate: [String: Double] = [:]
         for row in fit["rows"] as? [[Any]] ?? [] { if let name = row[1] as? String, let value = row[2] as? Double { estimate[name] = value } }
         func rounded(_ x: Double?, _ places: Double) -> Double { ((x ?? .nan) * places).rounded() / places }
@@ -118,7 +118,7 @@ struct ModelTests {
             clv until 1997-09-30
             """
         let run = try TestSupport.patron(["run", "--quiet", "--format", "json", "-"], stdin: script)
-        let fit = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let fit = try #require(TestSupport.results(run.stdout).first)
         let validation = try #require(fit["validation"] as? [String: Any])
         let weeks = try #require(validation["weeks"] as? [[String: Any]])
         // 78 weeks from 1997-01-01, the fit's 39 first: Fader, Hardie and Lee's tracking plot.

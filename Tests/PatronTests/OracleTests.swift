@@ -116,7 +116,7 @@ struct SparkTests {
         #expect(spark.status == 0, "\(spark.stderr)")
         // Each answer is the one patron prints in memory: the two segments' sizes, then the summary's rows.
         let memory = try TestSupport.patron(["run", "examples/warehouse.patron", "--quiet", "--format", "json"])
-        let documents = memory.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let documents = TestSupport.results(memory.stdout)
         let sizes = documents.filter { $0["kind"] as? String == "segment" }.compactMap { ($0["count"] as? Int).map(String.init) }
         let summary = (documents.first { $0["kind"] as? String == "summary" }?["rows"] as? [[Any]] ?? []).map { $0.map { "\($0)" }.joined(separator: "\t") }
         let lines = spark.stdout.split(separator: "\n").map(String.init)

@@ -106,7 +106,7 @@ struct PostgresTests {
         }
         // The values, exactly: extremes of each integer, exact decimals, dates before 1970, text with tabs and line ends.
         let json = try patron(["load shop.public.kinds", "show kinds"], ["--format", "json", "--quiet"])
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.split(separator: "\n").last.map(String.init)?.utf8 ?? "".utf8)) as? [String: Any])
+        let document = try #require(TestSupport.results(json.stdout).last)
         let rows = try #require(document["rows"] as? [[Any]])
         #expect(rows.count == 3)
         #expect(json.stdout.contains(#"[1,2,9223372036854775807,1234567890.12,0.125,0.1,2.500,"Ann","tab\tand\nline","ab  ",true,"2024-02-29","2024-01-02 03:04:05.250000","2024-01-01 00:00:00","a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11","{\"a\": [1, 2]}"]"#), "\(json.stdout)")

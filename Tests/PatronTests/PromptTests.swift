@@ -202,6 +202,13 @@ struct PromptTests {
         #expect(derivation != nil && derivation! < quick, "the derivation stopped after \(derivation ?? -1) s")
         #expect(terminal.run("describe customers\r", expecting: "unknown table"))
         #expect(terminal.run("count\r", expecting: "1,600,000 rows in 'some'"))
+        // Issue 25, item 6: a model fit (minutes for Pareto/NBD on these orders in a debug build)
+        // stops too, and the customer table keeps its columns.
+        #expect(terminal.run("customers from some by customer_id\r", expecting: "derived 'customers'"))
+        let fit = interrupt("clv model pareto_nbd", after: 2.0 * PseudoTerminal.slowdown, terminal: terminal)
+        #expect(fit != nil && fit! < quick, "the fit stopped after \(fit ?? -1) s")
+        #expect(terminal.run("explain p_alive\r", expecting: "unknown"))
+        #expect(terminal.run("count\r", expecting: "9,973 rows in 'customers'"))
         terminal.type("\u{04}")
         #expect(terminal.waitForExit() == 0)
     }

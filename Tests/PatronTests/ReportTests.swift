@@ -11,8 +11,8 @@ struct ReportTests {
         #expect(first.stdout.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">"))
         #expect(first.stdout.hasSuffix("</html>\n"))
         // A section per result, each headed by its statement; the confirmations went to standard error.
-        let expected = try TestSupport.patron(["run", "examples/segmentation.patron", "--quiet", "--format", "json"]).stdout
-            .split(separator: "\n").filter { $0.hasPrefix("{\"kind\"") && !$0.hasPrefix("{\"kind\":\"text\"") }.count
+        let expected = TestSupport.results(try TestSupport.patron(["run", "examples/segmentation.patron", "--quiet", "--format", "json"]).stdout)
+            .filter { $0["kind"] as? String != "text" }.count
         #expect(first.stdout.components(separatedBy: "<section class=\"result\"").count - 1 == expected)
         #expect(first.stdout.contains("<code>matrix profit by loyalty</code>"))
         // Nothing fetched from anywhere, and the page says so to the browser.

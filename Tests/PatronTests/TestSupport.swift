@@ -24,6 +24,11 @@ enum TestSupport {
     }
 
     /// Runs the patron binary with `arguments`, from the package root, feeding `stdin`.
+    /// The results of a `--format json` run: its one document, an array of results in order.
+    static func results(_ stdout: String) -> [[String: Any]] {
+        ((try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [[String: Any]]) ?? []
+    }
+
     static func patron(_ arguments: [String], stdin: String = "", environment: [String: String] = [:]) throws -> Run {
         try run(binary.path, arguments, stdin: stdin, environment: environment)
     }

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 from scipy.optimize import minimize
@@ -53,22 +54,23 @@ def expected(x, tx, t_, t):
     return (a + b + x - 1) / (a - 1) * (1 - ((al + t_) / (al + t_ + t)) ** (r + x) * hyp2f1(r + x, b + x, a + b + x - 1, z)) / (1 + odds)
 
 
+exported = os.path.join(tempfile.mkdtemp(), "customers.csv")
 script = f'''load "{path}" as cdnow with columns (customer text, sample text, date date "yyyyMMdd", cds integer, dollars decimal)
 customers from cdnow by customer as of 1997-09-30 with amount = dollars
 clv with margin = 0.3, discount = 0.01, horizon = 12 months
-export customers to "/dev/stdout" as csv
+export customers to "{exported}" as csv
 '''
 run = subprocess.run([patron, "run", "--quiet", "--format", "json", "-"], input=script, capture_output=True, text=True)
 if run.returncode != 0:
     sys.exit(run.stderr)
-lines = run.stdout.splitlines()
-fit = json.loads(lines[0])
+fit = json.loads(run.stdout)[0]
 estimates = {row[1]: row[2] for row in fit["rows"]}
 bad = []
 for name, mine in [("r", r), ("alpha", al), ("a", a), ("b", b), ("p", pp), ("q", q), ("gamma", g)]:
     if abs(estimates[name] - mine) > 1e-4 * max(1, abs(mine)):
         bad.append(f"{name}: patron {estimates[name]}, scipy {mine}")
-rows = list(csv.DictReader(io.StringIO("\n".join(l for l in lines[1:] if not l.startswith("{")))))
+with open(exported, encoding="utf-8") as f:
+    rows = list(csv.DictReader(f))
 for row in rows:
     x, tx, t_, m = summary[row["customer"]]
     alive = 1 / (1 + (a / (b + x - 1) * ((al + t_) / (al + tx)) ** (r + x) if x > 0 else 0))

@@ -16,8 +16,7 @@ import duckdb
 
 golden = {}
 with open("Tests/golden/frameworks.json", encoding="utf-8") as f:
-    for line in f:
-        document = json.loads(line)
+    for document in json.load(f):
         golden.setdefault(document["kind"], document)
 
 con = duckdb.connect()

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 from scipy.optimize import minimize
@@ -43,18 +44,19 @@ def nll(p):
 
 
 r, al, s, be = np.exp(minimize(nll, np.zeros(4), method="Nelder-Mead", options={"xatol": 1e-10, "fatol": 1e-10, "maxiter": 20000}).x)
+exported = os.path.join(tempfile.mkdtemp(), "customers.csv")
 script = f'''load "{path}" as cdnow with columns (customer text, sample text, date date "yyyyMMdd", cds integer, dollars decimal)
 customers from cdnow by customer as of 1997-09-30 with amount = dollars
 clv model pareto_nbd
-export customers to "/dev/stdout" as csv
+export customers to "{exported}" as csv
 '''
 run = subprocess.run([patron, "run", "--quiet", "--format", "json", "-"], input=script, capture_output=True, text=True)
 if run.returncode != 0:
     sys.exit(run.stderr)
-lines = run.stdout.splitlines()
-estimates = {row[1]: row[2] for row in json.loads(lines[0])["rows"]}
+estimates = {row[1]: row[2] for row in json.loads(run.stdout)[0]["rows"]}
 bad = [f"{k}: patron {estimates[k]}, scipy {v}" for k, v in [("r", r), ("alpha", al), ("s", s), ("beta", be)] if abs(estimates[k] - v) > 1e-4 * max(1, v)]
-rows = list(csv.DictReader(io.StringIO("\n".join(l for l in lines[1:] if not l.startswith("{")))))
+with open(exported, encoding="utf-8") as f:
+    rows = list(csv.DictReader(f))
 t = 12 * 30 / 7
 for row in rows:
     x, tx, t_ = summary[row["customer"]]

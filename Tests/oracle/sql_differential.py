@@ -44,7 +44,7 @@ run = subprocess.run([patron, "run", "--format", "json", "--quiet", "-"], input=
 if run.returncode != 0:
     print(run.stderr)
     sys.exit(1)
-documents = [json.loads(line) for line in run.stdout.splitlines()]
+documents = json.loads(run.stdout)
 summary_documents = documents[:3 * len(summaries)]
 triples = [d for d in documents[3 * len(summaries):] if d["kind"] in ("segment", "sql")]
 
@@ -147,7 +147,7 @@ run = subprocess.run([patron, "run", "--format", "json", "--quiet", "-"], input=
 if run.returncode != 0:
     print(run.stderr)
     sys.exit(1)
-documents = [json.loads(line) for line in run.stdout.splitlines()]
+documents = json.loads(run.stdout)
 for k, statement in enumerate(frameworks):
     duck_sql, pg_sql, ours = documents[3 * k: 3 * k + 3]
     names = {"matrix": ("segment", "share_of_profit"), "tiers": ("tier", None), "lifecycle": ("stage", None), "pareto": ("class", None)}[ours["kind"]]
@@ -173,7 +173,7 @@ run = subprocess.run([patron, "run", "--format", "json", "--quiet", "-"], input=
 if run.returncode != 0:
     print(run.stderr)
     sys.exit(1)
-documents = [json.loads(line) for line in run.stdout.splitlines()]
+documents = json.loads(run.stdout)
 duck.execute("CREATE TABLE orders AS SELECT * FROM read_csv('examples/orders.csv', header = true, columns = {'order_id': 'BIGINT', 'customer_id': 'BIGINT', "
              "'customer': 'VARCHAR', 'order_date': 'DATE', 'amount': 'DECIMAL(10,2)', 'cost': 'DECIMAL(10,2)', 'channel': 'VARCHAR', 'store': 'VARCHAR', "
              "'region': 'VARCHAR', 'first_order': 'BOOLEAN'})")

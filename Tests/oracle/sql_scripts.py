@@ -43,7 +43,7 @@ def script(statements):
 
 def memory(patron, statements):
     """patron in memory: one JSON answer per query, in order."""
-    answers = [d for d in map(json.loads, run(patron, ["run", "--format", "json", "--quiet", "-"], script(statements)).splitlines())
+    answers = [d for d in json.loads(run(patron, ["run", "--format", "json", "--quiet", "-"], script(statements)))
                if d["kind"] in ("pareto", "transitions", "summary", "crosstab")]
     queries = [s for s in statements if s.split()[0] in KINDS]
     assert len(answers) == len(queries), f"{len(answers)} answers for {len(queries)} queries"

@@ -1,0 +1,149 @@
+import Foundation
+import PatronAnalysis
+@testable import PatronDriver
+import PatronRender
+import PatronStore
+import PatronSyntax
+import Testing
+
+/// Chinese that a class reads as Chinese (issue 25, item 14): every statement kind, every help
+/// topic, every lesson and every error of the script tests, run in Chinese, has no English word
+/// outside data, names the user typed, code (the language's own words, quoted statements, file
+/// names) and a short list of terms kept as they are.
+@Suite(.serialized)
+struct ChineseTests {
+    /// Terms a Chinese text keeps in Latin letters: names of models, methods, formats and people.
+    static let keptTerms: Set<String> = [
+        "RFM", "CLV", "BG", "NBD", "SQL", "ABC", "JSON", "CSV", "TSV", "HTML", "PDF", "UTF", "BOM", "ISO", "ID", "IDs", "Pareto", "Gamma",
+        "PostgreSQL", "DuckDB", "Spark", "Trino", "BigQuery", "Snowflake", "Redshift", "Excel", "Markdown", "Lines", "patron", "Ctrl", "Tab", "Enter",
+        "Esc", "Fader", "Hardie", "Lee", "Schmittlein", "Morrison", "Colombo", "Putler", "Reinartz", "Kumar", "HBR", "Hyndman", "Fan", "Nelder", "Mead",
+        "Newton", "Hessian", "Poisson", "Pearson", "WCAG", "AA", "PATRON", "LANG", "NO", "COLOR", "HOME", "PGPASSWORD", "PGOPTIONS", "psql", "libpq",
+        "conninfo", "pgpass", "editrc", "libedit", "emacs", "vi", "TERM", "LC", "ALL", "ASCII", "Unicode", "CJK", "URI", "TLS", "SSL", "SQLSTATE",
+        "EX", "sysexits", "yyyy", "MM", "dd", "HH", "mm", "ss", "SSS", "yyyyMMdd", "NA", "NaN", "true", "false", "null", "NULL", "T1", "T3", "VIP",
+        "Amazon", "Prime", "Tesco", "JD", "Tmall", "Porter", "Klaviyo", "lifetimes", "scipy", "numpy", "R", "F", "M", "A", "B", "C", "x", "p", "q", "r",
+        "s", "a", "b", "n", "t", "k", "T", "e", "g", "d", "z", "tₓ", "α", "β", "γ", "Y", "E", "P", "ln", "exp", "log", "max", "min", "CSS", "SVG", "API",
+    ]
+
+    /// Words of the language itself: statement words, the grammar's keywords, function names.
+    static let codeWords: Set<String> = {
+        var words = Set(Parser.statementWords)
+        let grammar = (try? String(contentsOf: TestSupport.packageRoot.appendingPathComponent("grammar/patron.ebnf"), encoding: .utf8)) ?? ""
+        let quoted = try! NSRegularExpression(pattern: #""([A-Za-z_]+)""#)
+        for match in quoted.matches(in: grammar, range: NSRange(grammar.startIndex..., in: grammar)) {
+            if let range = Range(match.range(at: 1), in: grammar) { words.insert(String(grammar[range])) }
+        }
+        words.formUnion(BuiltinFunction.allCases.map(\.rawValue))
+        words.formUnion(Help.topics.map(\.name))
+        words.formUnion(["low", "medium", "high", "none", "top", "bottom", "new", "active", "warm", "cold", "lapsed", "bgnbd", "pareto_nbd", "putler",
+                         "custom", "rfm", "en", "zh", "weeks", "days", "months", "month", "quarter", "week", "year", "years", "revenue", "customers", "profit",
+                         "postgres", "duckdb", "spark", "trino", "bigquery", "snowflake", "raw", "skip", "tab", "whitespace", "integer", "decimal", "text",
+                         "boolean", "date", "timestamp", "back", "quit", "next", "median", "terciles", "quintiles", "quartiles", "deciles"])
+        return words
+    }()
+
+    /// The English words of `text` that are none of: kept terms, code words, names in `names`,
+    /// quoted text ('…', "…", `…`), identifiers (with _ or digits), upper-case placeholders, paths
+    /// and addresses, statements echoed by a lesson (› …) or shown after a prompt.
+    static func englishWords(in text: String, names: Set<String>) -> [String] {
+        var found: [String] = []
+        for rawLine in text.split(separator: "\n") {
+            var line = String(rawLine)
+            if line.hasPrefix("› ") || line.hasPrefix("patron>") || line.contains("patron run") { continue }
+            // Quoted code and names; a caret line's source line (gutter `N | `) is the user's own text.
+            if line.range(of: #"^\s*\d*\s*\|"#, options: .regularExpression) != nil { continue }
+            for pattern in [#"'[^']*'"#, #""[^"]*""#, #"`[^`]*`"#, #"[\w./-]+\.(csv|tsv|txt|jsonl?|patron|html|xlsx|parquet|md)\b"#, #"\$\w+"#,
+                            #"\b[\w.-]+@[\w.-]+"#, #"\w+://\S+"#, #"\b\w+\("#] {
+                line = line.replacingOccurrences(of: pattern, with: " ", options: .regularExpression)
+            }
+            let words = try! NSRegularExpression(pattern: #"[A-Za-z][A-Za-z_0-9ₓ]*"#)
+            for match in words.matches(in: line, range: NSRange(line.startIndex..., in: line)) {
+                guard let range = Range(match.range, in: line) else { continue }
+                let word = String(line[range])
+                if keptTerms.contains(word) || codeWords.contains(word.lowercased()) || names.contains(word) { continue }
+                if word.contains("_") || word.contains(where: \.isNumber) || word.count == 1 { continue }
+                if word == word.uppercased() && word.count > 1 { continue }
+                found.append(word)
+            }
+        }
+        return found
+    }
+
+    /// The names and text values a session holds: they are the data's, not patron's words.
+    static func names(in session: Session) -> Set<String> {
+        var names = Set<String>()
+        for table in session.catalog.tables.values {
+            names.insert(table.name)
+            for column in table.columns {
+                names.insert(column.name)
+                if case .text(_, let dictionary) = column.storage, dictionary.count <= 5_000 {
+                    for value in dictionary { for word in value.split(whereSeparator: { !$0.isLetter }) { names.insert(String(word)) } }
+                }
+            }
+        }
+        names.formUnion(session.catalog.segments.keys)
+        for rule in session.catalog.rfmRules { names.insert(rule.name) }
+        return names
+    }
+
+    /// Runs statements in a Chinese session; returns what a person reads, with the session's names.
+    static func chinese(_ statements: [String], session: Session = Session()) -> [(statement: String, text: String)] {
+        _ = FileManager.default.changeCurrentDirectoryPath(TestSupport.packageRoot.path)
+        session.language = .zh
+        return statements.map { statement in
+            var printed: [String] = []
+            _ = session.run(Source(name: "<课堂>", text: statement)) { output in
+                switch output {
+                case .result(let s), .diagnostic(let s), .note(let s): printed.append(s)
+                }
+            }
+            session.language = .zh
+            return (statement, printed.joined(separator: "\n"))
+        }
+    }
+
+    static func report(_ outputs: [(statement: String, text: String)], names: Set<String>) -> [String] {
+        outputs.compactMap { statement, text in
+            let english = englishWords(in: text, names: names)
+            return english.isEmpty ? nil : "\(statement): \(Array(Set(english)).sorted().joined(separator: ", "))"
+        }
+    }
+
+    @Test func everyStatementKindReadsInChinese() {
+        let session = Session()
+        let outputs = Self.chinese(PresentationTests.statements, session: session)
+        let problems = Self.report(outputs, names: Self.names(in: session))
+        #expect(problems.isEmpty, "\(problems.count) outputs with English:\n\(problems.joined(separator: "\n"))")
+    }
+
+    @Test func everyHelpTopicReadsInChinese() {
+        let outputs = Self.chinese(["help"] + Help.topics.map { "help \($0.name)" })
+        let problems = Self.report(outputs, names: [])
+        #expect(problems.isEmpty, "\(problems.count) topics with English:\n\(problems.joined(separator: "\n"))")
+    }
+
+    @Test func everyLessonReadsInChinese() {
+        let session = Session()
+        let outputs = Self.chinese(["lesson"] + Lessons.all.map { "lesson \($0.name)" }, session: session)
+        let problems = Self.report(outputs, names: Self.names(in: session))
+        #expect(problems.isEmpty, "\(problems.count) lessons with English:\n\(problems.joined(separator: "\n"))")
+    }
+
+    @Test func everyErrorOfTheScriptTestsReadsInChinese() throws {
+        var problems: [String] = []
+        for file in ScriptTests.files {
+            let text = try String(contentsOf: ScriptTests.folder.appendingPathComponent(file), encoding: .utf8)
+            let session = Session()
+            for block in ScriptTestFile.parse(text) {
+                let outputs = Self.chinese([block.statements], session: session)
+                guard block.kind == .error else { continue }
+                problems += Self.report(outputs, names: Self.names(in: session)).map { "\(file):\(block.line): \($0)" }
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.count) errors with English:\n\(problems.joined(separator: "\n"))")
+    }
+
+    @Test func theFinderFindsEnglish() {
+        #expect(Self.englishWords(in: "错误：此处应为a metric, a segment, or 'customer ID' to explain，却遇到输入的结尾", names: []).contains("metric"))
+        #expect(Self.englishWords(in: "'demo' 中的 profit（decimal）：消费额", names: ["profit", "demo"]).isEmpty)
+    }
+}
