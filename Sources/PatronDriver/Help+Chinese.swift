@@ -5,6 +5,9 @@ extension Help {
     /// example are code, the same in both languages). `CatalogueTests` checks every topic has one.
     static let chinese: [String: (summary: String, details: String)] = statementsZh.merging(conceptsZh) { a, _ in a }.merging(functionsZh) { a, _ in a }
 
+    /// The first line of the topics that are not statements (for statements it is code).
+    static let chineseUsage: [String: String] = ["expressions": "运算符与函数", "loyalty": "loyalty（一个指标）", "keys": "提示符下的按键"]
+
     static let statementsZh: [String: (summary: String, details: String)] = [
         "load": ("加载数据文件（或服务器上的表：见 'help connect'）为一张表，并设为当前表", """
             读取分隔文本（逗号、分号、制表符、竖线或空白对齐，从文件中自动识别）、JSON Lines
@@ -74,7 +77,7 @@ extension Help {
             customers from 订单表 by 客户列 [as of 日期] [with amount = 表达式, profit = 表达式, date = 列]
                       [only 指标, …] [into 名称]
             列：first_purchase、last_purchase、recency（从最后一次购买到截止日期的天数）、frequency（订单数）、
-            monetary（金额之和）、aov（monetary ÷ frequency）、profit（利润之和，定义了利润或订单有利润列时）、
+            monetary（消费额：各订单金额相加）、aov（monetary ÷ frequency）、profit（利润之和，定义了利润或订单有利润列时）、
             tenure（首次购买至今的天数）、loyalty（截至截止日期的 12 个自然月中有购买的月份占比）和 channels
             （订单有渠道列时）。截止日期默认为最晚的订单日期，并总会打印出来；之后的订单不计入。金额列按名称
             查找（amount、revenue、sales、total、value……），或用 'with amount = …' 指定。新表名为
@@ -108,8 +111,8 @@ extension Help {
             'rfm rule 名称 where 条件' 添加的规则。'check segments' 列出重叠的规则、从未最先匹配的规则，
             以及没有规则覆盖的分数格子。
             """),
-        "lifecycle": ("新客户、活跃、温、冷和流失的客户",
-                      "新客户：tenure 不超过 A 天（有 tenure 列时）；然后按 recency：不超过 A 天为活跃，\n不超过 B 天为温，不超过 C 天为冷，更久为流失。默认值 \(Help.windows(last: " 和 ")) 天会打印出来。"),
+        "lifecycle": ("新客户、活跃、温和、沉睡和流失的客户",
+                      "新客户：tenure 不超过 A 天（有 tenure 列时）；然后按 recency：不超过 A 天为活跃，\n不超过 B 天为温和，不超过 C 天为沉睡，更久为流失。默认值 \(Help.windows(last: " 和 ")) 天会打印出来。"),
         "clv": ("谁正在流失，每位客户值多少（BG/NBD、Gamma-Gamma）", """
             用最大似然法，对最近一次 'customers from' 推导所用的订单拟合 BG/NBD 购买模型（或 Pareto/NBD：
             model pareto_nbd，较慢）和 Gamma-Gamma 消费模型（同一天的订单算一次购买，与 Fader–Hardie 相同），
@@ -128,7 +131,7 @@ extension Help {
             基于最近一次 'customers from' 推导的订单：年留存率（最近 12 个月之前那 12 个月的客户中，在最近
             12 个月再次购买的比例）、每年的新客户，以及每位活跃客户的利润（没有利润时用收入）；然后逐年推算
             Y 年（默认 5 年）：客户数 = 上一年客户数 × 留存率 + 新客户，分别按现状和留存率提高 N 个百分点计算。
-            打印每个数字的来历、两种推算的对比和差额，并与经验法则（提高 5 个百分点，利润增加 25–85%）对照。
+            打印每个数字的来历、两种推算的对比和增幅，并与经验法则（提高 5 个百分点，利润增加 25–85%）对照。
             """),
         "transitions": ("多少客户在细分之间移动", """
             在两个日期分别重复最近一次 'customers from' 推导，各自细分，并按客户在第一个日期的细分（行）和

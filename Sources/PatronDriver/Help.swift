@@ -377,7 +377,8 @@ public enum Help {
     public static func text(for name: String, _ language: Language = .en) -> String? {
         guard let topic = topics.first(where: { $0.name == name.lowercased() }) else { return nil }
         let details = language == .zh ? chinese[topic.name]?.details ?? topic.details : topic.details
-        var out = "\(topic.usage)\n  \(summary(topic, language))\n\n\(details)"
+        let usage = language == .zh ? chineseUsage[topic.name] ?? topic.usage : topic.usage
+        var out = "\(usage)\n  \(summary(topic, language))\n\n\(details)"
         if !topic.example.isEmpty { out += "\n\n\(Catalogue.translate("example:", language))\n  \(Style.highlight(topic.example))" }
         return out
     }

@@ -47,7 +47,7 @@ enum Lessons {
         pause
         say "谁的利润高？默认情况下，'高' 是该列最高的三分之一：高于第二个三分位点的行。"
         segment where profit = 高
-        say "看结果下方：当前使用的切分点都会印出来，任何人都能核对 '高' 指的是什么。"
+        say "看结果下方：当前使用的切分点都会显示出来，任何人都能核对 '高' 指的是什么。"
         pause
         say "条件可以用 and、or、not 组合。谁利润高但很少购买？"
         segment where profit = 高 and loyalty = 低
@@ -133,7 +133,7 @@ enum Lessons {
         say "每个象限都附有建议；切分点印在标题里。下一课：lesson rfm。"
         """)
 
-    static let rfm = Lesson(name: "rfm", title: "RFM: recency, frequency, monetary", titleZh: "RFM：最近购买、购买频次、消费金额", english: """
+    static let rfm = Lesson(name: "rfm", title: "RFM: recency, frequency, monetary", titleZh: "RFM：最近购买、购买频次、消费额", english: """
         say "RFM scores every customer from 1 to 5 on recency (how lately), frequency (how often) and monetary (how much)."
         rfm
         say "Each score holds about a fifth of the customers. Recency is reversed: the most recent score 5."
@@ -146,7 +146,7 @@ enum Lessons {
         check segments
         say "Scores are relative to this customer base: a 5 here is the best fifth of these customers, not a fixed amount. Next: lesson lifecycle."
         """, chinese: """
-        say "RFM 按最近购买（多近）、购买频次（多常）和消费金额（多少）给每位客户打 1 到 5 分。"
+        say "RFM 按最近购买（多近）、购买频次（多常）和消费额（多少）给每位客户打 1 到 5 分。"
         rfm
         say "每个分数大约包含五分之一的客户。最近购买是反向的：最近购买的客户得 5 分。"
         say "热力图按 R（纵向）和 F（横向）统计客户数：右上角是最近且频繁购买的客户，也就是冠军客户。"
@@ -173,7 +173,7 @@ enum Lessons {
         """, chinese: """
         say "生命周期阶段只问一个问题：距离上次购买有多久？"
         lifecycle
-        say "活跃：30 天内购买过；温：30 到 90 天前；冷：90 到 180 天前；流失：更久以前，计为已流失。"
+        say "活跃：30 天内购买过；温和：30 到 90 天前；沉睡：90 到 180 天前；流失：更久以前，计为已流失。"
         pause
         say "窗口取决于客户的购买频率：每周买菜和每年保养汽车不是一回事。"
         lifecycle windows 14, 60, 120

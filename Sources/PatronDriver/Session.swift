@@ -358,7 +358,7 @@ public final class Session {
             lastResult = presentation
             lastResultHadNoRows = nil
             // The list of lessons is a menu, not a finding: reports leave it out.
-            if presentation.kind != "lessons" { reportSections.append(HTMLReport.Section(statement: currentStatement, presentation: presentation)) }
+            if presentation.kind != "lessons" { reportSections.append(HTMLReport.Section(statement: currentStatement, presentation: presentation, language: language)) }
         }
         let text = { TextDrawing.draw(presentation) }
         if collectsHTML {
@@ -474,6 +474,8 @@ public final class Session {
             if let text = Help.text(for: name, language) { present(.message(text), emit: emit) }
         case .say(let words):
             present(.message(words), emit: emit)
+            // A lesson's narration belongs in its handout, between the results it explains.
+            if !checkOnly { reportSections.append(HTMLReport.Section(statement: words, presentation: .message(words), language: language, isNarration: true)) }
         case .pause:
             break
         case .saveSession(let path):

@@ -202,7 +202,7 @@ extension Catalogue {
 
     /// Why a column has its type, and how a derived column was computed (the column reports).
     static let evidence: [Entry] = [
-        Entry("all {} values are {}", "全部 {} 个值均为：{}"),
+        Entry("all {} values are {}", "全部 {} 个值都是{}"),
         Entry("every value is empty", "所有值都为空"),
         Entry("'{}' (line {}) is not {}", "'{}'（第 {} 行）不是{}"),
         Entry("'{}' (line {}) keeps its leading zeros as text (a code, not a number)", "'{}'（第 {} 行）保留前导零，按文本读取（是编码，不是数字）"),
@@ -242,7 +242,7 @@ extension Catalogue {
         Entry("built-in demo orders", "内置演示订单"),
         Entry("first purchase date", "首次购买日期"),
         Entry("number of orders", "订单数"),
-        Entry("total spend", "总消费"),
+        Entry("total spend", "消费额"),
         Entry("spend × margin − cost to serve", "消费 × 利润率 − 服务成本"),
         Entry("share of the last 12 months with a purchase", "最近 12 个月中有购买的月份占比"),
         Entry("{} months", "{} 个月"),

@@ -24,15 +24,16 @@ public enum Catalogue {
     /// as it is when no entry matches (or in English).
     public static func translate(_ text: String, _ language: Language) -> String {
         guard language == .zh, !text.isEmpty else { return text }
-        if let exact = index.exact[text] { return exact }
+        if let exact = index.exact[text] { return Typography.spaced(exact) }
         let range = NSRange(text.startIndex..., in: text)
-        for (pattern, chinese) in index.patterns {
+        for (pattern, chinese, quoted) in index.patterns {
             guard let match = pattern.firstMatch(in: text, range: range) else { continue }
             let values = (1..<match.numberOfRanges).map { k -> String in
                 guard let r = Range(match.range(at: k), in: text) else { return "" }
-                return translate(String(text[r]), language)
+                // A value in quotes is a name or data ('number' may be a column): never translated.
+                return k - 1 < quoted.count && quoted[k - 1] ? String(text[r]) : translate(String(text[r]), language)
             }
-            return fill(chinese, with: values)
+            return Typography.spaced(fill(chinese, with: values))
         }
         return text
     }
@@ -41,17 +42,18 @@ public enum Catalogue {
     public static func knows(_ text: String) -> Bool {
         if index.exact[text] != nil { return true }
         let range = NSRange(text.startIndex..., in: text)
-        return index.patterns.contains { $0.0.firstMatch(in: text, range: range) != nil }
+        return index.patterns.contains { $0.pattern.firstMatch(in: text, range: range) != nil }
     }
 
     /// Each line of `text` translated on its own (a help page, a note of several lines).
     public static func translateLines(_ text: String, _ language: Language) -> String {
         guard language == .zh else { return text }
-        if let whole = index.exact[text] { return whole }
+        if let whole = index.exact[text] { return Typography.spaced(whole) }
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             let trimmed = line.drop { $0 == " " }
             let indent = String(line.prefix(line.count - trimmed.count))
-            return indent + translate(String(trimmed), language)
+            let translated: String = translate(String(trimmed), language)
+            return indent + Typography.spaced(translated)
         }.joined(separator: "\n")
     }
 
@@ -80,8 +82,8 @@ public enum Catalogue {
     /// Entries without values by their text; templates as anchored patterns, the one with the
     /// most fixed text first, so "unknown column '{}' in table '{}'" wins over "unknown column '{}'"
     /// (a pattern anchored at both ends would take either).
-    private static let index: (exact: [String: String], patterns: [(NSRegularExpression, String)]) = {
-        var exact: [String: String] = [:], patterns: [(pattern: NSRegularExpression, chinese: String, fixed: Int, order: Int)] = []
+    private static let index: (exact: [String: String], patterns: [(pattern: NSRegularExpression, chinese: String, quoted: [Bool])]) = {
+        var exact: [String: String] = [:], patterns: [(pattern: NSRegularExpression, chinese: String, quoted: [Bool], fixed: Int, order: Int)] = []
         for (order, entry) in entries.enumerated() {
             guard entry.english.contains("{}") else {
                 if exact[entry.english] == nil { exact[entry.english] = entry.chinese }
@@ -89,11 +91,14 @@ public enum Catalogue {
             }
             let parts = entry.english.components(separatedBy: "{}")
             let escaped = parts.map(NSRegularExpression.escapedPattern(for:))
+            let quoted = (1..<parts.count).map { k in
+                ["'", "\""].contains { parts[k - 1].hasSuffix($0) && parts[k].hasPrefix($0) }
+            }
             if let pattern = try? NSRegularExpression(pattern: "^" + escaped.joined(separator: "(.+?)") + "$", options: [.dotMatchesLineSeparators]) {
-                patterns.append((pattern, entry.chinese, parts.reduce(0) { $0 + $1.count }, order))
+                patterns.append((pattern, entry.chinese, quoted, parts.reduce(0) { $0 + $1.count }, order))
             }
         }
         patterns.sort { $0.fixed != $1.fixed ? $0.fixed > $1.fixed : $0.order < $1.order }
-        return (exact, patterns.map { ($0.pattern, $0.chinese) })
+        return (exact, patterns.map { ($0.pattern, $0.chinese, $0.quoted) })
     }()
 }

@@ -1,21 +1,28 @@
+import Foundation
+
 /// One self-contained HTML document of a session's results: each result as its lines and its
 /// table, and where a picture says more, an inline SVG chart drawn from the same presentation
 /// the terminal draws. Nothing is fetched from anywhere (the page forbids it in its own
 /// Content-Security-Policy); it prints on A4; tables stay tables for screen readers.
 public enum HTMLReport {
-    /// A result and the statement that made it.
+    /// A result and the statement that made it, in the language it was made in; or a lesson's
+    /// narration (`say`), which the page prints as a paragraph between the results.
     public struct Section: Sendable, Equatable {
         public let statement: String
         public let presentation: Presentation
-        public init(statement: String, presentation: Presentation) {
-            self.statement = statement
-            self.presentation = presentation
+        public let language: Language
+        public let isNarration: Bool
+        public init(statement: String, presentation: Presentation, language: Language = .en, isNarration: Bool = false) {
+            (self.statement, self.presentation, self.language, self.isNarration) = (statement, presentation, language, isNarration)
         }
     }
 
-    /// The whole document.
+    /// The whole document, in the language its sections were made in (the session's when they mix).
     public static func render(title: String, language: Language, sections: [Section]) -> String {
+        let languages = Set(sections.map(\.language))
+        let language = languages.count == 1 ? languages.first ?? language : language
         let zh = language == .zh
+        let results = sections.filter { !$0.isNarration }.count
         var html = """
             <!DOCTYPE html>
             <html lang="\(zh ? "zh-Hans" : "en")">
@@ -28,23 +35,30 @@ public enum HTMLReport {
             <style>\(style)</style>
             </head>
             <body>
-            <header><h1>\(escape(title))</h1><p class="about">\(escape(zh ? "\(sections.count) 个结果，由 patron 生成" : "\(sections.count) \(sections.count == 1 ? "result" : "results"), made by patron"))</p></header>
+            <header><h1>\(escape(title))</h1><p class="about">\(escape(zh ? "\(results) 个结果，由 patron 生成" : "\(results) \(results == 1 ? "result" : "results"), made by patron"))</p></header>
             <main>
 
             """
         if sections.isEmpty {
             html += "<p>\(escape(zh ? "还没有结果：先运行一条语句，例如 segment where profit=high and loyalty=low" : "No results yet: run a statement first, such as segment where profit=high and loyalty=low"))</p>\n"
         }
-        for (number, section) in sections.enumerated() {
-            html += self.section(section, number: number + 1, language: language)
+        var number = 0
+        for section in sections {
+            if section.isNarration {
+                html += "<p class=\"narration\"\(section.language == language ? "" : " lang=\"\(section.language == .zh ? "zh-Hans" : "en")\"")>\(escape(section.statement))</p>\n"
+                continue
+            }
+            number += 1
+            html += self.section(section, number: number, language: section.language, page: language)
         }
         return html + "</main>\n</body>\n</html>\n"
     }
 
     /// One result: the statement as its heading, then its blocks in order.
-    static func section(_ section: Section, number: Int, language: Language) -> String {
+    static func section(_ section: Section, number: Int, language: Language, page: Language) -> String {
         let p = section.presentation
-        var html = "<section class=\"result\" id=\"r\(number)\" data-kind=\"\(escape(p.kind))\">\n"
+        let lang = language == page ? "" : " lang=\"\(language == .zh ? "zh-Hans" : "en")\""
+        var html = "<section class=\"result\" id=\"r\(number)\" data-kind=\"\(escape(p.kind))\"\(lang)>\n"
         html += "<h2><span class=\"number\">\(number)</span> <code>\(escape(section.statement))</code></h2>\n"
         for block in p.blocks {
             switch block {
@@ -75,7 +89,7 @@ public enum HTMLReport {
                 var attributes = field.alignment == .right ? numeric : ""
                 if field.isShaded, case .number(let text) = cell.value, let share = Double(text), share.isFinite {
                     let alpha = max(0, min(1, share))
-                    attributes += " style=\"background: rgba(33, 102, 172, \(fixed(alpha * 0.85, 3))); color: \(alpha > 0.5 ? "#fff" : "#111")\""
+                    attributes += " style=\"background: rgba(33, 102, 172, \(fixed(alpha * 0.85, 3))); color: \(readableText(on: overWhite((33, 102, 172), alpha: alpha * 0.85)))\""
                 }
                 html += "<td\(attributes)>\(escape(cell.display))</td>"
             }
@@ -97,7 +111,22 @@ public enum HTMLReport {
         }
     }
 
-    static let quadrantColours = [["#4e79a7", "#59a14f"], ["#bab0ac", "#f28e2b"]]
+    /// Dark enough that the white words on them pass WCAG AA (4.5:1; the browser test measures it).
+    static let quadrantColours = [["#2e5a87", "#3a7a33"], ["#6e6662", "#b5540b"]]
+
+    /// The text colour that reads best on a background (r, g, b in 0…255): near-black or white,
+    /// whichever has the higher WCAG contrast ratio.
+    static func readableText(on background: (Double, Double, Double)) -> String {
+        func channel(_ v: Double) -> Double { let c = v / 255; return c <= 0.03928 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4) }
+        let l = 0.2126 * channel(background.0) + 0.7152 * channel(background.1) + 0.0722 * channel(background.2)
+        let dark = 0.2126 * channel(17) + 0.7152 * channel(17) + 0.0722 * channel(17)
+        return (1.05 / (l + 0.05)) >= ((l + 0.05) / (dark + 0.05)) ? "#fff" : "#111"
+    }
+
+    /// A blend of a colour over white at `alpha`, as the browser paints a translucent fill.
+    static func overWhite(_ colour: (Double, Double, Double), alpha: Double) -> (Double, Double, Double) {
+        (255 * (1 - alpha) + colour.0 * alpha, 255 * (1 - alpha) + colour.1 * alpha, 255 * (1 - alpha) + colour.2 * alpha)
+    }
 
     /// The 2×2 as a mosaic: columns as wide as their share of the rows, each quadrant as tall as
     /// its share within its column, so every area is its share of the rows; share of profit printed in it.
@@ -131,7 +160,7 @@ public enum HTMLReport {
         for r in 0..<2 { svg += text(down.count > r ? down[r] : "", x: left - 6, y: top + plotH * (r == 0 ? 0.25 : 0.75), anchor: "end", size: 12, bold: true) }
         svg += "</svg>"
         let legend = cells.flatMap { $0 }.map { "<li>\(escape($0))</li>" }.joined()
-        return "<figure class=\"chart\" data-chart=\"matrix\">\(svg)<figcaption>\(escape(corner.isEmpty ? (language == .zh ? "面积为客户占比" : "areas are shares of rows") : corner))<ul>\(legend)</ul></figcaption></figure>\n"
+        return "<figure class=\"chart\" data-chart=\"matrix\"><figcaption>\(escape(corner.isEmpty ? (language == .zh ? "面积为客户占比" : "areas are shares of rows") : corner))<ul>\(legend)</ul></figcaption>\(svg)</figure>\n"
     }
 
     /// The cumulative (Pareto) curve, with the A line (80% by default) and the share of rows that reaches it.
@@ -144,8 +173,8 @@ public enum HTMLReport {
         var svg = svgOpen(width, height, label: language == .zh ? "累计占比曲线" : "cumulative share curve", chart: "curve")
         svg += axes(left: left, top: top, plotW: plotW, plotH: plotH)
         for tick in stride(from: 0.0, through: 1.0, by: 0.2) {
-            svg += text(percent(tick), x: px(tick), y: height - bottom + 16, anchor: "middle", size: 10)
-            svg += text(percent(tick), x: left - 6, y: py(tick) + 4, anchor: "end", size: 10)
+            svg += text(percent(tick), x: px(tick), y: height - bottom + 16, anchor: "middle", size: 11)
+            svg += text(percent(tick), x: left - 6, y: py(tick) + 4, anchor: "end", size: 11)
         }
         svg += "<polyline fill=\"none\" stroke=\"#4e79a7\" stroke-width=\"2.5\" points=\"" + all.map { "\(fixed(px($0.rows))),\(fixed(py($0.value)))" }.joined(separator: " ") + "\"/>"
         if let marker {
@@ -172,29 +201,32 @@ public enum HTMLReport {
             svg += text("R\(r)", x: left - 6, y: y + cell / 2 + 4, anchor: "end", size: 11, bold: true)
             for f in 0..<n {
                 let count = heat[r - 1].count > f ? heat[r - 1][f] : 0, share = Double(count) / Double(most)
-                svg += "<rect x=\"\(fixed(left + cell * Double(f)))\" y=\"\(fixed(y))\" width=\"\(fixed(cell - 2))\" height=\"\(fixed(cell - 2))\" fill=\"rgb(33, 102, 172)\" fill-opacity=\"\(fixed(0.08 + 0.87 * share, 3))\"/>"
-                svg += text(NumberFormat.grouped(count), x: left + cell * (Double(f) + 0.5), y: y + cell / 2 + 4, anchor: "middle", size: 10, fill: share > 0.5 ? "#fff" : "#111")
+                let opacity = 0.08 + 0.87 * share
+                svg += "<rect x=\"\(fixed(left + cell * Double(f)))\" y=\"\(fixed(y))\" width=\"\(fixed(cell - 2))\" height=\"\(fixed(cell - 2))\" fill=\"rgb(33, 102, 172)\" fill-opacity=\"\(fixed(opacity, 3))\"/>"
+                svg += text(NumberFormat.grouped(count), x: left + cell * (Double(f) + 0.5), y: y + cell / 2 + 4, anchor: "middle", size: 11,
+                            fill: readableText(on: overWhite((33, 102, 172), alpha: opacity)))
             }
         }
         svg += "</svg>"
-        return "<figure class=\"chart\" data-chart=\"heatmap\">\(svg)<figcaption>\(escape(caption))</figcaption></figure>\n"
+        return "<figure class=\"chart\" data-chart=\"heatmap\"><figcaption>\(escape(caption))</figcaption>\(svg)</figure>\n"
     }
 
     /// Actual against expected for each label, as pairs of horizontal bars on one scale.
     static func comparison(_ labels: [String], _ actual: [Double], _ expected: [Double], names: (String, String)) -> String {
         let most = max(1e-12, (actual + expected).filter(\.isFinite).max() ?? 1)
-        let left = 12.0 + 7.0 * Double(min(24, labels.map(DisplayWidth.of).max() ?? 4)), bar = 11.0, gap = 8.0
+        let left = 12.0 + 7.5 * Double(min(24, labels.map(DisplayWidth.of).max() ?? 4)), bar = 14.0, gap = 8.0
         let plotW = 300.0, width = left + plotW + 70, height = 30 + Double(labels.count) * (2 * bar + gap)
         var svg = svgOpen(width, height, label: "\(names.0) / \(names.1)", chart: "comparison")
         svg += "<rect x=\"\(fixed(left))\" y=\"6\" width=\"10\" height=\"10\" fill=\"#4e79a7\"/>" + text(names.0, x: left + 14, y: 15, size: 11)
         svg += "<rect x=\"\(fixed(left + 90))\" y=\"6\" width=\"10\" height=\"10\" fill=\"#f28e2b\"/>" + text(names.1, x: left + 104, y: 15, size: 11)
         for (k, label) in labels.enumerated() {
             let y = 24 + Double(k) * (2 * bar + gap)
-            svg += text(label, x: left - 6, y: y + bar + 3, anchor: "end", size: 10)
+            svg += text(label, x: left - 6, y: y + bar + 4, anchor: "end", size: 12)
             for (offset, (value, colour)) in [(actual[k], "#4e79a7"), (expected[k], "#f28e2b")].enumerated() {
                 let v = value.isFinite ? max(0, value) : 0, w = plotW * v / most, top = y + Double(offset) * bar
                 svg += "<rect x=\"\(fixed(left))\" y=\"\(fixed(top))\" width=\"\(fixed(w))\" height=\"\(fixed(bar - 1))\" fill=\"\(colour)\"/>"
-                svg += text(NumberFormat.fixed(v, digits: 2), x: left + w + 4, y: top + bar - 2, size: 9)
+                // Counts read as counts (28, not 28.00); expectations keep two decimals.
+                svg += text(NumberFormat.fixed(v, digits: v == v.rounded() ? 0 : 2), x: left + w + 4, y: top + bar - 2, size: 11)
             }
         }
         svg += "</svg>"
@@ -217,7 +249,7 @@ public enum HTMLReport {
             let y = 4 + Double(k) * (bar + 6), w = plotW * values[k] / most
             svg += text(label, x: left - 6, y: y + bar - 5, anchor: "end", size: 11)
             svg += "<rect x=\"\(fixed(left))\" y=\"\(fixed(y))\" width=\"\(fixed(w))\" height=\"\(fixed(bar))\" fill=\"#4e79a7\"/>"
-            svg += text(p.rows[k][counts].display, x: left + w + 5, y: y + bar - 5, size: 10)
+            svg += text(p.rows[k][counts].display, x: left + w + 5, y: y + bar - 5, size: 11)
         }
         svg += "</svg>"
         return "<figure class=\"chart\" data-chart=\"bars\">\(svg)</figure>\n"
@@ -285,12 +317,14 @@ public enum HTMLReport {
         .num { text-align: right; font-variant-numeric: tabular-nums; }
         figure.chart { margin: 0.8rem 0; }
         figure.chart svg { max-width: 100%; height: auto; font-family: inherit; }
-        figcaption { font-size: 0.85rem; color: #333; }
+        figure.chart { break-inside: avoid; page-break-inside: avoid; }
+        figcaption { font-size: 0.85rem; color: #333; break-after: avoid; page-break-after: avoid; }
         figcaption ul { margin: 0.3rem 0; padding-left: 1.2rem; }
         @page { size: A4; margin: 14mm; }
         @media print {
           body { margin: 0; max-width: none; font-size: 10pt; }
           section.result { break-inside: avoid-page; }
+          figure.chart { break-inside: avoid; }
           table { font-size: 7.5pt; }
           div.table { overflow: visible; }
           figure.chart svg { max-height: 120mm; }

@@ -164,6 +164,9 @@ extension Presentation.Cell {
     /// Text, the same on screen and in the data.
     public static func text(_ text: String) -> Self { Self(.text(text), display: text) }
 
+    /// Text whose data is a stable key and whose screen text is in the reader's language.
+    public static func text(_ key: String, shown: String) -> Self { Self(.text(key), display: shown) }
+
     /// A count: grouped on screen (`1,234`), a plain number in the data.
     public static func count(_ n: Int) -> Self { Self(.number(String(n)), display: NumberFormat.grouped(n)) }
 

@@ -110,7 +110,7 @@ extension Presenter {
             if valueName != nil { cells.append(total > 0 ? .share(l.values[k] / total) : .null("n/a")) }
             return cells
         }
-        let windows = w.map(String.init).joined(separator: ", ")
+        let windows = w.map(String.init).joined(separator: listSeparator)
         let title = say("lifecycle of '\(l.table.name)' (windows \(windows) days\(l.hasTenure ? "; new customers first" : "")):",
                         zh: "'\(l.table.name)' 的生命周期（窗口 \(windows) 天\(l.hasTenure ? "；先判定新客户" : "")）：")
         return Presentation(kind: "lifecycle", fields: fields, rows: rows,
@@ -135,7 +135,7 @@ extension Presenter {
             let empty = (1...r.bins).filter { r.counts[m][$0 - 1] == 0 }
             guard !empty.isEmpty, r.counts[m].contains(where: { $0 > 0 }) else { continue }
             let list = empty.map(String.init).joined(separator: language == .zh ? "、" : ", ")
-            let cuts = r.cuts[m].map(NumberFormat.shortest).joined(separator: ", ")
+            let cuts = r.cuts[m].map(NumberFormat.shortest).joined(separator: listSeparator)
             let scores = empty.count == 1 ? "score \(list) holds" : "scores \(list) hold"
             notes.append(.line(say("warning: \(name) \(scores) no rows: no value falls in its range, as many customers share a few values and equal values share a score (cut points \(cuts))",
                                    zh: "警告：\(name) 的分数 \(list) 没有任何行：没有值落在它的区间内，因为许多客户的值集中在少数几个数上，而相同的值分数相同（切分点 \(cuts)）")))
@@ -166,7 +166,7 @@ extension Presenter {
         var blocks: [Presentation.Block] = [.line(title), .table(bars: 1)]
         // A preset's rules were written for full bins; custom rules are the analyst's own.
         if !a.emptyScores.isEmpty && a.preset != "custom" {
-            let skipped = a.emptyScores.map { "\($0.column) \($0.scores.map(String.init).joined(separator: ", "))" }.joined(separator: "; ")
+            let skipped = a.emptyScores.map { "\($0.column) \($0.scores.map(String.init).joined(separator: listSeparator))" }.joined(separator: language == .zh ? "；" : "; ")
             blocks.append(.line(say("warning: some scores hold no rows (\(skipped)): ties collapsed their bins, so rules written for every score put customers where the rule table's names do not fit them; see rfm for why, and set the bins yourself (rfm bins N, or your own rules with rfm rule)",
                                     zh: "警告：有些分数没有任何行（\(skipped)）：并列的值使分箱合并，按每个分数编写的规则会把客户放进与名称不符的细分；原因见 rfm，请自行设定分箱（rfm bins N，或用 rfm rule 编写自己的规则）")))
         }
@@ -211,7 +211,7 @@ extension Presenter {
         var facts: [JSONValue.Pair] = [.init("segmentation", .string(t.segmentation)), .init("from_date", .string(from)), .init("to_date", .string(to)),
                                        .init("stayed", .count(t.stayed)), .init("moved", .count(t.moved)), .init("new", .count(t.newcomers))]
         if let churned = t.churned, let wonBack = t.wonBack {
-            let windows = LifecycleStage.standardWindows.map(String.init).joined(separator: ", ")
+            let windows = LifecycleStage.standardWindows.map(String.init).joined(separator: listSeparator)
             lines += say("\nchurned (active, warm or cold → lapsed): \(NumberFormat.grouped(churned)); won back (lapsed → active or warm): \(NumberFormat.grouped(wonBack)); lifecycle windows \(windows) days",
                          zh: "\n流失（活跃、温和或沉睡 → 流失）：\(NumberFormat.grouped(churned))；赢回（流失 → 活跃或温和）：\(NumberFormat.grouped(wonBack))；窗口 \(windows) 天")
             facts += [.init("churned", .count(churned)), .init("won_back", .count(wonBack)),

@@ -193,7 +193,7 @@ extension Presenter {
         let fields = [Field("year", heading: say("year", zh: "年"), .right), Field("customers", heading: w("customers"), .right),
                       Field("customers_with", heading: say("customers +\(points)", zh: "客户数 +\(points)"), .right),
                       Field(money, heading: moneyWord, .right), Field("\(money)_with", heading: say("\(money) +\(points)", zh: "\(moneyWord) +\(points)"), .right),
-                      Field("difference", heading: say("difference", zh: "差额"), .right)]
+                      Field("difference", heading: say("difference", zh: "增幅"), .right)]
         let rows = p.years.enumerated().map { k, y -> [Presentation.Cell] in
             let (base, with) = p.hasProfit ? (y.profit, y.profitWith) : (y.revenue, y.revenueWith)
             return [.count(k + 1), .number(y.customers, digits: 0), .number(y.customersWith, digits: 0), .number(base, digits: 2), .number(with, digits: 2),

@@ -55,6 +55,9 @@ public struct Presenter: Sendable {
     /// Chinese or English text.
     func say(_ english: @autoclosure () -> String, zh: @autoclosure () -> String) -> String { language == .zh ? zh() : english() }
 
+    /// Between the items of a list in a sentence: a comma, or the Chinese enumeration comma 、.
+    var listSeparator: String { language == .zh ? "、" : ", " }
+
     // MARK: Tables and columns
 
     /// Each column's type, nulls and why: what `describe`, `load` and `customers` show.
@@ -100,10 +103,14 @@ public struct Presenter: Sendable {
 
     func derived(_ derived: CustomerDerivation, orders: String) -> Presentation {
         let table = derived.table
-        var text = "derived '\(table.name)' from '\(orders)': \(NumberFormat.grouped(derived.customers)) customers, as of \(CalendarDate.isoString(derived.asOf))"
-        text += derived.asOfIsLatest ? " (the latest order date)" : ""
-        text += "; \(NumberFormat.grouped(derived.ordersUsed)) orders used"
-        if derived.ordersLeftOut > 0 { text += ", \(NumberFormat.grouped(derived.ordersLeftOut)) left out (no customer or date, or after the as-of date)" }
+        let (customers, asOf) = (NumberFormat.grouped(derived.customers), CalendarDate.isoString(derived.asOf))
+        let (used, left) = (NumberFormat.grouped(derived.ordersUsed), NumberFormat.grouped(derived.ordersLeftOut))
+        var text = say("derived '\(table.name)' from '\(orders)': \(customers) customers, as of \(asOf)", zh: "已从 '\(orders)' 推导出 '\(table.name)'：\(customers) 位客户，截至 \(asOf)")
+        text += derived.asOfIsLatest ? say(" (the latest order date)", zh: "（最晚的订单日期）") : ""
+        text += say("; \(used) orders used", zh: "；使用了 \(used) 个订单")
+        if derived.ordersLeftOut > 0 {
+            text += say(", \(left) left out (no customer or date, or after the as-of date)", zh: "，另有 \(left) 个未使用（没有客户或日期，或晚于截止日期）")
+        }
         let (fields, rows) = schemaTable(table, nulls: derived.nulls)
         return Presentation(kind: "customers", fields: fields, rows: rows,
                             facts: [.init("table", .string(table.name)), .init("orders", .string(orders)), .init("customers", .count(derived.customers)),
@@ -158,8 +165,11 @@ public struct Presenter: Sendable {
     }
 
     func count(_ n: Int, of total: Int, in table: Table, segment: String?) -> Presentation {
-        let text = segment.map { "\(NumberFormat.grouped(n)) of \(NumberFormat.grouped(total)) rows in '\(table.name)' are in '\($0)' (\(NumberFormat.percent(total == 0 ? 0 : Double(n) / Double(total))))" }
-            ?? "\(NumberFormat.grouped(total)) \(total == 1 ? "row" : "rows") in '\(table.name)'"
+        let (count, all) = (NumberFormat.grouped(n), NumberFormat.grouped(total))
+        let text = segment.map { name in
+            let share = NumberFormat.percent(total == 0 ? 0 : Double(n) / Double(total))
+            return say("\(count) of \(all) rows in '\(table.name)' are in '\(name)' (\(share))", zh: "'\(table.name)' 的 \(all) 行中有 \(count) 行属于 '\(name)'（\(share)）")
+        } ?? say("\(all) \(total == 1 ? "row" : "rows") in '\(table.name)'", zh: "'\(table.name)' 共 \(all) 行")
         var fields = [Field("table", isDrawn: false)], cells: [Cell] = [.text(table.name)]
         if let segment {
             fields += [Field("segment", isDrawn: false), Field("rows", isDrawn: false), Field("of", isDrawn: false), Field("share", isDrawn: false)]
@@ -325,7 +335,8 @@ public struct Presenter: Sendable {
         let rows = zip(cuts.words, levels.counts).map { word, count -> [Cell] in [.text(word), .count(count), .share(Double(count) / Double(total))] }
         return Presentation(kind: "levels_set", fields: [Field("level", heading: w("level")), Field("rows", heading: w("rows"), .right), Field("share", heading: w("share"), .right)], rows: rows,
                             facts: [.init("table", .string(levels.table.name)), .init("cut_points", cutPoints([cuts]))],
-                            blocks: [.line("levels of '\(cuts.column)' in '\(levels.table.name)' (\(Vocabulary.method(cuts.method, .en))): \(Formatting.describe(cuts, language))"),
+                            blocks: [.line(say("levels of '\(cuts.column)' in '\(levels.table.name)' (\(Vocabulary.method(cuts.method, .en))): \(Formatting.describe(cuts, language))",
+                                                zh: "'\(levels.table.name)' 中 '\(cuts.column)' 的等级（\(Vocabulary.method(cuts.method, .zh))）：\(Formatting.describe(cuts, language))")),
                                      .table(bars: nil)],
                             isConfirmation: true)
     }
@@ -333,7 +344,7 @@ public struct Presenter: Sendable {
     func levelTable(_ all: [LevelCuts], of table: Table, rows total: Int) -> Presentation {
         Presentation(kind: "levels", fields: [Field("column", heading: w("column")), Field("levels", heading: w("levels")), Field("method", heading: w("method")), Field("cuts", isDrawn: false)],
                      rows: all.map { cuts in
-                         [.text(cuts.column), .text(Formatting.describe(cuts, language)), .text(Vocabulary.method(cuts.method, .en)),
+                         [.text(cuts.column), .text(Formatting.describe(cuts, language)), .text(Vocabulary.methodKey(cuts.method), shown: Vocabulary.method(cuts.method, language)),
                           .text(cuts.cuts.map(NumberFormat.shortest).joined(separator: ", "))]
                      },
                      facts: [.init("table", .string(table.name)), .init("table_rows", .count(total)), .init("cut_points", cutPoints(all))],
@@ -352,7 +363,7 @@ public struct Presenter: Sendable {
     /// The cut points of each level used, under a result.
     func levelFooter(_ levels: [LevelCuts]) -> [Presentation.Block] {
         guard !levels.isEmpty else { return [] }
-        var out = say("cut points (over all rows; equal values share a level):", zh: "分界点（基于全部行；相同的值属于同一等级）：")
+        var out = say("cut points (over all rows; equal values share a level):", zh: "切分点（基于全部行；相同的值属于同一等级）：")
         let width = levels.map { DisplayWidth.of($0.column) }.max() ?? 0
         for level in levels {
             let method = Vocabulary.method(level.method, language)
@@ -388,7 +399,7 @@ public struct Presenter: Sendable {
             let sorted = parts.enumerated().filter { $0.element.count > 0 }
                 .sorted { $0.element.count != $1.element.count ? $0.element.count > $1.element.count : $0.offset < $1.offset }.map(\.element)
             let share = { (n: Int) in Double(n) / Double(portrait.count) }
-            return (sorted.map { "\($0.name) \(NumberFormat.percent(share($0.count)))" }.joined(separator: ", "),
+            return (sorted.map { "\($0.name) \(NumberFormat.percent(share($0.count)))" }.joined(separator: listSeparator),
                     .array(sorted.map { .object([.init("segment", .string($0.name)), .init("rows", .count($0.count)), .init("share", .real(share($0.count)))]) }))
         }
         var lines = [say("what kind of customers they are:", zh: "这些是什么样的客户：")], facts: [JSONValue.Pair] = []

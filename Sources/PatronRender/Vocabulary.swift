@@ -103,11 +103,14 @@ public enum Vocabulary {
     public static func method(_ method: SplitMethod, _ language: Language) -> String {
         switch method {
         case .quantiles(let n):
-            let named = [3: Words(en: "terciles", zh: "三分位数"), 4: Words(en: "quartiles", zh: "四分位数"), 5: Words(en: "quintiles", zh: "五分位数")]
-            return named[n]?(language) ?? (language == .zh ? "\(n) 分位数" : "\(n)-quantiles")
-        case .fixedCuts: return Words(en: "fixed cut points", zh: "固定分界点")(language)
+            let named = [2: Words(en: "2-quantiles", zh: "中位数两分"), 3: Words(en: "terciles", zh: "三分位数"), 4: Words(en: "quartiles", zh: "四分位数"),
+                         5: Words(en: "quintiles", zh: "五分位数"), 10: Words(en: "deciles", zh: "十分位数")]
+            let numerals = ["六", "七", "八", "九"]
+            if language == .zh, named[n] == nil, (6...9).contains(n) { return numerals[n - 6] + "分位数" }
+            return named[n]?(language) ?? (language == .zh ? "\(n) 等分位数" : "\(n)-quantiles")
+        case .fixedCuts: return Words(en: "fixed cut points", zh: "固定切分点")(language)
         case .median: return Words(en: "median split", zh: "中位数划分")(language)
-        case .givenCuts: return Words(en: "given cut points", zh: "给定分界点")(language)
+        case .givenCuts: return Words(en: "given cut points", zh: "给定切分点")(language)
         case .rank(let top, let percent):
             return language == .zh ? "\(top ? "前" : "后") \(percent)%" : "\(top ? "top" : "bottom") \(percent)%"
         case .scores: return Words(en: "scores", zh: "分数")(language)
@@ -119,9 +122,14 @@ public enum Vocabulary {
 
     /// A heading for a share of a metric: `share of profit`, 利润占比.
     public static func share(of metric: String, _ language: Language) -> String {
-        language == .zh ? metricWord(metric) + "占比" : "share of \(metric)"
+        guard language == .zh else { return "share of \(metric)" }
+        let word = metricWord(metric)
+        // A Latin name stands apart from the Chinese after it, as Chinese typesetting does.
+        return word == metric ? "\(metric) 占比" : word + "占比"
     }
 
-    /// A metric's name inside a Chinese phrase: profit is 利润, others keep their names.
-    static func metricWord(_ metric: String) -> String { metric.lowercased() == "profit" ? "利润" : metric }
+    /// A metric's name inside a Chinese phrase: the glossary's term for profit and monetary, others keep their names.
+    static func metricWord(_ metric: String) -> String {
+        ["profit", "monetary"].contains(metric.lowercased()) ? Glossary.chinese(metric) ?? metric : metric
+    }
 }

@@ -1,6 +1,6 @@
 import Foundation
 @testable import PatronDriver
-import PatronRender
+@testable import PatronRender
 import PatronSyntax
 import Testing
 
@@ -74,6 +74,40 @@ struct CatalogueTests {
             }
         }
         #expect(untranslated.isEmpty, "\(untranslated.count) untranslated:\n\(untranslated.joined(separator: "\n"))")
+    }
+
+    /// Issue 25, item 15: one Chinese term per concept. No source file uses a variant the glossary
+    /// names to avoid, and the glossary's terms are the ones the words tables use.
+    @Test func oneChineseTermPerConcept() throws {
+        let folder = TestSupport.packageRoot.appendingPathComponent("Sources")
+        let files = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") && !$0.hasSuffix("Catalogue+Glossary.swift") } ?? []
+        #expect(files.count > 50)
+        for file in files {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            for term in Glossary.terms {
+                for variant in term.avoid { #expect(!text.contains(variant), "\(file) says '\(variant)' for \(term.english); the glossary says \(term.chinese)") }
+            }
+        }
+        #expect(Vocabulary.method(.quantiles(3), .zh) == Glossary.chinese("terciles"))
+        #expect(Vocabulary.share(of: "monetary", .zh) == "消费额占比")
+        #expect(Vocabulary.share(of: "aov", .zh) == "aov 占比")
+        for stage in ["warm", "cold"] {
+            let word = try #require(Glossary.chinese(stage))
+            #expect(Help.text(for: "lifecycle", .zh)?.contains(word) == true, "help lifecycle lacks \(word)")
+            #expect(Lessons.named("lifecycle")?.chinese.contains(word) == true, "lesson lifecycle lacks \(word)")
+        }
+    }
+
+    /// Issue 25, item 16: Chinese typesetting: a space between Chinese and Latin letters or numbers,
+    /// none between Chinese characters, full-width punctuation after Chinese, names left alone.
+    @Test func chineseIsTypesetAsTheGuidelinesSay() {
+        #expect(Typography.spaced("蝴蝶:676（22.5%），32.8%的利润") == "蝴蝶：676（22.5%），32.8% 的利润")
+        #expect(Typography.spaced("不能把 整数 与 text 比较") == "不能把整数与 text 比较")
+        #expect(Typography.spaced("共3,000行") == "共 3,000 行")
+        #expect(Typography.spaced("建议:") == "建议：")
+        #expect(Typography.spaced("未知的列 'a中b'") == "未知的列 'a中b'", "a name stays as typed")
+        #expect(Typography.spaced("  知己          持续沟通") == "  知己          持续沟通", "columns stay lined up")
+        #expect(Catalogue.translate("cannot compare a whole number with a text", .zh) == "不能把整数与 text 比较")
     }
 
     /// `help` and every `help TOPIC` in Chinese: the summary and the details (usage and example are code).

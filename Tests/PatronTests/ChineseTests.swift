@@ -22,6 +22,9 @@ struct ChineseTests {
         "EX", "sysexits", "yyyy", "MM", "dd", "HH", "mm", "ss", "SSS", "yyyyMMdd", "NA", "NaN", "true", "false", "null", "NULL", "T1", "T3", "VIP",
         "Amazon", "Prime", "Tesco", "JD", "Tmall", "Porter", "Klaviyo", "lifetimes", "scipy", "numpy", "R", "F", "M", "A", "B", "C", "x", "p", "q", "r",
         "s", "a", "b", "n", "t", "k", "T", "e", "g", "d", "z", "tₓ", "α", "β", "γ", "Y", "E", "P", "ln", "exp", "log", "max", "min", "CSS", "SVG", "API",
+        // The matrix's names as the article gives them, beside the Chinese; P(alive); servers and their types.
+        "True", "Friends", "Butterflies", "Barnacles", "Strangers", "alive", "Citus", "CockroachDB", "YugabyteDB", "postgresql", "double",
+        "numeric", "real", "uuid", "bigint", "varchar",
     ]
 
     /// Words of the language itself: statement words, the grammar's keywords, function names.
@@ -37,7 +40,13 @@ struct ChineseTests {
         words.formUnion(["low", "medium", "high", "none", "top", "bottom", "new", "active", "warm", "cold", "lapsed", "bgnbd", "pareto_nbd", "putler",
                          "custom", "rfm", "en", "zh", "weeks", "days", "months", "month", "quarter", "week", "year", "years", "revenue", "customers", "profit",
                          "postgres", "duckdb", "spark", "trino", "bigquery", "snowflake", "raw", "skip", "tab", "whitespace", "integer", "decimal", "text",
-                         "boolean", "date", "timestamp", "back", "quit", "next", "median", "terciles", "quintiles", "quartiles", "deciles"])
+                         "boolean", "date", "timestamp", "back", "quit", "next", "median", "terciles", "quintiles", "quartiles", "deciles",
+                         // The derived customer table's columns, and the options of load, clv, set and connect.
+                         "recency", "frequency", "monetary", "aov", "tenure", "loyalty", "channels", "amount", "revenue", "sales", "total", "value",
+                         "margin", "discount", "horizon", "language", "timer", "on", "off", "delimiter", "header", "thousands", "nulls", "columns",
+                         "json", "jsonl", "ndjson", "csv", "tsv", "md", "markdown", "host", "port", "user", "dbname", "password", "sslmode", "alpha", "beta",
+                         "gamma", "id", "cutoff"])
+        words.formUnion(Lessons.all.map(\.name))
         return words
     }()
 
@@ -49,10 +58,13 @@ struct ChineseTests {
         for rawLine in text.split(separator: "\n") {
             var line = String(rawLine)
             if line.hasPrefix("› ") || line.hasPrefix("patron>") || line.contains("patron run") { continue }
+            // A hint that is a statement or a condition to type is code.
+            if line.hasPrefix("提示："), case let hint = String(line.dropFirst(3)),
+               Parser.parse(Source(name: "", text: hint)).diagnostics.isEmpty || Parser.parse(Source(name: "", text: "segment where " + hint)).diagnostics.isEmpty { continue }
             // Quoted code and names; a caret line's source line (gutter `N | `) is the user's own text.
             if line.range(of: #"^\s*\d*\s*\|"#, options: .regularExpression) != nil { continue }
-            for pattern in [#"'[^']*'"#, #""[^"]*""#, #"`[^`]*`"#, #"[\w./-]+\.(csv|tsv|txt|jsonl?|patron|html|xlsx|parquet|md)\b"#, #"\$\w+"#,
-                            #"\b[\w.-]+@[\w.-]+"#, #"\w+://\S+"#, #"\b\w+\("#] {
+            for pattern in [#"\w+://[^）)\s]+"#, #"--[a-z-]+"#, #"[\w./-]+\.(csv|tsv|txt|jsonl?|patron|html|xlsx|parquet|md)\b"#, #"\b\w+(\.\w+)+\b"#, #"'[^']*'"#, #""[^"]*""#, #"`[^`]*`"#, #"\$\w+"#,
+                            #"\b[\w.-]+@[\w.-]+"#, #"\b\w+\("#] {
                 line = line.replacingOccurrences(of: pattern, with: " ", options: .regularExpression)
             }
             let words = try! NSRegularExpression(pattern: #"[A-Za-z][A-Za-z_0-9ₓ]*"#)
@@ -75,6 +87,7 @@ struct ChineseTests {
             names.insert(table.name)
             for column in table.columns {
                 names.insert(column.name)
+                for word in column.name.split(whereSeparator: { !$0.isLetter }) { names.insert(String(word)) }
                 if case .text(_, let dictionary) = column.storage, dictionary.count <= 5_000 {
                     for value in dictionary { for word in value.split(whereSeparator: { !$0.isLetter }) { names.insert(String(word)) } }
                 }
@@ -86,10 +99,11 @@ struct ChineseTests {
     }
 
     /// Runs statements in a Chinese session; returns what a person reads, with the session's names.
-    static func chinese(_ statements: [String], session: Session = Session()) -> [(statement: String, text: String)] {
+    static func chinese(_ statements: [String], session: Session = Session(), names: inout Set<String>) -> [(statement: String, text: String)] {
         _ = FileManager.default.changeCurrentDirectoryPath(TestSupport.packageRoot.path)
         session.language = .zh
         return statements.map { statement in
+            defer { names.formUnion(Self.names(in: session)) }
             var printed: [String] = []
             _ = session.run(Source(name: "<课堂>", text: statement)) { output in
                 switch output {
@@ -101,30 +115,39 @@ struct ChineseTests {
         }
     }
 
+    /// The words of statements: the names a user typed are theirs, not patron's.
+    static func typed(_ text: String) -> Set<String> {
+        Set(Lexer.tokenize(Source(name: "", text: text)).tokens.filter { $0.kind == .word || $0.kind == .string || $0.kind == .variable }.flatMap { $0.text.split(whereSeparator: { !$0.isLetter }).map(String.init) })
+    }
+
     static func report(_ outputs: [(statement: String, text: String)], names: Set<String>) -> [String] {
         outputs.compactMap { statement, text in
-            let english = englishWords(in: text, names: names)
+            let english = englishWords(in: text, names: names.union(typed(statement)))
             return english.isEmpty ? nil : "\(statement): \(Array(Set(english)).sorted().joined(separator: ", "))"
         }
     }
 
     @Test func everyStatementKindReadsInChinese() {
-        let session = Session()
-        let outputs = Self.chinese(PresentationTests.statements, session: session)
-        let problems = Self.report(outputs, names: Self.names(in: session))
+        var names = Set<String>()
+        let outputs = Self.chinese(PresentationTests.statements, names: &names)
+        let problems = Self.report(outputs, names: names)
         #expect(problems.isEmpty, "\(problems.count) outputs with English:\n\(problems.joined(separator: "\n"))")
     }
 
     @Test func everyHelpTopicReadsInChinese() {
-        let outputs = Self.chinese(["help"] + Help.topics.map { "help \($0.name)" })
-        let problems = Self.report(outputs, names: [])
+        var names = Set<String>()
+        let outputs = Self.chinese(["help"] + Help.topics.map { "help \($0.name)" }, names: &names)
+        // A topic's usage and example are code: their words are the user's to type.
+        let code = Help.topics.reduce(into: names) { $0.formUnion(Self.typed($1.example)) }
+        let problems = Self.report(outputs, names: code)
         #expect(problems.isEmpty, "\(problems.count) topics with English:\n\(problems.joined(separator: "\n"))")
     }
 
     @Test func everyLessonReadsInChinese() {
-        let session = Session()
-        let outputs = Self.chinese(["lesson"] + Lessons.all.map { "lesson \($0.name)" }, session: session)
-        let problems = Self.report(outputs, names: Self.names(in: session))
+        var names = Set<String>()
+        let outputs = Self.chinese(["lesson"] + Lessons.all.map { "lesson \($0.name)" }, names: &names)
+        let typed = Lessons.all.reduce(into: names) { $0.formUnion(Self.typed($1.script(.zh).split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("say") }.joined(separator: "\n"))) }
+        let problems = Self.report(outputs, names: typed)
         #expect(problems.isEmpty, "\(problems.count) lessons with English:\n\(problems.joined(separator: "\n"))")
     }
 
@@ -133,10 +156,11 @@ struct ChineseTests {
         for file in ScriptTests.files {
             let text = try String(contentsOf: ScriptTests.folder.appendingPathComponent(file), encoding: .utf8)
             let session = Session()
+            var names = Set<String>()
             for block in ScriptTestFile.parse(text) {
-                let outputs = Self.chinese([block.statements], session: session)
+                let outputs = Self.chinese([block.statements], session: session, names: &names)
                 guard block.kind == .error else { continue }
-                problems += Self.report(outputs, names: Self.names(in: session)).map { "\(file):\(block.line): \($0)" }
+                problems += Self.report(outputs, names: names).map { "\(file):\(block.line): \($0)" }
             }
         }
         #expect(problems.isEmpty, "\(problems.count) errors with English:\n\(problems.joined(separator: "\n"))")

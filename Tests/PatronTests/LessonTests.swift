@@ -43,7 +43,7 @@ struct LessonTests {
         for step in 2...4 { #expect(terminal.run("\r", expecting: "── \(step)/5 ──", prompt: pauseZh)) }
         #expect(terminal.run("quit\r", expecting: "已离开课程 matrix"))
         let chinese = terminal.output(after: mark)
-        for word in ["知己", "蝴蝶", "藤壶", "过客", "建议", "分界点"] { #expect(chinese.contains(word), "\(word)") }
+        for word in ["知己", "蝴蝶", "藤壶", "过客", "建议", "切分点"] { #expect(chinese.contains(word), "\(word)") }
         #expect(!chinese.contains("Butterflies") && !chinese.contains("advice:") && !chinese.contains("cut points"))
         terminal.type("\u{04}")
         #expect(terminal.waitForExit() == 0)

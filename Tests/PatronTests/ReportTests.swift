@@ -1,4 +1,5 @@
 import Foundation
+@testable import PatronDriver
 import PatronRender
 import Testing
 
@@ -41,6 +42,24 @@ struct ReportTests {
         #expect(html.contains("<title>Results of examples/retention.patron</title>"))
         #expect(html.contains("data-kind=\"cohorts\"") && html.contains("data-chart=\"comparison\""))
         #expect(!html.contains("data-kind=\"tiers\"") || html.contains("<code>tiers clv</code>"), "the session's own results are not in it")
+    }
+
+    /// Issue 25, item 17: a handout of a Chinese lesson, made in an English session, speaks the
+    /// language each result was made in, and carries the lesson's narration between them.
+    @Test func aChineseLessonsHandoutIsChineseWithItsNarration() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patron-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let page = folder.appendingPathComponent("class.html").path
+        let run = try TestSupport.patron(["--quiet", "-c", "set language zh", "-c", "lesson matrix", "-c", "set language en", "-c", "report to \"\(page)\""])
+        #expect(run.status == 0, "\(run.stderr)")
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.contains("<html lang=\"zh-Hans\">"))
+        #expect(html.contains("个结果，由 patron 生成") && !html.contains("made by patron"))
+        #expect(!html.contains("areas are shares of rows") && !html.contains(" of rows"))
+        let narration = try #require(Lessons.named("matrix")?.chinese.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("say") })
+        let words = narration.split(separator: "\"")[1]
+        #expect(html.contains("<p class=\"narration\">\(HTMLReport.escape(String(words)))</p>"), "\(words)")
     }
 
     /// Headless Chromium renders the reports: see Tests/oracle/report_browser.py for what it checks.
