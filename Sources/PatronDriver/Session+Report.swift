@@ -1,11 +1,31 @@
 import PatronAnalysis
+import PatronEngine
 import PatronRender
 import PatronSyntax
 
 extension Session {
     /// The session's results so far as one HTML document.
     public func htmlDocument(title: String) -> String {
-        HTMLReport.render(title: title, language: language, sections: reportSections)
+        HTMLReport.render(title: title, language: language, sections: setupSections() + reportSections)
+    }
+
+    /// What a reader of a handout needs before the results: the parameters the run was given, and
+    /// the named segments' definitions and sizes in the current table.
+    func setupSections() -> [HTMLReport.Section] {
+        var sections: [HTMLReport.Section] = []
+        if !parameters.isEmpty {
+            let zh = language == .zh
+            let rows = parameters.keys.sorted().map { [Presentation.Cell.text("$" + $0), .text(Formatting.literal(parameters[$0] ?? .null))] }
+            let presentation = Presentation(kind: "parameters", fields: [.init("parameter", heading: zh ? "参数" : "parameter"), .init("value", heading: zh ? "值" : "value")],
+                                            rows: rows, blocks: [.line(zh ? "本次运行的参数（--param）：" : "the parameters of this run (--param):"), .table(bars: nil)])
+            sections.append(HTMLReport.Section(statement: parameters.keys.sorted().map { "--param \($0)=\(Formatting.literal(parameters[$0] ?? .null))" }.joined(separator: " "),
+                                               presentation: presentation, language: language))
+        }
+        if !catalog.segments.isEmpty, let source = Optional(Source(name: "<report>", text: "show segments")), let statement = Parser.parse(source).statements.first,
+           let bound = try? Binder(catalog: catalog, source: source).bind(statement), let execution = try? Engine.execute(bound, rowLimit: Int.max) {
+            sections.append(HTMLReport.Section(statement: "show segments", presentation: Presenter(language: language).present(execution.result), language: language))
+        }
+        return sections
     }
 
     /// `report to "FILE" [title "…"] [from "SCRIPT"]`: the session's results, or those of a script
@@ -37,7 +57,9 @@ extension Session {
                                                                       hints: ["run it on its own to see where: patron run \(script)"]), in: source)))
                 return outcome.status
             }
-            sections = inner.reportSections
+            sections = inner.setupSections() + inner.reportSections
+        } else {
+            sections = setupSections() + sections
         }
         let heading = title ?? script.map { language == .zh ? "\($0) 的结果" : "Results of \($0)" } ?? (language == .zh ? "patron 报告" : "patron report")
         let html = HTMLReport.render(title: heading, language: language, sections: sections)

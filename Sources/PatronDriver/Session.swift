@@ -183,6 +183,9 @@ public final class Session {
     /// The one line the prompt starts with: what is loaded and a first query to try.
     public static let greeting = "patron 0.1 · demo data loaded as '\(DemoData.tableName)' (\(NumberFormat.grouped(DemoData.customerCount)) customers) · try: segment where profit=high and loyalty=low · help · Ctrl-D quits"
 
+    /// The source name of what is typed at the prompt (its errors say "line N").
+    public static let promptName = DiagnosticRenderer.promptName
+
     /// Whether `text` is a complete input (the REPL asks for a continuation line when it is not).
     public static func isComplete(_ text: String) -> Bool {
         Parser.isComplete(Source(name: "", text: text))

@@ -79,7 +79,7 @@ public struct REPL {
             patron_editor_remember(editor, Secrets.masked(pending))
             Console.refreshLayout(dataFormat: session.format != nil)
             Interrupt.reset()
-            let outcome = session.run(Source(name: "<stdin>", text: pending, firstLine: firstLine)) { Console.emit($0) }
+            let outcome = session.run(Source(name: Session.promptName, text: pending, firstLine: firstLine)) { Console.emit($0) }
             Interrupt.reset()
             pending = ""
             return !outcome.shouldQuit

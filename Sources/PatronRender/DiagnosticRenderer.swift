@@ -3,6 +3,16 @@ import PatronSyntax
 
 /// Diagnostics as `file:line:col: error: message`, the source line, a caret under the span, and hints.
 public enum DiagnosticRenderer {
+    /// The source name of what is typed at the prompt: its errors say "line N" in the prompt's
+    /// own count of lines, not a file name.
+    public static let promptName = "<prompt>"
+
+    /// Where a diagnostic is: `file:line:col:`, or at the prompt `line N, column C:`.
+    static func place(_ file: String, line: Int, column: Int, _ language: Language) -> String {
+        guard file == promptName else { return "\(file):\(line):\(column):" }
+        return language == .zh ? "第 \(line) 行第 \(column) 列：" : "line \(line), column \(column):"
+    }
+
     /// The labels before a message and a hint, in the language.
     static func label(_ english: String, _ language: Language) -> String {
         guard language == .zh else { return english + ":" }
@@ -55,7 +65,7 @@ public enum DiagnosticRenderer {
         let message = Catalogue.translate(message, language)
         // A full-width colon needs no space after it.
         let gap = language == .zh ? "" : " "
-        var out = Style.paint("\(file):\(line):\(column + 1):", Style.bold, on: on) + " \(label)\(gap)" + Style.paint(message, Style.bold, on: on) + "\n"
+        var out = Style.paint(place(file, line: line, column: column + 1, language), Style.bold, on: on) + (file == promptName && language == .zh ? "" : " ") + "\(label)\(gap)" + Style.paint(message, Style.bold, on: on) + "\n"
         let (window, caretAt) = Self.window(shown, around: column, width: 100)
         out += "\(gutter) | \(window)\n"
         out += "\(blank) | \(String(repeating: " ", count: caretAt))" + Style.paint(String(repeating: "^", count: min(caretWidth, 100)), Style.green, on: on)

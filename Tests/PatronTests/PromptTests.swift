@@ -48,6 +48,17 @@ struct PromptTests {
         #expect(terminal.waitForExit() == 0)
     }
 
+    /// Issue 25, item 19: an error at the prompt says which line in the prompt's own count.
+    @Test func anErrorAtThePromptSaysItsLine() throws {
+        let scratch = try Scratch()
+        let terminal = try start(scratch)
+        #expect(terminal.run("count\r", expecting: "3,000 rows"))
+        #expect(terminal.run("segment where proffit=high\r", expecting: "line 2, column 15: error: unknown column 'proffit'"))
+        #expect(!terminal.output(after: 0).contains("<stdin>") && !terminal.output(after: 0).contains("<prompt>"))
+        terminal.type("\u{04}")
+        #expect(terminal.waitForExit() == 0)
+    }
+
     @Test func aMultiLineStatementIsOneHistoryEntryAndCtrlRFindsIt() throws {
         let scratch = try Scratch()
         let first = try start(scratch)

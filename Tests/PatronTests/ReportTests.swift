@@ -12,8 +12,9 @@ struct ReportTests {
         #expect(first.stdout.hasPrefix("<!DOCTYPE html>\n<html lang=\"en\">"))
         #expect(first.stdout.hasSuffix("</html>\n"))
         // A section per result, each headed by its statement; the confirmations went to standard error.
+        // Every result, and before them the named segments' definitions and sizes.
         let expected = TestSupport.results(try TestSupport.patron(["run", "examples/segmentation.patron", "--quiet", "--format", "json"]).stdout)
-            .filter { $0["kind"] as? String != "text" }.count
+            .filter { $0["kind"] as? String != "text" }.count + 1
         #expect(first.stdout.components(separatedBy: "<section class=\"result\"").count - 1 == expected)
         #expect(first.stdout.contains("<code>matrix profit by loyalty</code>"))
         // Nothing fetched from anywhere, and the page says so to the browser.
@@ -60,6 +61,23 @@ struct ReportTests {
         let narration = try #require(Lessons.named("matrix")?.chinese.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("say") })
         let words = narration.split(separator: "\"")[1]
         #expect(html.contains("<p class=\"narration\">\(HTMLReport.escape(String(words)))</p>"), "\(words)")
+    }
+
+    /// Issue 25, item 18: a handout states the parameters its script ran with, and the named
+    /// segments' definitions and sizes, before the results.
+    @Test func aReportStatesItsParametersAndSegments() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patron-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let script = folder.appendingPathComponent("nightly.patron").path
+        try "define segment keepers as loyalty >= $floor\ncount keepers\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let run = try TestSupport.patron(["run", script, "--param", "floor=0.5", "--format", "html"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let html = run.stdout
+        #expect(html.contains("<code>--param floor=0.5</code>") && html.contains("<td>$floor</td><td>0.5</td>"), "\(html.prefix(3000))")
+        #expect(html.contains("<td>keepers</td><td>loyalty &gt;= $floor</td>"))
+        let setup = try #require(html.range(of: "<code>show segments</code>")), result = try #require(html.range(of: "<code>count keepers</code>"))
+        #expect(setup.lowerBound < result.lowerBound, "the setup comes before the results")
     }
 
     /// Headless Chromium renders the reports: see Tests/oracle/report_browser.py for what it checks.

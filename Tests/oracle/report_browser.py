@@ -9,7 +9,11 @@ chart kind, and checks what a reader would see:
     glyph gets), and the page says it is Chinese;
   - nothing leaves the file: the browser's network log holds only the file itself;
   - it prints on A4: in print media at A4's printable width nothing is wider than the page, and
-    the browser's own print to PDF on A4 gives pages.
+    the browser's own print to PDF on A4 gives pages;
+  - it looks finished (issue 25, item 18): every caption stands above its chart and the two are
+    kept together across a page break; every word drawn on a chart or a shaded cell has WCAG AA
+    contrast (4.5:1) against what is under it; no count prints as 28.00; chart text is at least
+    10 px when printed on A4.
 
 usage: report_browser.py PATRON OUTDIR   (screenshots report-en.png, report-zh.png in OUTDIR)
 Prints "ok: …" and exits 0, or prints what failed and exits 1."""
@@ -115,6 +119,43 @@ def check(language, driver):
     shaded = driver.execute_script("return document.querySelectorAll('td[style*=background]').length")
     if shaded < 10:
         failures.append(f"{language}: {shaded} shaded cohort cells")
+    # Captions above their charts, kept with them across a page break.
+    placement = driver.execute_script("""
+        return [...document.querySelectorAll('figure.chart')].map(f => {
+            const c = f.querySelector('figcaption'), s = f.querySelector('svg');
+            return {kind: f.dataset.chart, above: !c || c.getBoundingClientRect().top < s.getBoundingClientRect().top,
+                    together: getComputedStyle(f).breakInside === 'avoid'};
+        });""")
+    for figure in placement:
+        if not figure["above"] or not figure["together"]:
+            failures.append(f"{language}: the {figure['kind']} chart's caption: above {figure['above']}, kept together {figure['together']}")
+    # WCAG AA contrast of every word on a chart or a shaded cell, against what is painted under it.
+    contrast = driver.execute_script("""
+        function rgb(text) { const m = text.match(/[\\d.]+/g) || []; return m.map(Number); }
+        function lum([r, g, b]) { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+                                   return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); }
+        function over(c, a) { return c.slice(0, 3).map(v => 255 * (1 - a) + v * a); }
+        function ratio(a, b) { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); }
+        const low = [];
+        for (const t of document.querySelectorAll('figure.chart svg text')) {
+            const r = t.getBoundingClientRect(), x = r.left + r.width / 2, y = r.top + r.height / 2;
+            const under = document.elementsFromPoint(x, y).find(e => e.tagName === 'rect');
+            let back = [255, 255, 255];
+            if (under) { const s = getComputedStyle(under); const c = rgb(s.fill); const a = parseFloat(s.fillOpacity) * (c.length > 3 ? c[3] : 1); back = over(c, a); }
+            const value = ratio(rgb(getComputedStyle(t).fill), back);
+            if (value < 4.5) low.push(`${t.textContent} ${value.toFixed(2)}`);
+        }
+        for (const td of document.querySelectorAll('td[style*=background]')) {
+            const s = getComputedStyle(td), c = rgb(s.backgroundColor);
+            const value = ratio(rgb(s.color), over(c, c.length > 3 ? c[3] : 1));
+            if (value < 4.5) low.push(`cell ${td.textContent} ${value.toFixed(2)}`);
+        }
+        return low;""")
+    if contrast:
+        failures.append(f"{language}: {len(contrast)} words below 4.5:1 contrast, e.g. {contrast[:5]}")
+    whole = driver.execute_script("return [...document.querySelectorAll('svg text')].map(t => t.textContent).filter(t => /^[\\d,]+\\.00$/.test(t))")
+    if whole:
+        failures.append(f"{language}: counts printed with decimals on charts: {whole[:5]}")
     # Chinese drawn with a real font: a CJK character's pixels differ from a missing glyph's box.
     if language == "zh":
         lang = driver.execute_script("return document.documentElement.lang")
@@ -149,6 +190,14 @@ def check(language, driver):
             .map(e => e.tagName + '.' + e.className).slice(0, 5);""")
     if wide:
         failures.append(f"{language}: in print, wider than A4: {wide}")
+    small = driver.execute_script("""
+        return [...document.querySelectorAll('figure.chart svg')].flatMap(s => {
+            const scale = s.getBoundingClientRect().width / s.viewBox.baseVal.width;
+            return [...s.querySelectorAll('text')].map(t => parseFloat(t.getAttribute('font-size')) * scale)
+                .filter(px => px < 10).map(px => `${s.dataset.chart} ${px.toFixed(1)}px`);
+        }).slice(0, 5);""")
+    if small:
+        failures.append(f"{language}: chart text under 10 px when printed on A4: {small}")
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     options = PrintOptions()
     options.page_width, options.page_height = 21.0, 29.7
