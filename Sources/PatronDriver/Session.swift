@@ -605,8 +605,14 @@ public final class Session {
             }
             return .dataError
         }
+        let text = ResultWriter.write(data, as: format, raw: raw)
+        // Ctrl-C while the rows were turned into text: nothing is written, not half a file.
+        if Interrupt.requested {
+            emit(.diagnostic("cancelled: '\(path)' was not written; the session is as it was"))
+            return .interrupted
+        }
         do throws(AtomicFile.Failure) {
-            try AtomicFile.write(ResultWriter.write(data, as: format, raw: raw), to: path)
+            try AtomicFile.write(text, to: path)
         } catch {
             emit(.diagnostic(DiagnosticRenderer.fileError(path, "cannot write the export: \(error.reason)", language: language)))
             return .ioError

@@ -423,6 +423,7 @@ extension Catalogue {
         Entry("topics: {}", "主题：{}"),
         Entry("cancelled: no customer table was derived; the session is as it was", "已取消：没有推导出客户表；会话保持原样"),
         Entry("cancelled: transitions stopped", "已取消：transitions 已停止"),
+        Entry("cancelled: '{}' was not written; the session is as it was", "已取消：没有写入 '{}'；会话保持原样"),
         Entry("cancelled: the model was not fitted; the customer table is as it was", "已取消：模型没有拟合；客户表保持原样"),
         Entry("cancelled: the cohorts stopped; the session is as it was", "已取消：同期群分析已停止；会话保持原样"),
         Entry("cancelled: the projection stopped; the session is as it was", "已取消：预测已停止；会话保持原样"),

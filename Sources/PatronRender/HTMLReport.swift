@@ -146,7 +146,7 @@ public enum HTMLReport {
                 let h = plotH * within
                 svg += "<rect x=\"\(fixed(x))\" y=\"\(fixed(y))\" width=\"\(fixed(max(0, w - 2)))\" height=\"\(fixed(max(0, h - 2)))\" fill=\"\(quadrantColours[r][c])\" data-quadrant=\"\(r)\(c)\"/>"
                 if w > 70 && h > 34 {
-                    let name = cells[r][c].split(separator: ":").first.map(String.init) ?? ""
+                    let name = cells[r][c].split(whereSeparator: { $0 == ":" || $0 == "："}).first.map(String.init) ?? ""
                     svg += text(name, x: x + 8, y: y + 18, size: 13, bold: true, fill: "#fff")
                     var detail = percent(shares[r][c]) + (language == .zh ? " 的客户" : " of rows")
                     if let values { detail += language == .zh ? "，\(percent(values[r][c])) 的利润" : ", \(percent(values[r][c])) of profit" }

@@ -30,12 +30,13 @@ extension Presenter {
             rows.append(cells + [.text(Vocabulary.advice(quadrant, language))])
             area[quadrant] = m.scope > 0 ? Double(m.count(quadrant)) / Double(m.scope) : 0
             value[quadrant] = totalProfit > 0 ? m.profit(quadrant) / totalProfit : 0
-            grid[quadrant] = "\(name): \(count.display) (\(share.display))" + (hasProfit && totalProfit > 0 ? ", \(profitShare.display) \(w("of profit"))" : "")
+            let profitPart = hasProfit && totalProfit > 0 ? say(", \(profitShare.display) of profit", zh: "，\(profitShare.display) 的利润") : ""
+            grid[quadrant] = say("\(name): \(count.display) (\(share.display))", zh: "\(name)：\(count.display)（\(share.display)）") + profitPart
         }
         let method = Vocabulary.method(m.method, language)
         let title = say("\(a.name) × \(b.name) in '\(m.table.name)' (\(method): \(a.name) > \(number(m.cuts.0, a)) is high, \(b.name) > \(number(m.cuts.1, b)) is high)",
                         zh: "'\(m.table.name)' 的 \(a.name) × \(b.name)（\(method)：\(a.name) > \(number(m.cuts.0, a)) 为高，\(b.name) > \(number(m.cuts.1, b)) 为高）")
-        let chart = Chart.grid(corner: "", across: ["\(b.name) \(w("low")) (\(w("short-term")))", "\(b.name) \(w("high")) (\(w("long-term")))"],
+        let chart = Chart.grid(corner: "", across: [say("\(b.name) low (short-term)", zh: "\(b.name) 低（短期）"), say("\(b.name) high (long-term)", zh: "\(b.name) 高（长期）")],
                                down: ["\(a.name) \(w("high"))", "\(a.name) \(w("low"))"],
                                cells: [[grid[.butterflies]!, grid[.trueFriends]!], [grid[.strangers]!, grid[.barnacles]!]],
                                areas: [[area[.butterflies]!, area[.trueFriends]!], [area[.strangers]!, area[.barnacles]!]],

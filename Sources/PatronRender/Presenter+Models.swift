@@ -73,7 +73,7 @@ extension Presenter {
         if !c.added.isEmpty {
             let horizon = "\(c.horizonMonths)", margin = NumberFormat.fixed(c.margin, digits: 2), discount = NumberFormat.fixed(c.discount * 100, digits: 2)
             notes.append(say("columns p_alive, expected_purchases (next \(horizon) months), expected_spend, clv (margin \(margin), discount \(discount)% a month) added to '\(c.table.name)'; explain p_alive and explain clv say how",
-                             zh: "已向 '\(c.table.name)' 添加列 p_alive（存续概率，1 减去流失概率）、expected_purchases（未来 \(horizon) 个月的预期购买次数）、expected_spend（预期每次消费）、clv（客户终身价值；利润率 \(margin)，月折现率 \(discount)%）；explain p_alive 与 explain clv 给出定义"))
+                             zh: "已向 '\(c.table.name)' 添加列 p_alive（存续概率，1 减去流失概率）、expected_purchases（未来 \(horizon) 个月的预期购买天数）、expected_spend（预期每次消费）、clv（客户终身价值；利润率 \(margin)，月折现率 \(discount)%）；explain p_alive 与 explain clv 给出定义"))
         }
         return notes
     }

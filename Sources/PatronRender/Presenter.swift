@@ -151,9 +151,21 @@ public struct Presenter: Sendable {
             footer = "\(NumberFormat.grouped(shown)) \(shown == 1 ? "row" : "rows")"
         }
         return Presentation(kind: "rows", fields: table.columns.map { Field($0.name, $0.type.isNumeric ? .right : .left) },
-                            rows: result.rows.map { row in table.columns.map { Cell.stored($0, row) } },
+                            rows: Self.cells(of: result.rows, in: table),
                             facts: [.init("table", .string(table.name)), .init("shown", .count(shown)), .init("matching", .count(result.matching))],
                             blocks: [.table(bars: nil), .line(footer)])
+    }
+
+    /// Each row's stored cells; an export of millions of rows hears Ctrl-C between rows (and the
+    /// driver then writes nothing).
+    static func cells(of rows: [Int], in table: Table) -> [[Cell]] {
+        var cells: [[Cell]] = []
+        cells.reserveCapacity(rows.count)
+        for (k, row) in rows.enumerated() {
+            if k & 0xFFF == 0 && Interrupt.requested { break }
+            cells.append(table.columns.map { Cell.stored($0, row) })
+        }
+        return cells
     }
 
     /// The rows `export` writes: every column, nothing else.

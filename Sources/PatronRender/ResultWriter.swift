@@ -1,4 +1,5 @@
 import PatronAnalysis
+import PatronStore
 
 /// Writes result tables as CSV, TSV, JSON, JSON Lines or Markdown.
 public enum ResultWriter {
@@ -39,7 +40,10 @@ public enum ResultWriter {
             }
         }
         var out = result.columns.map { field(raw ? $0 : neutralised($0)) }.joined(separator: String(separator)) + "\r\n"
-        for row in result.rows { out += row.map(cell).joined(separator: String(separator)) + "\r\n" }
+        for (k, row) in result.rows.enumerated() {
+            if k & 0xFFF == 0 && Interrupt.requested { break }
+            out += row.map(cell).joined(separator: String(separator)) + "\r\n"
+        }
         return out
     }
 

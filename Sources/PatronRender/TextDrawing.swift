@@ -55,7 +55,7 @@ public enum TextDrawing {
             let label = line == 0 ? down[0] : line == height - 1 ? down[1] : ""
             lines.append(text + (label.isEmpty ? "" : "  " + label))
         }
-        let names = cells.map { $0.map { $0.split(separator: ":").first.map(String.init) ?? "" } }
+        let names = cells.map { $0.map { $0.split(whereSeparator: { $0 == ":" || $0 == "：" }).first.map(String.init) ?? "" } }
         lines.append("  " + (0..<2).flatMap { r in (0..<2).map { c in "\(glyphs[r][c]) \(names[r][c]) \(NumberFormat.percent(shares[r][c]))" } }.joined(separator: "  "))
         return lines.joined(separator: "\n")
     }

@@ -220,6 +220,14 @@ struct PromptTests {
         #expect(fit != nil && fit! < quick, "the fit stopped after \(fit ?? -1) s")
         #expect(terminal.run("explain p_alive\r", expecting: "unknown"))
         #expect(terminal.run("count\r", expecting: "9,973 rows in 'customers'"))
+        // Transitions derive the customers twice; an export of 1.6M orders writes nothing when stopped.
+        let transitions = interrupt("transitions from 2024-03-01 to 2024-09-30", after: 0.3 * PseudoTerminal.slowdown, terminal: terminal)
+        #expect(transitions != nil && transitions! < quick, "transitions stopped after \(transitions ?? -1) s")
+        let exported = scratch.folder.appendingPathComponent("all.csv")
+        let export = interrupt("export some to \"\(exported.path)\"", after: 1.0 * PseudoTerminal.slowdown, terminal: terminal)
+        #expect(export != nil && export! < quick, "the export stopped after \(export ?? -1) s")
+        #expect(!FileManager.default.fileExists(atPath: exported.path))
+        #expect(terminal.run("count some\r", expecting: "1,600,000 rows in 'some'"))
         terminal.type("\u{04}")
         #expect(terminal.waitForExit() == 0)
     }
