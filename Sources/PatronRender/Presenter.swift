@@ -454,7 +454,9 @@ public struct Presenter: Sendable {
         let rows = table.columns.enumerated().map { index, column -> [Cell] in
             var level = Cell.null(), rule = Cell.null()
             if let cuts = e.levels[index], let v = column.doubleValue(row) {
-                level = .text(cuts.words[cuts.level(of: v)])
+                // The data keeps the level word as defined; the reader sees it in their language (高 for high).
+                let word = cuts.words[cuts.level(of: v)]
+                level = .text(word, shown: language == .zh ? LevelCuts.chineseWords.first { $0.english == word }?.chinese ?? word : word)
                 rule = .text(Formatting.describe(cuts, language))
             }
             return [.text(column.name), .stored(column, row, null: "(null)"), level, rule]

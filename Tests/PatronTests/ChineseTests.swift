@@ -166,6 +166,14 @@ struct ChineseTests {
         #expect(problems.isEmpty, "\(problems.count) errors with English:\n\(problems.joined(separator: "\n"))")
     }
 
+    /// Level words are code in a condition, but a table of levels shows a Chinese reader 低 中 高.
+    @Test func levelsShowInChineseInTables() {
+        var names = Set<String>()
+        let text = Self.chinese(["explain customer 11001"], names: &names)[0].text
+        #expect(text.contains("│ 高 ") || text.contains("│ 低 ") || text.contains("│ 中 "), "\(text)")
+        #expect(!text.contains("│ high ") && !text.contains("│ low ") && !text.contains("│ medium "), "\(text)")
+    }
+
     @Test func theFinderFindsEnglish() {
         #expect(Self.englishWords(in: "错误：此处应为a metric, a segment, or 'customer ID' to explain，却遇到输入的结尾", names: []).contains("metric"))
         #expect(Self.englishWords(in: "'demo' 中的 profit（decimal）：消费额", names: ["profit", "demo"]).isEmpty)
