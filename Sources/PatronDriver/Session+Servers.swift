@@ -122,7 +122,7 @@ extension Session {
     /// The SQL of one statement, its first line a comment with the patron line; `creating`
     /// (`patron compile`) makes the tables a derivation or scoring produces, so later statements read them.
     func statementSQL(_ bound: BoundStatement, _ compiler: SQLCompiler, text: String, creating: Bool) throws(SQLError) -> String {
-        let comment = "-- patron: \(text)\n"
+        let comment = SQLDialect.comment("patron: \(text)") + "\n"
         switch bound {
         case .segment(let segment): return try compiler.segment(segment)
         case .customers(let spec): return try compiler.customers(spec, creating: creating)
@@ -203,7 +203,8 @@ extension Session {
         let line = Self.singleLine(source.text(of: parsed.span))
         do throws(SQLError) {
             let sql = try statementSQL(bound, SQLCompiler(dialect: dialect), text: line, creating: true)
-            emit(.result("-- \(source.name):\(source.line(containing: parsed.span.start).number): \(line)\n" + sql.split(separator: "\n").dropFirst().joined(separator: "\n") + "\n"))
+            emit(.result(SQLDialect.comment("\(source.name):\(source.line(containing: parsed.span.start).number): \(line)") + "\n"
+                         + sql.split(separator: "\n").dropFirst().joined(separator: "\n") + "\n"))
             return .ok
         } catch {
             return report(error, at: parsed.span, source: source, emit: emit)

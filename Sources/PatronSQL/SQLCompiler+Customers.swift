@@ -51,7 +51,7 @@ extension SQLCompiler {
                     ("loyalty", dialect.decimal(units: dialect.divide("count(DISTINCT \(recent)) * 20000 + 12", "24"), scale: 4))]
         if let channel = spec.channel { metrics.append(("channels", "count(DISTINCT \(context.column(channel)))")) }
         let chosen = metrics.filter { spec.derives($0.0) }
-        var sql = "-- patron: customers from \(orders.name) by \(orders.columns[spec.id].name)\n"
+        var sql = SQLDialect.comment("patron: customers from \(orders.name) by \(orders.columns[spec.id].name)") + "\n"
         if creating {
             // In a compiled script the customer table is made, so the statements after it read it.
             let name = dialect.quote(spec.name)
@@ -87,7 +87,7 @@ extension SQLCompiler {
             }
         }
         let isCSV = !path.lowercased().hasSuffix(".jsonl") && !path.lowercased().hasSuffix(".ndjson")
-        var sql = "-- patron: load \"\(path)\" as \(table.name)\n"
+        var sql = SQLDialect.comment("patron: load \"\(path)\" as \(table.name)") + "\n"
         switch dialect {
         case .duckdb where isDefault && isCSV:
             let columns = table.columns.map { "\(dialect.literal($0.name)): \(dialect.literal(type($0)))" }.joined(separator: ", ")
@@ -97,8 +97,8 @@ extension SQLCompiler {
             sql += "CREATE OR REPLACE TEMPORARY VIEW \(name) (\(columns)) USING csv OPTIONS (path \(dialect.literal(path)), header 'true');"
         default:
             let columns = table.columns.map { "\(dialect.quote($0.name)) \(type($0))" }.joined(separator: ",\n    ")
-            sql += "CREATE TABLE \(name) (\n    \(columns)\n);\n-- fill it from \(path) with this engine's loader"
-            if dialect == .postgres && isCSV { sql += ", e.g. \\copy \(name) FROM \(dialect.literal(path)) WITH (FORMAT csv, HEADER)" }
+            let copy = dialect == .postgres && isCSV ? ", e.g. \\copy \(name) FROM \(dialect.literal(path)) WITH (FORMAT csv, HEADER)" : ""
+            sql += "CREATE TABLE \(name) (\n    \(columns)\n);\n" + SQLDialect.comment("fill it from \(path) with this engine's loader" + copy)
         }
         return sql + "\n"
     }

@@ -41,7 +41,7 @@ extension SQLCompiler {
 
     private func grouped(_ context: Context, table: Table, label: String, value: String?, scope: String?, order: [String], text: String,
                          from source: String?, counting: Bool) -> String {
-        var sql = "-- patron: \(text)\nWITH t AS (SELECT * FROM \(source ?? dialect.quote(table.name)))"
+        var sql = SQLDialect.comment("patron: \(text)") + "\nWITH t AS (SELECT * FROM \(source ?? dialect.quote(table.name)))"
         for cut in context.cutTables { sql += ",\n" + cut.sql }
         sql += ",\nl AS (SELECT \(label) AS segment, \(value ?? "0") AS v FROM t" + context.cutTables.map { " CROSS JOIN \($0.alias)" }.joined()
             + (scope.map { " WHERE \($0)" } ?? "") + ")"
@@ -100,7 +100,7 @@ extension SQLCompiler {
         let (cutA, cutB) = (ParetoCutoff(a), ParetoCutoff(b))
         let above = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
         func below(_ cut: ParetoCutoff, _ part: String) -> String { "\(part) * \(cut.denominator) < \(cut.numerator) * total" }
-        var sql = "-- patron: \(text)\nWITH t AS (SELECT * FROM \(source ?? dialect.quote(table.name))),\n"
+        var sql = SQLDialect.comment("patron: \(text)") + "\nWITH t AS (SELECT * FROM \(source ?? dialect.quote(table.name))),\n"
         sql += "g AS (SELECT \(v) AS v, count(*) AS c, sum(\(v)) AS s FROM t WHERE \(v) IS NOT NULL GROUP BY \(v)),\n"
         sql += "w AS (SELECT v, c, s, coalesce(sum(c) OVER (ORDER BY v DESC \(above)), 0) AS nb, coalesce(sum(s) OVER (ORDER BY v DESC \(above)), 0) AS sb,\n"
         sql += "      sum(s) OVER () AS total, sum(c) OVER () AS n FROM g),\n"
@@ -166,7 +166,7 @@ extension SQLCompiler {
     /// `transitions`: customers counted by their segment at the first date (null: not yet a
     /// customer) and at the second, from the two label queries.
     public func transitions(from first: String, to second: String, text: String) -> String {
-        "-- patron: \(text)\nWITH f AS (\(first)),\ns AS (\(second))\n"
+        SQLDialect.comment("patron: \(text)") + "\nWITH f AS (\(first)),\ns AS (\(second))\n"
             + "SELECT f.segment AS \(dialect.quote("from")), s.segment AS \(dialect.quote("to")), count(*) AS \(dialect.quote("rows"))\n"
             + "FROM s LEFT JOIN f ON s.id = f.id\nGROUP BY f.segment, s.segment\nORDER BY 1 NULLS LAST, 2 NULLS LAST;"
     }

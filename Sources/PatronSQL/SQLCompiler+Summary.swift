@@ -34,7 +34,7 @@ extension SQLCompiler {
             order.append(name + (descending ? " DESC" : " ASC") + " NULLS LAST")
         }
         order += query.groups.map { key($0) + " ASC NULLS LAST" }
-        var sql = "-- patron: \(text)\n"
+        var sql = SQLDialect.comment("patron: \(text)") + "\n"
         sql += "WITH t AS (SELECT * FROM \(source ?? dialect.quote(table.name)))"
         for cut in context.cutTables { sql += ",\n" + cut.sql }
         var extra: [String] = []

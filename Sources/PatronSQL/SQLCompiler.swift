@@ -31,6 +31,24 @@ public enum SQLDialect: String, Sendable, CaseIterable {
         }
     }
 
+    /// A `--` comment line holding `text`, which may be a user's path, name or statement: every line
+    /// break and control character in it is written as an escape (`\n`, `\u{2028}`), so nothing in
+    /// it can end the comment and reach the engine as SQL. The one door for text into a comment.
+    public static func comment(_ text: String) -> String {
+        var out = "-- "
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029:
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     /// A string literal.
     func literal(_ text: String) -> String {
         switch self {
@@ -112,7 +130,7 @@ public struct SQLCompiler: Sendable {
             select += cut.outputs.map { "max(\(cut.alias).\($0)) AS \(cut.alias)_\($0)" }
         }
         let names = select.map { String($0.split(separator: " ").last ?? "") }
-        var sql = "-- patron: segment where \(segment.text)\n"
+        var sql = SQLDialect.comment("patron: segment where \(segment.text)") + "\n"
         sql += "WITH t AS (SELECT * FROM \(source ?? dialect.quote(table.name)))"
         for cut in context.cutTables { sql += ",\n" + cut.sql }
         sql += "\nSELECT " + select.joined(separator: ",\n       ")

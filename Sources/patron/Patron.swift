@@ -173,7 +173,7 @@ struct Compile: ParsableCommand {
         session.compiling = chosen
         let source = try script(file)
         try checkParametersRead(session, by: [source])
-        emit(.result("-- compiled by patron for \(chosen.rawValue) from \(file); the semantics are in docs/sql.md"))
+        emit(.result(SQLDialect.comment("compiled by patron for \(chosen.rawValue) from \(file); the semantics are in docs/sql.md")))
         _ = try finish(session.run(source, emit: emit))
     }
 }

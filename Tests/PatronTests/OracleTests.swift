@@ -53,6 +53,18 @@ struct OracleTests {
     }
 }
 
+/// Hostile names and statements never reach an engine as SQL (issue 26, item 1): compiled files
+/// holding 'DROP TABLE victims' in a path, an include's name and statements run whole on DuckDB
+/// and PostgreSQL, and the victim table survives.
+struct InjectionTests {
+    @Test func hostileNamesAndStatementsStayInsideComments() throws {
+        if ProcessInfo.processInfo.environment["PATRON_SKIP_DUCKDB"] == "1" { return }
+        let run = try OracleTests.oracle("Tests/oracle/sql_injection.py")
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.hasPrefix("ok: a file, an include and statements holding 'DROP TABLE victims' compiled and run on DuckDB and PostgreSQL"))
+    }
+}
+
 /// The SQL for Spark, Trino, BigQuery and Snowflake parses in each dialect (sqlglot), and a
 /// median is refused where the engine has no exact one.
 struct DialectTests {

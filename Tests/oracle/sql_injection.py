@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Hostile names never reach an engine as SQL (issue 26, item 1): a CSV file named
+`a<newline>DROP TABLE victims; --.csv`, an included script named the same way, a statement whose
+string holds a line break and SQL, and a multi-line statement with a `#` comment line are compiled
+by `patron compile` for DuckDB and PostgreSQL, and the whole compiled file is run as an attacker
+would (DuckDB's Python `execute` of the whole text; `psql -f`). The victim table must survive, and
+every comment must stay one line.
+
+usage: sql_injection.py PATRON_BINARY [PSQL_ARGS…]   (without PSQL_ARGS only DuckDB runs)
+Run from the package root. Prints "ok: …" and exits 0, or says what failed and exits 1."""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+import duckdb
+
+patron, psql_args = sys.argv[1], sys.argv[2:]
+work = tempfile.mkdtemp(prefix="patron-injection-")
+HOSTILE = "\nDROP TABLE victims; --"
+failures = []
+
+csv = os.path.join(work, "a" + HOSTILE + ".csv")
+shutil.copyfile("examples/orders.csv", csv)
+included = os.path.join(work, "inc" + HOSTILE + ".patron")
+with open(included, "w", encoding="utf-8") as f:
+    f.write("segment where amount > 20\n")
+escaped = lambda path: path.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+script = f'''load "{escaped(csv)}" as hostile_orders
+segment where channel = "x{escaped(HOSTILE)}" or amount > 50
+include "{escaped(included)}"
+segment where amount > 10 and
+# x; DROP TABLE victims; --
+channel = "online"
+summarize count by channel where amount > 5 # ; DROP TABLE victims; --
+'''
+script_path = os.path.join(work, "hostile.patron")
+with open(script_path, "w", encoding="utf-8") as f:
+    f.write(script)
+
+
+def compiled(dialect):
+    run = subprocess.run([patron, "compile", script_path, "--dialect", dialect], capture_output=True, text=True)
+    if run.returncode != 0:
+        failures.append(f"{dialect}: patron compile failed: {run.stderr}")
+        return ""
+    return run.stdout
+
+
+def comment_lines_are_whole(sql, dialect):
+    """Every comment is one line: a line after a comment line never starts with the hostile text."""
+    lines = sql.split("\n")
+    for before, line in zip(lines, lines[1:]):
+        if before.startswith("--") and line.lstrip().startswith(("DROP TABLE victims", "# x; DROP")):
+            failures.append(f"{dialect}: a comment was broken: {before!r} / {line!r}")
+
+
+ran = []
+sql = compiled("duckdb")
+if sql:
+    comment_lines_are_whole(sql, "duckdb")
+    con = duckdb.connect()
+    con.execute("CREATE TABLE victims (x INTEGER); INSERT INTO victims VALUES (1)")
+    try:
+        con.execute(sql)
+    except duckdb.Error as error:
+        failures.append(f"duckdb: the compiled script failed: {error}")
+    if con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'victims'").fetchone()[0] != 1:
+        failures.append("duckdb: the victim table was dropped")
+    ran.append("DuckDB")
+
+if psql_args:
+    sql = compiled("postgres")
+    if sql:
+        comment_lines_are_whole(sql, "postgres")
+        setup = "DROP SCHEMA IF EXISTS hostile CASCADE; CREATE SCHEMA hostile; CREATE TABLE hostile.victims (x integer); INSERT INTO hostile.victims VALUES (1);"
+        subprocess.run(["psql", *psql_args, "-q", "-c", setup], check=True, capture_output=True)
+        path = os.path.join(work, "compiled.sql")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("SET search_path TO hostile;\n" + sql)
+        run = subprocess.run(["psql", *psql_args, "-q", "-v", "ON_ERROR_STOP=1", "-f", path], capture_output=True, text=True)
+        if run.returncode != 0:
+            failures.append(f"postgres: the compiled script failed: {run.stderr.strip()}")
+        # As an attacker would run it: psql goes on after an error, so one broken line is enough.
+        subprocess.run(["psql", *psql_args, "-q", "-c", setup], check=True, capture_output=True)
+        subprocess.run(["psql", *psql_args, "-q", "-f", path], capture_output=True, text=True)
+        check = subprocess.run(["psql", *psql_args, "-tA", "-c", "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'hostile' AND table_name = 'victims'"],
+                               capture_output=True, text=True)
+        if check.stdout.strip() != "1":
+            failures.append("postgres: the victim table was dropped")
+        subprocess.run(["psql", *psql_args, "-q", "-c", "DROP SCHEMA IF EXISTS hostile CASCADE"], capture_output=True)
+        ran.append("PostgreSQL")
+
+shutil.rmtree(work, ignore_errors=True)
+if failures:
+    print("\n".join(failures))
+    sys.exit(1)
+print(f"ok: a file, an include and statements holding 'DROP TABLE victims' compiled and run on {' and '.join(ran)}; the victims survive")
