@@ -217,6 +217,8 @@ extension Session {
     func useServer(_ table: BoundServerTable, as name: String, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
         guard let connection = connections[table.connection] else { return .dataError }
         do throws(PostgresError) {
+            // A statement since the connection opened may have changed a setting the SQL relies on.
+            try connection.pinSettings()
             let columns = try connection.columns(schema: table.schema, table: table.table, name: name, connectionName: table.connection)
             let rows = try connection.count(schema: table.schema, table: table.table)
             catalog.apply(.remote(columns, table))

@@ -37,7 +37,28 @@ public final class PostgresConnection: @unchecked Sendable {
         _ = PQsetClientEncoding(raw, "UTF8")
         // The server's notices (NOTICE: … skipping) are not patron's output.
         _ = PQsetNoticeProcessor(raw, { _, _ in }, nil)
+        try connection.pinSettings()
         return connection
+    }
+
+    /// The settings the SQL patron sends relies on, whatever the server's, the database's, the
+    /// role's or PGOPTIONS' defaults: quotes without backslash escapes, UTC, ISO dates, every
+    /// digit of a float. Set when the connection opens and checked again at `use`.
+    public static let pinnedSettings: [(name: String, value: String)] = [
+        ("standard_conforming_strings", "on"), ("TimeZone", "UTC"), ("DateStyle", "ISO, YMD"), ("extra_float_digits", "3"), ("IntervalStyle", "postgres"),
+    ]
+
+    /// Sets the pinned settings and checks that the server took them; a server that keeps
+    /// escaping backslashes (Redshift does) is refused, since no literal would mean what it says.
+    public func pinSettings() throws(PostgresError) {
+        for (name, value) in Self.pinnedSettings {
+            try execute("SET \(name) = '\(value)'")
+        }
+        let shown = try query("SELECT current_setting('standard_conforming_strings'), current_setting('TimeZone'), current_setting('DateStyle')").first ?? []
+        guard shown.count == 3, shown[0] == "on", shown[1] == "UTC", shown[2]?.hasPrefix("ISO") == true else {
+            throw PostgresError(.unavailable, "the server does not keep the settings patron's SQL relies on (standard_conforming_strings on, TimeZone UTC, DateStyle ISO); it shows \(shown.map { $0 ?? "null" }.joined(separator: ", "))",
+                                hints: ["patron reads PostgreSQL itself; a server that always escapes backslashes in strings (such as Redshift) cannot be used"])
+        }
     }
 
     /// `-h HOST -p PORT` for the host and port libpq tried.

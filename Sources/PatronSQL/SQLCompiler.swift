@@ -23,12 +23,37 @@ public enum SQLDialect: String, Sendable, CaseIterable {
         self == .bigquery ? "MOD(\(a), \(b))" : "(\(a)) % \(b)"
     }
 
-    /// A name quoted as an identifier.
+    /// A name quoted as an identifier, as each engine's documentation defines it: Spark doubles a
+    /// backquote; BigQuery's backquoted names take string escapes (a backslash and a backquote are
+    /// escaped, a line break written as \n); the others double a double quote. With `literal`, the
+    /// only door through which a user's text reaches SQL.
     public func quote(_ name: String) -> String {
         switch self {
-        case .spark, .bigquery: return "`" + name.replacingOccurrences(of: "`", with: "``") + "`"
+        case .spark: return "`" + name.replacingOccurrences(of: "`", with: "``") + "`"
+        case .bigquery: return "`" + Self.backslashEscaped(name, quote: "`") + "`"
         default: return "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
+    }
+
+    /// Text for an engine whose quoted text takes backslash escapes: the backslash and the quote
+    /// escaped, line breaks and other control characters as \n, \r, \t or \uXXXX (a BigQuery
+    /// literal cannot hold a raw line break).
+    static func backslashEscaped(_ text: String, quote: Character) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where Character(scalar) == quote: out += "\\" + String(quote)
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// A `--` comment line holding `text`, which may be a user's path, name or statement: every line
@@ -49,14 +74,23 @@ public enum SQLDialect: String, Sendable, CaseIterable {
         return out
     }
 
-    /// A string literal.
+    /// A string literal, as each engine's documentation defines it: Spark, BigQuery and Snowflake
+    /// read backslash escapes in single-quoted text (a Snowflake '\\b' is a backspace), so the
+    /// backslash and the quote are escaped; DuckDB, Trino and PostgreSQL (whose connections pin
+    /// standard_conforming_strings on, and whose compiled scripts set it) double the quote only.
     func literal(_ text: String) -> String {
         switch self {
-        case .spark, .bigquery:
-            return "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+        case .spark, .bigquery, .snowflake:
+            return "'" + Self.backslashEscaped(text, quote: "'") + "'"
         default:
             return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
         }
+    }
+
+    /// What a script compiled for this engine sets first, so that its literals and dates mean what
+    /// patron means whatever the server's defaults are.
+    public var preamble: String? {
+        self == .postgres ? "SET standard_conforming_strings = on; SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'; SET extra_float_digits = 3;" : nil
     }
 
     /// Where `needle` starts in `text` (1-based, by code point), 0 when it is not there.

@@ -174,6 +174,7 @@ struct Compile: ParsableCommand {
         let source = try script(file)
         try checkParametersRead(session, by: [source])
         emit(.result(SQLDialect.comment("compiled by patron for \(chosen.rawValue) from \(file); the semantics are in docs/sql.md")))
+        if let preamble = chosen.preamble { emit(.result(preamble)) }
         _ = try finish(session.run(source, emit: emit))
     }
 }

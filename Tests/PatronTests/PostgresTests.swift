@@ -91,6 +91,24 @@ struct PostgresTests {
         #expect(postgres.stdout == csv.stdout)
     }
 
+    /// Issue 26, item 2: with standard_conforming_strings off (here through PGOPTIONS, as a
+    /// database or a role could set it), a --param built to break out of a literal counts what it
+    /// counts in memory: the connection pins the setting the quoting relies on.
+    @Test func backslashesInAValueCannotBreakOutWhateverTheServersSettings() throws {
+        let hostile = #"\' or 1=1) THEN 1 END) AS rows, --"#
+        let statements = ["use shop.public.orders", "segment where channel = $p"]
+        let memory = try TestSupport.patron(["-c", "load \"examples/orders.csv\" as orders", "-c", "segment where channel = $p", "--param", "p=\(hostile)", "--quiet", "--format", "json"])
+        let server = try patron(statements, ["--param", "p=\(hostile)", "--quiet", "--format", "json"], environment: ["PGOPTIONS": "-c standard_conforming_strings=off"])
+        #expect(server.status == 0, "\(server.stderr)")
+        let count = { (run: TestSupport.Run) in TestSupport.results(run.stdout).last?["count"] as? Int }
+        #expect(count(memory) == 0)
+        #expect(count(server) == count(memory), "\(server.stdout)")
+        // The settings hold for every statement, and 'use' checks them again.
+        let shown = try patron(["load from shop query \"SELECT current_setting('standard_conforming_strings') AS s, current_setting('TimeZone') AS z\" as settings", "show settings"],
+                               ["--quiet"], environment: ["PGOPTIONS": "-c standard_conforming_strings=off -c TimeZone=America/Lima"])
+        #expect(shown.stdout.contains("│ on │ UTC │"), "\(shown.stdout)\(shown.stderr)")
+    }
+
     @Test func typesComeFromTheServerAndDescribeSaysSo() throws {
         let run = try patron(["load shop.public.kinds", "describe kinds", "show kinds"])
         #expect(run.status == 0, "\(run.stderr)")

@@ -48,7 +48,45 @@ for dialect in ["spark", "trino", "bigquery", "snowflake"]:
             tree.sql(dialect=dialect, unsupported_level=ErrorLevel.RAISE)
         except Exception as error:  # sqlglot's ParseError, UnsupportedError, TokenError
             bad.append(f"{dialect}: {statement}: {str(error).splitlines()[0]}")
+
+# Quoting as each engine defines it (issue 26, item 2): hostile values and names, compiled for
+# every dialect, read back by sqlglot in that dialect as exactly what was written.
+import os
+import tempfile
+
+from sqlglot import exp
+
+VALUES = ["it's", "a\\b", "\\' or 1=1) THEN 1 END) AS rows, --", "line\nbreak", "tab\tx", 'dq"x', "\\\\", "back`tick", "é 王"]
+NAMES = ["bs\\col", 'dq"name', "it's", "王 伟"]
+folder = tempfile.mkdtemp(prefix="patron-quoting-")
+data = os.path.join(folder, "names.csv")
+with open(data, "w", encoding="utf-8") as f:
+    f.write(",".join('"' + n.replace('"', '""') + '"' for n in NAMES) + "\n" + ",".join(["a"] * len(NAMES)) + "\n")
+patron_text = lambda v: '"' + v.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
+quoted_checks = 0
+for dialect in ["duckdb", "postgres", "spark", "trino", "bigquery", "snowflake"]:
+    lines = [f'load "{data}" as names'] + [f'sql {dialect} segment where `{NAMES[0]}` = "a" or `{NAMES[3]}` = "b" or `{NAMES[1]}` = {patron_text(v)}' for v in VALUES]
+    run = subprocess.run([patron, "run", "--format", "json", "--quiet", "-"], input="\n".join(lines) + "\n", capture_output=True, text=True)
+    if run.returncode != 0:
+        bad.append(f"{dialect}: hostile values did not compile: {run.stderr[:300]}")
+        continue
+    sqls = [d["sql"] for d in json.loads(run.stdout) if "sql" in d]
+    for value, sql in zip(VALUES, sqls):
+        try:
+            tree = sqlglot.parse_one(sql, read=dialect, error_level=ErrorLevel.RAISE)
+        except Exception as error:
+            bad.append(f"{dialect}: {value!r}: {str(error).splitlines()[0]}")
+            continue
+        literals = {l.this for l in tree.find_all(exp.Literal) if l.is_string}
+        identifiers = {i.this for i in tree.find_all(exp.Identifier)}
+        if value not in literals:
+            bad.append(f"{dialect}: the value {value!r} reads back as one of {sorted(literals)!r}")
+        for name in (NAMES[0], NAMES[1], NAMES[3]):
+            if name not in identifiers:
+                bad.append(f"{dialect}: the name {name!r} reads back as one of {sorted(identifiers)!r}")
+        quoted_checks += 1
 if bad:
     print("\n".join(bad))
     sys.exit(1)
-print(f"ok: {len(statements)} statements parse in spark, trino, bigquery and snowflake (medians refused where inexact)")
+print(f"ok: {len(statements)} statements parse in spark, trino, bigquery and snowflake (medians refused where inexact); "
+      f"{quoted_checks} hostile values and names read back exactly in all six dialects")
