@@ -18,7 +18,12 @@ extension Session {
             return .ok
         } catch {
             guard case .connect(let nameToken, _, _, _) = parsed.kind else { return .dataError }
-            return report(error, at: nameToken.span, source: source, emit: emit)
+            // libpq may quote a password back (a bad percent-encoding) or name its tail as a host.
+            var scrubbed = error
+            let secrets = Secrets.values(in: conninfo)
+            scrubbed.message = Secrets.scrubbed(error.message, secrets: secrets)
+            scrubbed.hints = error.hints.map { Secrets.scrubbed($0, secrets: secrets) }
+            return report(scrubbed, at: nameToken.span, source: source, emit: emit)
         }
     }
 

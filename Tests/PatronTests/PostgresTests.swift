@@ -231,6 +231,17 @@ struct PostgresTests {
         #expect(kept.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
     }
 
+    /// Issue 26, item 3: libpq's own messages about a bad connection string do not quote its secret.
+    @Test func libpqsMessagesAboutAConnectionStringAreScrubbed() throws {
+        let server = try TestServer.server()
+        for conninfo in ["postgresql://analyst:pa@ssSECRET@127.0.0.1:\(server.port)/shop", "postgresql://analyst:%zzSECRET@127.0.0.1:\(server.port)/shop",
+                         "host=127.0.0.1 port=\(server.port) user=analyst sslpassword=keySECRET password=wrongSECRET dbname=shop"] {
+            let run = try TestSupport.patron(["-c", "connect w to postgres \"\(conninfo)\""])
+            #expect(run.status != 0)
+            #expect(!run.stderr.contains("SECRET") && !run.stdout.contains("SECRET"), "\(run.stderr)")
+        }
+    }
+
     @Test func aPasswordNeverAppearsInOutputErrorsJSONSavedSessionsOrHistory() throws {
         let server = try TestServer.server()
         let secret = "hunter2-secret"

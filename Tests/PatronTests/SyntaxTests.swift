@@ -144,6 +144,30 @@ struct ParserTests {
 
 /// Passwords in connection strings are hidden wherever statements are shown or kept.
 struct SecretsTests {
+    /// Issue 26, item 3: the misses of the review, as the statement is written (with patron's
+    /// escapes) and as libpq reads it.
+    @Test func everySecretOfAConnectionStringIsHidden() {
+        let written = [
+            #"connect w to postgres "host=db password='p\\'w \"d@:x\\\\ySECRET' dbname=shop""#,
+            #"connect w to postgres "host=db password=ab\"cdSECRET dbname=shop""#,
+            #"connect w to postgres "postgresql://me:pa@ssSECRET@127.0.0.1:5432/shop""#,
+            #"connect w to postgres "postgresql://me:pa?ssSECRET@127.0.0.1/shop""#,
+            #"connect w to postgres "host=db sslpassword=keySECRET sslkey=/k""#,
+            #"connect w to postgres "postgresql://me:%zzSECRET@db/shop""#,
+        ]
+        for text in written {
+            #expect(!Secrets.masked(text).contains("SECRET"), "\(Secrets.masked(text))")
+            #expect(Secrets.masked(text, keepingLength: true).count == text.count)
+            #expect(Secrets.masked(text).hasPrefix("connect w to postgres \""))
+        }
+        // As libpq reads them, and what libpq then says.
+        #expect(Secrets.values(in: #"host=db password='p\'w "d@:x\\ySECRET'"#) == [#"p'w "d@:x\ySECRET"#])
+        #expect(Secrets.values(in: "postgresql://me:pa@ssSECRET@127.0.0.1/shop") == ["pa@ssSECRET"])
+        let said = #"could not translate host name "ssSECRET@127.0.0.1" to address: Name or service not known"#
+        #expect(!Secrets.scrubbed(said, secrets: ["pa@ssSECRET"]).contains("SECRET"))
+        #expect(!Secrets.scrubbed(#"invalid percent-encoded token: "%zzSECRET""#, secrets: Secrets.values(in: "postgresql://me:%zzSECRET@db/shop")).contains("SECRET"))
+    }
+
     @Test func everyFormOfPasswordIsMasked() {
         #expect(Secrets.masked(#"connect w to postgres "host=db password=s3cret dbname=shop""#) == #"connect w to postgres "host=db password=*** dbname=shop""#)
         #expect(Secrets.masked(#"connect w to postgres "password = 'a b\' c' host=db""#) == #"connect w to postgres "password = *** host=db""#)
