@@ -246,7 +246,7 @@ public final class Session {
         var worst = worst
         for statement in statements {
             if echo, !{ if case .say = statement.kind { return true } else { return false } }() {
-                let shown = "› " + Style.highlight(Self.singleLine(source.text(of: statement.span)))
+                let shown = "› " + Style.highlight(TerminalText.visible(Self.singleLine(source.text(of: statement.span))))
                 emit(format == nil && !collectsHTML ? .result(shown) : .note(shown))
             }
             let started = ContinuousClock.now
@@ -568,7 +568,7 @@ public final class Session {
             for warning in report.warnings { emit(.diagnostic(DiagnosticRenderer.fileError(path, warning, severity: "warning", language: language))) }
             if report.rejectedCount > 0 {
                 var text = "\(path): warning: rejected \(NumberFormat.grouped(report.rejectedCount)) \(report.rejectedCount == 1 ? "record" : "records") (on_error skip)"
-                for record in report.rejected { text += "\n  line \(record.line): \(record.message)" }
+                for record in report.rejected { text += "\n  line \(record.line): \(TerminalText.visible(record.message, keepingLines: false))" }
                 if report.rejectedCount > report.rejected.count { text += "\n  … and \(NumberFormat.grouped(report.rejectedCount - report.rejected.count)) more" }
                 emit(.diagnostic(text))
             }

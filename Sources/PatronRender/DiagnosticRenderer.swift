@@ -22,13 +22,13 @@ public enum DiagnosticRenderer {
     /// `path: error: message`, for a failure that has no line (a file that cannot be written).
     public static func fileError(_ path: String, _ message: String, severity: String = "error", language: Language = .en) -> String {
         let on = Style.colourErrors
-        return Style.paint("\(path):", Style.bold, on: on) + " " + Style.paint(label(severity, language), severity == "error" ? Style.red : Style.yellow, on: on)
-            + (language == .zh ? "" : " ") + Catalogue.translate(message, language)
+        return Style.paint("\(TerminalText.visible(path)):", Style.bold, on: on) + " " + Style.paint(label(severity, language), severity == "error" ? Style.red : Style.yellow, on: on)
+            + (language == .zh ? "" : " ") + TerminalText.visible(Catalogue.translate(message, language))
     }
 
     /// `help: hint`, in the language.
     public static func hint(_ text: String, language: Language = .en) -> String {
-        Style.paint(label("help", language), Style.cyan, on: Style.colourErrors) + (language == .zh ? "" : " ") + Catalogue.translate(text, language)
+        Style.paint(label("help", language), Style.cyan, on: Style.colourErrors) + (language == .zh ? "" : " ") + TerminalText.visible(Catalogue.translate(text, language))
     }
 
     /// Renders a diagnostic found in `source`.
@@ -55,21 +55,21 @@ public enum DiagnosticRenderer {
         let utf8 = Array(lineText.utf8)
         let prefix = String(decoding: utf8.prefix(min(byteOffset, utf8.count)), as: UTF8.self)
         // A connection string's password is never echoed; stars keep the caret's column.
-        let shown = Secrets.masked(lineText.replacingTabs(), keepingLength: true)
-        let column = DisplayWidth.of(prefix.replacingTabs())
-        let caretWidth = max(1, DisplayWidth.of(markedText.replacingTabs()))
+        let shown = TerminalText.visible(Secrets.masked(lineText.replacingTabs(), keepingLength: true), keepingLines: false)
+        let column = DisplayWidth.of(TerminalText.visible(prefix.replacingTabs(), keepingLines: false))
+        let caretWidth = max(1, DisplayWidth.of(TerminalText.visible(markedText.replacingTabs(), keepingLines: false)))
         let gutter = String(line)
         let blank = String(repeating: " ", count: gutter.count)
         let on = Style.colourErrors
         let label = Style.paint(Self.label(severity, language), severity == "error" ? Style.red : Style.yellow, on: on)
-        let message = Catalogue.translate(message, language)
+        let message = TerminalText.visible(Catalogue.translate(message, language))
         // A full-width colon needs no space after it.
         let gap = language == .zh ? "" : " "
         var out = Style.paint(place(file, line: line, column: column + 1, language), Style.bold, on: on) + (file == promptName && language == .zh ? "" : " ") + "\(label)\(gap)" + Style.paint(message, Style.bold, on: on) + "\n"
         let (window, caretAt) = Self.window(shown, around: column, width: 100)
         out += "\(gutter) | \(window)\n"
         out += "\(blank) | \(String(repeating: " ", count: caretAt))" + Style.paint(String(repeating: "^", count: min(caretWidth, 100)), Style.green, on: on)
-        for hint in hints { out += "\n" + Style.paint(Self.label("help", language), Style.cyan, on: on) + gap + Catalogue.translate(hint, language) }
+        for hint in hints { out += "\n" + Style.paint(Self.label("help", language), Style.cyan, on: on) + gap + TerminalText.visible(Catalogue.translate(hint, language)) }
         return out
     }
 }

@@ -64,3 +64,34 @@ public enum DisplayWidth {
         return result + "…"
     }
 }
+
+/// Text bound for a terminal with its control characters shown, not obeyed: an escape sequence in
+/// a data value or a lesson's words (OSC 52 writing the clipboard, a title, an erase) is drawn as
+/// `\x1B]52;…`, the way git quotes such bytes. Data formats (CSV, JSON) keep the bytes as they are.
+public enum TerminalText {
+    /// `text` with every control character but the line ends of `keepingLines` written as an escape:
+    /// `\t`, `\r`, `\n`, `\x1B`, and C1 controls and the line and paragraph separators as `\u{85}`.
+    public static func visible(_ text: String, keepingLines: Bool = true) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            guard isControl(scalar), !(keepingLines && scalar == "\n") else { out.append(scalar); continue }
+            let escape: String
+            switch scalar {
+            case "\t": escape = "\\t"
+            case "\r": escape = "\\r"
+            case "\n": escape = "\\n"
+            case _ where scalar.value < 0x80:
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                escape = "\\x" + (hex.count < 2 ? "0" : "") + hex
+            default: escape = "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            }
+            out.append(contentsOf: escape.unicodeScalars)
+        }
+        return String(out)
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+    }
+}

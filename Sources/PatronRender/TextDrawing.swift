@@ -3,10 +3,11 @@ public enum TextDrawing {
     /// The whole text form, lines joined by line ends (no trailing one).
     public static func draw(_ presentation: Presentation) -> String {
         presentation.blocks.map { block in
+            // Words and data reach a terminal here: their control characters are shown, not obeyed.
             switch block {
-            case .line(let text): return text
+            case .line(let text): return TerminalText.visible(text)
             case .table(let bars): return table(presentation, bars: bars)
-            case .chart(let chart): return draw(chart)
+            case .chart(let chart): return TerminalText.visible(draw(chart))
             }
         }.joined(separator: "\n")
     }
@@ -14,7 +15,7 @@ public enum TextDrawing {
     /// The box table of the drawn fields, with a bar column from the counts of field `bars`.
     static func table(_ p: Presentation, bars: Int?) -> String {
         let drawn = p.fields.indices.filter { p.fields[$0].isDrawn }
-        var text = TextTable(headers: drawn.map { p.fields[$0].heading }, alignments: drawn.map { p.fields[$0].alignment })
+        var text = TextTable(headers: drawn.map { TerminalText.visible(p.fields[$0].heading, keepingLines: false) }, alignments: drawn.map { p.fields[$0].alignment })
         let barTexts = bars.map { column in
             Bars.bars(p.rows.map { row in
                 if case .number(let n) = row[column].value { return Int(n) ?? 0 }
@@ -26,7 +27,7 @@ public enum TextDrawing {
             text.alignments.append(.left)
         }
         for (k, row) in p.rows.enumerated() {
-            text.rows.append(drawn.map { p.fields[$0].isShaded ? shaded(row[$0]) : row[$0].display } + (barTexts.map { [$0[k]] } ?? []))
+            text.rows.append(drawn.map { TerminalText.visible(p.fields[$0].isShaded ? shaded(row[$0]) : row[$0].display, keepingLines: false) } + (barTexts.map { [$0[k]] } ?? []))
         }
         return text.render()
     }

@@ -62,6 +62,22 @@ struct EndToEndTests {
         #expect(failing.stderr.hasPrefix("<stdin>:2:1: error: unknown statement 'frobnicate'"))
     }
 
+    /// Issue 26, item 4: escape sequences in data values, a lesson's words or a file's lines are
+    /// drawn as text (\x1B…), never sent to the terminal; CSV and JSON keep the bytes.
+    @Test func controlCharactersAreShownNotObeyed() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patron-escapes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let lesson = folder.appendingPathComponent("class.patron")
+        try "say \"before \u{1B}]0;title\u{07} after\"\nload \"Tests/data/escapes.csv\" as e\nshow e\nsegment where name = \"\u{1B}[2J\"\n".write(to: lesson, atomically: true, encoding: .utf8)
+        let run = try TestSupport.patron(["-c", "lesson \"\(lesson.path)\""])
+        #expect(!run.stdout.unicodeScalars.contains("\u{1B}") && !run.stdout.unicodeScalars.contains("\u{07}"), "\(run.stdout)")
+        #expect(!run.stderr.unicodeScalars.contains("\u{1B}"), "\(run.stderr)")
+        #expect(run.stdout.contains("a\\x1B]52;c;aGk=\\x07b") && run.stdout.contains("before \\x1B]0;title\\x07 after"), "\(run.stdout)")
+        let csv = try TestSupport.patron(["-c", "load \"Tests/data/escapes.csv\" as e", "-c", "show e", "--format", "csv", "--quiet"])
+        #expect(csv.stdout.contains("a\u{1B}]52;c;aGk=\u{07}b"), "the data keeps its bytes")
+    }
+
     @Test func outputIsDeterministic() throws {
         let statements = "show top 5 by profit; segment where profit=high and loyalty=low; show"
         let first = try TestSupport.patron(["-c", statements])
