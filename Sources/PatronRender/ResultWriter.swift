@@ -49,8 +49,10 @@ public enum ResultWriter {
 
     /// A GitHub-flavoured Markdown table; numbers right-aligned, `|` escaped, line breaks as <br>.
     static func markdown(_ result: Presentation) -> String {
+        // Markdown renders HTML: data's < > & are written as entities, so a <script> stays text.
         func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
+            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+                .replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
                 .replacingOccurrences(of: "\r\n", with: "<br>").replacingOccurrences(of: "\n", with: "<br>").replacingOccurrences(of: "\r", with: "<br>")
         }
         let numeric = result.columns.indices.map { c in

@@ -298,6 +298,35 @@ import Testing
         #expect(try String(contentsOfFile: csv, encoding: .utf8) == written)
     }
 
+    /// Issue 26, item 5: a file keeps its owner's choices. Writing over a 0600 file leaves it 0600
+    /// (exports, reports, saved sessions); a new file honours the umask; a symbolic link is written
+    /// through, not replaced; Markdown escapes HTML in data.
+    @Test func filesKeepTheirOwnersChoices() throws {
+        let folder = try scratch()
+        func mode(_ path: String) throws -> Int { try (FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1 }
+        for (statement, file) in [("export demo to", "private.csv"), ("report to", "private.html"), ("save session to", "private.patron")] {
+            let path = folder.appendingPathComponent(file).path
+            FileManager.default.createFile(atPath: path, contents: Data("old".utf8), attributes: [.posixPermissions: 0o600])
+            let run = try TestSupport.patron(["-c", "count", "-c", "\(statement) \"\(path)\""])
+            #expect(run.status == 0, "\(run.stderr)")
+            let kept = try mode(path)
+            #expect(kept == 0o600, "\(statement) left \(String(kept, radix: 8))")
+            #expect(try String(contentsOfFile: path, encoding: .utf8) != "old")
+        }
+        let fresh = folder.appendingPathComponent("fresh.csv").path
+        let umasked = try TestSupport.run("/bin/sh", ["-c", "umask 077 && \"\(TestSupport.binary.path)\" -c 'export demo to \"\(fresh)\"'"])
+        #expect(umasked.status == 0, "\(umasked.stderr)")
+        #expect(try mode(fresh) == 0o600)
+        let target = folder.appendingPathComponent("target.csv").path, link = folder.appendingPathComponent("link.csv").path
+        try "old".write(toFile: target, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "target.csv")
+        #expect(try TestSupport.patron(["-c", "export demo to \"\(link)\""]).status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "target.csv", "the link is still a link")
+        #expect(try String(contentsOfFile: target, encoding: .utf8).hasPrefix("customer_id,"))
+        let markdown = try TestSupport.patron(["-c", "load \"Tests/data/html-cells.csv\" as cells", "-c", "show cells", "--format", "markdown", "--quiet"])
+        #expect(!markdown.stdout.contains("<script>") && markdown.stdout.contains("&lt;script&gt;"), "\(markdown.stdout)")
+    }
+
     @Test func theTimerPrintsEachStatementsTime() throws {
         let run = try TestSupport.patron(["-c", "set timer on", "-c", "count", "-c", "set timer off", "-c", "count"])
         #expect(run.status == 0)
