@@ -18,7 +18,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Opens a connection: `conninfo` is a libpq keyword string or a `postgresql://` URI; the
     /// PG* environment variables and ~/.pgpass fill in what it leaves out, as for psql.
     public static func open(_ conninfo: String) throws(PostgresError) -> PostgresConnection {
-        guard let raw = PQconnectdb(conninfo) else { throw PostgresError(.unavailable, "cannot start a connection (out of memory)") }
+        let raw = try start(conninfo)
         let connection = PostgresConnection(raw)
         guard PQstatus(raw) == CONNECTION_OK else {
             let text = Self.oneLine(PQerrorMessage(raw))
@@ -59,6 +59,58 @@ public final class PostgresConnection: @unchecked Sendable {
             throw PostgresError(.unavailable, "the server does not keep the settings patron's SQL relies on (standard_conforming_strings on, TimeZone UTC, DateStyle ISO); it shows \(shown.map { $0 ?? "null" }.joined(separator: ", "))",
                                 hints: ["patron reads PostgreSQL itself; a server that always escapes backslashes in strings (such as Redshift) cannot be used"])
         }
+    }
+
+    /// How long a connection may take to open when the connection string does not say
+    /// (`connect_timeout`): a server that accepts and stays silent must not hang the session.
+    public static let defaultConnectTimeout = 10
+
+    /// Starts a connection without blocking and polls it until it is open or has failed, for at
+    /// most the connection string's connect_timeout (else the default); Ctrl-C gives up at once.
+    static func start(_ conninfo: String) throws(PostgresError) -> OpaquePointer {
+        let seconds = connectTimeout(conninfo) ?? defaultConnectTimeout
+        let keywords = ["dbname"], values = [conninfo]
+        var keywordPointers = keywords.map { strdup($0) } + [nil], valuePointers = values.map { strdup($0) } + [nil]
+        defer { (keywordPointers + valuePointers).forEach { free($0) } }
+        let started = keywordPointers.withUnsafeMutableBufferPointer { k in
+            valuePointers.withUnsafeMutableBufferPointer { v in
+                k.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: k.count) { kp in
+                    v.baseAddress!.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: v.count) { vp in PQconnectStartParams(kp, vp, 1) }
+                }
+            }
+        }
+        guard let raw = started else { throw PostgresError(.unavailable, "cannot start a connection (out of memory)") }
+        if PQstatus(raw) == CONNECTION_BAD { return raw }
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        var state = PGRES_POLLING_WRITING
+        while state != PGRES_POLLING_OK && state != PGRES_POLLING_FAILED {
+            if Interrupt.requested {
+                PQfinish(raw)
+                throw PostgresError(.cancelled, "the connection was cancelled before the server answered")
+            }
+            if ContinuousClock.now >= deadline {
+                PQfinish(raw)
+                throw PostgresError(.unavailable, "the server did not answer within \(seconds) seconds",
+                                    hints: ["is it a PostgreSQL server? set a longer wait with connect_timeout=N in the connection string"])
+            }
+            var fd = pollfd(fd: PQsocket(raw), events: Int16(state == PGRES_POLLING_READING ? POLLIN : POLLOUT), revents: 0)
+            // A tenth of a second at a time, so Ctrl-C and the deadline are heard.
+            if poll(&fd, 1, 100) > 0 || fd.fd < 0 { state = PQconnectPoll(raw) }
+        }
+        return raw
+    }
+
+    /// The connect_timeout a connection string sets (libpq's own reading of it), if any.
+    static func connectTimeout(_ conninfo: String) -> Int? {
+        var message: UnsafeMutablePointer<CChar>? = nil
+        guard let options = PQconninfoParse(conninfo, &message) else { PQfreemem(message); return nil }
+        defer { PQconninfoFree(options) }
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if String(cString: keyword) == "connect_timeout", let value = option.pointee.val { return Int(String(cString: value)).map { max(2, $0) } }
+            option += 1
+        }
+        return nil
     }
 
     /// `-h HOST -p PORT` for the host and port libpq tried.

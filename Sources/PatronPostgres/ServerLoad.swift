@@ -54,7 +54,8 @@ extension PostgresConnection {
         if case .table(let schema, let table) = source, let estimate = rowEstimate(schema: schema, table: table), estimate > 0 {
             for decoder in decoders { decoder.reserve(min(estimate + estimate / 64, 1 << 31)) }
         }
-        try startCopy("COPY (\(sql)) TO STDOUT (FORMAT binary)", control: control)
+        // The query on lines of its own: a trailing -- comment cannot reach the closing bracket.
+        try startCopy("COPY (\n\(sql)\n) TO STDOUT (FORMAT binary)", control: control)
         let rows = try readCopy(into: decoders, control: control)
         var built: [Column] = []
         for decoder in decoders { built.append(try decoder.finish()) }

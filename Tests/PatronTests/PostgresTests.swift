@@ -231,6 +231,14 @@ struct PostgresTests {
         #expect(kept.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
     }
 
+    /// Issue 26, item 14: a query that ends in a comment loads (the comment once swallowed the
+    /// wrapper's closing bracket).
+    @Test func aQueryEndingInACommentLoads() throws {
+        let run = try patron(["load from shop query \"SELECT 1 AS a -- note\" as noted", "show noted"], ["--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("│ 1 │"), "\(run.stdout)")
+    }
+
     /// Issue 26, item 3: libpq's own messages about a bad connection string do not quote its secret.
     @Test func libpqsMessagesAboutAConnectionStringAreScrubbed() throws {
         let server = try TestServer.server()

@@ -48,6 +48,35 @@ struct PromptTests {
         #expect(terminal.waitForExit() == 0)
     }
 
+    /// Issue 26, item 13: a server that accepts and stays silent: Ctrl-C gives up the connect at
+    /// the prompt, and a script stops at connect_timeout with exit 69.
+    @Test func aSilentServerNeitherHangsThePromptNorAScript() throws {
+        let silent = Process()
+        silent.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        silent.arguments = ["python3", "-c", "import socket, time\ns = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen()\nprint(s.getsockname()[1], flush=True)\nconnections = []\nwhile True: connections.append(s.accept())"]
+        let pipe = Pipe()
+        silent.standardOutput = pipe
+        silent.standardError = FileHandle.nullDevice
+        try silent.run()
+        defer { silent.terminate() }
+        let port = String(decoding: pipe.fileHandleForReading.availableData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(Int(port) != nil)
+        let scratch = try Scratch()
+        let terminal = try start(scratch)
+        let mark = terminal.mark
+        terminal.type("connect quiet to postgres \"host=127.0.0.1 port=\(port) dbname=x\"\r")
+        Thread.sleep(forTimeInterval: 1.0 * PseudoTerminal.slowdown)
+        #expect(!terminal.output(after: mark).contains("patron> "), "the connect should still be waiting")
+        terminal.type("\u{03}")
+        #expect(terminal.waitFor("cancelled", after: mark, timeout: 5) != nil, "\(terminal.output(after: mark))")
+        #expect(terminal.run("count\r", expecting: "3,000 rows"))
+        terminal.type("\u{04}")
+        #expect(terminal.waitForExit() == 0)
+        let script = try TestSupport.patron(["-c", "connect quiet to postgres \"host=127.0.0.1 port=\(port) dbname=x connect_timeout=2\""])
+        #expect(script.status == 69)
+        #expect(script.stderr.contains("the server did not answer within 2 seconds"), "\(script.stderr)")
+    }
+
     /// Issue 25, item 19: an error at the prompt says which line in the prompt's own count.
     @Test func anErrorAtThePromptSaysItsLine() throws {
         let scratch = try Scratch()
