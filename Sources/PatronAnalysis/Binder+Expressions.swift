@@ -10,6 +10,13 @@ struct BindContext {
     /// How deep binding is, with the segments named written out: each statement nests at most
     /// `Parser.nestingLimit` deep, but a chain of segments adds theirs up.
     var depth = 0
+    /// Each named segment bound once per statement: a segment used twice in a definition (`s2 as s1
+    /// or s1 and …`) is not bound twice at every level, which once took minutes at 20 levels.
+    var boundSegments: [String: BoundCondition] = [:]
+
+    /// The most comparisons a condition may hold with its segments written out; past it the
+    /// statement is refused, rather than evaluated for minutes.
+    static let sizeLimit = 4_096
 
     /// The most levels a condition may have with its segments written out: twice what one
     /// statement may nest. The binder recurses per level (a debug build about 5 KB a level); a
@@ -87,12 +94,19 @@ extension Binder {
                              hints: ["segments used: \(chain.prefix(3).joined(separator: " → ")) → … → \(chain.suffix(2).joined(separator: " → ")) → \(segment.name)",
                                      "define a segment by its columns instead of by a long chain of others"])
         }
+        if let bound = context.boundSegments[segment.name] { return bound }
         context.segments.append(segment.name)
         defer { context.segments.removeLast() }
         let segmentSource = Source(name: "segment '\(segment.name)'", text: segment.text)
         let inner = Binder(catalog: catalog, source: segmentSource)
         do throws(Diagnostic) {
-            return try inner.bindCondition(segment.condition, in: table, context: &context)
+            let bound = try inner.bindCondition(segment.condition, in: table, context: &context)
+            if bound.comparisons(upTo: BindContext.sizeLimit) > BindContext.sizeLimit {
+                throw Diagnostic("with its segments written out, the condition holds more than 4,096 comparisons", at: span,
+                                 hints: ["a segment that names another twice doubles at every level; define it by its columns, or name the other once"])
+            }
+            context.boundSegments[segment.name] = bound
+            return bound
         } catch {
             // Too deep a chain is said once, at the outermost segment, not wrapped at every level.
             if error.message.hasPrefix("segments are defined in terms of other segments") || error.message.hasPrefix("with its segments written out") {
@@ -593,5 +607,23 @@ enum NumberText {
         let digits = String(mantissa.magnitude)
         let padded = String(repeating: "0", count: max(0, scale + 1 - digits.count)) + digits
         return (mantissa < 0 ? "-" : "") + padded.dropLast(scale) + "." + padded.suffix(scale)
+    }
+}
+
+extension BoundCondition {
+    /// How many comparisons the condition holds, counted until `limit` is passed (a shared
+    /// sub-condition counts each time it appears, as it is evaluated).
+    func comparisons(upTo limit: Int) -> Int {
+        var count = 0
+        func visit(_ condition: BoundCondition) {
+            guard count <= limit else { return }
+            switch condition {
+            case .and(let parts), .or(let parts): for part in parts { visit(part) }
+            case .not(let inner): visit(inner)
+            default: count += 1
+            }
+        }
+        visit(self)
+        return count
     }
 }

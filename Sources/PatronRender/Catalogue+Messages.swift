@@ -361,6 +361,8 @@ extension Catalogue {
         Entry("columns of '{}': {}, …", "'{}' 的列：{}，……"),
         Entry("unknown column or level '{}' in table '{}'", "表 '{2}' 中没有列或等级 '{1}'"),
         Entry("--format takes table, csv, tsv, json, jsonl, markdown or html (got '{}')", "--format 可取 table、csv、tsv、json、jsonl、markdown 或 html（收到的是 '{}'）"),
+        Entry("with its segments written out, the condition holds more than 4,096 comparisons", "把其中的细分展开后，条件包含超过 4,096 次比较"),
+        Entry("a segment that names another twice doubles at every level; define it by its columns, or name the other once", "一个细分两次引用另一个细分，每深一层规模就翻倍；请直接用列来定义它，或只引用另一个细分一次"),
         Entry("the last result ('{}') has no rows to export", "上一个结果（'{}'）没有可导出的行"),
         Entry("export right after a statement that prints a table, e.g. segment, summarize or show", "请紧接在输出表格的语句之后导出，例如 segment、summarize 或 show"),
         Entry("--param {}: the script never reads ${}", "--param {}：脚本从未读取 ${}"),
