@@ -195,7 +195,7 @@ struct PostgresTests {
         // A query that streams slowly; its backend is terminated half a second in.
         let killer = Process()
         killer.executableURL = URL(fileURLWithPath: "/bin/sh")
-        killer.arguments = ["-c", "sleep 1; psql -X -q -h \(server.folder) -p \(server.port) -U postgres -d shop -c \"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'COPY (SELECT g, pg_sleep%'\""]
+        killer.arguments = ["-c", "sleep 1; psql -X -q -h \(server.folder) -p \(server.port) -U postgres -d shop -c \"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'COPY (%SELECT g, pg_sleep%'\""]
         killer.environment = ["PATH": "/usr/lib/postgresql/15/bin:/usr/bin:/bin"]
         try killer.run()
         let run = try patron(["load from shop query \"SELECT g, pg_sleep(0.001)::text AS s FROM generate_series(1, 20000) g\" as gone", "describe gone"], ["--keep-going"])
