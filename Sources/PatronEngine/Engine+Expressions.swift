@@ -101,7 +101,7 @@ extension Engine {
             guard case .text(let v) = compile(value, in: table), case .text(let p) = compile(pattern, in: table) else { return .boolean { _ in nil } }
             return .boolean { row in
                 guard let text = v(row), let needle = p(row) else { return nil }
-                return kind == .contains ? (needle.isEmpty || text.contains(needle)) : text.hasPrefix(needle)
+                return kind == .contains ? CodePointText.contains(text, needle) : CodePointText.hasPrefix(text, needle)
             }
         case .condition(let condition):
             // Evaluated once over the whole table: the rows where it holds, and where it fails.
@@ -166,7 +166,7 @@ extension Engine {
         case (.text(let f), .text(let g)):
             return { row in
                 guard let u = f(row), let v = g(row) else { return nil }
-                return compare(u, op, v)
+                return compare(CodePointText(u), op, CodePointText(v))
             }
         case (.date(let f), .date(let g)):
             return { row in

@@ -93,11 +93,12 @@ public enum Engine {
         case .text(let index, let op, let value):
             let column = table.columns[index]
             guard case .text(let codes, let dictionary) = column.storage else { return [] }
-            let truth = dictionary.map { compare($0, op, value) }
+            let wanted = CodePointText(value)
+            let truth = dictionary.map { compare(CodePointText($0), op, wanted) }
             return select(scope, rowCount, column.nulls, want) { truth[Int(codes[$0])] }
         case .textColumns(let left, let op, let right):
             guard case .text(let a, let da) = table.columns[left].storage, case .text(let b, let db) = table.columns[right].storage else { return [] }
-            return select(input, [table.columns[left].nulls, table.columns[right].nulls], want) { compare(da[Int(a[$0])], op, db[Int(b[$0])]) }
+            return select(input, [table.columns[left].nulls, table.columns[right].nulls], want) { compare(CodePointText(da[Int(a[$0])]), op, CodePointText(db[Int(b[$0])])) }
         case .date(let index, let op, let day):
             let column = table.columns[index]
             guard case .date(let v) = column.storage else { return [] }
@@ -200,7 +201,7 @@ public enum Engine {
     /// The rank of each dictionary code in sorted string order.
     static func rankOfCodes(_ dictionary: [String]) -> [Int] {
         var rank = Array(repeating: 0, count: dictionary.count)
-        for (position, code) in dictionary.indices.sorted(by: { dictionary[$0] < dictionary[$1] }).enumerated() { rank[code] = position }
+        for (position, code) in dictionary.indices.sorted(by: { CodePointText(dictionary[$0]) < CodePointText(dictionary[$1]) }).enumerated() { rank[code] = position }
         return rank
     }
 

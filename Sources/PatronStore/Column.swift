@@ -95,7 +95,7 @@ public struct Column: Sendable {
             if let row = codes.indices.first(where: { Int(codes[$0]) >= dictionary.count && !nulls.contains($0) }) {
                 return "column '\(name)': text code \(codes[row]) beyond a dictionary of \(dictionary.count)"
             }
-            if Set(dictionary).count != dictionary.count { return "column '\(name)': dictionary has duplicate entries" }
+            if Set(dictionary.map(CodePointText.init)).count != dictionary.count { return "column '\(name)': dictionary has duplicate entries" }
         default:
             break
         }

@@ -141,3 +141,28 @@ extension TextCodes {
 
     init(storage: Storage) { self.storage = storage }
 }
+
+/// Text compared as docs/sql.md says every engine compares it: by code point, never by Unicode's
+/// canonical equivalence (Swift's `String ==` and `<` take `é` and `e` + a combining acute as
+/// equal; DuckDB and PostgreSQL with `COLLATE "C"` do not). UTF-8's byte order is code-point order.
+public struct CodePointText: Comparable, Hashable, Sendable {
+    public let text: String
+    public init(_ text: String) { self.text = text }
+    public static func == (a: Self, b: Self) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+    public static func < (a: Self, b: Self) -> Bool { a.text.utf8.lexicographicallyPrecedes(b.text.utf8) }
+    public func hash(into hasher: inout Hasher) { for byte in text.utf8 { hasher.combine(byte) } }
+
+    /// Whether `text` holds `needle` as a run of code points.
+    public static func contains(_ text: String, _ needle: String) -> Bool {
+        let haystack = Array(text.utf8), wanted = Array(needle.utf8)
+        guard !wanted.isEmpty else { return true }
+        guard haystack.count >= wanted.count else { return false }
+        for start in 0...(haystack.count - wanted.count) where haystack[start] == wanted[0] {
+            if haystack[start..<(start + wanted.count)].elementsEqual(wanted) { return true }
+        }
+        return false
+    }
+
+    /// Whether `text` starts with the code points of `prefix`.
+    public static func hasPrefix(_ text: String, _ prefix: String) -> Bool { text.utf8.starts(with: prefix.utf8) }
+}
