@@ -65,7 +65,7 @@ extension SQLCompiler {
             if let cuts { return "\(column) > \(cuts[index == first ? 0 : 1])" }
             // Above the median ⇔ above the lower of its two neighbouring order statistics.
             let alias = try context.cutTable(index, fractions: [(1, 2)], over: both)
-            return "\(column) > \(alias).lo1"
+            return "\(column) > \(alias).\(context.prefix)lo1"
         }
         let highA = try high(a, first), highB = try high(b, second)
         let label = "CASE WHEN \(highA) AND \(highB) THEN 'True Friends' WHEN \(highA) THEN 'Butterflies' WHEN \(highB) THEN 'Barnacles' ELSE 'Strangers' END"
@@ -77,7 +77,8 @@ extension SQLCompiler {
         var context = Context(table: table, levels: [], dialect: dialect)
         let v = context.column(column)
         let q = try context.cutTable(column, fractions: [(1, 3), (2, 3)], over: "\(v) > 0")
-        let label = "CASE WHEN \(v) <= 0 THEN 'none' WHEN \(v) <= \(q).lo1 THEN 'low' WHEN \(v) >= \(q).cut2 AND \(v) > \(q).lo1 THEN 'high' ELSE 'medium' END"
+        let (lo1, cut2) = ("\(q).\(context.prefix)lo1", "\(q).\(context.prefix)cut2")
+        let label = "CASE WHEN \(v) <= 0 THEN 'none' WHEN \(v) <= \(lo1) THEN 'low' WHEN \(v) >= \(cut2) AND \(v) > \(lo1) THEN 'high' ELSE 'medium' END"
         return try grouped(context, table, label, v, "\(v) IS NOT NULL", ["high", "medium", "low", "none"])
     }
 

@@ -197,6 +197,9 @@ struct CutTable {
     let alias: String
     let sql: String
     let outputs: [String]
+    /// What the statistics' names start with: chosen so that no column of the table does, so a
+    /// user's column named `n` or `nulls` is never an ambiguous reference beside them.
+    let prefix: String
     /// The column and the quantile fractions (k, m) it holds.
     let column: String
     let fractions: [(Int, Int)]
@@ -209,11 +212,17 @@ struct Context {
     let dialect: SQLDialect
     var cutTables: [CutTable] = []
     private var aliases: [String: String] = [:]
+    /// The start of every generated statistic's name (`q_n`, `q_cut1`; `q__n` when the table has
+    /// a column starting `q_`).
+    let prefix: String
 
     init(table: Table, levels: [LevelCuts], dialect: SQLDialect) {
         self.table = table
         self.levels = levels
         self.dialect = dialect
+        var prefix = "q_"
+        while table.columns.contains(where: { $0.name.lowercased().hasPrefix(prefix) }) { prefix += "_" }
+        self.prefix = prefix
     }
 
     func unsupported(_ what: String) -> SQLError {
@@ -279,7 +288,7 @@ struct Context {
                   case .rank(_, let percent) = cuts.method, let p = Self.fraction(percent) else { throw unsupported("a rank") }
             let (numerator, denominator) = top ? (p.1 - p.0, p.1) : p
             let alias = try cutTable(index, fractions: [(numerator, denominator)])
-            return top ? "(\(column(index)) >= \(alias).cut1)" : "(\(column(index)) <= \(alias).lo1)"
+            return top ? "(\(column(index)) >= \(alias).\(prefix)cut1)" : "(\(column(index)) <= \(alias).\(prefix)lo1)"
         case .expression(let e):
             return "(\(try expression(e)))"
         }
@@ -308,8 +317,9 @@ struct Context {
         switch cuts.method {
         case .quantiles(let m):
             let alias = try cutTable(index, fractions: (1..<m).map { ($0, m) })
-            atMost = { "\(v) <= \(alias).lo\($0 + 1)" }
-            atLeast = { "\(v) >= \(alias).cut\($0 + 1)" }
+            let p = prefix
+            atMost = { "\(v) <= \(alias).\(p)lo\($0 + 1)" }
+            atLeast = { "\(v) >= \(alias).\(p)cut\($0 + 1)" }
         case .fixedCuts:
             let literals = cuts.cuts.map { "\($0)" }
             atMost = { "\(v) <= \(literals[$0])" }
@@ -334,19 +344,20 @@ struct Context {
         let alias = "q\(cutTables.count + 1)"
         aliases[key] = alias
         let v = column(index)
-        var positions: [String] = ["n", "nulls"], outputs: [String] = ["n", "nulls"]
+        let p = prefix
+        var positions: [String] = ["n", "nulls"], outputs: [String] = ["\(p)n", "\(p)nulls"]
         for (i, (k, m)) in fractions.enumerated() {
             let h = "(n - 1) * \(k)"
             positions.append("\(dialect.divide(h, String(m))) AS k\(i + 1), \(dialect.remainder(h, String(m))) AS f\(i + 1)")
-            outputs += ["lo\(i + 1)", "hi\(i + 1)", "cut\(i + 1)", "f\(i + 1)"]
+            outputs += ["\(p)lo\(i + 1)", "\(p)hi\(i + 1)", "\(p)cut\(i + 1)", "\(p)f\(i + 1)"]
         }
-        var picks: [String] = ["max(n) AS n", "max(nulls) AS nulls"]
+        var picks: [String] = ["max(n) AS \(p)n", "max(nulls) AS \(p)nulls"]
         for i in fractions.indices {
             let k = "k\(i + 1)", f = "f\(i + 1)"
-            picks.append("max(CASE WHEN r = \(k) + 1 THEN v END) AS lo\(i + 1)")
-            picks.append("max(CASE WHEN r = \(k) + 2 THEN v END) AS hi\(i + 1)")
-            picks.append("max(CASE WHEN r = \(k) + CASE WHEN \(f) = 0 THEN 1 ELSE 2 END THEN v END) AS cut\(i + 1)")
-            picks.append("max(\(f)) AS f\(i + 1)")
+            picks.append("max(CASE WHEN r = \(k) + 1 THEN v END) AS \(p)lo\(i + 1)")
+            picks.append("max(CASE WHEN r = \(k) + 2 THEN v END) AS \(p)hi\(i + 1)")
+            picks.append("max(CASE WHEN r = \(k) + CASE WHEN \(f) = 0 THEN 1 ELSE 2 END THEN v END) AS \(p)cut\(i + 1)")
+            picks.append("max(\(f)) AS \(p)f\(i + 1)")
         }
         let sql = """
             \(alias) AS (
@@ -355,7 +366,7 @@ struct Context {
               CROSS JOIN (SELECT \(positions.joined(separator: ", ")) FROM (SELECT count(\(v)) AS n, count(*) - count(\(v)) AS nulls FROM t\(scope.map { " WHERE \($0)" } ?? "")) c) p
             )
             """
-        cutTables.append(CutTable(alias: alias, sql: sql, outputs: outputs, column: table.columns[index].name, fractions: fractions))
+        cutTables.append(CutTable(alias: alias, sql: sql, outputs: outputs, prefix: p, column: table.columns[index].name, fractions: fractions))
         return alias
     }
 }
@@ -410,7 +421,7 @@ public struct CompiledSegment: Sendable {
             default: return level
             }
             guard let cut = cutTables.first(where: { $0.column == level.column && $0.fractions.elementsEqual(fractions, by: { $0 == $1 }) }) else { return level }
-            func number(_ name: String) -> Double? { value["\(cut.alias)_\(name)"].flatMap(Double.init) }
+            func number(_ name: String) -> Double? { value["\(cut.alias)_\(cut.prefix)\(name)"].flatMap(Double.init) }
             let cuts = fractions.indices.map { i -> Double in
                 let lo = number("lo\(i + 1)") ?? 0, hi = number("hi\(i + 1)") ?? lo, f = number("f\(i + 1)") ?? 0
                 return f == 0 ? lo : lo + f / Double(fractions[i].1) * (hi - lo)

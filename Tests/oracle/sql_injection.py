@@ -92,8 +92,38 @@ if psql_args:
         subprocess.run(["psql", *psql_args, "-q", "-c", "DROP SCHEMA IF EXISTS hostile CASCADE"], capture_output=True)
         ran.append("PostgreSQL")
 
+# Names that collide with the SQL's own (issue 26, item 9): columns named n, nulls and d, used in
+# level words, the matrix, tiers and a derivation, run on DuckDB; the segment counts what memory counts.
+names_csv = os.path.join(work, "names.csv")
+with open(names_csv, "w", encoding="utf-8") as f:
+    f.write("id,n,nulls,d,q_x,day\n1,5,2,3,1,2024-01-02\n2,6,1,4,1,2024-02-03\n3,7,0,5,1,2024-03-04\n1,8,3,6,1,2024-05-01\n")
+names_script = os.path.join(work, "names.patron")
+with open(names_script, "w", encoding="utf-8") as f:
+    f.write(f'load "{names_csv}" as o\nsegment where n = high and nulls = low\nmatrix n by nulls\ntiers n\n'
+            "summarize count, sum(n) by d\ncustomers from o by id with amount = n, date = day\nsegment where recency = high\n")
+compiled_names = subprocess.run([patron, "compile", names_script, "--dialect", "duckdb"], capture_output=True, text=True)
+con = duckdb.connect()
+collided = 0
+import re
+for block in re.split(r"\n(?=-- )", compiled_names.stdout):
+    body = "\n".join(line for line in block.split("\n") if not line.startswith("--")).strip()
+    if not body:
+        continue
+    try:
+        con.execute(body)
+        result = con.fetchall()
+        collided += 1
+        if "segment where n = high and nulls = low" in block.split("\n")[0]:
+            memory = subprocess.run([patron, "run", names_script, "--format", "json", "--quiet"], capture_output=True, text=True)
+            expected = [d for d in __import__("json").loads(memory.stdout) if d["kind"] == "segment"][0]["count"]
+            if result[0][0] != expected:
+                failures.append(f"names: the segment counts {result[0][0]} on DuckDB, {expected} in memory")
+    except duckdb.Error as error:
+        failures.append(f"names: {block.split(chr(10))[0]}: {str(error).splitlines()[0]}")
+
 shutil.rmtree(work, ignore_errors=True)
 if failures:
     print("\n".join(failures))
     sys.exit(1)
-print(f"ok: a file, an include and statements holding 'DROP TABLE victims' compiled and run on {' and '.join(ran)}; the victims survive")
+print(f"ok: a file, an include and statements holding 'DROP TABLE victims' compiled and run on {' and '.join(ran)}; the victims survive; "
+      f"{collided} statements over columns named n, nulls, d and q_x run on DuckDB")
