@@ -150,12 +150,13 @@ extension Engine {
     static func compare(_ a: Compiled, _ op: ComparisonOperator, _ b: Compiled) -> (Int) -> Bool? {
         switch (a, b) {
         case (.number(let f, let s), .number(let g, let t)):
+            // In a common scale, exactly: 922337203685477580 at two decimals passes 64 bits, and
+            // the comparison is still defined (it was unknown, so 'between' counted no row).
             let scale = max(s, t)
-            let x = a.asNumber(scale: scale), y = b.asNumber(scale: scale)
-            _ = (f, g)
+            let (x, y) = (Int128(integerPowerOfTen(scale - s)), Int128(integerPowerOfTen(scale - t)))
             return { row in
-                guard let u = x(row), let v = y(row) else { return nil }
-                return compare(u, op, v)
+                guard let u = f(row), let v = g(row) else { return nil }
+                return compare(Int128(u) * x, op, Int128(v) * y)
             }
         case (.number, .real), (.real, .number), (.real, .real):
             let x = a.asReal, y = b.asReal
