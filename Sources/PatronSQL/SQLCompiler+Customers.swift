@@ -91,10 +91,16 @@ extension SQLCompiler {
         switch dialect {
         case .duckdb where isDefault && isCSV:
             let columns = table.columns.map { "\(dialect.literal($0.name)): \(dialect.literal(type($0)))" }.joined(separator: ", ")
-            sql += "CREATE OR REPLACE TABLE \(name) AS SELECT * FROM read_csv(\(dialect.literal(path)), header = true, auto_detect = false, columns = {\(columns)});"
+            // The file read as patron reads it: its null markers, RFC 4180 quotes (a quote doubled, line breaks inside).
+            let nulls = ([""] + LoadOptions().nullMarkers).map(dialect.literal).joined(separator: ", ")
+            sql += "CREATE OR REPLACE TABLE \(name) AS SELECT * FROM read_csv(\(dialect.literal(path)), header = true, auto_detect = false, columns = {\(columns)}, "
+                + "nullstr = [\(nulls)], quote = '\"', escape = '\"');"
         case .spark where isDefault && isCSV:
             let columns = table.columns.map { "\(dialect.quote($0.name)) \(type($0))" }.joined(separator: ", ")
-            sql += "CREATE OR REPLACE TEMPORARY VIEW \(name) (\(columns)) USING csv OPTIONS (path \(dialect.literal(path)), header 'true');"
+            // RFC 4180 as patron reads it: line breaks inside quotes (multiLine), a quote escaped by
+            // doubling it (not Spark's backslash). Spark takes one null marker; patron's others are
+            // said under the view.
+            sql += "CREATE OR REPLACE TEMPORARY VIEW \(name) (\(columns)) USING csv OPTIONS (path \(dialect.literal(path)), header 'true', multiLine 'true', escape '\"', quote '\"');"
         default:
             let columns = table.columns.map { "\(dialect.quote($0.name)) \(type($0))" }.joined(separator: ",\n    ")
             let copy = dialect == .postgres && isCSV ? ", e.g. \\copy \(name) FROM \(dialect.literal(path)) WITH (FORMAT csv, HEADER)" : ""

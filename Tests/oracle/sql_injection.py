@@ -8,7 +8,9 @@ every comment must stay one line.
 
 usage: sql_injection.py PATRON_BINARY [PSQL_ARGS…]   (without PSQL_ARGS only DuckDB runs)
 Run from the package root. Prints "ok: …" and exits 0, or says what failed and exits 1."""
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -121,9 +123,31 @@ for block in re.split(r"\n(?=-- )", compiled_names.stdout):
     except duckdb.Error as error:
         failures.append(f"names: {block.split(chr(10))[0]}: {str(error).splitlines()[0]}")
 
+# Compiled files read data as patron does (issue 26, item 8): null markers and quoted line breaks.
+markers_csv = os.path.join(work, "markers.csv")
+with open(markers_csv, "w", encoding="utf-8") as f:
+    f.write('id,name\n1,NA\n2,\n3,null\n4,"a\nb ""quoted"""\n5,N/A\n6,NULL\n7,Ann\n')
+markers_script = os.path.join(work, "markers.patron")
+with open(markers_script, "w", encoding="utf-8") as f:
+    f.write(f'load "{markers_csv}" as markers\nsegment where name is null\ncount\n')
+memory = json.loads(subprocess.run([patron, "run", markers_script, "--format", "json", "--quiet"], capture_output=True, text=True).stdout)
+compiled_markers = subprocess.run([patron, "compile", markers_script, "--dialect", "duckdb"], capture_output=True, text=True).stdout
+con = duckdb.connect()
+answers = []
+for block in re.split(r"\n(?=-- )", compiled_markers):
+    body = "\n".join(line for line in block.split("\n") if not line.startswith("--")).strip()
+    if body:
+        con.execute(body)
+        answers.append(con.fetchall())
+nulls_in_memory = [d for d in memory if d["kind"] == "segment"][0]["count"]
+if answers[1][0][0] != nulls_in_memory:
+    failures.append(f"markers: 'name is null' counts {answers[1][0][0]} on DuckDB, {nulls_in_memory} in memory")
+if con.execute("SELECT count(*) FROM markers").fetchone()[0] != 7:
+    failures.append("markers: the file did not read as 7 records on DuckDB")
+
 shutil.rmtree(work, ignore_errors=True)
 if failures:
     print("\n".join(failures))
     sys.exit(1)
 print(f"ok: a file, an include and statements holding 'DROP TABLE victims' compiled and run on {' and '.join(ran)}; the victims survive; "
-      f"{collided} statements over columns named n, nulls, d and q_x run on DuckDB")
+      f"{collided} statements over columns named n, nulls, d and q_x run on DuckDB; null markers and quoted line breaks read as in memory")
