@@ -164,6 +164,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs a statement with text parameters and returns its rows as text (nil for nulls).
     @discardableResult
     func query(_ sql: String, _ parameters: [String] = []) throws(PostgresError) -> [[String?]] {
+        try Self.refuseNUL(sql, parameters)
         let sent = withCStrings(parameters) { values in
             PQsendQueryParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
         }
@@ -177,6 +178,14 @@ public final class PostgresConnection: @unchecked Sendable {
                 PQgetisnull(result, row, column) != 0 ? nil : String(cString: PQgetvalue(result, row, column))
             }
         }
+    }
+
+    /// PostgreSQL text cannot hold the NUL character, and libpq would cut the statement at it
+    /// ("unknown error", as if the server had gone): a value with one is the request's fault.
+    static func refuseNUL(_ sql: String, _ parameters: [String] = []) throws(PostgresError) {
+        guard sql.utf8.contains(0) || parameters.contains(where: { $0.utf8.contains(0) }) else { return }
+        throw PostgresError(.data, "a value holds the NUL character (\\0), which PostgreSQL text cannot hold",
+                            hints: ["remove it from the value, or compare in memory: load the table into patron"])
     }
 
     /// Runs a statement that returns no rows.

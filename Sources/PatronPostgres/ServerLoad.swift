@@ -127,6 +127,7 @@ extension PostgresConnection {
 
     /// Sends a COPY … TO STDOUT and waits (Ctrl-C included) until the rows start to come.
     func startCopy(_ sql: String, control: LoadControl?) throws(PostgresError) {
+        try Self.refuseNUL(sql)
         guard PQsendQuery(connection, sql) == 1 else { throw error(nil) }
         while PQisBusy(connection) == 1 {
             if control?.isCancelled == true { cancel() }

@@ -194,6 +194,8 @@ extension Catalogue {
               "服务器不保留 patron 的 SQL 所依赖的设置（standard_conforming_strings 为 on、TimeZone 为 UTC、DateStyle 为 ISO）；它显示的是 {}"),
         Entry("patron reads PostgreSQL itself; a server that always escapes backslashes in strings (such as Redshift) cannot be used",
               "patron 读取的是 PostgreSQL 本身；总在字符串中转义反斜杠的服务器（例如 Redshift）无法使用"),
+        Entry("a value holds the NUL character (\\0), which PostgreSQL text cannot hold", "某个值包含 NUL 字符（\\0），PostgreSQL 的文本无法容纳它"),
+        Entry("remove it from the value, or compare in memory: load the table into patron", "请从值中去掉它，或在内存中比较：把表加载到 patron 中"),
         Entry("the server did not answer within {} seconds", "服务器在 {} 秒内没有应答"),
         Entry("is it a PostgreSQL server? set a longer wait with connect_timeout=N in the connection string", "这是 PostgreSQL 服务器吗？可以在连接字符串中用 connect_timeout=N 设定更长的等待"),
         Entry("the connection was cancelled before the server answered", "连接在服务器应答前已取消"),

@@ -231,6 +231,18 @@ struct PostgresTests {
         #expect(kept.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
     }
 
+    /// Issue 26, item 7 (a NUL in a literal): a clear refusal, exit 65, not "unknown error" with
+    /// the exit code of a server that went away.
+    @Test func aNULInAValueIsRefusedClearly() throws {
+        let server = try TestServer.server()
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("patron-nul-\(UUID().uuidString).patron")
+        defer { try? FileManager.default.removeItem(at: script) }
+        try "\(server.connect)\nuse shop.public.orders\nsegment where channel = \"a\u{0}b\"\n".write(to: script, atomically: true, encoding: .utf8)
+        let run = try TestSupport.patron(["run", script.path])
+        #expect(run.status == 65, "\(run.stderr)")
+        #expect(run.stderr.contains("NUL character"), "\(run.stderr)")
+    }
+
     /// Issue 26, item 14: a query that ends in a comment loads (the comment once swallowed the
     /// wrapper's closing bracket).
     @Test func aQueryEndingInACommentLoads() throws {
