@@ -306,6 +306,10 @@ extension Session {
         let row = try connection.row(compiled.sql)
         timeServer(since: started, Self.received([row]), emit: emit)
         let answer = compiled.read(row)
+        // As in memory: a column with no values has no quantiles, rather than a made-up cut at 0.
+        if let empty = answer.levels.first(where: { $0.basis == 0 && $0.method != .fixedCuts }) {
+            throw SQLError(message: "'\(empty.column)' has no values to compute levels from", hints: [])
+        }
         return SegmentResult(table: segment.table, condition: segment.text, rows: [], count: answer.count, total: answer.total,
                              profitShare: answer.profitShare, profitColumn: segment.profitColumn.map { segment.table.columns[$0].name },
                              levels: answer.levels)

@@ -243,6 +243,16 @@ struct PostgresTests {
         #expect(run.stderr.contains("NUL character"), "\(run.stderr)")
     }
 
+    /// Issue 26, item 7 (an all-null column): level words over a column with no values are the
+    /// error memory gives, not a made-up cut at 0.
+    @Test func levelsOfAColumnWithNoValuesAreRefusedAsInMemory() throws {
+        let server = try TestServer.server()
+        try TestServer.psql(server, ["-d", "shop", "-c", "DROP TABLE IF EXISTS public.allnull; CREATE TABLE public.allnull (id integer, x numeric(8,2)); INSERT INTO public.allnull VALUES (1, NULL), (2, NULL)"])
+        let run = try patron(["use shop.public.allnull", "segment where x = high"])
+        #expect(run.status == 65, "\(run.stderr)")
+        #expect(run.stderr.contains("'x' has no values to compute levels from"), "\(run.stderr)")
+    }
+
     /// Issue 26, item 14: a query that ends in a comment loads (the comment once swallowed the
     /// wrapper's closing bracket).
     @Test func aQueryEndingInACommentLoads() throws {
