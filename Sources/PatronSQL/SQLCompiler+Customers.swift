@@ -66,7 +66,7 @@ extension SQLCompiler {
         sql += "\nFROM \(table) CROSS JOIN a"
         sql += "\nWHERE \(id) IS NOT NULL AND \(date) IS NOT NULL AND \(date) <= a.d"
         sql += "\nGROUP BY \(id), a.d"
-        sql += "\nORDER BY \(id)\(orders.columns[spec.id].type == .text ? dialect.byCodePoint : "") ASC;"
+        sql += "\nORDER BY \(orders.columns[spec.id].type == .text ? dialect.byCodePoint(id) : id) ASC;"
         return sql
     }
 }

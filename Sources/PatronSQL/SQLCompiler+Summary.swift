@@ -23,9 +23,8 @@ extension SQLCompiler {
             outputs.append((counting ? "CAST(\(expression) AS TEXT)" : expression) + " AS " + dialect.quote(aggregate.label))
         }
         let condition = try query.condition.map { c throws(SQLError) in try context.condition(c) }
-        let collate = dialect.byCodePoint
         func key(_ index: Int) -> String {
-            context.column(index) + (table.columns[index].type == .text ? collate : "")
+            table.columns[index].type == .text ? dialect.byCodePoint(context.column(index)) : context.column(index)
         }
         var order: [String] = []
         if let (column, descending) = query.sort {

@@ -112,7 +112,9 @@ public enum SQLDialect: String, Sendable, CaseIterable {
     }
 
     /// How text keys are ordered by code point.
-    var byCodePoint: String { self == .postgres ? " COLLATE \"C\"" : "" }
+    /// A text key ordered by code point: on PostgreSQL cast to text first, so a json, jsonb or uuid
+    /// column patron reads as text takes the collation too (it refused one).
+    func byCodePoint(_ key: String) -> String { self == .postgres ? "CAST(\(key) AS TEXT) COLLATE \"C\"" : key }
 
     /// Whether the engine has an exact (interpolated, not approximate) median as an aggregate.
     var hasExactMedian: Bool { ![.trino, .bigquery].contains(self) }
@@ -185,7 +187,7 @@ extension SQLCompiler {
         for cut in context.cutTables { sql += ",\n" + cut.sql }
         sql += "\nSELECT t.* FROM t" + context.cutTables.map { " CROSS JOIN \($0.alias)" }.joined() + "\nWHERE \(test)"
         if let limit {
-            func key(_ index: Int) -> String { "t." + context.column(index) + (table.columns[index].type == .text ? dialect.byCodePoint : "") }
+            func key(_ index: Int) -> String { table.columns[index].type == .text ? dialect.byCodePoint("t." + context.column(index)) : "t." + context.column(index) }
             sql += "\nORDER BY " + (column.map { "\(key($0)) DESC NULLS LAST, " } ?? "") + "\(key(0)) ASC NULLS LAST\nLIMIT \(limit)"
         }
         return sql

@@ -253,6 +253,14 @@ struct PostgresTests {
         #expect(run.stderr.contains("'x' has no values to compute levels from"), "\(run.stderr)")
     }
 
+    /// Issue 26, item 7 (json and uuid keys): counting by a jsonb or uuid column of a table left on
+    /// the server orders its keys by code point as memory does (a COLLATE once refused them).
+    @Test func countByAJSONOrUUIDColumnOnTheServer() throws {
+        let run = try patron(["use shop.public.kinds", "count by j", "count by u"], ["--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"), "\(run.stdout)")
+    }
+
     /// Issue 26, item 14: a query that ends in a comment loads (the comment once swallowed the
     /// wrapper's closing bracket).
     @Test func aQueryEndingInACommentLoads() throws {
