@@ -109,6 +109,9 @@ public final class Session {
     var inLesson = false
     /// The statements that succeeded at the top level, as written, for `save session`.
     public private(set) var succeeded: [String] = []
+    /// How the last delimited load read its file, for the reader of a compiled script.
+    var lastDelimiter: LoadOptions.Delimiter? = nil
+    var lastHeader = true
     /// The statements `save session` leaves out (help, pauses, saves, quit), which it lists as comments.
     private var leftOut: [String] = []
     /// When set (`patron compile`), queries are printed as SQL in this dialect instead of run;
@@ -284,7 +287,10 @@ public final class Session {
             let outcome = execute(bound, statement: statement, source: source, emit: emit)
             if let dialect = compiling, case .load(let path, let name, let options) = bound, outcome.status == .ok, let table = catalog.tables[name] {
                 // A compiled script starts from the same data: the loaded table, as the engine creates it.
-                emit(.result(SQLCompiler(dialect: dialect).source(table, path: path, isDefault: options == LoadOptions())))
+                // The reader is told the delimiter and header patron found; other options it cannot follow.
+                var plain = options
+                (plain.delimiter, plain.header) = (nil, nil)
+                emit(.result(SQLCompiler(dialect: dialect).source(table, path: path, isDefault: plain == LoadOptions(), delimiter: lastDelimiter, header: lastHeader)))
             }
             if timer && !checkOnly { emit(.note("time: \(NumberFormat.fixed((ContinuousClock.now - started).seconds, digits: 3)) s")) }
             if outcome.status != .ok {
@@ -565,6 +571,7 @@ public final class Session {
             progress?.finish()
             let seconds = (ContinuousClock.now - started).seconds
             catalog.apply(.add(report.table))
+            (lastDelimiter, lastHeader) = (report.delimiter, report.header)
             for warning in report.warnings { emit(.diagnostic(DiagnosticRenderer.fileError(path, warning, severity: "warning", language: language))) }
             if report.rejectedCount > 0 {
                 var text = "\(path): warning: rejected \(NumberFormat.grouped(report.rejectedCount)) \(report.rejectedCount == 1 ? "record" : "records") (on_error skip)"

@@ -74,7 +74,7 @@ extension SQLCompiler {
 extension SQLCompiler {
     /// What a `load` becomes in a compiled script: the table with the columns patron read, filled
     /// from the same file where the engine can read it (DuckDB, Spark), or to be filled by hand.
-    public func source(_ table: Table, path: String, isDefault: Bool) -> String {
+    public func source(_ table: Table, path: String, isDefault: Bool, delimiter: LoadOptions.Delimiter? = .byte(UInt8(ascii: ",")), header: Bool = true) -> String {
         let name = dialect.quote(table.name)
         func type(_ column: Column) -> String {
             switch column.storage {
@@ -86,21 +86,25 @@ extension SQLCompiler {
             case .timestamp: return "TIMESTAMP"
             }
         }
-        let isCSV = !path.lowercased().hasSuffix(".jsonl") && !path.lowercased().hasSuffix(".ndjson")
+        // A reader told the one-byte delimiter patron found; runs of spaces (fixed-width) it cannot follow.
+        var separator: String? = nil
+        if case .byte(let b)? = delimiter { separator = String(UnicodeScalar(b)) }
+        let isCSV = !path.lowercased().hasSuffix(".jsonl") && !path.lowercased().hasSuffix(".ndjson") && !path.lowercased().hasSuffix(".json") && separator != nil
+        let sep = dialect.literal(separator ?? ","), hasHeader = header ? "true" : "false"
         var sql = SQLDialect.comment("patron: load \"\(path)\" as \(table.name)") + "\n"
         switch dialect {
         case .duckdb where isDefault && isCSV:
             let columns = table.columns.map { "\(dialect.literal($0.name)): \(dialect.literal(type($0)))" }.joined(separator: ", ")
             // The file read as patron reads it: its null markers, RFC 4180 quotes (a quote doubled, line breaks inside).
             let nulls = ([""] + LoadOptions().nullMarkers).map(dialect.literal).joined(separator: ", ")
-            sql += "CREATE OR REPLACE TABLE \(name) AS SELECT * FROM read_csv(\(dialect.literal(path)), header = true, auto_detect = false, columns = {\(columns)}, "
-                + "nullstr = [\(nulls)], quote = '\"', escape = '\"');"
+            sql += "CREATE OR REPLACE TABLE \(name) AS SELECT * FROM read_csv(\(dialect.literal(path)), header = \(hasHeader), auto_detect = false, columns = {\(columns)}, "
+                + "delim = \(sep), nullstr = [\(nulls)], quote = '\"', escape = '\"');"
         case .spark where isDefault && isCSV:
             let columns = table.columns.map { "\(dialect.quote($0.name)) \(type($0))" }.joined(separator: ", ")
             // RFC 4180 as patron reads it: line breaks inside quotes (multiLine), a quote escaped by
             // doubling it (not Spark's backslash). Spark takes one null marker; patron's others are
             // said under the view.
-            sql += "CREATE OR REPLACE TEMPORARY VIEW \(name) (\(columns)) USING csv OPTIONS (path \(dialect.literal(path)), header 'true', multiLine 'true', escape '\"', quote '\"');"
+            sql += "CREATE OR REPLACE TEMPORARY VIEW \(name) (\(columns)) USING csv OPTIONS (path \(dialect.literal(path)), header '\(hasHeader)', sep \(sep), multiLine 'true', escape '\"', quote '\"');"
         default:
             let columns = table.columns.map { "\(dialect.quote($0.name)) \(type($0))" }.joined(separator: ",\n    ")
             let copy = dialect == .postgres && isCSV ? ", e.g. \\copy \(name) FROM \(dialect.literal(path)) WITH (FORMAT csv, HEADER)" : ""

@@ -50,7 +50,9 @@ struct DelimitedLoad {
                               skipBadRecords: options.skipBadRecords, maxFieldBytes: options.maxFieldBytes, control: control)
         var plan = makePlan(first, start: start, afterFirst: afterFirst, loop: loop)
         let chunks = try parseAll(loop, &plan)
-        return assemble(chunks, plan, dialect: describe(delimiter) + (plan.header ? ", header" : ", no header"))
+        var report = assemble(chunks, plan, dialect: describe(delimiter) + (plan.header ? ", header" : ", no header"))
+        (report.delimiter, report.header) = (delimiter, plan.header)
+        return report
     }
 
     /// The first record's fields (names, or data) and where the next record starts; a first

@@ -28,6 +28,10 @@ public struct LoadReport: Sendable {
     public let rejected: [RejectedRecord]
     /// The dialect used: the delimiter and whether there was a header.
     public let dialect: String
+    /// The delimiter a delimited file was read with (given or sniffed), and whether its first
+    /// record was a header: what a compiled script's reader must be told to read it the same way.
+    public var delimiter: LoadOptions.Delimiter? = nil
+    public var header = true
 
     /// A report; `dialect` says how the rows were read.
     public init(table: Table, warnings: [String] = [], blankLines: Int = 0, rejectedCount: Int = 0, rejected: [RejectedRecord] = [], dialect: String) {

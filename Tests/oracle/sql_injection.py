@@ -144,10 +144,32 @@ if answers[1][0][0] != nulls_in_memory:
     failures.append(f"markers: 'name is null' counts {answers[1][0][0]} on DuckDB, {nulls_in_memory} in memory")
 if con.execute("SELECT count(*) FROM markers").fetchone()[0] != 7:
     failures.append("markers: the file did not read as 7 records on DuckDB")
+# Each delimiter patron sniffs reaches the compiled reader (it read ';', tab and '|' files as one column or failed).
+for name, sep in [("semicolon", ";"), ("tab", "\t"), ("pipe", "|")]:
+    path = os.path.join(work, f"{name}.txt")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(sep.join(["id", "amount", "note"]) + "\n" + "\n".join(sep.join([str(i), f"{i}.50", "NA" if i % 3 == 0 else "x"]) for i in range(1, 10)) + "\n")
+    script_path = os.path.join(work, f"{name}.patron")
+    with open(script_path, "w", encoding="utf-8") as f:
+        f.write(f'load "{path}" as d\nsegment where amount > 3 and note is null\n')
+    memory = json.loads(subprocess.run([patron, "run", script_path, "--format", "json", "--quiet"], capture_output=True, text=True).stdout)
+    expected = [d for d in memory if d["kind"] == "segment"][0]["count"]
+    con = duckdb.connect()
+    got = None
+    for block in re.split(r"\n(?=-- )", subprocess.run([patron, "compile", script_path, "--dialect", "duckdb"], capture_output=True, text=True).stdout):
+        body = "\n".join(line for line in block.split("\n") if not line.startswith("--")).strip()
+        if body:
+            try:
+                con.execute(body)
+                got = con.fetchall()
+            except duckdb.Error as error:
+                failures.append(f"{name}: {str(error).splitlines()[0]}")
+    if not got or got[0][0] != expected:
+        failures.append(f"{name}: the segment counts {got and got[0][0]} on DuckDB, {expected} in memory")
 
 shutil.rmtree(work, ignore_errors=True)
 if failures:
     print("\n".join(failures))
     sys.exit(1)
 print(f"ok: a file, an include and statements holding 'DROP TABLE victims' compiled and run on {' and '.join(ran)}; the victims survive; "
-      f"{collided} statements over columns named n, nulls, d and q_x run on DuckDB; null markers and quoted line breaks read as in memory")
+      f"{collided} statements over columns named n, nulls, d and q_x run on DuckDB; null markers, quoted line breaks and ';', tab and '|' files read as in memory")
