@@ -151,7 +151,9 @@ extension Help {
         "connect": ("打开到 PostgreSQL（或使用其协议的服务器）的连接", """
             CONNINFO 是 libpq 连接字符串（host=… port=… dbname=… user=…）或 URI
             （postgresql://user@host:5432/shop）；它没有写的部分由 PG* 环境变量和 ~/.pgpass 补充，与 psql 相同。
-            密码从不显示：不出现在输出、错误、--format json、保存的会话或历史文件中。然后：
+            密码从不显示：不出现在输出、错误、--format json、保存的会话或历史文件中。服务器在 connect_timeout
+            （连接字符串未写时为 10 秒）内没有应答就放弃连接，按 Ctrl-C 也会放弃。连接会把时区设为 UTC、
+            ISO 日期和标准字符串，所以服务器的默认设置不会改变答案。然后：
               load 名称.模式.表 [as T]                 整张表（名称.表：按搜索路径）
               load from 名称 query "SELECT …" as T     一个查询的结果
               use 名称.模式.表 [as T]                  留在服务器上：细分在服务器上运行

@@ -230,7 +230,10 @@ public enum Help {
                 CONNINFO is a libpq connection string (host=… port=… dbname=… user=…) or a URI
                 (postgresql://user@host:5432/shop); the PG* environment variables and ~/.pgpass fill in
                 what it leaves out, as for psql. The password is never shown: not in output, errors,
-                --format json, saved sessions or the history file. Then:
+                --format json, saved sessions or the history file. A server that does not answer within
+                connect_timeout (10 seconds unless the string says) is given up, and so is one Ctrl-C
+                stops. The connection sets TimeZone UTC, ISO dates and standard strings, so no server
+                default changes an answer. Then:
                   load NAME.SCHEMA.TABLE [as T]           a whole table (NAME.TABLE: the search path)
                   load from NAME query "SELECT …" as T    the rows of a query
                   use NAME.SCHEMA.TABLE [as T]            leave it there: segments run on the server
