@@ -310,6 +310,12 @@ extension Session {
         if let empty = answer.levels.first(where: { $0.basis == 0 && $0.method != .fixedCuts }) {
             throw SQLError(message: "'\(empty.column)' has no values to compute levels from", hints: [])
         }
+        // A float column's NaN or infinity sorts into the order statistics; memory refuses such a
+        // value at the load, so a cut point made of one is refused too.
+        if let odd = answer.levels.first(where: { $0.cuts.contains { !$0.isFinite } }) {
+            throw SQLError(message: "'\(odd.column)' holds NaN or infinity on the server, so its levels have no cut point patron can use",
+                           hints: ["leave them out in a query: load from CONNECTION query \"SELECT … WHERE \(odd.column) NOT IN ('NaN', 'Infinity', '-Infinity')\""])
+        }
         return SegmentResult(table: segment.table, condition: segment.text, rows: [], count: answer.count, total: answer.total,
                              profitShare: answer.profitShare, profitColumn: segment.profitColumn.map { segment.table.columns[$0].name },
                              levels: answer.levels)

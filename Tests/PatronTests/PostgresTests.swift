@@ -261,6 +261,18 @@ struct PostgresTests {
         #expect(run.stdout.contains("a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11"), "\(run.stdout)")
     }
 
+    /// Issue 26, item 7 (NaN and infinity): a cut point made of one is refused, as memory refuses
+    /// the value at a load.
+    @Test func nanOrInfinityNeverBecomesACutPoint() throws {
+        let server = try TestServer.server()
+        try TestServer.psql(server, ["-d", "shop", "-c", "DROP TABLE IF EXISTS public.odd; CREATE TABLE public.odd (id integer, x double precision); INSERT INTO public.odd VALUES (1, 1.5), (2, 'NaN'), (3, 'Infinity'), (4, 'NaN')"])
+        let run = try patron(["use shop.public.odd", "segment where x = high"])
+        #expect(run.status == 65, "\(run.stderr)")
+        #expect(run.stderr.contains("'x' holds NaN or infinity on the server"), "\(run.stderr)")
+        let loaded = try patron(["load shop.public.odd"])
+        #expect(loaded.status == 65 && loaded.stderr.contains("is not a finite number"), "\(loaded.stderr)")
+    }
+
     /// Issue 26, item 14: a query that ends in a comment loads (the comment once swallowed the
     /// wrapper's closing bracket).
     @Test func aQueryEndingInACommentLoads() throws {
