@@ -160,9 +160,11 @@ extension Context {
             // Exact decimals to the result's places: half away from zero, down, up.
             guard case .number(let target) = type, case .number(let scale) = arguments[0].type else { throw unsupported("\(function.rawValue) of a real") }
             if scale <= target { return args[0] }
-            if function == .round { return "CAST(round(\(args[0]), \(target)) AS DECIMAL(38, \(target)))" }
+            // DECIMAL(19, target) holds every patron decimal; a DECIMAL(38, …) made Spark rescale a
+            // comparison with the column itself (round(amount, 0) > amount: 0 rows against 28).
+            if function == .round { return "CAST(round(\(args[0]), \(target)) AS DECIMAL(19, \(target)))" }
             let power = "1" + String(repeating: "0", count: target)
-            return "CAST(\(function.rawValue)(\(args[0]) * \(power)) / \(power) AS DECIMAL(38, \(target)))"
+            return "CAST(\(function.rawValue)(\(args[0]) * \(power)) / \(power) AS DECIMAL(19, \(target)))"
         case .year where arguments[0].type.isDated, .month where arguments[0].type.isDated, .day where arguments[0].type.isDated:
             return "CAST(EXTRACT(\(function.rawValue.uppercased()) FROM \(args[0])) AS BIGINT)"
         case .daysBetween: return dialect.days(from: args[0], to: args[1])
