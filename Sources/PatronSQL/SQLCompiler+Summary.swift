@@ -165,6 +165,10 @@ extension Context {
             if function == .round { return "CAST(round(\(args[0]), \(target)) AS DECIMAL(19, \(target)))" }
             let power = "1" + String(repeating: "0", count: target)
             return "CAST(\(function.rawValue)(\(args[0]) * \(power)) / \(power) AS DECIMAL(19, \(target)))"
+        case .year where arguments[0].type.isDated && dialect == .postgres:
+            // PostgreSQL has no year 0 (44 BC is -44); patron's years are ISO 8601's astronomical ones (-43).
+            let year = "CAST(EXTRACT(YEAR FROM \(args[0])) AS BIGINT)"
+            return "(CASE WHEN \(year) < 0 THEN \(year) + 1 ELSE \(year) END)"
         case .year where arguments[0].type.isDated, .month where arguments[0].type.isDated, .day where arguments[0].type.isDated:
             return "CAST(EXTRACT(\(function.rawValue.uppercased()) FROM \(args[0])) AS BIGINT)"
         case .daysBetween: return dialect.days(from: args[0], to: args[1])

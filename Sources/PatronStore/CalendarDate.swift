@@ -70,7 +70,8 @@ public enum CalendarDate {
             let s = String(v)
             return String(repeating: "0", count: max(0, width - s.count)) + s
         }
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+        // ISO 8601's astronomical years: 1 BC is 0000, 44 BC is -0043 (it printed 0-43-03-15).
+        return (y < 0 ? "-" + pad(-y, 4) : pad(y, 4)) + "-\(pad(m, 2))-\(pad(d, 2))"
     }
 
     /// A timestamp as `yyyy-MM-dd HH:mm:ss`, with microseconds only when there are some.

@@ -273,6 +273,18 @@ struct PostgresTests {
         #expect(loaded.status == 65 && loaded.stderr.contains("is not a finite number"), "\(loaded.stderr)")
     }
 
+    /// Issue 26, item 7 (BC dates): 44 BC is the year -43 on the server as in memory (ISO 8601's
+    /// astronomical years), and prints as -0043-03-15, not 0-43-03-15.
+    @Test func bcDatesAgreeOnTheYear() throws {
+        let server = try TestServer.server()
+        try TestServer.psql(server, ["-d", "shop", "-c", "DROP TABLE IF EXISTS public.ides; CREATE TABLE public.ides (id integer, d date); INSERT INTO public.ides VALUES (1, '0044-03-15 BC'), (2, '2024-03-15')"])
+        let server_ = try patron(["use shop.public.ides", "segment where year(d) = -43"], ["--quiet", "--format", "json"])
+        let memory = try patron(["load shop.public.ides", "segment where year(d) = -43", "show ides"], ["--quiet"])
+        #expect(TestSupport.results(server_.stdout).last?["count"] as? Int == 1, "\(server_.stdout)\(server_.stderr)")
+        #expect(memory.stdout.contains("│  1 │ -0043-03-15 │"), "\(memory.stdout)")
+        #expect(memory.stdout.contains("year(d) = -43 │    1 │"), "\(memory.stdout)")
+    }
+
     /// Issue 26, item 14: a query that ends in a comment loads (the comment once swallowed the
     /// wrapper's closing bracket).
     @Test func aQueryEndingInACommentLoads() throws {
