@@ -70,7 +70,26 @@ extension PostgresConnection {
         guard try tableExists(schema: schema, table: table) else { throw missingTable(schema: schema, table: table) }
         let columns = try describe("SELECT * FROM " + Self.qualified(schema, table))
         var built: [Column] = []
-        for column in columns { built.append(try ColumnDecoder(column, options: ServerLoadOptions()).finish()) }
+        for column in columns {
+            let decoder = try ColumnDecoder(column, options: ServerLoadOptions())
+            // An unconstrained numeric or a float takes its scale from the values, as a load does:
+            // the most decimals any value has, asked of the server (it was 0: tiers printed 0.00).
+            let value = Self.quote(column.name), from = Self.qualified(schema, table)
+            let scaleQuery: String?
+            switch decoder.kind {
+            case .numeric(nil): scaleQuery = "SELECT max(scale(\(value))) FROM \(from)"
+            case .float(let bytes):
+                let text = bytes == 4 ? "CAST(CAST(\(value) AS real) AS TEXT)" : "CAST(\(value) AS TEXT)"
+                scaleQuery = "SELECT max(length(split_part(\(text), '.', 2))) FROM \(from) WHERE \(value) NOT IN ('NaN', 'Infinity', '-Infinity') AND \(text) NOT LIKE '%e%'"
+            default: scaleQuery = nil
+            }
+            if let scaleQuery, let scale = try query(scaleQuery).first?.first.flatMap({ $0 }).flatMap({ Int($0) }) {
+                built.append(Column(name: column.name, storage: .decimal([], scale: min(scale, 18)), nulls: NullBitmap(),
+                                    evidence: .server(type: column.typeName, note: "\(scale) \(scale == 1 ? "decimal" : "decimals"), the most any value has")))
+                continue
+            }
+            built.append(try decoder.finish())
+        }
         return Table(name: name, columns: built, rowCount: 0, origin: .server("\(connectionName).\(schema.map { $0 + "." } ?? "")\(table)"))
     }
 

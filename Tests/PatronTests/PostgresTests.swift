@@ -285,6 +285,18 @@ struct PostgresTests {
         #expect(memory.stdout.contains("year(d) = -43 │    1 │"), "\(memory.stdout)")
     }
 
+    /// Issue 26, item 7 (unconstrained numeric and floats under `use`): their scale is the most
+    /// decimals any value has, as a load finds it (it was 0: tiers printed 0.00).
+    @Test func unconstrainedNumbersLeftOnTheServerKeepTheirScale() throws {
+        let used = try patron(["use shop.public.kinds", "describe kinds"], ["--quiet"])
+        let loaded = try patron(["load shop.public.kinds", "describe kinds"], ["--quiet"])
+        #expect(used.status == 0 && loaded.status == 0, "\(used.stderr)\(loaded.stderr)")
+        for column in ["nu", "f8", "f4"] {
+            let type = { (text: String) in text.split(separator: "\n").first { $0.hasPrefix("│ \(column) ") }?.split(separator: "│").dropFirst().first?.trimmingCharacters(in: .whitespaces) }
+            #expect(type(used.stdout) != nil && type(used.stdout) == type(loaded.stdout), "\(column): \(type(used.stdout) ?? "none") under use, \(type(loaded.stdout) ?? "none") loaded")
+        }
+    }
+
     /// Issue 26, item 14: a query that ends in a comment loads (the comment once swallowed the
     /// wrapper's closing bracket).
     @Test func aQueryEndingInACommentLoads() throws {
