@@ -79,8 +79,7 @@ extension Session {
             var result = RuleAssignment(table: named, preset: preset, rows: rows, unmatched: counts["Others"] ?? 0,
                                         unmatchedMonetary: monetary == nil ? nil : real(sums["Others"] ?? 0), totalMonetary: monetary == nil ? nil : real(total))
             for name in RuleAssignment.scoreColumns where table.columns.contains(where: { $0.name == name }) {
-                let column = PostgresConnection.quote(name)
-                let seen = try connection.rows("SELECT CAST(\(column) AS TEXT) FROM pg_temp.\(PostgresConnection.quote(table.name)) WHERE \(column) IS NOT NULL GROUP BY 1")
+                let seen = try connection.rows(SQLDialect.postgres.distinctValues(of: name, in: "pg_temp." + PostgresConnection.quote(table.name)))
                 let missing = RuleAssignment.gaps(in: Set(seen.compactMap { $0.first.flatMap { $0 }.flatMap { Int64($0) } }))
                 if !missing.isEmpty { result.emptyScores.append((name, missing)) }
             }

@@ -37,8 +37,8 @@ public enum SQLDialect: String, Sendable, CaseIterable {
 
     /// Text for an engine whose quoted text takes backslash escapes: the backslash and the quote
     /// escaped, line breaks and other control characters as \n, \r, \t or \uXXXX (a BigQuery
-    /// literal cannot hold a raw line break).
-    static func backslashEscaped(_ text: String, quote: Character) -> String {
+    /// literal cannot hold a raw line break). With no quote: a comment line's text.
+    static func backslashEscaped(_ text: String, quote: Character?) -> String {
         var out = ""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -46,8 +46,8 @@ public enum SQLDialect: String, Sendable, CaseIterable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where Character(scalar) == quote: out += "\\" + String(quote)
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+            case _ where quote.map({ Character(scalar) == $0 }) == true: out += "\\" + String(scalar)
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029:
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)
@@ -60,18 +60,7 @@ public enum SQLDialect: String, Sendable, CaseIterable {
     /// break and control character in it is written as an escape (`\n`, `\u{2028}`), so nothing in
     /// it can end the comment and reach the engine as SQL. The one door for text into a comment.
     public static func comment(_ text: String) -> String {
-        var out = "-- "
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029:
-                out += "\\u{" + String(scalar.value, radix: 16) + "}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        "-- " + backslashEscaped(text, quote: nil)
     }
 
     /// A string literal, as each engine's documentation defines it: Spark, BigQuery and Snowflake
@@ -85,6 +74,11 @@ public enum SQLDialect: String, Sendable, CaseIterable {
         default:
             return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
         }
+    }
+
+    /// The distinct non-null values of one column of a table, as text.
+    public func distinctValues(of column: String, in table: String) -> String {
+        "SELECT CAST(\(quote(column)) AS TEXT) FROM \(table) WHERE \(quote(column)) IS NOT NULL GROUP BY 1"
     }
 
     /// What a script compiled for this engine sets first, so that its literals and dates mean what
