@@ -5,7 +5,12 @@ extension Engine {
     /// Runs one bound statement: its answer as a value, and the catalog changes it makes.
     /// `rowLimit` bounds the rows `show` returns. Statements about the session itself (load,
     /// export, include, save, help, settings, quit) are the driver's and are not taken here.
+    /// A value that passes 64 bits in exact arithmetic stops the statement (`.overflow`).
     public static func execute(_ statement: BoundStatement, rowLimit: Int) throws(ExecutionFailure) -> Execution {
+        try watchingOverflow { () throws(ExecutionFailure) in try perform(statement, rowLimit: rowLimit) }
+    }
+
+    private static func perform(_ statement: BoundStatement, rowLimit: Int) throws(ExecutionFailure) -> Execution {
         switch statement {
         case .use(let table):
             return Execution(.done(.using(table)), changes: [.use(table.name)])

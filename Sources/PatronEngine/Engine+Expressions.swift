@@ -62,7 +62,7 @@ extension Engine {
             case .null: return .null
             }
         case .arithmetic(let op, let a, let b, let type):
-            return arithmetic(op, compile(a, in: table), compile(b, in: table), type)
+            return arithmetic(op, compile(a, in: table), compile(b, in: table), type, overflowed: OverflowWatch.recorder(for: table))
         case .negate(let inner):
             switch compile(inner, in: table) {
             case .number(let f, let s): return .number({ f($0).flatMap { $0 == .min ? nil : -$0 } }, scale: s)
@@ -72,6 +72,7 @@ extension Engine {
         case .call(let function, let arguments, let type):
             return call(function, arguments.map { compile($0, in: table) }, type)
         case .compare(let a, let op, let b):
+            if let exact = wideComparison(a, op, b, in: table) { return .boolean(exact) }
             return .boolean(compare(compile(a, in: table), op, compile(b, in: table)))
         case .and(let terms):
             return .boolean(connective(terms.map { truth(compile($0, in: table)) }, decidedBy: false))
@@ -193,21 +194,36 @@ extension Engine {
         }
     }
 
-    /// Arithmetic that never traps: overflow and division by zero give null.
-    static func arithmetic(_ op: ArithmeticOperator, _ a: Compiled, _ b: Compiled, _ type: ValueType) -> Compiled {
+    /// Arithmetic that never traps: division by zero gives null; a result past 64 bits gives null
+    /// and is reported to `overflowed` with its row, so the statement can say so.
+    static func arithmetic(_ op: ArithmeticOperator, _ a: Compiled, _ b: Compiled, _ type: ValueType, overflowed: @escaping (Int) -> Void = { _ in }) -> Compiled {
         switch type {
         case .number(let scale):
             if op == .multiply, case .number(let f, let s) = a, case .number(let g, let t) = b, s + t == scale {
                 return .number({ row in
                     guard let u = f(row), let v = g(row) else { return nil }
                     let (r, o) = u.multipliedReportingOverflow(by: v)
-                    return o ? nil : r
+                    if o { overflowed(row); return nil }
+                    return r
                 }, scale: scale)
             }
             let x = a.asNumber(scale: scale), y = b.asNumber(scale: scale)
+            let (aNull, bNull) = (nullness(a), nullness(b))
+            func exact(_ operation: @escaping (Int64, Int64) -> (partialValue: Int64, overflow: Bool)) -> Compiled {
+                .number({ row in
+                    guard let u = x(row), let v = y(row) else {
+                        // Present but not at the common scale: 64 bits could not hold it.
+                        if !aNull(row) && !bNull(row) { overflowed(row) }
+                        return nil
+                    }
+                    let (r, o) = operation(u, v)
+                    if o { overflowed(row); return nil }
+                    return r
+                }, scale: scale)
+            }
             switch op {
-            case .add: return .number({ row in x(row).flatMap { u in y(row).flatMap { v in let (r, o) = u.addingReportingOverflow(v); return o ? nil : r } } }, scale: scale)
-            case .subtract: return .number({ row in x(row).flatMap { u in y(row).flatMap { v in let (r, o) = u.subtractingReportingOverflow(v); return o ? nil : r } } }, scale: scale)
+            case .add: return exact { $0.addingReportingOverflow($1) }
+            case .subtract: return exact { $0.subtractingReportingOverflow($1) }
             case .remainder: return .number({ row in x(row).flatMap { u in y(row).flatMap { v in v == 0 || (u == .min && v == -1) ? nil : u % v } } }, scale: scale)
             case .multiply, .divide: return .null
             }

@@ -54,6 +54,7 @@ extension Engine {
         case .arithmetic(let op, let a, let b, .number(let s)) where s == scale && (op == .add || op == .subtract):
             let left = numberFiller(a, scale: scale, in: table), right = numberFiller(b, scale: scale, in: table)
             let subtract = op == .subtract
+            let overflowed = OverflowWatch.recorder(for: table)
             return { rows, out, valid in
                 let n = rows.count
                 let other = UnsafeMutableBufferPointer<Int64>.allocate(capacity: n), otherValid = UnsafeMutableBufferPointer<Bool>.allocate(capacity: n)
@@ -61,17 +62,30 @@ extension Engine {
                 left(rows, out, valid)
                 right(rows, other, otherValid)
                 // One loop per operator, with no branch inside, so the compiler vectorises it.
+                var any = false
                 if subtract {
                     for i in 0..<n {
                         let (r, o) = out[i].subtractingReportingOverflow(other[i])
                         out[i] = r
+                        any = any || (o && valid[i] && otherValid[i])
                         valid[i] = valid[i] && otherValid[i] && !o
                     }
                 } else {
                     for i in 0..<n {
                         let (r, o) = out[i].addingReportingOverflow(other[i])
                         out[i] = r
+                        any = any || (o && valid[i] && otherValid[i])
                         valid[i] = valid[i] && otherValid[i] && !o
+                    }
+                }
+                // Rare: work the operands again to name the rows whose result passed 64 bits.
+                if any {
+                    let first = UnsafeMutableBufferPointer<Int64>.allocate(capacity: n), firstValid = UnsafeMutableBufferPointer<Bool>.allocate(capacity: n)
+                    defer { first.deallocate(); firstValid.deallocate() }
+                    left(rows, first, firstValid)
+                    for i in 0..<n where firstValid[i] && otherValid[i] {
+                        let o = subtract ? first[i].subtractingReportingOverflow(other[i]).overflow : first[i].addingReportingOverflow(other[i]).overflow
+                        if o { overflowed(rows[i]) }
                     }
                 }
             }

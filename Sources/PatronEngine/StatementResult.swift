@@ -126,4 +126,6 @@ public enum ExecutionFailure: Error, Sendable {
     case rule(RuleFailure)
     /// A model could not be fitted to the data (no repeat purchases, too few customers).
     case model(String, hints: [String])
+    /// Exact arithmetic passed 64 bits in `rows` rows of `table`, the first at `row` (from 0).
+    case overflow(table: String, row: Int, rows: Int)
 }
