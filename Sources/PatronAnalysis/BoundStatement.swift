@@ -126,11 +126,14 @@ public struct BoundServerTable: Sendable {
     public let connection: String
     public let schema: String?
     public let table: String
+    /// What compiled SQL reads the table from, when it is not the table itself (set at `use`).
+    public var relation: String?
 
-    public init(connection: String, schema: String?, table: String) {
+    public init(connection: String, schema: String?, table: String, relation: String? = nil) {
         self.connection = connection
         self.schema = schema
         self.table = table
+        self.relation = relation
     }
 }
 

@@ -17,7 +17,7 @@ extension Session {
         }
         return onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
             let text = Self.singleLine(source.text(of: parsed.span))
-            let sql = try SQLCompiler(dialect: .postgres).framework(statement, text: text, from: PostgresConnection.qualified(remote.schema, remote.table), counting: true)
+            let sql = try SQLCompiler(dialect: .postgres).framework(statement, text: text, from: remote.from, counting: true)
             let started = ContinuousClock.now
             let rows = try connection.rows(sql)
             timeServer(since: started, Self.received(rows), emit: emit)
@@ -63,7 +63,7 @@ extension Session {
             let segment = try serverSegment(bound, remote, connection, emit: emit)
             // One framework, kept to the segment's rows, counted per segment label.
             func counts(_ framework: BoundStatement, _ labels: [String]) throws -> [Int] {
-                let sql = try SQLCompiler(dialect: .postgres).framework(framework, text: text, from: PostgresConnection.qualified(remote.schema, remote.table),
+                let sql = try SQLCompiler(dialect: .postgres).framework(framework, text: text, from: remote.from,
                                                                         counting: true, within: (bound.condition, bound.levels))
                 let answer = ServerSegments(try connection.rows(sql))
                 return labels.map(answer.count)
@@ -200,7 +200,7 @@ extension Session {
         onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
             let text = Self.singleLine(source.text(of: parsed.span))
             let sql = try SQLCompiler(dialect: .postgres).framework(.pareto(table, column: column, a: a, b: b), text: text,
-                                                                    from: PostgresConnection.qualified(remote.schema, remote.table), counting: true)
+                                                                    from: remote.from, counting: true)
             let started = ContinuousClock.now
             let answer = try connection.rows(sql)
             timeServer(since: started, Self.received(answer), emit: emit)

@@ -37,7 +37,7 @@ extension Session {
                      emit: (Output) -> Void) -> Outcome.Status {
         onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
             let compiled = try SQLCompiler(dialect: .postgres).rfm(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins,
-                                                                  from: PostgresConnection.qualified(remote.schema, remote.table))
+                                                                  from: remote.from)
             let statistics = try connection.row(compiled.statistics ?? "")
             let cuts = compiled.cuts(from: statistics, names: compiled.statisticNames).map(\.cuts)
             let (scored, target) = try replaceOnServer(table.name, select: compiled.select, remote, connection, emit: emit)
@@ -61,7 +61,7 @@ extension Session {
     func ruleSegmentsOnServer(_ table: Table, preset: String, rules: [(name: String, condition: BoundCondition)], monetary: Int?,
                               parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
         onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
-            let compiled = try SQLCompiler(dialect: .postgres).ruleSegments(table, rules: rules, from: PostgresConnection.qualified(remote.schema, remote.table))
+            let compiled = try SQLCompiler(dialect: .postgres).ruleSegments(table, rules: rules, from: remote.from)
             let (named, target) = try replaceOnServer(table.name, select: compiled.select, remote, connection, emit: emit)
             let money = monetary.map { "CAST(sum(\(PostgresConnection.quote(table.columns[$0].name))) AS TEXT)" } ?? "NULL"
             let answer = try connection.rows("SELECT rfm_segment, CAST(count(*) AS TEXT), \(money) FROM pg_temp.\(PostgresConnection.quote(table.name)) GROUP BY 1")
@@ -101,7 +101,7 @@ extension Session {
                 let name = "patron_at_\(k + 1)"
                 let dated = BoundCustomers(orders: spec.orders, id: spec.id, date: spec.date, channel: spec.channel, amount: spec.amount, amountText: spec.amountText,
                                            profit: spec.profit, profitText: spec.profitText, asOf: day, name: name)
-                let select = try compiler.customers(dated, from: PostgresConnection.qualified(remote.schema, remote.table))
+                let select = try compiler.customers(dated, from: remote.from)
                 try connection.execute("DROP TABLE IF EXISTS pg_temp.\(name)")
                 try connection.execute("CREATE TEMPORARY TABLE \(name) AS " + select.split(separator: "\n").dropFirst().joined(separator: "\n"))
                 let derived = try connection.columns(schema: nil, table: name, name: name, connectionName: remote.connection)
@@ -139,7 +139,7 @@ extension Session {
     func explainCustomerOnServer(_ table: Table, id: BoundCondition, levels: [Int: LevelCuts], segments: [(String, String, BoundCondition, [LevelCuts])],
                                  parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
         onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
-            let from = PostgresConnection.qualified(remote.schema, remote.table)
+            let from = remote.from
             let sql = try SQLCompiler(dialect: .postgres).rows(table, where: id, from: from)
             let found = try connection.load(.query(sql), connectionName: remote.connection, name: table.name, control: LoadControl())
             guard found.rowCount > 0 else {
@@ -195,7 +195,7 @@ extension Session {
     func showOnServer(_ table: Table, top: BoundTop?, segment: BoundCondition?, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
         onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
             let limit = top?.count ?? (format == nil ? rowLimit : Int.max)
-            let sql = try SQLCompiler(dialect: .postgres).rows(table, where: segment ?? .constant(true), from: PostgresConnection.qualified(remote.schema, remote.table),
+            let sql = try SQLCompiler(dialect: .postgres).rows(table, where: segment ?? .constant(true), from: remote.from,
                                                               descending: top?.column, limit: limit == Int.max ? Int(Int32.max) : limit)
             let page = try connection.load(.query(sql), connectionName: remote.connection, name: table.name, control: LoadControl())
             let counted = try serverSummary(.counting(table, by: [], within: segment), remote, connection, parsed: parsed, source: source, emit: emit)

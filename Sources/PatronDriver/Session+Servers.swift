@@ -226,6 +226,8 @@ extension Session {
             try connection.pinSettings()
             let columns = try connection.columns(schema: table.schema, table: table.table, name: name, connectionName: table.connection)
             let rows = try connection.count(schema: table.schema, table: table.table)
+            var table = table
+            table.relation = try connection.relation(schema: table.schema, table: table.table)
             catalog.apply(.remote(columns, table))
             let shown = "\(table.connection).\(table.schema.map { $0 + "." } ?? "")\(table.table)"
             present(.message("using '\(name)' on \(shown): \(NumberFormat.grouped(rows)) rows left on the server, \(columns.columns.count) columns; its statements run there (help sql)",
@@ -301,7 +303,7 @@ extension Session {
 
     /// A segment's size, profit share and cut points, computed on the server.
     func serverSegment(_ segment: BoundSegment, _ remote: BoundServerTable, _ connection: PostgresConnection, emit: (Output) -> Void) throws -> SegmentResult {
-        let compiled = try SQLCompiler(dialect: .postgres).compile(segment, from: PostgresConnection.qualified(remote.schema, remote.table))
+        let compiled = try SQLCompiler(dialect: .postgres).compile(segment, from: remote.from)
         let started = ContinuousClock.now
         let row = try connection.row(compiled.sql)
         timeServer(since: started, Self.received([row]), emit: emit)
@@ -350,7 +352,7 @@ extension Session {
     func serverSummary(_ query: BoundAggregateQuery, _ remote: BoundServerTable, _ connection: PostgresConnection,
                                parsed: ParsedStatement, source: Source, emit: (Output) -> Void) throws -> AggregateResult {
         let text = Self.singleLine(source.text(of: parsed.span))
-        let compiled = try SQLCompiler(dialect: .postgres).compile(query, text: text, from: PostgresConnection.qualified(remote.schema, remote.table), counting: true)
+        let compiled = try SQLCompiler(dialect: .postgres).compile(query, text: text, from: remote.from, counting: true)
         let started = ContinuousClock.now
         // Streamed by COPY, so that Ctrl-C cancels the query on the server.
         let answer = try connection.load(.query(compiled.sql), connectionName: remote.connection, name: query.table.name, control: LoadControl())
@@ -422,7 +424,7 @@ extension Session {
     /// a temporary table of that session, which becomes current, left on the server too.
     func customersOnServer(_ spec: BoundCustomers, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
         onServer(spec.orders.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
-            let orders = PostgresConnection.qualified(remote.schema, remote.table)
+            let orders = remote.from
             let select = try SQLCompiler(dialect: .postgres).customers(spec, from: orders)
             let target = BoundServerTable(connection: remote.connection, schema: nil, table: spec.name)
             let name = PostgresConnection.quote(spec.name)
@@ -457,4 +459,9 @@ extension Session {
         return CustomerDerivation(table: schema, asOf: day, asOfIsLatest: spec.asOf == nil, ordersUsed: used, ordersLeftOut: total - used,
                                   customers: customers, nulls: nulls)
     }
+}
+
+extension BoundServerTable {
+    /// What compiled statements read the table from: the query `use` set, or the table itself.
+    var from: String { relation ?? PostgresConnection.qualified(schema, table) }
 }

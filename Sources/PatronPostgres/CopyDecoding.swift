@@ -194,7 +194,12 @@ final class ColumnDecoder {
                 // jsonb: a version byte, then the JSON text.
                 let start = { if case .jsonb = kind { return 1 } else { return 0 } }()
                 guard value.count >= start else { throw CopyReader.broken("an empty jsonb value") }
-                codes.append(dictionary.code(of: UnsafeBufferPointer(rebasing: value.bindMemory(to: UInt8.self)[start...])))
+                let bytes = value.bindMemory(to: UInt8.self)
+                var end = bytes.count
+                // char(n): its padding is not part of the value (PostgreSQL drops it when the value
+                // becomes text, and compares without it), so 'ab  ' loads as 'ab'.
+                if column.isPadded { while end > start, bytes[end - 1] == 0x20 { end -= 1 } }
+                codes.append(dictionary.code(of: UnsafeBufferPointer(rebasing: bytes[start..<end])))
             }
         case .boolean:
             guard value.count == 1 else { throw CopyReader.broken("a boolean of \(value.count) bytes") }
@@ -321,7 +326,8 @@ final class ColumnDecoder {
             return try floats(evidence: evidence)
         case .text, .jsonb, .uuid, .numericText:
             return Column(name: column.name, storage: .text(codes: codes.build(), dictionary: dictionary.strings()),
-                          nulls: nulls, evidence: kind.isWideNumeric ? .server(type: column.typeName, note: "kept as text: wider than patron's decimals") : evidence)
+                          nulls: nulls, evidence: kind.isWideNumeric ? .server(type: column.typeName, note: "kept as text: wider than patron's decimals")
+                                                    : column.isPadded ? .server(type: column.typeName, note: "without its padding, as PostgreSQL compares it") : evidence)
         case .boolean:
             return Column(name: column.name, storage: .boolean(booleans), nulls: nulls, evidence: evidence)
         case .date:

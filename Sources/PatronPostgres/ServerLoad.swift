@@ -28,6 +28,9 @@ struct ServerColumn {
     let typeName: String
     /// The type's own name, for types whose number differs between servers (citext).
     let baseName: String
+
+    /// char(n) (bpchar): blank-padded, its padding no part of the value.
+    var isPadded: Bool { oid == 1042 }
 }
 
 extension PostgresConnection {
@@ -91,6 +94,17 @@ extension PostgresConnection {
             built.append(try decoder.finish())
         }
         return Table(name: name, columns: built, rowCount: 0, origin: .server("\(connectionName).\(schema.map { $0 + "." } ?? "")\(table)"))
+    }
+
+    /// What compiled statements read a table left on the server from: the table itself, or,
+    /// when it has char(n) columns, a query that reads those as text without their padding, as
+    /// a load reads them (the server compared 'ab  ' equal to 'ab'; memory, after a load, did not).
+    public func relation(schema: String?, table: String) throws(PostgresError) -> String {
+        let from = Self.qualified(schema, table)
+        let columns = try describe("SELECT * FROM " + from)
+        guard columns.contains(where: \.isPadded) else { return from }
+        let list = columns.map { c in c.isPadded ? "CAST(\(Self.quote(c.name)) AS TEXT) AS \(Self.quote(c.name))" : Self.quote(c.name) }
+        return "(SELECT \(list.joined(separator: ", ")) FROM \(from)) AS patron_source"
     }
 
     /// How many rows a table has.

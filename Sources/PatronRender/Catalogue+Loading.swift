@@ -209,6 +209,7 @@ extension Catalogue {
         Entry("the server has no tables this user can see", "服务器上没有这个用户能看到的表"),
         Entry("{} on the server", "服务器上的 {}"),
         Entry("{} on the server; {}", "服务器上的 {}；{}"),
+        Entry("without its padding, as PostgreSQL compares it", "去掉填充的空格，与 PostgreSQL 的比较方式一致"),
     ]
 
     /// Why a column has its type, and how a derived column was computed (the column reports).
