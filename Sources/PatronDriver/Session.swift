@@ -287,10 +287,8 @@ public final class Session {
             let outcome = execute(bound, statement: statement, source: source, emit: emit)
             if let dialect = compiling, case .load(let path, let name, let options) = bound, outcome.status == .ok, let table = catalog.tables[name] {
                 // A compiled script starts from the same data: the loaded table, as the engine creates it.
-                // The reader is told the delimiter and header patron found; other options it cannot follow.
-                var plain = options
-                (plain.delimiter, plain.header) = (nil, nil)
-                emit(.result(SQLCompiler(dialect: dialect).source(table, path: path, isDefault: plain == LoadOptions(), delimiter: lastDelimiter, header: lastHeader)))
+                // The reader is told the delimiter and header patron found, and the options given.
+                emit(.result(SQLCompiler(dialect: dialect).source(table, path: path, options: options, delimiter: lastDelimiter, header: lastHeader)))
             }
             if timer && !checkOnly { emit(.note("time: \(NumberFormat.fixed((ContinuousClock.now - started).seconds, digits: 3)) s")) }
             if outcome.status != .ok {

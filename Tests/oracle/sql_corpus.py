@@ -68,3 +68,38 @@ def same(ours, theirs):
         a, b = float(ours), float(theirs)
         return abs(a - b) <= 1e-12 * max(1.0, abs(a))
     return str(ours) == str(theirs)
+
+
+# Files a compiled script must read as patron does (issue 26, item 8): patron's null markers, quoted
+# line breaks, doubled quotes and delimiters inside quotes, each delimiter patron sniffs, a file
+# without a header, a decimal comma, a declared date format and null markers of the user's own.
+# Each: (file name, its text, load options, segments whose sizes memory and the engine must agree on).
+def _rows(sep, rows):
+    return "".join(sep.join(r) + "\n" for r in rows)
+
+
+_NOTES = [["id", "amount", "note"]] + [[str(i), f"{i}.50", "NA" if i % 3 == 0 else ("" if i % 4 == 0 else "x")] for i in range(1, 13)]
+FILES = [
+    ("markers.csv", 'id,name,amount\n1,NA,1\n2,,2\n3,null,NULL\n4,"a\nb ""quoted"", and more",3\n5,N/A,4.5\n6,NULL,NA\n7,Ann,5\n8,"N/A ",6\n', "",
+     ["name is null", 'name contains "quoted"', "amount > 2", "amount is null", 'name = "N/A "']),
+    ("semicolon.txt", _rows(";", [[c.replace(".", ",") for c in r] for r in _NOTES]), ' with decimal ","',
+     ["amount > 3 and note is null", "amount <= 6.5", 'note = "x"']),
+    ("tab.tsv", _rows("\t", _NOTES), "", ["amount > 3 and note is null", 'note = "x"']),
+    ("pipe.txt", _rows("|", _NOTES), "", ["amount > 3 and note is null", "id between 2 and 7"]),
+    ("headerless.csv", _rows(",", _NOTES[1:]), "", ["column2 > 3", "column3 is null"]),
+    ("dates.csv", "id,day,spent\n1,31/01/2024,10\n2,01/02/2024,-\n3,29/02/2024,?\n4,,7\n", ' with date_format "dd/MM/yyyy", nulls ("-", "?")',
+     ["day >= 2024-02-01", "spent is null", "day is null"]),
+]
+
+
+def write_files(folder):
+    """Writes the FILES into `folder`; (path, load statement, segments) for each."""
+    import os
+    cases = []
+    for name, text, options, segments in FILES:
+        path = os.path.join(folder, name)
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        table = name.split(".")[0]
+        cases.append((path, f'load "{path}" as {table}{options}', segments))
+    return cases

@@ -105,10 +105,46 @@ def compare(patron, statements, engine, execute, dialect):
     return bad
 
 
+def compare_files(patron, engine, execute, dialect):
+    """The corpus's files (sql_corpus.FILES) loaded by a compiled script and each segment's size
+    compared with memory's; `execute` runs one compiled statement and returns its rows."""
+    import os
+    import shutil
+    import tempfile
+    from sql_corpus import write_files
+    folder = tempfile.mkdtemp(prefix="patron-files-")
+    bad, checked = [], 0
+    try:
+        for path, load, segments in write_files(folder):
+            text = load + "\n" + "".join(f"segment where {c}\n" for c in segments)
+            answers = [d for d in json.loads(run(patron, ["run", "--format", "json", "--quiet", "-"], text)) if d["kind"] == "segment"]
+            parts = re.split(r"^-- (?:<stdin>:\d+|patron): ", run(patron, ["compile", "-", "--dialect", dialect], text), flags=re.M)[1:]
+            results = []
+            for part in parts:
+                try:
+                    results.append(execute(part.split("\n", 1)[1]))
+                except Exception as error:  # the engine's own error, said with the file
+                    bad.append(f"{engine}: {os.path.basename(path)}: {str(error).splitlines()[0]}")
+                    results = None
+                    break
+            if results is None:
+                continue
+            for condition, ours, theirs in zip(segments, answers, results[1:]):
+                checked += 1
+                got = [int(v) for v in theirs[0][:2]] if theirs else None
+                if got != [ours["count"], ours["total"]]:
+                    bad.append(f"{engine}: {os.path.basename(path)}: segment where {condition}: {got}, patron {ours['count']} of {ours['total']}")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return bad, checked
+
+
 def main():
     patron, psql = sys.argv[1], sys.argv[2:]
     duck = duckdb.connect()
     bad = compare(patron, STATEMENTS, "DuckDB", lambda sql: duck.execute(sql).fetchall() if sql.strip() else [], "duckdb")
+    file_bad, files_checked = compare_files(patron, "DuckDB", lambda sql: duck.execute(sql).fetchall() if sql.strip() else [], "duckdb")
+    bad += file_bad
     if psql:
         schema = "patron_scripts"
         base = ["psql", "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1"] + psql
@@ -129,7 +165,9 @@ def main():
         sys.exit(1)
     answers = len([s for s in STATEMENTS if s.split()[0] in KINDS])
     print(f"ok: a script of {len(STATEMENTS)} statements ({answers} answers) compiled and run on DuckDB"
-          + (" and on PostgreSQL" if psql else "") + " answers as patron does in memory")
+          + (" and on PostgreSQL" if psql else "") + " answers as patron does in memory; "
+          + f"{files_checked} segments over {len(__import__('sql_corpus').FILES)} files (null markers, quoted line breaks, each delimiter, "
+          + "no header, a decimal comma, a date format) agree on DuckDB")
 
 
 if __name__ == "__main__":
