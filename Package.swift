@@ -49,7 +49,9 @@ let package = Package(
         .executableTarget(name: "patron", dependencies: [
             "PatronAnalysis", "PatronDriver", "PatronREPL", "PatronRender", "PatronSQL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], plugins: ["VersionStamp"]),
+        // Stamps the command with VERSION and the commit it is built from (`patron --version`).
+        .plugin(name: "VersionStamp", capability: .buildTool()),
         // Prints the benchmark JSON contract of ../shared/bench/bench_common.py.
         .executableTarget(name: "patron-bench", dependencies: [
             "PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine",

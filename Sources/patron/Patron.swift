@@ -7,6 +7,11 @@ import PatronRender
 import PatronSQL
 import PatronSyntax
 
+extension BuildInfo {
+    /// What `patron --version` prints: the version and the commit, "modified" for a dirty tree.
+    static var line: String { "patron \(version) (commit \(commit)\(modified ? ", modified" : ""))" }
+}
+
 /// `patron`: the prompt, `patron -c "…"`, and `patron run FILE…`.
 @main
 struct Patron: ParsableCommand {
@@ -18,8 +23,8 @@ struct Patron: ParsableCommand {
             When standard input is not a terminal, it runs what it reads there as a script.
             Exit codes: \(Outcome.exitCodeLine).
             """,
-        version: "0.1.0",
-        subcommands: [Run.self, Compile.self])
+        version: BuildInfo.line,
+        subcommands: [Run.self, Compile.self, ManualSections.self])
 
     @Option(name: .customShort("c"), help: ArgumentHelp("Run these statements and exit (repeatable; they run in order).", valueName: "statements"))
     var commands: [String] = []
@@ -236,4 +241,16 @@ private func finish(_ outcome: Outcome) throws -> Bool {
 /// A command-line error in the language the environment asks for.
 func localized(_ message: String) -> String {
     Catalogue.translate(message, Session.language(from: ProcessInfo.processInfo.environment))
+}
+
+/// `patron manual-sections`: the language's part of the manual page (scripts/package); hidden.
+struct ManualSections: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "manual-sections",
+        abstract: "Print the STATEMENTS, CONCEPTS and FUNCTIONS sections of the manual page (mdoc).",
+        shouldDisplay: false)
+
+    func run() throws {
+        print(Help.manualSections(), terminator: "")
+    }
 }

@@ -56,7 +56,9 @@ struct DocumentationTests {
     @Test func readmeHasATourAndExactlyTwoSetupCommands() throws {
         let text = try String(contentsOf: Self.readme, encoding: .utf8)
         #expect(Self.readmeExamples.count >= 4)
-        let setup = text.components(separatedBy: "```sh\n").dropFirst().first?.components(separatedBy: "```").first ?? ""
+        // The developers' two commands, under "Build from source" (users install a package).
+        let fromSource = text.components(separatedBy: "## Build from source").dropFirst().first ?? ""
+        let setup = fromSource.components(separatedBy: "```sh\n").dropFirst().first?.components(separatedBy: "```").first ?? ""
         let commands = setup.split(separator: "\n").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         #expect(commands.count == 2)
         #expect(commands.allSatisfy { $0.hasPrefix("sh scripts/setup") && $0.contains("&& swift ") })
