@@ -71,6 +71,16 @@ final class PseudoTerminal {
     /// tests stretch with it.
     static let slowdown: Double = ProcessInfo.processInfo.environment["TSAN_OPTIONS"] == nil ? 1 : 10
 
+    /// How crowded the cores are right now: the run queue over the last minute per core, at least
+    /// 1. A time limit multiplied by it holds on an idle machine exactly as written and stretches
+    /// only by the share of the cores other work takes (the whole suite runs its tests side by
+    /// side on two cores: a 0.5 s limit once failed at 0.55 s with the PostgreSQL tests beside it).
+    static var load: Double {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8),
+              let first = text.split(separator: " ").first, let average = Double(first) else { return 1 }
+        return max(1, average / Double(max(1, ProcessInfo.processInfo.activeProcessorCount)))
+    }
+
     /// Reads output until `text` appears after byte `start`, or the timeout (stretched by
     /// `slowdown`) passes. Returns the byte offset just past the match, to chain waits in order.
     @discardableResult
