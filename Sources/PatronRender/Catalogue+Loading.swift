@@ -86,6 +86,8 @@ extension Catalogue {
         Entry("loaded {} rows × {} columns in {} s, {} rejected", "已加载 {} 行 × {} 列，用时 {} 秒，跳过 {} 条"),
         Entry("loaded {} rows × {} columns in {} s, no records rejected, {} blank lines skipped", "已加载 {} 行 × {} 列，用时 {} 秒，没有跳过任何记录，忽略了 {} 个空行"),
         Entry("loaded {} rows × {} columns in {} s, {} rejected, {} blank lines skipped", "已加载 {} 行 × {} 列，用时 {} 秒，跳过 {} 条，忽略了 {} 个空行"),
+        Entry("loaded {} rows × {} columns in {} s, no records rejected, {} blank line skipped", "已加载 {} 行 × {} 列，用时 {} 秒，没有跳过任何记录，忽略了 {} 个空行"),
+        Entry("loaded {} rows × {} columns in {} s, {} rejected, {} blank line skipped", "已加载 {} 行 × {} 列，用时 {} 秒，跳过 {} 条，忽略了 {} 个空行"),
         Entry("{}, {} received", "{}，收到 {}"),
     ]
 

@@ -97,7 +97,7 @@ public struct Presenter: Sendable {
     public static func loadSummary(_ report: LoadReport, seconds: Double) -> String {
         var line = "loaded \(NumberFormat.grouped(report.table.rowCount)) rows × \(report.table.columns.count) columns in \(NumberFormat.fixed(seconds, digits: 2)) s"
         line += report.rejectedCount == 0 ? ", no records rejected" : ", \(NumberFormat.grouped(report.rejectedCount)) rejected"
-        if report.blankLines > 0 { line += ", \(NumberFormat.grouped(report.blankLines)) blank lines skipped" }
+        if report.blankLines > 0 { line += ", \(NumberFormat.grouped(report.blankLines)) blank \(report.blankLines == 1 ? "line" : "lines") skipped" }
         return line
     }
 

@@ -40,7 +40,10 @@ import Testing
         let run = try TestSupport.patron(["run", "--format", format, "--quiet", "Tests/golden/frameworks.patron"])
         #expect(run.status == 0)
         #expect(run.stderr == "", "text results went to standard error")
-        if ProcessInfo.processInfo.environment["PATRON_RECORD"] == "1" { try run.stdout.write(to: golden, atomically: true, encoding: .utf8) }
+        if ProcessInfo.processInfo.environment["PATRON_RECORD"] == "1" {
+            try run.stdout.write(to: golden, atomically: true, encoding: .utf8)
+            print("PATRON_RECORD=1: rewrote Tests/golden/frameworks.\(format); review the diff")
+        }
         #expect(run.stdout == (try String(contentsOf: golden, encoding: .utf8)))
         if format == "json" {
             let kinds = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]]).map { $0["kind"] as? String }

@@ -88,6 +88,7 @@ struct DocumentationTests {
             out.append(String(line))
         }
         try out.joined(separator: "\n").write(to: readme, atomically: true, encoding: .utf8)
+        print("PATRON_RECORD=1: rewrote the output under README.md's commands; review the diff")
     }
 
     /// Every help topic's example runs on the demo data without an error.

@@ -98,13 +98,15 @@ struct ModelTests {
         #expect(rounded(estimate["r"], 100) == 0.55 && rounded(estimate["alpha"], 100) == 10.58)
         #expect(rounded(estimate["s"], 100) == 0.61 && rounded(estimate["beta"], 100) == 11.67)
         #expect(rounded(fit["log_likelihood"] as? Double, 10) == -9595.0)
-        if ProcessInfo.processInfo.environment["PATRON_SKIP_DUCKDB"] == "1" { return }
+    }
+
+    /// The same fit and each customer's figures against an independent implementation (scipy).
+    @Test(.needsOracles) func paretoNBDOnCdnowAgreesWithScipy() throws {
         let oracle = try TestSupport.run("/usr/bin/env", ["python3", "Tests/oracle/pareto_nbd_scipy.py", TestSupport.binary.path, Self.cdnow.path])
         #expect(oracle.status == 0 && oracle.stdout.hasPrefix("ok: 4 parameters and 2 figures of each of 2357 customers agree with scipy"), "\(oracle.stdout)\(oracle.stderr)")
     }
 
-    @Test func everyCustomersFiguresAgreeWithScipy() throws {
-        if ProcessInfo.processInfo.environment["PATRON_SKIP_DUCKDB"] == "1" { return }
+    @Test(.needsOracles) func everyCustomersFiguresAgreeWithScipy() throws {
         let run = try TestSupport.run("/usr/bin/env", ["python3", "Tests/oracle/clv_scipy.py", TestSupport.binary.path, Self.cdnow.path])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.hasPrefix("ok: 7 parameters and 4 figures of each of 2357 customers agree with scipy"))

@@ -5,11 +5,9 @@ import Testing
 /// `.ci/run`; `python3 -m pip install duckdb` locally). Set PATRON_SKIP_DUCKDB=1 to skip on a
 /// machine without it; otherwise a missing DuckDB is a failure, not a silent pass.
 struct OracleTests {
-    @Test func customersFromOrdersAgreeWithDuckDB() throws {
-        if ProcessInfo.processInfo.environment["PATRON_SKIP_DUCKDB"] == "1" { return }
+    @Test(.needsOracles) func customersFromOrdersAgreeWithDuckDB() throws {
         let probe = try TestSupport.run("/usr/bin/env", ["python3", "-c", "import duckdb"])
-        #expect(probe.status == 0, "DuckDB is needed as the oracle: python3 -m pip install duckdb (or set PATRON_SKIP_DUCKDB=1)")
-        guard probe.status == 0 else { return }
+        try #require(probe.status == 0, "DuckDB is needed as the oracle: python3 -m pip install duckdb (or set PATRON_SKIP_DUCKDB=1)")
         let run = try TestSupport.run("/usr/bin/env", ["python3", "Tests/oracle/customers_duckdb.py", TestSupport.binary.path])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.hasPrefix("ok"))
@@ -17,8 +15,7 @@ struct OracleTests {
 
     /// The frameworks' golden data (matrix, Pareto, tiers, lifecycle, RFM scores) against the same
     /// figures computed by DuckDB from the same orders; the golden test holds patron to that data.
-    @Test func frameworkGoldenAgreesWithDuckDB() throws {
-        if ProcessInfo.processInfo.environment["PATRON_SKIP_DUCKDB"] == "1" { return }
+    @Test(.needsOracles) func frameworkGoldenAgreesWithDuckDB() throws {
         let run = try TestSupport.run("/usr/bin/env", ["python3", "Tests/oracle/frameworks_duckdb.py"])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.hasPrefix("ok"))
@@ -35,8 +32,7 @@ struct OracleTests {
     /// The SQL `sql` compiles, run by DuckDB and by a real PostgreSQL server, gives patron's
     /// in-memory answers for 150 segment statements (level words, ranks, fixed and quartile levels,
     /// text, dates, generated combinations).
-    @Test func compiledSQLAgreesOnDuckDBAndPostgreSQL() throws {
-        if ProcessInfo.processInfo.environment["PATRON_SKIP_DUCKDB"] == "1" { return }
+    @Test(.needsOracles) func compiledSQLAgreesOnDuckDBAndPostgreSQL() throws {
         let run = try Self.oracle("Tests/oracle/sql_differential.py")
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.hasPrefix("ok: 171 segment, 20 summary, 11 framework and 3 customer statements agree"))
@@ -45,8 +41,7 @@ struct OracleTests {
     /// A script whose statements make tables (customers, RFM scores, rule names) and read them
     /// (Pareto, transitions by every segmentation, cross tabs, counts), compiled, run statement by
     /// statement on DuckDB and PostgreSQL, and every answer compared with memory's.
-    @Test func aCompiledScriptOfScoresAndTransitionsAgreesOnDuckDBAndPostgreSQL() throws {
-        if ProcessInfo.processInfo.environment["PATRON_SKIP_DUCKDB"] == "1" { return }
+    @Test(.needsOracles) func aCompiledScriptOfScoresAndTransitionsAgreesOnDuckDBAndPostgreSQL() throws {
         let run = try Self.oracle("Tests/oracle/sql_scripts.py")
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.hasPrefix("ok: a script of 18 statements (13 answers) compiled and run on DuckDB and on PostgreSQL"))
@@ -57,8 +52,7 @@ struct OracleTests {
 /// holding 'DROP TABLE victims' in a path, an include's name and statements run whole on DuckDB
 /// and PostgreSQL, and the victim table survives.
 struct InjectionTests {
-    @Test func hostileNamesAndStatementsStayInsideComments() throws {
-        if ProcessInfo.processInfo.environment["PATRON_SKIP_DUCKDB"] == "1" { return }
+    @Test(.needsOracles) func hostileNamesAndStatementsStayInsideComments() throws {
         let run = try OracleTests.oracle("Tests/oracle/sql_injection.py")
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.hasPrefix("ok: a file, an include and statements holding 'DROP TABLE victims' compiled and run on DuckDB and PostgreSQL"))
@@ -68,8 +62,7 @@ struct InjectionTests {
 /// The SQL for Spark, Trino, BigQuery and Snowflake parses in each dialect (sqlglot), and a
 /// median is refused where the engine has no exact one.
 struct DialectTests {
-    @Test func sqlForEnginesNotStartedHereParsesInTheirDialects() throws {
-        if ProcessInfo.processInfo.environment["PATRON_SKIP_DUCKDB"] == "1" { return }
+    @Test(.needsOracles) func sqlForEnginesNotStartedHereParsesInTheirDialects() throws {
         let run = try TestSupport.run("/usr/bin/env", ["python3", "Tests/oracle/sql_dialects.py", TestSupport.binary.path])
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.hasPrefix("ok: "))
@@ -78,8 +71,7 @@ struct DialectTests {
 
 /// `patron compile` writes a script's queries as SQL a real engine runs to patron's answers.
 struct CompileTests {
-    @Test func aCompiledScriptRunsOnDuckDBToTheSameCounts() throws {
-        if ProcessInfo.processInfo.environment["PATRON_SKIP_DUCKDB"] == "1" { return }
+    @Test(.needsOracles) func aCompiledScriptRunsOnDuckDBToTheSameCounts() throws {
         let script = "load \"examples/orders.csv\" as orders\nsegment where amount = high and channel = \"online\"\n"
         let compiled = try TestSupport.patron(["compile", "-", "--dialect", "duckdb"], stdin: script)
         #expect(compiled.status == 0, "\(compiled.stderr)")
@@ -107,8 +99,7 @@ struct CompileTests {
 /// Spark in local mode (pyspark from PyPI, on Java 17; scripts/setup --tests installs both): the
 /// check corpus through Spark SQL, and the README's Spark example run as a new user would.
 struct SparkTests {
-    @Test func theCorpusAndTheReadmeExampleAgreeWithMemoryOnSpark() throws {
-        if ProcessInfo.processInfo.environment["PATRON_SKIP_SPARK"] == "1" { return }
+    @Test(.needsSpark) func theCorpusAndTheReadmeExampleAgreeWithMemoryOnSpark() throws {
         let check = try TestSupport.run("/usr/bin/env", ["python3", "scripts/check-spark", TestSupport.binary.path])
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
         #expect(check.stdout.contains("ok: 171 segment and 20 summary statements, and a script of 9 statements"))

@@ -81,8 +81,7 @@ struct ReportTests {
     }
 
     /// Headless Chromium renders the reports: see Tests/oracle/report_browser.py for what it checks.
-    @Test func reportsRenderInARealBrowser() throws {
-        if ProcessInfo.processInfo.environment["PATRON_SKIP_DUCKDB"] == "1" { return }
+    @Test(.needsOracles) func reportsRenderInARealBrowser() throws {
         let shots = FileManager.default.temporaryDirectory.appendingPathComponent("patron-shots-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: shots) }
         let run = try TestSupport.run("/usr/bin/env", ["python3", "Tests/oracle/report_browser.py", TestSupport.binary.path, shots.path])

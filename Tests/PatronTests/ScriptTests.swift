@@ -7,9 +7,11 @@ import Testing
 ///
 /// A file is a sequence of blocks. A block starts with a line `run` or `error`, then the
 /// statements, then a line `----`, then the expected output. `run` expects exactly that
-/// standard output and no errors; `error` expects the run to fail with every expected line
-/// appearing in the error text. Blocks run in order in one session, so a `load` carries over.
-/// Set PATRON_RECORD=1 to rewrite the expected output of `run` blocks deliberately.
+/// output and no errors — results as they are, notes (the load summary, a timer's line, words
+/// under a data format) each line marked `note: `, with their times as `0.00 s` — ; `error`
+/// expects the run to fail with every expected line appearing in the error text. Blocks run in
+/// order in one session, so a `load` carries over. Set PATRON_RECORD=1 to rewrite the expected
+/// output of `run` blocks deliberately; the run then says which files it rewrote.
 struct ScriptTests {
     static let folder = TestSupport.packageRoot.appendingPathComponent("Tests/scripts")
 
@@ -33,7 +35,7 @@ struct ScriptTests {
                 switch output {
                 case .result(let s): stdout.append(s)
                 case .diagnostic(let s): stderr.append(s)
-                case .note: break
+                case .note(let s): stdout.append(Self.note(s))
                 }
             }
             let out = stdout.joined(separator: "\n")
@@ -54,7 +56,17 @@ struct ScriptTests {
                 }
             }
         }
-        if recorded { try ScriptTestFile.render(blocks, header: ScriptTestFile.header(text)).write(to: path, atomically: true, encoding: .utf8) }
+        if recorded {
+            try ScriptTestFile.render(blocks, header: ScriptTestFile.header(text)).write(to: path, atomically: true, encoding: .utf8)
+            print("PATRON_RECORD=1: rewrote the expected output of \(file); review the diff")
+        }
+    }
+
+    /// A note as the expected output holds it: each line marked, times (which vary from run to
+    /// run) as 0.00 s.
+    static func note(_ text: String) -> String {
+        text.replacing(/[0-9][0-9,]*\.[0-9]+ s\b/, with: "0.00 s").split(separator: "\n", omittingEmptySubsequences: false)
+            .map { "note: " + $0 }.joined(separator: "\n")
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Paths and process helpers shared by the tests.
 enum TestSupport {
@@ -62,5 +63,19 @@ enum TestSupport {
         group.wait()
         process.waitUntilExit()
         return Run(stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errorData, as: UTF8.self), status: process.terminationStatus)
+    }
+}
+
+/// Conditions under which a test is skipped, and reported as skipped, never as passed.
+extension Trait where Self == ConditionTrait {
+    /// The independent oracles (DuckDB, scipy, Chromium from `scripts/setup --tests`);
+    /// PATRON_SKIP_DUCKDB=1 skips them on a machine without them.
+    static var needsOracles: Self {
+        .disabled(if: ProcessInfo.processInfo.environment["PATRON_SKIP_DUCKDB"] == "1", "PATRON_SKIP_DUCKDB=1: the independent oracles are not run")
+    }
+
+    /// Spark in local mode; PATRON_SKIP_SPARK=1 skips it.
+    static var needsSpark: Self {
+        .disabled(if: ProcessInfo.processInfo.environment["PATRON_SKIP_SPARK"] == "1", "PATRON_SKIP_SPARK=1: Spark is not run")
     }
 }
