@@ -467,12 +467,11 @@ public struct Binder {
         case .customers(let spec): return .sqlCustomers(spec, dialect: name)
         case let framework where framework.compilesAsQuery:
             return .sqlFramework(framework, text: text, dialect: name)
-        case .count(let table, let segment, _, let groups) where !groups.isEmpty:
-            let query = BoundAggregateQuery(table: table, aggregates: [BoundAggregate(kind: .count, argument: nil, label: "count")],
-                                            groups: groups, condition: segment, sort: nil, top: nil, levels: [])
-            return .sqlSummary(query, text: text, dialect: name)
+        case .count(let table, let segment, _, let groups):
+            return .sqlSummary(.counting(table, by: groups, within: segment), text: text, dialect: name)
+        case .defineSegment(_, let preview): return .sqlSegment(preview, dialect: name)
         default:
-            throw Diagnostic("'sql' compiles customers from, segment, summarize, count … by, crosstab, matrix, pareto, tiers, lifecycle, rfm bins, rfm segments and transitions", at: inner.span,
+            throw Diagnostic("'sql' compiles customers from, segment, define segment, summarize, count, crosstab, matrix, pareto, tiers, lifecycle, rfm bins, rfm segments and transitions", at: inner.span,
                              hints: ["sql \(name) segment where profit = high and loyalty = low"])
         }
     }

@@ -132,7 +132,7 @@ extension Session {
         case .segment(let segment): return try compiler.segment(segment)
         case .customers(let spec): return try compiler.customers(spec, creating: creating)
         case .aggregate(let query): return try compiler.summary(query, text: text)
-        case .count(let table, let segment, _, let groups) where !groups.isEmpty:
+        case .count(let table, let segment, _, let groups):
             return try compiler.summary(.counting(table, by: groups, within: segment), text: text)
         case .crosstab(let table, let rows, let columns, let condition):
             return try compiler.summary(.counting(table, by: [rows, columns], within: condition), text: text)

@@ -16,6 +16,7 @@ import duckdb
 
 STATEMENTS = [
     "customers from orders by customer_id as of 2024-12-31 with profit = amount - cost",
+    "count customers", "define segment loyal as loyalty = high and profit != low", "count loyal",
     "pareto monetary", "pareto profit at 50, 70", "pareto loyalty at 33.3, 90",
     "transitions from 2024-06-30 to 2024-12-31 by matrix", "transitions from 2024-03-31 to 2024-12-31",
     "transitions from 2024-06-30 to 2024-12-31 by tiers",
@@ -44,7 +45,7 @@ def script(statements):
 def memory(patron, statements):
     """patron in memory: one JSON answer per query, in order."""
     answers = [d for d in json.loads(run(patron, ["run", "--format", "json", "--quiet", "-"], script(statements)))
-               if d["kind"] in ("pareto", "transitions", "summary", "crosstab")]
+               if d["kind"] in ("pareto", "transitions", "summary", "crosstab", "count")]
     queries = [s for s in statements if s.split()[0] in KINDS]
     assert len(answers) == len(queries), f"{len(answers)} answers for {len(queries)} queries"
     return answers
@@ -52,6 +53,8 @@ def memory(patron, statements):
 
 def expected(answer):
     """An answer as the rows its SQL gives: (key…, count) for counts, (from, to, rows) for transitions."""
+    if answer["kind"] == "count":
+        return [[str(answer["rows"][0][answer["columns"].index("rows")])]]
     columns, rows = answer["columns"], answer["rows"]
     if answer["kind"] == "summary":
         return [[str(v) for v in row] for row in rows]
