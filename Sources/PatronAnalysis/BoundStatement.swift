@@ -503,3 +503,9 @@ extension BoundStatement {
     /// The concepts `explain` takes besides columns and segments (their texts are the help topics').
     public static let explainedConcepts: Set<String> = ["matrix", "rfm", "pareto", "levels", "tiers", "lifecycle", "clv", "cohorts", "loyalty", "expressions"]
 }
+
+/// The engines patron compiles to; `sql DIALECT` and `patron compile --dialect` name them. How
+/// each spells its SQL is PatronSQL's (`extension SQLDialect`).
+public enum SQLDialect: String, Sendable, CaseIterable {
+    case duckdb, postgres, spark, trino, bigquery, snowflake
+}

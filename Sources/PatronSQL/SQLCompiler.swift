@@ -2,10 +2,8 @@ import PatronAnalysis
 import PatronStore
 import PatronSyntax
 
-/// The SQL engines patron compiles for.
-public enum SQLDialect: String, Sendable, CaseIterable {
-    case duckdb, postgres, spark, trino, bigquery, snowflake
-
+/// How each SQL engine patron compiles for spells what the compiler writes.
+extension SQLDialect {
     /// Integer division, rounding toward zero (operands are non-negative here).
     func divide(_ a: String, _ b: String) -> String {
         switch self {

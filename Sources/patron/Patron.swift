@@ -171,8 +171,8 @@ struct Compile: ParsableCommand {
     @ParentCommand var patron: Patron
 
     func run() throws {
-        guard let chosen = PatronSQL.SQLDialect(rawValue: dialect.lowercased()) else {
-            throw ValidationError(localized("--dialect takes \(PatronSQL.SQLDialect.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(dialect)')"))
+        guard let chosen = SQLDialect(rawValue: dialect.lowercased()) else {
+            throw ValidationError(localized("--dialect takes \(SQLDialect.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(dialect)')"))
         }
         let session = try patron.session()
         session.compiling = chosen
