@@ -188,7 +188,7 @@ struct ServerSegments {
         guard let lo = real(base) else { return 0 }
         let f = base + 3 < row.count ? row[base + 3].flatMap { Int($0) } ?? 0 : 0
         guard f != 0, let hi = real(base + 1) else { return lo }
-        return lo + Double(f) / Double(m) * (hi - lo)
+        return Quantile.between(lo, hi, Double(f) / Double(m))
     }
 }
 

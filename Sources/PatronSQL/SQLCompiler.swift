@@ -418,7 +418,7 @@ public struct CompiledSegment: Sendable {
             func number(_ name: String) -> Double? { value["\(cut.alias)_\(cut.prefix)\(name)"].flatMap(Double.init) }
             let cuts = fractions.indices.map { i -> Double in
                 let lo = number("lo\(i + 1)") ?? 0, hi = number("hi\(i + 1)") ?? lo, f = number("f\(i + 1)") ?? 0
-                return f == 0 ? lo : lo + f / Double(fractions[i].1) * (hi - lo)
+                return Quantile.between(lo, hi, f / Double(fractions[i].1))
             }
             return LevelCuts(column: level.column, words: level.words, cuts: cuts, method: level.method,
                              basis: Int(number("n") ?? 0), nulls: Int(number("nulls") ?? 0), scale: level.scale)

@@ -72,7 +72,7 @@ extension Column {
         let divisor = powerOfTen(scale)
         return (positions.map { lower, upper, fraction in
             let a = Double(found[lower] ?? 0) / divisor, b = Double(found[upper] ?? 0) / divisor
-            return fraction == 0 ? a : a + fraction * (b - a)
+            return Quantile.between(a, b, fraction)
         }, n)
     }
 
@@ -134,7 +134,14 @@ public enum Quantile {
         guard !sorted.isEmpty else { return nil }
         let (lower, fraction) = position(count: sorted.count, p)
         let upper = min(lower + 1, sorted.count - 1)
-        return fraction == 0 ? sorted[lower] : sorted[lower] + fraction * (sorted[upper] - sorted[lower])
+        return between(sorted[lower], sorted[upper], fraction)
+    }
+
+    /// The value `fraction` of the way from order statistic `lower` to the next, `upper`: the one
+    /// interpolation every quantile of patron's takes, in memory and from a server's order
+    /// statistics alike (exactly `lower` when the fraction is 0).
+    public static func between(_ lower: Double, _ upper: Double, _ fraction: Double) -> Double {
+        fraction == 0 ? lower : lower + fraction * (upper - lower)
     }
 
     /// Where the `p`-quantile of `count` sorted values falls: the 0-based rank below it and the
