@@ -602,12 +602,7 @@ extension BoundExpression {
 
 /// Numbers written back as text (for variables used where a literal goes).
 enum NumberText {
-    static func decimal(_ mantissa: Int64, scale: Int) -> String {
-        guard scale > 0 else { return String(mantissa) }
-        let digits = String(mantissa.magnitude)
-        let padded = String(repeating: "0", count: max(0, scale + 1 - digits.count)) + digits
-        return (mantissa < 0 ? "-" : "") + padded.dropLast(scale) + "." + padded.suffix(scale)
-    }
+    static func decimal(_ mantissa: Int64, scale: Int) -> String { ExactDecimal.text(mantissa, scale: scale) }
 }
 
 extension BoundCondition {

@@ -616,25 +616,17 @@ public struct Binder {
 
 }
 
-/// A decimal literal as an exact mantissa and scale.
+/// A decimal literal as an exact mantissa and scale (`ExactDecimal` whose mantissa fits 64 bits).
 public struct ExactNumber: Sendable {
     /// The digits as one integer.
     public let mantissa: Int64
     /// How many of them are decimals.
     public let scale: Int
 
-    /// Reads `-12.50` style text; nil when it is not a plain number or has over 18 digits.
+    /// Reads `-12.50` style text; nil when it is not a plain number or does not fit 64 bits.
     public init?(_ text: String) {
-        var digits = text
-        var negative = false
-        if digits.hasPrefix("-") { negative = true; digits.removeFirst() }
-        var scale = 0
-        if let dot = digits.firstIndex(of: ".") {
-            scale = digits.distance(from: dot, to: digits.endIndex) - 1
-            digits.remove(at: dot)
-        }
-        guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int64(digits) else { return nil }
-        self.mantissa = negative ? -value : value
-        self.scale = scale
+        guard let exact = ExactDecimal(text), let mantissa = Int64(exactly: exact.mantissa) else { return nil }
+        self.mantissa = mantissa
+        self.scale = exact.scale
     }
 }

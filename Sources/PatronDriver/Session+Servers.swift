@@ -400,22 +400,7 @@ extension AggregateText {
 
     /// A decimal's text (`-12.5`) as a mantissa at `scale` decimals, when it has no more.
     static func exact(_ text: String, scale: Int) -> Int128? {
-        let negative = text.hasPrefix("-")
-        let digits = negative ? text.dropFirst() : Substring(text)
-        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
-        func isDigits(_ s: Substring) -> Bool { s.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }
-        guard (1...2).contains(parts.count), isDigits(parts[0]), let whole = Int128(parts[0]), parts.count == 1 || isDigits(parts[1]) else { return nil }
-        var fraction = parts.count == 2 ? String(parts[1]) : ""
-        while fraction.count > scale, fraction.last == "0" { fraction.removeLast() }
-        guard fraction.count <= scale else { return nil }
-        fraction += String(repeating: "0", count: scale - fraction.count)
-        var power: Int128 = 1
-        for _ in 0..<scale { power *= 10 }
-        let (scaled, overflow) = whole.multipliedReportingOverflow(by: power)
-        guard !overflow, let tail = scale == 0 ? 0 : Int128(fraction) else { return nil }
-        let (sum, over) = scaled.addingReportingOverflow(tail)
-        guard !over else { return nil }
-        return negative ? -sum : sum
+        ExactDecimal(text)?.mantissa(atScale: scale)
     }
 }
 

@@ -141,11 +141,5 @@ enum CopyText {
     }
 
     /// A mantissa at `scale` as plain decimal text: `-12.50`.
-    static func decimal(_ mantissa: Int64, scale: Int) -> String {
-        guard scale > 0 else { return String(mantissa) }
-        let magnitude = String(mantissa.magnitude)
-        let padded = String(repeating: "0", count: max(0, scale + 1 - magnitude.count)) + magnitude
-        let split = padded.index(padded.endIndex, offsetBy: -scale)
-        return (mantissa < 0 ? "-" : "") + padded[..<split] + "." + padded[split...]
-    }
+    static func decimal(_ mantissa: Int64, scale: Int) -> String { ExactDecimal.text(mantissa, scale: scale) }
 }

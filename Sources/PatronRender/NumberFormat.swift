@@ -1,3 +1,4 @@
+import PatronStore
 /// Numbers as people read them: thousands separators, fixed decimals, percentages.
 public enum NumberFormat {
     /// An integer with thousands separators: `1234567` → `1,234,567`.
@@ -17,11 +18,9 @@ public enum NumberFormat {
     /// A fixed-point decimal `mantissa / 10^scale` with thousands separators: `123450, 2` → `1,234.50`.
     public static func decimal<T: BinaryInteger>(_ mantissa: T, scale: Int) -> String {
         guard scale > 0 else { return grouped(mantissa) }
-        let digits = String(mantissa.magnitude)
-        let padded = String(repeating: "0", count: max(0, scale + 1 - digits.count)) + digits
-        let whole = padded.dropLast(scale)
-        let fraction = padded.suffix(scale)
-        return (mantissa < 0 ? "-" : "") + group(whole) + "." + fraction
+        let plain = ExactDecimal.text(mantissa.magnitude, scale: scale)
+        let point = plain.firstIndex(of: ".") ?? plain.endIndex
+        return (mantissa < 0 ? "-" : "") + group(plain[..<point]) + plain[point...]
     }
 
     /// A floating-point value rounded to `digits` decimals, with thousands separators.

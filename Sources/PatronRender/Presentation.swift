@@ -202,9 +202,7 @@ extension Presentation.Cell {
     }
 
     /// A number without thousands separators: `-1234.50`.
-    static func plain<T: BinaryInteger>(_ mantissa: T, scale: Int) -> String {
-        NumberFormat.decimal(mantissa, scale: scale).replacingOccurrences(of: ",", with: "")
-    }
+    static func plain<T: BinaryInteger>(_ mantissa: T, scale: Int) -> String { ExactDecimal.text(mantissa, scale: scale) }
 
     /// A floating-point number as the shortest text that reads back the same (null when not finite).
     static func real(_ value: Double) -> Value {
@@ -269,16 +267,7 @@ extension Presentation {
 
     /// A plain decimal number's mantissa and scale (`-12.50` → -1250, 2); nil for other forms.
     static func exact(_ text: String) -> (Int64, Int)? {
-        var digits = Substring(text)
-        let negative = digits.hasPrefix("-")
-        if negative { digits = digits.dropFirst() }
-        var scale = 0
-        var joined = String(digits)
-        if let dot = digits.firstIndex(of: ".") {
-            scale = digits.distance(from: dot, to: digits.endIndex) - 1
-            joined = String(digits[..<dot]) + String(digits[digits.index(after: dot)...])
-        }
-        guard !joined.isEmpty, joined.allSatisfy({ $0.isASCII && $0.isNumber }), let m = Int64(joined) else { return nil }
-        return (negative ? -m : m, scale)
+        guard let exact = ExactDecimal(text), let mantissa = Int64(exactly: exact.mantissa) else { return nil }
+        return (mantissa, exact.scale)
     }
 }

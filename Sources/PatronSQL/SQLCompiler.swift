@@ -232,13 +232,7 @@ struct Context {
     }
 
     /// An exact decimal literal: `mantissa / 10^scale`.
-    static func decimal(_ mantissa: Int128, scale: Int) -> String {
-        let magnitude = String(mantissa.magnitude)
-        guard scale > 0 else { return (mantissa < 0 ? "-" : "") + magnitude }
-        let padded = String(repeating: "0", count: max(0, scale + 1 - magnitude.count)) + magnitude
-        let split = padded.index(padded.endIndex, offsetBy: -scale)
-        return (mantissa < 0 ? "-" : "") + padded[..<split] + "." + padded[split...]
-    }
+    static func decimal(_ mantissa: Int128, scale: Int) -> String { ExactDecimal.text(mantissa, scale: scale) }
 
     static func op(_ op: ComparisonOperator) -> String {
         switch op {
@@ -374,16 +368,10 @@ public struct CompiledSegment: Sendable {
 
     /// A decimal's text as its mantissa and scale.
     static func exact(_ text: String) -> (Int128, Int)? {
-        var digits = text
-        var scale = 0
-        if let dot = digits.firstIndex(of: ".") {
-            scale = digits.distance(from: dot, to: digits.endIndex) - 1
-            digits.remove(at: dot)
-        }
-        return Int128(digits).map { ($0, scale) }
+        ExactDecimal(text).map { ($0.mantissa, $0.scale) }
     }
 
-    static func power(_ n: Int) -> Int128 { (0..<max(0, n)).reduce(1) { r, _ in r * 10 } }
+    static func power(_ n: Int) -> Int128 { ExactDecimal.power(n) }
 
     /// The answer row read back: the segment's size, the rows in scope, its exact share of
     /// profit, and each level's cut points as patron computes them in memory.

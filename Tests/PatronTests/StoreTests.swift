@@ -282,3 +282,32 @@ struct RadixSortTests {
         }
     }
 }
+
+/// The one reader and writer of exact decimal text (`ExactDecimal`), which literals, a server's
+/// answers, SQL literals, server exports and the data formats share.
+struct ExactDecimalTests {
+    @Test func readsAndWritesPlainDecimals() {
+        for (text, mantissa, scale, written) in [("-12.50", -1250, 2, "-12.50"), ("0.125", 125, 3, "0.125"), ("7", 7, 0, "7"), (".5", 5, 1, "0.5"),
+                                                 ("5.", 5, 0, "5"), ("-0.05", -5, 2, "-0.05"), ("000.10", 10, 2, "0.10")] as [(String, Int128, Int, String)] {
+            let exact = ExactDecimal(text)
+            #expect(exact == ExactDecimal(mantissa: mantissa, scale: scale), "\(text)")
+            #expect(exact?.text == written, "\(text)")
+        }
+        for bad in ["", "-", ".", "+1", "1e5", "1.2.3", " 1", "NaN", "Infinity", "1,5", "--1", String(repeating: "9", count: 40)] {
+            #expect(ExactDecimal(bad) == nil, "'\(bad)' is not plain decimal text")
+        }
+        // 38 digits fit; the extremes of 64 bits round-trip.
+        #expect(ExactDecimal(String(repeating: "9", count: 38))?.mantissa == Int128(String(repeating: "9", count: 38)))
+        #expect(ExactDecimal(String(Int64.min))?.text == String(Int64.min))
+    }
+
+    @Test func rescalesOnlyWithoutLosingADigit() {
+        let value = ExactDecimal("12.50")!
+        #expect(value.mantissa(atScale: 4) == 125_000 && value.mantissa(atScale: 1) == 125 && value.mantissa(atScale: 0) == nil)
+        #expect(ExactDecimal("-3")!.mantissa(atScale: 2) == -300)
+        #expect(ExactDecimal(String(repeating: "9", count: 38))!.mantissa(atScale: 1) == nil, "past 128 bits")
+        // The grouped form people read is the same digits with separators.
+        #expect(NumberFormat.decimal(Int64(-123_456_789), scale: 2) == "-1,234,567.89")
+        #expect(NumberFormat.decimal(Int64(-5), scale: 3) == "-0.005")
+    }
+}
