@@ -13,19 +13,8 @@ extension Session {
     /// temporary table, the old temporary one dropped, the new one renamed; all or nothing.
     func replaceOnServer(_ name: String, select: String, _ remote: BoundServerTable, _ connection: PostgresConnection,
                          emit: (Output) -> Void) throws -> (table: Table, target: BoundServerTable) {
-        let quoted = PostgresConnection.quote(name)
         let started = ContinuousClock.now
-        try connection.execute("BEGIN")
-        do {
-            try connection.execute("DROP TABLE IF EXISTS pg_temp.patron_next")
-            try connection.execute("CREATE TEMPORARY TABLE patron_next AS\n" + select)
-            try connection.execute("DROP TABLE IF EXISTS pg_temp.\(quoted)")
-            try connection.execute("ALTER TABLE pg_temp.patron_next RENAME TO \(quoted)")
-            try connection.execute("COMMIT")
-        } catch {
-            try? connection.execute("ROLLBACK")
-            throw error
-        }
+        try connection.executeAll(SQLCompiler(dialect: .postgres).replacingTemporaryTable(name, by: select))
         timeServer(since: started, "nothing received (the table stays there)", emit: emit)
         let table = try connection.columns(schema: nil, table: name, name: name, connectionName: remote.connection)
         return (table, BoundServerTable(connection: remote.connection, schema: nil, table: name))
@@ -41,7 +30,7 @@ extension Session {
             let statistics = try connection.row(compiled.statistics ?? "")
             let cuts = compiled.cuts(from: statistics, names: compiled.statisticNames).map(\.cuts)
             let (scored, target) = try replaceOnServer(table.name, select: compiled.select, remote, connection, emit: emit)
-            let cells = try connection.rows("SELECT CAST(r_score AS TEXT), CAST(f_score AS TEXT), CAST(m_score AS TEXT), CAST(count(*) AS TEXT) FROM pg_temp.\(PostgresConnection.quote(table.name)) GROUP BY 1, 2, 3")
+            let cells = try connection.rows(SQLCompiler(dialect: .postgres).scoreCells(ofTemporaryTable: table.name))
             var counts = Array(repeating: Array(repeating: 0, count: bins), count: 3), heat = Array(repeating: Array(repeating: 0, count: bins), count: bins)
             for cell in cells where cell.count == 4 {
                 let scores = cell[0..<3].map { $0.flatMap { Int($0) } }, n = Int(cell[3] ?? "") ?? 0
@@ -63,8 +52,7 @@ extension Session {
         onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
             let compiled = try SQLCompiler(dialect: .postgres).ruleSegments(table, rules: rules, from: remote.from)
             let (named, target) = try replaceOnServer(table.name, select: compiled.select, remote, connection, emit: emit)
-            let money = monetary.map { "CAST(sum(\(PostgresConnection.quote(table.columns[$0].name))) AS TEXT)" } ?? "NULL"
-            let answer = try connection.rows("SELECT rfm_segment, CAST(count(*) AS TEXT), \(money) FROM pg_temp.\(PostgresConnection.quote(table.name)) GROUP BY 1")
+            let answer = try connection.rows(SQLCompiler(dialect: .postgres).ruleCounts(ofTemporaryTable: table.name, monetary: monetary.map { table.columns[$0].name }))
             let scale = monetary.map { table.columns[$0].decimalScale } ?? 0
             func sum(_ text: String?) -> Int128 { text.flatMap { AggregateText.exact($0, scale: scale) } ?? 0 }
             var counts: [String: Int] = [:], sums: [String: Int128] = [:]
@@ -102,8 +90,7 @@ extension Session {
                 let dated = BoundCustomers(orders: spec.orders, id: spec.id, date: spec.date, channel: spec.channel, amount: spec.amount, amountText: spec.amountText,
                                            profit: spec.profit, profitText: spec.profitText, asOf: day, name: name)
                 let select = try compiler.customers(dated, from: remote.from)
-                try connection.execute("DROP TABLE IF EXISTS pg_temp.\(name)")
-                try connection.execute("CREATE TEMPORARY TABLE \(name) AS " + select.split(separator: "\n").dropFirst().joined(separator: "\n"))
+                for statement in compiler.temporaryTable(name, holding: select) { try connection.execute(statement) }
                 let derived = try connection.columns(schema: nil, table: name, name: name, connectionName: remote.connection)
                 var scored: Table? = nil, rules: [(name: String, condition: BoundCondition)] = []
                 let columns = FrameworkColumns(derived)

@@ -412,10 +412,8 @@ extension Session {
             let orders = remote.from
             let select = try SQLCompiler(dialect: .postgres).customers(spec, from: orders)
             let target = BoundServerTable(connection: remote.connection, schema: nil, table: spec.name)
-            let name = PostgresConnection.quote(spec.name)
-            try connection.execute("DROP TABLE IF EXISTS pg_temp.\(name)")
             let started = ContinuousClock.now
-            try connection.execute("CREATE TEMPORARY TABLE \(name) AS " + select.split(separator: "\n").dropFirst().joined(separator: "\n"))
+            for statement in SQLCompiler(dialect: .postgres).temporaryTable(spec.name, holding: select) { try connection.execute(statement) }
             timeServer(since: started, "nothing received (the table stays there)", emit: emit)
             let columns = try connection.columns(schema: nil, table: spec.name, name: spec.name, connectionName: remote.connection)
             catalog.apply(.remote(columns, target))
@@ -431,14 +429,11 @@ extension Session {
     /// the as-of date and the orders used.
     private func serverDerivation(_ spec: BoundCustomers, orders: String, _ connection: PostgresConnection) throws -> CustomerDerivation {
         let schema = Engine.deriveCustomers(spec).table
-        let q = PostgresConnection.quote
-        let counts = try connection.row("SELECT " + (["count(*)"] + schema.columns.map { "count(\(q($0.name)))" }).joined(separator: ", ") + " FROM pg_temp.\(q(spec.name))")
+        let compiler = SQLCompiler(dialect: .postgres)
+        let counts = try connection.row(compiler.valueCounts(ofTemporaryTable: spec.name, columns: schema.columns.map(\.name)))
         let customers = Int(counts.first.flatMap { $0 } ?? "") ?? 0
         let nulls = counts.dropFirst().map { customers - (Int($0 ?? "") ?? 0) }
-        let id = q(spec.orders.columns[spec.id].name), date = q(spec.orders.columns[spec.date].name)
-        let asOf = spec.asOf.map { "DATE '\(CalendarDate.isoString($0))'" } ?? "(SELECT max(\(date)) FROM \(orders))"
-        let facts = try connection.row("SELECT CAST(a.d AS TEXT), CAST(count(*) AS TEXT), CAST(count(CASE WHEN \(id) IS NOT NULL AND \(date) IS NOT NULL AND \(date) <= a.d THEN 1 END) AS TEXT) "
-                                       + "FROM \(orders) CROSS JOIN (SELECT \(asOf) AS d) a GROUP BY a.d")
+        let facts = try connection.row(compiler.derivationFacts(spec, orders: orders))
         let day = facts.first.flatMap { $0 }.flatMap { CalendarDate.parseISO(Array($0.utf8)) } ?? spec.asOf ?? 0
         let total = facts.count > 1 ? Int(facts[1] ?? "") ?? 0 : 0, used = facts.count > 2 ? Int(facts[2] ?? "") ?? 0 : 0
         return CustomerDerivation(table: schema, asOf: day, asOfIsLatest: spec.asOf == nil, ordersUsed: used, ordersLeftOut: total - used,

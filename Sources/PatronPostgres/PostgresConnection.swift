@@ -193,6 +193,18 @@ public final class PostgresConnection: @unchecked Sendable {
         try query(sql)
     }
 
+    /// Runs statements in order, in one transaction: all of them or, on an error, none.
+    public func executeAll(_ statements: [String]) throws(PostgresError) {
+        try execute("BEGIN")
+        do throws(PostgresError) {
+            for statement in statements { try execute(statement) }
+            try execute("COMMIT")
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
     /// Whether a table exists (and the user may see it), by its schema (nil: the search path) and name.
     public func tableExists(schema: String?, table: String) throws(PostgresError) -> Bool {
         try query("SELECT to_regclass($1) IS NOT NULL", [Self.qualified(schema, table)]).first?.first == "t"
