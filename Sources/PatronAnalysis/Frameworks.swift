@@ -17,6 +17,16 @@ public enum Quadrant: Int, Sendable, CaseIterable {
         }
     }
 
+    /// The segment's key where SQL labels a row (`sql matrix`, the server path reads it back).
+    public var key: String {
+        switch self {
+        case .trueFriends: return "True Friends"
+        case .butterflies: return "Butterflies"
+        case .barnacles: return "Barnacles"
+        case .strangers: return "Strangers"
+        }
+    }
+
     /// Whether the quadrant is high on the first axis (profit).
     public var isFirstHigh: Bool { self == .trueFriends || self == .butterflies }
     /// Whether the quadrant is high on the second axis (loyalty).
@@ -26,6 +36,9 @@ public enum Quadrant: Int, Sendable, CaseIterable {
 /// The lifecycle stages, in order: new (by tenure), then by recency windows.
 public enum LifecycleStage: Int, Sendable, CaseIterable {
     case new, active, warm, cold, lapsed
+
+    /// The stage's key where SQL labels a row: `new`, `active`, `warm`, `cold`, `lapsed`.
+    public var key: String { String(describing: self) }
 
     /// The recency windows in days that end the active, warm and cold stages when none are given.
     public static let standardWindows = [30, 90, 180]
@@ -44,6 +57,9 @@ public enum LifecycleStage: Int, Sendable, CaseIterable {
 /// Value tiers: none (no or negative value), then low, medium and high at the terciles of the positive values.
 public enum ValueTier: Int, Sendable, CaseIterable {
     case none, low, medium, high
+
+    /// The tier's key where SQL labels a row: `none`, `low`, `medium`, `high`.
+    public var key: String { String(describing: self) }
 
     /// The tier of a value: none at or below 0, low up to the first cut, high from the second.
     public init(_ v: Double, cuts: (Double, Double)) {

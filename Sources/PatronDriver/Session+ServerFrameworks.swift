@@ -25,7 +25,7 @@ extension Session {
             let result: StatementResult
             switch statement {
             case .matrix(let table, let first, let second, let given, let profit):
-                let order = ["Strangers", "Barnacles", "Butterflies", "True Friends"]
+                let order = [Quadrant.strangers, .barnacles, .butterflies, .trueFriends].map(\.key)
                 let cuts = given.map { ($0[0], $0[1]) } ?? (answer.quantile(0, of: table.columns[first], over: 2), answer.quantile(1, of: table.columns[second], over: 2))
                 let counts = [[answer.count(order[0]), answer.count(order[1])], [answer.count(order[2]), answer.count(order[3])]]
                 let scale = profit.map { table.columns[$0].decimalScale } ?? 0
@@ -34,13 +34,13 @@ extension Session {
                 result = .matrix(MatrixResult(table: table, first: first, second: second, cuts: cuts, method: given == nil ? .median : .givenCuts,
                                               counts: counts, profit: sums, profitColumn: profit, scope: scope, missing: answer.total - scope))
             case .tiers(let table, let column):
-                let tiers = ["none", "low", "medium", "high"], scale = table.columns[column].decimalScale
+                let tiers = ValueTier.allCases.map(\.key), scale = table.columns[column].decimalScale
                 let cuts = (answer.quantile(0, of: table.columns[column], over: 3), answer.quantile(0, of: table.columns[column], over: 3, statistic: 2))
                 let counts = tiers.map(answer.count)
                 result = .tiers(TiersResult(table: table, column: column, cuts: cuts, counts: counts, values: tiers.map { answer.value($0, scale) },
                                             scope: counts.reduce(0, +)))
             case .lifecycle(let table, _, let tenure, let value, let windows):
-                let stages = ["new", "active", "warm", "cold", "lapsed"], scale = value.map { table.columns[$0].decimalScale } ?? 0
+                let stages = LifecycleStage.allCases.map(\.key), scale = value.map { table.columns[$0].decimalScale } ?? 0
                 let counts = stages.map(answer.count)
                 result = .lifecycle(LifecycleResult(table: table, windows: windows, hasTenure: tenure != nil, counts: counts,
                                                     values: stages.map { answer.value($0, scale) }, valueColumn: value, scope: counts.reduce(0, +)))
@@ -70,11 +70,11 @@ extension Session {
             }
             var quadrants: [Int]? = nil, stages: [Int]? = nil, named: [(name: String, count: Int)] = []
             if let profit = columns.profit, let loyalty = columns.loyalty {
-                quadrants = try counts(.matrix(table, first: profit, second: loyalty, cuts: nil, profit: nil), ["True Friends", "Butterflies", "Barnacles", "Strangers"])
+                quadrants = try counts(.matrix(table, first: profit, second: loyalty, cuts: nil, profit: nil), Quadrant.allCases.map(\.key))
             }
             if let recency = columns.recency {
                 stages = try counts(.lifecycle(table, recency: recency, tenure: columns.tenure, value: nil, windows: LifecycleStage.standardWindows),
-                                    ["new", "active", "warm", "cold", "lapsed"])
+                                    LifecycleStage.allCases.map(\.key))
             }
             if let rfm = columns.rfmSegment {
                 let summary = try serverSummary(BoundAggregateQuery.counting(table, by: [rfm], within: bound.condition), remote, connection,

@@ -68,8 +68,9 @@ extension SQLCompiler {
             return "\(column) > \(alias).\(context.prefix)lo1"
         }
         let highA = try high(a, first), highB = try high(b, second)
-        let label = "CASE WHEN \(highA) AND \(highB) THEN 'True Friends' WHEN \(highA) THEN 'Butterflies' WHEN \(highB) THEN 'Barnacles' ELSE 'Strangers' END"
-        return try grouped(context, table, label, profit.map { context.column($0) }, both, ["True Friends", "Butterflies", "Barnacles", "Strangers"])
+        func key(_ q: Quadrant) -> String { dialect.literal(q.key) }
+        let label = "CASE WHEN \(highA) AND \(highB) THEN \(key(.trueFriends)) WHEN \(highA) THEN \(key(.butterflies)) WHEN \(highB) THEN \(key(.barnacles)) ELSE \(key(.strangers)) END"
+        return try grouped(context, table, label, profit.map { context.column($0) }, both, Quadrant.allCases.map(\.key))
     }
 
     /// `tiers METRIC`: none at or below 0; low, medium, high at the terciles of the positive values.
@@ -78,17 +79,19 @@ extension SQLCompiler {
         let v = context.column(column)
         let q = try context.cutTable(column, fractions: [(1, 3), (2, 3)], over: "\(v) > 0")
         let (lo1, cut2) = ("\(q).\(context.prefix)lo1", "\(q).\(context.prefix)cut2")
-        let label = "CASE WHEN \(v) <= 0 THEN 'none' WHEN \(v) <= \(lo1) THEN 'low' WHEN \(v) >= \(cut2) AND \(v) > \(lo1) THEN 'high' ELSE 'medium' END"
-        return try grouped(context, table, label, v, "\(v) IS NOT NULL", ["high", "medium", "low", "none"])
+        func key(_ t: ValueTier) -> String { dialect.literal(t.key) }
+        let label = "CASE WHEN \(v) <= 0 THEN \(key(.none)) WHEN \(v) <= \(lo1) THEN \(key(.low)) WHEN \(v) >= \(cut2) AND \(v) > \(lo1) THEN \(key(.high)) ELSE \(key(.medium)) END"
+        return try grouped(context, table, label, v, "\(v) IS NOT NULL", ValueTier.allCases.reversed().map(\.key))
     }
 
     /// `lifecycle [windows A, B, C]`: new by tenure, then active, warm, cold and lapsed by recency.
     func lifecycle(_ table: Table, _ recency: Int, _ tenure: Int?, _ value: Int?, _ windows: [Int], _ grouped: Grouped) throws(SQLError) -> String {
         let context = Context(table: table, levels: [], dialect: dialect)
         let r = context.column(recency)
-        let new = tenure.map { "WHEN \(context.column($0)) <= \(windows[0]) THEN 'new' " } ?? ""
-        let label = "CASE \(new)WHEN \(r) <= \(windows[0]) THEN 'active' WHEN \(r) <= \(windows[1]) THEN 'warm' WHEN \(r) <= \(windows[2]) THEN 'cold' ELSE 'lapsed' END"
-        return try grouped(context, table, label, value.map { context.column($0) }, "\(r) IS NOT NULL", ["new", "active", "warm", "cold", "lapsed"])
+        func key(_ stage: LifecycleStage) -> String { dialect.literal(stage.key) }
+        let new = tenure.map { "WHEN \(context.column($0)) <= \(windows[0]) THEN \(key(.new)) " } ?? ""
+        let label = "CASE \(new)WHEN \(r) <= \(windows[0]) THEN \(key(.active)) WHEN \(r) <= \(windows[1]) THEN \(key(.warm)) WHEN \(r) <= \(windows[2]) THEN \(key(.cold)) ELSE \(key(.lapsed)) END"
+        return try grouped(context, table, label, value.map { context.column($0) }, "\(r) IS NOT NULL", LifecycleStage.allCases.map(\.key))
     }
 
     /// `pareto METRIC [at A, B]`: the metric's values grouped (equal values share a class), each
@@ -125,9 +128,9 @@ extension SQLCompiler {
     /// The segments of a segmentation in the order `transitions` lists them.
     public static func segmentOrder(_ by: Segmentation) -> [String] {
         switch by {
-        case .matrix: return ["True Friends", "Butterflies", "Barnacles", "Strangers"]
-        case .lifecycle: return ["new", "active", "warm", "cold", "lapsed"]
-        case .tiers: return ["high", "medium", "low", "none"]
+        case .matrix: return Quadrant.allCases.map(\.key)
+        case .lifecycle: return LifecycleStage.allCases.map(\.key)
+        case .tiers: return ValueTier.allCases.reversed().map(\.key)
         case .rules(let table): return table.rules.map(\.name) + ["Others"]
         }
     }
