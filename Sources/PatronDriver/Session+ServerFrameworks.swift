@@ -19,31 +19,32 @@ extension Session {
             let text = Self.singleLine(source.text(of: parsed.span))
             let sql = try SQLCompiler(dialect: .postgres).framework(statement, text: text, from: remote.from, counting: true)
             let started = ContinuousClock.now
-            let rows = try connection.rows(sql)
+            let (names, rows) = try connection.namedRows(sql)
             timeServer(since: started, Self.received(rows), emit: emit)
-            let answer = ServerSegments(rows)
+            let answer = FrameworkAnswer(names: names, rows: rows)
             let result: StatementResult
             switch statement {
             case .matrix(let table, let first, let second, let given, let profit):
                 let order = [Quadrant.strangers, .barnacles, .butterflies, .trueFriends].map(\.key)
-                let cuts = given.map { ($0[0], $0[1]) } ?? (answer.quantile(0, of: table.columns[first], over: 2), answer.quantile(1, of: table.columns[second], over: 2))
+                let cuts = given.map { ($0[0], $0[1]) } ?? (answer.quantile(cut: 1, over: 2, scale: table.columns[first].decimalScale),
+                                                              answer.quantile(cut: 2, over: 2, scale: table.columns[second].decimalScale))
                 let counts = [[answer.count(order[0]), answer.count(order[1])], [answer.count(order[2]), answer.count(order[3])]]
                 let scale = profit.map { table.columns[$0].decimalScale } ?? 0
-                let sums = [[answer.value(order[0], scale), answer.value(order[1], scale)], [answer.value(order[2], scale), answer.value(order[3], scale)]]
+                let sums = [[answer.value(order[0], scale: scale), answer.value(order[1], scale: scale)], [answer.value(order[2], scale: scale), answer.value(order[3], scale: scale)]]
                 let scope = counts.joined().reduce(0, +)
                 result = .matrix(MatrixResult(table: table, first: first, second: second, cuts: cuts, method: given == nil ? .median : .givenCuts,
                                               counts: counts, profit: sums, profitColumn: profit, scope: scope, missing: answer.total - scope))
             case .tiers(let table, let column):
                 let tiers = ValueTier.allCases.map(\.key), scale = table.columns[column].decimalScale
-                let cuts = (answer.quantile(0, of: table.columns[column], over: 3), answer.quantile(0, of: table.columns[column], over: 3, statistic: 2))
+                let cuts = (answer.quantile(cut: 1, over: 3, scale: scale), answer.quantile(cut: 1, fraction: 2, over: 3, scale: scale))
                 let counts = tiers.map(answer.count)
-                result = .tiers(TiersResult(table: table, column: column, cuts: cuts, counts: counts, values: tiers.map { answer.value($0, scale) },
+                result = .tiers(TiersResult(table: table, column: column, cuts: cuts, counts: counts, values: tiers.map { answer.value($0, scale: scale) },
                                             scope: counts.reduce(0, +)))
             case .lifecycle(let table, _, let tenure, let value, let windows):
                 let stages = LifecycleStage.allCases.map(\.key), scale = value.map { table.columns[$0].decimalScale } ?? 0
                 let counts = stages.map(answer.count)
                 result = .lifecycle(LifecycleResult(table: table, windows: windows, hasTenure: tenure != nil, counts: counts,
-                                                    values: stages.map { answer.value($0, scale) }, valueColumn: value, scope: counts.reduce(0, +)))
+                                                    values: stages.map { answer.value($0, scale: scale) }, valueColumn: value, scope: counts.reduce(0, +)))
             default:
                 return .dataError
             }
@@ -65,7 +66,8 @@ extension Session {
             func counts(_ framework: BoundStatement, _ labels: [String]) throws -> [Int] {
                 let sql = try SQLCompiler(dialect: .postgres).framework(framework, text: text, from: remote.from,
                                                                         counting: true, within: (bound.condition, bound.levels))
-                let answer = ServerSegments(try connection.rows(sql))
+                let (names, rows) = try connection.namedRows(sql)
+                let answer = FrameworkAnswer(names: names, rows: rows)
                 return labels.map(answer.count)
             }
             var quadrants: [Int]? = nil, stages: [Int]? = nil, named: [(name: String, count: Int)] = []
@@ -151,44 +153,6 @@ extension Session {
             present(Presenter(language: language).present(.levelTable(table, computed, rows: rows), computedOn: shown), emit: emit)
             return .ok
         }
-    }
-}
-
-/// A framework's answer from a server: per segment its rows and summed value as text, the
-/// table's rows, and the order statistics of its cut tables (n, nulls, then lo, hi, cut, f per fraction).
-struct ServerSegments {
-    let rows: [String: [String?]]
-    let total: Int
-
-    init(_ answer: [[String?]]) {
-        var rows: [String: [String?]] = [:]
-        for row in answer { if let segment = row.first, let segment { rows[segment] = row } }
-        self.rows = rows
-        total = answer.first.flatMap { $0.count > 3 ? $0[3] : nil }.flatMap { Int($0) } ?? 0
-    }
-
-    func count(_ segment: String) -> Int { rows[segment].flatMap { $0[1] }.flatMap { Int($0) } ?? 0 }
-
-    /// A segment's summed value, as a real from its exact decimal.
-    func value(_ segment: String, _ scale: Int) -> Double {
-        guard let text = rows[segment].flatMap({ $0[2] }), let exact = AggregateText.exact(text, scale: scale) else { return 0 }
-        return Double(exact) / powerOfTen(scale)
-    }
-
-    /// The `statistic`-th quantile (k/m) of cut table `table`, interpolated between its two
-    /// order statistics as memory interpolates; 0 when no value was in scope. Cut tables after
-    /// the first hold one fraction each (the matrix's two medians).
-    func quantile(_ table: Int, of column: Column, over m: Int, statistic: Int = 1) -> Double {
-        guard let row = rows.values.first else { return 0 }
-        let base = 4 + table * 6 + 2 + (statistic - 1) * 4
-        func real(_ i: Int) -> Double? {
-            guard i < row.count, let text = row[i], let exact = AggregateText.exact(text, scale: column.decimalScale) else { return nil }
-            return Double(exact) / powerOfTen(column.decimalScale)
-        }
-        guard let lo = real(base) else { return 0 }
-        let f = base + 3 < row.count ? row[base + 3].flatMap { Int($0) } ?? 0 : 0
-        guard f != 0, let hi = real(base + 1) else { return lo }
-        return Quantile.between(lo, hi, Double(f) / Double(m))
     }
 }
 

@@ -164,6 +164,16 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs a statement with text parameters and returns its rows as text (nil for nulls).
     @discardableResult
     func query(_ sql: String, _ parameters: [String] = []) throws(PostgresError) -> [[String?]] {
+        try answer(sql, parameters).rows
+    }
+
+    /// A query's column names and rows, as text (nil for nulls): for answers read by name.
+    public func namedRows(_ sql: String) throws(PostgresError) -> (names: [String], rows: [[String?]]) {
+        try answer(sql, [])
+    }
+
+    /// Runs a statement and reads its whole answer: the column names and the rows as text.
+    private func answer(_ sql: String, _ parameters: [String]) throws(PostgresError) -> (names: [String], rows: [[String?]]) {
         try Self.refuseNUL(sql, parameters)
         let sent = withCStrings(parameters) { values in
             PQsendQueryParams(connection, sql, Int32(parameters.count), nil, values, nil, nil, 0)
@@ -173,11 +183,13 @@ public final class PostgresConnection: @unchecked Sendable {
         defer { PQclear(result) }
         let status = PQresultStatus(result)
         guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else { throw error(result) }
-        return (0..<PQntuples(result)).map { row in
+        let names = (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) }
+        let rows = (0..<PQntuples(result)).map { row in
             (0..<PQnfields(result)).map { column in
                 PQgetisnull(result, row, column) != 0 ? nil : String(cString: PQgetvalue(result, row, column))
             }
         }
+        return (names, rows)
     }
 
     /// PostgreSQL text cannot hold the NUL character, and libpq would cut the statement at it

@@ -9,8 +9,9 @@ extension SQLCompiler {
     }
 
     /// A framework's SQL; `counting` casts every column to text and adds, on each row, the rows of
-    /// the whole table (`patron_total`) and each cut table's order statistics (`q1_lo1`, …), so that
-    /// the answer read back is the result memory computes (a framework run on a server).
+    /// the whole table (`patron_total`) and each cut table's order statistics (`patron_cut1_lo1`,
+    /// …), named so that `FrameworkAnswer` reads back the result memory computes (a framework run
+    /// on a server).
     /// `within` (a segment's condition and its levels) keeps only the segment's rows in the
     /// segments counted; cut points stay those of the whole table.
     public func framework(_ statement: BoundStatement, text: String, from source: String?, counting: Bool,
@@ -50,8 +51,11 @@ extension SQLCompiler {
             sql += "\nSELECT segment, count(*) AS \(dialect.quote("rows")), sum(v) AS \(dialect.quote("value"))\nFROM l\nGROUP BY segment\nORDER BY \(rank);"
             return sql
         }
-        var columns = ["segment", "CAST(count(*) AS TEXT)", "CAST(sum(v) AS TEXT)", "(SELECT CAST(count(*) AS TEXT) FROM t)"]
-        for cut in context.cutTables { columns += cut.outputs.map { "CAST(max(\(cut.alias).\($0)) AS TEXT)" } }
+        var columns = ["segment", "CAST(count(*) AS TEXT) AS \(FrameworkAnswer.rows)", "CAST(sum(v) AS TEXT) AS \(FrameworkAnswer.value)",
+                       "(SELECT CAST(count(*) AS TEXT) FROM t) AS \(FrameworkAnswer.total)"]
+        for (i, cut) in context.cutTables.enumerated() {
+            columns += cut.outputs.map { "CAST(max(\(cut.alias).\($0)) AS TEXT) AS \(FrameworkAnswer.statistic(i + 1, String($0.dropFirst(cut.prefix.count))))" }
+        }
         sql += "\nSELECT " + columns.joined(separator: ", ") + "\nFROM l" + context.cutTables.map { " CROSS JOIN \($0.alias)" }.joined()
         return sql + "\nGROUP BY segment\nORDER BY \(rank);"
     }
@@ -173,5 +177,55 @@ extension SQLCompiler {
         SQLDialect.comment("patron: \(text)") + "\nWITH f AS (\(first)),\ns AS (\(second))\n"
             + "SELECT f.segment AS \(dialect.quote("from")), s.segment AS \(dialect.quote("to")), count(*) AS \(dialect.quote("rows"))\n"
             + "FROM s LEFT JOIN f ON s.id = f.id\nGROUP BY f.segment, s.segment\nORDER BY 1 NULLS LAST, 2 NULLS LAST;"
+    }
+}
+
+/// A framework's answer read back by column name (`framework(…, counting: true)` names them):
+/// per segment key its rows and summed value as exact text, the table's rows, and the order
+/// statistics of each cut table (n, nulls, then lo, hi, cut, f per fraction).
+public struct FrameworkAnswer {
+    static let rows = "patron_rows", value = "patron_value", total = "patron_total"
+
+    /// The name of cut table `cut`'s statistic (`lo1`, `f2`, `n`; counted from 1).
+    static func statistic(_ cut: Int, _ name: String) -> String { "patron_cut\(cut)_\(name)" }
+
+    private let byKey: [String: [String: String]]
+    /// The rows of the whole table the framework read.
+    public let total: Int
+
+    /// The answer's rows under their column names (the first column holds the segment's key).
+    public init(names: [String], rows answer: [[String?]]) {
+        var byKey: [String: [String: String]] = [:]
+        for row in answer {
+            guard let key = row.first.flatMap({ $0 }) else { continue }
+            var cells: [String: String] = [:]
+            for (name, cell) in zip(names, row) { if let cell { cells[name] = cell } }
+            byKey[key] = cells
+        }
+        self.byKey = byKey
+        total = byKey.values.first.flatMap { $0[Self.total] }.flatMap { Int($0) } ?? 0
+    }
+
+    /// The rows of the segment with `key`.
+    public func count(_ key: String) -> Int { byKey[key]?[Self.rows].flatMap { Int($0) } ?? 0 }
+
+    /// The summed value of the segment with `key`, as a real from its exact decimal at `scale`.
+    public func value(_ key: String, scale: Int) -> Double {
+        guard let text = byKey[key]?[Self.value], let exact = ExactDecimal(text)?.mantissa(atScale: scale) else { return 0 }
+        return Double(exact) / powerOfTen(scale)
+    }
+
+    /// The `fraction`-th quantile (k/m) of cut table `cut` (both counted from 1), interpolated
+    /// between its two order statistics as memory interpolates; 0 when no value was in scope.
+    public func quantile(cut: Int, fraction: Int = 1, over m: Int, scale: Int) -> Double {
+        guard let cells = byKey.values.first else { return 0 }
+        func real(_ name: String) -> Double? {
+            guard let text = cells[Self.statistic(cut, name + String(fraction))], let exact = ExactDecimal(text)?.mantissa(atScale: scale) else { return nil }
+            return Double(exact) / powerOfTen(scale)
+        }
+        guard let lo = real("lo") else { return 0 }
+        let f = cells[Self.statistic(cut, "f\(fraction)")].flatMap { Int($0) } ?? 0
+        guard f != 0, let hi = real("hi") else { return lo }
+        return Quantile.between(lo, hi, Double(f) / Double(m))
     }
 }
