@@ -161,7 +161,8 @@ extension Session {
                                        profit: spec.profit, profitText: spec.profitText, asOf: day, name: spec.name)
             var body = try compiler.customers(dated).split(separator: "\n").dropFirst().joined(separator: "\n")
             if body.hasSuffix(";") { body.removeLast() }
-            let columns = Engine.deriveCustomers(dated).table
+            // The derived columns, learnt over no orders: the layout without the work.
+            let columns = Engine.deriveCustomers(dated.over(dated.orders.withoutRows())).table
             var scored: Table? = nil, rules: [(name: String, condition: BoundCondition)] = []
             let found = FrameworkColumns(columns)
             if case .rules(let table) = by, let r = found.recency, let f = found.frequency, let m = found.monetary {
