@@ -146,12 +146,12 @@ extension Session {
                 for (column, cut) in zip(columns, cuts) where cut.basis > 0 { computed[column] = cut }
             }
             // In a segment when its condition is true for the row, out when false, else unknown.
-            var verdicts: [(name: String, definition: String, isMember: Bool?)] = []
-            for (name, definition, condition, used) in segments {
-                func holds(_ c: BoundCondition) throws -> Bool {
-                    try serverSegment(BoundSegment(table: table, condition: .and([id, c]), text: name, levels: used, profitColumn: nil), remote, connection, emit: emit).count > 0
-                }
-                verdicts.append((name, definition, try holds(condition) ? true : try holds(.not(condition)) ? false : nil))
+            // Every segment's verdict from one query.
+            let verdictSQL = try SQLCompiler(dialect: .postgres).verdicts(table, row: id, conditions: segments.map { ($0.2, $0.3) }, from: remote.from)
+            let answer = segments.isEmpty ? [] : try connection.row(verdictSQL)
+            func count(_ i: Int) -> Int { i < answer.count ? answer[i].flatMap { Int($0) } ?? 0 : 0 }
+            let verdicts = segments.enumerated().map { i, segment -> (name: String, definition: String, isMember: Bool?) in
+                (segment.0, segment.1, count(2 * i) > 0 ? true : count(2 * i + 1) > 0 ? false : nil)
             }
             present(Presenter(language: language).present(.customerExplained(CustomerExplanation(table: found, row: 0, levels: computed, segments: verdicts)),
                                                           computedOn: shown), emit: emit)

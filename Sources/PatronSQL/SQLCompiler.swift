@@ -169,6 +169,28 @@ public struct SQLCompiler: Sendable {
 }
 
 extension SQLCompiler {
+    /// Whether each condition holds for the rows where `row` holds (`explain customer`): one
+    /// answer row with two counts per condition, `patron_in1`, `patron_out1`, …: the rows where it
+    /// is true and where it is false (neither: unknown). Each condition compiles with its levels.
+    public func verdicts(_ table: Table, row: BoundCondition, conditions: [(condition: BoundCondition, levels: [LevelCuts])],
+                         from source: String? = nil) throws(SQLError) -> String {
+        var context = Context(table: table, levels: [], dialect: dialect)
+        let selected = try context.condition(row)
+        var select: [String] = []
+        for (i, item) in conditions.enumerated() {
+            context.levels = item.levels
+            let holds = try context.condition(item.condition)
+            select.append("count(CASE WHEN \(selected) AND \(holds) THEN 1 END) AS patron_in\(i + 1)")
+            select.append("count(CASE WHEN \(selected) AND NOT \(holds) THEN 1 END) AS patron_out\(i + 1)")
+        }
+        var sql = "WITH t AS (SELECT * FROM \(source ?? dialect.quote(table.name)))"
+        for cut in context.cutTables { sql += ",\n" + cut.sql }
+        sql += "\nSELECT " + (select.isEmpty ? ["count(*)"] : select).joined(separator: ",\n       ")
+        return sql + "\nFROM t" + context.cutTables.map { " CROSS JOIN \($0.alias)" }.joined() + ";"
+    }
+}
+
+extension SQLCompiler {
     /// The rows of `table` where `condition` holds, every column; in no stated order, or by
     /// `column` descending (nulls last), then by the first column; at most `limit`.
     public func rows(_ table: Table, where condition: BoundCondition, levels: [LevelCuts] = [], from source: String? = nil,

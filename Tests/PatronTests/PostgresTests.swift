@@ -456,7 +456,9 @@ struct PostgresTests {
         tour.removeFirst()
         let rest = ["use customers", "crosstab channels by rfm_segment", "show", "show top 3 by profit", "pareto profit at 50, 90", "transitions from 2024-06-30 to 2024-12-31",
                     "transitions from 2024-03-31 to 2024-12-31 by tiers", "rfm bins 4", "transitions from 2024-06-30 to 2024-12-31 by rfm",
-                    "rfm segments putler", "crosstab rfm_segment by r_score", "explain customer 501"]
+                    "rfm segments putler", "crosstab rfm_segment by r_score",
+                    // Verdicts of several segments, from one query on the server (true, false, unknown alike).
+                    "define segment quiet as recency > 90 or loyalty = low", "explain customer 501"]
         for format in [[], ["--format", "json"]] {
             let memory = try TestSupport.patron(["-c", "load \"examples/orders.csv\" as orders"] + (tour + rest).flatMap { ["-c", $0] } + ["--quiet"] + format)
             let server = try patron(["use shop.public.orders"] + tour + rest, ["--quiet"] + format)
@@ -464,8 +466,8 @@ struct PostgresTests {
             let place = /computed on the server: shop\.(customers|quick|public\.orders)\n/
             let json = /,"computed_on":"shop\.(customers|quick|public\.orders)"/
             let computed = server.stdout.matches(of: format.isEmpty ? place : json).count
-            // Every statement says where it ran, but the two derivations, 'use' and the definition (--quiet keeps confirmations quiet).
-            #expect(computed == tour.count + rest.count - 4)
+            // Every statement says where it ran, but the two derivations, 'use' and the two definitions (--quiet keeps confirmations quiet).
+            #expect(computed == tour.count + rest.count - 5)
             #expect(server.stdout.replacing(place, with: "").replacing(json, with: "") == memory.stdout)
         }
         // The missing customer: the same error, from the server.
