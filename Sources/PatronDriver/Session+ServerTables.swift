@@ -29,7 +29,8 @@ extension Session {
                                                                   from: remote.from)
             let statistics = try connection.row(compiled.statistics ?? "")
             let cuts = compiled.cuts(from: statistics, names: compiled.statisticNames).map(\.cuts)
-            let (scored, target) = try replaceOnServer(table.name, select: compiled.select, remote, connection, emit: emit)
+            // The statistics just read go into the scoring as constants: worked out once.
+            let (scored, target) = try replaceOnServer(table.name, select: compiled.select(withStatistics: statistics) ?? compiled.select, remote, connection, emit: emit)
             let cells = try connection.rows(SQLCompiler(dialect: .postgres).scoreCells(ofTemporaryTable: table.name))
             var counts = Array(repeating: Array(repeating: 0, count: bins), count: 3), heat = Array(repeating: Array(repeating: 0, count: bins), count: bins)
             for cell in cells where cell.count == 4 {

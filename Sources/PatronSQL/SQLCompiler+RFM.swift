@@ -19,6 +19,26 @@ public struct CompiledTable: Sendable {
         return CompiledSegment.levels(levels, from: value, cutTables: cutTables)
     }
 
+    /// The SELECT with the order statistics already read (`statistics`' answer row) written in as
+    /// constants, so the server scores the rows without working them out a second time. Nil when
+    /// the row does not hold every statistic as a plain number (then the SELECT works them out).
+    public func select(withStatistics row: [String?]) -> String? {
+        var values = row.makeIterator()
+        var select = self.select
+        for cut in cutTables {
+            var constants: [String] = []
+            for output in cut.outputs {
+                guard let cell = values.next() else { return nil }
+                // A null has no type a constant could carry (a column with no values): worked out again.
+                guard let text = cell, let exact = ExactDecimal(text) else { return nil }
+                constants.append("\(exact.text) AS \(output)")
+            }
+            guard let range = select.range(of: cut.sql) else { return nil }
+            select.replaceSubrange(range, with: "\(cut.alias) AS (SELECT \(constants.joined(separator: ", ")))")
+        }
+        return select
+    }
+
     /// The names of the statistics query's columns, in order.
     public var statisticNames: [String] { cutTables.flatMap { cut in cut.outputs.map { "\(cut.alias)_\($0)" } } }
 

@@ -1,6 +1,7 @@
 import Foundation
 import PatronDriver
 import PatronRender
+import PatronSQL
 import PatronStore
 import Testing
 
@@ -309,5 +310,23 @@ struct ExactDecimalTests {
         // The grouped form people read is the same digits with separators.
         #expect(NumberFormat.decimal(Int64(-123_456_789), scale: 2) == "-1,234,567.89")
         #expect(NumberFormat.decimal(Int64(-5), scale: 3) == "-0.005")
+    }
+}
+
+/// `rfm bins` on a server reads the order statistics once and writes them into the scoring as
+/// constants (issue 27): the SELECT then sorts no metric again; a statistic that is not a plain
+/// number (a metric with no values) keeps the SELECT that works them out.
+struct RFMStatisticsTests {
+    @Test func theScoringTakesTheStatisticsAsConstants() throws {
+        let table = DemoData.customers()
+        let index = { (name: String) in table.columnIndex(named: name)! }
+        let compiled = try SQLCompiler(dialect: .postgres).rfm(table, recency: index("recency"), frequency: index("frequency"), monetary: index("monetary"), bins: 5)
+        #expect(compiled.select.contains("row_number() OVER"))
+        let row: [String?] = compiled.statisticNames.map { $0.hasSuffix("nulls") ? "0" : $0.contains("_f") ? "1" : "12.50" }
+        let constant = try #require(compiled.select(withStatistics: row))
+        #expect(!constant.contains("row_number() OVER") && constant.contains("12.50 AS q_lo1"), "\(constant)")
+        var missing = row
+        missing[2] = nil
+        #expect(compiled.select(withStatistics: missing) == nil)
     }
 }
