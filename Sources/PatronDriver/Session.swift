@@ -80,13 +80,12 @@ public final class Session {
     public var checkOnly = false
     /// Whether each statement's elapsed time is printed (`set timer on`).
     public internal(set) var timer = false
+    /// What the session has done: the last result, a report's sections, the statements that succeeded.
+    private(set) var log = ResultLog()
     /// The last result printed, for `export result`.
-    public private(set) var lastResult: Presentation? = nil
-    /// The statement that answered last in words, not rows, when it is the last answer: what
-    /// `export result` then says it cannot write.
-    private var lastResultHadNoRows: String? = nil
+    public var lastResult: Presentation? { log.last }
     /// Every result printed so far with the statement that made it, for `report`.
-    public private(set) var reportSections: [HTMLReport.Section] = []
+    public var reportSections: [HTMLReport.Section] { log.sections }
     /// Whether results are kept for one HTML document printed at the end (`--format html`)
     /// instead of printed one by one; text and confirmations go to standard error.
     public var collectsHTML = false
@@ -108,12 +107,10 @@ public final class Session {
     /// Whether a lesson is running (one cannot start another).
     var inLesson = false
     /// The statements that succeeded at the top level, as written, for `save session`.
-    public private(set) var succeeded: [String] = []
+    public var succeeded: [String] { log.succeeded }
     /// How the last delimited load read its file, for the reader of a compiled script.
     var lastDelimiter: LoadOptions.Delimiter? = nil
     var lastHeader = true
-    /// The statements `save session` leaves out (help, pauses, saves, quit), which it lists as comments.
-    private var leftOut: [String] = []
     /// When set (`patron compile`), queries are printed as SQL in this dialect instead of run;
     /// statements that shape the catalog (load, let, define, levels, …) still run, silently.
     public var compiling: SQLDialect? = nil {
@@ -297,7 +294,7 @@ public final class Session {
             }
             if includeDepth == 0 {
                 let text = Secrets.masked(Self.singleLine(source.text(of: statement.span)))
-                if statement.kind.isSessionBookkeeping { leftOut.append(text) } else { succeeded.append(text) }
+                log.succeeded(text, bookkeeping: statement.kind.isSessionBookkeeping)
             }
             // Ctrl-C at the prompt while a statement ran: the rest of what was entered does not run.
             if Interrupt.requested { return Outcome(status: .interrupted, shouldQuit: false, isIncomplete: false) }
@@ -356,17 +353,8 @@ public final class Session {
             }
         }
         guard !checkOnly, !(quiet && presentation.isConfirmation) else { return }
-        if presentation.isText && !presentation.isConfirmation && presentation.kind != "text" {
-            // An answer in words (explain): `export result` must not write the table before it.
-            lastResult = nil
-            lastResultHadNoRows = currentStatement
-        }
-        if !presentation.isText && !presentation.isConfirmation {
-            lastResult = presentation
-            lastResultHadNoRows = nil
-            // The list of lessons is a menu, not a finding: reports leave it out.
-            if presentation.kind != "lessons" { reportSections.append(HTMLReport.Section(statement: currentStatement, presentation: presentation, language: language)) }
-        }
+        // An answer in words (explain) clears the last result: `export result` must not write the table before it.
+        log.record(presentation, statement: currentStatement, language: language)
         let text = { TextDrawing.draw(presentation) }
         if collectsHTML {
             // The document comes at the end; words for people meanwhile go to standard error.
@@ -482,7 +470,7 @@ public final class Session {
         case .say(let words):
             present(.message(words), emit: emit)
             // A lesson's narration belongs in its handout, between the results it explains.
-            if !checkOnly { reportSections.append(HTMLReport.Section(statement: words, presentation: .message(words), language: language, isNarration: true)) }
+            if !checkOnly { log.narrate(words, language: language) }
         case .pause:
             break
         case .saveSession(let path):
@@ -606,7 +594,7 @@ public final class Session {
         } else if let last = lastResult {
             data = last
         } else {
-            if case .export(let name, _, _, _, _) = parsed.kind, let statement = lastResultHadNoRows {
+            if case .export(let name, _, _, _, _) = parsed.kind, let statement = log.lastInWords {
                 emit(.diagnostic(rendered(Diagnostic("the last result ('\(statement)') has no rows to export", at: name.span,
                                                      hints: ["export right after a statement that prints a table, e.g. segment, summarize or show"]), in: source)))
             } else if case .export(let name, _, _, _, _) = parsed.kind {
@@ -661,15 +649,8 @@ public final class Session {
     }
 
     private func save(to path: String, emit: (Output) -> Void) -> Outcome.Status {
-        var script = "# saved by patron: the statements that succeeded in this session, in order (exports and reports\n"
-            + "# included: running this file writes their files again)\n"
-        if !leftOut.isEmpty {
-            script += "# left out, as they change no table, setting or file a replay needs: "
-                + leftOut.map { $0.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "; ") + "\n"
-        }
-        script += succeeded.map { $0 + "\n" }.joined()
         do throws(AtomicFile.Failure) {
-            try AtomicFile.write(script, to: path)
+            try AtomicFile.write(log.script, to: path)
         } catch {
             emit(.diagnostic(DiagnosticRenderer.fileError(path, "cannot save the session: \(error.reason)", language: language)))
             return .ioError
