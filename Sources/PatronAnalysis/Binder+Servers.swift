@@ -61,7 +61,10 @@ extension Binder {
             return .sqlFramework(framework, text: text, dialect: name)
         case .count(let table, let segment, _, let groups):
             return .sqlSummary(.counting(table, by: groups, within: segment), text: text, dialect: name)
-        case .defineSegment(_, let preview): return .sqlSegment(preview, dialect: name)
+        case .defineSegment(let definition, let preview):
+            // The SQL's comment names the condition, as `sql segment where …` does.
+            return .sqlSegment(BoundSegment(table: preview.table, condition: preview.condition, text: definition.text, levels: preview.levels,
+                                            profitColumn: preview.profitColumn), dialect: name)
         default:
             throw Diagnostic("'sql' compiles customers from, segment, define segment, summarize, count, crosstab, matrix, pareto, tiers, lifecycle, rfm bins, rfm segments and transitions", at: inner.span,
                              hints: ["sql \(name) segment where profit = high and loyalty = low"])
