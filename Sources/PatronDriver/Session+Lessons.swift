@@ -4,7 +4,8 @@ import PatronSyntax
 
 extension Session {
     /// `lesson`: the built-in lessons; `lesson NAME` or `lesson "FILE"`: one, step by step.
-    func lesson(name: String?, path: String?, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> (Outcome.Status, Bool) {
+    func lesson(name: String?, path: String?, at context: StatementContext, emit: (Output) -> Void) -> (Outcome.Status, Bool) {
+        let (parsed, source) = (context.parsed, context.source)
         guard case .lesson(let nameToken, _, let pathSpan) = parsed.kind else { return (.dataError, false) }
         guard name != nil || path != nil else {
             present(lessonList(), emit: emit)

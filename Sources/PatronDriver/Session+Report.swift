@@ -30,7 +30,8 @@ extension Session {
 
     /// `report to "FILE" [title "…"] [from "SCRIPT"]`: the session's results, or those of a script
     /// run in a fresh session, written whole or not at all.
-    func report(to path: String, title: String?, script: String?, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+    func report(to path: String, title: String?, script: String?, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        let (parsed, source) = (context.parsed, context.source)
         var sections = reportSections
         if let script {
             guard case .report(_, _, _, _, let scriptSpan) = parsed.kind else { return .dataError }

@@ -9,13 +9,14 @@ import PatronSyntax
 extension Session {
     /// `matrix`, `tiers` and `lifecycle` on a table left on a server: the framework's SQL runs
     /// there, a row per segment comes back, and the result is drawn as in memory.
-    func frameworkOnServer(_ statement: BoundStatement, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+    func frameworkOnServer(_ statement: BoundStatement, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        let (parsed, source) = (context.parsed, context.source)
         let table: Table
         switch statement {
         case .matrix(let t, _, _, _, _), .tiers(let t, _), .lifecycle(let t, _, _, _, _): table = t
         default: return .dataError
         }
-        return onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+        return onServer(table.name, at: context, emit: emit) { remote, connection, shown in
             let text = Self.singleLine(source.text(of: parsed.span))
             let sql = try SQLCompiler(dialect: .postgres).framework(statement, text: text, from: remote.from, counting: true)
             let started = ContinuousClock.now
@@ -57,9 +58,10 @@ extension Session {
 extension Session {
     /// `explain SEGMENT` on a table left on a server: the segment's size, and where its rows fall
     /// in the matrix, the lifecycle and the RFM segments, each counted there.
-    func explainOnServer(_ definition: SegmentDefinition, _ bound: BoundSegment, columns: FrameworkColumns, parsed: ParsedStatement, source: Source,
+    func explainOnServer(_ definition: SegmentDefinition, _ bound: BoundSegment, columns: FrameworkColumns, at context: StatementContext,
                          emit: (Output) -> Void) -> Outcome.Status {
-        onServer(bound.table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+        let (parsed, source) = (context.parsed, context.source)
+        return onServer(bound.table.name, at: context, emit: emit) { remote, connection, shown in
             let table = bound.table, text = Self.singleLine(source.text(of: parsed.span))
             let segment = try serverSegment(bound, remote, connection, emit: emit)
             // One framework, kept to the segment's rows, counted per segment label.
@@ -80,7 +82,7 @@ extension Session {
             }
             if let rfm = columns.rfmSegment {
                 let summary = try serverSummary(BoundAggregateQuery.counting(table, by: [rfm], within: bound.condition), remote, connection,
-                                                parsed: parsed, source: source, emit: emit)
+                                                at: context, emit: emit)
                 named = summary.rows.compactMap { row -> (name: String, count: Int)? in
                     let column = summary.table.columns[0], r = row.representative
                     guard !column.isNull(r), case .text(let codes, let dictionary) = column.storage, Int(codes[r]) < dictionary.count,
@@ -101,9 +103,9 @@ extension Session {
 extension Session {
     /// `levels METRIC …` on a table left on a server: the definition is kept, and the rows of each
     /// level are counted there (one segment per word), with the cut points the server's rows give.
-    func levelsOnServer(_ table: Table, column: Int, _ definition: LevelDefinition, _ cuts: LevelCuts, parsed: ParsedStatement, source: Source,
+    func levelsOnServer(_ table: Table, column: Int, _ definition: LevelDefinition, _ cuts: LevelCuts, at context: StatementContext,
                         emit: (Output) -> Void) -> Outcome.Status {
-        onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+        return onServer(table.name, at: context, emit: emit) { remote, connection, shown in
             var counts: [Int] = [], computed = cuts
             for (index, word) in cuts.words.enumerated() {
                 let level = BoundSegment(table: table, condition: .level(column: column, cuts, .equal, level: index),
@@ -121,9 +123,9 @@ extension Session {
 
 extension Session {
     /// `show segments` on a table left on a server: each segment's rows counted there.
-    func segmentsOnServer(_ table: Table, _ segments: [(SegmentDefinition, BoundSegment?)], parsed: ParsedStatement, source: Source,
+    func segmentsOnServer(_ table: Table, _ segments: [(SegmentDefinition, BoundSegment?)], at context: StatementContext,
                           emit: (Output) -> Void) -> Outcome.Status {
-        onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+        return onServer(table.name, at: context, emit: emit) { remote, connection, shown in
             var sizes: [(definition: SegmentDefinition, count: Int?)] = [], total: Int? = nil
             for (definition, segment) in segments {
                 guard let segment else { sizes.append((definition, nil)); continue }
@@ -138,8 +140,8 @@ extension Session {
     }
 
     /// `show levels` on a table left on a server: every column's cut points computed there.
-    func levelTableOnServer(_ table: Table, _ all: [LevelCuts], parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
-        onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+    func levelTableOnServer(_ table: Table, _ all: [LevelCuts], at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        return onServer(table.name, at: context, emit: emit) { remote, connection, shown in
             var computed: [LevelCuts] = []
             for cuts in all {
                 // Fixed cut points need no server; quantiles are computed there.
@@ -159,9 +161,10 @@ extension Session {
 extension Session {
     /// `pareto METRIC` on a table left on a server: the classes, the total, the headline's group
     /// and the curve's groups come back as exact text, and patron finishes the sums as in memory.
-    func paretoOnServer(_ table: Table, column: Int, a: Double, b: Double, parsed: ParsedStatement, source: Source,
+    func paretoOnServer(_ table: Table, column: Int, a: Double, b: Double, at context: StatementContext,
                         emit: (Output) -> Void) -> Outcome.Status {
-        onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+        let (parsed, source) = (context.parsed, context.source)
+        return onServer(table.name, at: context, emit: emit) { remote, connection, shown in
             let text = Self.singleLine(source.text(of: parsed.span))
             let sql = try SQLCompiler(dialect: .postgres).framework(.pareto(table, column: column, a: a, b: b), text: text,
                                                                     from: remote.from, counting: true)

@@ -22,9 +22,9 @@ extension Session {
 
     /// `rfm bins N` on a table left on a server: the scores are added there; the cut points and
     /// the rows per score come back.
-    func rfmOnServer(_ table: Table, recency: Int, frequency: Int, monetary: Int, bins: Int, parsed: ParsedStatement, source: Source,
+    func rfmOnServer(_ table: Table, recency: Int, frequency: Int, monetary: Int, bins: Int, at context: StatementContext,
                      emit: (Output) -> Void) -> Outcome.Status {
-        onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+        return onServer(table.name, at: context, emit: emit) { remote, connection, shown in
             let compiled = try SQLCompiler(dialect: .postgres).rfm(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins,
                                                                   from: remote.from)
             let statistics = try connection.row(compiled.statistics ?? "")
@@ -49,8 +49,8 @@ extension Session {
     /// `rfm segments TABLE` on a table left on a server: each row is named there by the first rule
     /// that holds; the rows and the exact monetary of each name come back.
     func ruleSegmentsOnServer(_ table: Table, preset: String, rules: [(name: String, condition: BoundCondition)], monetary: Int?,
-                              parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
-        onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+                              at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        return onServer(table.name, at: context, emit: emit) { remote, connection, shown in
             let compiled = try SQLCompiler(dialect: .postgres).ruleSegments(table, rules: rules, from: remote.from)
             let (named, target) = try replaceOnServer(table.name, select: compiled.select, remote, connection, emit: emit)
             let answer = try connection.rows(SQLCompiler(dialect: .postgres).ruleCounts(ofTemporaryTable: table.name, monetary: monetary.map { table.columns[$0].name }))
@@ -81,9 +81,10 @@ extension Session {
 extension Session {
     /// `transitions` when the orders stay on a server: the customers are derived there at each
     /// date (into temporary tables), labelled there, and only the counts per pair come back.
-    func transitionsOnServer(_ spec: BoundCustomers, from: Int32, to: Int32, by: Segmentation, parsed: ParsedStatement, source: Source,
+    func transitionsOnServer(_ spec: BoundCustomers, from: Int32, to: Int32, by: Segmentation, at context: StatementContext,
                              emit: (Output) -> Void) -> Outcome.Status {
-        onServer(spec.orders.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+        let (parsed, source) = (context.parsed, context.source)
+        return onServer(spec.orders.name, at: context, emit: emit) { remote, connection, shown in
             let compiler = SQLCompiler(dialect: .postgres)
             var labels: [String] = []
             for (k, day) in [from, to].enumerated() {
@@ -125,8 +126,9 @@ extension Session {
     /// as a load decodes it), each metric's cut points and each named segment's verdict are
     /// computed there, and the explanation is drawn as in memory.
     func explainCustomerOnServer(_ table: Table, id: BoundCondition, levels: [Int: LevelCuts], segments: [(String, String, BoundCondition, [LevelCuts])],
-                                 parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
-        onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+                                 at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        let (parsed, source) = (context.parsed, context.source)
+        return onServer(table.name, at: context, emit: emit) { remote, connection, shown in
             let from = remote.from
             let sql = try SQLCompiler(dialect: .postgres).rows(table, where: id, from: from)
             let found = try connection.load(.query(sql), connectionName: remote.connection, name: table.name, control: LoadControl())
@@ -164,10 +166,10 @@ extension Session {
 extension Session {
     /// `crosstab A by B` on a table left on a server: counted there as `count … by A, B`, the
     /// groups read back as a summary's are, and laid out as in memory.
-    func crosstabOnServer(_ table: Table, rows: Int, columns: Int, condition: BoundCondition?, parsed: ParsedStatement, source: Source,
+    func crosstabOnServer(_ table: Table, rows: Int, columns: Int, condition: BoundCondition?, at context: StatementContext,
                           emit: (Output) -> Void) -> Outcome.Status {
-        onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
-            let summary = try serverSummary(.counting(table, by: [rows, columns], within: condition), remote, connection, parsed: parsed, source: source, emit: emit)
+        return onServer(table.name, at: context, emit: emit) { remote, connection, shown in
+            let summary = try serverSummary(.counting(table, by: [rows, columns], within: condition), remote, connection, at: context, emit: emit)
             var weights = Array(repeating: 0, count: summary.table.rowCount)
             for row in summary.rows where row.representative < weights.count {
                 if case .count(let n)? = row.values.first { weights[row.representative] = n }
@@ -180,13 +182,13 @@ extension Session {
 
     /// `show [top N by X]` on a table left on a server: that page of rows comes back (ordered by
     /// X, else by the first column, which keys a derived customer table), with the count of all.
-    func showOnServer(_ table: Table, top: BoundTop?, segment: BoundCondition?, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
-        onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+    func showOnServer(_ table: Table, top: BoundTop?, segment: BoundCondition?, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        return onServer(table.name, at: context, emit: emit) { remote, connection, shown in
             let limit = top?.count ?? (format == nil ? rowLimit : Int.max)
             let sql = try SQLCompiler(dialect: .postgres).rows(table, where: segment ?? .constant(true), from: remote.from,
                                                               descending: top?.column, limit: limit == Int.max ? Int(Int32.max) : limit)
             let page = try connection.load(.query(sql), connectionName: remote.connection, name: table.name, control: LoadControl())
-            let counted = try serverSummary(.counting(table, by: [], within: segment), remote, connection, parsed: parsed, source: source, emit: emit)
+            let counted = try serverSummary(.counting(table, by: [], within: segment), remote, connection, at: context, emit: emit)
             guard case .count(let matching)? = counted.rows.first?.values.first else { return .dataError }
             let result = RowsResult(table: page, rows: Array(0..<page.rowCount), matching: matching, orderedBy: top.map { table.columns[$0.column].name })
             present(Presenter(language: language).present(.rows(result), computedOn: shown), emit: emit)

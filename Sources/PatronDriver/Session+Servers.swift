@@ -9,7 +9,8 @@ import PatronSyntax
 
 /// The statements that talk to a server: connect, load from it, export to it.
 extension Session {
-    func connect(_ name: String, conninfo: String, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+    func connect(_ name: String, conninfo: String, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        let (parsed, source) = (context.parsed, context.source)
         do throws(PostgresError) {
             let connection = try PostgresConnection.open(conninfo)
             connections[name] = connection
@@ -27,8 +28,9 @@ extension Session {
         }
     }
 
-    func loadServer(_ name: String, _ what: BoundServerSource, as table: String, wideNumericAsText: Bool, parsed: ParsedStatement,
-                    source: Source, emit: (Output) -> Void) -> Outcome.Status {
+    func loadServer(_ name: String, _ what: BoundServerSource, as table: String, wideNumericAsText: Bool, at context: StatementContext,
+                    emit: (Output) -> Void) -> Outcome.Status {
+        let (parsed, source) = (context.parsed, context.source)
         guard let connection = connections[name] else { return .dataError }
         let started = ContinuousClock.now
         let control = LoadControl()
@@ -73,7 +75,8 @@ extension Session {
         }
     }
 
-    func exportServer(_ what: ExportSource, to target: BoundServerTable, mode: String?, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+    func exportServer(_ what: ExportSource, to target: BoundServerTable, mode: String?, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        let (parsed, source) = (context.parsed, context.source)
         guard let connection = connections[target.connection] else { return .dataError }
         let table: Table, rows: [Int]
         if let selected = Engine.rows(toExport: what) {
@@ -176,7 +179,8 @@ extension Session {
         return compiler.transitions(from: labels[0], to: labels[1], text: text)
     }
 
-    func compileSQL(_ statement: BoundStatement, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+    func compileSQL(_ statement: BoundStatement, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        let (parsed, source) = (context.parsed, context.source)
         do throws(SQLError) {
             let sql: String, dialect: SQLDialect
             switch statement {
@@ -205,7 +209,8 @@ extension Session {
 extension Session {
     /// One statement of `patron compile`: its SQL under a comment with its patron line, or an
     /// error naming the statement and the dialect.
-    func compile(_ bound: BoundStatement, dialect: SQLDialect, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+    func compile(_ bound: BoundStatement, dialect: SQLDialect, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        let (parsed, source) = (context.parsed, context.source)
         let line = Self.singleLine(source.text(of: parsed.span))
         do throws(SQLError) {
             let sql = try statementSQL(bound, SQLCompiler(dialect: dialect), text: line, creating: true)
@@ -220,7 +225,8 @@ extension Session {
 
 /// Tables left on a server: `use CONNECTION.SCHEMA.TABLE`, and segments computed there.
 extension Session {
-    func useServer(_ table: BoundServerTable, as name: String, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+    func useServer(_ table: BoundServerTable, as name: String, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        let (parsed, source) = (context.parsed, context.source)
         guard let connection = connections[table.connection] else { return .dataError }
         do throws(PostgresError) {
             // A statement since the connection opened may have changed a setting the SQL relies on.
@@ -243,8 +249,9 @@ extension Session {
 
     /// Runs a statement on the server that holds `table`: the connection must still be open;
     /// errors of the compiler and of the server are reported at the statement.
-    func onServer(_ table: String, parsed: ParsedStatement, source: Source, emit: (Output) -> Void,
+    func onServer(_ table: String, at context: StatementContext, emit: (Output) -> Void,
                   _ body: (_ remote: BoundServerTable, _ connection: PostgresConnection, _ shown: String) throws -> Outcome.Status) -> Outcome.Status {
+        let (parsed, source) = (context.parsed, context.source)
         guard let remote = catalog.remote[table], let connection = connections[remote.connection] else {
             emit(.diagnostic(rendered(Diagnostic("the connection of '\(table)' is closed", at: parsed.span,
                                                                   hints: ["connect again, then: use …"]), in: source)))
@@ -284,8 +291,8 @@ extension Session {
 
     /// A segment of a table left on a server: compiled to SQL (docs/sql.md), run there, and
     /// drawn as if computed in memory, with a line that says where it ran.
-    func segmentOnServer(_ segment: BoundSegment, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
-        onServer(segment.table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+    func segmentOnServer(_ segment: BoundSegment, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        return onServer(segment.table.name, at: context, emit: emit) { remote, connection, shown in
             present(Presenter(language: language).present(.segment(try serverSegment(segment, remote, connection, emit: emit)), computedOn: shown), emit: emit)
             return .ok
         }
@@ -293,8 +300,8 @@ extension Session {
 
     /// `define segment NAME as …` on a table left on a server: the preview runs there, and the
     /// definition is kept as in memory.
-    func defineOnServer(_ definition: SegmentDefinition, preview: BoundSegment, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
-        onServer(preview.table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+    func defineOnServer(_ definition: SegmentDefinition, preview: BoundSegment, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        return onServer(preview.table.name, at: context, emit: emit) { remote, connection, shown in
             let result = try serverSegment(preview, remote, connection, emit: emit)
             catalog.apply(.segment(definition.name, definition))
             present(Presenter(language: language).present(.segmentDefined(definition, result), computedOn: shown), emit: emit)
@@ -326,21 +333,21 @@ extension Session {
 
     /// A summary (`summarize … by …`, `count … by …`) of a table left on a server: compiled to
     /// SQL, run there, its groups streamed back by binary COPY, and drawn as in memory.
-    func summaryOnServer(_ query: BoundAggregateQuery, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
-        onServer(query.table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
-            let result = try serverSummary(query, remote, connection, parsed: parsed, source: source, emit: emit)
+    func summaryOnServer(_ query: BoundAggregateQuery, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        return onServer(query.table.name, at: context, emit: emit) { remote, connection, shown in
+            let result = try serverSummary(query, remote, connection, at: context, emit: emit)
             present(Presenter(language: language).present(.summary(result), computedOn: shown), emit: emit)
             return .ok
         }
     }
 
     /// `count [SEGMENT]` on a table left on a server: its rows, or the segment's, counted there.
-    func countOnServer(_ table: Table, segment: BoundCondition?, name: String?, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
-        onServer(table.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+    func countOnServer(_ table: Table, segment: BoundCondition?, name: String?, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        return onServer(table.name, at: context, emit: emit) { remote, connection, shown in
             // The rows of the table, and those of the segment: one summary each.
             var counts: [Int] = []
             for condition in [nil] + (segment.map { [$0] } ?? []) {
-                let result = try serverSummary(.counting(table, by: [], within: condition), remote, connection, parsed: parsed, source: source, emit: emit)
+                let result = try serverSummary(.counting(table, by: [], within: condition), remote, connection, at: context, emit: emit)
                 guard let first = result.rows.first?.values.first, case .count(let count) = first else { return .dataError }
                 counts.append(count)
             }
@@ -351,7 +358,8 @@ extension Session {
 
     /// A summary computed on the server, read back as memory computes it.
     func serverSummary(_ query: BoundAggregateQuery, _ remote: BoundServerTable, _ connection: PostgresConnection,
-                               parsed: ParsedStatement, source: Source, emit: (Output) -> Void) throws -> AggregateResult {
+                               at context: StatementContext, emit: (Output) -> Void) throws -> AggregateResult {
+        let (parsed, source) = (context.parsed, context.source)
         let text = Self.singleLine(source.text(of: parsed.span))
         let compiled = try SQLCompiler(dialect: .postgres).compile(query, text: text, from: remote.from, counting: true)
         let started = ContinuousClock.now
@@ -408,8 +416,8 @@ extension AggregateText {
 extension Session {
     /// `customers from ORDERS` where the orders stay on a server: the derivation runs there into
     /// a temporary table of that session, which becomes current, left on the server too.
-    func customersOnServer(_ spec: BoundCustomers, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
-        onServer(spec.orders.name, parsed: parsed, source: source, emit: emit) { remote, connection, shown in
+    func customersOnServer(_ spec: BoundCustomers, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        return onServer(spec.orders.name, at: context, emit: emit) { remote, connection, shown in
             let orders = remote.from
             let select = try SQLCompiler(dialect: .postgres).customers(spec, from: orders)
             let target = BoundServerTable(connection: remote.connection, schema: nil, table: spec.name)

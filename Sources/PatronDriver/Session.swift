@@ -260,12 +260,12 @@ public final class Session {
             }
             if let dialect = compiling, bound.makesTable {
                 // The derivation's SQL is printed, and it runs too, so what follows binds to its table.
-                let status = compile(bound, dialect: dialect, parsed: statement, source: source, emit: emit)
+                let status = compile(bound, dialect: dialect, at: StatementContext(parsed: statement, source: source), emit: emit)
                 if status != .ok && !keepGoing { return Outcome(status: status, shouldQuit: false, isIncomplete: false) }
                 worst = worse(worst, status)
             } else if let dialect = compiling, !bound.shapesCatalog {
                 // `patron compile`: queries become SQL; what shapes the catalog still runs.
-                let status = compile(bound, dialect: dialect, parsed: statement, source: source, emit: emit)
+                let status = compile(bound, dialect: dialect, at: StatementContext(parsed: statement, source: source), emit: emit)
                 if status != .ok {
                     if keepGoing { worst = worse(worst, status); continue }
                     return Outcome(status: status, shouldQuit: false, isIncomplete: false)
@@ -281,7 +281,7 @@ public final class Session {
                 guard bound.shapesCatalog else { continue }
             }
             currentStatement = Secrets.masked(Self.singleLine(source.text(of: statement.span)))
-            let outcome = execute(bound, statement: statement, source: source, emit: emit)
+            let outcome = execute(bound, at: StatementContext(parsed: statement, source: source), emit: emit)
             if let dialect = compiling, case .load(let path, let name, let options) = bound, outcome.status == .ok, let table = catalog.tables[name] {
                 // A compiled script starts from the same data: the loaded table, as the engine creates it.
                 // The reader is told the delimiter and header patron found, and the options given.
@@ -390,63 +390,64 @@ public final class Session {
         present(Presenter(language: language).present(result), emit: emit)
     }
 
-    private func execute(_ statement: BoundStatement, statement parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome {
-        let (status, quits) = perform(statement, statement: parsed, source: source, emit: emit)
+    private func execute(_ statement: BoundStatement, at context: StatementContext, emit: (Output) -> Void) -> Outcome {
+        let (status, quits) = perform(statement, at: context, emit: emit)
         return Outcome(status: status, shouldQuit: quits, isIncomplete: false)
     }
 
     /// Runs a statement on a table left on a server there (docs/sql.md); nil for one held in memory.
-    private func runOnServer(_ statement: BoundStatement, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status? {
+    private func runOnServer(_ statement: BoundStatement, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status? {
         switch statement {
         case .customers(let spec) where catalog.remote[spec.orders.name] != nil:
-            return customersOnServer(spec, parsed: parsed, source: source, emit: emit)
+            return customersOnServer(spec, at: context, emit: emit)
         case .aggregate(let query) where catalog.remote[query.table.name] != nil:
-            return summaryOnServer(query, parsed: parsed, source: source, emit: emit)
+            return summaryOnServer(query, at: context, emit: emit)
         case .count(let table, let segment, let name, let groups) where catalog.remote[table.name] != nil:
-            if groups.isEmpty { return countOnServer(table, segment: segment, name: name, parsed: parsed, source: source, emit: emit) }
-            return summaryOnServer(.counting(table, by: groups, within: segment), parsed: parsed, source: source, emit: emit)
+            if groups.isEmpty { return countOnServer(table, segment: segment, name: name, at: context, emit: emit) }
+            return summaryOnServer(.counting(table, by: groups, within: segment), at: context, emit: emit)
         case .matrix(let table, _, _, _, _) where catalog.remote[table.name] != nil,
              .tiers(let table, _) where catalog.remote[table.name] != nil,
              .lifecycle(let table, _, _, _, _) where catalog.remote[table.name] != nil:
-            return frameworkOnServer(statement, parsed: parsed, source: source, emit: emit)
+            return frameworkOnServer(statement, at: context, emit: emit)
         case .rfm(let table, let recency, let frequency, let monetary, let bins) where catalog.remote[table.name] != nil:
-            return rfmOnServer(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins, parsed: parsed, source: source, emit: emit)
+            return rfmOnServer(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins, at: context, emit: emit)
         case .rfmSegments(let table, let preset, let rules, let monetary) where catalog.remote[table.name] != nil:
-            return ruleSegmentsOnServer(table, preset: preset, rules: rules, monetary: monetary, parsed: parsed, source: source, emit: emit)
+            return ruleSegmentsOnServer(table, preset: preset, rules: rules, monetary: monetary, at: context, emit: emit)
         case .transitions(let spec, let from, let to, let by) where catalog.remote[spec.orders.name] != nil:
-            return transitionsOnServer(spec, from: from, to: to, by: by, parsed: parsed, source: source, emit: emit)
+            return transitionsOnServer(spec, from: from, to: to, by: by, at: context, emit: emit)
         case .explainServerCustomer(let table, let id, let levels, let segments):
-            return explainCustomerOnServer(table, id: id, levels: levels, segments: segments, parsed: parsed, source: source, emit: emit)
+            return explainCustomerOnServer(table, id: id, levels: levels, segments: segments, at: context, emit: emit)
         case .crosstab(let table, let rows, let columns, let condition) where catalog.remote[table.name] != nil:
-            return crosstabOnServer(table, rows: rows, columns: columns, condition: condition, parsed: parsed, source: source, emit: emit)
+            return crosstabOnServer(table, rows: rows, columns: columns, condition: condition, at: context, emit: emit)
         case .show(let table, let top, let segment) where catalog.remote[table.name] != nil:
-            return showOnServer(table, top: top, segment: segment, parsed: parsed, source: source, emit: emit)
+            return showOnServer(table, top: top, segment: segment, at: context, emit: emit)
         case .pareto(let table, let column, let a, let b) where catalog.remote[table.name] != nil:
-            return paretoOnServer(table, column: column, a: a, b: b, parsed: parsed, source: source, emit: emit)
+            return paretoOnServer(table, column: column, a: a, b: b, at: context, emit: emit)
         case .explainSegment(let definition, let bound, let columns) where catalog.remote[bound.table.name] != nil:
-            return explainOnServer(definition, bound, columns: columns, parsed: parsed, source: source, emit: emit)
+            return explainOnServer(definition, bound, columns: columns, at: context, emit: emit)
         case .defineSegment(let definition, let preview) where catalog.remote[preview.table.name] != nil:
-            return defineOnServer(definition, preview: preview, parsed: parsed, source: source, emit: emit)
+            return defineOnServer(definition, preview: preview, at: context, emit: emit)
         case .levels(let table, let column, let definition, let cuts) where catalog.remote[table.name] != nil:
-            return levelsOnServer(table, column: column, definition, cuts, parsed: parsed, source: source, emit: emit)
+            return levelsOnServer(table, column: column, definition, cuts, at: context, emit: emit)
         case .showSegments(let table, let segments) where catalog.remote[table.name] != nil:
-            return segmentsOnServer(table, segments, parsed: parsed, source: source, emit: emit)
+            return segmentsOnServer(table, segments, at: context, emit: emit)
         case .showLevels(let table, let cuts) where catalog.remote[table.name] != nil:
-            return levelTableOnServer(table, cuts, parsed: parsed, source: source, emit: emit)
+            return levelTableOnServer(table, cuts, at: context, emit: emit)
         case .segment(let segment) where catalog.remote[segment.table.name] != nil:
-            return segmentOnServer(segment, parsed: parsed, source: source, emit: emit)
+            return segmentOnServer(segment, at: context, emit: emit)
         default:
             return nil
         }
     }
 
     /// Runs one bound statement: the session's own statements here, the rest through the engine.
-    private func perform(_ statement: BoundStatement, statement parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> (Outcome.Status, Bool) {
+    private func perform(_ statement: BoundStatement, at context: StatementContext, emit: (Output) -> Void) -> (Outcome.Status, Bool) {
+        let (parsed, source) = (context.parsed, context.source)
         if sandboxed && statement.touchesTheOutside {
             emit(.diagnostic(rendered(Diagnostic("this session reads and writes no files and opens no connections", at: parsed.span), in: source)))
             return (.dataError, false)
         }
-        if let status = runOnServer(statement, parsed: parsed, source: source, emit: emit) { return (status, false) }
+        if let status = runOnServer(statement, at: context, emit: emit) { return (status, false) }
         // A derivation keeps each order's key and each customer's figures: too many for the memory
         // left stops here, before any work, rather than half-way.
         if case .customers(let spec) = statement, let shortfall = MemoryBudget.shortfall(spec.orders.rowCount * 48 + (64 << 20)) {
@@ -456,15 +457,15 @@ public final class Session {
         }
         switch statement {
         case .load(let path, let name, let options):
-            return (load(path, as: name, options: options, parsed: parsed, source: source, emit: emit), false)
+            return (load(path, as: name, options: options, at: context, emit: emit), false)
         case .export(let what, let path, let format, let raw):
-            return (export(what, to: path, format: format, raw: raw, parsed: parsed, source: source, emit: emit), false)
+            return (export(what, to: path, format: format, raw: raw, at: context, emit: emit), false)
         case .include(let path):
-            return include(path, parsed: parsed, source: source, emit: emit)
+            return include(path, at: context, emit: emit)
         case .report(let path, let title, let script):
-            return (report(to: path, title: title, script: script, parsed: parsed, source: source, emit: emit), false)
+            return (report(to: path, title: title, script: script, at: context, emit: emit), false)
         case .lesson(let name, let path):
-            return lesson(name: name, path: path, parsed: parsed, source: source, emit: emit)
+            return lesson(name: name, path: path, at: context, emit: emit)
         case .explainConcept(let name):
             if let text = Help.text(for: name, language) { present(.message(text), emit: emit) }
         case .say(let words):
@@ -476,7 +477,7 @@ public final class Session {
         case .saveSession(let path):
             return (save(to: path, emit: emit), false)
         case .help(let topic):
-            return (help(topic, parsed: parsed, source: source, emit: emit), false)
+            return (help(topic, at: context, emit: emit), false)
         case .setTimer(let on):
             timer = on
             present(.done(.timer(on)), emit: emit)
@@ -486,7 +487,7 @@ public final class Session {
         case .letVariable(let name, _) where parameters[name] != nil:
             present(.done(.variable(name, parameters[name] ?? .null, fromParameter: true)), emit: emit)
         case .connect(let name, let conninfo):
-            return (connect(name, conninfo: conninfo, parsed: parsed, source: source, emit: emit), false)
+            return (connect(name, conninfo: conninfo, at: context, emit: emit), false)
         case .disconnect(let name):
             connections[name] = nil
             catalog.apply(.connection(name, nil))
@@ -494,23 +495,24 @@ public final class Session {
         case .showConnections(let names):
             present(.connections(names.map { ($0, catalog.connections[$0] ?? "") }), emit: emit)
         case .loadServer(let connection, let what, let name, let wideNumericAsText):
-            return (loadServer(connection, what, as: name, wideNumericAsText: wideNumericAsText, parsed: parsed, source: source, emit: emit), false)
+            return (loadServer(connection, what, as: name, wideNumericAsText: wideNumericAsText, at: context, emit: emit), false)
         case .exportServer(let what, let target, let mode):
-            return (exportServer(what, to: target, mode: mode, parsed: parsed, source: source, emit: emit), false)
+            return (exportServer(what, to: target, mode: mode, at: context, emit: emit), false)
         case .useServer(let table, let name):
-            return (useServer(table, as: name, parsed: parsed, source: source, emit: emit), false)
+            return (useServer(table, as: name, at: context, emit: emit), false)
         case .sqlSegment, .sqlSummary, .sqlCustomers, .sqlFramework:
-            return (compileSQL(statement, parsed: parsed, source: source, emit: emit), false)
+            return (compileSQL(statement, at: context, emit: emit), false)
         case .quit:
             return (.ok, true)
         default:
-            return (run(statement, parsed: parsed, source: source, emit: emit), false)
+            return (run(statement, at: context, emit: emit), false)
         }
         return (.ok, false)
     }
 
     /// Runs a statement through the engine, applies its catalog changes and presents its answer.
-    private func run(_ statement: BoundStatement, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+    private func run(_ statement: BoundStatement, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        let (parsed, source) = (context.parsed, context.source)
         do throws(ExecutionFailure) {
             let execution = try Engine.execute(statement, rowLimit: format == nil ? rowLimit : Int.max)
             for change in execution.changes { catalog.apply(change) }
@@ -551,7 +553,8 @@ public final class Session {
         }
     }
 
-    private func load(_ path: String, as name: String, options: LoadOptions, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+    private func load(_ path: String, as name: String, options: LoadOptions, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        let (parsed, source) = (context.parsed, context.source)
         do throws(LoadError) {
             let started = ContinuousClock.now
             let control = LoadControl()
@@ -587,7 +590,8 @@ public final class Session {
         }
     }
 
-    private func export(_ what: ExportSource, to path: String, format: ExportFormat, raw: Bool, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+    private func export(_ what: ExportSource, to path: String, format: ExportFormat, raw: Bool, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        let (parsed, source) = (context.parsed, context.source)
         let data: Presentation
         if let rows = Engine.rows(toExport: what) {
             data = Presenter(language: language).export(rows, kind: { if case .segment = what { return "segment" } else { return "table" } }())
@@ -619,7 +623,8 @@ public final class Session {
         return .ok
     }
 
-    private func include(_ path: String, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> (Outcome.Status, Bool) {
+    private func include(_ path: String, at context: StatementContext, emit: (Output) -> Void) -> (Outcome.Status, Bool) {
+        let (parsed, source) = (context.parsed, context.source)
         guard case .include(_, let pathSpan) = parsed.kind else { return (.dataError, false) }
         let key = Self.canonical(path)
         if including.contains(key) {
@@ -659,7 +664,8 @@ public final class Session {
         return .ok
     }
 
-    private func help(_ topic: String?, parsed: ParsedStatement, source: Source, emit: (Output) -> Void) -> Outcome.Status {
+    private func help(_ topic: String?, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        let (parsed, source) = (context.parsed, context.source)
         guard let topic else {
             present(.message(Help.overview(language)), emit: emit)
             return .ok
@@ -711,4 +717,11 @@ extension BoundStatement {
         default: return false
         }
     }
+}
+
+/// The statement being run: its syntax tree and the source it came from, for errors at its
+/// position and for its own text. One value instead of a pair threaded through every step.
+struct StatementContext {
+    let parsed: ParsedStatement
+    let source: Source
 }
