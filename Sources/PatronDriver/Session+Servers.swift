@@ -324,7 +324,7 @@ extension Session {
         // value at the load, so a cut point made of one is refused too.
         if let odd = answer.levels.first(where: { $0.cuts.contains { !$0.isFinite } }) {
             throw SQLError(message: "'\(odd.column)' holds NaN or infinity on the server, so its levels have no cut point patron can use",
-                           hints: ["leave them out in a query: load from CONNECTION query \"SELECT … WHERE \(odd.column) NOT IN ('NaN', 'Infinity', '-Infinity')\""])
+                           hints: ["leave them out in a query: load from CONNECTION query \"\(SQLCompiler(dialect: .postgres).finiteRows(of: odd.column))\""])
         }
         return SegmentResult(table: segment.table, condition: segment.text, rows: [], count: answer.count, total: answer.total,
                              profitShare: answer.profitShare, profitColumn: segment.profitColumn.map { segment.table.columns[$0].name },

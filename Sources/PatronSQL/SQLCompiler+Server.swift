@@ -43,4 +43,10 @@ extension SQLCompiler {
         return "SELECT CAST(a.d AS TEXT), CAST(count(*) AS TEXT), CAST(count(CASE WHEN \(id) IS NOT NULL AND \(date) IS NOT NULL AND \(date) <= a.d THEN 1 END) AS TEXT) "
             + "FROM \(orders) CROSS JOIN (SELECT \(asOf) AS d) a GROUP BY a.d"
     }
+
+    /// A query that leaves out a float column's NaN and infinities, for the hint that suggests
+    /// loading it so (a cut point made of one is refused).
+    public func finiteRows(of column: String) -> String {
+        "SELECT … WHERE \(dialect.quote(column)) NOT IN ('NaN', 'Infinity', '-Infinity')"
+    }
 }
