@@ -199,7 +199,7 @@ extension Catalogue {
         Entry("a value holds the NUL character (\\0), which PostgreSQL text cannot hold", "某个值包含 NUL 字符（\\0），PostgreSQL 的文本无法容纳它"),
         Entry("remove it from the value, or compare in memory: load the table into patron", "请从值中去掉它，或在内存中比较：把表加载到 patron 中"),
         Entry("'{}' holds NaN or infinity on the server, so its levels have no cut point patron can use", "服务器上的 '{}' 含有 NaN 或无穷大，所以它的等级没有 patron 可用的切分点"),
-        Entry("leave them out in a query: load from CONNECTION query \"SELECT … WHERE {} NOT IN ('NaN', 'Infinity', '-Infinity')\"", "在查询中排除它们：load from 连接 query \"SELECT … WHERE {} NOT IN ('NaN', 'Infinity', '-Infinity')\""),
+        Entry("leave them out in a query: load from CONNECTION query \"{}\"", "在查询中排除它们：load from 连接 query \"{}\""),
         Entry("the server did not answer within {} seconds", "服务器在 {} 秒内没有应答"),
         Entry("is it a PostgreSQL server? set a longer wait with connect_timeout=N in the connection string", "这是 PostgreSQL 服务器吗？可以在连接字符串中用 connect_timeout=N 设定更长的等待"),
         Entry("the connection was cancelled before the server answered", "连接在服务器应答前已取消"),
