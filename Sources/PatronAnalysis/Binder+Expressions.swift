@@ -316,8 +316,14 @@ extension Binder {
     }
 
     func mismatch(_ name: Name, _ column: Column, _ operand: ParsedExpression) -> Diagnostic {
-        Diagnostic("cannot compare \(column.type.rawValue) column '\(name.text)' with the \(kindName(operand)) \(source.text(of: operand.span))",
-                   at: operand.span, hints: ["compare '\(name.text)' with a value such as \(example(for: column.type))"])
+        var hints = ["compare '\(name.text)' with a value such as \(example(for: column.type))"]
+        // A column meant to hold numbers that one value made text: say which, and how to load it as numbers.
+        if case .number = operand, column.type == .text, case .counterexample(let value, let line, _) = column.evidence {
+            hints = ["'\(name.text)' was read as text because '\(value)' (line \(line)) is not a number",
+                     "to read it as numbers and count the bad rows: load … with columns (…, \(name.text) decimal), on_error skip"]
+        }
+        return Diagnostic("cannot compare \(column.type.rawValue) column '\(name.text)' with the \(kindName(operand)) \(source.text(of: operand.span))",
+                          at: operand.span, hints: hints)
     }
 
     /// Finds a column, suggesting columns and (when asked) segments for a typo.

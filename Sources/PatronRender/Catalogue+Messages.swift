@@ -363,6 +363,8 @@ extension Catalogue {
         Entry("--format takes table, csv, tsv, json, jsonl, markdown or html (got '{}')", "--format 可取 table、csv、tsv、json、jsonl、markdown 或 html（收到的是 '{}'）"),
         Entry("a value computed from '{}' passes the largest exact number, 9,223,372,036,854,775,807 ({} rows, the first at row {})", "由 '{}' 算出的值超过了最大的精确数 9,223,372,036,854,775,807（共 {} 行，第一处在第 {} 行）"),
         Entry("a comparison such as id * 2 > 0 is decided at any size; a value that is summed, shown or derived must fit in 19 digits: divide before multiplying, or make one side a real number", "像 id * 2 > 0 这样的比较不论多大都能判定；被求和、显示或派生的值必须在 19 位数以内：请先除后乘，或把一边写成实数"),
+        Entry("'{}' was read as text because '{}' (line {}) is not a number", "'{}' 被读作文本，因为 '{}'（第 {} 行）不是数字"),
+        Entry("to read it as numbers and count the bad rows: load … with columns (…, {} decimal), on_error skip", "要把它读作数字并统计坏行：load … with columns (…, {} decimal), on_error skip"),
         Entry("with its segments written out, the condition holds more than 4,096 comparisons", "把其中的细分展开后，条件包含超过 4,096 次比较"),
         Entry("a segment that names another twice doubles at every level; define it by its columns, or name the other once", "一个细分两次引用另一个细分，每深一层规模就翻倍；请直接用列来定义它，或只引用另一个细分一次"),
         Entry("the last result ('{}') has no rows to export", "上一个结果（'{}'）没有可导出的行"),
