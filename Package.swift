@@ -31,7 +31,8 @@ let package = Package(
         // The CPU's prefetch hint, which Swift does not expose.
         .target(name: "CPrefetch"),
         // Tables, numbers and diagnostics as text. Pure functions; never evaluates.
-        .target(name: "PatronRender", dependencies: ["PatronStore", "PatronSyntax", "PatronEngine", "PatronModels"]),
+        .target(name: "PatronRender", dependencies: ["PatronStore", "PatronSyntax", "PatronEngine", "PatronModels"],
+                plugins: ["VersionStamp"]),
         // One entry point shared by the REPL and the script runner.
         .target(name: "PatronDriver", dependencies: ["PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender", "PatronPostgres", "PatronSQL", "CSignals"]),
         // A file written under a temporary name is removed when a signal ends the process.
@@ -49,8 +50,9 @@ let package = Package(
         .executableTarget(name: "patron", dependencies: [
             "PatronAnalysis", "PatronDriver", "PatronREPL", "PatronRender", "PatronSQL",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], plugins: ["VersionStamp"]),
-        // Stamps the command with VERSION and the commit it is built from (`patron --version`).
+        ]),
+        // Stamps PatronRender with VERSION and the commit it is built from (`patron --version`, the
+        // prompt's greeting, a report's generator).
         .plugin(name: "VersionStamp", capability: .buildTool()),
         // Prints the benchmark JSON contract of ../shared/bench/bench_common.py.
         .executableTarget(name: "patron-bench", dependencies: [

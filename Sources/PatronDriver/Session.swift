@@ -177,11 +177,11 @@ public final class Session {
     /// The line the prompt starts with, in the language.
     public static func greeting(_ language: Language) -> String {
         guard language == .zh else { return greeting }
-        return "patron 0.1 · 演示数据已加载为 '\(DemoData.tableName)'（\(NumberFormat.grouped(DemoData.customerCount)) 位客户）· 试试：segment where profit=高 and loyalty=低 · lesson 引导课程 · help · Ctrl-D 退出"
+        return "patron \(BuildInfo.version) · 演示数据已加载为 '\(DemoData.tableName)'（\(NumberFormat.grouped(DemoData.customerCount)) 位客户）· 试试：segment where profit=高 and loyalty=低 · lesson 引导课程 · help · Ctrl-D 退出"
     }
 
     /// The one line the prompt starts with: what is loaded and a first query to try.
-    public static let greeting = "patron 0.1 · demo data loaded as '\(DemoData.tableName)' (\(NumberFormat.grouped(DemoData.customerCount)) customers) · try: segment where profit=high and loyalty=low · help · Ctrl-D quits"
+    public static let greeting = "patron \(BuildInfo.version) · demo data loaded as '\(DemoData.tableName)' (\(NumberFormat.grouped(DemoData.customerCount)) customers) · try: segment where profit=high and loyalty=low · help · Ctrl-D quits"
 
     /// The source name of what is typed at the prompt (its errors say "line N").
     public static let promptName = DiagnosticRenderer.promptName

@@ -30,7 +30,7 @@ public enum HTMLReport {
             <meta charset="utf-8">
             <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="generator" content="patron 0.1">
+            <meta name="generator" content="patron \(BuildInfo.version)">
             <title>\(escape(title))</title>
             <style>\(style)</style>
             </head>

@@ -74,7 +74,7 @@ extension Table {
         return try isJSONDocument(path: path) ? load.runDocument() : load.run()
     }
 
-    /// Loads a comma-separated file with the default options (kept for callers of patron 0.1).
+    /// Loads a comma-separated file with the default options (kept for the callers of the first version).
     public static func loadCSV(path: String, name: String) throws(LoadError) -> LoadReport {
         try load(path: path, name: name)
     }
