@@ -8,7 +8,7 @@ let package = Package(
         .executable(name: "patron-bench", targets: ["patron-bench"]),
         // Every module, for the fuzz targets' package (Fuzz/), which builds them with libFuzzer.
         .library(name: "PatronKit", targets: ["PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender",
-                                             "PatronDriver", "PatronPostgres", "PatronSQL", "PatronModels"]),
+                                             "PatronDriver", "PatronPostgres", "PatronSQL", "PatronModels", "PatronPlan"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -41,8 +41,12 @@ let package = Package(
         .systemLibrary(name: "CLibPQ"),
         // Loads from and writes to PostgreSQL: binary COPY into the store's columns, and back.
         .target(name: "PatronPostgres", dependencies: ["PatronStore", "CLibPQ"]),
-        // Compiles bound statements to SQL that gives the answers patron gives in memory (docs/sql.md).
-        .target(name: "PatronSQL", dependencies: ["PatronStore", "PatronSyntax", "PatronAnalysis"]),
+        // The logical plan: a schema, relational nodes, typed scalars (levels under order statistics,
+        // labels by rules); every statement that reads data is lowered to one here, once.
+        .target(name: "PatronPlan", dependencies: ["PatronStore", "PatronSyntax", "PatronAnalysis"]),
+        // Writes plans as SQL (a syntax tree, then each dialect's text) that gives the answers patron
+        // gives in memory (docs/sql.md).
+        .target(name: "PatronSQL", dependencies: ["PatronStore", "PatronSyntax", "PatronAnalysis", "PatronPlan"]),
         // A small C shim over libedit's variadic calls.
         .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
         // The line-editing prompt. Sees only the driver.
@@ -60,7 +64,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PatronTests", dependencies: [
-            "PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender", "PatronDriver", "PatronPostgres", "PatronSQL", "PatronModels",
+            "PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender", "PatronDriver", "PatronPostgres", "PatronSQL", "PatronModels", "PatronPlan",
         ]),
     ]
 )

@@ -1,4 +1,5 @@
 import PatronAnalysis
+import PatronPlan
 import PatronStore
 
 extension SQLCompiler {
@@ -16,86 +17,19 @@ extension SQLCompiler {
     /// segments counted; cut points stay those of the whole table.
     public func framework(_ statement: BoundStatement, text: String, from source: String?, counting: Bool,
                           within: (BoundCondition, [LevelCuts])? = nil) throws(SQLError) -> String {
-        let grouped = { (context: Context, table: Table, label: String, value: String?, scope: String?, order: [String]) throws(SQLError) -> String in
-            var context = context
-            var scope = scope
-            if let (condition, levels) = within {
-                context.levels = levels
-                let segment = try context.condition(condition)
-                scope = scope.map { "\($0) AND \(segment)" } ?? segment
-            }
-            return self.grouped(context, table: table, label: label, value: value, scope: scope, order: order, text: text, from: source, counting: counting)
-        }
-        switch statement {
-        case .matrix(let table, let first, let second, let cuts, let profit): return try matrix(table, first, second, cuts, profit, grouped)
-        case .tiers(let table, let column): return try tiers(table, column, grouped)
-        case .lifecycle(let table, let recency, let tenure, let value, let windows): return try lifecycle(table, recency, tenure, value, windows, grouped)
-        case .pareto(let table, let column, let a, let b):
+        if case .pareto(let table, let column, let a, let b) = statement {
             guard within == nil else { throw SQLError(message: "a Pareto split within a segment does not compile yet", hints: []) }
             return pareto(table, column, a, b, text: text, from: source, counting: counting)
-        default: throw SQLError(message: "this statement does not compile to \(dialect.rawValue) SQL yet", hints: ["docs/sql.md lists what compiles"])
         }
-    }
-
-    /// Segments by a CASE, counted and summed, listed in `order`.
-    typealias Grouped = (Context, Table, String, String?, String?, [String]) throws(SQLError) -> String
-
-    private func grouped(_ context: Context, table: Table, label: String, value: String?, scope: String?, order: [String], text: String,
-                         from source: String?, counting: Bool) -> String {
-        var sql = SQLDialect.comment("patron: \(text)") + "\nWITH t AS (SELECT * FROM \(source ?? dialect.quote(table.name)))"
-        for cut in context.cutTables { sql += ",\n" + cut.sql }
-        sql += ",\nl AS (SELECT \(label) AS segment, \(value ?? "0") AS v FROM t" + context.cutTables.map { " CROSS JOIN \($0.alias)" }.joined()
-            + (scope.map { " WHERE \($0)" } ?? "") + ")"
-        let rank = "CASE segment " + order.enumerated().map { "WHEN \(dialect.literal($1)) THEN \($0)" }.joined(separator: " ") + " END"
-        guard counting else {
-            sql += "\nSELECT segment, count(*) AS \(dialect.quote("rows")), sum(v) AS \(dialect.quote("value"))\nFROM l\nGROUP BY segment\nORDER BY \(rank);"
-            return sql
+        guard statement.isFramework else {
+            throw SQLError(message: "this statement does not compile to \(dialect.rawValue) SQL yet", hints: ["docs/sql.md lists what compiles"])
         }
-        var columns = ["segment", "CAST(count(*) AS TEXT) AS \(FrameworkAnswer.rows)", "CAST(sum(v) AS TEXT) AS \(FrameworkAnswer.value)",
-                       "(SELECT CAST(count(*) AS TEXT) FROM t) AS \(FrameworkAnswer.total)"]
-        for (i, cut) in context.cutTables.enumerated() {
-            columns += cut.outputs.map { "CAST(max(\(cut.alias).\($0)) AS TEXT) AS \(FrameworkAnswer.statistic(i + 1, String($0.dropFirst(cut.prefix.count))))" }
+        let plan = try lowered { () throws(PlanError) -> Plan in
+            let (table, segmenting) = try Lowered.segmenting(statement)
+            let scope = try within.map { c, levels throws(PlanError) in try Lowering(Schema(table), levels: levels).condition(c) }
+            return Lowered.framework(table, segmenting, within: scope, counting: counting)
         }
-        sql += "\nSELECT " + columns.joined(separator: ", ") + "\nFROM l" + context.cutTables.map { " CROSS JOIN \($0.alias)" }.joined()
-        return sql + "\nGROUP BY segment\nORDER BY \(rank);"
-    }
-
-    /// `matrix A by B [at X, Y]`: high above the median (of the rows with both values) or the given cut.
-    func matrix(_ table: Table, _ first: Int, _ second: Int, _ cuts: [Double]?, _ profit: Int?, _ grouped: Grouped) throws(SQLError) -> String {
-        var context = Context(table: table, levels: [], dialect: dialect)
-        let a = context.column(first), b = context.column(second)
-        let both = "\(a) IS NOT NULL AND \(b) IS NOT NULL"
-        let high: (String, Int) throws(SQLError) -> String = { column, index throws(SQLError) in
-            if let cuts { return "\(column) > \(cuts[index == first ? 0 : 1])" }
-            // Above the median ⇔ above the lower of its two neighbouring order statistics.
-            let alias = try context.cutTable(index, fractions: [(1, 2)], over: both)
-            return "\(column) > \(alias).\(context.prefix)lo1"
-        }
-        let highA = try high(a, first), highB = try high(b, second)
-        func key(_ q: Quadrant) -> String { dialect.literal(q.key) }
-        let label = "CASE WHEN \(highA) AND \(highB) THEN \(key(.trueFriends)) WHEN \(highA) THEN \(key(.butterflies)) WHEN \(highB) THEN \(key(.barnacles)) ELSE \(key(.strangers)) END"
-        return try grouped(context, table, label, profit.map { context.column($0) }, both, Quadrant.allCases.map(\.key))
-    }
-
-    /// `tiers METRIC`: none at or below 0; low, medium, high at the terciles of the positive values.
-    func tiers(_ table: Table, _ column: Int, _ grouped: Grouped) throws(SQLError) -> String {
-        var context = Context(table: table, levels: [], dialect: dialect)
-        let v = context.column(column)
-        let q = try context.cutTable(column, fractions: [(1, 3), (2, 3)], over: "\(v) > 0")
-        let (lo1, cut2) = ("\(q).\(context.prefix)lo1", "\(q).\(context.prefix)cut2")
-        func key(_ t: ValueTier) -> String { dialect.literal(t.key) }
-        let label = "CASE WHEN \(v) <= 0 THEN \(key(.none)) WHEN \(v) <= \(lo1) THEN \(key(.low)) WHEN \(v) >= \(cut2) AND \(v) > \(lo1) THEN \(key(.high)) ELSE \(key(.medium)) END"
-        return try grouped(context, table, label, v, "\(v) IS NOT NULL", ValueTier.allCases.reversed().map(\.key))
-    }
-
-    /// `lifecycle [windows A, B, C]`: new by tenure, then active, warm, cold and lapsed by recency.
-    func lifecycle(_ table: Table, _ recency: Int, _ tenure: Int?, _ value: Int?, _ windows: [Int], _ grouped: Grouped) throws(SQLError) -> String {
-        let context = Context(table: table, levels: [], dialect: dialect)
-        let r = context.column(recency)
-        func key(_ stage: LifecycleStage) -> String { dialect.literal(stage.key) }
-        let new = tenure.map { "WHEN \(context.column($0)) <= \(windows[0]) THEN \(key(.new)) " } ?? ""
-        let label = "CASE \(new)WHEN \(r) <= \(windows[0]) THEN \(key(.active)) WHEN \(r) <= \(windows[1]) THEN \(key(.warm)) WHEN \(r) <= \(windows[2]) THEN \(key(.cold)) ELSE \(key(.lapsed)) END"
-        return try grouped(context, table, label, value.map { context.column($0) }, "\(r) IS NOT NULL", LifecycleStage.allCases.map(\.key))
+        return try write(plan, comment: "patron: \(text)", from: source)
     }
 
     /// `pareto METRIC [at A, B]`: the metric's values grouped (equal values share a class), each
@@ -147,28 +81,25 @@ extension SQLCompiler {
         let columns = FrameworkColumns(derived)
         let id = dialect.quote(derived.columns[0].name)
         let none = "SELECT \(id) AS id, CAST(NULL AS \(dialect == .bigquery ? "STRING" : "VARCHAR")) AS segment FROM \(source) WHERE 1 = 0"
-        let labelling: Grouped = { context, _, label, _, scope, _ in
-            var sql = "WITH t AS (SELECT * FROM \(source))"
-            for cut in context.cutTables { sql += ",\n" + cut.sql }
-            return sql + "\nSELECT t.\(id) AS id, \(label) AS segment FROM t" + context.cutTables.map { " CROSS JOIN \($0.alias)" }.joined()
-                + (scope.map { " WHERE \($0)" } ?? "")
-        }
+        let schema = Schema(derived)
+        let segmenting: Segmenting
         switch by {
         case .matrix:
             guard let p = columns.profit, let l = columns.loyalty else { return none }
-            return try matrix(derived, p, l, nil, nil, labelling)
+            segmenting = Lowered.matrix(schema, p, l, nil, nil)
         case .lifecycle:
             guard let r = columns.recency else { return none }
-            return try lifecycle(derived, r, columns.tenure, nil, LifecycleStage.standardWindows, labelling)
+            segmenting = Lowered.lifecycle(r, columns.tenure, nil, LifecycleStage.standardWindows)
         case .tiers:
             guard let v = columns.profit ?? columns.monetary else { return none }
-            return try tiers(derived, v, labelling)
+            segmenting = Lowered.tiers(schema, v)
         case .rules(let table):
             guard let r = columns.recency, let f = columns.frequency, let m = columns.monetary, let scored else { return none }
             let scoring = try rfm(derived, recency: r, frequency: f, monetary: m, bins: table.bins, from: source)
             let naming = try ruleSegments(scored, rules: rules, from: "(\(scoring.select)) AS r")
             return "SELECT \(id) AS id, \(dialect.quote("rfm_segment")) AS segment FROM (\(naming.select)) AS x"
         }
+        return String(try write(Lowered.labels(derived, segmenting), comment: nil, from: source).dropLast())
     }
 
     /// `transitions`: customers counted by their segment at the first date (null: not yet a

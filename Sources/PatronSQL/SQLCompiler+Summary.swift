@@ -1,4 +1,5 @@
 import PatronAnalysis
+import PatronPlan
 import PatronStore
 
 extension SQLCompiler {
@@ -11,44 +12,11 @@ extension SQLCompiler {
     /// A summary's SQL; `counting` adds the columns that read its answer back in full (how many
     /// groups before `top`, the rows in scope, the cut points), for a summary run on a server.
     public func compile(_ query: BoundAggregateQuery, text: String, from source: String? = nil, counting: Bool = false) throws(SQLError) -> CompiledSummary {
-        let table = query.table
-        var context = Context(table: table, levels: query.levels, dialect: dialect)
-        let groups = query.groups.map { context.column($0) }
-        // Read back in full, every value comes as text, so that no server type stands between the
-        // answer and the exact value patron shows; ordering then uses the expressions themselves.
-        var outputs: [String] = [], expressions: [String] = []
-        for aggregate in query.aggregates {
-            let expression = try context.aggregate(aggregate)
-            expressions.append(expression)
-            outputs.append((counting ? "CAST(\(expression) AS TEXT)" : expression) + " AS " + dialect.quote(aggregate.label))
-        }
-        let condition = try query.condition.map { c throws(SQLError) in try context.condition(c) }
-        func key(_ index: Int) -> String {
-            table.columns[index].type == .text ? dialect.byCodePoint(context.column(index)) : context.column(index)
-        }
-        var order: [String] = []
-        if let (column, descending) = query.sort {
-            let value = column - query.groups.count
-            let name = value < 0 ? context.column(query.groups[column]) : counting ? expressions[value] : dialect.quote(query.aggregates[value].label)
-            order.append(name + (descending ? " DESC" : " ASC") + " NULLS LAST")
-        }
-        order += query.groups.map { key($0) + " ASC NULLS LAST" }
-        var sql = SQLDialect.comment("patron: \(text)") + "\n"
-        sql += "WITH t AS (SELECT * FROM \(source ?? dialect.quote(table.name)))"
-        for cut in context.cutTables { sql += ",\n" + cut.sql }
-        var extra: [String] = []
-        if counting {
-            extra = ["CAST(count(*) OVER () AS TEXT) AS patron_groups", "CAST(sum(count(*)) OVER () AS TEXT) AS patron_scope"]
-            for cut in context.cutTables { extra += cut.outputs.map { "CAST(max(\(cut.alias).\($0)) AS TEXT) AS \(cut.alias)_\($0)" } }
-        }
-        sql += "\nSELECT " + (groups + outputs + extra).joined(separator: ",\n       ")
-        sql += "\nFROM t" + context.cutTables.map { " CROSS JOIN \($0.alias)" }.joined()
-        if let condition { sql += "\nWHERE " + condition }
-        if !groups.isEmpty { sql += "\nGROUP BY " + groups.joined(separator: ", ") }
-        if !order.isEmpty { sql += "\nORDER BY " + order.joined(separator: ", ") }
-        if let top = query.top { sql += "\nLIMIT \(top)" }
-        let names = extra.map { String($0.split(separator: " ").last ?? "") }
-        return CompiledSummary(sql: sql + ";", groups: groups.count, values: outputs.count, extra: names, cutTables: context.cutTables, query: query)
+        let (plan, statistics) = try lowered { () throws(PlanError) in try Lowered.summary(query, counting: counting) }
+        let sql = try write(plan, comment: "patron: \(text)", from: source)
+        let names = plan.schema.fields.map(\.name)
+        let extra = Array(names.dropFirst(query.groups.count + query.aggregates.count))
+        return CompiledSummary(sql: sql, groups: query.groups.count, values: query.aggregates.count, extra: extra, statistics: statistics, query: query)
     }
 }
 
@@ -58,7 +26,7 @@ public struct CompiledSummary: Sendable {
     let groups: Int
     let values: Int
     let extra: [String]
-    let cutTables: [CutTable]
+    let statistics: [OrderStatistics]
     let query: BoundAggregateQuery
 
     /// The answer read back, loaded as a table whose first columns are the group keys (typed as
@@ -80,7 +48,7 @@ public struct CompiledSummary: Sendable {
         }
         let groupCount = answer.rowCount == 0 ? (groups == 0 ? 1 : 0) : Int(extras["patron_groups"] ?? "") ?? answer.rowCount
         let scope = Int(extras["patron_scope"] ?? "") ?? 0
-        return (rows, groupCount, scope, CompiledSegment.levels(query.levels, from: extras, cutTables: cutTables))
+        return (rows, groupCount, scope, CompiledSegment.levels(query.levels, of: Schema(query.table), statistics: statistics, from: extras))
     }
 }
 

@@ -1,4 +1,5 @@
 import PatronAnalysis
+import PatronPlan
 import PatronStore
 import PatronSyntax
 
@@ -144,28 +145,24 @@ public struct SQLCompiler: Sendable {
 
     /// A segment's SQL, with what is needed to read its answer row back.
     public func compile(_ segment: BoundSegment, from source: String? = nil) throws(SQLError) -> CompiledSegment {
-        let table = segment.table
-        var context = Context(table: table, levels: segment.levels, dialect: dialect)
-        let condition = try context.condition(segment.condition)
-        var select = ["count(CASE WHEN \(condition) THEN 1 END) AS rows", "count(*) AS total"]
-        if let profit = segment.profitColumn {
-            let column = dialect.quote(table.columns[profit].name)
-            select.append("sum(CASE WHEN \(condition) THEN \(column) END) AS part")
-            select.append("sum(\(column)) AS whole")
-        }
-        for cut in context.cutTables {
-            // One row each: max() only lifts the value out of the aggregate.
-            select += cut.outputs.map { "max(\(cut.alias).\($0)) AS \(cut.alias)_\($0)" }
-        }
-        let names = select.map { String($0.split(separator: " ").last ?? "") }
-        var sql = SQLDialect.comment("patron: segment where \(segment.text)") + "\n"
-        sql += "WITH t AS (SELECT * FROM \(source ?? dialect.quote(table.name)))"
-        for cut in context.cutTables { sql += ",\n" + cut.sql }
-        sql += "\nSELECT " + select.joined(separator: ",\n       ")
-        sql += "\nFROM t" + context.cutTables.map { " CROSS JOIN \($0.alias)" }.joined()
-        return CompiledSegment(sql: sql + ";", columns: names, cutTables: context.cutTables, segment: segment)
+        let (plan, statistics) = try lowered { () throws(PlanError) in try Lowered.segment(segment) }
+        let sql = try write(plan, comment: "patron: segment where \(segment.text)", from: source)
+        return CompiledSegment(sql: sql, columns: plan.schema.fields.map(\.name), statistics: statistics, segment: segment)
     }
 
+    /// A plan as one statement in this dialect: its base relation read from `source` (a relation
+    /// patron wrote) or the table itself, after a comment line.
+    func write(_ plan: Plan, comment: String?, from source: String?) throws(SQLError) -> String {
+        var writer = PlanSQL(plan, dialect: dialect, from: source)
+        return try writer.text(plan, comment: comment)
+    }
+
+    /// A lowering, its refusal said as this dialect's.
+    func lowered<T>(_ lower: () throws(PlanError) -> T) throws(SQLError) -> T {
+        do { return try lower() } catch {
+            throw SQLError(message: "\(error.what) cannot be compiled to \(dialect.rawValue) SQL yet", hints: ["run it in memory: load the table into patron"])
+        }
+    }
 }
 
 extension SQLCompiler {
@@ -174,37 +171,16 @@ extension SQLCompiler {
     /// is true and where it is false (neither: unknown). Each condition compiles with its levels.
     public func verdicts(_ table: Table, row: BoundCondition, conditions: [(condition: BoundCondition, levels: [LevelCuts])],
                          from source: String? = nil) throws(SQLError) -> String {
-        var context = Context(table: table, levels: [], dialect: dialect)
-        let selected = try context.condition(row)
-        var select: [String] = []
-        for (i, item) in conditions.enumerated() {
-            context.levels = item.levels
-            let holds = try context.condition(item.condition)
-            select.append("count(CASE WHEN \(selected) AND \(holds) THEN 1 END) AS patron_in\(i + 1)")
-            select.append("count(CASE WHEN \(selected) AND NOT \(holds) THEN 1 END) AS patron_out\(i + 1)")
-        }
-        var sql = "WITH t AS (SELECT * FROM \(source ?? dialect.quote(table.name)))"
-        for cut in context.cutTables { sql += ",\n" + cut.sql }
-        sql += "\nSELECT " + (select.isEmpty ? ["count(*)"] : select).joined(separator: ",\n       ")
-        return sql + "\nFROM t" + context.cutTables.map { " CROSS JOIN \($0.alias)" }.joined() + ";"
+        try write(try lowered { () throws(PlanError) in try Lowered.verdicts(table, row: row, conditions: conditions) }, comment: nil, from: source)
     }
-}
 
-extension SQLCompiler {
     /// The rows of `table` where `condition` holds, every column; in no stated order, or by
     /// `column` descending (nulls last), then by the first column; at most `limit`.
     public func rows(_ table: Table, where condition: BoundCondition, levels: [LevelCuts] = [], from source: String? = nil,
                      descending column: Int? = nil, limit: Int? = nil) throws(SQLError) -> String {
-        var context = Context(table: table, levels: levels, dialect: dialect)
-        let test = try context.condition(condition)
-        var sql = "WITH t AS (SELECT * FROM \(source ?? dialect.quote(table.name)))"
-        for cut in context.cutTables { sql += ",\n" + cut.sql }
-        sql += "\nSELECT t.* FROM t" + context.cutTables.map { " CROSS JOIN \($0.alias)" }.joined() + "\nWHERE \(test)"
-        if let limit {
-            func key(_ index: Int) -> String { table.columns[index].type == .text ? dialect.byCodePoint("t." + context.column(index)) : "t." + context.column(index) }
-            sql += "\nORDER BY " + (column.map { "\(key($0)) DESC NULLS LAST, " } ?? "") + "\(key(0)) ASC NULLS LAST\nLIMIT \(limit)"
-        }
-        return sql
+        let plan = try lowered { () throws(PlanError) in try Lowered.rows(table, where: condition, levels: levels, descending: column, limit: limit) }
+        let sql = try write(plan, comment: nil, from: source)
+        return String(sql.dropLast())
     }
 }
 
@@ -381,19 +357,13 @@ struct Context {
     }
 }
 
-/// A compiled segment: its SQL, the names of the answer's columns in order, and the cut tables.
+/// A compiled segment: its SQL, the names of the answer's columns in order, and the order
+/// statistics it reads back.
 public struct CompiledSegment: Sendable {
     public let sql: String
     public let columns: [String]
-    let cutTables: [CutTable]
+    let statistics: [OrderStatistics]
     let segment: BoundSegment
-
-    /// A decimal's text as its mantissa and scale.
-    static func exact(_ text: String) -> (Int128, Int)? {
-        ExactDecimal(text).map { ($0.mantissa, $0.scale) }
-    }
-
-    static func power(_ n: Int) -> Int128 { ExactDecimal.power(n) }
 
     /// The answer row read back: the segment's size, the rows in scope, its exact share of
     /// profit, and each level's cut points as patron computes them in memory.
@@ -403,35 +373,31 @@ public struct CompiledSegment: Sendable {
         let count = value["rows"].flatMap { Int($0) } ?? 0, total = value["total"].flatMap { Int($0) } ?? 0
         // part / whole as the exact mantissas at one scale, divided once: as patron does in memory.
         var share: Double? = nil
-        if let whole = value["whole"].flatMap(Self.exact), whole.0 > 0 {
-            let part = value["part"].flatMap(Self.exact) ?? (0, whole.1)
-            let scale = max(part.1, whole.1)
-            func at(_ x: (Int128, Int)) -> Double { Double(x.0 * Self.power(scale - x.1)) }
+        if let whole = value["whole"].flatMap(ExactDecimal.init), whole.mantissa > 0 {
+            let part = value["part"].flatMap(ExactDecimal.init) ?? ExactDecimal(mantissa: 0, scale: whole.scale)
+            let scale = max(part.scale, whole.scale)
+            func at(_ x: ExactDecimal) -> Double { Double(x.mantissa * ExactDecimal.power(scale - x.scale)) }
             share = at(part) / at(whole)
         }
-        let levels = Self.levels(segment.levels, from: value, cutTables: cutTables)
+        let levels = Self.levels(segment.levels, of: Schema(segment.table), statistics: statistics, from: value)
         return (count, total, share, levels)
     }
 
-    /// Each level's cut points from the order statistics in an answer row, computed as in memory.
-    static func levels(_ levels: [LevelCuts], from value: [String: String], cutTables: [CutTable]) -> [LevelCuts] {
-        levels.map { level -> LevelCuts in
-            let fractions: [(Int, Int)]
-            switch level.method {
-            case .quantiles(let m): fractions = (1..<m).map { ($0, m) }
-            case .rank(let top, let percent):
-                guard let p = Context.fraction(percent) else { return level }
-                fractions = [top ? (p.1 - p.0, p.1) : p]
-            default: return level
+    /// Each level's cut points from the order statistics in an answer (`Lowered.statisticName`),
+    /// interpolated as memory interpolates them.
+    static func levels(_ levels: [LevelCuts], of schema: Schema, statistics: [OrderStatistics], from value: [String: String]) -> [LevelCuts] {
+        let lowering = Lowering(schema)
+        return levels.map { level -> LevelCuts in
+            guard let set = lowering.statistics(of: level), let index = statistics.firstIndex(of: set) else { return level }
+            func number(_ statistic: OrderStatistics.Statistic) -> Double? {
+                value[Lowered.statisticName(index + 1, statistic)].flatMap(Double.init)
             }
-            guard let cut = cutTables.first(where: { $0.column == level.column && $0.fractions.elementsEqual(fractions, by: { $0 == $1 }) }) else { return level }
-            func number(_ name: String) -> Double? { value["\(cut.alias)_\(cut.prefix)\(name)"].flatMap(Double.init) }
-            let cuts = fractions.indices.map { i -> Double in
-                let lo = number("lo\(i + 1)") ?? 0, hi = number("hi\(i + 1)") ?? lo, f = number("f\(i + 1)") ?? 0
-                return Quantile.between(lo, hi, f / Double(fractions[i].1))
+            let cuts = set.fractions.indices.map { i -> Double in
+                let lo = number(.lo(i + 1)) ?? 0, hi = number(.hi(i + 1)) ?? lo, f = number(.f(i + 1)) ?? 0
+                return Quantile.between(lo, hi, f / Double(set.fractions[i].denominator))
             }
             return LevelCuts(column: level.column, words: level.words, cuts: cuts, method: level.method,
-                             basis: Int(number("n") ?? 0), nulls: Int(number("nulls") ?? 0), scale: level.scale)
+                             basis: Int(number(.n) ?? 0), nulls: Int(number(.nulls) ?? 0), scale: level.scale)
         }
     }
 }

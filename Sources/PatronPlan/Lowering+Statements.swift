@@ -1,0 +1,95 @@
+import PatronAnalysis
+import PatronStore
+import PatronSyntax
+
+/// The statements that read data, each lowered once to a plan. A backend runs the plan; an
+/// assembler reads the plan's named outputs back into the statement's result.
+public enum Lowered {
+    /// The name of one statistic of the `set`-th set of order statistics (from 1) among a plan's
+    /// outputs: `patron_cut1_lo1`.
+    public static func statisticName(_ set: Int, _ statistic: OrderStatistics.Statistic) -> String {
+        "patron_cut\(set)_\(statistic.name)"
+    }
+
+    /// Outputs that carry every order statistic the scalars use back with the answer.
+    static func statisticOutputs(_ sets: [OrderStatistics], asText: Bool) -> [AggregateOutput] {
+        sets.enumerated().flatMap { i, set in
+            set.statistics.map { AggregateOutput(statisticName(i + 1, $0), AggregateCall(.constant, .statistic(set, $0)), asText: asText) }
+        }
+    }
+
+    /// `segment where …`: one row with `rows` (the segment's size), `total` (the rows in scope),
+    /// `part` and `whole` (its profit and all profit, exact, when the table has a profit column),
+    /// and the order statistics of every level the condition uses.
+    public static func segment(_ segment: BoundSegment) throws(PlanError) -> (plan: Plan, statistics: [OrderStatistics]) {
+        let schema = Schema(segment.table)
+        let condition = try Lowering(schema, levels: segment.levels).condition(segment.condition)
+        var values = [AggregateOutput("rows", AggregateCall(.count, filter: condition)), AggregateOutput("total", AggregateCall(.count))]
+        if let profit = segment.profitColumn {
+            values.append(AggregateOutput("part", AggregateCall(.sum, .column(profit), filter: condition)))
+            values.append(AggregateOutput("whole", AggregateCall(.sum, .column(profit))))
+        }
+        let sets = condition.orderStatistics
+        values += statisticOutputs(sets, asText: false)
+        return (.aggregate(.scan(name: segment.table.name, schema: schema), groups: [], values: values), sets)
+    }
+
+    /// `summarize …` and `count … by`: a row per group, groups in key order (nulls last, text by
+    /// code point) unless sorted, then the first `top`. `counting` reads every value back as
+    /// exact text with how many groups there were before `top`, the rows in scope and the order
+    /// statistics of the condition's levels.
+    public static func summary(_ query: BoundAggregateQuery, counting: Bool) throws(PlanError) -> (plan: Plan, statistics: [OrderStatistics]) {
+        let schema = Schema(query.table)
+        let lowering = Lowering(schema, levels: query.levels)
+        var plan = Plan.scan(name: query.table.name, schema: schema)
+        var sets: [OrderStatistics] = []
+        if let condition = query.condition {
+            let scalar = try lowering.condition(condition)
+            sets = scalar.orderStatistics
+            plan = .filter(plan, scalar)
+        }
+        let groups = query.groups.map { Output(schema.fields[$0].name, .column($0)) }
+        var values = try query.aggregates.map { a throws(PlanError) in
+            AggregateOutput(a.label, AggregateCall(a.kind, argument: try a.argument.map { x throws(PlanError) in try lowering.expression(x) }), asText: counting)
+        }
+        if counting {
+            values += [AggregateOutput("patron_groups", AggregateCall(.groups), asText: true),
+                       AggregateOutput("patron_scope", AggregateCall(.rowsInScope), asText: true)]
+            values += statisticOutputs(sets, asText: true)
+        }
+        plan = .aggregate(plan, groups: groups, values: values)
+        var keys: [SortKey] = []
+        if let (column, descending) = query.sort { keys.append(SortKey(column, descending ? .descending : .ascending)) }
+        keys += groups.indices.map { SortKey($0) }
+        if !keys.isEmpty { plan = .sort(plan, keys) }
+        if let top = query.top { plan = .limit(plan, top) }
+        return (plan, sets)
+    }
+
+    /// Whether each condition holds for the rows where `row` holds (`explain customer`): two
+    /// counts per condition, `patron_in1` and `patron_out1`, …: the rows where it is true and
+    /// where it is false (neither: unknown). Each condition lowers with its own levels.
+    public static func verdicts(_ table: Table, row: BoundCondition, conditions: [(condition: BoundCondition, levels: [LevelCuts])]) throws(PlanError) -> Plan {
+        let schema = Schema(table)
+        let selected = try Lowering(schema).condition(row)
+        var values: [AggregateOutput] = []
+        for (i, item) in conditions.enumerated() {
+            let holds = try Lowering(schema, levels: item.levels).condition(item.condition)
+            values.append(AggregateOutput("patron_in\(i + 1)", AggregateCall(.count, filter: .and([selected, holds]))))
+            values.append(AggregateOutput("patron_out\(i + 1)", AggregateCall(.count, filter: .and([selected, .not(holds)]))))
+        }
+        if values.isEmpty { values = [AggregateOutput("count", AggregateCall(.count))] }
+        return .aggregate(.scan(name: table.name, schema: schema), groups: [], values: values)
+    }
+
+    /// The rows of `table` where `condition` holds, every column; in no stated order, or (with a
+    /// limit) by `column` descending, then by the first column.
+    public static func rows(_ table: Table, where condition: BoundCondition, levels: [LevelCuts], descending column: Int?, limit: Int?) throws(PlanError) -> Plan {
+        let schema = Schema(table)
+        var plan = Plan.filter(.scan(name: table.name, schema: schema), try Lowering(schema, levels: levels).condition(condition))
+        if let limit {
+            plan = .limit(.sort(plan, (column.map { [SortKey($0, .descending)] } ?? []) + [SortKey(0)]), limit)
+        }
+        return plan
+    }
+}
