@@ -14,7 +14,7 @@ extension Lowered {
         func number(_ n: Int128) -> Scalar { .literal(.number(n, scale: 0)) }
         // g: v, c, s — a row per distinct value.
         let groups = Plan.aggregate(.filter(.scan(name: table.name, schema: schema), .isNull(v, negated: true)),
-                                    groups: [Output("v", v)], values: [AggregateOutput("c", AggregateCall(.count)), AggregateOutput("s", AggregateCall(.sum, .column(0)))])
+                                    groups: [Output("v", v)], values: [AggregateOutput("c", AggregateCall(.count)), AggregateOutput("s", AggregateCall(.sum, v))])
         // w: v, c, s, nb, sb, total, n — with the rows and value above, and the totals.
         let above = WindowOutput.Frame.before([SortKey(0, .descending)])
         let w = Plan.window(groups, [WindowOutput("nb", AggregateCall(.sum, .column(1)), above), WindowOutput("sb", AggregateCall(.sum, .column(2)), above),

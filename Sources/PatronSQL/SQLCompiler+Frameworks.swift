@@ -19,7 +19,7 @@ extension SQLCompiler {
                           within: (BoundCondition, [LevelCuts])? = nil) throws(SQLError) -> String {
         if case .pareto(let table, let column, let a, let b) = statement {
             guard within == nil else { throw SQLError(message: "a Pareto split within a segment does not compile yet", hints: []) }
-            return pareto(table, column, a, b, text: text, from: source, counting: counting)
+            return try write(Lowered.pareto(table, column, a, b, counting: counting), comment: "patron: \(text)", from: source)
         }
         guard statement.isFramework else {
             throw SQLError(message: "this statement does not compile to \(dialect.rawValue) SQL yet", hints: ["docs/sql.md lists what compiles"])
@@ -30,35 +30,6 @@ extension SQLCompiler {
             return Lowered.framework(table, segmenting, within: scope, counting: counting)
         }
         return try write(plan, comment: "patron: \(text)", from: source)
-    }
-
-    /// `pareto METRIC [at A, B]`: the metric's values grouped (equal values share a class), each
-    /// group with the rows and the value of the groups above it; a group is in A while that value
-    /// is below A of the total, in B while below B, else C, all compared exactly in whole numbers.
-    /// `counting` adds, as text rows of (kind, key, three values), the total, the group where the
-    /// cumulative value first reaches A (the headline) and the groups holding the curve's points.
-    func pareto(_ table: Table, _ column: Int, _ a: Double, _ b: Double, text: String, from source: String?, counting: Bool) -> String {
-        let v = Context(table: table, levels: [], dialect: dialect).column(column)
-        let (cutA, cutB) = (ParetoCutoff(a), ParetoCutoff(b))
-        let above = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
-        func below(_ cut: ParetoCutoff, _ part: String) -> String { "\(part) * \(cut.denominator) < \(cut.numerator) * total" }
-        var sql = SQLDialect.comment("patron: \(text)") + "\nWITH t AS (SELECT * FROM \(source ?? dialect.quote(table.name))),\n"
-        sql += "g AS (SELECT \(v) AS v, count(*) AS c, sum(\(v)) AS s FROM t WHERE \(v) IS NOT NULL GROUP BY \(v)),\n"
-        sql += "w AS (SELECT v, c, s, coalesce(sum(c) OVER (ORDER BY v DESC \(above)), 0) AS nb, coalesce(sum(s) OVER (ORDER BY v DESC \(above)), 0) AS sb,\n"
-        sql += "      sum(s) OVER () AS total, sum(c) OVER () AS n FROM g),\n"
-        sql += "k AS (SELECT c, s, CASE WHEN total <= 0 OR \(below(cutA, "sb")) THEN 'A' WHEN \(below(cutB, "sb")) THEN 'B' ELSE 'C' END AS class FROM w)"
-        guard counting else {
-            return sql + "\nSELECT class, sum(c) AS \(dialect.quote("rows")), sum(s) AS \(dialect.quote("value"))\nFROM k\nGROUP BY class\nORDER BY class;"
-        }
-        func asText(_ e: String) -> String { "CAST(\(e) AS TEXT)" }
-        let ks = (1...10).map { "(\($0))" }.joined(separator: ", ")
-        let position = "CASE WHEN m.n >= 10 THEN \(dialect.divide("s.k * m.n + 9", "10")) ELSE s.k END"
-        sql += ",\np AS (SELECT \(position) AS pos FROM (VALUES \(ks)) AS s(k) CROSS JOIN (SELECT max(n) AS n FROM w) m)"
-        sql += "\nSELECT 'class' AS kind, class AS key, \(asText("sum(c)")) AS a1, \(asText("sum(s)")) AS a2, \(asText("NULL")) AS a3 FROM k GROUP BY class"
-        sql += "\nUNION ALL SELECT 'total', '', \(asText("max(n)")), \(asText("max(total)")), NULL FROM w"
-        sql += "\nUNION ALL SELECT 'headline', '', \(asText("nb")), \(asText("sb")), \(asText("v")) FROM w WHERE total > 0 AND \(below(cutA, "sb")) AND NOT \(below(cutA, "(sb + s)"))"
-        sql += "\nUNION ALL SELECT 'point', \(asText("p.pos")), \(asText("w.nb")), \(asText("w.sb")), \(asText("w.v")) FROM p JOIN w ON w.nb < p.pos AND p.pos <= w.nb + w.c;"
-        return sql
     }
 }
 
