@@ -85,26 +85,11 @@ extension Session {
                              emit: (Output) -> Void) -> Outcome.Status {
         let (parsed, source) = (context.parsed, context.source)
         return onServer(spec.orders.name, at: context, emit: emit) { remote, connection, shown in
-            let compiler = SQLCompiler(dialect: .postgres)
-            var labels: [String] = []
-            for (k, day) in [from, to].enumerated() {
-                let name = "patron_at_\(k + 1)"
-                let dated = BoundCustomers(orders: spec.orders, id: spec.id, date: spec.date, channel: spec.channel, amount: spec.amount, amountText: spec.amountText,
-                                           profit: spec.profit, profitText: spec.profitText, asOf: day, name: name)
-                let select = try compiler.customers(dated, from: remote.from)
-                for statement in compiler.temporaryTable(name, holding: select) { try connection.execute(statement) }
-                let derived = try connection.columns(schema: nil, table: name, name: name, connectionName: remote.connection)
-                var scored: Table? = nil, rules: [(name: String, condition: BoundCondition)] = []
-                let columns = FrameworkColumns(derived)
-                if case .rules(let table) = by, let r = columns.recency, let f = columns.frequency, let m = columns.monetary {
-                    // The rules bind over the scored table's columns; its cut points are the server's.
-                    scored = Engine.rfm(derived, recency: r, frequency: f, monetary: m, bins: table.bins).table
-                    rules = try table.bind(over: scored!)
-                }
-                labels.append(try compiler.labels(by, derived: derived, scored: scored, rules: rules, from: PostgresConnection.quote(name)))
-            }
+            // Derived at each date, labelled and paired there, in one statement: only the counts per pair come back.
+            let sql = try SQLCompiler(dialect: .postgres).transitions(spec, from: from, to: to, by: by, text: Self.singleLine(source.text(of: parsed.span)),
+                                                                       source: remote.from)
             let started = ContinuousClock.now
-            let answer = try connection.rows(compiler.transitions(from: labels[0], to: labels[1], text: Self.singleLine(source.text(of: parsed.span))))
+            let answer = try connection.rows(sql)
             timeServer(since: started, Self.received(answer), emit: emit)
             let order = SQLCompiler.segmentOrder(by)
             var counts = Array(repeating: Array(repeating: 0, count: order.count), count: order.count + 1)

@@ -147,36 +147,11 @@ extension Session {
             let named = try compiler.ruleSegments(table, rules: rules)
             return comment + (creating ? try named.replacing(table.name, dialect: compiler.dialect, text: text) : named.select + ";")
         case .transitions(let spec, let from, let to, let by):
-            return try transitionsSQL(spec, from: from, to: to, by: by, compiler, text: text)
+            return try compiler.transitions(spec, from: from, to: to, by: by, text: text)
         default:
             let verb = text.split(separator: " ").first.map(String.init) ?? text
             throw SQLError(message: "'\(verb)' does not compile to \(compiler.dialect.rawValue) SQL yet", hints: ["docs/sql.md lists what compiles"])
         }
-    }
-
-    /// `transitions` as one query: the customers derived at each date (as subqueries), labelled,
-    /// and counted by pair. The derivations' columns (and, for rule tables, the scores' columns
-    /// the rules bind over) are known by deriving them over the orders' columns.
-    func transitionsSQL(_ spec: BoundCustomers, from: Int32, to: Int32, by: Segmentation, _ compiler: SQLCompiler, text: String) throws(SQLError) -> String {
-        var labels: [String] = []
-        for day in [from, to] {
-            let dated = BoundCustomers(orders: spec.orders, id: spec.id, date: spec.date, channel: spec.channel, amount: spec.amount, amountText: spec.amountText,
-                                       profit: spec.profit, profitText: spec.profitText, asOf: day, name: spec.name)
-            var body = try compiler.customers(dated).split(separator: "\n").dropFirst().joined(separator: "\n")
-            if body.hasSuffix(";") { body.removeLast() }
-            // The derived columns, learnt over no orders: the layout without the work.
-            let columns = Engine.deriveCustomers(dated.over(dated.orders.withoutRows())).table
-            var scored: Table? = nil, rules: [(name: String, condition: BoundCondition)] = []
-            let found = FrameworkColumns(columns)
-            if case .rules(let table) = by, let r = found.recency, let f = found.frequency, let m = found.monetary {
-                scored = Engine.rfm(columns, recency: r, frequency: f, monetary: m, bins: table.bins).table
-                do { rules = try table.bind(over: scored!) } catch {
-                    throw SQLError(message: "rule '\(error.source.name)' does not bind over the scored customers: \(error.diagnostic.message)", hints: [])
-                }
-            }
-            labels.append(try compiler.labels(by, derived: columns, scored: scored, rules: rules, from: "(\(body)) AS c"))
-        }
-        return compiler.transitions(from: labels[0], to: labels[1], text: text)
     }
 
     func compileSQL(_ statement: BoundStatement, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {

@@ -16,22 +16,24 @@ public struct Segmenting: Sendable {
 
 extension Lowered {
     /// A framework statement's segmenting of its table's rows: the 2×2 matrix, value tiers, lifecycle stages.
-    public static func segmenting(_ statement: BoundStatement) throws(PlanError) -> (Table, Segmenting) {
+    /// The table's scan comes with it: what the segmenting reads.
+    public static func segmenting(_ statement: BoundStatement) throws(PlanError) -> (Plan, Segmenting) {
+        func scan(_ table: Table) -> Plan { .table(table) }
         switch statement {
-        case .matrix(let table, let first, let second, let cuts, let profit): return (table, matrix(Schema(table), first, second, cuts, profit))
-        case .tiers(let table, let column): return (table, tiers(Schema(table), column))
-        case .lifecycle(let table, let recency, let tenure, let value, let windows): return (table, lifecycle(recency, tenure, value, windows))
+        case .matrix(let table, let first, let second, let cuts, let profit): return (scan(table), matrix(scan(table), first, second, cuts, profit))
+        case .tiers(let table, let column): return (scan(table), tiers(scan(table), column))
+        case .lifecycle(let table, let recency, let tenure, let value, let windows): return (scan(table), lifecycle(recency, tenure, value, windows))
         default: throw PlanError("this statement")
         }
     }
 
     /// `matrix A by B [at X, Y]`: high above the median (of the rows with both values) or the given cut.
-    public static func matrix(_ schema: Schema, _ first: Int, _ second: Int, _ cuts: [Double]?, _ profit: Int?) -> Segmenting {
+    public static func matrix(_ input: Plan, _ first: Int, _ second: Int, _ cuts: [Double]?, _ profit: Int?) -> Segmenting {
         let both = Scalar.and([.isNull(.column(first), negated: true), .isNull(.column(second), negated: true)])
         func high(_ index: Int) -> Scalar {
             if let cuts { return .compare(.column(index), .greater, .literal(.real(cuts[index == first ? 0 : 1]))) }
             // Above the median ⇔ above the lower of its two neighbouring order statistics.
-            let median = OrderStatistics(column: index, type: schema.fields[index].type, fractions: [.init(1, 2)], scope: both)
+            let median = OrderStatistics(of: input, column: index, fractions: [.init(1, 2)], scope: both)
             return .compare(.column(index), .greater, .statistic(median, .lo(1)))
         }
         let (a, b) = (high(first), high(second))
@@ -41,9 +43,9 @@ extension Lowered {
     }
 
     /// `tiers METRIC`: none at or below 0; low, medium, high at the terciles of the positive values.
-    public static func tiers(_ schema: Schema, _ column: Int) -> Segmenting {
+    public static func tiers(_ input: Plan, _ column: Int) -> Segmenting {
         let v = Scalar.column(column), zero = Scalar.literal(.number(0, scale: 0))
-        let terciles = OrderStatistics.quantiles(column, type: schema.fields[column].type, 3, scope: .compare(v, .greater, zero))
+        let terciles = OrderStatistics.quantiles(of: input, column, 3, scope: .compare(v, .greater, zero))
         let (lo1, cut2) = (Scalar.statistic(terciles, .lo(1)), Scalar.statistic(terciles, .cut(2)))
         let label = Scalar.label([(.compare(v, .lessOrEqual, zero), .tier(.none)), (.compare(v, .lessOrEqual, lo1), .tier(.low)),
                                   (.and([.compare(v, .greaterOrEqual, cut2), .compare(v, .greater, lo1)]), .tier(.high))],
@@ -64,10 +66,9 @@ extension Lowered {
     /// lists them. `within` (a segment's condition, lowered) keeps only its rows; cut points stay
     /// those of the whole table. `counting` reads every value back as exact text, with the
     /// table's rows (`patron_total`) and each set of order statistics.
-    public static func framework(_ table: Table, _ segmenting: Segmenting, within: Scalar? = nil, counting: Bool) -> Plan {
-        let schema = Schema(table)
+    public static func framework(_ input: Plan, _ segmenting: Segmenting, within: Scalar? = nil, counting: Bool) -> Plan {
         let scope = within.map { Scalar.and([segmenting.scope, $0]) } ?? segmenting.scope
-        let labelled = Plan.project(.filter(.scan(name: table.name, schema: schema), scope),
+        let labelled = Plan.project(.filter(input, scope),
                                     [Output("segment", segmenting.label), Output("v", segmenting.value ?? .literal(.number(0, scale: 0)))])
         var values = [AggregateOutput(counting ? "patron_rows" : "rows", AggregateCall(.count), asText: counting),
                       AggregateOutput(counting ? "patron_value" : "value", AggregateCall(.sum, .column(1)), asText: counting)]
@@ -78,8 +79,8 @@ extension Lowered {
         return .sort(.aggregate(labelled, groups: [Output("segment", .column(0))], values: values), [SortKey(0, .labels(segmenting.order))])
     }
 
-    /// Each row's segment as `id` (the table's first column) and `segment`; a row with no place has none.
-    public static func labels(_ table: Table, _ segmenting: Segmenting) -> Plan {
-        .project(.filter(.scan(name: table.name, schema: Schema(table)), segmenting.scope), [Output("id", .column(0)), Output("segment", segmenting.label)])
+    /// Each row's segment as `id` (the input's first column) and `segment`; a row with no place has none.
+    public static func labels(_ input: Plan, _ segmenting: Segmenting) -> Plan {
+        .project(.filter(input, segmenting.scope), [Output("id", .column(0)), Output("segment", segmenting.label)])
     }
 }

@@ -22,8 +22,8 @@ public enum Lowered {
     /// `part` and `whole` (its profit and all profit, exact, when the table has a profit column),
     /// and the order statistics of every level the condition uses.
     public static func segment(_ segment: BoundSegment) throws(PlanError) -> (plan: Plan, statistics: [OrderStatistics]) {
-        let schema = Schema(segment.table)
-        let condition = try Lowering(schema, levels: segment.levels).condition(segment.condition)
+        let scan = Plan.scan(name: segment.table.name, schema: Schema(segment.table))
+        let condition = try Lowering(scan, levels: segment.levels).condition(segment.condition)
         var values = [AggregateOutput("rows", AggregateCall(.count, filter: condition)), AggregateOutput("total", AggregateCall(.count))]
         if let profit = segment.profitColumn {
             values.append(AggregateOutput("part", AggregateCall(.sum, .column(profit), filter: condition)))
@@ -31,7 +31,7 @@ public enum Lowered {
         }
         let sets = condition.orderStatistics
         values += statisticOutputs(sets, asText: false)
-        return (.aggregate(.scan(name: segment.table.name, schema: schema), groups: [], values: values), sets)
+        return (.aggregate(scan, groups: [], values: values), sets)
     }
 
     /// `summarize …` and `count … by`: a row per group, groups in key order (nulls last, text by
@@ -40,8 +40,8 @@ public enum Lowered {
     /// statistics of the condition's levels.
     public static func summary(_ query: BoundAggregateQuery, counting: Bool) throws(PlanError) -> (plan: Plan, statistics: [OrderStatistics]) {
         let schema = Schema(query.table)
-        let lowering = Lowering(schema, levels: query.levels)
         var plan = Plan.scan(name: query.table.name, schema: schema)
+        let lowering = Lowering(plan, levels: query.levels)
         var sets: [OrderStatistics] = []
         if let condition = query.condition {
             let scalar = try lowering.condition(condition)
@@ -70,23 +70,23 @@ public enum Lowered {
     /// counts per condition, `patron_in1` and `patron_out1`, …: the rows where it is true and
     /// where it is false (neither: unknown). Each condition lowers with its own levels.
     public static func verdicts(_ table: Table, row: BoundCondition, conditions: [(condition: BoundCondition, levels: [LevelCuts])]) throws(PlanError) -> Plan {
-        let schema = Schema(table)
-        let selected = try Lowering(schema).condition(row)
+        let scan = Plan.table(table)
+        let selected = try Lowering(scan).condition(row)
         var values: [AggregateOutput] = []
         for (i, item) in conditions.enumerated() {
-            let holds = try Lowering(schema, levels: item.levels).condition(item.condition)
+            let holds = try Lowering(scan, levels: item.levels).condition(item.condition)
             values.append(AggregateOutput("patron_in\(i + 1)", AggregateCall(.count, filter: .and([selected, holds]))))
             values.append(AggregateOutput("patron_out\(i + 1)", AggregateCall(.count, filter: .and([selected, .not(holds)]))))
         }
         if values.isEmpty { values = [AggregateOutput("count", AggregateCall(.count))] }
-        return .aggregate(.scan(name: table.name, schema: schema), groups: [], values: values)
+        return .aggregate(scan, groups: [], values: values)
     }
 
     /// The rows of `table` where `condition` holds, every column; in no stated order, or (with a
     /// limit) by `column` descending, then by the first column.
     public static func rows(_ table: Table, where condition: BoundCondition, levels: [LevelCuts], descending column: Int?, limit: Int?) throws(PlanError) -> Plan {
-        let schema = Schema(table)
-        var plan = Plan.filter(.scan(name: table.name, schema: schema), try Lowering(schema, levels: levels).condition(condition))
+        let scan = Plan.table(table)
+        var plan = Plan.filter(scan, try Lowering(scan, levels: levels).condition(condition))
         if let limit {
             plan = .limit(.sort(plan, (column.map { [SortKey($0, .descending)] } ?? []) + [SortKey(0)]), limit)
         }

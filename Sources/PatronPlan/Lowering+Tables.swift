@@ -9,20 +9,20 @@ extension Lowered {
     /// most recent score highest), frequency and monetary, compared as levels are (equal values
     /// share a score; a null value has none), and `rfm`, the three scores as digits (0 for none).
     /// The statistics are the three metrics' order statistics.
-    public static func rfm(_ table: Table, recency: Int, frequency: Int, monetary: Int, bins: Int) -> (plan: Plan, statistics: [OrderStatistics]) {
-        let schema = Schema(table)
+    public static func rfm(_ input: Plan, recency: Int, frequency: Int, monetary: Int, bins: Int) -> (plan: Plan, statistics: [OrderStatistics]) {
+        let schema = input.schema
         let kept = replacing(schema, scoreNames + ["rfm"])
         var sets: [OrderStatistics] = []
         var scores: [Output] = []
         for (position, index) in [recency, frequency, monetary].enumerated() {
-            let set = OrderStatistics.quantiles(index, type: schema.fields[index].type, bins)
+            let set = OrderStatistics.quantiles(of: input, index, bins)
             sets.append(set)
             let level = Scalar.level(.column(index), .quantiles(set))
             let score = position == 0 ? Scalar.arithmetic(.subtract, .literal(.number(Int128(bins), scale: 0)), level, .number(scale: 0))
                                       : Scalar.arithmetic(.add, level, .literal(.number(1, scale: 0)), .number(scale: 0))
             scores.append(Output(scoreNames[position], score))
         }
-        let scored = Plan.project(.scan(name: table.name, schema: schema), kept + scores)
+        let scored = Plan.project(input, kept + scores)
         let digits = (0..<3).map { Scalar.asText(.call(.coalesce, [.column(kept.count + $0), .literal(.number(0, scale: 0))], .number(scale: 0))) }
         let all = scored.schema.fields.indices.map { Output(scored.schema.fields[$0].name, .column($0)) }
         return (.project(scored, all + [Output("rfm", .concat(digits))]), sets)
@@ -30,12 +30,12 @@ extension Lowered {
 
     /// `rfm segments`: the table again with `rfm_segment`, the name of the first rule that holds
     /// ("Others" when none does).
-    public static func ruleSegments(_ table: Table, rules: [(name: String, condition: BoundCondition)]) throws(PlanError) -> Plan {
-        let schema = Schema(table)
-        let lowering = Lowering(schema)
+    public static func ruleSegments(_ input: Plan, rules: [(name: String, condition: BoundCondition)]) throws(PlanError) -> Plan {
+        let schema = input.schema
+        let lowering = Lowering(input)
         let label = Scalar.label(try rules.map { r throws(PlanError) in (try lowering.condition(r.condition), Label.rule(r.name)) },
                                  otherwise: .rule("Others"))
-        return .project(.scan(name: table.name, schema: schema), replacing(schema, ["rfm_segment"]) + [Output("rfm_segment", label)])
+        return .project(input, replacing(schema, ["rfm_segment"]) + [Output("rfm_segment", label)])
     }
 
     /// The columns of `schema` but those a statement writes anew.

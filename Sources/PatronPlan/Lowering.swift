@@ -16,12 +16,15 @@ public struct PlanError: Error, Sendable, Equatable {
 /// words become the level of a value under order statistics the backend computes (never cut
 /// points the binder read from data), ranks a comparison with one order statistic.
 public struct Lowering: Sendable {
+    /// The rows the scalars are over, which level words and ranks order.
+    public let input: Plan
     public let schema: Schema
     /// The level cut points the conditions use (their methods; a rank's percent).
     public var levels: [LevelCuts]
 
-    public init(_ schema: Schema, levels: [LevelCuts] = []) {
-        self.schema = schema
+    public init(_ input: Plan, levels: [LevelCuts] = []) {
+        self.input = input
+        self.schema = input.schema
         self.levels = levels
     }
 
@@ -47,7 +50,7 @@ public struct Lowering: Sendable {
         case .rank(let index, _, let top):
             guard let cuts = levels.first(where: { if case .rank = $0.method { return $0.column == schema.fields[index].name } else { return false } }),
                   case .rank(_, let percent) = cuts.method, let p = Self.fraction(percent) else { throw PlanError("a rank") }
-            let statistics = OrderStatistics(column: index, type: schema.fields[index].type,
+            let statistics = OrderStatistics(of: input, column: index,
                                              fractions: [top ? .init(p.1 - p.0, p.1) : .init(p.0, p.1)])
             return top ? .compare(.column(index), .greaterOrEqual, .statistic(statistics, .cut(1)))
                        : .compare(.column(index), .lessOrEqual, .statistic(statistics, .lo(1)))
@@ -60,7 +63,7 @@ public struct Lowering: Sendable {
     public func level(_ index: Int, _ cuts: LevelCuts) throws(PlanError) -> Scalar {
         guard !cuts.cuts.isEmpty else { return .literal(.number(0, scale: 0)) }
         switch cuts.method {
-        case .quantiles(let m): return .level(.column(index), .quantiles(.quantiles(index, type: schema.fields[index].type, m)))
+        case .quantiles(let m): return .level(.column(index), .quantiles(.quantiles(of: input, index, m)))
         case .fixedCuts: return .level(.column(index), .fixed(cuts.cuts))
         default: throw PlanError("levels by \(cuts.method)")
         }
@@ -112,12 +115,11 @@ public struct Lowering: Sendable {
     /// The order statistics a level uses (quantiles, a rank), as the lowering makes them.
     public func statistics(of level: LevelCuts) -> OrderStatistics? {
         guard let index = schema.fields.firstIndex(where: { $0.name == level.column }) else { return nil }
-        let type = schema.fields[index].type
         switch level.method {
-        case .quantiles(let m): return .quantiles(index, type: type, m)
+        case .quantiles(let m): return .quantiles(of: input, index, m)
         case .rank(let top, let percent):
             guard let p = Self.fraction(percent) else { return nil }
-            return OrderStatistics(column: index, type: type, fractions: [top ? .init(p.1 - p.0, p.1) : .init(p.0, p.1)])
+            return OrderStatistics(of: input, column: index, fractions: [top ? .init(p.1 - p.0, p.1) : .init(p.0, p.1)])
         default: return nil
         }
     }

@@ -16,6 +16,8 @@ public struct Output: Sendable, Equatable {
 public struct AggregateCall: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case count, sum, avg, median, min, max
+        /// How many distinct values (nulls not counted).
+        case countDistinct
         /// The group's sum over the sum of every group's (a real).
         case share
         /// A value that is the same on every row (an order statistic, the relation's rows).
@@ -173,7 +175,7 @@ extension AggregateCall {
     /// The type of the aggregate's value.
     public func type(in schema: Schema) -> ValueType {
         switch kind {
-        case .count, .groups, .rowsInScope: return .number(scale: 0)
+        case .count, .countDistinct, .groups, .rowsInScope: return .number(scale: 0)
         case .avg, .median, .share: return .real
         case .sum, .min, .max, .constant: return argument?.type(in: schema) ?? .number(scale: 0)
         }
@@ -197,6 +199,8 @@ extension Scalar {
             }
         case .arithmetic(_, _, _, let type), .call(_, _, let type): return type
         case .quotient: return .number(scale: 0)
+        case .roundedQuotient(_, _, let scale), .atScale(_, let scale): return .number(scale: scale)
+        case .maximum(let relation, let column): return Scalar.column(column).type(in: relation.schema)
         case .when(let branches, let otherwise): return branches.first?.1.type(in: schema) ?? otherwise?.type(in: schema) ?? .null
         case .negate(let inner): return inner.type(in: schema)
         case .compare, .and, .or, .not, .isNull, .inList, .textMatch: return .boolean

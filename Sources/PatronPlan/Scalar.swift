@@ -20,7 +20,9 @@ public enum Literal: Sendable, Equatable {
 /// and `cut` the value a value must reach to be at or above the quantile (`lo` when f = 0, else
 /// `hi`). The backend computes them; a plan only says which.
 public struct OrderStatistics: Sendable, Equatable {
-    /// The column (of the statement's base relation) whose values are ordered, and its type.
+    /// The rows whose values are ordered: a table, or what a plan makes (customers derived at a date).
+    public let relation: Plan
+    /// The column of the relation whose values are ordered, and its type.
     public let column: Int
     public let type: ValueType
     /// The quantiles, as fractions k/m.
@@ -38,16 +40,18 @@ public struct OrderStatistics: Sendable, Equatable {
         }
     }
 
-    public init(column: Int, type: ValueType, fractions: [Fraction], scope: Scalar? = nil) {
+    public init(of relation: Plan, column: Int, fractions: [Fraction], scope: Scalar? = nil) {
+        self.relation = relation
         self.column = column
-        self.type = type
+        let fields = relation.schema.fields
+        self.type = column < fields.count ? fields[column].type : .null
         self.fractions = fractions
         self.scope = scope
     }
 
     /// The quantiles that split values into `m` equal groups (3: terciles).
-    public static func quantiles(_ column: Int, type: ValueType, _ m: Int, scope: Scalar? = nil) -> OrderStatistics {
-        OrderStatistics(column: column, type: type, fractions: (1..<max(m, 2)).map { Fraction($0, m) }, scope: scope)
+    public static func quantiles(of relation: Plan, _ column: Int, _ m: Int, scope: Scalar? = nil) -> OrderStatistics {
+        OrderStatistics(of: relation, column: column, fractions: (1..<max(m, 2)).map { Fraction($0, m) }, scope: scope)
     }
 
     /// One statistic of the set: counts, or a fraction's order statistics (fractions from 1).
@@ -126,6 +130,12 @@ public indirect enum Scalar: Sendable, Equatable {
     case statistic(OrderStatistics, OrderStatistics.Statistic)
     /// The rows of the base relation, all of them (the same on every row).
     case relationRows
+    /// The greatest value of a column of a relation (the same on every row; null when it has none).
+    case maximum(Plan, Int)
+    /// An exact number divided by another (greater than 0), rounded half away from zero at `scale` places.
+    case roundedQuotient(Scalar, Scalar, scale: Int)
+    /// An exact number as an exact number of `scale` places (it has at most as many).
+    case atScale(Scalar, Int)
     /// The level (0 lowest) of a value under these bounds: the lowest level up to the first cut,
     /// the highest from the last, each middle one from its cut up; null for null.
     case level(Scalar, LevelBounds)
@@ -154,6 +164,9 @@ public indirect enum Scalar: Sendable, Equatable {
         case (.call(let f1, let x, let t1), .call(let f2, let y, let t2)): return f1 == f2 && x == y && t1 == t2
         case (.statistic(let s1, let k1), .statistic(let s2, let k2)): return s1 == s2 && k1 == k2
         case (.relationRows, .relationRows): return true
+        case (.maximum(let p1, let c1), .maximum(let p2, let c2)): return p1 == p2 && c1 == c2
+        case (.roundedQuotient(let a1, let b1, let s1), .roundedQuotient(let a2, let b2, let s2)): return a1 == a2 && b1 == b2 && s1 == s2
+        case (.atScale(let x, let s1), .atScale(let y, let s2)): return x == y && s1 == s2
         case (.level(let x, let b1), .level(let y, let b2)): return x == y && b1 == b2
         case (.asText(let x), .asText(let y)): return x == y
         case (.quotient(let a1, let b1), .quotient(let a2, let b2)): return a1 == a2 && b1 == b2
@@ -179,11 +192,11 @@ public indirect enum Scalar: Sendable, Equatable {
             if !found.contains(s) { found.append(s) }
         }
         switch self {
-        case .column, .literal, .relationRows: return
-        case .compare(let a, _, let b), .textMatch(let a, _, let b), .arithmetic(_, let a, let b, _), .quotient(let a, let b):
+        case .column, .literal, .relationRows, .maximum: return
+        case .compare(let a, _, let b), .textMatch(let a, _, let b), .arithmetic(_, let a, let b, _), .quotient(let a, let b), .roundedQuotient(let a, let b, _):
             a.collect(into: &found); b.collect(into: &found)
         case .and(let terms), .or(let terms), .call(_, let terms, _), .concat(let terms): terms.forEach { $0.collect(into: &found) }
-        case .not(let x), .negate(let x), .isNull(let x, _), .asText(let x): x.collect(into: &found)
+        case .not(let x), .negate(let x), .isNull(let x, _), .asText(let x), .atScale(let x, _): x.collect(into: &found)
         case .inList(let x, let items, _): x.collect(into: &found); items.forEach { $0.collect(into: &found) }
         case .statistic(let s, _): add(s)
         case .level(let x, let bounds):

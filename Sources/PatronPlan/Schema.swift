@@ -43,3 +43,23 @@ public struct Schema: Sendable, Equatable {
         return 0
     }
 }
+
+extension Schema {
+    /// A table with these columns and no rows: what the binder binds a plan's output against
+    /// (rules over scored customers) without computing it.
+    public func emptyTable(named name: String) -> Table {
+        let columns = fields.map { field -> Column in
+            let storage: ColumnStorage
+            switch field.type {
+            case .number(let scale): storage = scale == 0 ? .integer([]) : .decimal([], scale: scale)
+            case .real: storage = .decimal([], scale: 6)
+            case .text, .null: storage = .text(codes: TextCodes([], dictionarySize: 0), dictionary: [])
+            case .boolean: storage = .boolean([])
+            case .date: storage = .date([])
+            case .timestamp: storage = .timestamp([])
+            }
+            return Column(name: field.name, storage: storage, nulls: NullBitmap())
+        }
+        return Table(name: name, columns: columns, rowCount: 0, origin: .scratch)
+    }
+}

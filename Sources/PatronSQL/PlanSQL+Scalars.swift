@@ -53,7 +53,7 @@ extension PlanSQL {
             return op == .divide ? .binary(u, "/", .function("NULLIF", [v, .number("0")])) : .binary(u, op.rawValue, v)
         case .negate(let inner) where inner.type(in: b.schema).isNumeric: return .negate(try scalar(inner, &b))
         case .call(let function, let arguments, let type): return try call(function, arguments, type, &b)
-        case .statistic(let set, let which): return statistic(set, which, &b)
+        case .statistic(let set, let which): return try statistic(set, which, &b)
         case .relationRows:
             var count = SQLSelect(from: .written("t"))
             count.columns = [(.countAll, nil)]
@@ -63,6 +63,9 @@ extension PlanSQL {
             return .caseWhen(try rules.map { r throws(SQLError) in (try scalar(r.0, &b), .string(r.1.key)) }, otherwise: .string(otherwise.key))
         case .asText(let value): return .cast(try scalar(value, &b), .varchar)
         case .quotient(let x, let y): return .integerDivide(try scalar(x, &b), try scalar(y, &b))
+        case .maximum(let relation, let column): return try maximum(relation, column, &b)
+        case .atScale(let value, let scale): return .cast(try scalar(value, &b), .decimal(scale))
+        case .roundedQuotient(let x, let y, let scale): return roundedQuotient(try scalar(x, &b), try scalar(y, &b), scale: scale)
         case .when(let branches, let otherwise):
             return .caseWhen(try branches.map { w throws(SQLError) in (try scalar(w.0, &b), try scalar(w.1, &b)) },
                              otherwise: try otherwise.map { o throws(SQLError) in try scalar(o, &b) })
@@ -71,18 +74,40 @@ extension PlanSQL {
         }
     }
 
-    /// One statistic of a set, its common table joined to `b` the first time `b` reads it.
-    mutating func statistic(_ set: OrderStatistics, _ which: OrderStatistics.Statistic, _ b: inout Building) -> SQLExpr {
+    /// One statistic of a set, its common table written the first time a set is read and
+    /// joined to `b` the first time `b` reads it.
+    mutating func statistic(_ set: OrderStatistics, _ which: OrderStatistics.Statistic, _ b: inout Building) throws(SQLError) -> SQLExpr {
         let index: Int
         if let found = statistics.firstIndex(of: set) { index = found } else {
+            let body = try statisticsTable(set)
             statistics.append(set)
             index = statistics.count - 1
+            commonTables.append(("q\(index + 1)", body))
         }
         let alias = "q\(index + 1)"
         if !b.select.joins.contains(where: { if case .written(alias) = $0.relation { return true } else { return false } }) {
             b.select.joins.append(SQLJoin(kind: .cross, relation: .written(alias), on: nil))
         }
         return .qualified(alias, .own(prefix + which.name))
+    }
+
+    /// The greatest value of a column of a relation: a one-row common table (`m1`), joined to `b`
+    /// the first time `b` reads it.
+    mutating func maximum(_ relation: Plan, _ column: Int, _ b: inout Building) throws(SQLError) -> SQLExpr {
+        let key = Scalar.maximum(relation, column)
+        let index: Int
+        if let found = maxima.firstIndex(of: key) { index = found } else {
+            var top = SQLSelect(from: try rows(of: relation))
+            top.columns = [(.function("max", [.column(relation.schema.fields[column].name)]), .own("patron_max"))]
+            maxima.append(key)
+            index = maxima.count - 1
+            commonTables.append(("m\(index + 1)", top))
+        }
+        let alias = "m\(index + 1)"
+        if !b.select.joins.contains(where: { if case .written(alias) = $0.relation { return true } else { return false } }) {
+            b.select.joins.append(SQLJoin(kind: .cross, relation: .written(alias), on: nil))
+        }
+        return .qualified(alias, .own("patron_max"))
     }
 
     /// The level index of a value: the lowest level up to the first cut, the highest from the
@@ -92,8 +117,8 @@ extension PlanSQL {
         var atMost: [SQLExpr], atLeast: [SQLExpr]
         switch bounds {
         case .quantiles(let set):
-            atMost = set.fractions.indices.map { statistic(set, .lo($0 + 1), &b) }
-            atLeast = set.fractions.indices.map { statistic(set, .cut($0 + 1), &b) }
+            atMost = try set.fractions.indices.map { i throws(SQLError) in try statistic(set, .lo(i + 1), &b) }
+            atLeast = try set.fractions.indices.map { i throws(SQLError) in try statistic(set, .cut(i + 1), &b) }
         case .fixed(let cuts):
             atMost = cuts.map { .number("\($0)") }
             atLeast = atMost
@@ -120,6 +145,7 @@ extension PlanSQL {
         }
         switch call.kind {
         case .count: return .function("count", [x])
+        case .countDistinct: return .countDistinct(x)
         case .sum: return .function("sum", [x])
         case .min: return .function("min", [x])
         case .max, .constant: return .function("max", [x])
@@ -174,5 +200,19 @@ extension PlanSQL {
         guard field == "YEAR", dialect == .postgres else { return part }
         // PostgreSQL has no year 0 (44 BC is -44); patron's years are ISO 8601's astronomical ones (-43).
         return .caseWhen([(.binary(part, "<", .number("0")), .binary(part, "+", .number("1")))], otherwise: part)
+    }
+
+    /// x / y rounded half away from zero at `scale` places, in whole numbers of the last place
+    /// (y > 0): ⌊(2·units + y) / 2y⌋, mirrored for a negative x.
+    func roundedQuotient(_ x: SQLExpr, _ y: SQLExpr, scale: Int) -> SQLExpr {
+        let power = SQLExpr.number("1" + String(repeating: "0", count: scale))
+        let units = SQLExpr.cast(.binary(x, "*", power), .bigint)
+        let two = SQLExpr.number("2")
+        let up = SQLExpr.integerDivide(.binary(.binary(two, "*", units), "+", y), .binary(two, "*", y))
+        let down = SQLExpr.negate(.integerDivide(.binary(.binary(.number("-2"), "*", units), "+", y), .binary(two, "*", y)))
+        let quotient = SQLExpr.caseWhen([(.binary(x, ">=", .number("0")), up)], otherwise: down)
+        guard scale > 0 else { return .cast(quotient, .bigint) }
+        let step = SQLExpr.number("0." + String(repeating: "0", count: scale - 1) + "1")
+        return .cast(.binary(quotient, "*", step), .decimal(scale))
     }
 }

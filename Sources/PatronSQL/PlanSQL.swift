@@ -17,17 +17,25 @@ struct PlanSQL {
     /// The columns of the base relation, which order statistics order.
     let baseSchema: Schema
     var statistics: [OrderStatistics] = []
+    /// The greatest values the scalars read (`Scalar.maximum`), each a common table.
+    var maxima: [Scalar] = []
     /// Order statistics already known (read from the server): their sets' tables are constants.
     var known: [(set: OrderStatistics, values: [String])] = []
     private var subqueries = 0
     /// Parts of the plan it reads more than once, each written once as a common table (`w1`, …).
     private let shared: [Plan]
-    private var sharedTables: [(name: String, body: SQLSelect)] = []
+    /// The parts of the plan written as common tables, by name.
+    private var named: [(plan: Plan, name: String)] = []
+    /// The common tables after `t`, each after those it reads.
+    var commonTables: [(name: String, body: SQLSelect)] = []
+    /// The base relation's scan (what `t` holds).
+    let baseScan: Plan
 
     init(_ plan: Plan, dialect: SQLDialect, from source: String?) {
         self.dialect = dialect
         self.source = source.map { .written($0) } ?? .table(plan.base.name)
         baseSchema = plan.base.schema
+        baseScan = .scan(name: plan.base.name, schema: plan.base.schema)
         shared = Self.repeated(in: plan)
         let names = Self.names(in: plan)
         var prefix = "q_"
@@ -35,39 +43,25 @@ struct PlanSQL {
         self.prefix = prefix
     }
 
-    /// The parts of a plan (but its scans) that occur in it more than once.
+    /// The parts of a plan (but its scans) that it reads more than once, as SQL reads them: a
+    /// part read again is a common table, so what is inside it is counted once.
     static func repeated(in plan: Plan) -> [Plan] {
-        var all: [Plan] = []
+        var seen: [(plan: Plan, count: Int)] = []
         func walk(_ p: Plan) {
-            all.append(p)
-            switch p {
-            case .scan: break
-            case .filter(let input, _), .sort(let input, _), .limit(let input, _), .project(let input, _), .aggregate(let input, _, _),
-                 .orderStatistics(let input, _), .window(let input, _): walk(input)
-            case .join(let left, let right, _, _): walk(left); walk(right)
-            case .union(let inputs): inputs.forEach(walk)
+            if let i = seen.firstIndex(where: { $0.plan == p }) {
+                seen[i].count += 1
+                return
             }
+            seen.append((p, 1))
+            p.reads.forEach(walk)
         }
         walk(plan)
-        var repeated: [Plan] = []
-        for p in all where !repeated.contains(p) {
-            if case .scan = p { continue }
-            if all.lazy.filter({ $0 == p }).count > 1 { repeated.append(p) }
-        }
-        return repeated
+        return seen.filter { if case .scan = $0.plan { return false } else { return $0.count > 1 } }.map(\.plan)
     }
 
     /// Every column name of every node of the plan.
     static func names(in plan: Plan) -> [String] {
-        let own = plan.schema.fields.map(\.name)
-        switch plan {
-        case .scan: return own
-        case .filter(let input, _), .sort(let input, _), .limit(let input, _), .project(let input, _), .aggregate(let input, _, _):
-            return own + names(in: input)
-        case .join(let left, let right, _, _): return own + names(in: left) + names(in: right)
-        case .orderStatistics(let input, _), .window(let input, _): return own + names(in: input)
-        case .union(let inputs): return own + inputs.flatMap { names(in: $0) }
-        }
+        plan.nodes.flatMap { $0.schema.fields.map(\.name) }
     }
 
     func unsupported(_ what: String) -> SQLError {
@@ -80,8 +74,7 @@ struct PlanSQL {
         var base = SQLSelect(from: source)
         base.columns = []
         select.with = [("t", base)]
-        for (i, set) in statistics.enumerated() { select.with.append(("q\(i + 1)", try statisticsTable(set))) }
-        select.with += sharedTables
+        select.with += commonTables
         return select
     }
 
@@ -110,14 +103,27 @@ struct PlanSQL {
     }
 
     mutating func build(_ plan: Plan) throws(SQLError) -> Building {
-        guard let index = shared.firstIndex(of: plan) else { return try buildNode(plan) }
-        let name = "w\(index + 1)"
-        if !sharedTables.contains(where: { $0.name == name }) {
-            let body = finish(try buildNode(plan))
-            sharedTables.append((name, body))
-        }
+        guard shared.contains(plan) else { return try buildNode(plan) }
+        let name = try commonTable(plan)
         let names = plan.schema.fields.map(\.name)
         return Building(select: SQLSelect(from: .written(name)), fields: names.map { .column($0) }, names: names, schema: plan.schema, stage: .plain, alias: name)
+    }
+
+    /// The name of the common table that holds `plan`, written the first time it is asked for.
+    mutating func commonTable(_ plan: Plan) throws(SQLError) -> String {
+        if let found = named.first(where: { $0.plan == plan }) { return found.name }
+        let body = finish(try buildNode(plan))
+        let name = "w\(named.count + 1)"
+        named.append((plan, name))
+        commonTables.append((name, body))
+        return name
+    }
+
+    /// What a scalar reads `relation` as: `t` for the base table, else a common table.
+    mutating func rows(of relation: Plan) throws(SQLError) -> SQLRelation {
+        if relation == baseScan { return .written("t") }
+        if case .scan = relation { throw unsupported("a second table") }
+        return .written(try commonTable(relation))
     }
 
     mutating func buildNode(_ plan: Plan) throws(SQLError) -> Building {
@@ -197,7 +203,8 @@ struct PlanSQL {
             return Building(select: first, fields: names.map { .column($0) }, names: names, schema: plan.schema, stage: .combined, alias: "t")
         case .orderStatistics(_, let sets):
             var b = Building(select: SQLSelect(from: .written("t")), fields: [], names: [], schema: plan.schema, stage: .projected, alias: "t")
-            let values = sets.flatMap { set in set.statistics.map { statistic(set, $0, &b) } }
+            var values: [SQLExpr] = []
+            for set in sets { for which in set.statistics { values.append(try statistic(set, which, &b)) } }
             b.select.from = b.select.joins.isEmpty ? .written("t") : b.select.joins.removeFirst().relation
             b.select.columns = zip(values, plan.schema.fields).map { ($0, .named($1.name)) }
             (b.fields, b.names) = (values, plan.schema.fields.map(\.name))
@@ -258,18 +265,19 @@ extension PlanSQL {
             constants.columns = zip(values, set.statistics).map { (.number($0), .own(prefix + $1.name)) }
             return constants
         }
-        let schema = baseSchema
-        var base = Building(select: SQLSelect(from: .written("t")), fields: schema.fields.map { .column($0.name) }, names: schema.fields.map(\.name),
+        let schema = set.relation.schema
+        let relation = try rows(of: set.relation)
+        var base = Building(select: SQLSelect(from: relation), fields: schema.fields.map { .column($0.name) }, names: schema.fields.map(\.name),
                             schema: schema, stage: .plain, alias: "t")
         let value = base.fields[set.column]
         let scope = try set.scope.map { s throws(SQLError) in try scalar(s, &base) }
         func named(_ e: SQLExpr, _ name: String) -> (value: SQLExpr, alias: SQLAlias?) { (e, .own(name)) }
         let v = SQLExpr.own("v"), r = SQLExpr.own("r"), n = SQLExpr.own("n"), nulls = SQLExpr.own("nulls")
 
-        var ordered = SQLSelect(from: .written("t"))
+        var ordered = SQLSelect(from: relation)
         ordered.columns = [named(value, "v"), named(.rowNumber(orderBy: value), "r")]
         ordered.filter = .junction("AND", [.isNull(value, negated: true)] + (scope.map { [$0] } ?? []))
-        var counts = SQLSelect(from: .written("t"))
+        var counts = SQLSelect(from: relation)
         counts.columns = [named(.function("count", [value]), "n"), named(.binary(.countAll, "-", .function("count", [value])), "nulls")]
         counts.filter = scope
         var positions = SQLSelect(from: .select(counts, alias: "c"))

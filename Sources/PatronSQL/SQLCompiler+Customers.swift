@@ -1,4 +1,5 @@
 import PatronAnalysis
+import PatronPlan
 import PatronStore
 
 extension SQLDialect {
@@ -13,13 +14,6 @@ extension SQLDialect {
         case .snowflake: return "DATEDIFF(day, \(a), \(b))"
         }
     }
-
-    /// An exact decimal of `scale` places from a whole number of its smallest units.
-    func decimal(units: String, scale: Int) -> String {
-        guard scale > 0 else { return "CAST(\(units) AS BIGINT)" }
-        let step = "0." + String(repeating: "0", count: scale - 1) + "1"
-        return "CAST((\(units)) * \(step) AS DECIMAL(19, \(scale)))"
-    }
 }
 
 extension SQLCompiler {
@@ -28,30 +22,8 @@ extension SQLCompiler {
     /// value rounded half away from zero at the amount's scale, loyalty as the months with a
     /// purchase among the 12 up to the as-of date, to 4 places, rounded half up.
     public func customers(_ spec: BoundCustomers, from source: String? = nil, creating: Bool = false) throws(SQLError) -> String {
-        let orders = spec.orders
-        var context = Context(table: orders, levels: [], dialect: dialect)
-        let id = context.column(spec.id), date = context.column(spec.date)
-        let amount = try context.expression(spec.amount)
-        let profit = try spec.profit.map { p throws(SQLError) in try context.expression(p) }
-        guard case .number(let scale) = spec.amount.type else { throw context.unsupported("an amount that is not an exact number") }
-        let table = source ?? dialect.quote(orders.name)
-        let asOf = spec.asOf.map { "DATE '\(CalendarDate.isoString($0))'" } ?? "(SELECT max(\(date)) FROM \(table))"
-        let power = "1" + String(repeating: "0", count: scale)
-        // The sum in the amount's smallest units, rounded half away from zero over the count.
-        let units = "CAST(sum(\(amount)) * \(power) AS BIGINT)"
-        let aov = "CASE WHEN sum(\(amount)) >= 0 THEN \(dialect.divide("2 * \(units) + count(*)", "2 * count(*)")) ELSE -\(dialect.divide("-2 * \(units) + count(*)", "2 * count(*)")) END"
-        let month = { (d: String) in "(EXTRACT(YEAR FROM \(d)) * 12 + EXTRACT(MONTH FROM \(d)))" }
-        let recent = "CASE WHEN \(month("a.d")) - \(month(date)) BETWEEN 0 AND 11 THEN \(month(date)) END"
-        var metrics: [(String, String)] = [
-            ("first_purchase", "min(\(date))"), ("last_purchase", "max(\(date))"), ("recency", dialect.days(from: "max(\(date))", to: "a.d")),
-            ("frequency", "count(*)"), ("monetary", "CAST(sum(\(amount)) AS DECIMAL(19, \(scale)))"), ("aov", dialect.decimal(units: aov, scale: scale)),
-        ]
-        if let profit, case .number(let profitScale)? = spec.profit?.type { metrics.append(("profit", "CAST(sum(\(profit)) AS DECIMAL(19, \(profitScale)))")) }
-        metrics += [("tenure", dialect.days(from: "min(\(date))", to: "a.d")),
-                    ("loyalty", dialect.decimal(units: dialect.divide("count(DISTINCT \(recent)) * 20000 + 12", "24"), scale: 4))]
-        if let channel = spec.channel { metrics.append(("channels", "count(DISTINCT \(context.column(channel)))")) }
-        let chosen = metrics.filter { spec.derives($0.0) }
-        var sql = SQLDialect.comment("patron: customers from \(orders.name) by \(orders.columns[spec.id].name)") + "\n"
+        let plan = try lowered { () throws(PlanError) in try Lowered.customers(spec) }
+        var sql = SQLDialect.comment("patron: customers from \(spec.orders.name) by \(spec.orders.columns[spec.id].name)") + "\n"
         if creating {
             // In a compiled script the customer table is made, so the statements after it read it.
             let name = dialect.quote(spec.name)
@@ -61,13 +33,7 @@ extension SQLCompiler {
             default: sql += "CREATE TABLE \(name) AS\n"
             }
         }
-        sql += "WITH a AS (SELECT \(asOf) AS d)\n"
-        sql += "SELECT " + ([id] + chosen.map { "\($0.1) AS \(dialect.quote($0.0))" }).joined(separator: ",\n       ")
-        sql += "\nFROM \(table) CROSS JOIN a"
-        sql += "\nWHERE \(id) IS NOT NULL AND \(date) IS NOT NULL AND \(date) <= a.d"
-        sql += "\nGROUP BY \(id), a.d"
-        sql += "\nORDER BY \(orders.columns[spec.id].type == .text ? dialect.byCodePoint(id) : id) ASC;"
-        return sql
+        return sql + (try write(plan, comment: nil, from: source))
     }
 }
 

@@ -25,9 +25,9 @@ extension SQLCompiler {
             throw SQLError(message: "this statement does not compile to \(dialect.rawValue) SQL yet", hints: ["docs/sql.md lists what compiles"])
         }
         let plan = try lowered { () throws(PlanError) -> Plan in
-            let (table, segmenting) = try Lowered.segmenting(statement)
-            let scope = try within.map { c, levels throws(PlanError) in try Lowering(Schema(table), levels: levels).condition(c) }
-            return Lowered.framework(table, segmenting, within: scope, counting: counting)
+            let (scan, segmenting) = try Lowered.segmenting(statement)
+            let scope = try within.map { c, levels throws(PlanError) in try Lowering(scan, levels: levels).condition(c) }
+            return Lowered.framework(scan, segmenting, within: scope, counting: counting)
         }
         return try write(plan, comment: "patron: \(text)", from: source)
     }
@@ -44,41 +44,10 @@ extension SQLCompiler {
         }
     }
 
-    /// Each customer's segment in a derived customer table `source` (of columns `derived`), as
-    /// `SELECT id, segment`; a customer with no value to place has no row. Rule tables score the
-    /// customers first (`scored` is the scored table's columns, `rules` bound over it).
-    public func labels(_ by: Segmentation, derived: Table, scored: Table?, rules: [(name: String, condition: BoundCondition)],
-                       from source: String) throws(SQLError) -> String {
-        let columns = FrameworkColumns(derived)
-        let id = dialect.quote(derived.columns[0].name)
-        let none = "SELECT \(id) AS id, CAST(NULL AS \(dialect == .bigquery ? "STRING" : "VARCHAR")) AS segment FROM \(source) WHERE 1 = 0"
-        let schema = Schema(derived)
-        let segmenting: Segmenting
-        switch by {
-        case .matrix:
-            guard let p = columns.profit, let l = columns.loyalty else { return none }
-            segmenting = Lowered.matrix(schema, p, l, nil, nil)
-        case .lifecycle:
-            guard let r = columns.recency else { return none }
-            segmenting = Lowered.lifecycle(r, columns.tenure, nil, LifecycleStage.standardWindows)
-        case .tiers:
-            guard let v = columns.profit ?? columns.monetary else { return none }
-            segmenting = Lowered.tiers(schema, v)
-        case .rules(let table):
-            guard let r = columns.recency, let f = columns.frequency, let m = columns.monetary, let scored else { return none }
-            let scoring = try rfm(derived, recency: r, frequency: f, monetary: m, bins: table.bins, from: source)
-            let naming = try ruleSegments(scored, rules: rules, from: "(\(scoring.select)) AS r")
-            return "SELECT \(id) AS id, \(dialect.quote("rfm_segment")) AS segment FROM (\(naming.select)) AS x"
-        }
-        return String(try write(Lowered.labels(derived, segmenting), comment: nil, from: source).dropLast())
-    }
-
     /// `transitions`: customers counted by their segment at the first date (null: not yet a
-    /// customer) and at the second, from the two label queries.
-    public func transitions(from first: String, to second: String, text: String) -> String {
-        SQLDialect.comment("patron: \(text)") + "\nWITH f AS (\(first)),\ns AS (\(second))\n"
-            + "SELECT f.segment AS \(dialect.quote("from")), s.segment AS \(dialect.quote("to")), count(*) AS \(dialect.quote("rows"))\n"
-            + "FROM s LEFT JOIN f ON s.id = f.id\nGROUP BY f.segment, s.segment\nORDER BY 1 NULLS LAST, 2 NULLS LAST;"
+    /// customer) and at the second, all in one statement: derived, labelled and paired.
+    public func transitions(_ spec: BoundCustomers, from: Int32, to: Int32, by: Segmentation, text: String, source: String? = nil) throws(SQLError) -> String {
+        try write(try lowered { () throws(PlanError) in try Lowered.transitions(spec, from: from, to: to, by: by) }, comment: "patron: \(text)", from: source)
     }
 }
 

@@ -20,7 +20,7 @@ public struct CompiledTable: Sendable {
     public func cuts(from row: [String?], names: [String]) -> [LevelCuts] {
         var value: [String: String] = [:]
         for (name, text) in zip(names, row) { if let text { value[name] = text } }
-        return CompiledSegment.levels(levels, of: plan.base.schema, statistics: sets, from: value)
+        return CompiledSegment.levels(levels, of: .scan(name: plan.base.name, schema: plan.base.schema), statistics: sets, from: value)
     }
 
     /// The SELECT with the order statistics already read (`statistics`' answer row) written in as
@@ -64,7 +64,7 @@ extension SQLCompiler {
     /// highest), frequency and monetary, compared as levels are (equal values share a score); a
     /// null value has no score; `rfm` joins the three scores (0 for none), as in memory.
     public func rfm(_ table: Table, recency: Int, frequency: Int, monetary: Int, bins: Int, from source: String? = nil) throws(SQLError) -> CompiledTable {
-        let (plan, sets) = Lowered.rfm(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins)
+        let (plan, sets) = Lowered.rfm(.table(table), recency: recency, frequency: frequency, monetary: monetary, bins: bins)
         let select = String(try write(plan, comment: nil, from: source).dropLast())
         let base = plan.base.schema
         let statistics = Plan.orderStatistics(.scan(name: table.name, schema: base), sets)
@@ -79,7 +79,7 @@ extension SQLCompiler {
 
     /// `rfm segments`: each row named by the first rule that holds, "Others" when none does.
     public func ruleSegments(_ table: Table, rules: [(name: String, condition: BoundCondition)], from source: String? = nil) throws(SQLError) -> CompiledTable {
-        let plan = try lowered { () throws(PlanError) in try Lowered.ruleSegments(table, rules: rules) }
+        let plan = try lowered { () throws(PlanError) in try Lowered.ruleSegments(.table(table), rules: rules) }
         return CompiledTable(select: String(try write(plan, comment: nil, from: source).dropLast()), statistics: nil, plan: plan, sets: [],
                              dialect: dialect, source: source, levels: [])
     }

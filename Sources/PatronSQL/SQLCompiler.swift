@@ -184,179 +184,6 @@ extension SQLCompiler {
     }
 }
 
-/// The cut points of one column, as a one-row table of order statistics.
-struct CutTable {
-    let alias: String
-    let sql: String
-    let outputs: [String]
-    /// What the statistics' names start with: chosen so that no column of the table does, so a
-    /// user's column named `n` or `nulls` is never an ambiguous reference beside them.
-    let prefix: String
-    /// The column and the quantile fractions (k, m) it holds.
-    let column: String
-    let fractions: [(Int, Int)]
-}
-
-/// What compiling one statement needs: the table, the cut points it uses, the tables they become.
-struct Context {
-    let table: Table
-    var levels: [LevelCuts]
-    let dialect: SQLDialect
-    var cutTables: [CutTable] = []
-    private var aliases: [String: String] = [:]
-    /// The start of every generated statistic's name (`q_n`, `q_cut1`; `q__n` when the table has
-    /// a column starting `q_`).
-    let prefix: String
-
-    init(table: Table, levels: [LevelCuts], dialect: SQLDialect) {
-        self.table = table
-        self.levels = levels
-        self.dialect = dialect
-        var prefix = "q_"
-        while table.columns.contains(where: { $0.name.lowercased().hasPrefix(prefix) }) { prefix += "_" }
-        self.prefix = prefix
-    }
-
-    func unsupported(_ what: String) -> SQLError {
-        SQLError(message: "\(what) cannot be compiled to \(dialect.rawValue) SQL yet", hints: ["run it in memory: load the table into patron"])
-    }
-
-    func column(_ index: Int) -> String { dialect.quote(table.columns[index].name) }
-
-    /// The scale of a numeric column (0 for integers).
-    func scale(_ index: Int) -> Int {
-        if case .decimal(_, let s) = table.columns[index].storage { return s }
-        return 0
-    }
-
-    /// An exact decimal literal: `mantissa / 10^scale`.
-    static func decimal(_ mantissa: Int128, scale: Int) -> String { ExactDecimal.text(mantissa, scale: scale) }
-
-    static func op(_ op: ComparisonOperator) -> String {
-        switch op {
-        case .equal: return "="
-        case .notEqual: return "<>"
-        case .less: return "<"
-        case .lessOrEqual: return "<="
-        case .greater: return ">"
-        case .greaterOrEqual: return ">="
-        }
-    }
-
-    /// A condition, with SQL's three-valued logic as patron has it.
-    mutating func condition(_ c: BoundCondition) throws(SQLError) -> String {
-        switch c {
-        case .and(let terms): return "(" + (try terms.map { t throws(SQLError) in try condition(t) }).joined(separator: " AND ") + ")"
-        case .or(let terms): return "(" + (try terms.map { t throws(SQLError) in try condition(t) }).joined(separator: " OR ") + ")"
-        case .not(let inner): return "(NOT \(try condition(inner)))"
-        case .constant(let value): return value ? "TRUE" : "FALSE"
-        case .numeric(let index, let multiplier, let op, let value):
-            // column × multiplier op value, all at a common scale: the literal is value at that scale.
-            var common = scale(index), m = multiplier
-            while m > 1 { m /= 10; common += 1 }
-            return "(\(column(index)) \(Self.op(op)) \(Self.decimal(value, scale: common)))"
-        case .numericColumns(let left, _, let op, let right, _):
-            return "(\(column(left)) \(Self.op(op)) \(column(right)))"
-        case .text(let index, let op, let value):
-            return "(\(column(index)) \(Self.op(op)) \(dialect.literal(value)))"
-        case .textColumns(let left, let op, let right), .dateColumns(let left, let op, let right):
-            return "(\(column(left)) \(Self.op(op)) \(column(right)))"
-        case .date(let index, let op, let day):
-            return "(\(column(index)) \(Self.op(op)) DATE '\(CalendarDate.isoString(day))')"
-        case .timestamp(let index, let op, let micros):
-            return "(\(column(index)) \(Self.op(op)) TIMESTAMP '\(CalendarDate.isoTimestamp(micros))')"
-        case .boolean(let index, let op, let value):
-            return "(\(column(index)) \(Self.op(op)) \(value ? "TRUE" : "FALSE"))"
-        case .level(let index, let cuts, let op, let level):
-            return "(\(try levelOf(index, cuts)) \(Self.op(op)) \(level))"
-        case .rank(let index, _, let top):
-            guard let cuts = levels.first(where: { if case .rank = $0.method { return $0.column == table.columns[index].name } else { return false } }),
-                  case .rank(_, let percent) = cuts.method, let p = Self.fraction(percent) else { throw unsupported("a rank") }
-            let (numerator, denominator) = top ? (p.1 - p.0, p.1) : p
-            let alias = try cutTable(index, fractions: [(numerator, denominator)])
-            return top ? "(\(column(index)) >= \(alias).\(prefix)cut1)" : "(\(column(index)) <= \(alias).\(prefix)lo1)"
-        case .expression(let e):
-            return "(\(try expression(e)))"
-        }
-    }
-
-    /// A percent as written (`20`, `12.5`) as a fraction of 100.
-    static func fraction(_ percent: String) -> (Int, Int)? {
-        var digits = percent, denominator = 100
-        if let dot = digits.firstIndex(of: ".") {
-            let decimals = digits.distance(from: dot, to: digits.endIndex) - 1
-            digits.remove(at: dot)
-            for _ in 0..<decimals { denominator *= 10 }
-        }
-        return Int(digits).map { ($0, denominator) }
-    }
-
-    /// The level index of a column's values as SQL: the lowest level up to the first cut, the
-    /// highest from the last, each middle one from its cut up; null for null.
-    mutating func levelOf(_ index: Int, _ cuts: LevelCuts) throws(SQLError) -> String {
-        let v = column(index)
-        let n = cuts.cuts.count
-        guard n > 0 else { return "0" }
-        // "v ≤ cut k" and "v ≥ cut k", in the cut table's terms or as fixed literals.
-        var atMost: (Int) -> String
-        var atLeast: (Int) -> String
-        switch cuts.method {
-        case .quantiles(let m):
-            let alias = try cutTable(index, fractions: (1..<m).map { ($0, m) })
-            let p = prefix
-            atMost = { "\(v) <= \(alias).\(p)lo\($0 + 1)" }
-            atLeast = { "\(v) >= \(alias).\(p)cut\($0 + 1)" }
-        case .fixedCuts:
-            let literals = cuts.cuts.map { "\($0)" }
-            atMost = { "\(v) <= \(literals[$0])" }
-            atLeast = { "\(v) >= \(literals[$0])" }
-        default:
-            throw unsupported("levels by \(cuts.method)")
-        }
-        var sql = "CASE WHEN \(v) IS NULL THEN NULL WHEN \(atMost(0)) THEN 0 WHEN \(atLeast(n - 1)) THEN \(n)"
-        if n > 1 {
-            for level in stride(from: n - 1, through: 2, by: -1) { sql += " WHEN \(atLeast(level - 1)) THEN \(level)" }
-            sql += " ELSE 1"
-        }
-        return sql + " END"
-    }
-
-    /// A one-row table of a column's order statistics for the quantiles `fractions` (k/m): for
-    /// each, `lo` (the value at rank ⌊(n−1)k/m⌋), `hi` (the next) and `cut`, the value a value must
-    /// reach to be at or above the quantile: `lo` when the quantile lands on it, else `hi`.
-    mutating func cutTable(_ index: Int, fractions: [(Int, Int)], over scope: String? = nil) throws(SQLError) -> String {
-        let key = "\(index):" + fractions.map { "\($0.0)/\($0.1)" }.joined(separator: ",") + ":" + (scope ?? "")
-        if let alias = aliases[key] { return alias }
-        let alias = "q\(cutTables.count + 1)"
-        aliases[key] = alias
-        let v = column(index)
-        let p = prefix
-        var positions: [String] = ["n", "nulls"], outputs: [String] = ["\(p)n", "\(p)nulls"]
-        for (i, (k, m)) in fractions.enumerated() {
-            let h = "(n - 1) * \(k)"
-            positions.append("\(dialect.divide(h, String(m))) AS k\(i + 1), \(dialect.remainder(h, String(m))) AS f\(i + 1)")
-            outputs += ["\(p)lo\(i + 1)", "\(p)hi\(i + 1)", "\(p)cut\(i + 1)", "\(p)f\(i + 1)"]
-        }
-        var picks: [String] = ["max(n) AS \(p)n", "max(nulls) AS \(p)nulls"]
-        for i in fractions.indices {
-            let k = "k\(i + 1)", f = "f\(i + 1)"
-            picks.append("max(CASE WHEN r = \(k) + 1 THEN v END) AS \(p)lo\(i + 1)")
-            picks.append("max(CASE WHEN r = \(k) + 2 THEN v END) AS \(p)hi\(i + 1)")
-            picks.append("max(CASE WHEN r = \(k) + CASE WHEN \(f) = 0 THEN 1 ELSE 2 END THEN v END) AS \(p)cut\(i + 1)")
-            picks.append("max(\(f)) AS \(p)f\(i + 1)")
-        }
-        let sql = """
-            \(alias) AS (
-              SELECT \(picks.joined(separator: ",\n         "))
-              FROM (SELECT \(v) AS v, row_number() OVER (ORDER BY \(v)) AS r FROM t WHERE \(v) IS NOT NULL\(scope.map { " AND \($0)" } ?? "")) o
-              CROSS JOIN (SELECT \(positions.joined(separator: ", ")) FROM (SELECT count(\(v)) AS n, count(*) - count(\(v)) AS nulls FROM t\(scope.map { " WHERE \($0)" } ?? "")) c) p
-            )
-            """
-        cutTables.append(CutTable(alias: alias, sql: sql, outputs: outputs, prefix: p, column: table.columns[index].name, fractions: fractions))
-        return alias
-    }
-}
-
 /// A compiled segment: its SQL, the names of the answer's columns in order, and the order
 /// statistics it reads back.
 public struct CompiledSegment: Sendable {
@@ -379,14 +206,14 @@ public struct CompiledSegment: Sendable {
             func at(_ x: ExactDecimal) -> Double { Double(x.mantissa * ExactDecimal.power(scale - x.scale)) }
             share = at(part) / at(whole)
         }
-        let levels = Self.levels(segment.levels, of: Schema(segment.table), statistics: statistics, from: value)
+        let levels = Self.levels(segment.levels, of: .table(segment.table), statistics: statistics, from: value)
         return (count, total, share, levels)
     }
 
     /// Each level's cut points from the order statistics in an answer (`Lowered.statisticName`),
     /// interpolated as memory interpolates them.
-    static func levels(_ levels: [LevelCuts], of schema: Schema, statistics: [OrderStatistics], from value: [String: String]) -> [LevelCuts] {
-        let lowering = Lowering(schema)
+    static func levels(_ levels: [LevelCuts], of input: Plan, statistics: [OrderStatistics], from value: [String: String]) -> [LevelCuts] {
+        let lowering = Lowering(input)
         return levels.map { level -> LevelCuts in
             guard let set = lowering.statistics(of: level), let index = statistics.firstIndex(of: set) else { return level }
             func number(_ statistic: OrderStatistics.Statistic) -> Double? {
