@@ -8,7 +8,7 @@ let package = Package(
         .executable(name: "patron-bench", targets: ["patron-bench"]),
         // Every module, for the fuzz targets' package (Fuzz/), which builds them with libFuzzer.
         .library(name: "PatronKit", targets: ["PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender",
-                                             "PatronDriver", "PatronPostgres", "PatronSQL", "PatronModels", "PatronPlan"]),
+                                             "PatronDriver", "PatronPostgres", "PatronSQL", "PatronModels", "PatronPlan", "PatronServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,7 +34,8 @@ let package = Package(
         .target(name: "PatronRender", dependencies: ["PatronStore", "PatronSyntax", "PatronEngine", "PatronModels"],
                 plugins: ["VersionStamp"]),
         // One entry point shared by the REPL and the script runner.
-        .target(name: "PatronDriver", dependencies: ["PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender", "PatronPostgres", "PatronSQL", "CSignals"]),
+        .target(name: "PatronDriver", dependencies: ["PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender", "PatronPostgres", "PatronSQL",
+                                                    "PatronServer", "CSignals"]),
         // A file written under a temporary name is removed when a signal ends the process.
         .target(name: "CSignals"),
         // PostgreSQL's client library, libpq (Debian's libpq-dev).
@@ -47,6 +48,9 @@ let package = Package(
         // Writes plans as SQL (a syntax tree, then each dialect's text) that gives the answers patron
         // gives in memory (docs/sql.md).
         .target(name: "PatronSQL", dependencies: ["PatronStore", "PatronSyntax", "PatronAnalysis", "PatronPlan"]),
+        // Runs bound statements on the PostgreSQL server that holds their table: compiled from
+        // their plans, sent once, read back by name into the engine's results.
+        .target(name: "PatronServer", dependencies: ["PatronStore", "PatronAnalysis", "PatronEngine", "PatronPostgres", "PatronSQL", "PatronPlan"]),
         // A small C shim over libedit's variadic calls.
         .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
         // The line-editing prompt. Sees only the driver.
@@ -64,7 +68,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "PatronTests", dependencies: [
-            "PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender", "PatronDriver", "PatronPostgres", "PatronSQL", "PatronModels", "PatronPlan",
+            "PatronStore", "PatronSyntax", "PatronAnalysis", "PatronEngine", "PatronRender", "PatronDriver", "PatronPostgres", "PatronSQL", "PatronModels", "PatronPlan", "PatronServer",
         ]),
     ]
 )

@@ -4,6 +4,7 @@ import PatronEngine
 import PatronPostgres
 import PatronRender
 import PatronSQL
+import PatronServer
 import PatronStore
 import PatronSyntax
 
@@ -222,210 +223,72 @@ extension Session {
         }
     }
 
-    /// Runs a statement on the server that holds `table`: the connection must still be open;
-    /// errors of the compiler and of the server are reported at the statement.
-    func onServer(_ table: String, at context: StatementContext, emit: (Output) -> Void,
-                  _ body: (_ remote: BoundServerTable, _ connection: PostgresConnection, _ shown: String) throws -> Outcome.Status) -> Outcome.Status {
+    /// Runs a statement on the server that holds its table (docs/sql.md) with a `ServerExecutor`,
+    /// and presents the answer as memory's, with a line that says where it ran: the connection
+    /// must still be open; errors of the compiler and of the server are reported at the statement.
+    func onServer(_ statement: BoundStatement, table: String, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
         let (parsed, source) = (context.parsed, context.source)
         guard let remote = catalog.remote[table], let connection = connections[remote.connection] else {
             emit(.diagnostic(rendered(Diagnostic("the connection of '\(table)' is closed", at: parsed.span,
                                                                   hints: ["connect again, then: use …"]), in: source)))
             return .unavailable
         }
-        do {
-            return try body(remote, connection, "\(remote.connection).\(remote.schema.map { $0 + "." } ?? "")\(remote.table)")
-        } catch let error as SQLError {
+        let shown = "\(remote.connection).\(remote.schema.map { $0 + "." } ?? "")\(remote.table)"
+        let text = Self.singleLine(source.text(of: parsed.span))
+        return withoutActuallyEscaping(emit) { emit in
+            let executor = ServerExecutor(connection: connection, remote: remote) { seconds, received in
+                self.timeServer(seconds, received, emit: emit)
+            }
+            do {
+                guard let execution = try executor.execute(statement, text: text, rowLimit: format == nil ? rowLimit : Int.max) else { return .dataError }
+                for change in execution.changes { catalog.apply(change) }
+                present(Presenter(language: language).present(execution.result, computedOn: shown), emit: emit)
+                return .ok
+            } catch {
+                return report(error, at: context, emit: emit)
+            }
+        }
+    }
+
+    /// An error of a statement run on a server, at the statement.
+    private func report(_ error: any Error, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        let (parsed, source) = (context.parsed, context.source)
+        switch error {
+        case let error as SQLError:
             return report(error, at: parsed.span, source: source, emit: emit)
-        } catch let error as PostgresError where error.kind == .cancelled {
+        case let error as PostgresError where error.kind == .cancelled:
             emit(.diagnostic("cancelled: the query was cancelled on the server; the session is as it was"))
             return .interrupted
-        } catch let error as PostgresError {
+        case let error as PostgresError:
             return report(error, at: parsed.span, source: source, emit: emit)
-        } catch let error as RuleFailure {
+        case let error as RuleFailure:
             emit(.diagnostic(rendered(error.diagnostic, in: error.source)))
             return .dataError
-        } catch let error as AggregateText.Unreadable {
+        case let error as AggregateText.Unreadable:
             emit(.diagnostic(rendered(Diagnostic(error.message, at: parsed.span, hints: ["load the table to compute it in memory"]), in: source)))
             return .dataError
-        } catch {
+        case let error as ServerExecutor.NoSuchCustomer:
+            var span = parsed.span
+            if case .explainCustomer(let expression) = parsed.kind { span = expression.span }
+            emit(.diagnostic(rendered(Diagnostic("no row of '\(error.table)' has \(error.column) = \(source.text(of: span))", at: span,
+                                                 hints: ["the first column, \(error.column), identifies a customer: see 'show top 5 by \(error.column)'"]), in: source)))
+            return .dataError
+        default:
             emit(.diagnostic(rendered(Diagnostic("\(error)", at: parsed.span), in: source)))
             return .dataError
         }
     }
 
     /// The server's time and what came back, under `set timer on`.
-    /// What came back in rows of text: their bytes.
-    static func received(_ rows: [[String?]]) -> String {
-        "\(NumberFormat.grouped(rows.reduce(0) { $0 + $1.reduce(0) { $0 + ($1?.utf8.count ?? 0) } })) bytes of answer received"
-    }
-
-    func timeServer(since started: ContinuousClock.Instant, _ received: String, emit: (Output) -> Void) {
+    func timeServer(_ seconds: Double, _ received: ServerExecutor.Received, emit: (Output) -> Void) {
         guard timer else { return }
-        emit(.note("server: \(NumberFormat.fixed((ContinuousClock.now - started).seconds, digits: 3)) s, \(received)"))
-    }
-
-    /// A segment of a table left on a server: compiled to SQL (docs/sql.md), run there, and
-    /// drawn as if computed in memory, with a line that says where it ran.
-    func segmentOnServer(_ segment: BoundSegment, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
-        return onServer(segment.table.name, at: context, emit: emit) { remote, connection, shown in
-            present(Presenter(language: language).present(.segment(try serverSegment(segment, remote, connection, emit: emit)), computedOn: shown), emit: emit)
-            return .ok
+        let what: String
+        switch received {
+        case .bytes(let n): what = "\(NumberFormat.grouped(n)) bytes of answer received"
+        case .groups(let n): what = "\(NumberFormat.grouped(n)) groups received"
+        case .rows(let n): what = "\(NumberFormat.grouped(n)) rows received"
+        case .nothing: what = "nothing received (the table stays there)"
         }
+        emit(.note("server: \(NumberFormat.fixed(seconds, digits: 3)) s, \(what)"))
     }
-
-    /// `define segment NAME as …` on a table left on a server: the preview runs there, and the
-    /// definition is kept as in memory.
-    func defineOnServer(_ definition: SegmentDefinition, preview: BoundSegment, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
-        return onServer(preview.table.name, at: context, emit: emit) { remote, connection, shown in
-            let result = try serverSegment(preview, remote, connection, emit: emit)
-            catalog.apply(.segment(definition.name, definition))
-            present(Presenter(language: language).present(.segmentDefined(definition, result), computedOn: shown), emit: emit)
-            return .ok
-        }
-    }
-
-    /// A segment's size, profit share and cut points, computed on the server.
-    func serverSegment(_ segment: BoundSegment, _ remote: BoundServerTable, _ connection: PostgresConnection, emit: (Output) -> Void) throws -> SegmentResult {
-        let compiled = try SQLCompiler(dialect: .postgres).compile(segment, from: remote.from)
-        let started = ContinuousClock.now
-        let row = try connection.row(compiled.sql)
-        timeServer(since: started, Self.received([row]), emit: emit)
-        let answer = compiled.read(row)
-        // As in memory: a column with no values has no quantiles, rather than a made-up cut at 0.
-        if let empty = answer.levels.first(where: { $0.basis == 0 && $0.method != .fixedCuts }) {
-            throw SQLError(message: "'\(empty.column)' has no values to compute levels from", hints: [])
-        }
-        // A float column's NaN or infinity sorts into the order statistics; memory refuses such a
-        // value at the load, so a cut point made of one is refused too.
-        if let odd = answer.levels.first(where: { $0.cuts.contains { !$0.isFinite } }) {
-            throw SQLError(message: "'\(odd.column)' holds NaN or infinity on the server, so its levels have no cut point patron can use",
-                           hints: ["leave them out in a query: load from CONNECTION query \"\(SQLCompiler(dialect: .postgres).finiteRows(of: odd.column))\""])
-        }
-        return SegmentResult(table: segment.table, condition: segment.text, rows: [], count: answer.count, total: answer.total,
-                             profitShare: answer.profitShare, profitColumn: segment.profitColumn.map { segment.table.columns[$0].name },
-                             levels: answer.levels)
-    }
-
-    /// A summary (`summarize … by …`, `count … by …`) of a table left on a server: compiled to
-    /// SQL, run there, its groups streamed back by binary COPY, and drawn as in memory.
-    func summaryOnServer(_ query: BoundAggregateQuery, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
-        return onServer(query.table.name, at: context, emit: emit) { remote, connection, shown in
-            let result = try serverSummary(query, remote, connection, at: context, emit: emit)
-            present(Presenter(language: language).present(.summary(result), computedOn: shown), emit: emit)
-            return .ok
-        }
-    }
-
-    /// `count [SEGMENT]` on a table left on a server: its rows, or the segment's, counted there.
-    func countOnServer(_ table: Table, segment: BoundCondition?, name: String?, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
-        return onServer(table.name, at: context, emit: emit) { remote, connection, shown in
-            // The rows of the table, and those of the segment: one summary each.
-            var counts: [Int] = []
-            for condition in [nil] + (segment.map { [$0] } ?? []) {
-                let result = try serverSummary(.counting(table, by: [], within: condition), remote, connection, at: context, emit: emit)
-                guard let first = result.rows.first?.values.first, case .count(let count) = first else { return .dataError }
-                counts.append(count)
-            }
-            present(Presenter(language: language).present(.count(table, segment: name, count: counts.last ?? 0, of: counts[0]), computedOn: shown), emit: emit)
-            return .ok
-        }
-    }
-
-    /// A summary computed on the server, read back as memory computes it.
-    func serverSummary(_ query: BoundAggregateQuery, _ remote: BoundServerTable, _ connection: PostgresConnection,
-                               at context: StatementContext, emit: (Output) -> Void) throws -> AggregateResult {
-        let (parsed, source) = (context.parsed, context.source)
-        let text = Self.singleLine(source.text(of: parsed.span))
-        let compiled = try SQLCompiler(dialect: .postgres).compile(query, text: text, from: remote.from, counting: true)
-        let started = ContinuousClock.now
-        // Streamed by COPY, so that Ctrl-C cancels the query on the server.
-        let answer = try connection.load(.query(compiled.sql), connectionName: remote.connection, name: query.table.name, control: LoadControl())
-        timeServer(since: started, "\(NumberFormat.grouped(answer.rowCount)) groups received", emit: emit)
-        let read = compiled.read(answer)
-        let rows = try AggregateText.rows(read.values, labels: query.aggregates.map(\.label)).get()
-        return AggregateResult(table: answer, groupColumns: Array(query.groups.indices), labels: query.aggregates.map(\.label),
-                               rows: rows, groupCount: read.groupCount, scope: read.scope, levels: read.levels)
-    }
-}
-
-extension AggregateText {
-    /// The value as memory computes it: counts, exact sums, minimums and maximums at the
-    /// argument's scale, dates, and reals.
-    /// Nil when the server's text is not such a value (never rounded or guessed).
-    var value: AggregateValue? {
-        guard let text else { return .null }
-        switch (kind, argument) {
-        case (.count, _): return Int(text).map(AggregateValue.count)
-        case (.sum, .number(let scale)?), (.min, .number(let scale)?), (.max, .number(let scale)?):
-            return Self.exact(text, scale: scale).map { .exact($0, scale: scale) }
-        case (.min, .date?), (.max, .date?): return CalendarDate.parseISO(Array(text.utf8)).map(AggregateValue.date)
-        case (.share, _): return Double(text).map(AggregateValue.share)
-        default: return Double(text).map(AggregateValue.real)
-        }
-    }
-
-    /// Each group's values, in row order; the first text that is not a value stops the reading.
-    static func rows(_ texts: [[AggregateText]], labels: [String]) -> Result<[(representative: Int, values: [AggregateValue])], Unreadable> {
-        var rows: [(representative: Int, values: [AggregateValue])] = []
-        for (row, group) in texts.enumerated() {
-            var values: [AggregateValue] = []
-            for (label, text) in zip(labels, group) {
-                guard let value = text.value else {
-                    return .failure(Unreadable(message: "the server answered '\(text.text ?? "")' for \(label), which patron cannot read exactly"))
-                }
-                values.append(value)
-            }
-            rows.append((row, values))
-        }
-        return .success(rows)
-    }
-
-    struct Unreadable: Error { let message: String }
-
-    /// A decimal's text (`-12.5`) as a mantissa at `scale` decimals, when it has no more.
-    static func exact(_ text: String, scale: Int) -> Int128? {
-        ExactDecimal(text)?.mantissa(atScale: scale)
-    }
-}
-
-extension Session {
-    /// `customers from ORDERS` where the orders stay on a server: the derivation runs there into
-    /// a temporary table of that session, which becomes current, left on the server too.
-    func customersOnServer(_ spec: BoundCustomers, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
-        return onServer(spec.orders.name, at: context, emit: emit) { remote, connection, shown in
-            let orders = remote.from
-            let select = try SQLCompiler(dialect: .postgres).customers(spec, from: orders)
-            let target = BoundServerTable(connection: remote.connection, schema: nil, table: spec.name)
-            let started = ContinuousClock.now
-            for statement in SQLCompiler(dialect: .postgres).temporaryTable(spec.name, holding: select) { try connection.execute(statement) }
-            timeServer(since: started, "nothing received (the table stays there)", emit: emit)
-            let columns = try connection.columns(schema: nil, table: spec.name, name: spec.name, connectionName: remote.connection)
-            catalog.apply(.remote(columns, target))
-            catalog.apply(.derivation(spec))
-            present(Presenter(language: language).present(.derived(try serverDerivation(spec, orders: orders, connection), orders: spec.orders.name), computedOn: shown),
-                    emit: emit)
-            return .ok
-        }
-    }
-
-    /// The report of a derivation made on a server, as memory prints it: the derived columns and
-    /// their definitions (derived over the orders' columns), the customers and nulls counted there,
-    /// the as-of date and the orders used.
-    private func serverDerivation(_ spec: BoundCustomers, orders: String, _ connection: PostgresConnection) throws -> CustomerDerivation {
-        let schema = Engine.deriveCustomers(spec).table
-        let compiler = SQLCompiler(dialect: .postgres)
-        let counts = try connection.row(compiler.valueCounts(ofTemporaryTable: spec.name, columns: schema.columns.map(\.name)))
-        let customers = Int(counts.first.flatMap { $0 } ?? "") ?? 0
-        let nulls = counts.dropFirst().map { customers - (Int($0 ?? "") ?? 0) }
-        let facts = try connection.row(compiler.derivationFacts(spec, orders: orders))
-        let day = facts.first.flatMap { $0 }.flatMap { CalendarDate.parseISO(Array($0.utf8)) } ?? spec.asOf ?? 0
-        let total = facts.count > 1 ? Int(facts[1] ?? "") ?? 0 : 0, used = facts.count > 2 ? Int(facts[2] ?? "") ?? 0 : 0
-        return CustomerDerivation(table: schema, asOf: day, asOfIsLatest: spec.asOf == nil, ordersUsed: used, ordersLeftOut: total - used,
-                                  customers: customers, nulls: nulls)
-    }
-}
-
-extension BoundServerTable {
-    /// What compiled statements read the table from: the query `use` set, or the table itself.
-    var from: String { relation ?? PostgresConnection.qualified(schema, table) }
 }

@@ -4,6 +4,7 @@ import PatronEngine
 import PatronPostgres
 import PatronRender
 import PatronSQL
+import PatronServer
 import PatronStore
 import PatronSyntax
 
@@ -397,47 +398,8 @@ public final class Session {
 
     /// Runs a statement on a table left on a server there (docs/sql.md); nil for one held in memory.
     private func runOnServer(_ statement: BoundStatement, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status? {
-        switch statement {
-        case .customers(let spec) where catalog.remote[spec.orders.name] != nil:
-            return customersOnServer(spec, at: context, emit: emit)
-        case .aggregate(let query) where catalog.remote[query.table.name] != nil:
-            return summaryOnServer(query, at: context, emit: emit)
-        case .count(let table, let segment, let name, let groups) where catalog.remote[table.name] != nil:
-            if groups.isEmpty { return countOnServer(table, segment: segment, name: name, at: context, emit: emit) }
-            return summaryOnServer(.counting(table, by: groups, within: segment), at: context, emit: emit)
-        case .matrix(let table, _, _, _, _) where catalog.remote[table.name] != nil,
-             .tiers(let table, _) where catalog.remote[table.name] != nil,
-             .lifecycle(let table, _, _, _, _) where catalog.remote[table.name] != nil:
-            return frameworkOnServer(statement, at: context, emit: emit)
-        case .rfm(let table, let recency, let frequency, let monetary, let bins) where catalog.remote[table.name] != nil:
-            return rfmOnServer(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins, at: context, emit: emit)
-        case .rfmSegments(let table, let preset, let rules, let monetary) where catalog.remote[table.name] != nil:
-            return ruleSegmentsOnServer(table, preset: preset, rules: rules, monetary: monetary, at: context, emit: emit)
-        case .transitions(let spec, let from, let to, let by) where catalog.remote[spec.orders.name] != nil:
-            return transitionsOnServer(spec, from: from, to: to, by: by, at: context, emit: emit)
-        case .explainServerCustomer(let table, let id, let levels, let segments):
-            return explainCustomerOnServer(table, id: id, levels: levels, segments: segments, at: context, emit: emit)
-        case .crosstab(let table, let rows, let columns, let condition) where catalog.remote[table.name] != nil:
-            return crosstabOnServer(table, rows: rows, columns: columns, condition: condition, at: context, emit: emit)
-        case .show(let table, let top, let segment) where catalog.remote[table.name] != nil:
-            return showOnServer(table, top: top, segment: segment, at: context, emit: emit)
-        case .pareto(let table, let column, let a, let b) where catalog.remote[table.name] != nil:
-            return paretoOnServer(table, column: column, a: a, b: b, at: context, emit: emit)
-        case .explainSegment(let definition, let bound, let columns) where catalog.remote[bound.table.name] != nil:
-            return explainOnServer(definition, bound, columns: columns, at: context, emit: emit)
-        case .defineSegment(let definition, let preview) where catalog.remote[preview.table.name] != nil:
-            return defineOnServer(definition, preview: preview, at: context, emit: emit)
-        case .levels(let table, let column, let definition, let cuts) where catalog.remote[table.name] != nil:
-            return levelsOnServer(table, column: column, definition, cuts, at: context, emit: emit)
-        case .showSegments(let table, let segments) where catalog.remote[table.name] != nil:
-            return segmentsOnServer(table, segments, at: context, emit: emit)
-        case .showLevels(let table, let cuts) where catalog.remote[table.name] != nil:
-            return levelTableOnServer(table, cuts, at: context, emit: emit)
-        case .segment(let segment) where catalog.remote[segment.table.name] != nil:
-            return segmentOnServer(segment, at: context, emit: emit)
-        default:
-            return nil
-        }
+        guard let table = ServerExecutor.table(of: statement), catalog.remote[table] != nil else { return nil }
+        return onServer(statement, table: table, at: context, emit: emit)
     }
 
     /// Runs one bound statement: the session's own statements here, the rest through the engine.

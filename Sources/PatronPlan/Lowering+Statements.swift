@@ -93,3 +93,20 @@ public enum Lowered {
         return plan
     }
 }
+
+extension Lowered {
+    /// The rows where each condition holds (`patron_count1`, …), each lowered with its own
+    /// levels, the rows in all (`total`), and the order statistics of every level they use, in
+    /// one row: sizes of named segments, a level's rows per word, every metric's cut points.
+    public static func counts(_ table: Table, _ conditions: [(condition: BoundCondition, levels: [LevelCuts])]) throws(PlanError) -> (plan: Plan, statistics: [OrderStatistics]) {
+        let scan = Plan.table(table)
+        var values: [AggregateOutput] = [], sets: [OrderStatistics] = []
+        for (i, item) in conditions.enumerated() {
+            let holds = try Lowering(scan, levels: item.levels).condition(item.condition)
+            for set in holds.orderStatistics where !sets.contains(set) { sets.append(set) }
+            values.append(AggregateOutput("patron_count\(i + 1)", AggregateCall(.count, filter: holds)))
+        }
+        values.append(AggregateOutput("total", AggregateCall(.count)))
+        return (.aggregate(scan, groups: [], values: values + statisticOutputs(sets, asText: false)), sets)
+    }
+}

@@ -228,3 +228,30 @@ public struct CompiledSegment: Sendable {
         }
     }
 }
+
+extension SQLCompiler {
+    /// How many rows each condition holds for, the rows in all and the cut points of their
+    /// levels, in one query (`Lowered.counts`).
+    public func counts(_ table: Table, _ conditions: [(condition: BoundCondition, levels: [LevelCuts])], from source: String? = nil) throws(SQLError) -> CompiledCounts {
+        let (plan, statistics) = try lowered { () throws(PlanError) in try Lowered.counts(table, conditions) }
+        return CompiledCounts(sql: try write(plan, comment: nil, from: source), columns: plan.schema.fields.map(\.name), statistics: statistics,
+                              table: table, conditions: conditions.count)
+    }
+}
+
+/// Compiled counts: the SQL, and how to read its row back.
+public struct CompiledCounts: Sendable {
+    public let sql: String
+    let columns: [String]
+    let statistics: [OrderStatistics]
+    let table: Table
+    let conditions: Int
+
+    /// Each condition's rows, the rows in all, and `levels` with the cut points the answer holds.
+    public func read(_ row: [String?], levels: [LevelCuts]) -> (counts: [Int], total: Int, levels: [LevelCuts]) {
+        var value: [String: String] = [:]
+        for (name, text) in zip(columns, row) { if let text { value[name] = text } }
+        let counts = (0..<conditions).map { value["patron_count\($0 + 1)"].flatMap { Int($0) } ?? 0 }
+        return (counts, value["total"].flatMap { Int($0) } ?? 0, CompiledSegment.levels(levels, of: .table(table), statistics: statistics, from: value))
+    }
+}

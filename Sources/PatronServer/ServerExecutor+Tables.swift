@@ -1,0 +1,158 @@
+import PatronAnalysis
+import PatronEngine
+import PatronPostgres
+import PatronSQL
+import PatronStore
+
+extension ServerExecutor {
+    /// The statements that make a table there or read rows back.
+    func executeTables(_ statement: BoundStatement, text: String, rowLimit: Int) throws -> Execution? {
+        switch statement {
+        case .customers(let spec): return try customers(spec)
+        case .rfm(let table, let recency, let frequency, let monetary, let bins):
+            return try rfm(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins)
+        case .rfmSegments(let table, let preset, let rules, let monetary): return try ruleSegments(table, preset: preset, rules: rules, monetary: monetary)
+        case .transitions(let spec, let from, let to, let by): return Execution(.transitions(try transitions(spec, from: from, to: to, by: by, text: text)))
+        case .explainServerCustomer(let table, let id, let levels, let segments):
+            return Execution(.customerExplained(try explainCustomer(table, id: id, levels: levels, segments: segments)))
+        case .crosstab(let table, let rows, let columns, let condition):
+            let summary = try self.summary(.counting(table, by: [rows, columns], within: condition), text: text)
+            var weights = Array(repeating: 0, count: summary.table.rowCount)
+            for row in summary.rows where row.representative < weights.count {
+                if case .count(let n)? = row.values.first { weights[row.representative] = n }
+            }
+            return Execution(.crosstab(Engine.crosstab(summary.table, rows: 0, columns: 1, condition: nil, weights: weights)))
+        case .show(let table, let top, let segment): return Execution(.rows(try show(table, top: top, segment: segment, rowLimit: rowLimit)))
+        default: return nil
+        }
+    }
+
+    /// Replaces the server table behind `name` by `select` (which may read it): made as a new
+    /// temporary table, the old temporary one dropped, the new one renamed; all or nothing.
+    func replace(_ name: String, select: String) throws -> (table: Table, target: BoundServerTable) {
+        let started = ContinuousClock.now
+        try connection.executeAll(compiler.replacingTemporaryTable(name, by: select))
+        told(since: started, .nothing)
+        let table = try connection.columns(schema: nil, table: name, name: name, connectionName: remote.connection)
+        return (table, BoundServerTable(connection: remote.connection, schema: nil, table: name))
+    }
+
+    /// `customers from ORDERS`: the derivation runs there into a temporary table of that
+    /// session, which becomes current, left on the server too; the report counts its customers
+    /// and nulls there.
+    func customers(_ spec: BoundCustomers) throws -> Execution {
+        let select = try compiler.customers(spec, from: remote.from)
+        let target = BoundServerTable(connection: remote.connection, schema: nil, table: spec.name)
+        let started = ContinuousClock.now
+        for statement in compiler.temporaryTable(spec.name, holding: select) { try connection.execute(statement) }
+        told(since: started, .nothing)
+        let columns = try connection.columns(schema: nil, table: spec.name, name: spec.name, connectionName: remote.connection)
+        // The derived columns and their definitions, derived over the orders' columns (no rows).
+        let schema = Engine.deriveCustomers(spec.over(spec.orders.withoutRows())).table
+        let counts = try row(compiler.valueCounts(ofTemporaryTable: spec.name, columns: schema.columns.map(\.name)))
+        let customers = Int(counts.first.flatMap { $0 } ?? "") ?? 0
+        let nulls = counts.dropFirst().map { customers - (Int($0 ?? "") ?? 0) }
+        let facts = try row(compiler.derivationFacts(spec, orders: remote.from))
+        let day = facts.first.flatMap { $0 }.flatMap { CalendarDate.parseISO(Array($0.utf8)) } ?? spec.asOf ?? 0
+        let total = facts.count > 1 ? Int(facts[1] ?? "") ?? 0 : 0, used = facts.count > 2 ? Int(facts[2] ?? "") ?? 0 : 0
+        let derivation = CustomerDerivation(table: schema, asOf: day, asOfIsLatest: spec.asOf == nil, ordersUsed: used, ordersLeftOut: total - used,
+                                            customers: customers, nulls: nulls)
+        return Execution(.derived(derivation, orders: spec.orders.name), changes: [.remote(columns, target), .derivation(spec)])
+    }
+
+    /// `rfm bins N`: the scores are added there; the cut points and the rows per score come back.
+    /// The order statistics are read first and go into the scoring as constants: worked out once.
+    func rfm(_ table: Table, recency: Int, frequency: Int, monetary: Int, bins: Int) throws -> Execution {
+        let compiled = try compiler.rfm(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins, from: remote.from)
+        let statistics = try row(compiled.statistics ?? "")
+        let cuts = compiled.cuts(from: statistics, names: compiled.statisticNames).map(\.cuts)
+        let (scored, target) = try replace(table.name, select: compiled.select(withStatistics: statistics) ?? compiled.select)
+        let cells = try rows(compiler.scoreCells(ofTemporaryTable: table.name))
+        var counts = Array(repeating: Array(repeating: 0, count: bins), count: 3), heat = Array(repeating: Array(repeating: 0, count: bins), count: bins)
+        for cell in cells where cell.count == 4 {
+            let scores = cell[0..<3].map { $0.flatMap { Int($0) } }, n = Int(cell[3] ?? "") ?? 0
+            for (k, score) in scores.enumerated() { if let score, (1...bins).contains(score) { counts[k][score - 1] += n } }
+            if let r = scores[0], let f = scores[1], (1...bins).contains(r), (1...bins).contains(f) { heat[r - 1][f - 1] += n }
+        }
+        return Execution(.rfm(RFMResult(table: scored, bins: bins, cuts: cuts, counts: counts, heat: heat)), changes: [.remote(scored, target), .rfmBins(bins)])
+    }
+
+    /// `rfm segments`: each row is named there by the first rule that holds; the rows and the
+    /// exact monetary of each name come back.
+    func ruleSegments(_ table: Table, preset: String, rules: [(name: String, condition: BoundCondition)], monetary: Int?) throws -> Execution {
+        let compiled = try compiler.ruleSegments(table, rules: rules, from: remote.from)
+        let (named, target) = try replace(table.name, select: compiled.select)
+        let answer = try rows(compiler.ruleCounts(ofTemporaryTable: table.name, monetary: monetary.map { table.columns[$0].name }))
+        let scale = monetary.map { table.columns[$0].decimalScale } ?? 0
+        func sum(_ text: String?) -> Int128 { text.flatMap { AggregateText.exact($0, scale: scale) } ?? 0 }
+        var counts: [String: Int] = [:], sums: [String: Int128] = [:]
+        for row in answer where row.count == 3 {
+            guard let name = row[0] else { continue }
+            (counts[name], sums[name]) = (Int(row[1] ?? "") ?? 0, sum(row[2]))
+        }
+        let real = { (x: Int128) in Double(x) / powerOfTen(scale) }
+        let rows = rules.map { (name: $0.name, count: counts[$0.name] ?? 0, monetary: monetary == nil ? nil : real(sums[$0.name] ?? 0)) }
+        let total = sums.values.reduce(0, +)
+        var result = RuleAssignment(table: named, preset: preset, rows: rows, unmatched: counts["Others"] ?? 0,
+                                    unmatchedMonetary: monetary == nil ? nil : real(sums["Others"] ?? 0), totalMonetary: monetary == nil ? nil : real(total))
+        for name in RuleAssignment.scoreColumns where table.columns.contains(where: { $0.name == name }) {
+            let seen = try self.rows(SQLDialect.postgres.distinctValues(of: name, in: "pg_temp." + PostgresConnection.quote(table.name)))
+            let missing = RuleAssignment.gaps(in: Set(seen.compactMap { $0.first.flatMap { $0 }.flatMap { Int64($0) } }))
+            if !missing.isEmpty { result.emptyScores.append((name, missing)) }
+        }
+        return Execution(.rfmSegments(result), changes: [.remote(named, target)])
+    }
+
+    /// `transitions`: derived at each date, labelled and paired there, in one statement; only the
+    /// counts per pair come back.
+    func transitions(_ spec: BoundCustomers, from: Int32, to: Int32, by: Segmentation, text: String) throws -> TransitionsResult {
+        let answer = try rows(compiler.transitions(spec, from: from, to: to, by: by, text: text, source: remote.from))
+        let order = SQLCompiler.segmentOrder(by)
+        var counts = Array(repeating: Array(repeating: 0, count: order.count), count: order.count + 1)
+        for row in answer where row.count == 3 {
+            guard let after = row[1].flatMap({ order.firstIndex(of: $0) }) else { continue }
+            let before = row[0].flatMap { order.firstIndex(of: $0) } ?? order.count
+            counts[before][after] += Int(row[2] ?? "") ?? 0
+        }
+        let keys = Engine.segmentKeys(by, tierMetric: spec.profit != nil ? "profit" : "monetary")
+        return TransitionsResult(segmentation: by.name, keys: keys, from: from, to: to, counts: counts)
+    }
+
+    /// `explain customer ID`: the customer's row comes back (decoded as a load decodes it), and
+    /// every metric's cut points and every named segment's verdict are computed there, one query each.
+    func explainCustomer(_ table: Table, id: BoundCondition, levels: [Int: LevelCuts], segments: [(String, String, BoundCondition, [LevelCuts])]) throws -> CustomerExplanation {
+        let sql = try compiler.rows(table, where: id, from: remote.from)
+        let started = ContinuousClock.now
+        let found = try connection.load(.query(sql), connectionName: remote.connection, name: table.name, control: LoadControl())
+        told(since: started, .rows(found.rowCount))
+        guard found.rowCount > 0 else { throw NoSuchCustomer(table: table.name, column: table.columns[0].name) }
+        let columns = levels.keys.sorted()
+        var computed: [Int: LevelCuts] = [:]
+        if !columns.isEmpty {
+            let counted = try counts(table, columns.map { (.level(column: $0, levels[$0]!, .equal, level: 0), [levels[$0]!]) }, levels: columns.map { levels[$0]! })
+            try Self.check(counted.levels, emptyAllowed: true)
+            for (column, cut) in zip(columns, counted.levels) where cut.basis > 0 || cut.method == .fixedCuts { computed[column] = cut }
+        }
+        // In a segment when its condition is true for the row, out when false, else unknown.
+        let answer = segments.isEmpty ? [] : try row(compiler.verdicts(table, row: id, conditions: segments.map { ($0.2, $0.3) }, from: remote.from))
+        func count(_ i: Int) -> Int { i < answer.count ? answer[i].flatMap { Int($0) } ?? 0 : 0 }
+        let verdicts = segments.enumerated().map { i, segment -> (name: String, definition: String, isMember: Bool?) in
+            (segment.0, segment.1, count(2 * i) > 0 ? true : count(2 * i + 1) > 0 ? false : nil)
+        }
+        return CustomerExplanation(table: found, row: 0, levels: computed, segments: verdicts)
+    }
+
+    /// `show [top N by X]`: that page of rows comes back (ordered by X, else by the first column,
+    /// which keys a derived customer table), with the count of all.
+    func show(_ table: Table, top: BoundTop?, segment: BoundCondition?, rowLimit: Int) throws -> RowsResult {
+        let limit = top?.count ?? rowLimit
+        let sql = try compiler.rows(table, where: segment ?? .constant(true), from: remote.from, descending: top?.column,
+                                    limit: limit == Int.max ? Int(Int32.max) : limit)
+        let started = ContinuousClock.now
+        let page = try connection.load(.query(sql), connectionName: remote.connection, name: table.name, control: LoadControl())
+        told(since: started, .rows(page.rowCount))
+        let counted = try counts(table, segment.map { [($0, [])] } ?? [])
+        return RowsResult(table: page, rows: Array(0..<page.rowCount), matching: counted.counts.first ?? counted.total,
+                          orderedBy: top.map { table.columns[$0.column].name })
+    }
+}
