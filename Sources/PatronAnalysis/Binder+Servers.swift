@@ -65,8 +65,11 @@ extension Binder {
             // The SQL's comment names the condition, as `sql segment where …` does.
             return .sqlSegment(BoundSegment(table: preview.table, condition: preview.condition, text: definition.text, levels: preview.levels,
                                             profitColumn: preview.profitColumn), dialect: name)
+        case .show(_, nil, _):
+            throw Diagnostic("a database keeps no order of rows, so 'show' compiles only with 'top N by COLUMN'", at: inner.span,
+                             hints: ["sql \(name) show top 10 by monetary"])
         default:
-            throw Diagnostic("'sql' compiles customers from, segment, define segment, summarize, count, crosstab, matrix, pareto, tiers, lifecycle, rfm bins, rfm segments and transitions", at: inner.span,
+            throw Diagnostic("'sql' compiles customers from, segment, define segment, summarize, count, crosstab, show … top N by, matrix, pareto, tiers, lifecycle, rfm bins, rfm segments and transitions", at: inner.span,
                              hints: ["sql \(name) segment where profit = high and loyalty = low"])
         }
     }

@@ -467,10 +467,11 @@ extension BoundStatement {
     }
 
     /// A statement `sql` compiles besides segments, summaries and derivations: the frameworks,
-    /// RFM scores and rule tables, transitions and cross tabulations.
+    /// RFM scores and rule tables, transitions, cross tabulations and pages of rows by a column.
     public var compilesAsQuery: Bool {
         switch self {
         case .rfm, .rfmSegments, .transitions, .crosstab: return true
+        case .show(_, let top, _): return top != nil
         default: return isFramework
         }
     }

@@ -252,8 +252,8 @@ public enum Help {
                 found from the two neighbouring order statistics, so equal values share a level; SQL's
                 three-valued logic; exact decimals. Dialects: duckdb (the default), postgres, spark, trino,
                 bigquery, snowflake. Covered: customers from, segment, define segment, summarize, count,
-                crosstab, matrix, pareto, tiers, lifecycle, rfm bins, rfm segments, transitions (lower, upper and
-                length are refused). 'patron compile FILE --dialect duckdb' writes a whole script's.
+                crosstab, show … top N by, matrix, pareto, tiers, lifecycle, rfm bins, rfm segments, transitions
+                (lower, upper and length are refused). 'patron compile FILE --dialect duckdb' writes a whole script's.
                 'use CONNECTION.SCHEMA.TABLE' leaves a PostgreSQL table on its server and runs every
                 statement but 'export TABLE' and 'summarize TABLE' there, drawn as in memory.
                 """,

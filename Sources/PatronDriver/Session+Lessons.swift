@@ -11,7 +11,7 @@ extension Session {
             present(lessonList(), emit: emit)
             return (.ok, false)
         }
-        guard !inLesson else {
+        guard !nesting.inLesson else {
             emit(.diagnostic(rendered(Diagnostic("a lesson cannot start another lesson", at: parsed.span,
                                                                   hints: ["finish this one first (quit leaves it)"]), in: source)))
             return (.dataError, false)
@@ -36,9 +36,9 @@ extension Session {
         }
         // A lesson's levels, rules and settings are the lesson's: the session gets its own back.
         let (settings, spokenLanguage, timed) = (catalog.settings, language, timer)
-        inLesson = true
+        nesting.inLesson = true
         defer {
-            inLesson = false
+            nesting.inLesson = false
             catalog.settings = settings
             (language, timer) = (spokenLanguage, timed)
         }

@@ -36,7 +36,7 @@ extension Session {
         if let script {
             guard case .report(_, _, _, _, let scriptSpan) = parsed.kind else { return .dataError }
             // A script run for a report that reports from a script could run itself for ever.
-            guard !insideReport else {
+            guard !nesting.insideReport else {
                 emit(.diagnostic(rendered(Diagnostic("a script run for a report cannot report from another script", at: scriptSpan ?? parsed.span,
                                                      hints: ["make each report from the top-level script, or report to a file without 'from'"]), in: source)))
                 return .dataError
@@ -49,7 +49,7 @@ extension Session {
                 return failure.status
             }
             let inner = Session()
-            (inner.language, inner.rowLimit, inner.parameters, inner.quiet, inner.insideReport) = (language, rowLimit, parameters, true, true)
+            (inner.language, inner.rowLimit, inner.parameters, inner.quiet, inner.nesting.insideReport) = (language, rowLimit, parameters, true, true)
             let outcome = inner.run(Source(name: script, text: text)) { output in
                 if case .diagnostic(let message) = output { emit(.diagnostic(message)) }
             }

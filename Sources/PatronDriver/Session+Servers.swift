@@ -128,33 +128,6 @@ extension Session {
 
 /// `sql STATEMENT`: the SQL a statement compiles to.
 extension Session {
-    /// The SQL of one statement, its first line a comment with the patron line; `creating`
-    /// (`patron compile`) makes the tables a derivation or scoring produces, so later statements read them.
-    func statementSQL(_ bound: BoundStatement, _ compiler: SQLCompiler, text: String, creating: Bool) throws(SQLError) -> String {
-        let comment = SQLDialect.comment("patron: \(text)") + "\n"
-        switch bound {
-        case .segment(let segment): return try compiler.segment(segment)
-        case .customers(let spec): return try compiler.customers(spec, creating: creating)
-        case .aggregate(let query): return try compiler.summary(query, text: text)
-        case .count(let table, let segment, _, let groups):
-            return try compiler.summary(.counting(table, by: groups, within: segment), text: text)
-        case .crosstab(let table, let rows, let columns, let condition):
-            return try compiler.summary(.counting(table, by: [rows, columns], within: condition), text: text)
-        case let framework where framework.isFramework: return try compiler.framework(framework, text: text)
-        case .rfm(let table, let recency, let frequency, let monetary, let bins):
-            let scored = try compiler.rfm(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins)
-            return comment + (creating ? try scored.replacing(table.name, dialect: compiler.dialect, text: text) : scored.select + ";")
-        case .rfmSegments(let table, _, let rules, _):
-            let named = try compiler.ruleSegments(table, rules: rules)
-            return comment + (creating ? try named.replacing(table.name, dialect: compiler.dialect, text: text) : named.select + ";")
-        case .transitions(let spec, let from, let to, let by):
-            return try compiler.transitions(spec, from: from, to: to, by: by, text: text)
-        default:
-            let verb = text.split(separator: " ").first.map(String.init) ?? text
-            throw SQLError(message: "'\(verb)' does not compile to \(compiler.dialect.rawValue) SQL yet", hints: ["docs/sql.md lists what compiles"])
-        }
-    }
-
     func compileSQL(_ statement: BoundStatement, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
         let (parsed, source) = (context.parsed, context.source)
         do throws(SQLError) {
@@ -171,7 +144,7 @@ extension Session {
                 sql = try SQLCompiler(dialect: dialect).customers(spec)
             case .sqlFramework(let inner, let text, let name):
                 dialect = SQLDialect(rawValue: name) ?? .duckdb
-                sql = try statementSQL(inner, SQLCompiler(dialect: dialect), text: text, creating: false)
+                sql = try SQLCompiler(dialect: dialect).statement(inner, text: text, creating: false)
             default: return .dataError
             }
             present(Presentation(kind: "sql", facts: [.init("dialect", .string(dialect.rawValue)), .init("sql", .string(sql))], blocks: [.line(sql)]), emit: emit)
@@ -189,7 +162,7 @@ extension Session {
         let (parsed, source) = (context.parsed, context.source)
         let line = Self.singleLine(source.text(of: parsed.span))
         do throws(SQLError) {
-            let sql = try statementSQL(bound, SQLCompiler(dialect: dialect), text: line, creating: true)
+            let sql = try SQLCompiler(dialect: dialect).statement(bound, text: line, creating: true)
             emit(.result(SQLDialect.comment("\(source.name):\(source.line(containing: parsed.span.start).number): \(line)") + "\n"
                          + sql.split(separator: "\n").dropFirst().joined(separator: "\n") + "\n"))
             return .ok

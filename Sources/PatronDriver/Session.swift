@@ -90,8 +90,6 @@ public final class Session {
     /// Whether results are kept for one HTML document printed at the end (`--format html`)
     /// instead of printed one by one; text and confirmations go to standard error.
     public var collectsHTML = false
-    /// The statement running, as written, to head its results in a report.
-    private var currentStatement = ""
     /// At the prompt: shows its argument as a prompt and returns the line typed at a lesson's
     /// pause (nil for Ctrl-C or Ctrl-D). Nil in scripts, where pauses are skipped.
     public var lessonPause: ((String) -> String?)? = nil
@@ -101,17 +99,8 @@ public final class Session {
     /// Whether every result's presentation is checked (unique keys, rows as wide as the fields)
     /// even in a release build, stopping at the first that fails: what the fuzz targets run with.
     public var checksInvariants = false
-    /// Whether this session runs a script for `report … from` (which may not report from another).
-    var insideReport = false
-    /// How deep includes may nest.
-    static let includeLimit = 64
-    /// Whether a lesson is running (one cannot start another).
-    var inLesson = false
     /// The statements that succeeded at the top level, as written, for `save session`.
     public var succeeded: [String] { log.succeeded }
-    /// How the last delimited load read its file, for the reader of a compiled script.
-    var lastDelimiter: LoadOptions.Delimiter? = nil
-    var lastHeader = true
     /// When set (`patron compile`), queries are printed as SQL in this dialect instead of run;
     /// statements that shape the catalog (load, let, define, levels, …) still run, silently.
     public var compiling: SQLDialect? = nil {
@@ -121,10 +110,10 @@ public final class Session {
     public private(set) var checkedCount = 0
     /// Open server connections, by name.
     var connections: [String: PostgresConnection] = [:]
-    /// The scripts being included, innermost last, to report cycles.
-    private var including: [String] = []
-    /// How deep inside `include` statements the run is (0: the script or prompt itself).
-    private var includeDepth = 0
+    /// The scripts running inside one another, and the statement running.
+    var nesting = ScriptNesting()
+    /// How the last delimited load read its file.
+    var lastLoad = LastLoad()
     /// Values given with `--param name=value`: they win over a script's `let` of the same name.
     public var parameters: [String: Constant] = [:] {
         didSet { for (name, value) in parameters { catalog.variables[name] = value } }
@@ -228,8 +217,8 @@ public final class Session {
     private func runSource(_ source: Source, emit: (Output) -> Void) -> Outcome {
         // Scripts being run, so an include that comes back to one of them is reported, not followed.
         let isFile = !source.name.hasPrefix("<")
-        if isFile { including.append(Self.canonical(source.name)) }
-        defer { if isFile { including.removeLast() } }
+        if isFile { nesting.files.append(Self.canonical(source.name)) }
+        defer { if isFile { nesting.files.removeLast() } }
         let parsed = Parser.parse(source)
         var worst = Outcome.Status.ok
         if !parsed.diagnostics.isEmpty {
@@ -281,19 +270,19 @@ public final class Session {
                 }
                 guard bound.shapesCatalog else { continue }
             }
-            currentStatement = Secrets.masked(Self.singleLine(source.text(of: statement.span)))
+            nesting.statement = Secrets.masked(Self.singleLine(source.text(of: statement.span)))
             let outcome = execute(bound, at: StatementContext(parsed: statement, source: source), emit: emit)
             if let dialect = compiling, case .load(let path, let name, let options) = bound, outcome.status == .ok, let table = catalog.tables[name] {
                 // A compiled script starts from the same data: the loaded table, as the engine creates it.
                 // The reader is told the delimiter and header patron found, and the options given.
-                emit(.result(SQLCompiler(dialect: dialect).source(table, path: path, options: options, delimiter: lastDelimiter, header: lastHeader)))
+                emit(.result(SQLCompiler(dialect: dialect).source(table, path: path, options: options, delimiter: lastLoad.delimiter, header: lastLoad.header)))
             }
             if timer && !checkOnly { emit(.note("time: \(NumberFormat.fixed((ContinuousClock.now - started).seconds, digits: 3)) s")) }
             if outcome.status != .ok {
                 if keepGoing && !outcome.shouldQuit { worst = worse(worst, outcome.status); continue }
                 return Outcome(status: outcome.status, shouldQuit: outcome.shouldQuit, isIncomplete: false)
             }
-            if includeDepth == 0 {
+            if nesting.depth == 0 {
                 let text = Secrets.masked(Self.singleLine(source.text(of: statement.span)))
                 log.succeeded(text, bookkeeping: statement.kind.isSessionBookkeeping)
             }
@@ -355,7 +344,7 @@ public final class Session {
         }
         guard !checkOnly, !(quiet && presentation.isConfirmation) else { return }
         // An answer in words (explain) clears the last result: `export result` must not write the table before it.
-        log.record(presentation, statement: currentStatement, language: language)
+        log.record(presentation, statement: nesting.statement, language: language)
         let text = { TextDrawing.draw(presentation) }
         if collectsHTML {
             // The document comes at the end; words for people meanwhile go to standard error.
@@ -527,7 +516,7 @@ public final class Session {
             progress?.finish()
             let seconds = (ContinuousClock.now - started).seconds
             catalog.apply(.add(report.table))
-            (lastDelimiter, lastHeader) = (report.delimiter, report.header)
+            lastLoad = LastLoad(delimiter: report.delimiter, header: report.header)
             for warning in report.warnings { emit(.diagnostic(DiagnosticRenderer.fileError(path, warning, severity: "warning", language: language))) }
             if report.rejectedCount > 0 {
                 var text = "\(path): warning: rejected \(NumberFormat.grouped(report.rejectedCount)) \(report.rejectedCount == 1 ? "record" : "records") (on_error skip)"
@@ -589,8 +578,8 @@ public final class Session {
         let (parsed, source) = (context.parsed, context.source)
         guard case .include(_, let pathSpan) = parsed.kind else { return (.dataError, false) }
         let key = Self.canonical(path)
-        if including.contains(key) {
-            let chain = (including.drop { $0 != key } + [key]).joined(separator: " → ")
+        if nesting.files.contains(key) {
+            let chain = (nesting.files.drop { $0 != key } + [key]).joined(separator: " → ")
             emit(.diagnostic(rendered(Diagnostic("including '\(path)' would run it again inside itself: \(chain)", at: pathSpan,
                                                                   hints: ["remove one of the include statements in the cycle"]), in: source)))
             return (.dataError, false)
@@ -604,13 +593,13 @@ public final class Session {
         }
         // Each include runs inside the one that names it: a chain deeper than this is surely a
         // mistake, and far deeper would overflow the stack.
-        guard includeDepth < Self.includeLimit else {
-            emit(.diagnostic(rendered(Diagnostic("includes nest more than \(Self.includeLimit) deep", at: pathSpan,
+        guard nesting.depth < ScriptNesting.includeLimit else {
+            emit(.diagnostic(rendered(Diagnostic("includes nest more than \(ScriptNesting.includeLimit) deep", at: pathSpan,
                                                  hints: ["include the scripts one after another from one script instead of each from the one before"]), in: source)))
             return (.dataError, false)
         }
-        includeDepth += 1
-        defer { includeDepth -= 1 }
+        nesting.depth += 1
+        defer { nesting.depth -= 1 }
         let outcome = run(Source(name: path, text: text), emit: emit)
         return (outcome.status, outcome.shouldQuit)
     }

@@ -21,10 +21,7 @@ extension Lowered {
         let (id, date) = (Scalar.column(spec.id), Scalar.column(spec.date))
         let asOf = spec.asOf.map { Scalar.literal(.date($0)) } ?? .maximum(orders, spec.date)
         func number(_ n: Int128) -> Scalar { .literal(.number(n, scale: 0)) }
-        func month(_ day: Scalar) -> Scalar {
-            .arithmetic(.add, .arithmetic(.multiply, .call(.year, [day], .number(scale: 0)), number(12), .number(scale: 0)),
-                        .call(.month, [day], .number(scale: 0)), .number(scale: 0))
-        }
+        func month(_ day: Scalar) -> Scalar { .monthIndex(day) }
         let back = Scalar.arithmetic(.subtract, month(asOf), month(date), .number(scale: 0))
         let recent = Scalar.when([(.and([.compare(back, .greaterOrEqual, number(0)), .compare(back, .lessOrEqual, number(11))]), month(date))], otherwise: nil)
         let used = Plan.filter(orders, .and([.isNull(id, negated: true), .isNull(date, negated: true), .compare(date, .lessOrEqual, asOf)]))

@@ -86,7 +86,8 @@ public enum Lowered {
     /// limit) by `column` descending, then by the first column.
     public static func rows(_ table: Table, where condition: BoundCondition, levels: [LevelCuts], descending column: Int?, limit: Int?) throws(PlanError) -> Plan {
         let scan = Plan.table(table)
-        var plan = Plan.filter(scan, try Lowering(scan, levels: levels).condition(condition))
+        var plan = scan
+        if case .constant(true) = condition {} else { plan = .filter(scan, try Lowering(scan, levels: levels).condition(condition)) }
         if let limit {
             plan = .limit(.sort(plan, (column.map { [SortKey($0, .descending)] } ?? []) + [SortKey(0)]), limit)
         }

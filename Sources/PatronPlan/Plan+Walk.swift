@@ -61,7 +61,7 @@ extension Scalar {
         case .compare(let a, _, let b), .textMatch(let a, _, let b), .arithmetic(_, let a, let b, _), .quotient(let a, let b), .roundedQuotient(let a, let b, _):
             a.visit(body); b.visit(body)
         case .and(let terms), .or(let terms), .call(_, let terms, _), .concat(let terms): terms.forEach { $0.visit(body) }
-        case .not(let x), .negate(let x), .isNull(let x, _), .asText(let x), .atScale(let x, _), .level(let x, _): x.visit(body)
+        case .not(let x), .negate(let x), .isNull(let x, _), .asText(let x), .atScale(let x, _), .level(let x, _), .monthIndex(let x): x.visit(body)
         case .inList(let x, let items, _): x.visit(body); items.forEach { $0.visit(body) }
         case .label(let rules, _): rules.forEach { $0.0.visit(body) }
         case .when(let branches, let otherwise):

@@ -198,7 +198,7 @@ extension Scalar {
             case .null: return .null
             }
         case .arithmetic(_, _, _, let type), .call(_, _, let type): return type
-        case .quotient: return .number(scale: 0)
+        case .quotient, .monthIndex: return .number(scale: 0)
         case .roundedQuotient(_, _, let scale), .atScale(_, let scale): return .number(scale: scale)
         case .maximum(let relation, let column): return Scalar.column(column).type(in: relation.schema)
         case .when(let branches, let otherwise): return branches.first?.1.type(in: schema) ?? otherwise?.type(in: schema) ?? .null

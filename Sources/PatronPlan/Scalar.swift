@@ -145,6 +145,8 @@ public indirect enum Scalar: Sendable, Equatable {
     case quotient(Scalar, Scalar)
     /// The value of the first branch whose condition holds, else `otherwise` (else null).
     case when([(Scalar, Scalar)], otherwise: Scalar?)
+    /// A date's month counted from year 0: year × 12 + month (the months between two dates).
+    case monthIndex(Scalar)
     /// A value written as text (a whole number's digits).
     case asText(Scalar)
     /// Texts joined end to end.
@@ -168,7 +170,7 @@ public indirect enum Scalar: Sendable, Equatable {
         case (.roundedQuotient(let a1, let b1, let s1), .roundedQuotient(let a2, let b2, let s2)): return a1 == a2 && b1 == b2 && s1 == s2
         case (.atScale(let x, let s1), .atScale(let y, let s2)): return x == y && s1 == s2
         case (.level(let x, let b1), .level(let y, let b2)): return x == y && b1 == b2
-        case (.asText(let x), .asText(let y)): return x == y
+        case (.asText(let x), .asText(let y)), (.monthIndex(let x), .monthIndex(let y)): return x == y
         case (.quotient(let a1, let b1), .quotient(let a2, let b2)): return a1 == a2 && b1 == b2
         case (.when(let r1, let o1), .when(let r2, let o2)):
             return o1 == o2 && r1.count == r2.count && zip(r1, r2).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
@@ -196,7 +198,7 @@ public indirect enum Scalar: Sendable, Equatable {
         case .compare(let a, _, let b), .textMatch(let a, _, let b), .arithmetic(_, let a, let b, _), .quotient(let a, let b), .roundedQuotient(let a, let b, _):
             a.collect(into: &found); b.collect(into: &found)
         case .and(let terms), .or(let terms), .call(_, let terms, _), .concat(let terms): terms.forEach { $0.collect(into: &found) }
-        case .not(let x), .negate(let x), .isNull(let x, _), .asText(let x), .atScale(let x, _): x.collect(into: &found)
+        case .not(let x), .negate(let x), .isNull(let x, _), .asText(let x), .atScale(let x, _), .monthIndex(let x): x.collect(into: &found)
         case .inList(let x, let items, _): x.collect(into: &found); items.forEach { $0.collect(into: &found) }
         case .statistic(let s, _): add(s)
         case .level(let x, let bounds):

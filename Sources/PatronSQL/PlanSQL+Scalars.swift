@@ -62,6 +62,9 @@ extension PlanSQL {
         case .label(let rules, let otherwise):
             return .caseWhen(try rules.map { r throws(SQLError) in (try scalar(r.0, &b), .string(r.1.key)) }, otherwise: .string(otherwise.key))
         case .asText(let value): return .cast(try scalar(value, &b), .varchar)
+        case .monthIndex(let day):
+            let d = try scalar(day, &b)
+            return .binary(.binary(.extract("YEAR", d), "*", .number("12")), "+", .extract("MONTH", d))
         case .quotient(let x, let y): return .integerDivide(try scalar(x, &b), try scalar(y, &b))
         case .maximum(let relation, let column): return try maximum(relation, column, &b)
         case .atScale(let value, let scale): return .cast(try scalar(value, &b), .decimal(scale))

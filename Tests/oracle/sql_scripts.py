@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A whole script compiled and run: the statements that make tables (customers from, rfm bins,
 rfm segments) and the ones that read them (pareto, transitions by every segmentation, crosstab,
-count … by the scores and the rule names), compiled by `patron compile` for DuckDB and for
+count … by the scores and the rule names, pages of rows by a column), compiled by `patron compile` for DuckDB and for
 PostgreSQL, run there statement by statement, and every answer compared with patron's in memory.
 
 usage: sql_scripts.py PATRON_BINARY [PSQL_ARGS…]
@@ -17,6 +17,7 @@ import duckdb
 STATEMENTS = [
     "customers from orders by customer_id as of 2024-12-31 with profit = amount - cost",
     "count customers", "define segment loyal as loyalty = high and profit != low", "count loyal",
+    "show top 4 by monetary", "show loyal top 3 by profit",
     "pareto monetary", "pareto profit at 50, 70", "pareto loyalty at 33.3, 90",
     "transitions from 2024-06-30 to 2024-12-31 by matrix", "transitions from 2024-03-31 to 2024-12-31",
     "transitions from 2024-06-30 to 2024-12-31 by tiers",
@@ -26,8 +27,17 @@ STATEMENTS = [
     "transitions from 2024-03-31 to 2024-12-31 by putler",
 ]
 # Spark's temporary views cannot replace themselves (docs/sql.md): its script has no scores.
-SPARK_STATEMENTS = [s for s in STATEMENTS[:7]] + ["crosstab frequency by channels", "count by channels, frequency"]
-KINDS = ("pareto", "transitions", "count", "crosstab")
+SPARK_STATEMENTS = [s for s in STATEMENTS[:9]] + ["crosstab frequency by channels", "count by channels, frequency"]
+KINDS = ("pareto", "transitions", "count", "crosstab", "show")
+
+
+def norm(value):
+    """A value as text, a number without trailing zeros (JSON writes 599.8 for 599.80)."""
+    from decimal import Decimal, InvalidOperation
+    try:
+        return format(Decimal(str(value)).normalize(), "f")
+    except (InvalidOperation, ValueError):
+        return str(value)
 
 
 def run(patron, args, stdin):
@@ -45,7 +55,7 @@ def script(statements):
 def memory(patron, statements):
     """patron in memory: one JSON answer per query, in order."""
     answers = [d for d in json.loads(run(patron, ["run", "--format", "json", "--quiet", "-"], script(statements)))
-               if d["kind"] in ("pareto", "transitions", "summary", "crosstab", "count")]
+               if d["kind"] in ("pareto", "transitions", "summary", "crosstab", "count", "rows")]
     queries = [s for s in statements if s.split()[0] in KINDS]
     assert len(answers) == len(queries), f"{len(answers)} answers for {len(queries)} queries"
     return answers
@@ -58,6 +68,8 @@ def expected(answer):
     columns, rows = answer["columns"], answer["rows"]
     if answer["kind"] == "summary":
         return [[str(v) for v in row] for row in rows]
+    if answer["kind"] == "rows":
+        return [[norm(v) for v in row] for row in rows]
     if answer["kind"] == "pareto":
         return [[row[0], str(row[1])] for row in rows if row[1] > 0]
     pairs = []
@@ -85,6 +97,8 @@ def rows_of(kind, result):
         return [[str(r[0]), str(r[1])] for r in result]
     if kind in ("count", "crosstab"):
         return [[str(v) for v in r] for r in result]
+    if kind == "show":
+        return [[norm(v) for v in r] for r in result]
     return [[str(r[0]), str(r[1]), str(r[2])] for r in result]
 
 

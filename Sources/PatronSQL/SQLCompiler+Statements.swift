@@ -1,0 +1,34 @@
+import PatronAnalysis
+import PatronPlan
+import PatronStore
+
+extension SQLCompiler {
+    /// The SQL of one statement, its first line a comment with the patron line; `creating`
+    /// (`patron compile`) makes the tables a derivation or scoring produces, so later statements read them.
+    public func statement(_ bound: BoundStatement, text: String, creating: Bool) throws(SQLError) -> String {
+        let comment = SQLDialect.comment("patron: \(text)") + "\n"
+        switch bound {
+        case .segment(let bound): return try segment(bound)
+        case .customers(let spec): return try customers(spec, creating: creating)
+        case .aggregate(let query): return try summary(query, text: text)
+        case .count(let table, let segment, _, let groups):
+            return try summary(.counting(table, by: groups, within: segment), text: text)
+        case .crosstab(let table, let rows, let columns, let condition):
+            return try summary(.counting(table, by: [rows, columns], within: condition), text: text)
+        case let statement where statement.isFramework: return try framework(statement, text: text)
+        case .rfm(let table, let recency, let frequency, let monetary, let bins):
+            let scored = try rfm(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins)
+            return comment + (creating ? try scored.replacing(table.name, dialect: dialect, text: text) : scored.select + ";")
+        case .rfmSegments(let table, _, let rules, _):
+            let named = try ruleSegments(table, rules: rules)
+            return comment + (creating ? try named.replacing(table.name, dialect: dialect, text: text) : named.select + ";")
+        case .transitions(let spec, let from, let to, let by):
+            return try transitions(spec, from: from, to: to, by: by, text: text)
+        case .show(let table, let top?, let segment):
+            return comment + (try rows(table, where: segment ?? .constant(true), descending: top.column, limit: top.count)) + ";"
+        default:
+            let verb = text.split(separator: " ").first.map(String.init) ?? text
+            throw SQLError(message: "'\(verb)' does not compile to \(dialect.rawValue) SQL yet", hints: ["docs/sql.md lists what compiles"])
+        }
+    }
+}
