@@ -93,91 +93,37 @@ extension Engine {
         }
     }
 
-    /// Groups the rows in scope and computes each aggregate per group.
-    public static func aggregate(_ query: BoundAggregateQuery) -> AggregateResult {
-        let table = query.table
-        let rows = query.condition.map { filter($0, in: table) } ?? Array(0..<table.rowCount)
-        // Each row's group: when every key has few enough distinct values (text, booleans, whole
-        // numbers and dates over a short span), the keys combine into one number that indexes a
-        // table directly; other keys go through a dictionary.
-        var groupOf = [Int32](repeating: 0, count: rows.count)
+    /// Each row in scope's group: its number per row, each group's key (for ordering) and first
+    /// row, whether groups are already numbered in key order, and the null group of a single key.
+    struct Grouping {
+        var groupOf: [Int32]
         var orderKeys: [[Int64?]] = []
         var representative: [Int] = []
         var keysSorted = false
         var nullGroup: Int32? = nil
-        let digits = query.groups.compactMap { KeyDigits(table.columns[$0], limit: 1 << 26) }
-        let radices = digits.count == query.groups.count ? digits.map(\.radix) : nil
-        let keys = query.groups.map { groupKey(table.columns[$0]) }
+
+        init(rows: Int) { groupOf = [Int32](repeating: 0, count: rows) }
+
+        /// Numbers a new group whose first row is `row`.
+        mutating func add(_ key: [Int64?], first row: Int) -> Int32 {
+            let g = Int32(orderKeys.count)
+            orderKeys.append(key)
+            representative.append(row)
+            return g
+        }
+    }
+
+    /// Groups the rows in scope and computes each aggregate per group.
+    public static func aggregate(_ query: BoundAggregateQuery) -> AggregateResult {
+        let table = query.table
+        let rows = query.condition.map { filter($0, in: table) } ?? Array(0..<table.rowCount)
         // Ctrl-C at the prompt: an empty answer at once (the session reports the cancel, not it).
         let cancelled = AggregateResult(table: table, groupColumns: query.groups, labels: query.aggregates.map(\.label), rows: [],
                                         groupCount: 0, scope: 0, levels: query.levels)
-        if let radices, radices.reduce(1, { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }) <= min(max(1 << 22, 2 * rows.count), Int(Int32.max)) {
-            // Each row's keys combined into one number, a key column at a time, a stretch of rows
-            // per core; then each number's group.
-            if Interrupt.requested { return cancelled }
-            groupOf.withUnsafeMutableBufferPointer { out in
-                let out = SharedBuffer(out)
-                forEachStretch(of: rows.count) { stretch in for digit in digits { digit.combine(rows, stretch, into: out) } }
-            }
-            // The first row of each combined number; combined numbers ascend as the keys sort
-            // (nulls last), so groups numbered in that order need no sorting.
-            let size = radices.reduce(1, *)
-            var first = [Int](repeating: -1, count: size)
-            for (i, row) in rows.enumerated() {
-                if i & 0xFFFFF == 0 && Interrupt.requested { return cancelled }
-                let combined = Int(groupOf[i])
-                if first[combined] < 0 { first[combined] = row }
-            }
-            var group = [Int32](repeating: -1, count: size)
-            for combined in 0..<size where first[combined] >= 0 {
-                group[combined] = Int32(representative.count)
-                representative.append(first[combined])
-            }
-            groupOf.withUnsafeMutableBufferPointer { out in
-                let out = SharedBuffer(out)
-                forEachStretch(of: rows.count) { stretch in for i in stretch { out[i] = group[Int(out[i])] } }
-            }
-            keysSorted = true
-        } else if keys.count == 1, let key = keys.first, let group = query.groups.first {
-            // One key over a wide span: a dictionary of numbers, not of arrays; nulls a group of their own.
-            var groupIndex: [Int64: Int32] = [:]
-            let nulls = table.columns[group].nulls
-            for (i, row) in rows.enumerated() {
-                if i & 0xFFFF == 0 && Interrupt.requested { return cancelled }
-                if nulls.contains(row) {
-                    if nullGroup == nil {
-                        nullGroup = Int32(orderKeys.count)
-                        orderKeys.append([nil])
-                        representative.append(row)
-                    }
-                    groupOf[i] = nullGroup ?? 0
-                    continue
-                }
-                guard let k = key(row) else { continue }
-                if let g = groupIndex[k] { groupOf[i] = g } else {
-                    let g = Int32(orderKeys.count)
-                    groupIndex[k] = g
-                    orderKeys.append([k])
-                    representative.append(row)
-                    groupOf[i] = g
-                }
-            }
-        } else {
-            var groupIndex: [[Int64?]: Int32] = [:]
-            for (i, row) in rows.enumerated() {
-                if i & 0xFFFF == 0 && Interrupt.requested { return cancelled }
-                let key = keys.map { $0(row) }
-                if let g = groupIndex[key] { groupOf[i] = g } else {
-                    let g = Int32(orderKeys.count)
-                    groupIndex[key] = g
-                    orderKeys.append(key)
-                    representative.append(row)
-                    groupOf[i] = g
-                }
-            }
-        }
+        guard var grouping = group(rows, by: query.groups, in: table) else { return cancelled }
         // Without groups there is one, even over no rows: its count is 0 and its sums are null.
-        if rows.isEmpty && query.groups.isEmpty { orderKeys = [[]]; representative = [0] }
+        if rows.isEmpty && query.groups.isEmpty { grouping.orderKeys = [[]]; grouping.representative = [0] }
+        let groupOf = grouping.groupOf, representative = grouping.representative
         let groupCount = representative.count
         var starts = [Int](repeating: 0, count: groupCount + 1)
         starts.withUnsafeMutableBufferPointer { starts in for g in groupOf { starts[Int(g) + 1] += 1 } }
@@ -204,17 +150,7 @@ extension Engine {
         }
         let members = (0..<groupCount).map { needsRows ? flat[starts[$0]..<starts[$0 + 1]] : flat[0..<0] }
         let sizes = (0..<groupCount).map { starts[$0 + 1] - starts[$0] }
-        let order: [Int]
-        if keysSorted {
-            order = Array(0..<groupCount)
-        } else if query.groups.count == 1 {
-            // One key: its groups by the radix sort, the null group (if any) last.
-            let byKey = RadixSort.order(orderKeys.map { $0[0] ?? .max }).map { Int($0) }
-            order = nullGroup.map { null in byKey.filter { $0 != Int(null) } + [Int(null)] } ?? byKey
-        } else {
-            order = orderKeys.indices.sorted { orderKeys[$0].lexicographicallyPrecedes(orderKeys[$1], by: precedes) }
-        }
-
+        let order = keyOrder(grouping, keys: query.groups.count)
         let totals: [Double?] = zip(query.aggregates, compiled).map { aggregate, c in
             guard aggregate.kind == .share, let c else { return nil }
             let f = c.asReal
@@ -235,24 +171,109 @@ extension Engine {
             return part
         } }, when: true)
         if Interrupt.requested { return cancelled }
-        var out = Array(parts.joined())
-        if let sort = query.sort {
-            let groupsCount = query.groups.count
-            if sort.column < groupsCount {
-                if sort.descending { out.reverse() }
-            } else {
-                let a = sort.column - groupsCount
-                out = out.enumerated().sorted { x, y in
-                    let u = x.element.values[a].sortKey, v = y.element.values[a].sortKey
-                    if u != v { return sort.descending ? u > v : u < v }
-                    return x.offset < y.offset
-                }.map(\.element)
+        let out = sorted(Array(parts.joined()), by: query.sort, groups: query.groups.count)
+        return AggregateResult(table: table, groupColumns: query.groups, labels: query.aggregates.map(\.label),
+                               rows: query.top.map { Array(out.prefix($0)) } ?? out, groupCount: out.count, scope: rows.count, levels: query.levels)
+    }
+
+    /// Each row's group: when every key has few enough distinct values (text, booleans, whole
+    /// numbers and dates over a short span), the keys combine into one number that indexes a
+    /// table directly; other keys go through a dictionary. Nil when Ctrl-C stops it.
+    static func group(_ rows: [Int], by groups: [Int], in table: Table) -> Grouping? {
+        let digits = groups.compactMap { KeyDigits(table.columns[$0], limit: 1 << 26) }
+        let radices = digits.count == groups.count ? digits.map(\.radix) : nil
+        if let radices, radices.reduce(1, { $0.multipliedReportingOverflow(by: $1).overflow ? Int.max : $0 * $1 }) <= min(max(1 << 22, 2 * rows.count), Int(Int32.max)) {
+            return groupByCombinedKeys(rows, digits: digits, size: radices.reduce(1, *))
+        }
+        var grouping = Grouping(rows: rows.count)
+        let keys = groups.map { groupKey(table.columns[$0]) }
+        if keys.count == 1, let key = keys.first, let group = groups.first {
+            // One key over a wide span: a dictionary of numbers, not of arrays; nulls a group of their own.
+            var groupIndex: [Int64: Int32] = [:]
+            let nulls = table.columns[group].nulls
+            for (i, row) in rows.enumerated() {
+                if i & 0xFFFF == 0 && Interrupt.requested { return nil }
+                if nulls.contains(row) {
+                    if grouping.nullGroup == nil { grouping.nullGroup = grouping.add([nil], first: row) }
+                    grouping.groupOf[i] = grouping.nullGroup ?? 0
+                    continue
+                }
+                guard let k = key(row) else { continue }
+                if let g = groupIndex[k] { grouping.groupOf[i] = g } else {
+                    let g = grouping.add([k], first: row)
+                    groupIndex[k] = g
+                    grouping.groupOf[i] = g
+                }
+            }
+        } else {
+            var groupIndex: [[Int64?]: Int32] = [:]
+            for (i, row) in rows.enumerated() {
+                if i & 0xFFFF == 0 && Interrupt.requested { return nil }
+                let key = keys.map { $0(row) }
+                if let g = groupIndex[key] { grouping.groupOf[i] = g } else {
+                    let g = grouping.add(key, first: row)
+                    groupIndex[key] = g
+                    grouping.groupOf[i] = g
+                }
             }
         }
-        let shownGroups = out.count
-        if let top = query.top { out = Array(out.prefix(top)) }
-        return AggregateResult(table: table, groupColumns: query.groups, labels: query.aggregates.map(\.label), rows: out,
-                               groupCount: shownGroups, scope: rows.count, levels: query.levels)
+        return grouping
+    }
+
+    /// Each row's keys combined into one number, a key column at a time, a stretch of rows per
+    /// core; then each number's group. Combined numbers ascend as the keys sort (nulls last), so
+    /// groups numbered in that order need no sorting.
+    static func groupByCombinedKeys(_ rows: [Int], digits: [KeyDigits], size: Int) -> Grouping? {
+        var grouping = Grouping(rows: rows.count)
+        if Interrupt.requested { return nil }
+        grouping.groupOf.withUnsafeMutableBufferPointer { out in
+            let out = SharedBuffer(out)
+            forEachStretch(of: rows.count) { stretch in for digit in digits { digit.combine(rows, stretch, into: out) } }
+        }
+        // The first row of each combined number.
+        var first = [Int](repeating: -1, count: size)
+        for (i, row) in rows.enumerated() {
+            if i & 0xFFFFF == 0 && Interrupt.requested { return nil }
+            let combined = Int(grouping.groupOf[i])
+            if first[combined] < 0 { first[combined] = row }
+        }
+        var group = [Int32](repeating: -1, count: size)
+        for combined in 0..<size where first[combined] >= 0 {
+            group[combined] = Int32(grouping.representative.count)
+            grouping.representative.append(first[combined])
+        }
+        grouping.groupOf.withUnsafeMutableBufferPointer { out in
+            let out = SharedBuffer(out)
+            forEachStretch(of: rows.count) { stretch in for i in stretch { out[i] = group[Int(out[i])] } }
+        }
+        grouping.keysSorted = true
+        return grouping
+    }
+
+    /// The groups in key order: as numbered when the keys combined; one key by the radix sort,
+    /// the null group (if any) last; several keys compared in turn.
+    static func keyOrder(_ grouping: Grouping, keys: Int) -> [Int] {
+        if grouping.keysSorted { return Array(0..<grouping.representative.count) }
+        let orderKeys = grouping.orderKeys
+        if keys == 1 {
+            let byKey = RadixSort.order(orderKeys.map { $0[0] ?? .max }).map { Int($0) }
+            return grouping.nullGroup.map { null in byKey.filter { $0 != Int(null) } + [Int(null)] } ?? byKey
+        }
+        return orderKeys.indices.sorted { orderKeys[$0].lexicographicallyPrecedes(orderKeys[$1], by: precedes) }
+    }
+
+    /// The groups as `sort by` asks: by a key (already in order, reversed when descending) or by
+    /// an aggregate, ties in key order.
+    static func sorted(_ rows: [(representative: Int, values: [AggregateValue])], by sort: (column: Int, descending: Bool)?,
+                       groups: Int) -> [(representative: Int, values: [AggregateValue])] {
+        guard let sort else { return rows }
+        if sort.column < groups { return sort.descending ? rows.reversed() : rows }
+        let a = sort.column - groups
+        return rows.enumerated().sorted { x, y in
+            let u = x.element.values[a].sortKey, v = y.element.values[a].sortKey
+            if u != v { return sort.descending ? u > v : u < v }
+            return x.offset < y.offset
+        }.map(\.element)
     }
 
     /// Each group's sum of a number expression, and how many of its rows were not null: a stretch
