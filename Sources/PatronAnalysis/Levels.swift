@@ -46,15 +46,29 @@ public struct LevelCuts: Sendable, Equatable {
         self.scale = scale
     }
 
-    /// The level index of a value: the lowest level takes values up to and including the first
-    /// cut, the highest takes values from the last cut up, and each middle level the values
-    /// strictly between its cuts. Equal values always share a level.
+    /// The level index of a value (`LevelLookup`).
     public func level(of value: Double) -> Int {
-        guard let first = cuts.first, let last = cuts.last else { return 0 }
-        if value <= first { return 0 }
-        if value >= last { return cuts.count }
+        LevelLookup(cuts)(value)
+    }
+}
+
+/// The level index of a value under ascending cut points, the one lookup memory uses (row by
+/// row, and by bisection on the same lookup): the lowest level takes values up to and including
+/// the first cut, the highest takes values from the last cut up, and each middle level the values
+/// strictly between its cuts. Equal values always share a level.
+public struct LevelLookup: Sendable {
+    public let cuts: [Double]
+
+    @inlinable public init(_ cuts: [Double]) { self.cuts = cuts }
+
+    @inlinable @inline(__always)
+    public func callAsFunction(_ value: Double) -> Int {
+        let n = cuts.count
+        guard n > 0 else { return 0 }
+        if value <= cuts[0] { return 0 }
+        if value >= cuts[n - 1] { return n }
         var level = 1
-        while level < cuts.count - 1 && value >= cuts[level] { level += 1 }
+        while level < n - 1 && value >= cuts[level] { level += 1 }
         return level
     }
 }

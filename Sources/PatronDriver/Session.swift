@@ -65,13 +65,19 @@ public final class Session {
     public var language: Language = .en
     /// Whether long loads draw a progress bar on standard error (set when it is a terminal).
     public var showsProgress = false
+    /// How results go out (box tables, a format, one JSON document, an HTML document).
+    var output = OutputPolicy()
     /// How results are printed: nil for box tables, or a data format (`--format`).
-    public var format: ExportFormat? = nil
+    public var format: ExportFormat? {
+        get { output.format }
+        set { output.format = newValue }
+    }
     /// Whether `--format json` results form one JSON array, the results in order, closed by
     /// `closingOutput()` (a script or `-c`); at the prompt each result is its own document.
-    public var jsonAsOneDocument = false
-    /// How many results the JSON array holds so far.
-    private var jsonResults = 0
+    public var jsonAsOneDocument: Bool {
+        get { output.jsonAsOneDocument }
+        set { output.jsonAsOneDocument = newValue }
+    }
     /// Whether a failed statement lets the rest run (`--keep-going`); the run still fails.
     public var keepGoing = false
     /// Whether to leave out confirmations and status lines, printing only results and errors.
@@ -89,7 +95,10 @@ public final class Session {
     public var reportSections: [HTMLReport.Section] { log.sections }
     /// Whether results are kept for one HTML document printed at the end (`--format html`)
     /// instead of printed one by one; text and confirmations go to standard error.
-    public var collectsHTML = false
+    public var collectsHTML: Bool {
+        get { output.collectsHTML }
+        set { output.collectsHTML = newValue }
+    }
     /// At the prompt: shows its argument as a prompt and returns the line typed at a lesson's
     /// pause (nil for Ctrl-C or Ctrl-D). Nil in scripts, where pauses are skipped.
     public var lessonPause: ((String) -> String?)? = nil
@@ -345,34 +354,13 @@ public final class Session {
         guard !checkOnly, !(quiet && presentation.isConfirmation) else { return }
         // An answer in words (explain) clears the last result: `export result` must not write the table before it.
         log.record(presentation, statement: nesting.statement, language: language)
-        let text = { TextDrawing.draw(presentation) }
-        if collectsHTML {
-            // The document comes at the end; words for people meanwhile go to standard error.
-            if presentation.isText || presentation.isConfirmation { emit(.note(text())) }
-            return
-        }
-        switch format {
-        case nil: emit(.result(text()))
-        case .json? where jsonAsOneDocument:
-            emit(.result((jsonResults == 0 ? "[" : ",") + presentation.json.text))
-            jsonResults += 1
-        case .json?: emit(.result(presentation.json.text))
-        case let format? where presentation.isText || presentation.isConfirmation:
-            // CSV, TSV and JSON Lines carry only tables; text goes to standard error so the data stays clean.
-            if format == .markdown { emit(.result("```text\n" + text() + "\n```\n")) } else { emit(.note(text())) }
-        case let format?:
-            var written = ResultWriter.write(presentation, as: format)
-            // The last line end is the console's to write ("\r\n" is one Character in Swift).
-            if written.hasSuffix("\r\n") || written.hasSuffix("\n") { written.removeLast() }
-            emit(.result(written + (format == .markdown ? "\n" : "")))
-        }
+        output.write(presentation, emit: emit)
     }
 
     /// What ends the output once the run is over: the `]` of the JSON array (`[]` when no
     /// statement gave a result), so standard output is one valid document even after an error.
     public func closingOutput() -> String? {
-        guard jsonAsOneDocument, format == .json else { return nil }
-        return jsonResults == 0 ? "[]" : "]"
+        output.closing()
     }
 
     /// Presents a statement's answer in the session's language.

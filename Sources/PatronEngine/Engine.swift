@@ -2,22 +2,7 @@ import PatronAnalysis
 import PatronStore
 import PatronSyntax
 
-/// `LevelCuts.level(of:)` over a plain array of cut points, for the per-row loop.
-struct LevelLookup {
-    let cuts: [Double]
-    init(_ cuts: [Double]) { self.cuts = cuts }
-
-    @inline(__always)
-    func callAsFunction(_ value: Double) -> Int {
-        let n = cuts.count
-        guard n > 0 else { return 0 }
-        if value <= cuts[0] { return 0 }
-        if value >= cuts[n - 1] { return n }
-        var level = 1
-        while level < n - 1 && value >= cuts[level] { level += 1 }
-        return level
-    }
-
+extension LevelLookup {
     /// The stored values (mantissas at `scale`) whose level passes, as one closed range: nil when
     /// the passing levels are not next to each other, `.some(nil)` when no value passes. Found by
     /// bisection on the same lookup, so every value gets exactly the level it would get row by row.

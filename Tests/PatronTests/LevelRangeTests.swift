@@ -1,5 +1,6 @@
 @testable import PatronDriver
 @testable import PatronEngine
+import PatronAnalysis
 import PatronSQL
 import PatronStore
 import Testing
