@@ -87,7 +87,9 @@ extension Binder {
         case .show: return
         case .summarize(let name): named = name
         case .customers: return
-        case .export(let what, _, _, _, _), .exportServer(let what, _, _): named = what
+        // A table or a segment's rows written to a file come back from the server (ServerExecutor.rows).
+        case .export: return
+        case .exportServer(let what, _, _): named = what
         default: break
         }
         // A segment's name stands for the current table, whose rows it selects.

@@ -352,7 +352,7 @@ public struct Binder {
             var context = BindContext()
             let condition = try Binder(catalog: catalog, source: Source(name: "segment '\(segment.name)'", text: segment.text))
                 .bindCondition(segment.condition, in: table, context: &context)
-            return .segment(name: segment.name, table: table, condition: condition)
+            return .segment(name: segment.name, table: table, condition: condition, levels: context.levels)
         }
         if what.text.lowercased() == "result" { return .lastResult }
         var hints: [String] = []
@@ -363,7 +363,7 @@ public struct Binder {
     }
 
     /// The statements that run on a table left on a server (docs/sql.md).
-    public static let serverStatements = "segment, define segment, explain SEGMENT, explain customer, levels, show, show segments, show levels, count, summarize, crosstab, matrix, pareto, tiers, lifecycle, rfm bins, rfm segments and transitions"
+    public static let serverStatements = "segment, define segment, explain SEGMENT, explain customer, levels, show, show segments, show levels, count, summarize, crosstab, matrix, pareto, tiers, lifecycle, rfm bins, rfm segments, transitions and export to a file"
 
     /// `show levels`.
     private func bindShowLevels(statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {

@@ -414,8 +414,8 @@ public enum Segmentation: Sendable {
 public enum ExportSource: Sendable {
     /// A whole table.
     case table(Table)
-    /// The rows of a table in a named segment.
-    case segment(name: String, table: Table, condition: BoundCondition)
+    /// The rows of a table in a named segment, with the levels its condition uses.
+    case segment(name: String, table: Table, condition: BoundCondition, levels: [LevelCuts])
     /// The last result printed.
     case lastResult
 }

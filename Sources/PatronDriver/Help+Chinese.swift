@@ -170,8 +170,8 @@ extension Help {
             postgres、spark、trino、bigquery、snowflake。支持：customers from、segment、define segment、
             summarize、count、crosstab、show … top N by、matrix、pareto、tiers、lifecycle、rfm bins、rfm segments、
             transitions（lower、upper 和 length 不支持）。'patron compile 文件 --dialect duckdb' 编译整个脚本。
-            'use 连接.模式.表' 把 PostgreSQL 的表留在服务器上，除 'export 表' 和 'summarize 表' 之外的语句
-            都在服务器上运行，显示方式与内存中相同。
+            'use 连接.模式.表' 把 PostgreSQL 的表留在服务器上，除 'summarize 表' 之外的语句都在服务器上运行，
+            显示方式与内存中相同（'export 表 to \"文件\"' 把行取回）。
             """),
         "disconnect": ("关闭服务器连接", "从这个连接加载的表仍然保留。"),
         "include": ("在此处运行另一个脚本", "路径相对于包含它的脚本（在提示符下相对于工作目录）。\n它定义的表、变量和细分会保留；直接或间接包含自身的脚本会被报告为循环。"),

@@ -255,7 +255,8 @@ public enum Help {
                 crosstab, show … top N by, matrix, pareto, tiers, lifecycle, rfm bins, rfm segments, transitions
                 (lower, upper and length are refused). 'patron compile FILE --dialect duckdb' writes a whole script's.
                 'use CONNECTION.SCHEMA.TABLE' leaves a PostgreSQL table on its server and runs every
-                statement but 'export TABLE' and 'summarize TABLE' there, drawn as in memory.
+                statement but 'summarize TABLE' there, drawn as in memory ('export TABLE to \"FILE\"' brings
+                the rows back).
                 """,
               example: "sql postgres segment where profit = high and loyalty = low"),
         Topic(name: "disconnect", usage: "disconnect NAME", summary: "close a server connection",

@@ -200,26 +200,66 @@ extension Session {
     /// and presents the answer as memory's, with a line that says where it ran: the connection
     /// must still be open; errors of the compiler and of the server are reported at the statement.
     func onServer(_ statement: BoundStatement, table: String, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
+        let text = Self.singleLine(context.source.text(of: context.parsed.span))
+        let ran = withServer(table, at: context, emit: emit) { executor, shown in
+            guard let execution = try executor.execute(statement, text: text, rowLimit: format == nil ? rowLimit : Int.max) else { return Outcome.Status.dataError }
+            for change in execution.changes { catalog.apply(change) }
+            present(Presenter(language: language).present(execution.result, computedOn: shown), emit: emit)
+            return .ok
+        }
+        switch ran {
+        case .value(let status), .stopped(let status): return status
+        }
+    }
+
+    /// What running on a server gave: a value, or the status a reported error stopped it with.
+    enum ServerRun<T> {
+        case value(T)
+        case stopped(Outcome.Status)
+    }
+
+    /// Runs `body` with a `ServerExecutor` for the server that holds `table` (shown as
+    /// CONNECTION.SCHEMA.TABLE): the connection must still be open; errors of the compiler and of
+    /// the server are reported at the statement and give its status.
+    func withServer<T>(_ table: String, at context: StatementContext, emit: (Output) -> Void,
+                       _ body: (ServerExecutor, String) throws -> T) -> ServerRun<T> {
         let (parsed, source) = (context.parsed, context.source)
         guard let remote = catalog.remote[table], let connection = connections[remote.connection] else {
             emit(.diagnostic(rendered(Diagnostic("the connection of '\(table)' is closed", at: parsed.span,
                                                                   hints: ["connect again, then: use …"]), in: source)))
-            return .unavailable
+            return .stopped(.unavailable)
         }
         let shown = "\(remote.connection).\(remote.schema.map { $0 + "." } ?? "")\(remote.table)"
-        let text = Self.singleLine(source.text(of: parsed.span))
         return withoutActuallyEscaping(emit) { emit in
             let executor = ServerExecutor(connection: connection, remote: remote) { seconds, received in
                 self.timeServer(seconds, received, emit: emit)
             }
             do {
-                guard let execution = try executor.execute(statement, text: text, rowLimit: format == nil ? rowLimit : Int.max) else { return .dataError }
-                for change in execution.changes { catalog.apply(change) }
-                present(Presenter(language: language).present(execution.result, computedOn: shown), emit: emit)
-                return .ok
+                return .value(try body(executor, shown))
             } catch {
-                return report(error, at: context, emit: emit)
+                return .stopped(report(error, at: context, emit: emit))
             }
+        }
+    }
+
+    /// The rows `export` writes when its table is left on a server: brought back by binary COPY
+    /// (a segment's rows selected there), in one order whatever the server's. Nil when the table
+    /// is held in memory; a failure's status when the server said no.
+    func serverRows(toExport what: ExportSource, at context: StatementContext, emit: (Output) -> Void) -> ServerRun<ExportSource>? {
+        let table: Table, condition: BoundCondition?, levels: [LevelCuts]
+        switch what {
+        case .table(let t): (table, condition, levels) = (t, nil, [])
+        case .segment(_, let t, let c, let l): (table, condition, levels) = (t, c, l)
+        case .lastResult: return nil
+        }
+        guard catalog.remote[table.name] != nil else { return nil }
+        let control = LoadControl()
+        let progress = showsProgress ? ProgressLine(control: control, language: language) : nil
+        defer { progress?.finish() }
+        return withServer(table.name, at: context, emit: emit) { executor, _ in
+            let rows = try executor.rows(of: table, where: condition, levels: levels, control: control)
+            guard case .segment(let name, _, _, _) = what else { return ExportSource.table(rows) }
+            return .segment(name: name, table: rows, condition: .constant(true), levels: [])
         }
     }
 

@@ -531,6 +531,12 @@ public final class Session {
 
     private func export(_ what: ExportSource, to path: String, format: ExportFormat, raw: Bool, at context: StatementContext, emit: (Output) -> Void) -> Outcome.Status {
         let (parsed, source) = (context.parsed, context.source)
+        var what = what
+        switch serverRows(toExport: what, at: context, emit: emit) {
+        case .value(let fetched)?: what = fetched
+        case .stopped(let status)?: return status
+        case nil: break
+        }
         let data: Presentation
         if let rows = Engine.rows(toExport: what) {
             data = Presenter(language: language).export(rows, kind: { if case .segment = what { return "segment" } else { return "table" } }())

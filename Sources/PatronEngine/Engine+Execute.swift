@@ -128,7 +128,7 @@ extension Engine {
     public static func rows(toExport source: ExportSource) -> RowsResult? {
         switch source {
         case .table(let table): return RowsResult(table: table, rows: Array(0..<table.rowCount), matching: table.rowCount, orderedBy: nil)
-        case .segment(_, let table, let condition):
+        case .segment(_, let table, let condition, _):
             let rows = filter(condition, in: table)
             return RowsResult(table: table, rows: rows, matching: rows.count, orderedBy: nil)
         case .lastResult: return nil

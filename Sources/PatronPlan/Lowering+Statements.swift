@@ -83,13 +83,17 @@ public enum Lowered {
     }
 
     /// The rows of `table` where `condition` holds, every column; in no stated order, or (with a
-    /// limit) by `column` descending, then by the first column.
-    public static func rows(_ table: Table, where condition: BoundCondition, levels: [LevelCuts], descending column: Int?, limit: Int?) throws(PlanError) -> Plan {
+    /// limit) by `column` descending, then by the first column, or (`everyColumn`) by every column.
+    public static func rows(_ table: Table, where condition: BoundCondition, levels: [LevelCuts], descending column: Int?, limit: Int?,
+                            everyColumn: Bool = false) throws(PlanError) -> Plan {
         let scan = Plan.table(table)
         var plan = scan
         if case .constant(true) = condition {} else { plan = .filter(scan, try Lowering(scan, levels: levels).condition(condition)) }
         if let limit {
             plan = .limit(.sort(plan, (column.map { [SortKey($0, .descending)] } ?? []) + [SortKey(0)]), limit)
+        } else if everyColumn {
+            // One order whatever the server's: by each column in turn (equal rows are the same row).
+            plan = .sort(plan, table.columns.indices.map { SortKey($0) })
         }
         return plan
     }

@@ -155,4 +155,14 @@ extension ServerExecutor {
         return RowsResult(table: page, rows: Array(0..<page.rowCount), matching: counted.counts.first ?? counted.total,
                           orderedBy: top.map { table.columns[$0.column].name })
     }
+
+    /// Every row of `table` where `condition` holds (every row without one), by binary COPY, in
+    /// one order whatever the server's (by each column in turn): what `export` writes to a file.
+    public func rows(of table: Table, where condition: BoundCondition?, levels: [LevelCuts], control: LoadControl) throws -> Table {
+        let sql = try compiler.rows(table, where: condition ?? .constant(true), levels: levels, from: remote.from, everyColumn: true)
+        let started = ContinuousClock.now
+        let rows = try connection.load(.query(sql), connectionName: remote.connection, name: table.name, control: control)
+        told(since: started, .rows(rows.rowCount))
+        return rows
+    }
 }

@@ -410,9 +410,19 @@ struct PostgresTests {
         let refused = try patron(["use shop.public.demo as demo", "summarize demo"])
         #expect(refused.status == 65)
         // Never an answer computed over the no rows patron holds of it.
-        for statement in ["summarize demo", "export demo to \"/tmp/patron-never-written.csv\""] {
-            let run = try patron(["use shop.public.demo as demo", "define segment big as profit = high", statement])
-            #expect(run.status == 65 && run.stderr.contains("stays on the server"), "\(statement): \(run.stdout)")
+        let profile = try patron(["use shop.public.demo as demo", "define segment big as profit = high", "summarize demo"])
+        #expect(profile.status == 65 && profile.stderr.contains("stays on the server"), "\(profile.stdout)")
+        // A table or a segment written to a file: its rows come back from the server, every one, in
+        // one order whatever the server's (by each column), the rows memory writes.
+        for what in ["demo", "big"] {
+            let there = folder.appendingPathComponent("server-\(what).csv").path, here = folder.appendingPathComponent("memory-\(what).csv").path
+            let exported = try patron(["use shop.public.demo as demo", "define segment big as profit = top 10%", "export \(what) to \"\(there)\""], ["--quiet"])
+            #expect(exported.status == 0, "\(exported.stderr)")
+            #expect(try TestSupport.patron(["-c", "define segment big as profit = top 10%", "-c", "export \(what) to \"\(here)\"", "--quiet"]).status == 0)
+            let server = try String(contentsOfFile: there, encoding: .utf8).split(separator: "\n")
+            let memory = try String(contentsOfFile: here, encoding: .utf8).split(separator: "\n")
+            #expect(server.first == memory.first && server.count == memory.count && server.sorted() == memory.sorted(), "export \(what)")
+            #expect(server.dropFirst().map { Int($0.prefix { $0 != "," }) ?? 0 } == server.dropFirst().map { Int($0.prefix { $0 != "," }) ?? 0 }.sorted())
         }
         #expect(refused.stderr.contains("'demo' stays on the server, where this statement does not run yet"))
         #expect(refused.stderr.contains("help: on the server run: " + Binder.serverStatements))
