@@ -174,13 +174,14 @@ extension Binder {
             guard op == .equal, let p = Double(percent), p > 0, p <= 100 else {
                 throw Diagnostic("write '\(leftName.text) = \(top ? "top" : "bottom") N%' with N between 0 and 100", at: span)
             }
-            let found = catalog.remote[table.name] != nil ? (values: [0.0], count: 0) : table.quantiles(ofColumn: leftIndex, [top ? 1 - p / 100 : p / 100])
-            guard let cut = found.values.first else {
+            // The cut is the backend's to compute; a column with no values has none.
+            guard catalog.holdsNoValues(table) || table.rowCount > leftColumn.nulls.nullCount else {
                 throw Diagnostic("'\(leftColumn.name)' has no values to rank", at: span)
             }
-            context.levels.append(LevelCuts(column: leftColumn.name, words: [top ? "top \(percent)%" : "bottom \(percent)%"], cuts: [cut],
-                                            method: .rank(top: top, percent: percent), basis: found.count, nulls: leftColumn.nulls.nullCount, scale: scale(of: leftColumn)))
-            return .rank(column: leftIndex, cut: cut, top: top)
+            let cuts = LevelCuts(column: leftColumn.name, words: [top ? "top \(percent)%" : "bottom \(percent)%"], cuts: [0],
+                                 method: .rank(top: top, percent: percent), basis: 0, nulls: 0, scale: scale(of: leftColumn), isComputed: false)
+            context.levels.append(cuts)
+            return .rank(column: leftIndex, cuts)
         case .number(let text, let span):
             guard leftColumn.type.isNumeric else { throw mismatch(leftName, leftColumn, value) }
             guard let literal = ExactNumber(text) else {
@@ -259,36 +260,24 @@ extension Binder {
         throw Diagnostic("cannot compare \(leftType.rawValue) column '\(table.columns[left].name)' with \(rightType.rawValue) column '\(table.columns[right].name)'", at: span)
     }
 
-    /// The cut points of a numeric column's levels over all its values.
+    /// A numeric column's levels as defined: the method and words, with fixed cut points as
+    /// given; quantile cut points are computed by the backend that runs the statement (the binder
+    /// reads no data). A column with no values (all null) has none to compute.
     func levelCuts(_ index: Int, in table: Table, span: SourceSpan) throws(Diagnostic) -> LevelCuts {
         let column = table.columns[index]
         let definition = catalog.levels(of: column.name, in: table.name) ?? .terciles
-        let probabilities: [Double]
-        if case .quantiles(let n) = definition.method { probabilities = (1..<n).map { Double($0) / Double(n) } } else { probabilities = [] }
-        // A table left on a server: its cut points come back with the answer (docs/sql.md); a
-        // table `--check` shaped has none to compute.
-        if catalog.holdsNoValues(table) {
-            let count = { if case .cuts(let fixed) = definition.method { return fixed.count } else { return probabilities.count } }()
-            let method: SplitMethod = { if case .quantiles(let n) = definition.method { return .quantiles(n) } else { return .fixedCuts } }()
-            let cuts = { if case .cuts(let fixed) = definition.method { return fixed } else { return [Double](repeating: 0, count: count) } }()
-            return LevelCuts(column: column.name, words: definition.words, cuts: cuts, method: method, basis: 0, nulls: 0, scale: scale(of: column))
-        }
-        let found = table.quantiles(ofColumn: index, probabilities)
-        guard found.count > 0 else {
+        let values = catalog.holdsNoValues(table) ? 0 : table.rowCount - column.nulls.nullCount
+        if !catalog.holdsNoValues(table) && values == 0 {
             throw Diagnostic("'\(column.name)' has no values to compute levels from", at: span)
         }
-        let cuts: [Double]
-        let method: SplitMethod
         switch definition.method {
         case .quantiles(let n):
-            cuts = found.values
-            method = .quantiles(n)
+            return LevelCuts(column: column.name, words: definition.words, cuts: [Double](repeating: 0, count: max(n - 1, 0)), method: .quantiles(n),
+                             basis: 0, nulls: 0, scale: scale(of: column), isComputed: false)
         case .cuts(let fixed):
-            cuts = fixed
-            method = .fixedCuts
+            return LevelCuts(column: column.name, words: definition.words, cuts: fixed, method: .fixedCuts,
+                             basis: values, nulls: catalog.holdsNoValues(table) ? 0 : column.nulls.nullCount, scale: scale(of: column))
         }
-        return LevelCuts(column: column.name, words: definition.words, cuts: cuts, method: method,
-                         basis: found.count, nulls: column.nulls.nullCount, scale: scale(of: column))
     }
 
     func scale(of column: Column) -> Int {

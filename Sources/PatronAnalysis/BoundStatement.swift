@@ -289,8 +289,9 @@ public indirect enum BoundCondition: Sendable {
     case level(column: Int, LevelCuts, ComparisonOperator, level: Int)
     /// A condition with a fixed value (`true`, `false`).
     case constant(Bool)
-    /// A numeric column against a rank cut: `top 20%` is `column >= cut` (equal values share it).
-    case rank(column: Int, cut: Double, top: Bool)
+    /// A numeric column against a rank's cut (its one cut point, `method` `.rank(top:percent:)`):
+    /// `top 20%` is `column >= cut`, `bottom 10%` `column <= cut` (equal values share it).
+    case rank(column: Int, LevelCuts)
     /// Any other condition: a boolean expression evaluated per row.
     case expression(BoundExpression)
 }

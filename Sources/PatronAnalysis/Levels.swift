@@ -1,4 +1,6 @@
-/// The cut points that split a numeric column into named levels, resolved once at bind time.
+/// The cut points that split a numeric column into named levels: their method and words as the
+/// binder finds them, and the values the backend that runs the statement computes (memory:
+/// `LevelCuts.computed(over:)` in the engine; SQL: order statistics in the plan).
 public struct LevelCuts: Sendable, Equatable {
     /// The column's name.
     public let column: String
@@ -14,6 +16,9 @@ public struct LevelCuts: Sendable, Equatable {
     public let nulls: Int
     /// Decimal places of the column (for printing the cut points).
     public let scale: Int
+    /// Whether `cuts`, `basis` and `nulls` hold values computed from the data (false: the
+    /// binder's placeholders, which it never reads data to fill).
+    public let isComputed: Bool
 
     /// The default level words for every numeric column.
     public static let defaultWords = ["low", "medium", "high"]
@@ -36,7 +41,8 @@ public struct LevelCuts: Sendable, Equatable {
     }
 
     /// Creates cut points.
-    public init(column: String, words: [String], cuts: [Double], method: SplitMethod, basis: Int, nulls: Int, scale: Int) {
+    public init(column: String, words: [String], cuts: [Double], method: SplitMethod, basis: Int, nulls: Int, scale: Int, isComputed: Bool = true) {
+        self.isComputed = isComputed
         self.column = column
         self.words = words
         self.cuts = cuts

@@ -119,7 +119,7 @@ extension Engine {
         let rows = query.condition.map { filter($0, in: table) } ?? Array(0..<table.rowCount)
         // Ctrl-C at the prompt: an empty answer at once (the session reports the cancel, not it).
         let cancelled = AggregateResult(table: table, groupColumns: query.groups, labels: query.aggregates.map(\.label), rows: [],
-                                        groupCount: 0, scope: 0, levels: query.levels)
+                                        groupCount: 0, scope: 0, levels: query.levels.computed(over: table))
         guard var grouping = group(rows, by: query.groups, in: table) else { return cancelled }
         // Without groups there is one, even over no rows: its count is 0 and its sums are null.
         if rows.isEmpty && query.groups.isEmpty { grouping.orderKeys = [[]]; grouping.representative = [0] }
@@ -173,7 +173,7 @@ extension Engine {
         if Interrupt.requested { return cancelled }
         let out = sorted(Array(parts.joined()), by: query.sort, groups: query.groups.count)
         return AggregateResult(table: table, groupColumns: query.groups, labels: query.aggregates.map(\.label),
-                               rows: query.top.map { Array(out.prefix($0)) } ?? out, groupCount: out.count, scope: rows.count, levels: query.levels)
+                               rows: query.top.map { Array(out.prefix($0)) } ?? out, groupCount: out.count, scope: rows.count, levels: query.levels.computed(over: table))
     }
 
     /// Each row's group: when every key has few enough distinct values (text, booleans, whole

@@ -40,7 +40,7 @@ extension Engine {
         case .showSegments(let table, let segments):
             return Execution(.segments(SegmentSizes(table: table, segments: segments.map { ($0.0, $0.1.map { filter($0.condition, in: table).count }) })))
         case .showLevels(let table, let cuts):
-            return Execution(.levelTable(table, cuts, rows: table.rowCount))
+            return Execution(.levelTable(table, cuts.computed(over: table), rows: table.rowCount))
         case .customers(let spec):
             let derived = try finished(deriveCustomers(spec))
             return Execution(.derived(derived, orders: spec.orders.name), changes: [.add(derived.table), .derivation(spec)])
@@ -49,7 +49,7 @@ extension Engine {
         case .explainSegment(let definition, let bound, let columns):
             return Execution(.segmentExplained(explain(definition.name, definition: definition.text, bound, columns: columns)))
         case .explainCustomer(let table, let row, let levels, let segments):
-            return Execution(.customerExplained(explain(table, row: row, levels: levels, segments: segments)))
+            return Execution(.customerExplained(explain(table, row: row, levels: levels.mapValues { $0.computed(over: table) }, segments: segments)))
         case .matrix(let table, let first, let second, let cuts, let profit):
             return Execution(.matrix(matrix(table, first: first, second: second, cuts: cuts, profitColumn: profit)))
         case .pareto(let table, let column, let a, let b):
@@ -117,7 +117,8 @@ extension Engine {
     }
 
     /// The rows per level of a column's cut points.
-    static func levelCounts(_ table: Table, column: Int, cuts: LevelCuts) -> LevelCounts {
+    static func levelCounts(_ table: Table, column: Int, cuts bound: LevelCuts) -> LevelCounts {
+        let cuts = bound.computed(over: table)
         var counts = Array(repeating: 0, count: cuts.words.count)
         let values = table.columns[column]
         for row in 0..<table.rowCount { if let v = values.doubleValue(row) { counts[cuts.level(of: v)] += 1 } }

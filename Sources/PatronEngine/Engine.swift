@@ -99,8 +99,9 @@ public enum Engine {
             let column = table.columns[index]
             guard case .boolean(let v) = column.storage else { return [] }
             return select(scope, rowCount, column.nulls, want) { op == .equal ? v[$0] == value : v[$0] != value }
-        case .rank(let index, let cut, let top):
+        case .rank(let index, let rank):
             let column = table.columns[index]
+            guard case .rank(let top, _) = rank.method, let cut = rank.computed(over: table).cuts.first else { return [] }
             switch column.storage {
             case .integer(let v):
                 return select(scope, rowCount, column.nulls, want) { top ? Double(v[$0]) >= cut : Double(v[$0]) <= cut }
@@ -113,8 +114,9 @@ public enum Engine {
         case .expression(let expression):
             let truth = Self.truth(compile(expression, in: table))
             return input.filter { truth($0) == want }
-        case .level(let index, let cuts, let op, let level):
+        case .level(let index, let bound, let op, let level):
             let column = table.columns[index]
+            let cuts = bound.computed(over: table)
             // Which levels pass, decided once; then one table lookup per row.
             let passes = (0...cuts.cuts.count).map { compare($0, op, level) }
             let levelOf = LevelLookup(cuts.cuts)
@@ -149,7 +151,7 @@ public enum Engine {
         }
         return SegmentResult(table: segment.table, condition: segment.text, rows: rows, total: segment.table.rowCount,
                              profitShare: profitShare, profitColumn: segment.profitColumn.map { segment.table.columns[$0].name },
-                             levels: segment.levels)
+                             levels: segment.levels.computed(over: segment.table))
     }
 
     /// The first `limit` rows, or the top `limit` by a column (descending, nulls last, ties in row order).

@@ -47,9 +47,8 @@ public struct Lowering: Sendable {
         case .boolean(let index, let op, let value): return .compare(.column(index), op, .literal(.boolean(value)))
         case .level(let index, let cuts, let op, let level):
             return .compare(try self.level(index, cuts), op, .literal(.number(Int128(level), scale: 0)))
-        case .rank(let index, _, let top):
-            guard let cuts = levels.first(where: { if case .rank = $0.method { return $0.column == schema.fields[index].name } else { return false } }),
-                  case .rank(_, let percent) = cuts.method, let p = Self.fraction(percent) else { throw PlanError("a rank") }
+        case .rank(let index, let cuts):
+            guard case .rank(let top, let percent) = cuts.method, let p = Self.fraction(percent) else { throw PlanError("a rank") }
             let statistics = OrderStatistics(of: input, column: index,
                                              fractions: [top ? .init(p.1 - p.0, p.1) : .init(p.0, p.1)])
             return top ? .compare(.column(index), .greaterOrEqual, .statistic(statistics, .cut(1)))
