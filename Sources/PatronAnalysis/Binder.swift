@@ -236,6 +236,16 @@ public struct Binder {
         throw try unknownColumnOrSegment(name, in: table)
     }
 
+    /// No row of `table` has the id written: said at the id, with how the first column identifies
+    /// a customer (and, for a text id written as a number, how to quote it).
+    public static func noSuchCustomer(_ table: String, idColumn: Column, written: String, isNumber: Bool, at span: SourceSpan) -> Diagnostic {
+        var hints = ["the first column, \(idColumn.name), identifies a customer: see 'show top 5 by \(idColumn.name)'"]
+        if idColumn.type == .text, isNumber {
+            hints.insert("\(idColumn.name) holds text: write the id in quotes, as it appears in the data, e.g. explain customer \"\(written)\"", at: 0)
+        }
+        return Diagnostic("no row of '\(table)' has \(idColumn.name) = \(written)", at: span, hints: hints)
+    }
+
     /// `explain customer ID`.
     private func bindExplainCustomer(_ idExpression: ParsedExpression, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
         let table = try table(nil, statement: statement)
@@ -257,37 +267,15 @@ public struct Binder {
         }
         // An id written as digits matches a text id as written: 00002 is the customer "00002".
         let written = source.text(of: idExpression.span)
-        var hints = ["the first column, \(idColumn.name), identifies a customer: see 'show top 5 by \(idColumn.name)'"]
-        if idColumn.type == .text, case .constant(.number) = value {
-            hints.insert("\(idColumn.name) holds text: write the id in quotes, as it appears in the data, e.g. explain customer \"\(written)\"", at: 0)
+        let ids: [BoundCondition]
+        switch (idColumn.type, value) {
+        case (.integer, .constant(.number(let m, 0))): ids = [.numeric(column: 0, multiplier: 1, .equal, value: Int128(m))]
+        case (.text, .constant(.text(let t))): ids = [.text(column: 0, .equal, t)]
+        case (.text, .constant(.number(let m, 0))): ids = written == String(m) ? [.text(column: 0, .equal, written)] : [.text(column: 0, .equal, written), .text(column: 0, .equal, String(m))]
+        default: throw Self.noSuchCustomer(table.name, idColumn: idColumn, written: written, isNumber: { if case .constant(.number) = value { return true } else { return false } }(),
+                                           at: idExpression.span)
         }
-        let missing = Diagnostic("no row of '\(table.name)' has \(idColumn.name) = \(written)", at: idExpression.span, hints: hints)
-        if catalog.remote[table.name] != nil {
-            // Found on the server: the row is the one its id picks.
-            switch (idColumn.type, value) {
-            case (.integer, .constant(.number(let m, 0))):
-                return .explainServerCustomer(table, id: .numeric(column: 0, multiplier: 1, .equal, value: Int128(m)), levels: levels, segments: segments)
-            case (.text, .constant(.text(let t))):
-                return .explainServerCustomer(table, id: .text(column: 0, .equal, t), levels: levels, segments: segments)
-            case (.text, .constant(.number(_, 0))):
-                return .explainServerCustomer(table, id: .text(column: 0, .equal, written), levels: levels, segments: segments)
-            default:
-                throw missing
-            }
-        }
-        var row: Int? = nil
-        switch (idColumn.storage, value) {
-        case (.integer(let ids), .constant(.number(let m, 0))): row = ids.indices.first { ids[$0] == m && !idColumn.isNull($0) }
-        case (.text(let codes, let dictionary), .constant(.text(let t))):
-            if let code = dictionary.firstIndex(of: t) { row = codes.indices.first { Int(codes[$0]) == code && !idColumn.isNull($0) } }
-        case (.text(let codes, let dictionary), .constant(.number(let m, 0))):
-            if let code = dictionary.firstIndex(of: written) ?? dictionary.firstIndex(of: String(m)) {
-                row = codes.indices.first { Int(codes[$0]) == code && !idColumn.isNull($0) }
-            }
-        default: break
-        }
-        guard let row else { throw missing }
-        return .explainCustomer(table, row: row, levels: levels, segments: segments.map { ($0.0, $0.1, $0.2) })
+        return .explainCustomer(table, ids: ids, levels: levels, segments: segments)
     }
 
     /// `matrix A by B [at …]`.

@@ -37,11 +37,10 @@ public enum BoundStatement: Sendable {
     case explainMetric(Table, column: Int)
     /// Print a segment's definition, size and cut points, and where its rows fall in the frameworks.
     case explainSegment(SegmentDefinition, BoundSegment, FrameworkColumns)
-    /// One row explained: its values, the level of each numeric value, and the segments it is in.
-    case explainCustomer(Table, row: Int, levels: [Int: LevelCuts], segments: [(String, String, BoundCondition)])
-    /// One customer of a table left on a server: the condition that picks its row, the levels,
-    /// and the named segments with the level cuts their conditions use.
-    case explainServerCustomer(Table, id: BoundCondition, levels: [Int: LevelCuts], segments: [(String, String, BoundCondition, [LevelCuts])])
+    /// One customer explained: its row (the first the id conditions pick, tried in order), the
+    /// level of each numeric value, and the named segments it is in (with the levels their
+    /// conditions use). The row is found when the statement runs, in memory or on a server.
+    case explainCustomer(Table, ids: [BoundCondition], levels: [Int: LevelCuts], segments: [(String, String, BoundCondition, [LevelCuts])])
     /// The 2×2 of two metrics split high/low (median, or given cut points), with the table's profit column for shares.
     case matrix(Table, first: Int, second: Int, cuts: [Double]?, profit: Int?)
     /// ABC classes by cumulative share of a metric, with the A and B cut-offs (0…1).

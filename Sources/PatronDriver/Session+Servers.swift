@@ -280,16 +280,23 @@ extension Session {
         case let error as AggregateText.Unreadable:
             emit(.diagnostic(rendered(Diagnostic(error.message, at: parsed.span, hints: ["load the table to compute it in memory"]), in: source)))
             return .dataError
-        case let error as ServerExecutor.NoSuchCustomer:
-            var span = parsed.span
-            if case .explainCustomer(let expression) = parsed.kind { span = expression.span }
-            emit(.diagnostic(rendered(Diagnostic("no row of '\(error.table)' has \(error.column) = \(source.text(of: span))", at: span,
-                                                 hints: ["the first column, \(error.column), identifies a customer: see 'show top 5 by \(error.column)'"]), in: source)))
+        case ExecutionFailure.noSuchCustomer(let table):
+            emit(.diagnostic(rendered(noSuchCustomer(table, at: context), in: source)))
             return .dataError
         default:
             emit(.diagnostic(rendered(Diagnostic("\(error)", at: parsed.span), in: source)))
             return .dataError
         }
+    }
+
+    /// `explain customer ID` found no row with that id: said at the id, as the binder says it.
+    func noSuchCustomer(_ table: String, at context: StatementContext) -> Diagnostic {
+        let (parsed, source) = (context.parsed, context.source)
+        guard case .explainCustomer(let expression) = parsed.kind, let idColumn = catalog.tables[table]?.columns.first else {
+            return Diagnostic("no row of '\(table)' has id = \(source.text(of: parsed.span))", at: parsed.span)
+        }
+        let isNumber = { if case .number = expression { return true } else { return false } }()
+        return Binder.noSuchCustomer(table, idColumn: idColumn, written: source.text(of: expression.span), isNumber: isNumber, at: expression.span)
     }
 
     /// The server's time and what came back, under `set timer on`.

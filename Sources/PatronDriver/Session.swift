@@ -471,6 +471,9 @@ public final class Session {
             case .model(let message, let hints):
                 emit(.diagnostic(rendered(Diagnostic(message, at: parsed.span, hints: hints), in: source)))
                 return .dataError
+            case .noSuchCustomer(let table):
+                emit(.diagnostic(rendered(noSuchCustomer(table, at: context), in: source)))
+                return .dataError
             case .overflow(let table, let row, let rows):
                 let message = "a value computed from '\(table)' passes the largest exact number, 9,223,372,036,854,775,807 (\(NumberFormat.grouped(rows)) rows, the first at row \(NumberFormat.grouped(row + 1)))"
                 let hint = "a comparison such as id * 2 > 0 is decided at any size; a value that is summed, shown or derived must fit in 19 digits: divide before multiplying, or make one side a real number"

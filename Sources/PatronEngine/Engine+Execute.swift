@@ -48,8 +48,11 @@ extension Engine {
             return Execution(.metric(table, column: column))
         case .explainSegment(let definition, let bound, let columns):
             return Execution(.segmentExplained(explain(definition.name, definition: definition.text, bound, columns: columns)))
-        case .explainCustomer(let table, let row, let levels, let segments):
-            return Execution(.customerExplained(explain(table, row: row, levels: levels.mapValues { $0.computed(over: table) }, segments: segments)))
+        case .explainCustomer(let table, let ids, let levels, let segments):
+            // The first row the first id that picks any picks.
+            guard let row = ids.lazy.compactMap({ filter($0, in: table).first }).first else { throw .noSuchCustomer(table: table.name) }
+            return Execution(.customerExplained(explain(table, row: row, levels: levels.mapValues { $0.computed(over: table) },
+                                                        segments: segments.map { ($0.0, $0.1, $0.2) })))
         case .matrix(let table, let first, let second, let cuts, let profit):
             return Execution(.matrix(matrix(table, first: first, second: second, cuts: cuts, profitColumn: profit)))
         case .pareto(let table, let column, let a, let b):
@@ -96,7 +99,7 @@ extension Engine {
             return Execution(.transitions(try finished(result)))
         case .segment(let bound):
             return Execution(.segment(segment(bound)))
-        case .load, .setLanguage, .setTimer, .export, .include, .saveSession, .report, .lesson, .say, .pause, .explainConcept, .help, .quit, .connect, .disconnect, .showConnections, .loadServer, .exportServer, .sqlSegment, .sqlSummary, .sqlCustomers, .sqlFramework, .useServer, .explainServerCustomer:
+        case .load, .setLanguage, .setTimer, .export, .include, .saveSession, .report, .lesson, .say, .pause, .explainConcept, .help, .quit, .connect, .disconnect, .showConnections, .loadServer, .exportServer, .sqlSegment, .sqlSummary, .sqlCustomers, .sqlFramework, .useServer:
             preconditionFailure("the driver runs statements about the session itself")
         }
     }

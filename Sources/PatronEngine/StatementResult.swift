@@ -128,4 +128,6 @@ public enum ExecutionFailure: Error, Sendable {
     case model(String, hints: [String])
     /// Exact arithmetic passed 64 bits in `rows` rows of `table`, the first at `row` (from 0).
     case overflow(table: String, row: Int, rows: Int)
+    /// `explain customer`: no row of `table` has the id asked for.
+    case noSuchCustomer(table: String)
 }

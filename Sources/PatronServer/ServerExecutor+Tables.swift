@@ -13,8 +13,8 @@ extension ServerExecutor {
             return try rfm(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins)
         case .rfmSegments(let table, let preset, let rules, let monetary): return try ruleSegments(table, preset: preset, rules: rules, monetary: monetary)
         case .transitions(let spec, let from, let to, let by): return Execution(.transitions(try transitions(spec, from: from, to: to, by: by, text: text)))
-        case .explainServerCustomer(let table, let id, let levels, let segments):
-            return Execution(.customerExplained(try explainCustomer(table, id: id, levels: levels, segments: segments)))
+        case .explainCustomer(let table, let ids, let levels, let segments):
+            return Execution(.customerExplained(try explainCustomer(table, ids: ids, levels: levels, segments: segments)))
         case .crosstab(let table, let rows, let columns, let condition):
             let summary = try self.summary(.counting(table, by: [rows, columns], within: condition), text: text)
             var weights = Array(repeating: 0, count: summary.table.rowCount)
@@ -120,12 +120,17 @@ extension ServerExecutor {
 
     /// `explain customer ID`: the customer's row comes back (decoded as a load decodes it), and
     /// every metric's cut points and every named segment's verdict are computed there, one query each.
-    func explainCustomer(_ table: Table, id: BoundCondition, levels: [Int: LevelCuts], segments: [(String, String, BoundCondition, [LevelCuts])]) throws -> CustomerExplanation {
-        let sql = try compiler.rows(table, where: id, from: remote.from)
-        let started = ContinuousClock.now
-        let found = try connection.load(.query(sql), connectionName: remote.connection, name: table.name, control: LoadControl())
-        told(since: started, .rows(found.rowCount))
-        guard found.rowCount > 0 else { throw NoSuchCustomer(table: table.name, column: table.columns[0].name) }
+    func explainCustomer(_ table: Table, ids: [BoundCondition], levels: [Int: LevelCuts], segments: [(String, String, BoundCondition, [LevelCuts])]) throws -> CustomerExplanation {
+        // The first id that picks a row picks it; the verdicts are for that id.
+        var found: (page: Table, id: BoundCondition)? = nil
+        for id in ids where found == nil {
+            let sql = try compiler.rows(table, where: id, from: remote.from)
+            let started = ContinuousClock.now
+            let rows = try connection.load(.query(sql), connectionName: remote.connection, name: table.name, control: LoadControl())
+            told(since: started, .rows(rows.rowCount))
+            if rows.rowCount > 0 { found = (rows, id) }
+        }
+        guard let (page, id) = found else { throw ExecutionFailure.noSuchCustomer(table: table.name) }
         let columns = levels.keys.sorted()
         var computed: [Int: LevelCuts] = [:]
         if !columns.isEmpty {
@@ -139,7 +144,7 @@ extension ServerExecutor {
         let verdicts = segments.enumerated().map { i, segment -> (name: String, definition: String, isMember: Bool?) in
             (segment.0, segment.1, count(2 * i) > 0 ? true : count(2 * i + 1) > 0 ? false : nil)
         }
-        return CustomerExplanation(table: found, row: 0, levels: computed, segments: verdicts)
+        return CustomerExplanation(table: page, row: 0, levels: computed, segments: verdicts)
     }
 
     /// `show [top N by X]`: that page of rows comes back (ordered by X, else by the first column,

@@ -33,19 +33,13 @@ public final class ServerExecutor {
         case nothing
     }
 
-    /// `explain customer`: no row of the table has the value asked for in its first column.
-    public struct NoSuchCustomer: Error, Sendable {
-        public let table: String
-        public let column: String
-    }
-
     /// The table a statement reads, when the statement can run on a server.
     public static func table(of statement: BoundStatement) -> String? {
         switch statement {
         case .customers(let spec), .transitions(let spec, _, _, _): return spec.orders.name
         case .aggregate(let query): return query.table.name
         case .count(let table, _, _, _), .matrix(let table, _, _, _, _), .tiers(let table, _), .lifecycle(let table, _, _, _, _),
-             .rfm(let table, _, _, _, _), .rfmSegments(let table, _, _, _), .explainServerCustomer(let table, _, _, _), .crosstab(let table, _, _, _),
+             .rfm(let table, _, _, _, _), .rfmSegments(let table, _, _, _), .explainCustomer(let table, _, _, _), .crosstab(let table, _, _, _),
              .show(let table, _, _), .pareto(let table, _, _, _), .levels(let table, _, _, _), .showSegments(let table, _), .showLevels(let table, _):
             return table.name
         case .explainSegment(_, let bound, _): return bound.table.name
