@@ -418,10 +418,16 @@ extension Binder {
         case .daysSince(let value, let span):
             let e = try bindExpression(value, in: table, context: &context)
             guard e.type == .date else { throw Diagnostic("'days since' needs a date, not a \(e.type.name)", at: value.span, hints: ["e.g. days since last_purchase"]) }
-            guard let reference = catalog.variables["as_of"] ?? latestDate(of: e, in: table) else {
+            let reference: BoundExpression
+            if let asOf = catalog.variables["as_of"] {
+                reference = .constant(asOf)
+            } else if case .column(let index, _) = e, catalog.holdsNoValues(table) || table.rowCount > table.columns[index].nulls.nullCount {
+                // The column's latest date, found by the backend that runs the statement.
+                reference = .latestDate(column: index)
+            } else {
                 throw Diagnostic("'days since' needs a reference date", at: span, hints: ["set one: let as_of = 2024-12-31"])
             }
-            return .call(.daysBetween, [e, .constant(reference)], .number(scale: 0))
+            return .call(.daysBetween, [e, reference], .number(scale: 0))
         case .call(let name, let arguments, let span):
             var bound: [BoundExpression] = []
             for argument in arguments { bound.append(try bindExpression(argument, in: table, context: &context)) }
@@ -438,15 +444,6 @@ extension Binder {
             throw Diagnostic("this is a \(bound.type.name), not a condition", at: e.span, hints: ["compare it with something, e.g. profit > 100"])
         }
         return bound
-    }
-
-    /// `days since` measures to `$as_of`, or else to the latest date in the column.
-    private func latestDate(of e: BoundExpression, in table: Table) -> Constant? {
-        guard case .column(let index, _) = e, case .date(let values) = table.columns[index].storage else { return nil }
-        let nulls = table.columns[index].nulls
-        var latest: Int32? = nil
-        for (row, v) in values.enumerated() where !nulls.contains(row) { latest = max(latest ?? v, v) }
-        return latest.map { .date($0) }
     }
 
     static func valueType(of column: Column, scale: Int) -> ValueType {

@@ -376,6 +376,9 @@ public indirect enum BoundExpression: Sendable {
     case textMatch(BoundExpression, TextMatch, BoundExpression)
     /// A condition bound by the fast path (level words, ranks), used inside a larger expression.
     case condition(BoundCondition)
+    /// The latest date in a date column of the table, the same on every row (`days since`'s
+    /// reference when no `as_of` is set): the backend finds it when the statement runs.
+    case latestDate(column: Int)
 
     /// The type of the expression's values.
     public var type: ValueType {
@@ -384,6 +387,7 @@ public indirect enum BoundExpression: Sendable {
         case .constant(let c): return c.type
         case .negate(let e): return e.type
         case .compare, .and, .or, .not, .inList, .isNull, .textMatch, .condition: return .boolean
+        case .latestDate: return .date
         }
     }
 }

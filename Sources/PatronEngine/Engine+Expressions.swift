@@ -51,6 +51,13 @@ extension Engine {
             case .date(let v): return .date({ nulls.contains($0) ? nil : v[$0] })
             case .timestamp(let v): return .timestamp({ nulls.contains($0) ? nil : v[$0] })
             }
+        case .latestDate(let index):
+            // Found once, when the statement runs.
+            let column = table.columns[index]
+            guard case .date(let values) = column.storage else { return .date({ _ in nil }) }
+            var latest: Int32? = nil
+            for (row, v) in values.enumerated() where !column.nulls.contains(row) { latest = max(latest ?? v, v) }
+            return .date({ _ in latest })
         case .constant(let c):
             switch c {
             case .number(let m, let s): return .number({ _ in m }, scale: s)

@@ -85,6 +85,7 @@ public struct Lowering: Sendable {
         case .isNull(let inner, let negated): return .isNull(try expression(inner), negated: negated)
         case .textMatch(let value, let kind, let pattern): return .textMatch(try expression(value), kind, try expression(pattern))
         case .condition(let c): return try condition(c)
+        case .latestDate(let index): return .maximum(input, index)
         }
     }
 
