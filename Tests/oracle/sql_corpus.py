@@ -43,7 +43,7 @@ def segment_blocks():
     conditions += ['region in ("North", "South")', 'channel not in ("store", "app")', 'channel in ("online", "nowhere")',
                    'name contains "a"', 'region starts with "No"', 'name contains ""', "abs(profit) > 100", "round(profit) >= 50",
                    "floor(loyalty * 10) = 5", "round(monetary, 1) > 500.5", "ceil(profit) = 10", "year(since) = 2023", "round(profit, 0) > profit",
-                   "day(since) = 1", "days_between(since, 2024-12-31) > 365", 'coalesce(channel, "none") = "none"',
+                   "day(since) = 1", "days_between(since, 2024-12-31) > 365", "days since since < 400", "days since since >= 730 and frequency > 3", 'coalesce(channel, "none") = "none"',
                    "(profit + monetary) / 2 > 300", "profit / frequency > 20", "monetary / 0 > 1", "profit / (frequency - 1) > 50 or channel is null"]
     random.seed(20241231)
     for _ in range(60):
