@@ -1,0 +1,89 @@
+import PatronAnalysis
+@testable import PatronDriver
+@testable import PatronEngine
+import PatronPlan
+@testable import PatronSQL
+import PatronStore
+import PatronSyntax
+import Testing
+
+/// The logical plan and the SQL written from it, where the differential corpus does not look:
+/// what the binder leaves to the backend, names that could clash, parts written once.
+struct PlanTests {
+    static func bind(_ text: String, over tables: [Table]) throws -> BoundStatement {
+        var catalog = Catalog()
+        for table in tables { catalog.add(table) }
+        let source = Source(name: "t", text: text)
+        let statement = try #require(Parser.parse(source).statements.first)
+        return try Binder(catalog: catalog, source: source).bind(statement)
+    }
+
+    /// The binder reads no data: a level word's cut points are placeholders until the engine
+    /// computes them when the statement runs, and then they are the textbook type-7 terciles.
+    @Test func levelCutPointsAreTheBackendsToCompute() throws {
+        let table = DemoData.customers()
+        guard case .segment(let segment) = try Self.bind("segment where profit = high", over: [table]) else { Issue.record("not a segment"); return }
+        let bound = try #require(segment.levels.first)
+        #expect(!bound.isComputed && bound.basis == 0)
+        let computed = bound.computed(over: table)
+        let profit = try #require(table.columnIndex(named: "profit"))
+        let sorted = table.sortedValues(ofColumn: profit)
+        func type7(_ p: Double) -> Double {
+            let h = Double(sorted.count - 1) * p, i = Int(h)
+            return sorted[i] + (h - Double(i)) * (sorted[i + 1] - sorted[i])
+        }
+        #expect(computed.isComputed && computed.basis == sorted.count)
+        // The same quantiles to the last few bits (the interpolation's rounding may differ by an ulp).
+        #expect(zip(computed.cuts, [type7(1.0 / 3.0), type7(2.0 / 3.0)]).allSatisfy { abs($0 - $1) <= 1e-9 * abs($1) } && computed.cuts.count == 2)
+        #expect(Engine.segment(segment).levels == [computed])
+    }
+
+    /// A rank lowers to a comparison with one order statistic, read from its own cut (no lookup).
+    @Test func aRankLowersToOneOrderStatistic() throws {
+        let table = DemoData.customers()
+        guard case .segment(let segment) = try Self.bind("segment where profit = top 20%", over: [table]) else { Issue.record("not a segment"); return }
+        let scan = Plan.table(table)
+        let scalar = try Lowering(scan, levels: segment.levels).condition(segment.condition)
+        let profit = try #require(table.columnIndex(named: "profit"))
+        let set = OrderStatistics(of: scan, column: profit, fractions: [.init(80, 100)])
+        #expect(scalar == .compare(.column(profit), .greaterOrEqual, .statistic(set, .cut(1))))
+    }
+
+    /// A column whose name starts like the statistics' names pushes them aside (`q__`), so a
+    /// user's `q_lo1` is never an ambiguous reference beside them.
+    @Test func statisticsNeverShareANameWithAColumn() throws {
+        let column = Column(name: "q_lo1", storage: .integer([1, 2, 3, 4, 5, 6]), nulls: NullBitmap(count: 6))
+        let table = Table(name: "t", columns: [column], rowCount: 6, origin: .scratch)
+        guard case .segment(let segment) = try Self.bind("segment where q_lo1 = high", over: [table]) else { Issue.record("not a segment"); return }
+        let sql = try SQLCompiler(dialect: .duckdb).segment(segment)
+        #expect(sql.contains("AS q__lo1") && sql.contains("q1.q__cut2") && !sql.contains("q1.q_lo1"), "\(sql)")
+    }
+
+    /// A part of a plan read twice is written once: each date's customers in `transitions` are a
+    /// common table that both its cut points and its labels read.
+    @Test func aDerivationReadTwiceIsOneCommonTable() throws {
+        let orders = DemoData.orders()
+        guard case .customers(let spec) = try Self.bind("customers from demo_orders by customer_id with profit = amount - cost", over: [orders]) else {
+            Issue.record("not a derivation"); return
+        }
+        let plan = try Lowered.transitions(spec, from: 19_900, to: 20_000, by: .matrix)
+        let sql = try SQLCompiler(dialect: .postgres).write(plan, comment: nil, from: nil)
+        #expect(sql.components(separatedBy: "\nw1 AS (").count == 2 && sql.components(separatedBy: "\nw2 AS (").count == 2, "\(sql)")
+        #expect(!sql.contains("\nw3 AS ("))
+        #expect(sql.contains("FROM w1 WHERE") && sql.contains("FROM w2 WHERE"))
+        #expect(sql.contains("LEFT JOIN"))
+    }
+
+    /// An aggregate read back as text is typed as text in the plan's schema, but a sort by it
+    /// orders the values (a counting summary sorted by sum(profit) sorted the text once).
+    @Test func aSortByAnAggregateReadAsTextOrdersTheValues() throws {
+        let table = DemoData.customers()
+        guard case .aggregate(let query) = try Self.bind("summarize count, sum(profit) by region sort by sum(profit) desc top 3", over: [table]) else {
+            Issue.record("not a summary"); return
+        }
+        let (plan, _) = try Lowered.summary(query, counting: true)
+        #expect(plan.schema.fields.map(\.type).prefix(3) == [.text, .text, .text])
+        let sql = try SQLCompiler(dialect: .postgres).compile(query, text: "", counting: true).sql
+        #expect(sql.contains("ORDER BY sum(\"profit\") DESC NULLS LAST"), "\(sql)")
+    }
+}
