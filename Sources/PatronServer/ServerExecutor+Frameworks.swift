@@ -9,9 +9,7 @@ extension ServerExecutor {
     /// of the cut points, read as memory computes them.
     func framework(_ statement: BoundStatement, text: String) throws -> StatementResult? {
         let sql = try compiler.framework(statement, text: text, from: remote.from, counting: true)
-        let started = ContinuousClock.now
-        let (names, rows) = try connection.namedRows(sql)
-        told(since: started, Self.received(rows))
+        let (names, rows) = try namedRows(sql)
         let answer = FrameworkAnswer(names: names, rows: rows)
         switch statement {
         case .matrix(let table, let first, let second, let given, let profit):
@@ -48,9 +46,7 @@ extension ServerExecutor {
         // One framework, kept to the segment's rows, counted per segment label.
         func counts(_ framework: BoundStatement, _ labels: [String]) throws -> [Int] {
             let sql = try compiler.framework(framework, text: text, from: remote.from, counting: true, within: (bound.condition, bound.levels))
-            let started = ContinuousClock.now
-            let (names, rows) = try connection.namedRows(sql)
-            told(since: started, Self.received(rows))
+            let (names, rows) = try namedRows(sql)
             let answer = FrameworkAnswer(names: names, rows: rows)
             return labels.map(answer.count)
         }

@@ -125,9 +125,7 @@ extension ServerExecutor {
         var found: (page: Table, id: BoundCondition)? = nil
         for id in ids where found == nil {
             let sql = try compiler.rows(table, where: id, from: remote.from)
-            let started = ContinuousClock.now
-            let rows = try connection.load(.query(sql), connectionName: remote.connection, name: table.name, control: LoadControl())
-            told(since: started, .rows(rows.rowCount))
+            let rows = try load(sql, as: table.name)
             if rows.rowCount > 0 { found = (rows, id) }
         }
         guard let (page, id) = found else { throw ExecutionFailure.noSuchCustomer(table: table.name) }
@@ -153,9 +151,7 @@ extension ServerExecutor {
         let limit = top?.count ?? rowLimit
         let sql = try compiler.rows(table, where: segment ?? .constant(true), from: remote.from, descending: top?.column,
                                     limit: limit == Int.max ? Int(Int32.max) : limit)
-        let started = ContinuousClock.now
-        let page = try connection.load(.query(sql), connectionName: remote.connection, name: table.name, control: LoadControl())
-        told(since: started, .rows(page.rowCount))
+        let page = try load(sql, as: table.name)
         let counted = try counts(table, segment.map { [($0, [])] } ?? [])
         return RowsResult(table: page, rows: Array(0..<page.rowCount), matching: counted.counts.first ?? counted.total,
                           orderedBy: top.map { table.columns[$0.column].name })
@@ -165,9 +161,6 @@ extension ServerExecutor {
     /// one order whatever the server's (by each column in turn): what `export` writes to a file.
     public func rows(of table: Table, where condition: BoundCondition?, levels: [LevelCuts], control: LoadControl) throws -> Table {
         let sql = try compiler.rows(table, where: condition ?? .constant(true), levels: levels, from: remote.from, everyColumn: true)
-        let started = ContinuousClock.now
-        let rows = try connection.load(.query(sql), connectionName: remote.connection, name: table.name, control: control)
-        told(since: started, .rows(rows.rowCount))
-        return rows
+        return try load(sql, as: table.name, control: control)
     }
 }

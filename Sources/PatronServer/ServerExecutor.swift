@@ -91,6 +91,23 @@ public final class ServerExecutor {
         return answer
     }
 
+    /// Sends a query whose answer comes by binary COPY into a table named `name` (Ctrl-C cancels
+    /// it on the server); tells how long it took and how many rows, or `groups`, came back.
+    func load(_ sql: String, as name: String, control: LoadControl = LoadControl(), groups: Bool = false) throws -> Table {
+        let started = ContinuousClock.now
+        let answer = try connection.load(.query(sql), connectionName: remote.connection, name: name, control: control)
+        told(since: started, groups ? .groups(answer.rowCount) : .rows(answer.rowCount))
+        return answer
+    }
+
+    /// Sends a query whose answer is read by column name.
+    func namedRows(_ sql: String) throws -> (names: [String], rows: [[String?]]) {
+        let started = ContinuousClock.now
+        let answer = try connection.namedRows(sql)
+        told(since: started, Self.received(answer.rows))
+        return answer
+    }
+
     func told(since started: ContinuousClock.Instant, _ received: Received) {
         let elapsed = ContinuousClock.now - started
         trip(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, received)
@@ -135,9 +152,7 @@ public final class ServerExecutor {
     /// (so that Ctrl-C cancels the query on the server), read as memory computes it.
     func summary(_ query: BoundAggregateQuery, text: String) throws -> AggregateResult {
         let compiled = try compiler.compile(query, text: text, from: remote.from, counting: true)
-        let started = ContinuousClock.now
-        let answer = try connection.load(.query(compiled.sql), connectionName: remote.connection, name: query.table.name, control: LoadControl())
-        told(since: started, .groups(answer.rowCount))
+        let answer = try load(compiled.sql, as: query.table.name, groups: true)
         let read = compiled.read(answer)
         let rows = try AggregateText.rows(read.values, labels: query.aggregates.map(\.label)).get()
         return AggregateResult(table: answer, groupColumns: Array(query.groups.indices), labels: query.aggregates.map(\.label),
