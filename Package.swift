@@ -27,7 +27,7 @@ let package = Package(
         // maximum-likelihood fits with standard errors, per-customer expectations. Pure numerics.
         .target(name: "PatronModels", dependencies: [.product(name: "RealModule", package: "swift-numerics")]),
         // Runs bound statements column-at-a-time over selections. Never formats text.
-        .target(name: "PatronEngine", dependencies: ["PatronStore", "PatronAnalysis", "PatronModels", "CPrefetch"]),
+        .target(name: "PatronEngine", dependencies: ["PatronStore", "PatronAnalysis", "PatronModels", "PatronPlan", "CPrefetch"]),
         // The CPU's prefetch hint, which Swift does not expose.
         .target(name: "CPrefetch"),
         // Tables, numbers and diagnostics as text. Pure functions; never evaluates.

@@ -1,4 +1,5 @@
 import PatronAnalysis
+import PatronPlan
 import PatronStore
 import PatronSyntax
 
@@ -37,10 +38,26 @@ enum Compiled {
 }
 
 extension Engine {
+    /// A bound expression over `table` as the plan's scalar (`Lowering`, keeping cut points
+    /// already computed): what every expression and condition memory runs goes through.
+    static func scalar(_ e: BoundExpression, in table: Table) -> Scalar {
+        (try? Lowering(.table(table), keepsComputedCuts: true).expression(e)) ?? .literal(.null)
+    }
+
+    static func scalar(_ c: BoundCondition, in table: Table) -> Scalar {
+        (try? Lowering(.table(table), keepsComputedCuts: true).condition(c)) ?? .literal(.null)
+    }
+
     /// Compiles a bound expression over `table`.
     static func compile(_ e: BoundExpression, in table: Table) -> Compiled {
+        compile(scalar(e, in: table), in: table)
+    }
+
+    /// Compiles a scalar over `table`: the plan's expressions as memory runs them.
+    static func compile(_ e: Scalar, in table: Table) -> Compiled {
         switch e {
-        case .column(let index, _):
+        case .column(let index):
+            guard index >= 0, index < table.columns.count else { return .null }
             let column = table.columns[index]
             let nulls = column.nulls
             switch column.storage {
@@ -51,23 +68,10 @@ extension Engine {
             case .date(let v): return .date({ nulls.contains($0) ? nil : v[$0] })
             case .timestamp(let v): return .timestamp({ nulls.contains($0) ? nil : v[$0] })
             }
-        case .latestDate(let index):
-            // Found once, when the statement runs.
-            let column = table.columns[index]
-            guard case .date(let values) = column.storage else { return .date({ _ in nil }) }
-            var latest: Int32? = nil
-            for (row, v) in values.enumerated() where !column.nulls.contains(row) { latest = max(latest ?? v, v) }
-            return .date({ _ in latest })
-        case .constant(let c):
-            switch c {
-            case .number(let m, let s): return .number({ _ in m }, scale: s)
-            case .real(let d): return .real({ _ in d })
-            case .text(let t): return .text({ _ in t })
-            case .date(let d): return .date({ _ in d })
-            case .timestamp(let t): return .timestamp({ _ in t })
-            case .boolean(let b): return .boolean({ _ in b })
-            case .null: return .null
-            }
+        case .literal(let literal): return constant(literal)
+        case .maximum, .statistic, .relationRows:
+            // Found once, when the statement runs: the same on every row.
+            return constant(value(of: e, over: table))
         case .arithmetic(let op, let a, let b, let type):
             return arithmetic(op, compile(a, in: table), compile(b, in: table), type, overflowed: OverflowWatch.recorder(for: table))
         case .negate(let inner):
@@ -111,12 +115,24 @@ extension Engine {
                 guard let text = v(row), let needle = p(row) else { return nil }
                 return kind == .contains ? CodePointText.contains(text, needle) : CodePointText.hasPrefix(text, needle)
             }
-        case .condition(let condition):
-            // Evaluated once over the whole table: the rows where it holds, and where it fails.
-            var state = [UInt8](repeating: 2, count: table.rowCount)
-            for row in filter(condition, in: table, want: true) { state[row] = 1 }
-            for row in filter(condition, in: table, want: false) { state[row] = 0 }
-            return .boolean { state[$0] == 2 ? nil : state[$0] == 1 }
+        case .level(let value, let bounds):
+            let levelOf = LevelLookup(cuts(bounds, over: table)), v = compile(value, in: table).asReal
+            return .number({ v($0).map { Int64(levelOf($0)) } }, scale: 0)
+        default:
+            return derived(e, in: table)
+        }
+    }
+
+    /// A literal as a compiled value (a number past 64 bits has none: `wide` compares it).
+    static func constant(_ literal: Literal) -> Compiled {
+        switch literal {
+        case .number(let m, let s): return Int64(exactly: m).map { v in .number({ _ in v }, scale: s) } ?? .null
+        case .real(let d): return .real({ _ in d })
+        case .text(let t): return .text({ _ in t })
+        case .date(let d): return .date({ _ in d })
+        case .timestamp(let t): return .timestamp({ _ in t })
+        case .boolean(let b): return .boolean({ _ in b })
+        case .null: return .null
         }
     }
 
@@ -349,7 +365,7 @@ extension Engine {
     /// The value of an expression that uses no columns (a `let`).
     public static func evaluate(constant e: BoundExpression) -> Constant {
         let empty = Table(name: "", columns: [], rowCount: 1, origin: .scratch)
-        switch compile(e, in: empty) {
+        switch compile(scalar(e, in: empty), in: empty) {
         case .number(let f, let scale): return f(0).map { .number($0, scale: scale) } ?? .null
         case .real(let f): return f(0).map { .real($0) } ?? .null
         case .text(let f): return f(0).map { .text($0) } ?? .null

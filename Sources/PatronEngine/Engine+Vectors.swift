@@ -1,4 +1,5 @@
 import PatronAnalysis
+import PatronPlan
 import PatronStore
 
 /// Fills exact numbers for a list of rows: `values[i]` is the expression at row `rows[i]`, at the
@@ -10,8 +11,12 @@ extension Engine {
     /// A filler for a numeric expression: columns, constants, `+` and `-` run as tight loops over
     /// the rows; anything else falls back to the compiled expression row by row.
     static func numberFiller(_ e: BoundExpression, scale: Int, in table: Table) -> NumberFiller {
+        numberFiller(scalar(e, in: table), scale: scale, in: table)
+    }
+
+    static func numberFiller(_ e: Scalar, scale: Int, in table: Table) -> NumberFiller {
         switch e {
-        case .column(let index, _):
+        case .column(let index) where index >= 0 && index < table.columns.count:
             let column = table.columns[index]
             let nulls = column.nulls
             let values: [Int64], own: Int
@@ -46,8 +51,10 @@ extension Engine {
                     }
                 }
             }
-        case .constant(.number(let m, let s)) where s <= scale:
-            let (value, overflow) = m.multipliedReportingOverflow(by: integerPowerOfTen(scale - s))
+        case .literal(.number(let wide, let s)) where s <= scale:
+            let m = Int64(clamping: wide)
+            let (value, passed) = m.multipliedReportingOverflow(by: integerPowerOfTen(scale - s))
+            let overflow = passed || Int64(exactly: wide) == nil
             return { rows, out, valid in
                 for i in 0..<rows.count { out[i] = value; valid[i] = !overflow }
             }
@@ -94,7 +101,7 @@ extension Engine {
         }
     }
 
-    private static func fallbackFiller(_ e: BoundExpression, scale: Int, in table: Table) -> NumberFiller {
+    private static func fallbackFiller(_ e: Scalar, scale: Int, in table: Table) -> NumberFiller {
         let value = compile(e, in: table).asNumber(scale: scale)
         let box = UncheckedSendable(value)
         return { rows, out, valid in

@@ -1,4 +1,5 @@
 import PatronAnalysis
+import PatronPlan
 import PatronStore
 import PatronSyntax
 
@@ -34,15 +35,21 @@ extension LevelLookup {
 
 /// Runs bound statements over columns. Never formats text.
 public enum Engine {
+    /// The rows of `table` (all, or within `selection`) for which a bound condition is `want`:
+    /// its scalar (`Lowering`) filtered.
+    public static func filter(_ condition: BoundCondition, in table: Table, selection: Selection? = nil, want: Bool = true) -> Selection {
+        filter(scalar(condition, in: table), in: table, selection: selection, want: want)
+    }
+
     /// The rows of `table` (all, or within `selection`) for which `condition` is `want`.
     ///
     /// SQL's three-valued logic: a comparison with a null is unknown, so it is neither true nor
     /// false, and `not` keeps it unknown. Asking for `false` pushes negation down (De Morgan), so
     /// `and` narrows the selection term by term when true is wanted and `or` when false is.
-    public static func filter(_ condition: BoundCondition, in table: Table, selection: Selection? = nil, want: Bool = true) -> Selection {
-        // Leaf conditions scan the whole table directly when there is no selection yet.
-        let scope = selection, rowCount = table.rowCount
-        var input: Selection { selection ?? Array(0..<rowCount) }
+    /// Comparisons of a column with a value, of two columns and of a level with a level run as
+    /// loops over the stored values; any other condition is compiled and tested row by row.
+    static func filter(_ condition: Scalar, in table: Table, selection: Selection? = nil, want: Bool = true) -> Selection {
+        var input: Selection { selection ?? Array(0..<table.rowCount) }
         switch condition {
         case .and(let terms):
             if want, let first = terms.first {
@@ -56,86 +63,95 @@ public enum Engine {
             return SelectionAlgebra.union(terms.map { filter($0, in: table, selection: input, want: true) })
         case .not(let inner):
             return filter(inner, in: table, selection: selection, want: !want)
-        case .constant(let value):
+        case .literal(.boolean(let value)):
             return value == want ? input : []
-        case .numeric(let index, let multiplier, let op, let value):
-            let column = table.columns[index]
-            switch column.storage {
-            case .integer(let v), .decimal(let v, _):
-                if multiplier == 1, let small = Int64(exactly: value) {
-                    return select(scope, rowCount, column.nulls, want) { compare(v[$0], op, small) }
-                }
-                return select(scope, rowCount, column.nulls, want) { compare(Int128(v[$0]) * Int128(multiplier), op, value) }
-            default:
-                return []
+        case .compare(.column(let index), let op, let other) where index >= 0 && index < table.columns.count:
+            switch other {
+            case .literal(let value):
+                if let rows = compare(table.columns[index], op, value, selection, table.rowCount, want) { return rows }
+            case .column(let right) where right >= 0 && right < table.columns.count:
+                if let rows = compare(table.columns[index], op, table.columns[right], input, want) { return rows }
+            case .statistic, .maximum, .relationRows:
+                return filter(.compare(.column(index), op, .literal(value(of: other, over: table))), in: table, selection: selection, want: want)
+            default: break
             }
-        case .numericColumns(let left, let leftMultiplier, let op, let right, let rightMultiplier):
-            guard let a = integers(table.columns[left]), let b = integers(table.columns[right]) else { return [] }
-            let nulls = [table.columns[left].nulls, table.columns[right].nulls]
-            return select(input, nulls, want) {
-                compare(Int128(a[$0]) * Int128(leftMultiplier), op, Int128(b[$0]) * Int128(rightMultiplier))
+        case .compare(.level(.column(let index), let bounds), let op, .literal(.number(let level, 0))) where index >= 0 && index < table.columns.count:
+            if let rows = levels(table.columns[index], cuts(bounds, over: table), op, Int(clamping: level), selection, table.rowCount, want) { return rows }
+        default: break
+        }
+        let truth = Self.truth(compile(condition, in: table))
+        return input.filter { truth($0) == want }
+    }
+
+    /// A stored column against a value, as a loop over the stored values; nil for a pairing
+    /// the row-by-row test takes.
+    private static func compare(_ column: Column, _ op: ComparisonOperator, _ literal: Literal, _ scope: Selection?, _ rowCount: Int, _ want: Bool) -> Selection? {
+        switch (column.storage, literal) {
+        case (.integer(let v), .number(let value, let scale)), (.decimal(let v, _), .number(let value, let scale)):
+            // Both at the larger scale, exactly.
+            let own = column.decimalScale, common = max(own, scale)
+            guard common - own <= 18, common - scale <= 18 else { return nil }
+            let multiplier = Int128(integerPowerOfTen(common - own))
+            let (target, overflow) = value.multipliedReportingOverflow(by: Int128(integerPowerOfTen(common - scale)))
+            guard !overflow else { return nil }
+            if multiplier == 1, let small = Int64(exactly: target) {
+                return select(scope, rowCount, column.nulls, want) { compare(v[$0], op, small) }
             }
-        case .text(let index, let op, let value):
-            let column = table.columns[index]
-            guard case .text(let codes, let dictionary) = column.storage else { return [] }
+            return select(scope, rowCount, column.nulls, want) { compare(Int128(v[$0]) * multiplier, op, target) }
+        case (.text(let codes, let dictionary), .text(let value)):
             let wanted = CodePointText(value)
             let truth = dictionary.map { compare(CodePointText($0), op, wanted) }
             return select(scope, rowCount, column.nulls, want) { truth[Int(codes[$0])] }
-        case .textColumns(let left, let op, let right):
-            guard case .text(let a, let da) = table.columns[left].storage, case .text(let b, let db) = table.columns[right].storage else { return [] }
-            return select(input, [table.columns[left].nulls, table.columns[right].nulls], want) { compare(CodePointText(da[Int(a[$0])]), op, CodePointText(db[Int(b[$0])])) }
-        case .date(let index, let op, let day):
-            let column = table.columns[index]
-            guard case .date(let v) = column.storage else { return [] }
+        case (.date(let v), .date(let day)):
             return select(scope, rowCount, column.nulls, want) { compare(v[$0], op, day) }
-        case .timestamp(let index, let op, let micros):
-            let column = table.columns[index]
-            guard case .timestamp(let v) = column.storage else { return [] }
+        case (.timestamp(let v), .timestamp(let micros)):
             return select(scope, rowCount, column.nulls, want) { compare(v[$0], op, micros) }
-        case .dateColumns(let left, let op, let right):
-            guard case .date(let a) = table.columns[left].storage, case .date(let b) = table.columns[right].storage else { return [] }
-            return select(input, [table.columns[left].nulls, table.columns[right].nulls], want) { compare(a[$0], op, b[$0]) }
-        case .boolean(let index, let op, let value):
-            let column = table.columns[index]
-            guard case .boolean(let v) = column.storage else { return [] }
+        case (.boolean(let v), .boolean(let value)) where op == .equal || op == .notEqual:
             return select(scope, rowCount, column.nulls, want) { op == .equal ? v[$0] == value : v[$0] != value }
-        case .rank(let index, let rank):
-            let column = table.columns[index]
-            guard case .rank(let top, _) = rank.method, let cut = rank.computed(over: table).cuts.first else { return [] }
-            switch column.storage {
-            case .integer(let v):
-                return select(scope, rowCount, column.nulls, want) { top ? Double(v[$0]) >= cut : Double(v[$0]) <= cut }
-            case .decimal(let v, let scale):
-                let divisor = powerOfTen(scale)
-                return select(scope, rowCount, column.nulls, want) { top ? Double(v[$0]) / divisor >= cut : Double(v[$0]) / divisor <= cut }
-            default:
-                return []
-            }
-        case .expression(let expression):
-            let truth = Self.truth(compile(expression, in: table))
-            return input.filter { truth($0) == want }
-        case .level(let index, let bound, let op, let level):
-            let column = table.columns[index]
-            let cuts = bound.computed(over: table)
-            // Which levels pass, decided once; then one table lookup per row.
-            let passes = (0...cuts.cuts.count).map { compare($0, op, level) }
-            let levelOf = LevelLookup(cuts.cuts)
-            // Passing levels next to each other are one range of stored values: two compares a row.
-            if let (v, scale) = column.mantissas, let range = levelOf.mantissas(passing: passes, scale: scale) {
-                // No level passes: the condition is false on every non-null row (and unknown on nulls).
-                guard let range else { return want ? [] : select(scope, rowCount, column.nulls, true) { _ in true } }
-                let low = range.lowerBound, high = range.upperBound
-                return v.withUnsafeBufferPointer { v in select(scope, rowCount, column.nulls, want) { v[$0] >= low && v[$0] <= high } }
-            }
-            switch column.storage {
-            case .integer(let v):
-                return select(scope, rowCount, column.nulls, want) { passes[levelOf(Double(v[$0]))] }
-            case .decimal(let v, let scale):
-                let divisor = powerOfTen(scale)
-                return select(scope, rowCount, column.nulls, want) { passes[levelOf(Double(v[$0]) / divisor)] }
-            default:
-                return []
-            }
+        case (_, .null):
+            return []
+        default:
+            return nil
+        }
+    }
+
+    /// Two stored columns of one kind, compared row by row (numbers exactly, at a common scale).
+    private static func compare(_ left: Column, _ op: ComparisonOperator, _ right: Column, _ input: Selection, _ want: Bool) -> Selection? {
+        let nulls = [left.nulls, right.nulls]
+        switch (left.storage, right.storage) {
+        case (.integer(let a), .integer(let b)), (.integer(let a), .decimal(let b, _)), (.decimal(let a, _), .integer(let b)), (.decimal(let a, _), .decimal(let b, _)):
+            let common = max(left.decimalScale, right.decimalScale)
+            let x = Int128(integerPowerOfTen(common - left.decimalScale)), y = Int128(integerPowerOfTen(common - right.decimalScale))
+            return select(input, nulls, want) { compare(Int128(a[$0]) * x, op, Int128(b[$0]) * y) }
+        case (.text(let a, let da), .text(let b, let db)):
+            return select(input, nulls, want) { compare(CodePointText(da[Int(a[$0])]), op, CodePointText(db[Int(b[$0])])) }
+        case (.date(let a), .date(let b)):
+            return select(input, nulls, want) { compare(a[$0], op, b[$0]) }
+        default:
+            return nil
+        }
+    }
+
+    /// A column's level against a level: which levels pass is decided once; passing levels next
+    /// to each other are one range of stored values (two compares a row, found by bisection on
+    /// the same lookup), else one table lookup per row.
+    private static func levels(_ column: Column, _ cuts: [Double], _ op: ComparisonOperator, _ level: Int, _ scope: Selection?, _ rowCount: Int, _ want: Bool) -> Selection? {
+        let passes = (0...cuts.count).map { compare($0, op, level) }
+        let levelOf = LevelLookup(cuts)
+        if let (v, scale) = column.mantissas, let range = levelOf.mantissas(passing: passes, scale: scale) {
+            // No level passes: the condition is false on every non-null row (and unknown on nulls).
+            guard let range else { return want ? [] : select(scope, rowCount, column.nulls, true) { _ in true } }
+            let low = range.lowerBound, high = range.upperBound
+            return v.withUnsafeBufferPointer { v in select(scope, rowCount, column.nulls, want) { v[$0] >= low && v[$0] <= high } }
+        }
+        switch column.storage {
+        case .integer(let v):
+            return select(scope, rowCount, column.nulls, want) { passes[levelOf(Double(v[$0]))] }
+        case .decimal(let v, let scale):
+            let divisor = powerOfTen(scale)
+            return select(scope, rowCount, column.nulls, want) { passes[levelOf(Double(v[$0]) / divisor)] }
+        default:
+            return nil
         }
     }
 
@@ -190,13 +206,6 @@ public enum Engine {
         var rank = Array(repeating: 0, count: dictionary.count)
         for (position, code) in dictionary.indices.sorted(by: { CodePointText(dictionary[$0]) < CodePointText(dictionary[$1]) }).enumerated() { rank[code] = position }
         return rank
-    }
-
-    private static func integers(_ column: Column) -> [Int64]? {
-        switch column.storage {
-        case .integer(let v), .decimal(let v, _): return v
-        default: return nil
-        }
     }
 
     @inline(__always)

@@ -1,4 +1,5 @@
 import PatronAnalysis
+import PatronPlan
 import PatronStore
 import PatronSyntax
 import Synchronization
@@ -45,7 +46,7 @@ extension Engine {
     /// An exact numeric expression in 128 bits: sums, differences, products and negations of
     /// 64-bit values, so a comparison is decided where a 64-bit intermediate would overflow.
     /// Nil for expressions of other shapes (the caller compiles them as usual).
-    static func wide(_ e: BoundExpression, in table: Table) -> (value: (Int) -> Int128?, scale: Int)? {
+    static func wide(_ e: Scalar, in table: Table) -> (value: (Int) -> Int128?, scale: Int)? {
         switch e {
         case .arithmetic(let op, let a, let b, .number) where op == .add || op == .subtract || op == .multiply:
             guard let x = wide(a, in: table), let y = wide(b, in: table) else { return nil }
@@ -69,7 +70,9 @@ extension Engine {
         case .negate(let inner):
             guard let x = wide(inner, in: table) else { return nil }
             return ({ row in x.value(row).map { -$0 } }, x.scale)
-        case .column, .constant:
+        case .literal(.number(let m, let s)):
+            return ({ _ in m }, s)
+        case .column:
             guard case .number(let f, let s) = compile(e, in: table) else { return nil }
             return ({ row in f(row).map { Int128($0) } }, s)
         default:
@@ -78,14 +81,17 @@ extension Engine {
     }
 
     /// A comparison of exact numbers where either side computes: worked in 128 bits.
-    static func wideComparison(_ a: BoundExpression, _ op: ComparisonOperator, _ b: BoundExpression, in table: Table) -> ((Int) -> Bool?)? {
-        func computes(_ e: BoundExpression) -> Bool {
+    static func wideComparison(_ a: Scalar, _ op: ComparisonOperator, _ b: Scalar, in table: Table) -> ((Int) -> Bool?)? {
+        func computes(_ e: Scalar) -> Bool {
             switch e {
             case .arithmetic, .negate: return true
+            case .literal(.number(let m, _)): return Int64(exactly: m) == nil
             default: return false
             }
         }
-        guard computes(a) || computes(b), case .number = a.type, case .number = b.type,
+        guard computes(a) || computes(b) else { return nil }
+        let schema = Schema(table)
+        guard case .number = a.type(in: schema), case .number = b.type(in: schema),
               let x = wide(a, in: table), let y = wide(b, in: table) else { return nil }
         let scale = max(x.scale, y.scale)
         guard scale - x.scale <= 18, scale - y.scale <= 18 else { return nil }

@@ -21,11 +21,15 @@ public struct Lowering: Sendable {
     public let schema: Schema
     /// The level cut points the conditions use (their methods; a rank's percent).
     public var levels: [LevelCuts]
+    /// Whether cut points already computed (by a framework, at a date) stay those values rather
+    /// than quantiles to compute again: memory's choice, which has them at hand.
+    public var keepsComputedCuts: Bool
 
-    public init(_ input: Plan, levels: [LevelCuts] = []) {
+    public init(_ input: Plan, levels: [LevelCuts] = [], keepsComputedCuts: Bool = false) {
         self.input = input
         self.schema = input.schema
         self.levels = levels
+        self.keepsComputedCuts = keepsComputedCuts
     }
 
     public func condition(_ c: BoundCondition) throws(PlanError) -> Scalar {
@@ -47,6 +51,9 @@ public struct Lowering: Sendable {
         case .boolean(let index, let op, let value): return .compare(.column(index), op, .literal(.boolean(value)))
         case .level(let index, let cuts, let op, let level):
             return .compare(try self.level(index, cuts), op, .literal(.number(Int128(level), scale: 0)))
+        case .rank(let index, let cuts) where keepsComputedCuts && cuts.isComputed:
+            guard case .rank(let top, _) = cuts.method, let cut = cuts.cuts.first else { throw PlanError("a rank") }
+            return .compare(.column(index), top ? .greaterOrEqual : .lessOrEqual, .literal(.real(cut)))
         case .rank(let index, let cuts):
             guard case .rank(let top, let percent) = cuts.method, let p = Self.fraction(percent) else { throw PlanError("a rank") }
             let statistics = OrderStatistics(of: input, column: index,
@@ -61,6 +68,7 @@ public struct Lowering: Sendable {
     /// computes, or fixed values.
     public func level(_ index: Int, _ cuts: LevelCuts) throws(PlanError) -> Scalar {
         guard !cuts.cuts.isEmpty else { return .literal(.number(0, scale: 0)) }
+        if keepsComputedCuts && cuts.isComputed { return .level(.column(index), .fixed(cuts.cuts)) }
         switch cuts.method {
         case .quantiles(let m): return .level(.column(index), .quantiles(.quantiles(of: input, index, m)))
         case .fixedCuts: return .level(.column(index), .fixed(cuts.cuts))

@@ -28,6 +28,8 @@ public final class Table: @unchecked Sendable {
         let probabilities: [Double]
     }
     private let cacheLock = NSLock()
+    /// Order statistics already found, by column and fractions (`quantileParts`).
+    let partsCache = LockedCache<PartsKey, (parts: [QuantileParts], count: Int)>()
 
     /// A numeric column's non-null values, sorted ascending; computed once per table (tables
     /// never change), so level words and ranks bind without sorting again.
