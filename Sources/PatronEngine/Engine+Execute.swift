@@ -1,4 +1,5 @@
 import PatronAnalysis
+import PatronPlan
 import PatronStore
 
 extension Engine {
@@ -19,11 +20,11 @@ extension Engine {
         case .summarize(let table):
             return Execution(.profile(table, summarize(table)))
         case .count(let table, let segment, let name, let groups) where groups.isEmpty:
-            return Execution(.count(table, segment: name, count: segment.map { filter($0, in: table).count } ?? table.rowCount, of: table.rowCount))
+            return Execution(try inMemory(table) { try count(table, segment: segment, name: name, on: $0) })
         case .count(let table, let segment, _, let groups):
             return Execution(.summary(try finished(aggregate(.counting(table, by: groups, within: segment)))))
         case .show(let table, let top, let segment):
-            return Execution(.rows(rows(of: table, top: top, limit: rowLimit, within: segment)))
+            return Execution(.rows(try inMemory(table) { try rows(of: table, top: top, limit: rowLimit, within: segment, on: $0) }))
         case .aggregate(let query):
             return Execution(.summary(try finished(aggregate(query))))
         case .crosstab(let table, let rows, let columns, let condition):
@@ -32,27 +33,27 @@ extension Engine {
             let value = evaluate(constant: expression)
             return Execution(.done(.variable(name, value, fromParameter: false)), changes: [.variable(name, value)])
         case .levels(let table, let column, let definition, let cuts):
-            return Execution(.levelsSet(levelCounts(table, column: column, cuts: cuts)), changes: [.levels(table: table.name, column: table.columns[column].name, definition)])
+            return Execution(.levelsSet(try inMemory(table) { try levelCounts(table, column: column, cuts, on: $0) }),
+                             changes: [.levels(table: table.name, column: table.columns[column].name, definition)])
         case .defineSegment(let definition, let preview):
-            return Execution(.segmentDefined(definition, segment(preview)), changes: [.segment(definition.name, definition)])
+            return Execution(.segmentDefined(definition, try inMemory(preview.table) { try segment(preview, on: $0) }), changes: [.segment(definition.name, definition)])
         case .dropSegment(let name):
             return Execution(.done(.segmentDropped(name)), changes: [.segment(name, nil)])
         case .showSegments(let table, let segments):
-            return Execution(.segments(SegmentSizes(table: table, segments: segments.map { ($0.0, $0.1.map { filter($0.condition, in: table).count }) })))
+            return Execution(.segments(try inMemory(table) { try sizes(table, segments, on: $0) }))
         case .showLevels(let table, let cuts):
-            return Execution(.levelTable(table, cuts.computed(over: table), rows: table.rowCount))
+            let (levels, rows) = try inMemory(table) { try levelTable(table, cuts, on: $0) }
+            return Execution(.levelTable(table, levels, rows: rows))
         case .customers(let spec):
             let derived = try finished(deriveCustomers(spec))
             return Execution(.derived(derived, orders: spec.orders.name), changes: [.add(derived.table), .derivation(spec)])
         case .explainMetric(let table, let column):
             return Execution(.metric(table, column: column))
         case .explainSegment(let definition, let bound, let columns):
-            return Execution(.segmentExplained(explain(definition.name, definition: definition.text, bound, columns: columns)))
+            let result = try inMemory(bound.table) { try segment(bound, on: $0) }
+            return Execution(.segmentExplained(explain(definition.name, definition: definition.text, bound, result, columns: columns)))
         case .explainCustomer(let table, let ids, let levels, let segments):
-            // The first row the first id that picks any picks.
-            guard let row = ids.lazy.compactMap({ filter($0, in: table).first }).first else { throw .noSuchCustomer(table: table.name) }
-            return Execution(.customerExplained(explain(table, row: row, levels: levels.mapValues { $0.computed(over: table) },
-                                                        segments: segments.map { ($0.0, $0.1, $0.2) })))
+            return Execution(.customerExplained(try inMemory(table) { try explainCustomer(table, ids: ids, levels: levels, segments: segments, on: $0) }))
         case .matrix(let table, let first, let second, let cuts, let profit):
             return Execution(.matrix(matrix(table, first: first, second: second, cuts: cuts, profitColumn: profit)))
         case .pareto(let table, let column, let a, let b):
@@ -98,7 +99,7 @@ extension Engine {
             }
             return Execution(.transitions(try finished(result)))
         case .segment(let bound):
-            return Execution(.segment(segment(bound)))
+            return Execution(.segment(try inMemory(bound.table) { try segment(bound, on: $0) }))
         case .load, .setLanguage, .setTimer, .export, .include, .saveSession, .report, .lesson, .say, .pause, .explainConcept, .help, .quit, .connect, .disconnect, .showConnections, .loadServer, .exportServer, .sqlSegment, .sqlSummary, .sqlCustomers, .sqlFramework, .useServer:
             preconditionFailure("the driver runs statements about the session itself")
         }
@@ -119,13 +120,38 @@ extension Engine {
         return value
     }
 
-    /// The rows per level of a column's cut points.
-    static func levelCounts(_ table: Table, column: Int, cuts bound: LevelCuts) -> LevelCounts {
-        let cuts = bound.computed(over: table)
-        var counts = Array(repeating: 0, count: cuts.words.count)
-        let values = table.columns[column]
-        for row in 0..<table.rowCount { if let v = values.doubleValue(row) { counts[cuts.level(of: v)] += 1 } }
-        return LevelCounts(table: table, cuts: cuts, counts: counts)
+    /// A statement's plans run in memory over `table`: a plan memory cannot run yet is said as
+    /// the statement's failure (the lowering and the runner are written together, so it is not
+    /// expected).
+    static func inMemory<T>(_ table: Table, _ body: (MemoryRunner) throws -> T) throws(ExecutionFailure) -> T {
+        do { return try body(MemoryRunner(table)) } catch let failure as ExecutionFailure { throw failure } catch let error as PlanError {
+            throw .model("\(error.what) cannot run in memory yet", hints: [])
+        } catch {
+            throw .model("\(error)", hints: [])
+        }
+    }
+
+    /// `explain customer ID`: the first row the first id that picks any picks, its metrics' cut
+    /// points and its verdicts.
+    static func explainCustomer(_ table: Table, ids: [BoundCondition], levels: [Int: LevelCuts], segments: [(String, String, BoundCondition, [LevelCuts])],
+                                on runner: MemoryRunner) throws -> CustomerExplanation {
+        for id in ids {
+            let plan = try Lowered.rows(table, where: id, levels: [], descending: nil, limit: nil)
+            guard let row = try runner.rows(plan).first else { continue }
+            let facts = try customerFacts(table, id: id, levels: levels, segments: segments, on: runner)
+            return CustomerExplanation(table: table, row: row, levels: facts.levels, segments: facts.verdicts)
+        }
+        throw ExecutionFailure.noSuchCustomer(table: table.name)
+    }
+
+    /// `show [SEGMENT] [top N by X]`: the first `limit` rows in row order, or the top N by X
+    /// (descending, nulls last, ties by the first column, then row order); with how many match.
+    static func rows(of table: Table, top: BoundTop?, limit: Int, within segment: BoundCondition?, on runner: MemoryRunner) throws -> RowsResult {
+        let matching = try runner.rows(try Lowered.rows(table, where: segment ?? .constant(true), levels: [], descending: nil, limit: nil))
+        guard let top else { return RowsResult(table: table, rows: Array(matching.prefix(limit)), matching: matching.count, orderedBy: nil) }
+        let keys = [SortKey(top.column, .descending), SortKey(0)]
+        return RowsResult(table: table, rows: Array(sorted(matching, by: keys, in: table).prefix(top.count)), matching: matching.count,
+                          orderedBy: table.columns[top.column].name)
     }
 
     /// The rows `export` writes: a whole table or a named segment's rows.
@@ -133,7 +159,7 @@ extension Engine {
         switch source {
         case .table(let table): return RowsResult(table: table, rows: Array(0..<table.rowCount), matching: table.rowCount, orderedBy: nil)
         case .segment(_, let table, let condition, _):
-            let rows = filter(condition, in: table)
+            guard let rows = try? MemoryRunner(table).rows(try Lowered.rows(table, where: condition, levels: [], descending: nil, limit: nil)) else { return nil }
             return RowsResult(table: table, rows: rows, matching: rows.count, orderedBy: nil)
         case .lastResult: return nil
         }

@@ -155,21 +155,6 @@ public enum Engine {
         }
     }
 
-    /// Counts the rows that satisfy a segment's condition, with their share of rows and of profit.
-    public static func segment(_ segment: BoundSegment) -> SegmentResult {
-        let rows = filter(segment.condition, in: segment.table)
-        var profitShare: Double? = nil
-        if let profit = segment.profitColumn {
-            let column = segment.table.columns[profit]
-            if let total = column.exactSum(rows: 0..<segment.table.rowCount), let part = column.exactSum(rows: rows), total.sum > 0 {
-                profitShare = Double(part.sum) / Double(total.sum)
-            }
-        }
-        return SegmentResult(table: segment.table, condition: segment.text, rows: rows, total: segment.table.rowCount,
-                             profitShare: profitShare, profitColumn: segment.profitColumn.map { segment.table.columns[$0].name },
-                             levels: segment.levels.computed(over: segment.table))
-    }
-
     /// The first `limit` rows, or the top `limit` by a column (descending, nulls last, ties in row order).
     public static func rows(of table: Table, top: BoundTop?, limit: Int, within segment: BoundCondition? = nil) -> RowsResult {
         let scope = segment.map { filter($0, in: table) } ?? Array(0..<table.rowCount)

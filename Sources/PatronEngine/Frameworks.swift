@@ -393,19 +393,8 @@ extension Engine {
     }
 
     /// `explain SEGMENT`.
-    public static func explain(_ name: String, definition: String, _ bound: BoundSegment, columns: FrameworkColumns) -> SegmentExplanation {
-        let result = segment(bound)
-        return SegmentExplanation(name: name, definition: definition, segment: result, portrait: portrait(of: result.rows, in: bound.table, columns: columns))
-    }
-
-    /// `explain customer ID`: a named segment holds the row when its condition is true, not when it is false, and is unknown otherwise.
-    public static func explain(_ table: Table, row: Int, levels: [Int: LevelCuts], segments: [(String, String, BoundCondition)]) -> CustomerExplanation {
-        let verdicts = segments.map { segment -> (name: String, definition: String, isMember: Bool?) in
-            let yes = filter(segment.2, in: table, selection: [row], want: true).count == 1
-            let no = filter(segment.2, in: table, selection: [row], want: false).count == 1
-            return (segment.0, segment.1, yes ? true : no ? false : nil)
-        }
-        return CustomerExplanation(table: table, row: row, levels: levels, segments: verdicts)
+    static func explain(_ name: String, definition: String, _ bound: BoundSegment, _ result: SegmentResult, columns: FrameworkColumns) -> SegmentExplanation {
+        SegmentExplanation(name: name, definition: definition, segment: result, portrait: portrait(of: filter(bound.condition, in: bound.table), in: bound.table, columns: columns))
     }
 }
 

@@ -7,8 +7,6 @@ public struct SegmentResult: Sendable {
     public let table: Table
     /// The condition as written.
     public let condition: String
-    /// The matching rows (empty when the segment was counted on a server).
-    public let rows: Selection
     /// How many rows match.
     public let count: Int
     /// The number of rows in scope.
@@ -23,12 +21,10 @@ public struct SegmentResult: Sendable {
     /// The matching rows' share of the rows in scope.
     public var share: Double { total == 0 ? 0 : Double(count) / Double(total) }
 
-    public init(table: Table, condition: String, rows: Selection, count: Int? = nil, total: Int, profitShare: Double?, profitColumn: String?,
-                levels: [LevelCuts]) {
+    public init(table: Table, condition: String, count: Int, total: Int, profitShare: Double?, profitColumn: String?, levels: [LevelCuts]) {
         self.table = table
         self.condition = condition
-        self.rows = rows
-        self.count = count ?? rows.count
+        self.count = count
         self.total = total
         self.profitShare = profitShare
         self.profitColumn = profitColumn

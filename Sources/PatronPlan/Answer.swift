@@ -23,6 +23,12 @@ public struct Answer: Sendable {
         }
     }
 
+    /// One row of named texts (a server's numbers written as text), each read as a number.
+    public init(texts: [String: String]) {
+        names = texts.keys.sorted()
+        rows = [names.map { Literal(reading: texts[$0] ?? "", as: .number(scale: 0)) }]
+    }
+
     /// The value of a named output in a row (null when there is no such output or row).
     public func value(_ name: String, row: Int = 0) -> Literal {
         guard row >= 0, row < rows.count, let column = names.firstIndex(of: name), column < rows[row].count else { return .null }

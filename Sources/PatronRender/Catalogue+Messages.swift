@@ -403,6 +403,7 @@ extension Catalogue {
         Entry("'{}' is not a date", "'{}' 不是日期"),
         Entry("'{}' is not a timestamp", "'{}' 不是时间戳"),
         Entry("'{}' is not true or false", "'{}' 不是 true 或 false"),
+        Entry("{} cannot run in memory yet", "{} 尚不能在内存中运行"),
         Entry("{}() cannot be compiled to {} SQL: its rules are Unicode's in patron and a collation's in a database", "{}() 不能编译为 {} SQL：它在 patron 中遵循 Unicode 的规则，在数据库中遵循排序规则"),
         Entry("run it in memory: load the table into patron", "在内存中运行：把表加载到 patron"),
         Entry("no lesson named '{}'", "没有名为 '{}' 的课程"),

@@ -20,7 +20,7 @@ public struct CompiledTable: Sendable {
     public func cuts(from row: [String?], names: [String]) -> [LevelCuts] {
         var value: [String: String] = [:]
         for (name, text) in zip(names, row) { if let text { value[name] = text } }
-        return CompiledSegment.levels(levels, of: .scan(name: plan.base.name, schema: plan.base.schema), statistics: sets, from: value)
+        return Lowered.levels(levels, of: .scan(name: plan.base.name, schema: plan.base.schema), statistics: sets, from: Answer(texts: value))
     }
 
     /// The SELECT with the order statistics already read (`statistics`' answer row) written in as

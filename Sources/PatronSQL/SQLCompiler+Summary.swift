@@ -48,7 +48,7 @@ public struct CompiledSummary: Sendable {
         }
         let groupCount = answer.rowCount == 0 ? (groups == 0 ? 1 : 0) : Int(extras["patron_groups"] ?? "") ?? answer.rowCount
         let scope = Int(extras["patron_scope"] ?? "") ?? 0
-        return (rows, groupCount, scope, CompiledSegment.levels(query.levels, of: .table(query.table), statistics: statistics, from: extras))
+        return (rows, groupCount, scope, Lowered.levels(query.levels, of: .table(query.table), statistics: statistics, from: Answer(texts: extras)))
     }
 }
 

@@ -157,6 +157,11 @@ public struct SQLCompiler: Sendable {
         return try writer.text(plan, comment: comment)
     }
 
+    /// A plan as one query in this dialect, its base relation read from `source` (or the table).
+    public func query(_ plan: Plan, from source: String? = nil) throws(SQLError) -> String {
+        try write(plan, comment: nil, from: source)
+    }
+
     /// A lowering, its refusal said as this dialect's.
     func lowered<T>(_ lower: () throws(PlanError) -> T) throws(SQLError) -> T {
         do { return try lower() } catch {
@@ -166,14 +171,6 @@ public struct SQLCompiler: Sendable {
 }
 
 extension SQLCompiler {
-    /// Whether each condition holds for the rows where `row` holds (`explain customer`): one
-    /// answer row with two counts per condition, `patron_in1`, `patron_out1`, …: the rows where it
-    /// is true and where it is false (neither: unknown). Each condition compiles with its levels.
-    public func verdicts(_ table: Table, row: BoundCondition, conditions: [(condition: BoundCondition, levels: [LevelCuts])],
-                         from source: String? = nil) throws(SQLError) -> String {
-        try write(try lowered { () throws(PlanError) in try Lowered.verdicts(table, row: row, conditions: conditions) }, comment: nil, from: source)
-    }
-
     /// The rows of `table` where `condition` holds, every column; in no stated order, or by
     /// `column` descending (nulls last), then by the first column; at most `limit`; or by every column.
     public func rows(_ table: Table, where condition: BoundCondition, levels: [LevelCuts] = [], from source: String? = nil,
@@ -193,67 +190,4 @@ public struct CompiledSegment: Sendable {
     public let columns: [String]
     let statistics: [OrderStatistics]
     let segment: BoundSegment
-
-    /// The answer row read back: the segment's size, the rows in scope, its exact share of
-    /// profit, and each level's cut points as patron computes them in memory.
-    public func read(_ row: [String?]) -> (count: Int, total: Int, profitShare: Double?, levels: [LevelCuts]) {
-        var value: [String: String] = [:]
-        for (name, text) in zip(columns, row) { if let text { value[name] = text } }
-        let count = value["rows"].flatMap { Int($0) } ?? 0, total = value["total"].flatMap { Int($0) } ?? 0
-        // part / whole as the exact mantissas at one scale, divided once: as patron does in memory.
-        var share: Double? = nil
-        if let whole = value["whole"].flatMap(ExactDecimal.init), whole.mantissa > 0 {
-            let part = value["part"].flatMap(ExactDecimal.init) ?? ExactDecimal(mantissa: 0, scale: whole.scale)
-            let scale = max(part.scale, whole.scale)
-            func at(_ x: ExactDecimal) -> Double { Double(x.mantissa * ExactDecimal.power(scale - x.scale)) }
-            share = at(part) / at(whole)
-        }
-        let levels = Self.levels(segment.levels, of: .table(segment.table), statistics: statistics, from: value)
-        return (count, total, share, levels)
-    }
-
-    /// Each level's cut points from the order statistics in an answer (`Lowered.statisticName`),
-    /// interpolated as memory interpolates them.
-    static func levels(_ levels: [LevelCuts], of input: Plan, statistics: [OrderStatistics], from value: [String: String]) -> [LevelCuts] {
-        let lowering = Lowering(input)
-        return levels.map { level -> LevelCuts in
-            guard let set = lowering.statistics(of: level), let index = statistics.firstIndex(of: set) else { return level }
-            func number(_ statistic: OrderStatistics.Statistic) -> Double? {
-                value[Lowered.statisticName(index + 1, statistic)].flatMap(Double.init)
-            }
-            let cuts = set.fractions.indices.map { i -> Double in
-                let lo = number(.lo(i + 1)) ?? 0, hi = number(.hi(i + 1)) ?? lo, f = number(.f(i + 1)) ?? 0
-                return Quantile.between(lo, hi, f / Double(set.fractions[i].denominator))
-            }
-            return LevelCuts(column: level.column, words: level.words, cuts: cuts, method: level.method,
-                             basis: Int(number(.n) ?? 0), nulls: Int(number(.nulls) ?? 0), scale: level.scale)
-        }
-    }
-}
-
-extension SQLCompiler {
-    /// How many rows each condition holds for, the rows in all and the cut points of their
-    /// levels, in one query (`Lowered.counts`).
-    public func counts(_ table: Table, _ conditions: [(condition: BoundCondition, levels: [LevelCuts])], from source: String? = nil) throws(SQLError) -> CompiledCounts {
-        let (plan, statistics) = try lowered { () throws(PlanError) in try Lowered.counts(table, conditions) }
-        return CompiledCounts(sql: try write(plan, comment: nil, from: source), columns: plan.schema.fields.map(\.name), statistics: statistics,
-                              table: table, conditions: conditions.count)
-    }
-}
-
-/// Compiled counts: the SQL, and how to read its row back.
-public struct CompiledCounts: Sendable {
-    public let sql: String
-    let columns: [String]
-    let statistics: [OrderStatistics]
-    let table: Table
-    let conditions: Int
-
-    /// Each condition's rows, the rows in all, and `levels` with the cut points the answer holds.
-    public func read(_ row: [String?], levels: [LevelCuts]) -> (counts: [Int], total: Int, levels: [LevelCuts]) {
-        var value: [String: String] = [:]
-        for (name, text) in zip(columns, row) { if let text { value[name] = text } }
-        let counts = (0..<conditions).map { value["patron_count\($0 + 1)"].flatMap { Int($0) } ?? 0 }
-        return (counts, value["total"].flatMap { Int($0) } ?? 0, CompiledSegment.levels(levels, of: .table(table), statistics: statistics, from: value))
-    }
 }

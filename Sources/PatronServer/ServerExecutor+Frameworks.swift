@@ -42,7 +42,7 @@ extension ServerExecutor {
     /// lifecycle and the RFM segments, each counted there.
     func explain(_ definition: SegmentDefinition, _ bound: BoundSegment, columns: FrameworkColumns, text: String) throws -> SegmentExplanation {
         let table = bound.table
-        let segment = try self.segment(bound)
+        let segment = try Engine.segment(bound, on: self)
         // One framework, kept to the segment's rows, counted per segment label.
         func counts(_ framework: BoundStatement, _ labels: [String]) throws -> [Int] {
             let sql = try compiler.framework(framework, text: text, from: remote.from, counting: true, within: (bound.condition, bound.levels))
@@ -70,43 +70,6 @@ extension ServerExecutor {
         }
         let portrait = SegmentPortrait(quadrants: quadrants, stages: stages, rfmSegments: named, count: segment.count)
         return SegmentExplanation(name: definition.name, definition: definition.text, segment: segment, portrait: portrait)
-    }
-
-    /// `levels METRIC …`: the rows of each level counted there, all in one query, with the cut
-    /// points the server's rows give.
-    func levelCounts(_ table: Table, column: Int, _ cuts: LevelCuts) throws -> LevelCounts {
-        let conditions = cuts.words.indices.map { (condition: BoundCondition.level(column: column, cuts, .equal, level: $0), levels: [cuts]) }
-        let counted = try counts(table, conditions, levels: [cuts])
-        if cuts.method != .fixedCuts { try Self.check(counted.levels) }
-        return LevelCounts(table: table, cuts: counted.levels.first ?? cuts, counts: counted.counts)
-    }
-
-    /// `show segments`: every segment's rows counted there, in one query.
-    func sizes(_ table: Table, _ segments: [(SegmentDefinition, BoundSegment?)]) throws -> SegmentSizes {
-        let bound = segments.compactMap { $0.1 }
-        let counted = try counts(table, bound.map { ($0.condition, $0.levels) })
-        var next = counted.counts.makeIterator()
-        let sizes = segments.map { definition, segment in (definition: definition, count: segment == nil ? nil : next.next()) }
-        return SegmentSizes(table: table, segments: sizes, total: counted.total)
-    }
-
-    /// `show levels`: every column's cut points computed there, in one query (fixed cut points
-    /// need no server), and the table's rows.
-    func levelTable(_ table: Table, _ all: [LevelCuts]) throws -> (levels: [LevelCuts], rows: Int) {
-        let quantiles = all.compactMap { cuts -> (Int, LevelCuts)? in
-            guard cuts.method != .fixedCuts, let column = table.columns.firstIndex(where: { $0.name == cuts.column }) else { return nil }
-            return (column, cuts)
-        }
-        let counted = try counts(table, quantiles.map { (.level(column: $0.0, $0.1, .equal, level: 0), [$0.1]) }, levels: quantiles.map(\.1))
-        try Self.check(counted.levels, emptyAllowed: true)
-        var computed = counted.levels.makeIterator()
-        // A column with no values has no levels, as in memory.
-        let levels = all.compactMap { cuts -> LevelCuts? in
-            guard cuts.method != .fixedCuts, table.columns.contains(where: { $0.name == cuts.column }) else { return cuts }
-            guard let found = computed.next(), found.basis > 0 else { return nil }
-            return found
-        }
-        return (levels, counted.total)
     }
 }
 

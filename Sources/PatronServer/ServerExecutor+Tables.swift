@@ -129,20 +129,8 @@ extension ServerExecutor {
             if rows.rowCount > 0 { found = (rows, id) }
         }
         guard let (page, id) = found else { throw ExecutionFailure.noSuchCustomer(table: table.name) }
-        let columns = levels.keys.sorted()
-        var computed: [Int: LevelCuts] = [:]
-        if !columns.isEmpty {
-            let counted = try counts(table, columns.map { (.level(column: $0, levels[$0]!, .equal, level: 0), [levels[$0]!]) }, levels: columns.map { levels[$0]! })
-            try Self.check(counted.levels, emptyAllowed: true)
-            for (column, cut) in zip(columns, counted.levels) where cut.basis > 0 || cut.method == .fixedCuts { computed[column] = cut }
-        }
-        // In a segment when its condition is true for the row, out when false, else unknown.
-        let answer = segments.isEmpty ? [] : try row(compiler.verdicts(table, row: id, conditions: segments.map { ($0.2, $0.3) }, from: remote.from))
-        func count(_ i: Int) -> Int { i < answer.count ? answer[i].flatMap { Int($0) } ?? 0 : 0 }
-        let verdicts = segments.enumerated().map { i, segment -> (name: String, definition: String, isMember: Bool?) in
-            (segment.0, segment.1, count(2 * i) > 0 ? true : count(2 * i + 1) > 0 ? false : nil)
-        }
-        return CustomerExplanation(table: page, row: 0, levels: computed, segments: verdicts)
+        let facts = try Engine.customerFacts(table, id: id, levels: levels, segments: segments, on: self)
+        return CustomerExplanation(table: page, row: 0, levels: facts.levels, segments: facts.verdicts)
     }
 
     /// `show [top N by X]`: that page of rows comes back (ordered by X, else by the first column,
@@ -152,7 +140,7 @@ extension ServerExecutor {
         let sql = try compiler.rows(table, where: segment ?? .constant(true), from: remote.from, descending: top?.column,
                                     limit: limit == Int.max ? Int(Int32.max) : limit)
         let page = try load(sql, as: table.name)
-        let counted = try counts(table, segment.map { [($0, [])] } ?? [])
+        let counted = try Engine.counts(table, segment.map { [($0, [])] } ?? [], on: self)
         return RowsResult(table: page, rows: Array(0..<page.rowCount), matching: counted.counts.first ?? counted.total,
                           orderedBy: top.map { table.columns[$0.column].name })
     }

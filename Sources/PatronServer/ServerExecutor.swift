@@ -1,6 +1,7 @@
 import PatronAnalysis
 import PatronEngine
 import PatronPostgres
+import PatronPlan
 import PatronSQL
 import PatronStore
 
@@ -8,7 +9,7 @@ import PatronStore
 /// them in memory: each is compiled from its plan (PatronSQL), sent once, and its answer read
 /// back by column name into the engine's result types and catalog changes, so the presenter
 /// draws it as it draws memory's. The driver only chooses between the two.
-public final class ServerExecutor {
+public final class ServerExecutor: PlanRunner {
     let connection: PostgresConnection
     let remote: BoundServerTable
     /// Told after each trip to the server: its seconds and what came back.
@@ -53,24 +54,23 @@ public final class ServerExecutor {
     /// `top` pages. Nil for a statement with no server path.
     public func execute(_ statement: BoundStatement, text: String, rowLimit: Int) throws -> Execution? {
         switch statement {
-        case .segment(let segment): return Execution(.segment(try self.segment(segment)))
+        case .segment(let segment): return Execution(.segment(try Engine.segment(segment, on: self)))
         case .defineSegment(let definition, let preview):
-            return Execution(.segmentDefined(definition, try segment(preview)), changes: [.segment(definition.name, definition)])
+            return Execution(.segmentDefined(definition, try Engine.segment(preview, on: self)), changes: [.segment(definition.name, definition)])
         case .aggregate(let query): return Execution(.summary(try summary(query, text: text)))
         case .count(let table, let segment, let name, let groups):
             guard groups.isEmpty else { return Execution(.summary(try summary(.counting(table, by: groups, within: segment), text: text))) }
-            let counted = try counts(table, segment.map { [($0, [])] } ?? [])
-            return Execution(.count(table, segment: name, count: counted.counts.first ?? counted.total, of: counted.total))
+            return Execution(try Engine.count(table, segment: segment, name: name, on: self))
         case .matrix, .tiers, .lifecycle: return try framework(statement, text: text).map { Execution($0) }
         case .pareto(let table, let column, let a, let b): return Execution(.pareto(try pareto(table, column: column, a: a, b: b, text: text)))
         case .explainSegment(let definition, let bound, let columns):
             return Execution(.segmentExplained(try explain(definition, bound, columns: columns, text: text)))
         case .levels(let table, let column, let definition, let cuts):
-            return Execution(.levelsSet(try levelCounts(table, column: column, cuts)),
+            return Execution(.levelsSet(try Engine.levelCounts(table, column: column, cuts, on: self)),
                              changes: [.levels(table: table.name, column: table.columns[column].name, definition)])
-        case .showSegments(let table, let segments): return Execution(.segments(try sizes(table, segments)))
+        case .showSegments(let table, let segments): return Execution(.segments(try Engine.sizes(table, segments, on: self)))
         case .showLevels(let table, let all):
-            let (levels, rows) = try levelTable(table, all)
+            let (levels, rows) = try Engine.levelTable(table, all, on: self)
             return Execution(.levelTable(table, levels, rows: rows))
         default: return try executeTables(statement, text: text, rowLimit: rowLimit)
         }
@@ -118,21 +118,16 @@ public final class ServerExecutor {
         .bytes(rows.reduce(0) { $0 + $1.reduce(0) { $0 + ($1?.utf8.count ?? 0) } })
     }
 
-    /// A segment's size, profit share and cut points.
-    func segment(_ segment: BoundSegment) throws -> SegmentResult {
-        let compiled = try compiler.compile(segment, from: remote.from)
-        let answer = compiled.read(try row(compiled.sql))
-        try Self.check(answer.levels)
-        return SegmentResult(table: segment.table, condition: segment.text, rows: [], count: answer.count, total: answer.total,
-                             profitShare: answer.profitShare, profitColumn: segment.profitColumn.map { segment.table.columns[$0].name },
-                             levels: answer.levels)
+    /// A plan's rows: compiled, sent once, each value read as the plan's schema types it.
+    public func answer(_ plan: Plan) throws -> Answer {
+        Answer(text: try rows(compiler.query(plan, from: remote.from)), schema: plan.schema)
     }
 
     /// Cut points the server's rows give, checked as memory checks them: a column with no values
     /// has no quantiles (rather than a made-up cut at 0); a float column's NaN or infinity sorts
     /// into the order statistics, and memory refuses such a value at the load, so a cut point
     /// made of one is refused too.
-    static func check(_ levels: [LevelCuts], emptyAllowed: Bool = false) throws {
+    public func check(_ levels: [LevelCuts], emptyAllowed: Bool) throws {
         if !emptyAllowed, let empty = levels.first(where: { $0.basis == 0 && $0.method != .fixedCuts }) {
             throw SQLError(message: "'\(empty.column)' has no values to compute levels from", hints: [])
         }
@@ -140,12 +135,6 @@ public final class ServerExecutor {
             throw SQLError(message: "'\(odd.column)' holds NaN or infinity on the server, so its levels have no cut point patron can use",
                            hints: ["leave them out in a query: load from CONNECTION query \"\(SQLCompiler(dialect: .postgres).finiteRows(of: odd.column))\""])
         }
-    }
-
-    /// How many rows each condition holds for, and the rows in all, in one query.
-    func counts(_ table: Table, _ conditions: [(condition: BoundCondition, levels: [LevelCuts])], levels: [LevelCuts] = []) throws -> (counts: [Int], total: Int, levels: [LevelCuts]) {
-        let compiled = try compiler.counts(table, conditions, from: remote.from)
-        return compiled.read(try row(compiled.sql), levels: levels)
     }
 
     /// A summary (`summarize … by …`, `count … by …`), its groups streamed back by binary COPY

@@ -83,7 +83,7 @@ struct PatronBench: ParsableCommand {
             op("quintiles") { _ = Engine.rfm(t, recency: r, frequency: f, monetary: m, bins: bins) }
             guard case .segment(let segment) = try bind("segment where profit = high and frequency = low") else { throw ValidationError("not a segment") }
             var count = 0
-            op("segment") { count = Engine.segment(segment).rows.count }
+            op("segment") { count = (try? Engine.segment(segment, on: MemoryRunner(segment.table)))?.count ?? -1 }
             answers["segment_count"] = count
             guard case .pareto(let pt, let pc, let a, let b) = try bind("pareto profit") else { throw ValidationError("not pareto") }
             var share = 0.0
@@ -100,7 +100,7 @@ struct PatronBench: ParsableCommand {
                 var scratch = catalog
                 scratch.add(derived)
                 let source = Source(name: "bench", text: "segment where profit = high and frequency = low")
-                if case .segment(let s)? = try? Binder(catalog: scratch, source: source).bind(Parser.parse(source).statements[0]) { e2e = Engine.segment(s).rows.count }
+                if case .segment(let s)? = try? Binder(catalog: scratch, source: source).bind(Parser.parse(source).statements[0]) { e2e = (try? Engine.segment(s, on: MemoryRunner(s.table)))?.count ?? -1 }
             }
             answers["e2e_segment_count"] = e2e
         }

@@ -1,0 +1,118 @@
+import PatronAnalysis
+import PatronPlan
+import PatronStore
+
+/// What runs a statement's plan and answers by output name: memory (`MemoryRunner`) or a
+/// server (PatronServer). The statements below are written once over it: each lowers its plan
+/// (`Lowered`), has it run, and reads the answer back into its result.
+public protocol PlanRunner {
+    /// The rows of a plan, each value typed by the plan's schema.
+    func answer(_ plan: Plan) throws -> Answer
+    /// Checks cut points the answer gave (a server's values can be what memory never loads).
+    func check(_ levels: [LevelCuts], emptyAllowed: Bool) throws
+}
+
+/// Runs plans over one table in memory, on the engine's operators: filters are selections
+/// (`Engine.filter`), sums exact over stored mantissas, order statistics by bucket selection.
+public struct MemoryRunner: PlanRunner {
+    public let table: Table
+
+    public init(_ table: Table) {
+        self.table = table
+    }
+
+    public func check(_ levels: [LevelCuts], emptyAllowed: Bool) throws {}
+
+    /// The rows a plan keeps of the table, in its order: a scan, filters, a sort and a limit.
+    public func rows(_ plan: Plan) throws -> Selection {
+        switch plan {
+        case .scan(let name, _) where name == table.name: return Array(0..<table.rowCount)
+        case .filter(.scan(let name, _), let condition) where name == table.name: return Engine.filter(condition, in: table)
+        case .filter(let input, let condition): return Engine.filter(condition, in: table, selection: try rows(input))
+        case .sort(let input, let keys): return Engine.sorted(try rows(input), by: keys, in: table)
+        case .limit(let input, let n): return Array(try rows(input).prefix(max(n, 0)))
+        default: throw PlanError("this plan in memory")
+        }
+    }
+
+    public func answer(_ plan: Plan) throws -> Answer {
+        guard case .aggregate(let input, let groups, let values) = plan, groups.isEmpty else { throw PlanError("this plan in memory") }
+        let rows = try self.rows(input)
+        // Each condition filtered once, however many values it keeps.
+        var filtered: [(Scalar, Selection)] = []
+        func kept(_ condition: Scalar?) -> Selection {
+            guard let condition else { return rows }
+            if let found = filtered.first(where: { $0.0 == condition }) { return found.1 }
+            let selection = Engine.filter(condition, in: table, selection: rows)
+            filtered.append((condition, selection))
+            return selection
+        }
+        let row = try values.map { output throws -> Literal in
+            let call = output.call
+            switch call.kind {
+            case .count where call.argument == nil: return .number(Int128(kept(call.filter).count), scale: 0)
+            case .sum: return try sum(call.argument, over: kept(call.filter))
+            case .constant: return call.argument.map { Engine.value(of: $0, over: table) } ?? .null
+            case .rowsInScope: return .number(Int128(rows.count), scale: 0)
+            case .groups: return .number(1, scale: 0)
+            default: throw PlanError("\(call.kind) in memory")
+            }
+        }
+        return Answer(names: values.map(\.name), rows: [row])
+    }
+
+    /// An exact sum (null when no value takes part), as SQL sums.
+    private func sum(_ argument: Scalar?, over rows: Selection) throws -> Literal {
+        guard let argument, case .number(let scale) = argument.type(in: Schema(table)) else { throw PlanError("this sum in memory") }
+        if case .column(let index) = argument, let found = table.columns[index].exactSum(rows: rows) {
+            let column = table.columns[index]
+            let present = column.nulls.nullCount == 0 ? rows.count : rows.count { !column.nulls.contains($0) }
+            return present == 0 ? .null : .number(found.sum, scale: found.scale)
+        }
+        let value = Engine.compile(argument, in: table).asNumber(scale: scale)
+        var total: Int128 = 0, present = false
+        for r in rows { if let v = value(r) { total += Int128(v); present = true } }
+        return present ? .number(total, scale: scale) : .null
+    }
+}
+
+extension Engine {
+    /// Rows in a sort's order: by the first key, ties by the next, then in row order; nulls
+    /// last; text by code point.
+    static func sorted(_ rows: Selection, by keys: [SortKey], in table: Table) -> Selection {
+        let comparisons = keys.compactMap { key -> ((Int, Int) -> Int)? in
+            guard key.column >= 0, key.column < table.columns.count else { return nil }
+            let column = table.columns[key.column], nulls = column.nulls
+            let descending: Bool
+            switch key.order {
+            case .ascending: descending = false
+            case .descending: descending = true
+            case .labels: return nil
+            }
+            func by<T: Comparable>(_ value: @escaping (Int) -> T) -> (Int, Int) -> Int {
+                { a, b in
+                    let na = nulls.contains(a), nb = nulls.contains(b)
+                    if na || nb { return na == nb ? 0 : na ? 1 : -1 }
+                    let x = value(a), y = value(b)
+                    return x == y ? 0 : (x < y) != descending ? -1 : 1
+                }
+            }
+            switch column.storage {
+            case .integer(let v), .decimal(let v, _): return by { v[$0] }
+            case .date(let v): return by { v[$0] }
+            case .timestamp(let v): return by { v[$0] }
+            case .boolean(let v): return by { v[$0] ? 1 : 0 }
+            case .text(let codes, let dictionary):
+                let rank = rankOfCodes(dictionary)
+                return by { rank[Int(codes[$0])] }
+            }
+        }
+        return rows.sorted { a, b in
+            for compare in comparisons {
+                let c = compare(a, b)
+                if c != 0 { return c < 0 }
+            }
+            return a < b
+        }
+    }
+}
