@@ -37,23 +37,26 @@ public struct MemoryRunner: PlanRunner {
 
     public func answer(_ plan: Plan) throws -> Answer {
         guard case .aggregate(let input, let groups, let values) = plan, groups.isEmpty else { throw PlanError("this plan in memory") }
-        let rows = try self.rows(input)
+        // nil: every row of the table (no list of them is made).
+        var rows: Selection? = nil
+        if case .scan(let name, _) = input, name == table.name {} else { rows = try self.rows(input) }
         // Each condition filtered once, however many values it keeps.
         var filtered: [(Scalar, Selection)] = []
-        func kept(_ condition: Scalar?) -> Selection {
+        func kept(_ condition: Scalar?) -> Selection? {
             guard let condition else { return rows }
             if let found = filtered.first(where: { $0.0 == condition }) { return found.1 }
             let selection = Engine.filter(condition, in: table, selection: rows)
             filtered.append((condition, selection))
             return selection
         }
+        let schema = Schema(table)
         let row = try values.map { output throws -> Literal in
             let call = output.call
             switch call.kind {
-            case .count where call.argument == nil: return .number(Int128(kept(call.filter).count), scale: 0)
-            case .sum: return try sum(call.argument, over: kept(call.filter))
+            case .count where call.argument == nil: return .number(Int128(kept(call.filter)?.count ?? table.rowCount), scale: 0)
+            case .sum: return try sum(call.argument, over: kept(call.filter), schema)
             case .constant: return call.argument.map { Engine.value(of: $0, over: table) } ?? .null
-            case .rowsInScope: return .number(Int128(rows.count), scale: 0)
+            case .rowsInScope: return .number(Int128(rows?.count ?? table.rowCount), scale: 0)
             case .groups: return .number(1, scale: 0)
             default: throw PlanError("\(call.kind) in memory")
             }
@@ -61,17 +64,19 @@ public struct MemoryRunner: PlanRunner {
         return Answer(names: values.map(\.name), rows: [row])
     }
 
-    /// An exact sum (null when no value takes part), as SQL sums.
-    private func sum(_ argument: Scalar?, over rows: Selection) throws -> Literal {
-        guard let argument, case .number(let scale) = argument.type(in: Schema(table)) else { throw PlanError("this sum in memory") }
-        if case .column(let index) = argument, let found = table.columns[index].exactSum(rows: rows) {
+    /// An exact sum over `rows` (all when nil); null when no value takes part, as SQL sums.
+    private func sum(_ argument: Scalar?, over rows: Selection?, _ schema: Schema) throws -> Literal {
+        guard let argument, case .number(let scale) = argument.type(in: schema) else { throw PlanError("this sum in memory") }
+        if case .column(let index) = argument {
             let column = table.columns[index]
-            let present = column.nulls.nullCount == 0 ? rows.count : rows.count { !column.nulls.contains($0) }
+            let present = rows.map { rows in column.nulls.nullCount == 0 ? rows.count : rows.count { !column.nulls.contains($0) } }
+                ?? table.rowCount - column.nulls.nullCount
+            guard let found = rows.map({ column.exactSum(rows: $0) }) ?? column.exactSum(rows: 0..<table.rowCount) else { throw PlanError("this sum in memory") }
             return present == 0 ? .null : .number(found.sum, scale: found.scale)
         }
         let value = Engine.compile(argument, in: table).asNumber(scale: scale)
         var total: Int128 = 0, present = false
-        for r in rows { if let v = value(r) { total += Int128(v); present = true } }
+        for r in rows ?? Array(0..<table.rowCount) { if let v = value(r) { total += Int128(v); present = true } }
         return present ? .number(total, scale: scale) : .null
     }
 }
