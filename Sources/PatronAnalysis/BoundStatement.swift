@@ -474,7 +474,7 @@ extension BoundStatement {
     /// RFM scores and rule tables, transitions, cross tabulations and pages of rows by a column.
     public var compilesAsQuery: Bool {
         switch self {
-        case .rfm, .rfmSegments, .transitions, .crosstab: return true
+        case .rfm, .rfmSegments, .transitions, .crosstab, .showSegments, .showLevels, .levels: return true
         case .show(_, let top, _): return top != nil
         default: return isFramework
         }

@@ -252,7 +252,8 @@ public enum Help {
                 found from the two neighbouring order statistics, so equal values share a level; SQL's
                 three-valued logic; exact decimals. Dialects: duckdb (the default), postgres, spark, trino,
                 bigquery, snowflake. Covered: customers from, segment, define segment, summarize, count,
-                crosstab, show … top N by, matrix, pareto, tiers, lifecycle, rfm bins, rfm segments, transitions
+                crosstab, show … top N by, show segments, show levels, levels, matrix, pareto, tiers, lifecycle,
+                rfm bins, rfm segments, transitions
                 (lower, upper and length are refused). 'patron compile FILE --dialect duckdb' writes a whole script's.
                 'use CONNECTION.SCHEMA.TABLE' leaves a PostgreSQL table on its server and runs every
                 statement but 'summarize TABLE' there, drawn as in memory ('export TABLE to \"FILE\"' brings

@@ -29,10 +29,15 @@ extension Engine {
     /// the answer gives, in one plan (`Lowered.counts`).
     public static func counts(_ table: Table, _ conditions: [(condition: BoundCondition, levels: [LevelCuts])], levels: [LevelCuts] = [],
                               on runner: some PlanRunner) throws -> (counts: [Int], total: Int, levels: [LevelCuts]) {
-        let (plan, statistics) = try Lowered.counts(table, conditions)
-        let answer = try runner.answer(plan)
-        return (conditions.indices.map { answer.integer("patron_count\($0 + 1)") ?? 0 }, answer.integer("total") ?? 0,
-                Lowered.levels(levels, of: .table(table), statistics: statistics, from: answer))
+        try counted(table, Lowered.counts(table, conditions), conditions: conditions.count, levels: levels, on: runner)
+    }
+
+    /// A counting plan (`Lowered.counts` and the plans made of it) run and read back.
+    static func counted(_ table: Table, _ lowered: (plan: Plan, statistics: [OrderStatistics]), conditions: Int, levels: [LevelCuts],
+                        on runner: some PlanRunner) throws -> (counts: [Int], total: Int, levels: [LevelCuts]) {
+        let answer = try runner.answer(lowered.plan)
+        return ((0..<conditions).map { answer.integer("patron_count\($0 + 1)") ?? 0 }, answer.integer("total") ?? 0,
+                Lowered.levels(levels, of: .table(table), statistics: lowered.statistics, from: answer))
     }
 
     /// `count TABLE [SEGMENT]`: the rows, or the segment's rows, of all.
@@ -43,15 +48,15 @@ extension Engine {
 
     /// `levels METRIC …`: the rows of each level, with the cut points they were counted under.
     public static func levelCounts(_ table: Table, column: Int, _ cuts: LevelCuts, on runner: some PlanRunner) throws -> LevelCounts {
-        let conditions = cuts.words.indices.map { (condition: BoundCondition.level(column: column, cuts, .equal, level: $0), levels: [cuts]) }
-        let counted = try counts(table, conditions, levels: [cuts], on: runner)
+        let counted = try self.counted(table, Lowered.levelCounts(table, column: column, cuts), conditions: cuts.words.count, levels: [cuts], on: runner)
         if cuts.method != .fixedCuts { try runner.check(counted.levels, emptyAllowed: false) }
         return LevelCounts(table: table, cuts: counted.levels.first ?? cuts, counts: counted.counts)
     }
 
     /// `show segments`: every segment's rows, counted together.
     public static func sizes(_ table: Table, _ segments: [(SegmentDefinition, BoundSegment?)], on runner: some PlanRunner) throws -> SegmentSizes {
-        let counted = try counts(table, segments.compactMap { $0.1 }.map { ($0.condition, $0.levels) }, on: runner)
+        let bound = segments.compactMap { $0.1 }
+        let counted = try self.counted(table, Lowered.sizes(table, bound), conditions: bound.count, levels: [], on: runner)
         var next = counted.counts.makeIterator()
         let sizes = segments.map { definition, segment in (definition: definition, count: segment == nil ? nil : next.next()) }
         return SegmentSizes(table: table, segments: sizes, total: counted.total)
@@ -60,11 +65,8 @@ extension Engine {
     /// `show levels`: every column's cut points (fixed ones as they are), and the table's rows.
     /// A column with no values has no levels.
     public static func levelTable(_ table: Table, _ all: [LevelCuts], on runner: some PlanRunner) throws -> (levels: [LevelCuts], rows: Int) {
-        let quantiles = all.compactMap { cuts -> (Int, LevelCuts)? in
-            guard cuts.method != .fixedCuts, let column = table.columns.firstIndex(where: { $0.name == cuts.column }) else { return nil }
-            return (column, cuts)
-        }
-        let counted = try counts(table, quantiles.map { (.level(column: $0.0, $0.1, .equal, level: 0), [$0.1]) }, levels: quantiles.map(\.1), on: runner)
+        let lowered = try Lowered.levelTable(table, all)
+        let counted = try self.counted(table, (lowered.plan, lowered.statistics), conditions: lowered.quantiles.count, levels: lowered.quantiles.map(\.cuts), on: runner)
         try runner.check(counted.levels, emptyAllowed: true)
         var computed = counted.levels.makeIterator()
         let levels = all.compactMap { cuts -> LevelCuts? in

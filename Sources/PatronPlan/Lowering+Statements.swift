@@ -115,3 +115,27 @@ extension Lowered {
         return (.aggregate(scan, groups: [], values: values + statisticOutputs(sets, asText: false)), sets)
     }
 }
+
+extension Lowered {
+    /// `levels METRIC …`: the rows of each level (`patron_count1`, … lowest first) and the cut
+    /// points they were counted under.
+    public static func levelCounts(_ table: Table, column: Int, _ cuts: LevelCuts) throws(PlanError) -> (plan: Plan, statistics: [OrderStatistics]) {
+        try counts(table, cuts.words.indices.map { (condition: BoundCondition.level(column: column, cuts, .equal, level: $0), levels: [cuts]) })
+    }
+
+    /// `show segments`: the rows of each segment (`patron_count1`, … in the order given).
+    public static func sizes(_ table: Table, _ segments: [BoundSegment]) throws(PlanError) -> (plan: Plan, statistics: [OrderStatistics]) {
+        try counts(table, segments.map { ($0.condition, $0.levels) })
+    }
+
+    /// `show levels`: the cut points of every column whose levels are quantiles (`quantiles`,
+    /// with their columns; fixed cut points need no data), and the table's rows.
+    public static func levelTable(_ table: Table, _ all: [LevelCuts]) throws(PlanError) -> (plan: Plan, statistics: [OrderStatistics], quantiles: [(column: Int, cuts: LevelCuts)]) {
+        let quantiles = all.compactMap { cuts -> (column: Int, cuts: LevelCuts)? in
+            guard cuts.method != .fixedCuts, let column = table.columns.firstIndex(where: { $0.name == cuts.column }) else { return nil }
+            return (column, cuts)
+        }
+        let (plan, statistics) = try counts(table, quantiles.map { (.level(column: $0.column, $0.cuts, .equal, level: 0), [$0.cuts]) })
+        return (plan, statistics, quantiles)
+    }
+}

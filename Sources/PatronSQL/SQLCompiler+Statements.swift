@@ -24,6 +24,12 @@ extension SQLCompiler {
             return comment + (creating ? try named.replacing(table.name, dialect: dialect, text: text) : named.select + ";")
         case .transitions(let spec, let from, let to, let by):
             return try transitions(spec, from: from, to: to, by: by, text: text)
+        case .showSegments(let table, let segments):
+            return try write(try lowered { () throws(PlanError) in try Lowered.sizes(table, segments.compactMap(\.1)).plan }, comment: "patron: \(text)", from: nil)
+        case .showLevels(let table, let all):
+            return try write(try lowered { () throws(PlanError) in try Lowered.levelTable(table, all).plan }, comment: "patron: \(text)", from: nil)
+        case .levels(let table, let column, _, let cuts):
+            return try write(try lowered { () throws(PlanError) in try Lowered.levelCounts(table, column: column, cuts).plan }, comment: "patron: \(text)", from: nil)
         case .show(let table, let top?, let segment):
             return comment + (try rows(table, where: segment ?? .constant(true), descending: top.column, limit: top.count)) + ";"
         default:

@@ -16,7 +16,7 @@ import duckdb
 
 STATEMENTS = [
     "customers from orders by customer_id as of 2024-12-31 with profit = amount - cost",
-    "count customers", "define segment loyal as loyalty = high and profit != low", "count loyal",
+    "count customers", "define segment loyal as loyalty = high and profit != low", "count loyal", "show segments",
     "show top 4 by monetary", "show loyal top 3 by profit",
     "pareto monetary", "pareto profit at 50, 70", "pareto loyalty at 33.3, 90",
     "transitions from 2024-06-30 to 2024-12-31 by matrix", "transitions from 2024-03-31 to 2024-12-31",
@@ -27,8 +27,13 @@ STATEMENTS = [
     "transitions from 2024-03-31 to 2024-12-31 by putler",
 ]
 # Spark's temporary views cannot replace themselves (docs/sql.md): its script has no scores.
-SPARK_STATEMENTS = [s for s in STATEMENTS[:9]] + ["crosstab frequency by channels", "count by channels, frequency"]
-KINDS = ("pareto", "transitions", "count", "crosstab", "show")
+SPARK_STATEMENTS = [s for s in STATEMENTS[:10]] + ["crosstab frequency by channels", "count by channels, frequency"]
+KINDS = ("pareto", "transitions", "count", "crosstab", "show", "segments")
+
+
+def kind_of(line):
+    """A statement's kind of answer: its verb, or `segments` for `show segments`."""
+    return "segments" if line.startswith("show segments") else line.split()[0]
 
 
 def norm(value):
@@ -55,8 +60,8 @@ def script(statements):
 def memory(patron, statements):
     """patron in memory: one JSON answer per query, in order."""
     answers = [d for d in json.loads(run(patron, ["run", "--format", "json", "--quiet", "-"], script(statements)))
-               if d["kind"] in ("pareto", "transitions", "summary", "crosstab", "count", "rows")]
-    queries = [s for s in statements if s.split()[0] in KINDS]
+               if d["kind"] in ("pareto", "transitions", "summary", "crosstab", "count", "rows", "segments")]
+    queries = [s for s in statements if kind_of(s) in KINDS]
     assert len(answers) == len(queries), f"{len(answers)} answers for {len(queries)} queries"
     return answers
 
@@ -65,6 +70,9 @@ def expected(answer):
     """An answer as the rows its SQL gives: (key…, count) for counts, (from, to, rows) for transitions."""
     if answer["kind"] == "count":
         return [[str(answer["rows"][0][answer["columns"].index("rows")])]]
+    if answer["kind"] == "segments":
+        # Each segment's rows, then the table's: the first columns of the one row its SQL gives.
+        return [[str(row[answer["columns"].index("rows")]) for row in answer["rows"]] + [str(answer["table_rows"])]]
     columns, rows = answer["columns"], answer["rows"]
     if answer["kind"] == "summary":
         return [[str(v) for v in row] for row in rows]
@@ -92,7 +100,9 @@ def blocks(patron, statements, dialect):
     return [(p.split("\n", 1)[0], p.split("\n", 1)[1]) for p in parts]
 
 
-def rows_of(kind, result):
+def rows_of(kind, result, width=0):
+    if kind == "segments":
+        return [[str(v) for v in r[:width]] for r in result]
     if kind == "pareto":
         return [[str(r[0]), str(r[1])] for r in result]
     if kind in ("count", "crosstab"):
@@ -109,11 +119,11 @@ def compare(patron, statements, engine, execute, dialect):
         if line.startswith("load ") and dialect in ("postgres", "spark"):
             continue  # the server's public.orders holds the same rows
         result = execute(sql)
-        kind = line.split()[0]
+        kind = kind_of(line)
         if kind not in KINDS:
             continue
         mine = expected(answers[k])
-        theirs = rows_of(kind, result)
+        theirs = rows_of(kind, result, len(mine[0]) if mine else 0)
         if kind in ("count", "crosstab"):
             theirs = [["None" if v == "None" else v for v in r] for r in theirs]
         if sorted(mine) != sorted(theirs):
