@@ -50,16 +50,20 @@ extension Engine {
         case .explainMetric(let table, let column):
             return Execution(.metric(table, column: column))
         case .explainSegment(let definition, let bound, let columns):
-            let result = try inMemory(bound.table) { try segment(bound, on: $0) }
-            return Execution(.segmentExplained(explain(definition.name, definition: definition.text, bound, result, columns: columns)))
+            return Execution(.segmentExplained(try inMemory(bound.table) { runner in
+                let result = try segment(bound, on: runner)
+                let portrait = try portrait(of: bound, count: result.count, columns: columns, on: runner) {
+                    rfmSegments(of: filter(bound.condition, in: bound.table), in: bound.table, column: columns.rfmSegment)
+                }
+                return SegmentExplanation(name: definition.name, definition: definition.text, segment: result, portrait: portrait)
+            }))
         case .explainCustomer(let table, let ids, let levels, let segments):
             return Execution(.customerExplained(try inMemory(table) { try explainCustomer(table, ids: ids, levels: levels, segments: segments, on: $0) }))
-        case .matrix(let table, let first, let second, let cuts, let profit):
-            return Execution(.matrix(matrix(table, first: first, second: second, cuts: cuts, profitColumn: profit)))
+        case .matrix(let table, _, _, _, _), .tiers(let table, _), .lifecycle(let table, _, _, _, _):
+            guard let result = try inMemory(table, { try framework(statement, on: $0) }) else { preconditionFailure("a framework") }
+            return Execution(result)
         case .pareto(let table, let column, let a, let b):
             return Execution(.pareto(pareto(table, column: column, a: a, b: b)))
-        case .tiers(let table, let column):
-            return Execution(.tiers(tiers(table, column: column)))
         case .rfm(let table, let recency, let frequency, let monetary, let bins):
             let result = rfm(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins)
             return Execution(.rfm(result), changes: [.replace(result.table), .rfmBins(bins)])
@@ -70,8 +74,6 @@ extension Engine {
             return Execution(.done(.ruleAdded(rule, position: position)), changes: [.rfmRule(rule)])
         case .checkSegments(let preset, let bins, let cells, let rules):
             return Execution(.check(check(preset: preset, bins: bins, cells: cells, rules: rules)))
-        case .lifecycle(let table, let recency, let tenure, let value, let windows):
-            return Execution(.lifecycle(lifecycle(table, recency: recency, tenure: tenure, value: value, windows: windows)))
         case .whatIf(let spec, let points, let years):
             do {
                 return Execution(.projection(try whatIf(spec, points: points, years: years)))

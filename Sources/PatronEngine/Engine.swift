@@ -65,6 +65,11 @@ public enum Engine {
             return filter(inner, in: table, selection: selection, want: !want)
         case .literal(.boolean(let value)):
             return value == want ? input : []
+        case .isNull(.column(let index), let negated) where index >= 0 && index < table.columns.count:
+            // Never unknown: a null bitmap's test.
+            let nulls = table.columns[index].nulls, wantNull = want != negated
+            if nulls.nullCount == 0 { return wantNull ? [] : input }
+            return input.filter { nulls.contains($0) == wantNull }
         case .compare(.column(let index), let op, let other) where index >= 0 && index < table.columns.count:
             switch other {
             case .literal(let value):

@@ -1,4 +1,5 @@
 import PatronAnalysis
+import PatronPlan
 import PatronStore
 
 /// The profit × loyalty matrix (or any two metrics) split high/low.
@@ -75,28 +76,6 @@ public struct TiersResult: Sendable {
 }
 
 extension Engine {
-    /// Splits two metrics at their medians (or given cuts): values up to the cut are low.
-    public static func matrix(_ table: Table, first: Int, second: Int, cuts given: [Double]?, profitColumn: Int?) -> MatrixResult {
-        let a = table.columns[first], b = table.columns[second]
-        let rows = (0..<table.rowCount).filter { a.doubleValue($0) != nil && b.doubleValue($0) != nil }
-        let cuts: (Double, Double)
-        if let given {
-            cuts = (given[0], given[1])
-        } else {
-            cuts = (Quantile.linear(a.sortedNumericValues(rows: rows), 0.5) ?? 0, Quantile.linear(b.sortedNumericValues(rows: rows), 0.5) ?? 0)
-        }
-        var counts = [[0, 0], [0, 0]]
-        var profit = ExactSums(profitColumn.map { table.columns[$0] }, buckets: 4)
-        for row in rows {
-            let i = a.doubleValue(row)! > cuts.0 ? 1 : 0, j = b.doubleValue(row)! > cuts.1 ? 1 : 0
-            counts[i][j] += 1
-            profit.add(row, to: 2 * i + j)
-        }
-        let sums = profit.values
-        return MatrixResult(table: table, first: first, second: second, cuts: cuts, method: given == nil ? .median : .givenCuts,
-                            counts: counts, profit: [[sums[0], sums[1]], [sums[2], sums[3]]], profitColumn: profitColumn, scope: rows.count, missing: table.rowCount - rows.count)
-    }
-
     /// ABC classes: rows by value, highest first; a row is in A while the value of the rows
     /// above it (strictly greater values, so equal values always share a class) is below `a` of
     /// the total, in B while below `b`, else in C. Sums and comparisons are exact (docs/sql.md).
@@ -138,20 +117,6 @@ extension Engine {
                             headlineShare: n == 0 ? 0 : Double(headline ?? n) / Double(n), curve: curve, scope: n)
     }
 
-    /// none: value ≤ 0; low, medium, high: split at the terciles of the positive values.
-    public static func tiers(_ table: Table, column: Int) -> TiersResult {
-        let values = table.columns[column]
-        let rows = (0..<table.rowCount).filter { values.doubleValue($0) != nil }
-        let positive = rows.compactMap { values.doubleValue($0) }.filter { $0 > 0 }.sorted()
-        let cuts = (Quantile.linear(positive, 1.0 / 3.0) ?? 0, Quantile.linear(positive, 2.0 / 3.0) ?? 0)
-        var counts = [0, 0, 0, 0], sums = ExactSums(values, buckets: 4)
-        for row in rows {
-            let tier = ValueTier(values.doubleValue(row)!, cuts: cuts).rawValue
-            counts[tier] += 1
-            sums.add(row, to: tier)
-        }
-        return TiersResult(table: table, column: column, cuts: cuts, counts: counts, values: sums.values, scope: rows.count)
-    }
 }
 
 /// Lifecycle stages.
@@ -183,34 +148,27 @@ extension Engine {
     }
 
     /// Each customer's segment (an index into the segmentation's keys) in a derived customer
-    /// table, or -1 when the customer has no value to place. Rule tables are labelled by `label`.
+    /// table, or -1 when the customer has no value to place: the framework's labels (its plan's
+    /// `Segmenting`) in memory. Rule tables are labelled by `label`.
     static func segmentLabels(_ table: Table, by: Segmentation) -> [Int] {
         let columns = FrameworkColumns(table)
         let none = Array(repeating: -1, count: table.rowCount)
+        let framework: BoundStatement
         switch by {
         case .lifecycle:
             guard let r = columns.recency else { return none }
-            let recency = table.columns[r], tenure = columns.tenure.map { table.columns[$0] }
-            return (0..<table.rowCount).map { row in
-                recency.doubleValue(row).map { LifecycleStage(recency: $0, tenure: tenure?.doubleValue(row), windows: LifecycleStage.standardWindows).rawValue } ?? -1
-            }
+            framework = .lifecycle(table, recency: r, tenure: columns.tenure, value: nil, windows: LifecycleStage.standardWindows)
         case .matrix:
             guard let p = columns.profit, let l = columns.loyalty else { return none }
-            let cuts = matrix(table, first: p, second: l, cuts: nil, profitColumn: nil).cuts
-            return (0..<table.rowCount).map { row in
-                guard let a = table.columns[p].doubleValue(row), let b = table.columns[l].doubleValue(row) else { return -1 }
-                return Quadrant(firstHigh: a > cuts.0, secondHigh: b > cuts.1).rawValue
-            }
+            framework = .matrix(table, first: p, second: l, cuts: nil, profit: nil)
         case .tiers:
             guard let index = columns.profit ?? columns.monetary else { return none }
-            let cuts = tiers(table, column: index).cuts
-            return (0..<table.rowCount).map { row in
-                guard let v = table.columns[index].doubleValue(row) else { return -1 }
-                return 3 - ValueTier(v, cuts: cuts).rawValue
-            }
+            framework = .tiers(table, column: index)
         case .rules:
             return none
         }
+        guard let (_, segmenting) = try? Lowered.segmenting(framework), let labels = try? MemoryRunner(table).labels(segmenting) else { return none }
+        return labels
     }
 
     /// Customers by segment at two dates: counts[from][to], with from = the segment count for
@@ -254,20 +212,6 @@ extension Engine {
         return label
     }
 
-    /// new: tenure ≤ the first window; then by recency: active ≤ w1 < warm ≤ w2 < cold ≤ w3 < lapsed.
-    public static func lifecycle(_ table: Table, recency: Int, tenure: Int?, value: Int?, windows: [Int]) -> LifecycleResult {
-        let r = table.columns[recency], t = tenure.map { table.columns[$0] }, v = value.map { table.columns[$0] }
-        var counts = [0, 0, 0, 0, 0], sums = ExactSums(v, buckets: 5)
-        var scope = 0
-        for row in 0..<table.rowCount {
-            guard let days = r.doubleValue(row) else { continue }
-            scope += 1
-            let stage = LifecycleStage(recency: days, tenure: t?.doubleValue(row), windows: windows).rawValue
-            counts[stage] += 1
-            sums.add(row, to: stage)
-        }
-        return LifecycleResult(table: table, windows: windows, hasTenure: tenure != nil, counts: counts, values: sums.values, valueColumn: value, scope: scope)
-    }
 }
 
 /// Customers by segment at two dates, and the movements that matter.
@@ -359,42 +303,12 @@ public struct CustomerExplanation: Sendable {
 }
 
 extension Engine {
-    /// Places `rows` in the matrix, the lifecycle and the RFM segments, as far as the table allows.
-    public static func portrait(of rows: [Int], in table: Table, columns: FrameworkColumns) -> SegmentPortrait {
-        var quadrants: [Int]? = nil
-        if let profit = columns.profit, let loyalty = columns.loyalty {
-            let whole = matrix(table, first: profit, second: loyalty, cuts: nil, profitColumn: nil)
-            var counts = [0, 0, 0, 0]
-            let p = table.columns[profit], l = table.columns[loyalty]
-            for row in rows {
-                guard let a = p.doubleValue(row), let b = l.doubleValue(row) else { continue }
-                counts[Quadrant(firstHigh: a > whole.cuts.0, secondHigh: b > whole.cuts.1).rawValue] += 1
-            }
-            quadrants = counts
-        }
-        var stages: [Int]? = nil
-        if let recency = columns.recency {
-            let r = table.columns[recency], tenure = columns.tenure.map { table.columns[$0] }
-            var counts = [0, 0, 0, 0, 0]
-            for row in rows {
-                guard let days = r.doubleValue(row) else { continue }
-                counts[LifecycleStage(recency: days, tenure: tenure?.doubleValue(row), windows: LifecycleStage.standardWindows).rawValue] += 1
-            }
-            stages = counts
-        }
-        var named: [(name: String, count: Int)] = []
-        if let index = columns.rfmSegment, case .text(let codes, let dictionary) = table.columns[index].storage {
-            var counts = Array(repeating: 0, count: dictionary.count)
-            for row in rows where !table.columns[index].nulls.contains(row) { counts[Int(codes[row])] += 1 }
-            named = dictionary.indices.filter { counts[$0] > 0 }.map { (dictionary[$0], counts[$0]) }
-            named.sort { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }
-        }
-        return SegmentPortrait(quadrants: quadrants, stages: stages, rfmSegments: named, count: rows.count)
-    }
-
-    /// `explain SEGMENT`.
-    static func explain(_ name: String, definition: String, _ bound: BoundSegment, _ result: SegmentResult, columns: FrameworkColumns) -> SegmentExplanation {
-        SegmentExplanation(name: name, definition: definition, segment: result, portrait: portrait(of: filter(bound.condition, in: bound.table), in: bound.table, columns: columns))
+    /// The RFM segments of `rows` (an `rfm_segment` text column's names and their rows).
+    static func rfmSegments(of rows: [Int], in table: Table, column index: Int?) -> [(name: String, count: Int)] {
+        guard let index, case .text(let codes, let dictionary) = table.columns[index].storage else { return [] }
+        var counts = Array(repeating: 0, count: dictionary.count)
+        for row in rows where !table.columns[index].nulls.contains(row) { counts[Int(codes[row])] += 1 }
+        return dictionary.indices.filter { counts[$0] > 0 }.map { (dictionary[$0], counts[$0]) }
     }
 }
 

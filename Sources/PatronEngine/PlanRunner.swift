@@ -36,7 +36,7 @@ public struct MemoryRunner: PlanRunner {
     }
 
     public func answer(_ plan: Plan) throws -> Answer {
-        guard case .aggregate(let input, let groups, let values) = plan, groups.isEmpty else { throw PlanError("this plan in memory") }
+        guard case .aggregate(let input, let groups, let values) = plan, groups.isEmpty else { return try groupedAnswer(plan) }
         // nil: every row of the table (no list of them is made).
         var rows: Selection? = nil
         if case .scan(let name, _) = input, name == table.name {} else { rows = try self.rows(input) }

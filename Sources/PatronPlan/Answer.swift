@@ -37,14 +37,16 @@ public struct Answer: Sendable {
 
     /// A whole number (a count).
     public func integer(_ name: String, row: Int = 0) -> Int? {
-        if case .number(let m, let scale) = value(name, row: row), scale == 0 { return Int(exactly: m) }
-        return nil
+        exact(name, row: row).flatMap { $0.scale == 0 ? Int(exactly: $0.mantissa) : nil }
     }
 
-    /// An exact number.
+    /// An exact number (also one a server wrote as text).
     public func exact(_ name: String, row: Int = 0) -> ExactDecimal? {
-        if case .number(let m, let scale) = value(name, row: row) { return ExactDecimal(mantissa: m, scale: scale) }
-        return nil
+        switch value(name, row: row) {
+        case .number(let m, let scale): return ExactDecimal(mantissa: m, scale: scale)
+        case .text(let text): return ExactDecimal(text)
+        default: return nil
+        }
     }
 
     /// A number of either kind as a double.
@@ -52,8 +54,14 @@ public struct Answer: Sendable {
         switch value(name, row: row) {
         case .number(let m, let scale): return Double(m) / powerOfTen(scale)
         case .real(let r): return r
+        case .text(let text): return Double(text)
         default: return nil
         }
+    }
+
+    /// The row whose first value is `key` (a segment's label), if any.
+    public func row(keyed key: String) -> Int? {
+        rows.firstIndex { $0.first == .text(key) }
     }
 }
 
@@ -81,8 +89,13 @@ extension Lowered {
             guard let set = lowering.statistics(of: level), let index = statistics.firstIndex(of: set) else { return level }
             func value(_ statistic: OrderStatistics.Statistic) -> Literal { answer.value(statisticName(index + 1, statistic), row: row) }
             func mantissa(_ literal: Literal) -> Int64? {
-                guard case .number(let m, let scale) = literal else { return nil }
-                return Int64(exactly: m * Int128(integerPowerOfTen(max(level.scale - scale, 0))))
+                let exact: ExactDecimal?
+                switch literal {
+                case .number(let m, let scale): exact = ExactDecimal(mantissa: m, scale: scale)
+                case .text(let text): exact = ExactDecimal(text)
+                default: exact = nil
+                }
+                return exact?.mantissa(atScale: level.scale).flatMap { Int64(exactly: $0) }
             }
             let n = answer.integer(statisticName(index + 1, .n), row: row) ?? 0
             let cuts = set.fractions.indices.map { i -> Double in

@@ -5,70 +5,20 @@ import PatronSQL
 import PatronStore
 
 extension ServerExecutor {
-    /// `matrix`, `tiers` and `lifecycle`: a row per segment comes back, with the order statistics
-    /// of the cut points, read as memory computes them.
-    func framework(_ statement: BoundStatement, text: String) throws -> StatementResult? {
-        let sql = try compiler.framework(statement, text: text, from: remote.from, counting: true)
-        let (names, rows) = try namedRows(sql)
-        let answer = FrameworkAnswer(names: names, rows: rows)
-        switch statement {
-        case .matrix(let table, let first, let second, let given, let profit):
-            let order = [Quadrant.strangers, .barnacles, .butterflies, .trueFriends].map(\.key)
-            let cuts = given.map { ($0[0], $0[1]) } ?? (answer.quantile(cut: 1, over: 2, scale: table.columns[first].decimalScale),
-                                                          answer.quantile(cut: 2, over: 2, scale: table.columns[second].decimalScale))
-            let counts = [[answer.count(order[0]), answer.count(order[1])], [answer.count(order[2]), answer.count(order[3])]]
-            let scale = profit.map { table.columns[$0].decimalScale } ?? 0
-            let sums = [[answer.value(order[0], scale: scale), answer.value(order[1], scale: scale)], [answer.value(order[2], scale: scale), answer.value(order[3], scale: scale)]]
-            let scope = counts.joined().reduce(0, +)
-            return .matrix(MatrixResult(table: table, first: first, second: second, cuts: cuts, method: given == nil ? .median : .givenCuts,
-                                        counts: counts, profit: sums, profitColumn: profit, scope: scope, missing: answer.total - scope))
-        case .tiers(let table, let column):
-            let tiers = ValueTier.allCases.map(\.key), scale = table.columns[column].decimalScale
-            let cuts = (answer.quantile(cut: 1, over: 3, scale: scale), answer.quantile(cut: 1, fraction: 2, over: 3, scale: scale))
-            let counts = tiers.map(answer.count)
-            return .tiers(TiersResult(table: table, column: column, cuts: cuts, counts: counts, values: tiers.map { answer.value($0, scale: scale) },
-                                      scope: counts.reduce(0, +)))
-        case .lifecycle(let table, _, let tenure, let value, let windows):
-            let stages = LifecycleStage.allCases.map(\.key), scale = value.map { table.columns[$0].decimalScale } ?? 0
-            let counts = stages.map(answer.count)
-            return .lifecycle(LifecycleResult(table: table, windows: windows, hasTenure: tenure != nil, counts: counts,
-                                              values: stages.map { answer.value($0, scale: scale) }, valueColumn: value, scope: counts.reduce(0, +)))
-        default:
-            return nil
-        }
-    }
-
     /// `explain SEGMENT`: the segment's size, and where its rows fall in the matrix, the
-    /// lifecycle and the RFM segments, each counted there.
+    /// lifecycle (`Engine.portrait`, each one query) and the RFM segments (one summary).
     func explain(_ definition: SegmentDefinition, _ bound: BoundSegment, columns: FrameworkColumns, text: String) throws -> SegmentExplanation {
-        let table = bound.table
         let segment = try Engine.segment(bound, on: self)
-        // One framework, kept to the segment's rows, counted per segment label.
-        func counts(_ framework: BoundStatement, _ labels: [String]) throws -> [Int] {
-            let sql = try compiler.framework(framework, text: text, from: remote.from, counting: true, within: (bound.condition, bound.levels))
-            let (names, rows) = try namedRows(sql)
-            let answer = FrameworkAnswer(names: names, rows: rows)
-            return labels.map(answer.count)
-        }
-        var quadrants: [Int]? = nil, stages: [Int]? = nil, named: [(name: String, count: Int)] = []
-        if let profit = columns.profit, let loyalty = columns.loyalty {
-            quadrants = try counts(.matrix(table, first: profit, second: loyalty, cuts: nil, profit: nil), Quadrant.allCases.map(\.key))
-        }
-        if let recency = columns.recency {
-            stages = try counts(.lifecycle(table, recency: recency, tenure: columns.tenure, value: nil, windows: LifecycleStage.standardWindows),
-                                LifecycleStage.allCases.map(\.key))
-        }
-        if let rfm = columns.rfmSegment {
-            let summary = try self.summary(BoundAggregateQuery.counting(table, by: [rfm], within: bound.condition), text: text)
-            named = summary.rows.compactMap { row -> (name: String, count: Int)? in
+        let portrait = try Engine.portrait(of: bound, count: segment.count, columns: columns, on: self) {
+            guard let rfm = columns.rfmSegment else { return [] }
+            let summary = try self.summary(BoundAggregateQuery.counting(bound.table, by: [rfm], within: bound.condition), text: text)
+            return summary.rows.compactMap { row -> (name: String, count: Int)? in
                 let column = summary.table.columns[0], r = row.representative
                 guard !column.isNull(r), case .text(let codes, let dictionary) = column.storage, Int(codes[r]) < dictionary.count,
                       case .count(let n)? = row.values.first else { return nil }
                 return (dictionary[Int(codes[r])], n)
             }
-            named.sort { $0.count != $1.count ? $0.count > $1.count : $0.name < $1.name }
         }
-        let portrait = SegmentPortrait(quadrants: quadrants, stages: stages, rfmSegments: named, count: segment.count)
         return SegmentExplanation(name: definition.name, definition: definition.text, segment: segment, portrait: portrait)
     }
 }

@@ -61,7 +61,7 @@ public final class ServerExecutor: PlanRunner {
         case .count(let table, let segment, let name, let groups):
             guard groups.isEmpty else { return Execution(.summary(try summary(.counting(table, by: groups, within: segment), text: text))) }
             return Execution(try Engine.count(table, segment: segment, name: name, on: self))
-        case .matrix, .tiers, .lifecycle: return try framework(statement, text: text).map { Execution($0) }
+        case .matrix, .tiers, .lifecycle: return try Engine.framework(statement, on: self).map { Execution($0) }
         case .pareto(let table, let column, let a, let b): return Execution(.pareto(try pareto(table, column: column, a: a, b: b, text: text)))
         case .explainSegment(let definition, let bound, let columns):
             return Execution(.segmentExplained(try explain(definition, bound, columns: columns, text: text)))

@@ -1,0 +1,110 @@
+import PatronAnalysis
+import PatronPlan
+import PatronStore
+
+extension MemoryRunner {
+    /// A grouped aggregate over the table's rows (through a projection, whose outputs are put in
+    /// place of its columns), sorted by labels: what a framework's plan is. Each group is a
+    /// value of the group scalar; a label's rules are filtered in turn over the rows no earlier
+    /// rule took, so each is one selection.
+    func groupedAnswer(_ plan: Plan) throws -> Answer {
+        var order: [Label]? = nil, body = plan
+        if case .sort(let input, let keys) = plan, keys.count == 1, keys[0].column == 0, case .labels(let labels) = keys[0].order {
+            (order, body) = (labels, input)
+        }
+        guard case .aggregate(let input, let groups, let values) = body, groups.count == 1 else { throw PlanError("this plan in memory") }
+        // The projection's outputs in place of its columns.
+        var rowsPlan = input, outputs: [Scalar]? = nil
+        if case .project(let inner, let projected) = input { (rowsPlan, outputs) = (inner, projected.map(\.value)) }
+        func inlined(_ s: Scalar) throws -> Scalar {
+            guard let outputs else { return s }
+            guard case .column(let k) = s, k >= 0, k < outputs.count else { throw PlanError("this plan in memory") }
+            return outputs[k]
+        }
+        let rows = try self.rows(rowsPlan)
+        let (groupOf, keys) = try group(rows, by: try inlined(groups[0].value))
+        var answers: [[Literal]] = keys.map { [$0] }
+        for output in values {
+            let column = try aggregate(output.call, rows: rows, groupOf: groupOf, groups: keys.count, inlined)
+            for g in answers.indices { answers[g].append(column[g]) }
+        }
+        if let order {
+            let place = { (key: Literal) -> Int in order.firstIndex { .text($0.key) == key } ?? order.count }
+            answers.sort { place($0[0]) < place($1[0]) }
+        }
+        return Answer(names: [groups[0].name] + values.map(\.name), rows: answers)
+    }
+
+    /// Each row's segment under a framework's segmenting, as its place in `order`; -1 for a row
+    /// out of scope.
+    public func labels(_ segmenting: Segmenting) throws -> [Int] {
+        let rows = Engine.filter(segmenting.scope, in: table)
+        let (groupOf, keys) = try group(rows, by: segmenting.label)
+        let place = keys.map { key in segmenting.order.firstIndex { .text($0.key) == key } ?? -1 }
+        var labels = [Int](repeating: -1, count: table.rowCount)
+        for (i, r) in rows.enumerated() where groupOf[i] >= 0 { labels[r] = place[Int(groupOf[i])] }
+        return labels
+    }
+
+    /// Each row's group (an index into the keys) and the keys in order of first appearance.
+    private func group(_ rows: Selection, by scalar: Scalar) throws -> (groupOf: [Int32], keys: [Literal]) {
+        var groupOf = [Int32](repeating: -1, count: rows.count)
+        if case .label(let rules, let otherwise) = scalar {
+            // Position of each row among `rows`, so a selection's rows find their slot.
+            var slot = [Int32](repeating: -1, count: table.rowCount)
+            for (i, r) in rows.enumerated() { slot[r] = Int32(i) }
+            var remaining = rows
+            for (k, rule) in rules.enumerated() {
+                for r in Engine.filter(rule.0, in: table, selection: remaining) { groupOf[Int(slot[r])] = Int32(k) }
+                remaining = remaining.filter { groupOf[Int(slot[$0])] < 0 }
+            }
+            for r in remaining { groupOf[Int(slot[r])] = Int32(rules.count) }
+            return (groupOf, rules.map { .text($0.1.key) } + [.text(otherwise.key)])
+        }
+        guard case .text(let value) = Engine.compile(scalar, in: table) else { throw PlanError("this grouping in memory") }
+        var index: [String?: Int32] = [:], keys: [Literal] = []
+        for (i, r) in rows.enumerated() {
+            let key = value(r)
+            if let g = index[key] { groupOf[i] = g; continue }
+            index[key] = Int32(keys.count)
+            groupOf[i] = Int32(keys.count)
+            keys.append(key.map { .text($0) } ?? .null)
+        }
+        return (groupOf, keys)
+    }
+
+    /// One aggregate's value for every group.
+    private func aggregate(_ call: AggregateCall, rows: Selection, groupOf: [Int32], groups: Int, _ inlined: (Scalar) throws -> Scalar) throws -> [Literal] {
+        var taking = [Bool](repeating: true, count: rows.count)
+        if let filter = call.filter {
+            let kept = Set(Engine.filter(try inlined(filter), in: table, selection: rows))
+            taking = rows.map { kept.contains($0) }
+        }
+        switch call.kind {
+        case .count where call.argument == nil:
+            var counts = [Int](repeating: 0, count: groups)
+            for i in rows.indices where taking[i] && groupOf[i] >= 0 { counts[Int(groupOf[i])] += 1 }
+            return counts.map { .number(Int128($0), scale: 0) }
+        case .sum:
+            guard let argument = try call.argument.map(inlined), case .number(let scale) = argument.type(in: Schema(table)) else { throw PlanError("this sum in memory") }
+            if case .literal(.number(let m, _)) = argument, m == 0 {
+                // Nothing summed (a framework with no value column): every group's sum is 0.
+                return Array(repeating: .number(0, scale: scale), count: groups)
+            }
+            let value = Engine.compile(argument, in: table).asNumber(scale: scale)
+            var sums = [Int128](repeating: 0, count: groups), present = [Bool](repeating: false, count: groups)
+            for (i, r) in rows.enumerated() where taking[i] && groupOf[i] >= 0 {
+                guard let v = value(r) else { continue }
+                sums[Int(groupOf[i])] += Int128(v)
+                present[Int(groupOf[i])] = true
+            }
+            return (0..<groups).map { present[$0] ? .number(sums[$0], scale: scale) : .null }
+        case .constant:
+            let value = call.argument.map { Engine.value(of: $0, over: table) } ?? .null
+            return Array(repeating: value, count: groups)
+        case .rowsInScope: return Array(repeating: .number(Int128(rows.count), scale: 0), count: groups)
+        case .groups: return Array(repeating: .number(Int128(groups), scale: 0), count: groups)
+        default: throw PlanError("\(call.kind) in memory")
+        }
+    }
+}
