@@ -1,4 +1,5 @@
 import PatronAnalysis
+import PatronPlan
 import PatronStore
 
 /// One aggregate's value for one group.
@@ -113,13 +114,32 @@ extension Engine {
         }
     }
 
-    /// Groups the rows in scope and computes each aggregate per group.
+    /// Groups the rows in scope and computes each aggregate per group: the summary's plan run
+    /// in memory (`MemoryRunner.summary`).
     public static func aggregate(_ query: BoundAggregateQuery) -> AggregateResult {
-        let table = query.table
-        let rows = query.condition.map { filter($0, in: table) } ?? Array(0..<table.rowCount)
+        (try? MemoryRunner(query.table).summary(query, text: "")) ?? AggregateResult(table: query.table, groupColumns: query.groups,
+            labels: query.aggregates.map(\.label), rows: [], groupCount: 0, scope: 0, levels: query.levels)
+    }
+
+    /// A grouped aggregate as memory's operator runs it: the parts of a summary's plan.
+    struct GroupedAggregate {
+        let table: Table
+        /// The rows in scope (after the plan's filter).
+        let rows: Selection
+        let groups: [Int]
+        let calls: [(kind: BoundAggregate.Kind, argument: Scalar?)]
+        let labels: [String]
+        let sort: (column: Int, descending: Bool)?
+        let top: Int?
+        let levels: [LevelCuts]
+    }
+
+    /// Groups the rows in scope and computes each aggregate per group.
+    static func aggregate(_ query: GroupedAggregate) -> AggregateResult {
+        let table = query.table, rows = query.rows
         // Ctrl-C at the prompt: an empty answer at once (the session reports the cancel, not it).
-        let cancelled = AggregateResult(table: table, groupColumns: query.groups, labels: query.aggregates.map(\.label), rows: [],
-                                        groupCount: 0, scope: 0, levels: query.levels.computed(over: table))
+        let cancelled = AggregateResult(table: table, groupColumns: query.groups, labels: query.labels, rows: [],
+                                        groupCount: 0, scope: 0, levels: query.levels)
         guard var grouping = group(rows, by: query.groups, in: table) else { return cancelled }
         // Without groups there is one, even over no rows: its count is 0 and its sums are null.
         if rows.isEmpty && query.groups.isEmpty { grouping.orderKeys = [[]]; grouping.representative = [0] }
@@ -128,16 +148,16 @@ extension Engine {
         var starts = [Int](repeating: 0, count: groupCount + 1)
         starts.withUnsafeMutableBufferPointer { starts in for g in groupOf { starts[Int(g) + 1] += 1 } }
         for g in 0..<groupCount { starts[g + 1] += starts[g] }
-        let compiled = query.aggregates.map { a in a.argument.map { compile($0, in: table) } }
+        let compiled = query.calls.map { a in a.argument.map { compile($0, in: table) } }
         // Exact sums and averages: every group's at once, in one pass over the rows in their order,
         // the numbers read a block at a time.
-        let sums: [[(sum: Int128, count: Int)]?] = zip(query.aggregates, compiled).map { aggregate, c in
+        let sums: [[(sum: Int128, count: Int)]?] = zip(query.calls, compiled).map { aggregate, c in
             guard aggregate.kind == .sum || aggregate.kind == .avg, let argument = aggregate.argument, case .number(_, let scale)? = c else { return nil }
             return exactSums(numberFiller(argument, scale: scale, in: table), over: rows, groups: groupOf, count: groupCount)
         }
         if Interrupt.requested { return cancelled }
         // Only aggregates other than counts, exact sums and averages need each group's rows.
-        let needsRows = zip(query.aggregates, sums).contains { a, sum in a.argument != nil && sum == nil }
+        let needsRows = zip(query.calls, sums).contains { a, sum in a.argument != nil && sum == nil }
         // Rows grouped by a counting sort: one flat array, one slice per group.
         var flat = [Int](repeating: 0, count: needsRows ? rows.count : 0)
         if needsRows {
@@ -151,7 +171,7 @@ extension Engine {
         let members = (0..<groupCount).map { needsRows ? flat[starts[$0]..<starts[$0 + 1]] : flat[0..<0] }
         let sizes = (0..<groupCount).map { starts[$0 + 1] - starts[$0] }
         let order = keyOrder(grouping, keys: query.groups.count)
-        let totals: [Double?] = zip(query.aggregates, compiled).map { aggregate, c in
+        let totals: [Double?] = zip(query.calls, compiled).map { aggregate, c in
             guard aggregate.kind == .share, let c else { return nil }
             let f = c.asReal
             return rows.reduce(0.0) { $0 + (f($1) ?? 0) }
@@ -162,7 +182,7 @@ extension Engine {
             part.reserveCapacity(stretch.count)
             for g in order[stretch] {
                 var values: [AggregateValue] = []
-                for (i, aggregate) in query.aggregates.enumerated() {
+                for (i, aggregate) in query.calls.enumerated() {
                     if Interrupt.requested { return part }
                     values.append(value(aggregate.kind, compiled[i], exact: sums[i]?[g], members[g], size: sizes[g], total: totals[i], scope: rows.count))
                 }
@@ -172,8 +192,8 @@ extension Engine {
         } }, when: true)
         if Interrupt.requested { return cancelled }
         let out = sorted(Array(parts.joined()), by: query.sort, groups: query.groups.count)
-        return AggregateResult(table: table, groupColumns: query.groups, labels: query.aggregates.map(\.label),
-                               rows: query.top.map { Array(out.prefix($0)) } ?? out, groupCount: out.count, scope: rows.count, levels: query.levels.computed(over: table))
+        return AggregateResult(table: table, groupColumns: query.groups, labels: query.labels,
+                               rows: query.top.map { Array(out.prefix($0)) } ?? out, groupCount: out.count, scope: rows.count, levels: query.levels)
     }
 
     /// Each row's group: when every key has few enough distinct values (text, booleans, whole
@@ -369,10 +389,11 @@ extension Engine {
         let rows = condition.map { filter($0, in: table) } ?? Array(0..<table.rowCount)
         let rowKey = groupKey(table.columns[rowColumn]), columnKey = groupKey(table.columns[columnColumn])
         func weight(_ row: Int) -> Int { weights.map { row < $0.count ? $0[row] : 0 } ?? 1 }
-        // Each value's first row and how many rows it has.
+        // Each value's first row and how many rows it has (a row of weight 0 stands for none).
         var rowGroups: [Int64?: (first: Int, count: Int)] = [:], columnGroups: [Int64?: (first: Int, count: Int)] = [:]
         for row in rows {
             let w = weight(row)
+            guard w > 0 else { continue }
             rowGroups[rowKey(row), default: (row, 0)].count += w
             columnGroups[columnKey(row), default: (row, 0)].count += w
         }
@@ -389,7 +410,7 @@ extension Engine {
         // The folded values count in one more row and column, after the kept ones.
         let height = rowOrder.count + (otherRows > 0 ? 1 : 0), width = columnOrder.count + (otherColumns > 0 ? 1 : 0)
         var counts = Array(repeating: Array(repeating: 0, count: width), count: height)
-        for row in rows {
+        for row in rows where weight(row) > 0 {
             let i = rowPosition[rowKey(row)] ?? rowOrder.count, j = columnPosition[columnKey(row)] ?? columnOrder.count
             counts[i][j] += weight(row)
         }

@@ -22,13 +22,13 @@ extension Engine {
         case .count(let table, let segment, let name, let groups) where groups.isEmpty:
             return Execution(try inMemory(table) { try count(table, segment: segment, name: name, on: $0) })
         case .count(let table, let segment, _, let groups):
-            return Execution(.summary(try finished(aggregate(.counting(table, by: groups, within: segment)))))
+            return Execution(.summary(try finished(inMemory(table) { try $0.summary(.counting(table, by: groups, within: segment), text: "") })))
         case .show(let table, let top, let segment):
             return Execution(.rows(try inMemory(table) { try rows(of: table, top: top, limit: rowLimit, within: segment, on: $0) }))
         case .aggregate(let query):
-            return Execution(.summary(try finished(aggregate(query))))
+            return Execution(.summary(try finished(inMemory(query.table) { try $0.summary(query, text: "") })))
         case .crosstab(let table, let rows, let columns, let condition):
-            return Execution(.crosstab(crosstab(table, rows: rows, columns: columns, condition: condition)))
+            return Execution(.crosstab(try inMemory(table) { try crosstab(table, rows: rows, columns: columns, condition: condition, text: "", on: $0) }))
         case .letVariable(let name, let expression):
             let value = evaluate(constant: expression)
             return Execution(.done(.variable(name, value, fromParameter: false)), changes: [.variable(name, value)])

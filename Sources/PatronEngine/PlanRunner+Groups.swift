@@ -108,3 +108,41 @@ extension MemoryRunner {
         }
     }
 }
+
+extension MemoryRunner {
+    /// `summarize …` and `count … by`: the summary's plan (`Lowered.summary`) run on memory's
+    /// grouped aggregation (combined-key or radix-sorted groups, exact sums a block at a time).
+    public func summary(_ query: BoundAggregateQuery, text: String) throws -> AggregateResult {
+        var plan = try Lowered.summary(query, counting: false).plan
+        var top: Int? = nil, keys: [SortKey] = []
+        if case .limit(let input, let n) = plan { (plan, top) = (input, n) }
+        if case .sort(let input, let sortKeys) = plan { (plan, keys) = (input, sortKeys) }
+        guard case .aggregate(let input, let groups, let values) = plan else { throw PlanError("this summary in memory") }
+        let columns = try groups.map { group throws -> Int in
+            guard case .column(let index) = group.value else { throw PlanError("this grouping in memory") }
+            return index
+        }
+        let kinds: [AggregateCall.Kind: BoundAggregate.Kind] = [.count: .count, .sum: .sum, .avg: .avg, .median: .median, .min: .min, .max: .max, .share: .share]
+        let calls = try values.map { value throws -> (kind: BoundAggregate.Kind, argument: Scalar?) in
+            guard let kind = kinds[value.call.kind], value.call.filter == nil else { throw PlanError("\(value.call.kind) in memory") }
+            return (kind, value.call.argument)
+        }
+        // A sort by an output comes before the groups' own order (the plan's last keys).
+        let sort = keys.count > groups.count ? keys.first.map { (column: $0.column, descending: $0.order == .descending) } : nil
+        return Engine.aggregate(Engine.GroupedAggregate(table: table, rows: try rows(input), groups: columns, calls: calls, labels: values.map(\.name),
+                                                        sort: sort, top: top, levels: query.levels.computed(over: table)))
+    }
+}
+
+extension Engine {
+    /// `crosstab A by B [where …]`: the rows of each pair counted by the runner's summary, then
+    /// laid out (the most frequent values each way, the rest folded) here.
+    public static func crosstab(_ table: Table, rows: Int, columns: Int, condition: BoundCondition?, text: String, on runner: some PlanRunner) throws -> CrosstabResult {
+        let summary = try runner.summary(.counting(table, by: [rows, columns], within: condition), text: text)
+        var weights = Array(repeating: 0, count: summary.table.rowCount)
+        for row in summary.rows where row.representative < weights.count {
+            if case .count(let n)? = row.values.first { weights[row.representative] = n }
+        }
+        return crosstab(summary.table, rows: summary.groupColumns[0], columns: summary.groupColumns[1], condition: nil, weights: weights)
+    }
+}

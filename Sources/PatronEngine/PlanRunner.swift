@@ -10,6 +10,8 @@ public protocol PlanRunner {
     func answer(_ plan: Plan) throws -> Answer
     /// Checks cut points the answer gave (a server's values can be what memory never loads).
     func check(_ levels: [LevelCuts], emptyAllowed: Bool) throws
+    /// A summary's groups and values (`Lowered.summary`), read as memory computes them.
+    func summary(_ query: BoundAggregateQuery, text: String) throws -> AggregateResult
 }
 
 /// Runs plans over one table in memory, on the engine's operators: filters are selections

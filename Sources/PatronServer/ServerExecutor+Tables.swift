@@ -16,12 +16,7 @@ extension ServerExecutor {
         case .explainCustomer(let table, let ids, let levels, let segments):
             return Execution(.customerExplained(try explainCustomer(table, ids: ids, levels: levels, segments: segments)))
         case .crosstab(let table, let rows, let columns, let condition):
-            let summary = try self.summary(.counting(table, by: [rows, columns], within: condition), text: text)
-            var weights = Array(repeating: 0, count: summary.table.rowCount)
-            for row in summary.rows where row.representative < weights.count {
-                if case .count(let n)? = row.values.first { weights[row.representative] = n }
-            }
-            return Execution(.crosstab(Engine.crosstab(summary.table, rows: 0, columns: 1, condition: nil, weights: weights)))
+            return Execution(.crosstab(try Engine.crosstab(table, rows: rows, columns: columns, condition: condition, text: text, on: self)))
         case .show(let table, let top, let segment): return Execution(.rows(try show(table, top: top, segment: segment, rowLimit: rowLimit)))
         default: return nil
         }

@@ -139,7 +139,7 @@ public final class ServerExecutor: PlanRunner {
 
     /// A summary (`summarize … by …`, `count … by …`), its groups streamed back by binary COPY
     /// (so that Ctrl-C cancels the query on the server), read as memory computes it.
-    func summary(_ query: BoundAggregateQuery, text: String) throws -> AggregateResult {
+    public func summary(_ query: BoundAggregateQuery, text: String) throws -> AggregateResult {
         let compiled = try compiler.compile(query, text: text, from: remote.from, counting: true)
         let answer = try load(compiled.sql, as: query.table.name, groups: true)
         let read = compiled.read(answer)
