@@ -229,7 +229,7 @@ extension Binder {
     private func literal(for name: Name) throws(Diagnostic) -> ParsedExpression {
         guard let value = catalog.variables[name.text] else { throw unknownVariable(name) }
         switch value {
-        case .number(let m, let s): return .number(NumberText.decimal(m, scale: s), name.span)
+        case .number(let m, let s): return .number(ExactDecimal(mantissa: m, scale: s).text, name.span)
         case .real(let d): return .number(String(d), name.span)
         case .text(let t): return .string(t, name.span)
         case .date(let d):
@@ -352,7 +352,7 @@ extension Binder {
             return .constant(try numberConstant(text, span))
         case .days(let text, let span):
             guard let days = Int64(text) else { throw Diagnostic("\(text) days is not a whole number of days", at: span) }
-            return .constant(.number(days, scale: 0))
+            return .constant(.number(Int128(days), scale: 0))
         case .string(let text, _):
             return .constant(.text(text))
         case .date(let year, let month, let day, let span):
@@ -476,12 +476,12 @@ extension Binder {
         return e
     }
 
-    private func numberConstant(_ text: String, _ span: SourceSpan) throws(Diagnostic) -> Constant {
+    private func numberConstant(_ text: String, _ span: SourceSpan) throws(Diagnostic) -> Literal {
         guard let literal = ExactNumber(text) else {
             throw Diagnostic("the number \(text) has too many digits", at: span, hints: ["numbers have at most 18 significant digits"])
         }
         guard literal.scale <= 18 else { throw Diagnostic("the number \(text) has more than 18 decimals", at: span) }
-        return .number(literal.mantissa, scale: literal.scale)
+        return .number(Int128(literal.mantissa), scale: literal.scale)
     }
 
     /// Arithmetic types: exact numbers stay exact (the larger scale; products add scales up to 18),

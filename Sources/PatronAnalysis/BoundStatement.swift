@@ -327,9 +327,11 @@ public enum ValueType: Sendable, Equatable {
     }
 }
 
-/// A value known when the statement is bound.
-public enum Constant: Sendable, Equatable {
-    case number(Int64, scale: Int)
+/// A value known when the statement is bound (a literal, a `let`, a parameter) or when a plan is
+/// run (an order statistic, a server's answer).
+public enum Literal: Sendable, Equatable {
+    /// An exact number: `mantissa / 10^scale` (128 bits: a server's sum can pass 64).
+    case number(Int128, scale: Int)
     case real(Double)
     case text(String)
     case date(Int32)
@@ -361,7 +363,7 @@ public enum BuiltinFunction: String, Sendable, CaseIterable {
 /// An expression over one table's columns, by index, with every type known.
 public indirect enum BoundExpression: Sendable {
     case column(Int, ValueType)
-    case constant(Constant)
+    case constant(Literal)
     /// Arithmetic; the result type is decided at binding (exact where the inputs are).
     case arithmetic(ArithmeticOperator, BoundExpression, BoundExpression, ValueType)
     case negate(BoundExpression)

@@ -10,7 +10,7 @@ public struct Catalog: Sendable {
     /// Named segments, by name: their conditions as written, bound afresh each time they are used.
     public var segments: [String: SegmentDefinition] = [:]
     /// Variables set by `let` (or `--param`), by name.
-    public var variables: [String: Constant] = [:]
+    public var variables: [String: Literal] = [:]
     /// Level definitions set by `levels`, by table and then column name (the default is terciles
     /// low, medium, high): levels belong to one table's column, so levels set on the demo table do
     /// not follow its metric's name into a derived customer table.
@@ -43,7 +43,7 @@ public struct Catalog: Sendable {
     /// RFM rules and bins. A lesson puts them back as it found them.
     public struct Settings: Sendable {
         let levels: [String: [String: LevelDefinition]]
-        let variables: [String: Constant]
+        let variables: [String: Literal]
         let rfmRules: [SegmentDefinition]
         let rfmBins: Int
     }
@@ -132,7 +132,7 @@ public enum CatalogChange: Sendable {
     /// Makes the named table current.
     case use(String)
     /// Sets a variable.
-    case variable(String, Constant)
+    case variable(String, Literal)
     /// Sets how a table's column is split.
     case levels(table: String, column: String, LevelDefinition)
     /// Names a segment, or forgets it (nil).

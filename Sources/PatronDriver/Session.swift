@@ -124,19 +124,19 @@ public final class Session {
     /// How the last delimited load read its file.
     var lastLoad = LastLoad()
     /// Values given with `--param name=value`: they win over a script's `let` of the same name.
-    public var parameters: [String: Constant] = [:] {
+    public var parameters: [String: Literal] = [:] {
         didSet { for (name, value) in parameters { catalog.variables[name] = value } }
     }
 
     /// Reads a `--param` value as patron would read it in a script: a number, a date,
     /// true or false, or else text (quotes optional).
-    public static func parameterValue(_ text: String) -> Constant {
+    public static func parameterValue(_ text: String) -> Literal {
         let (tokens, diagnostics) = Lexer.tokenize(Source(name: "--param", text: text))
         if diagnostics.isEmpty && tokens.count == 2 {
             let token = tokens[0]
             switch token.kind {
             case .number:
-                if let exact = ExactNumber(token.text) { return .number(exact.mantissa, scale: exact.scale) }
+                if let exact = ExactNumber(token.text) { return .number(Int128(exact.mantissa), scale: exact.scale) }
             case .date:
                 let parts = token.text.split(separator: "-").compactMap { Int($0) }
                 if let day = CalendarDate.dayNumber(year: parts[0], month: parts[1], day: parts[2]) { return .date(day) }
@@ -147,7 +147,7 @@ public final class Session {
             default: break
             }
         }
-        if text.hasPrefix("-"), let exact = ExactNumber(text) { return .number(exact.mantissa, scale: exact.scale) }
+        if text.hasPrefix("-"), let exact = ExactNumber(text) { return .number(Int128(exact.mantissa), scale: exact.scale) }
         return .text(text)
     }
 

@@ -363,10 +363,10 @@ extension Engine {
 
 extension Engine {
     /// The value of an expression that uses no columns (a `let`).
-    public static func evaluate(constant e: BoundExpression) -> Constant {
+    public static func evaluate(constant e: BoundExpression) -> Literal {
         let empty = Table(name: "", columns: [], rowCount: 1, origin: .scratch)
         switch compile(scalar(e, in: empty), in: empty) {
-        case .number(let f, let scale): return f(0).map { .number($0, scale: scale) } ?? .null
+        case .number(let f, let scale): return f(0).map { .number(Int128($0), scale: scale) } ?? .null
         case .real(let f): return f(0).map { .real($0) } ?? .null
         case .text(let f): return f(0).map { .text($0) } ?? .null
         case .date(let f): return f(0).map { .date($0) } ?? .null

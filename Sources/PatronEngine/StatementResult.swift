@@ -61,7 +61,7 @@ public enum Confirmation: Sendable {
     /// `use TABLE`.
     case using(Table)
     /// `let NAME = …`; `fromParameter` when a `--param` of the same name won.
-    case variable(String, Constant, fromParameter: Bool)
+    case variable(String, Literal, fromParameter: Bool)
     /// `drop segment NAME`.
     case segmentDropped(String)
     /// `rfm rule …`: its place in the custom table.

@@ -79,7 +79,7 @@ public struct Lowering: Sendable {
     public func expression(_ e: BoundExpression) throws(PlanError) -> Scalar {
         switch e {
         case .column(let index, _): return .column(index)
-        case .constant(let constant): return .literal(Self.literal(constant))
+        case .constant(let constant): return .literal(constant)
         case .arithmetic(let op, let a, let b, let type): return .arithmetic(op, try expression(a), try expression(b), type)
         case .negate(let inner): return .negate(try expression(inner))
         case .call(let function, let arguments, let type):
@@ -94,18 +94,6 @@ public struct Lowering: Sendable {
         case .textMatch(let value, let kind, let pattern): return .textMatch(try expression(value), kind, try expression(pattern))
         case .condition(let c): return try condition(c)
         case .latestDate(let index): return .maximum(input, index)
-        }
-    }
-
-    static func literal(_ c: Constant) -> Literal {
-        switch c {
-        case .number(let m, let s): return .number(Int128(m), scale: s)
-        case .real(let r): return .real(r)
-        case .text(let t): return .text(t)
-        case .date(let d): return .date(d)
-        case .timestamp(let t): return .timestamp(t)
-        case .boolean(let b): return .boolean(b)
-        case .null: return .null
         }
     }
 

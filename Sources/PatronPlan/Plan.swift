@@ -187,16 +187,7 @@ extension Scalar {
     public func type(in schema: Schema) -> ValueType {
         switch self {
         case .column(let index): return index < schema.fields.count ? schema.fields[index].type : .null
-        case .literal(let literal):
-            switch literal {
-            case .number(_, let scale): return .number(scale: scale)
-            case .real: return .real
-            case .text: return .text
-            case .date: return .date
-            case .timestamp: return .timestamp
-            case .boolean: return .boolean
-            case .null: return .null
-            }
+        case .literal(let literal): return literal.type
         case .arithmetic(_, _, _, let type), .call(_, _, let type): return type
         case .quotient, .monthIndex: return .number(scale: 0)
         case .roundedQuotient(_, _, let scale), .atScale(_, let scale): return .number(scale: scale)

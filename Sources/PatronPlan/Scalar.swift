@@ -2,18 +2,6 @@ import PatronAnalysis
 import PatronStore
 import PatronSyntax
 
-/// A value known when the plan is made.
-public enum Literal: Sendable, Equatable {
-    /// An exact number: `mantissa / 10^scale`.
-    case number(Int128, scale: Int)
-    case real(Double)
-    case text(String)
-    case date(Int32)
-    case timestamp(Int64)
-    case boolean(Bool)
-    case null
-}
-
 /// The order statistics of one column of the statement's relation: what every type-7 cut point
 /// is made of (docs/sql.md). For each fraction k/m, with n the non-null values in `scope` sorted,
 /// `lo` is the value at rank ⌊(n−1)k/m⌋ (from 0), `hi` the next, `f` the remainder (n−1)k mod m,

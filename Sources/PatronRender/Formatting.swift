@@ -81,7 +81,7 @@ public enum Formatting {
     }
 
     /// A constant as it would be written: `2024-06-30`, `12.50`, `"North"`.
-    public static func literal(_ value: Constant) -> String {
+    public static func literal(_ value: Literal) -> String {
         switch value {
         case .number(let m, let s): return NumberFormat.decimal(m, scale: s).replacingOccurrences(of: ",", with: "")
         case .real(let d): return String(d)

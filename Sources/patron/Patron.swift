@@ -207,8 +207,8 @@ func checkParametersRead(_ session: Session, by sources: [Source]) throws {
 }
 
 /// `name=value` pairs, each value read as a number, date, boolean or text.
-private func parsedParameters(_ pairs: [String]) throws -> [String: Constant] {
-    var values: [String: Constant] = [:]
+private func parsedParameters(_ pairs: [String]) throws -> [String: Literal] {
+    var values: [String: Literal] = [:]
     for pair in pairs {
         guard let equals = pair.firstIndex(of: "="), equals != pair.startIndex else {
             throw ValidationError(localized("--param takes name=value, e.g. --param cutoff=2024-06-30 (got '\(pair)')"))
