@@ -68,7 +68,7 @@ extension Engine {
             let result = rfm(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins)
             return Execution(.rfm(result), changes: [.replace(result.table), .rfmBins(bins)])
         case .rfmSegments(let table, let preset, let rules, let monetary):
-            let result = assign(table, preset: preset, rules: rules, monetary: monetary)
+            let result = try inMemory(table) { _ in try assign(table, preset: preset, rules: rules, monetary: monetary) }
             return Execution(.rfmSegments(result), changes: [.replace(result.table)])
         case .rfmRule(let rule, let position):
             return Execution(.done(.ruleAdded(rule, position: position)), changes: [.rfmRule(rule)])

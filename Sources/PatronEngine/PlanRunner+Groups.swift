@@ -22,7 +22,7 @@ extension MemoryRunner {
             return outputs[k]
         }
         let rows = try self.rows(rowsPlan)
-        let (groupOf, keys) = try group(rows, by: try inlined(groups[0].value))
+        let (groupOf, keys) = try grouping(rows, by: try inlined(groups[0].value))
         var answers: [[Literal]] = keys.map { [$0] }
         for output in values {
             let column = try aggregate(output.call, rows: rows, groupOf: groupOf, groups: keys.count, inlined)
@@ -39,7 +39,7 @@ extension MemoryRunner {
     /// out of scope.
     public func labels(_ segmenting: Segmenting) throws -> [Int] {
         let rows = Engine.filter(segmenting.scope, in: table)
-        let (groupOf, keys) = try group(rows, by: segmenting.label)
+        let (groupOf, keys) = try grouping(rows, by: segmenting.label)
         let place = keys.map { key in segmenting.order.firstIndex { .text($0.key) == key } ?? -1 }
         var labels = [Int](repeating: -1, count: table.rowCount)
         for (i, r) in rows.enumerated() where groupOf[i] >= 0 { labels[r] = place[Int(groupOf[i])] }
@@ -47,7 +47,7 @@ extension MemoryRunner {
     }
 
     /// Each row's group (an index into the keys) and the keys in order of first appearance.
-    private func group(_ rows: Selection, by scalar: Scalar) throws -> (groupOf: [Int32], keys: [Literal]) {
+    func grouping(_ rows: Selection, by scalar: Scalar) throws -> (groupOf: [Int32], keys: [Literal]) {
         var groupOf = [Int32](repeating: -1, count: rows.count)
         if case .label(let rules, let otherwise) = scalar {
             // Position of each row among `rows`, so a selection's rows find their slot.
@@ -144,5 +144,28 @@ extension Engine {
             if case .count(let n)? = row.values.first { weights[row.representative] = n }
         }
         return crosstab(summary.table, rows: summary.groupColumns[0], columns: summary.groupColumns[1], condition: nil, weights: weights)
+    }
+}
+
+extension MemoryRunner {
+    /// A whole-number scalar of the table's rows (0 where it is null) when it is a level of a
+    /// column under `cuts`, plus or less a whole number (a score): one loop over the stored
+    /// values; any other scalar compiled.
+    func wholeNumbers(_ scalar: Scalar, levelsOf index: Int, cuts: [Double]) -> [Int64] {
+        let column = table.columns[index], levelOf = LevelLookup(cuts)
+        var out = [Int64](repeating: 0, count: table.rowCount)
+        func fill(_ score: (Int64) -> Int64) {
+            guard let (v, scale) = column.mantissas, !cuts.isEmpty else { return }
+            let divisor = powerOfTen(scale), nulls = column.nulls
+            for row in 0..<table.rowCount where !nulls.contains(row) { out[row] = score(Int64(levelOf(Double(v[row]) / divisor))) }
+        }
+        switch scalar {
+        case .arithmetic(.subtract, .literal(.number(let k, 0)), .level(.column(index), _), _): fill { Int64(k) - $0 }
+        case .arithmetic(.add, .level(.column(index), _), .literal(.number(let k, 0)), _): fill { $0 + Int64(k) }
+        default:
+            let value = Engine.compile(scalar, in: table).asNumber(scale: 0)
+            for row in 0..<table.rowCount { out[row] = value(row) ?? 0 }
+        }
+        return out
     }
 }

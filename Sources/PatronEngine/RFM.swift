@@ -1,4 +1,5 @@
 import PatronAnalysis
+import PatronPlan
 import PatronStore
 
 /// RFM scores added to a table, and how they were cut.
@@ -61,28 +62,24 @@ public struct RuleCheck: Sendable {
 
 extension Engine {
     /// Scores 1…bins at the quantiles of each metric (linear interpolation); recency is reversed so
-    /// that the most recent score highest. Equal values always get the same score.
+    /// that the most recent score highest. Equal values always get the same score. The scores are
+    /// the plan's (`Lowered.rfm`: each the level of its metric under order statistics), each
+    /// computed in one loop over the metric's stored values.
     public static func rfm(_ table: Table, recency: Int, frequency: Int, monetary: Int, bins: Int) -> RFMResult {
         var columns = table.columns.filter { !["r_score", "f_score", "m_score", "rfm", "rfm_segment"].contains($0.name) }
+        let (plan, sets) = Lowered.rfm(.table(table), recency: recency, frequency: frequency, monetary: monetary, bins: bins)
+        var outputs: [Scalar] = []
+        if case .project(.project(_, let scored), _) = plan { outputs = scored.suffix(3).map(\.value) }
         var allCuts: [[Double]] = [], allCounts: [[Int]] = []
         var scores: [[Int64]] = []
         for (position, index) in [recency, frequency, monetary].enumerated() {
-            let column = table.columns[index]
-            let found = table.quantiles(ofColumn: index, (1..<bins).map { Double($0) / Double(bins) })
-            let cuts = found.values
-            let levels = LevelCuts(column: column.name, words: (1...bins).map(String.init), cuts: cuts, method: .scores, basis: found.count, nulls: 0, scale: 0)
+            let cuts = cuts(.quantiles(sets[position]), over: table)
+            let values = position < outputs.count ? MemoryRunner(table).wholeNumbers(outputs[position], levelsOf: index, cuts: cuts) : []
             var counts = Array(repeating: 0, count: bins)
-            var values = [Int64](repeating: 0, count: table.rowCount)
-            for row in 0..<table.rowCount {
-                guard let v = column.doubleValue(row), !cuts.isEmpty else { continue }
-                let level = levels.level(of: v)
-                let score = position == 0 ? bins - level : level + 1
-                values[row] = Int64(score)
-                counts[score - 1] += 1
-            }
+            for v in values where v >= 1 && v <= Int64(bins) { counts[Int(v) - 1] += 1 }
             allCuts.append(cuts)
             allCounts.append(counts)
-            scores.append(values)
+            scores.append(values.count == table.rowCount ? values : [Int64](repeating: 0, count: table.rowCount))
         }
         let nulls = (0..<3).map { k -> NullBitmap in
             var bitmap = NullBitmap()
@@ -105,16 +102,16 @@ extension Engine {
         return RFMResult(table: scored, bins: bins, cuts: allCuts, counts: allCounts, heat: heat)
     }
 
-    /// Names each row by the first rule that holds ("Others" when none does).
-    public static func assign(_ table: Table, preset: String, rules: [(name: String, condition: BoundCondition)], monetary: Int?) -> RuleAssignment {
-        var label = [Int](repeating: -1, count: table.rowCount)
-        for (k, rule) in rules.enumerated() {
-            for row in filter(rule.condition, in: table) where label[row] < 0 { label[row] = k }
-        }
+    /// Names each row by the first rule that holds ("Others" when none does): the label of the
+    /// plan's `rfm_segment` (`Lowered.ruleSegments`), its rules filtered in turn.
+    public static func assign(_ table: Table, preset: String, rules: [(name: String, condition: BoundCondition)], monetary: Int?) throws -> RuleAssignment {
+        let plan = try Lowered.ruleSegments(.table(table), rules: rules)
+        guard case .project(_, let outputs) = plan, let label = outputs.last?.value else { throw PlanError.shape }
+        let place = try MemoryRunner(table).grouping(Array(0..<table.rowCount), by: label)
         var dictionary = TextDictionaryBuilder()
         let names = rules.map(\.name) + ["Others"]
         for name in names { _ = dictionary.code(of: name) }
-        let codes = label.map { UInt32($0 < 0 ? rules.count : $0) }
+        let codes = place.groupOf.map { UInt32($0 < 0 ? Int32(rules.count) : $0) }
         var columns = table.columns.filter { $0.name != "rfm_segment" }
         columns.append(Column(name: "rfm_segment", storage: .text(codes: TextCodes(codes, dictionarySize: names.count), dictionary: dictionary.strings()),
                               nulls: NullBitmap(count: table.rowCount), evidence: .derived(.rfmSegment(preset: preset))))

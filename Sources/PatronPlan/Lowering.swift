@@ -10,6 +10,9 @@ public struct PlanError: Error, Sendable, Equatable {
     public init(_ what: String) {
         self.what = what
     }
+
+    /// A plan of a shape its backend does not run (a lowering and its runner disagree).
+    public static let shape = PlanError("this plan")
 }
 
 /// Lowers the binder's conditions and expressions over one table to the plan's scalars: level
