@@ -160,8 +160,8 @@ extension MemoryRunner {
             for row in 0..<table.rowCount where !nulls.contains(row) { out[row] = score(Int64(levelOf(Double(v[row]) / divisor))) }
         }
         switch scalar {
-        case .arithmetic(.subtract, .literal(.number(let k, 0)), .level(.column(index), _), _): fill { Int64(k) - $0 }
-        case .arithmetic(.add, .level(.column(index), _), .literal(.number(let k, 0)), _): fill { $0 + Int64(k) }
+        case .arithmetic(.subtract, .literal(.number(let k, 0)), .level(.column(index), _), _): fill { Int64(clamping: k) &- $0 }
+        case .arithmetic(.add, .level(.column(index), _), .literal(.number(let k, 0)), _): fill { $0 &+ Int64(clamping: k) }
         default:
             let value = Engine.compile(scalar, in: table).asNumber(scale: 0)
             for row in 0..<table.rowCount { out[row] = value(row) ?? 0 }

@@ -69,7 +69,7 @@ public struct MemoryRunner: PlanRunner {
     /// An exact sum over `rows` (all when nil); null when no value takes part, as SQL sums.
     private func sum(_ argument: Scalar?, over rows: Selection?, _ schema: Schema) throws -> Literal {
         guard let argument, case .number(let scale) = argument.type(in: schema) else { throw PlanError("this sum in memory") }
-        if case .column(let index) = argument {
+        if case .column(let index) = argument, index >= 0, index < table.columns.count {
             let column = table.columns[index]
             let present = rows.map { rows in column.nulls.nullCount == 0 ? rows.count : rows.count { !column.nulls.contains($0) } }
                 ?? table.rowCount - column.nulls.nullCount

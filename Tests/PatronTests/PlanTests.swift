@@ -87,3 +87,62 @@ struct PlanTests {
         #expect(sql.contains("ORDER BY sum(\"profit\") DESC NULLS LAST"), "\(sql)")
     }
 }
+
+/// A statement is read back from its plan's answer by one function, whichever backend ran it:
+/// memory's typed answer, and the same answer as a server sends it (every value as text, read
+/// back by the plan's schema), give the same result to the last digit.
+struct AnswerTests {
+    /// Memory's answers, passed through text as a server's are.
+    struct TextRunner: PlanRunner {
+        let memory: MemoryRunner
+
+        func answer(_ plan: Plan) throws -> Answer {
+            let typed = try memory.answer(plan)
+            let text = typed.rows.map { row in row.map { value -> String? in
+                switch value {
+                case .number(let m, let scale): return ExactDecimal(mantissa: m, scale: scale).text
+                case .real(let r): return String(r)
+                case .text(let t): return t
+                case .boolean(let b): return b ? "t" : "f"
+                case .date, .timestamp: return nil
+                case .null: return nil
+                }
+            } }
+            return Answer(text: text, schema: plan.schema)
+        }
+
+        func check(_ levels: [LevelCuts], emptyAllowed: Bool) throws {}
+
+        func summary(_ query: BoundAggregateQuery, text: String) throws -> AggregateResult { try memory.summary(query, text: text) }
+    }
+
+    @Test func aSegmentReadsTheSameFromTypedValuesAndFromText() throws {
+        let table = DemoData.customers()
+        guard case .segment(let segment) = try PlanTests.bind("segment where profit = high and loyalty != low or recency = top 10%", over: [table]) else {
+            Issue.record("not a segment"); return
+        }
+        let typed = try Engine.segment(segment, on: MemoryRunner(table))
+        let text = try Engine.segment(segment, on: TextRunner(memory: MemoryRunner(table)))
+        #expect(typed.count == text.count && typed.total == text.total && typed.profitShare == text.profitShare)
+        #expect(typed.levels == text.levels && typed.levels.allSatisfy(\.isComputed) && typed.count > 0)
+    }
+
+    @Test func aFrameworkReadsTheSameFromTypedValuesAndFromText() throws {
+        let table = DemoData.customers()
+        for statement in ["matrix profit by loyalty", "tiers profit", "lifecycle"] {
+            let bound = try PlanTests.bind(statement, over: [table])
+            let typed = try #require(try Engine.framework(bound, on: MemoryRunner(table)))
+            let text = try #require(try Engine.framework(bound, on: TextRunner(memory: MemoryRunner(table))))
+            switch (typed, text) {
+            case (.matrix(let a), .matrix(let b)):
+                #expect(a.counts == b.counts && a.profit == b.profit && a.cuts == b.cuts && a.missing == b.missing && a.scope == table.rowCount - a.missing)
+            case (.tiers(let a), .tiers(let b)):
+                #expect(a.counts == b.counts && a.values == b.values && a.cuts == b.cuts && a.counts.reduce(0, +) == a.scope)
+            case (.lifecycle(let a), .lifecycle(let b)):
+                #expect(a.counts == b.counts && a.values == b.values && a.scope > 0)
+            default:
+                Issue.record("\(statement): not a framework's result")
+            }
+        }
+    }
+}
