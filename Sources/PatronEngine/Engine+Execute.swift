@@ -161,7 +161,7 @@ extension Engine {
         switch source {
         case .table(let table): return RowsResult(table: table, rows: Array(0..<table.rowCount), matching: table.rowCount, orderedBy: nil)
         case .segment(_, let table, let condition, _):
-            guard let rows = try? MemoryRunner(table).rows(try Lowered.rows(table, where: condition, levels: [], descending: nil, limit: nil)) else { return nil }
+            let rows = filter(condition, in: table)
             return RowsResult(table: table, rows: rows, matching: rows.count, orderedBy: nil)
         case .lastResult: return nil
         }
