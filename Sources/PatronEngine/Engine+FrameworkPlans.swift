@@ -14,6 +14,7 @@ extension Engine {
             let order = [Quadrant.strangers, .barnacles, .butterflies, .trueFriends].map(\.key)
             let cuts = given.map { ($0[0], $0[1]) } ?? (answer.quantile(cut: 1, over: 2, scale: table.columns[first].decimalScale),
                                                           answer.quantile(cut: 2, over: 2, scale: table.columns[second].decimalScale))
+            try check(runner, table, [(first, [cuts.0]), (second, [cuts.1])])
             let counts = [[answer.count(order[0]), answer.count(order[1])], [answer.count(order[2]), answer.count(order[3])]]
             let scale = profit.map { table.columns[$0].decimalScale } ?? 0
             let sums = [[answer.value(order[0], scale: scale), answer.value(order[1], scale: scale)], [answer.value(order[2], scale: scale), answer.value(order[3], scale: scale)]]
@@ -23,6 +24,7 @@ extension Engine {
         case .tiers(let table, let column):
             let tiers = ValueTier.allCases.map(\.key), scale = table.columns[column].decimalScale
             let cuts = (answer.quantile(cut: 1, over: 3, scale: scale), answer.quantile(cut: 1, fraction: 2, over: 3, scale: scale))
+            try check(runner, table, [(column, [cuts.0, cuts.1])])
             let counts = tiers.map(answer.count)
             return .tiers(TiersResult(table: table, column: column, cuts: cuts, counts: counts, values: tiers.map { answer.value($0, scale: scale) },
                                       scope: counts.reduce(0, +)))
@@ -34,6 +36,13 @@ extension Engine {
         default:
             return nil
         }
+    }
+
+    /// A framework's cut points checked as a level's are (`PlanRunner.check`): a server's NaN or
+    /// infinity is refused, naming the column.
+    static func check(_ runner: some PlanRunner, _ table: Table, _ cuts: [(column: Int, values: [Double])]) throws {
+        try runner.check(cuts.map { LevelCuts(column: table.columns[$0.column].name, words: [], cuts: $0.values, method: .median, basis: 1, nulls: 0,
+                                              scale: table.columns[$0.column].decimalScale) }, emptyAllowed: true)
     }
 
     /// The rows of a segment in each of a framework's segments (`labels`, in order), its cut
@@ -91,8 +100,12 @@ struct FrameworkReading {
         func mantissa(_ statistic: OrderStatistics.Statistic) -> Int64? {
             answer.exact(Lowered.statisticName(cut, statistic))?.mantissa(atScale: scale).flatMap { Int64(exactly: $0) }
         }
-        guard let lo = mantissa(.lo(fraction)) else { return 0 }
         let f = answer.integer(Lowered.statisticName(cut, .f(fraction))) ?? 0
+        guard let lo = mantissa(.lo(fraction)) else {
+            // Not an exact number: a server's NaN or infinity (memory never loads one), said as
+            // itself so the runner's check refuses it; else no value was in scope.
+            return answer.real(Lowered.statisticName(cut, .lo(fraction))).map { $0.isFinite ? 0 : $0 } ?? 0
+        }
         return QuantileParts(lo: lo, hi: mantissa(.hi(fraction)) ?? lo, f: f, m: m).value(scale: scale)
     }
 }

@@ -269,6 +269,11 @@ struct PostgresTests {
         let run = try patron(["use shop.public.odd", "segment where x = high"])
         #expect(run.status == 65, "\(run.stderr)")
         #expect(run.stderr.contains("'x' holds NaN or infinity on the server"), "\(run.stderr)")
+        // A framework's median or terciles too: once printed as a cut at 0.
+        for framework in ["tiers x", "matrix x by id"] {
+            let refused = try patron(["use shop.public.odd", framework])
+            #expect(refused.status == 65 && refused.stderr.contains("'x' holds NaN or infinity on the server"), "\(framework): \(refused.stderr)")
+        }
         let loaded = try patron(["load shop.public.odd"])
         #expect(loaded.status == 65 && loaded.stderr.contains("is not a finite number"), "\(loaded.stderr)")
     }
