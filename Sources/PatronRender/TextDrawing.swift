@@ -7,7 +7,7 @@ public enum TextDrawing {
             switch block {
             case .line(let text): return TerminalText.visible(text)
             case .table(let bars): return table(presentation, bars: bars)
-            case .chart(let chart): return TerminalText.visible(draw(chart))
+            case .chart(let chart): return draw(visible(chart))
             }
         }.joined(separator: "\n")
     }
@@ -62,6 +62,20 @@ public enum TextDrawing {
     }
 
     /// A chart as text.
+    /// A chart's words and data with their control characters shown, not obeyed: before it is
+    /// drawn, so the drawing's own styling (bold headings) still reaches the terminal.
+    static func visible(_ chart: Chart) -> Chart {
+        func shown(_ text: String) -> String { TerminalText.visible(text, keepingLines: false) }
+        switch chart {
+        case .grid(let corner, let across, let down, let cells, let areas, let values):
+            return .grid(corner: shown(corner), across: across.map(shown), down: down.map(shown), cells: cells.map { $0.map(shown) }, areas: areas, values: values)
+        case .curve: return chart
+        case .heatmap(let heat, let caption): return .heatmap(heat, caption: TerminalText.visible(caption))
+        case .comparison(let labels, let actual, let expected, let names):
+            return .comparison(labels: labels.map(shown), actual: actual, expected: expected, names: (shown(names.0), shown(names.1)))
+        }
+    }
+
     static func draw(_ chart: Chart) -> String {
         switch chart {
         case .grid(let corner, let across, let down, let cells, let areas, _):

@@ -159,6 +159,12 @@ struct PromptTests {
         mark = coloured.mark
         #expect(coloured.run("segment where profit=hgh\r", expecting: "did you mean"))
         #expect(coloured.output(after: mark).contains("\u{1B}[31merror:"), "errors in red")
+        // A chart's table (the matrix's 2×2) is styled too: its bold reaches the terminal, never
+        // shown as the text \x1B[1m.
+        mark = coloured.mark
+        #expect(coloured.run("matrix profit by loyalty\r", expecting: "advice:"))
+        #expect(coloured.output(after: mark).contains("\u{1B}[1mloyalty low") && !coloured.output(after: mark).contains("\\x1B"),
+                "\(coloured.output(after: mark))")
         coloured.type("\u{04}")
         #expect(coloured.waitForExit() == 0)
 
