@@ -57,6 +57,8 @@ extension Binder {
         case .segment(let bound): return .sqlSegment(bound, dialect: name)
         case .aggregate(let query): return .sqlSummary(query, text: text, dialect: name)
         case .customers(let spec): return .sqlCustomers(spec, dialect: name)
+        case .showSegments(_, let segments) where segments.isEmpty:
+            throw Diagnostic("no segments are defined", at: inner.span, hints: ["define segment butterflies as profit=high and loyalty=low"])
         case let framework where framework.compilesAsQuery:
             return .sqlFramework(framework, text: text, dialect: name)
         case .count(let table, let segment, _, let groups):
