@@ -51,31 +51,6 @@ extension Column {
 }
 
 extension Column {
-    /// Linearly interpolated quantiles (as `Quantile.linear` over the sorted values) of a numeric
-    /// column's non-null values, and how many there are, found by selection instead of sorting:
-    /// one pass counts values into 65,536 buckets of their range, a second takes the few
-    /// buckets that hold the ranks wanted. Nil for a column that is not numeric.
-    public func quantiles(_ probabilities: [Double]) -> (values: [Double], count: Int)? {
-        guard let (all, scale) = mantissas else { return nil }
-        let values: [Int64]
-        if nulls.nullCount == 0 { values = all } else { values = all.indices.filter { !nulls.contains($0) }.map { all[$0] } }
-        let n = values.count
-        guard n > 0 else { return ([], 0) }
-        var ranks: [Int] = []
-        let positions = probabilities.map { p -> (Int, Int, Double) in
-            let (lower, fraction) = Quantile.position(count: n, p)
-            let upper = min(lower + 1, n - 1)
-            ranks += [lower, upper]
-            return (lower, upper, fraction)
-        }
-        let found = Self.orderStatistics(values, ranks: ranks)
-        let divisor = powerOfTen(scale)
-        return (positions.map { lower, upper, fraction in
-            let a = Double(found[lower] ?? 0) / divisor, b = Double(found[upper] ?? 0) / divisor
-            return Quantile.between(a, b, fraction)
-        }, n)
-    }
-
     /// The values at the given ranks of ascending order (0-based), by bucket selection.
     static func orderStatistics(_ values: [Int64], ranks: [Int]) -> [Int: Int64] {
         guard let low = values.min(), let high = values.max() else { return [:] }

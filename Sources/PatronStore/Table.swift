@@ -19,46 +19,9 @@ public final class Table: @unchecked Sendable {
         self.origin = origin
     }
 
-    private var sortedCache: [Int: [Double]] = [:]
-    /// Quantiles already found, by column and probabilities: a statement that names a level twice,
-    /// or shows it beside the rows it selects, finds its cut points once.
-    private var quantileCache: [QuantileKey: (values: [Double], count: Int)] = [:]
-    private struct QuantileKey: Hashable {
-        let column: Int
-        let probabilities: [Double]
-    }
-    private let cacheLock = NSLock()
-    /// Order statistics already found, by column and fractions (`quantileParts`).
+    /// Order statistics already found, by column and fractions (`quantileParts`): a statement
+    /// that names a level twice, or shows it beside the rows it selects, finds them once.
     let partsCache = LockedCache<PartsKey, (parts: [QuantileParts], count: Int)>()
-
-    /// A numeric column's non-null values, sorted ascending; computed once per table (tables
-    /// never change), so level words and ranks bind without sorting again.
-    public func sortedValues(ofColumn index: Int) -> [Double] {
-        cacheLock.lock()
-        if let cached = sortedCache[index] { cacheLock.unlock(); return cached }
-        cacheLock.unlock()
-        let sorted = columns[index].sortedNumericValues()
-        cacheLock.lock()
-        sortedCache[index] = sorted
-        cacheLock.unlock()
-        return sorted
-    }
-
-    /// Linearly interpolated quantiles of a numeric column and how many values they are over:
-    /// from the sorted values when they are at hand, otherwise by selection (no sort), once.
-    public func quantiles(ofColumn index: Int, _ probabilities: [Double]) -> (values: [Double], count: Int) {
-        let key = QuantileKey(column: index, probabilities: probabilities)
-        cacheLock.lock()
-        let cached = sortedCache[index], found = quantileCache[key]
-        cacheLock.unlock()
-        if let found { return found }
-        if let cached { return (probabilities.compactMap { Quantile.linear(cached, $0) }, cached.count) }
-        let computed = columns[index].quantiles(probabilities) ?? ([], 0)
-        cacheLock.lock()
-        quantileCache[key] = computed
-        cacheLock.unlock()
-        return computed
-    }
 
     /// The index of the column named exactly `name` (names are case-sensitive).
     public func columnIndex(named name: String) -> Int? {

@@ -45,7 +45,8 @@ enum ComparisonOperatorCase { case equal, notEqual, less, greaterOrEqual
     }
 }
 
-/// Quantiles found by selection must equal those read off the sorted values, bit for bit.
+/// Quantiles found by selection (the order statistics `QuantileParts` a plan reads, interpolated
+/// once) must equal those read off the sorted values, bit for bit.
 struct SelectionQuantileTests {
     @Test(arguments: [10, 1_000, 100_000])
     func selectionAgreesWithSorting(spread: Int64) {
@@ -59,11 +60,12 @@ struct SelectionQuantileTests {
                 return Int64(random.next() % UInt64(2 * spread)) - spread
             }
             let column = Column(name: "x", storage: .decimal(values, scale: 2), nulls: nulls)
-            let probabilities = [0, 0.2, 1.0 / 3, 0.5, 2.0 / 3, 0.8, 0.99, 1]
+            let fractions = [(0, 1), (1, 5), (1, 3), (1, 2), (2, 3), (4, 5), (99, 100), (1, 1)]
             let sorted = column.sortedNumericValues()
-            let found = column.quantiles(probabilities)
+            let found = column.quantileParts(fractions)
             #expect(found?.count == sorted.count)
-            #expect(found?.values == probabilities.compactMap { Quantile.linear(sorted, $0) }, "size \(size) spread \(spread)")
+            #expect(found?.parts.map { $0.value(scale: 2) } == fractions.compactMap { Quantile.linear(sorted, Double($0.0) / Double($0.1)) },
+                    "size \(size) spread \(spread)")
         }
     }
 }

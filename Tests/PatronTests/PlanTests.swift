@@ -27,7 +27,7 @@ struct PlanTests {
         #expect(!bound.isComputed && bound.basis == 0)
         let computed = bound.computed(over: table)
         let profit = try #require(table.columnIndex(named: "profit"))
-        let sorted = table.sortedValues(ofColumn: profit)
+        let sorted = table.columns[profit].sortedNumericValues()
         func type7(_ p: Double) -> Double {
             let h = Double(sorted.count - 1) * p, i = Int(h)
             return sorted[i] + (h - Double(i)) * (sorted[i + 1] - sorted[i])
