@@ -329,7 +329,7 @@ public enum ValueType: Sendable, Equatable {
 
 /// A value known when the statement is bound (a literal, a `let`, a parameter) or when a plan is
 /// run (an order statistic, a server's answer).
-public enum Literal: Sendable, Equatable {
+public enum Literal: Sendable, Hashable {
     /// An exact number: `mantissa / 10^scale` (128 bits: a server's sum can pass 64).
     case number(Int128, scale: Int)
     case real(Double)
@@ -404,6 +404,17 @@ public enum Segmentation: Sendable {
     case tiers
     /// RFM scores at each date, named by a rule table (first match wins).
     case rules(RuleTable)
+
+    /// The keys of its segments' labels, in the order patron lists them (a rule table's
+    /// unmatched customers last, as "Others").
+    public var labelKeys: [String] {
+        switch self {
+        case .matrix: return Quadrant.allCases.map(\.key)
+        case .lifecycle: return LifecycleStage.allCases.map(\.key)
+        case .tiers: return ValueTier.allCases.reversed().map(\.key)
+        case .rules(let table): return table.rules.map(\.name) + ["Others"]
+        }
+    }
 
     /// The name it is written with after `by`.
     public var name: String {

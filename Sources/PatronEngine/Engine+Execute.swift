@@ -93,13 +93,7 @@ extension Engine {
             _ = try finished(result)
             return Execution(.clv(result), changes: result.added.isEmpty ? [] : [.replace(result.table)])
         case .transitions(let spec, let from, let to, let by):
-            let result: TransitionsResult
-            do throws(RuleFailure) {
-                result = try transitions(spec, from: from, to: to, by: by)
-            } catch {
-                throw .rule(error)
-            }
-            return Execution(.transitions(try finished(result)))
+            return Execution(.transitions(try finished(inMemory(spec.orders) { try transitions(spec, from: from, to: to, by: by, on: $0) })))
         case .segment(let bound):
             return Execution(.segment(try inMemory(bound.table) { try segment(bound, on: $0) }))
         case .load, .setLanguage, .setTimer, .export, .include, .saveSession, .report, .lesson, .say, .pause, .explainConcept, .help, .quit, .connect, .disconnect, .showConnections, .loadServer, .exportServer, .sqlSegment, .sqlSummary, .sqlCustomers, .sqlFramework, .useServer:

@@ -18,7 +18,13 @@ extension Engine {
     /// The order statistics of a set over its relation (within its scope), with how many values
     /// and nulls they were found over; nil when its column is not numeric there.
     static func parts(_ set: OrderStatistics, over table: Table) -> (parts: [QuantileParts], count: Int, nulls: Int, scale: Int)? {
-        guard let (base, given) = relation(set.relation, over: table), set.column >= 0, set.column < base.columns.count else { return nil }
+        guard let (base, given) = relation(set.relation, over: table) else { return nil }
+        return parts(set, in: base, rows: given)
+    }
+
+    /// The order statistics of a set whose relation is `base` (its `rows`, all when nil).
+    static func parts(_ set: OrderStatistics, in base: Table, rows given: Selection?) -> (parts: [QuantileParts], count: Int, nulls: Int, scale: Int)? {
+        guard set.column >= 0, set.column < base.columns.count else { return nil }
         let column = base.columns[set.column]
         guard let (_, scale) = column.mantissas else { return nil }
         let fractions = set.fractions.map { ($0.numerator, $0.denominator) }
@@ -30,6 +36,12 @@ extension Engine {
         }
         let found = column.quantileParts(fractions, rows: rows) ?? ([], 0)
         return (found.parts, found.count, column.nulls.nullCount == 0 ? 0 : rows.count { column.nulls.contains($0) }, scale)
+    }
+
+    /// The cut points of a set whose relation is `base`.
+    static func cuts(_ set: OrderStatistics, base: Table) -> [Double] {
+        guard let found = parts(set, in: base, rows: nil) else { return [] }
+        return found.parts.map { $0.value(scale: found.scale) }
     }
 
     /// The cut points of level bounds over `table`: fixed, or the quantiles memory computes.
@@ -46,10 +58,23 @@ extension Engine {
     /// rows of the relation.
     static func value(of e: Scalar, over table: Table) -> Literal {
         switch e {
+        case .statistic(let set, _):
+            guard let (base, rows) = relation(set.relation, over: table) else { return .null }
+            return value(of: e, base: base, rows: rows)
+        case .maximum(let plan, _):
+            guard let (base, rows) = relation(plan, over: table) else { return .null }
+            return value(of: e, base: base, rows: rows)
+        default: return value(of: e, base: table)
+        }
+    }
+
+    /// The value of such a scalar whose relation is `base` (its `rows`, all when nil).
+    static func value(of e: Scalar, base table: Table, rows: Selection? = nil) -> Literal {
+        switch e {
         case .literal(let literal): return literal
         case .relationRows: return .number(Int128(table.rowCount), scale: 0)
         case .statistic(let set, let which):
-            guard let found = parts(set, over: table) else { return .null }
+            guard let found = parts(set, in: table, rows: rows) else { return .null }
             func part(_ i: Int) -> QuantileParts? { i >= 1 && i <= found.parts.count ? found.parts[i - 1] : nil }
             switch which {
             case .n: return .number(Int128(found.count), scale: 0)
@@ -59,9 +84,9 @@ extension Engine {
             case .f(let i): return part(i).map { .number(Int128($0.f), scale: 0) } ?? .null
             case .cut(let i): return part(i).map { .number(Int128($0.f == 0 ? $0.lo : $0.hi), scale: found.scale) } ?? .null
             }
-        case .maximum(let plan, let index):
-            guard let (base, rows) = relation(plan, over: table), index >= 0, index < base.columns.count else { return .null }
-            let column = base.columns[index]
+        case .maximum(_, let index):
+            guard index >= 0, index < table.columns.count else { return .null }
+            let (base, column) = (table, table.columns[index])
             func greatest<T: Comparable>(_ v: [T]) -> T? {
                 var best: T? = nil
                 if let rows { for r in rows where !column.nulls.contains(r) { best = max(best ?? v[r], v[r]) } }

@@ -147,71 +147,26 @@ extension Engine {
         }
     }
 
-    /// Each customer's segment (an index into the segmentation's keys) in a derived customer
-    /// table, or -1 when the customer has no value to place: the framework's labels (its plan's
-    /// `Segmenting`) in memory. Rule tables are labelled by `label`.
-    static func segmentLabels(_ table: Table, by: Segmentation) -> [Int] {
-        let columns = FrameworkColumns(table)
-        let none = Array(repeating: -1, count: table.rowCount)
-        let framework: BoundStatement
-        switch by {
-        case .lifecycle:
-            guard let r = columns.recency else { return none }
-            framework = .lifecycle(table, recency: r, tenure: columns.tenure, value: nil, windows: LifecycleStage.standardWindows)
-        case .matrix:
-            guard let p = columns.profit, let l = columns.loyalty else { return none }
-            framework = .matrix(table, first: p, second: l, cuts: nil, profit: nil)
-        case .tiers:
-            guard let index = columns.profit ?? columns.monetary else { return none }
-            framework = .tiers(table, column: index)
-        case .rules:
-            return none
-        }
-        guard let (_, segmenting) = try? Lowered.segmenting(framework), let labels = try? MemoryRunner(table).labels(segmenting) else { return none }
-        return labels
-    }
-
     /// Customers by segment at two dates: counts[from][to], with from = the segment count for
-    /// customers who had not bought yet at the first date. Rule tables are bound afresh over each
-    /// date's scored customers, so their level words take that date's cut points.
-    public static func transitions(_ spec: BoundCustomers, from: Int32, to: Int32, by: Segmentation) throws(RuleFailure) -> TransitionsResult {
-        let tierMetric = spec.profit != nil ? "profit" : "monetary"
-        let keys = segmentKeys(by, tierMetric: tierMetric)
-        func segments(_ day: Int32) throws(RuleFailure) -> [String: Int] {
-            let derived = deriveCustomers(BoundCustomers(orders: spec.orders, id: spec.id, date: spec.date, channel: spec.channel, amount: spec.amount,
-                                                         amountText: spec.amountText, profit: spec.profit, profitText: spec.profitText, asOf: day, name: spec.name)).table
-            let id = derived.columns[0]
-            let labels = try label(derived, by: by)
-            var out: [String: Int] = [:]
-            for row in 0..<derived.rowCount where labels[row] >= 0 && labels[row] < keys.count {
-                switch id.storage {
-                case .integer(let v): out[String(v[row])] = labels[row]
-                case .text(let codes, let dictionary): out[dictionary[Int(codes[row])]] = labels[row]
-                default: out[String(row)] = labels[row]
-                }
-            }
-            return out
+    /// customers who had not bought yet at the first date. The plan (`Lowered.transitions`)
+    /// derives the customers at each date, labels and pairs them; the runner counts each pair.
+    /// Rule tables are bound afresh over each date's scored customers, so their level words take
+    /// that date's cut points; a rule that does not bind there is the user's error.
+    public static func transitions(_ spec: BoundCustomers, from: Int32, to: Int32, by: Segmentation, on runner: some PlanRunner) throws -> TransitionsResult {
+        let lowered = Result { () throws(PlanError) in try Lowered.transitions(spec, from: from, to: to, by: by) }
+        if case .failure(let error) = lowered, let rule = error.rule { throw ExecutionFailure.rule(rule) }
+        let answer = try runner.answer(try lowered.get())
+        let order = by.labelKeys
+        var counts = Array(repeating: Array(repeating: 0, count: order.count), count: order.count + 1)
+        for row in answer.rows.indices {
+            guard case .text(let after) = answer.value("to", row: row), let column = order.firstIndex(of: after) else { continue }
+            var before = order.count
+            if case .text(let key) = answer.value("from", row: row) { before = order.firstIndex(of: key) ?? order.count }
+            counts[before][column] += answer.integer("rows", row: row) ?? 0
         }
-        let before = try segments(from), after = try segments(to)
-        var counts = Array(repeating: Array(repeating: 0, count: keys.count), count: keys.count + 1)
-        for (customer, segment) in after { counts[before[customer] ?? keys.count][segment] += 1 }
+        let keys = segmentKeys(by, tierMetric: spec.profit != nil ? "profit" : "monetary")
         return TransitionsResult(segmentation: by.name, keys: keys, from: from, to: to, counts: counts)
     }
-
-    /// Each derived customer's segment (an index into the segmentation's keys), or -1 when the customer has no value to place.
-    static func label(_ derived: Table, by: Segmentation) throws(RuleFailure) -> [Int] {
-        guard case .rules(let rules) = by else { return segmentLabels(derived, by: by) }
-        // Score the date's customers afresh, then name them by the first rule that holds.
-        let columns = FrameworkColumns(derived)
-        guard let r = columns.recency, let f = columns.frequency, let m = columns.monetary else { return Array(repeating: -1, count: derived.rowCount) }
-        let scored = rfm(derived, recency: r, frequency: f, monetary: m, bins: rules.bins).table
-        var label = Array(repeating: rules.rules.count, count: scored.rowCount)
-        for (k, rule) in try rules.bind(over: scored).enumerated().reversed() {
-            for row in filter(rule.condition, in: scored) { label[row] = k }
-        }
-        return label
-    }
-
 }
 
 /// Customers by segment at two dates, and the movements that matter.

@@ -18,9 +18,12 @@ public protocol PlanRunner {
 /// (`Engine.filter`), sums exact over stored mantissas, order statistics by bucket selection.
 public struct MemoryRunner: PlanRunner {
     public let table: Table
+    /// The other tables its plans may read, by name (a join's lookup table).
+    public let others: [String: Table]
 
-    public init(_ table: Table) {
+    public init(_ table: Table, others: [Table] = []) {
         self.table = table
+        self.others = Dictionary(others.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     public func check(_ levels: [LevelCuts], emptyAllowed: Bool) throws {}
@@ -37,7 +40,13 @@ public struct MemoryRunner: PlanRunner {
         }
     }
 
+    /// A plan's answer: on the statement paths' operators when the plan is one of theirs (the
+    /// base table's rows, aggregated whole or by labels), else made node by node (`relation`).
     public func answer(_ plan: Plan) throws -> Answer {
+        do { return try directAnswer(plan) } catch is PlanError { return try generalAnswer(plan) }
+    }
+
+    private func directAnswer(_ plan: Plan) throws -> Answer {
         guard case .aggregate(let input, let groups, let values) = plan, groups.isEmpty else { return try groupedAnswer(plan) }
         // nil: every row of the table (no list of them is made).
         var rows: Selection? = nil
@@ -85,17 +94,36 @@ public struct MemoryRunner: PlanRunner {
 
 extension Engine {
     /// Rows in a sort's order: by the first key, ties by the next, then in row order; nulls
-    /// last; text by code point.
+    /// last; text by code point; labels in their order.
     static func sorted(_ rows: Selection, by keys: [SortKey], in table: Table) -> Selection {
-        let comparisons = keys.compactMap { key -> ((Int, Int) -> Int)? in
+        let comparisons = comparisons(keys, in: table)
+        return rows.sorted { a, b in
+            for compare in comparisons {
+                let c = compare(a, b)
+                if c != 0 { return c < 0 }
+            }
+            return a < b
+        }
+    }
+
+    /// Whether rows are already in a sort's order (a derivation's customers by identifier).
+    static func inOrder(_ rows: Selection, by keys: [SortKey], in table: Table) -> Bool {
+        let comparisons = comparisons(keys, in: table)
+        return rows.indices.dropFirst().allSatisfy { i in
+            for compare in comparisons {
+                let c = compare(rows[i - 1], rows[i])
+                if c != 0 { return c < 0 }
+            }
+            return rows[i - 1] < rows[i]
+        }
+    }
+
+    /// How each key compares two rows (-1, 0, 1).
+    private static func comparisons(_ keys: [SortKey], in table: Table) -> [(Int, Int) -> Int] {
+        keys.compactMap { key -> ((Int, Int) -> Int)? in
             guard key.column >= 0, key.column < table.columns.count else { return nil }
             let column = table.columns[key.column], nulls = column.nulls
-            let descending: Bool
-            switch key.order {
-            case .ascending: descending = false
-            case .descending: descending = true
-            case .labels: return nil
-            }
+            let descending = key.order == .descending
             func by<T: Comparable>(_ value: @escaping (Int) -> T) -> (Int, Int) -> Int {
                 { a, b in
                     let na = nulls.contains(a), nb = nulls.contains(b)
@@ -110,16 +138,14 @@ extension Engine {
             case .timestamp(let v): return by { v[$0] }
             case .boolean(let v): return by { v[$0] ? 1 : 0 }
             case .text(let codes, let dictionary):
-                let rank = rankOfCodes(dictionary)
+                let rank: [Int]
+                if case .labels(let labels) = key.order {
+                    rank = dictionary.map { text in labels.firstIndex { $0.key == text } ?? labels.count }
+                } else {
+                    rank = rankOfCodes(dictionary)
+                }
                 return by { rank[Int(codes[$0])] }
             }
-        }
-        return rows.sorted { a, b in
-            for compare in comparisons {
-                let c = compare(a, b)
-                if c != 0 { return c < 0 }
-            }
-            return a < b
         }
     }
 }

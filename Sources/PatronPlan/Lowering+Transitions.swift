@@ -37,7 +37,7 @@ extension Lowered {
             let scored = rfm(derived, recency: r, frequency: f, monetary: m, bins: table.bins).plan
             let rules: [(name: String, condition: BoundCondition)]
             do { rules = try table.bind(over: scored.schema.emptyTable(named: "customers")) } catch {
-                throw PlanError("rule '\(error.source.name)' over the scored customers (\(error.diagnostic.message))")
+                throw PlanError("rule '\(error.source.name)' over the scored customers (\(error.diagnostic.message))", rule: error)
             }
             let named = try ruleSegments(scored, rules: rules)
             let segment = named.schema.fields.count - 1

@@ -6,10 +6,15 @@ import PatronSyntax
 public struct PlanError: Error, Sendable, Equatable {
     /// What cannot be lowered ("levels by median", "a rank").
     public let what: String
+    /// A rule of a rule table that does not bind over the customers it names (the user's error).
+    public let rule: RuleFailure?
 
-    public init(_ what: String) {
+    public init(_ what: String, rule: RuleFailure? = nil) {
         self.what = what
+        self.rule = rule
     }
+
+    public static func == (a: PlanError, b: PlanError) -> Bool { a.what == b.what }
 
     /// A plan of a shape its backend does not run (a lowering and its runner disagree).
     public static let shape = PlanError("this plan")

@@ -34,16 +34,6 @@ extension SQLCompiler {
 }
 
 extension SQLCompiler {
-    /// The segments of a segmentation in the order `transitions` lists them.
-    public static func segmentOrder(_ by: Segmentation) -> [String] {
-        switch by {
-        case .matrix: return Quadrant.allCases.map(\.key)
-        case .lifecycle: return LifecycleStage.allCases.map(\.key)
-        case .tiers: return ValueTier.allCases.reversed().map(\.key)
-        case .rules(let table): return table.rules.map(\.name) + ["Others"]
-        }
-    }
-
     /// `transitions`: customers counted by their segment at the first date (null: not yet a
     /// customer) and at the second, all in one statement: derived, labelled and paired.
     public func transitions(_ spec: BoundCustomers, from: Int32, to: Int32, by: Segmentation, text: String, source: String? = nil) throws(SQLError) -> String {

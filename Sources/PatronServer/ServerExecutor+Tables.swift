@@ -12,7 +12,7 @@ extension ServerExecutor {
         case .rfm(let table, let recency, let frequency, let monetary, let bins):
             return try rfm(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins)
         case .rfmSegments(let table, let preset, let rules, let monetary): return try ruleSegments(table, preset: preset, rules: rules, monetary: monetary)
-        case .transitions(let spec, let from, let to, let by): return Execution(.transitions(try transitions(spec, from: from, to: to, by: by, text: text)))
+        case .transitions(let spec, let from, let to, let by): return Execution(.transitions(try Engine.transitions(spec, from: from, to: to, by: by, on: self)))
         case .explainCustomer(let table, let ids, let levels, let segments):
             return Execution(.customerExplained(try explainCustomer(table, ids: ids, levels: levels, segments: segments)))
         case .crosstab(let table, let rows, let columns, let condition):
@@ -96,21 +96,6 @@ extension ServerExecutor {
             if !missing.isEmpty { result.emptyScores.append((name, missing)) }
         }
         return Execution(.rfmSegments(result), changes: [.remote(named, target)])
-    }
-
-    /// `transitions`: derived at each date, labelled and paired there, in one statement; only the
-    /// counts per pair come back.
-    func transitions(_ spec: BoundCustomers, from: Int32, to: Int32, by: Segmentation, text: String) throws -> TransitionsResult {
-        let answer = try rows(compiler.transitions(spec, from: from, to: to, by: by, text: text, source: remote.from))
-        let order = SQLCompiler.segmentOrder(by)
-        var counts = Array(repeating: Array(repeating: 0, count: order.count), count: order.count + 1)
-        for row in answer where row.count == 3 {
-            guard let after = row[1].flatMap({ order.firstIndex(of: $0) }) else { continue }
-            let before = row[0].flatMap { order.firstIndex(of: $0) } ?? order.count
-            counts[before][after] += Int(row[2] ?? "") ?? 0
-        }
-        let keys = Engine.segmentKeys(by, tierMetric: spec.profit != nil ? "profit" : "monetary")
-        return TransitionsResult(segmentation: by.name, keys: keys, from: from, to: to, counts: counts)
     }
 
     /// `explain customer ID`: the customer's row comes back (decoded as a load decodes it), and
