@@ -161,13 +161,6 @@ public struct BoundCustomers: Sendable {
     /// Whether the derivation gives `metric`.
     public func derives(_ metric: String) -> Bool { metrics?.contains(metric) ?? true }
 
-    /// The same derivation over other orders with the same columns (`Table.withoutRows()` for
-    /// its layout alone).
-    public func over(_ orders: Table) -> BoundCustomers {
-        BoundCustomers(orders: orders, id: id, date: date, channel: channel, amount: amount, amountText: amountText,
-                       profit: profit, profitText: profitText, asOf: asOf, name: name, metrics: metrics)
-    }
-
     public init(orders: Table, id: Int, date: Int, channel: Int?, amount: BoundExpression, amountText: String,
                 profit: BoundExpression?, profitText: String?, asOf: Int32?, name: String, metrics: Set<String>? = nil) {
         self.metrics = metrics

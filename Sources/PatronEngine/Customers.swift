@@ -1,5 +1,6 @@
 import Dispatch
 import PatronAnalysis
+import PatronPlan
 import PatronStore
 #if canImport(Glibc)
 import Glibc
@@ -28,125 +29,31 @@ public struct CustomerDerivation: Sendable {
 }
 
 extension Engine {
-    /// One row per customer: first and last purchase, recency, frequency, monetary, average
-    /// order value, profit, tenure, loyalty and channels, as of a date.
-    public static func deriveCustomers(_ spec: BoundCustomers) -> CustomerDerivation {
-        let orders = spec.orders
-        let idColumn = orders.columns[spec.id], dateColumn = orders.columns[spec.date]
-        guard case .date(let dates) = dateColumn.storage else { fatalError("the binder checks the date column") }
-        let span = range(of: dates, nulls: dateColumn.nulls)
-        let asOf = spec.asOf ?? span.map(\.upperBound) ?? 0
-
-        let amount = compile(spec.amount, in: orders)
-        let amountScale: Int
-        if case .number(_, let s) = amount { amountScale = s } else { amountScale = 2 }
-        let profitScale: Int
-        if let p = spec.profit, case .number(_, let s) = compile(p, in: orders) { profitScale = s } else { profitScale = 2 }
-        let amountFill = numberFiller(spec.amount, scale: amountScale, in: orders)
-        let profitFill = spec.profit.map { numberFiller($0, scale: profitScale, in: orders) }
-        let channel: (codes: TextCodes, nulls: NullBitmap, count: Int)? = spec.channel.flatMap { index in
-            guard case .text(let codes, let dictionary) = orders.columns[index].storage else { return nil }
-            return (codes, orders.columns[index].nulls, dictionary.count)
-        }
-        let channelCount = channel?.count ?? 0
-        // Each order's customer slot: the identifier itself when whole numbers are dense, the
-        // dictionary code for text, otherwise a number handed out in order of first appearance.
-        let slots = CustomerSlots(idColumn, rows: orders.rowCount)
-
-        // The smallest figures that give what was asked for: less memory to touch at random.
-        let firstDay = min(span?.lowerBound ?? asOf, asOf)
-        let wanted = Set(BoundCustomers.metricNames.filter { spec.derives($0) })
-        let tallyProfit = wanted.isSubset(of: ["frequency", "profit"]) && profitFill != nil
-        if tallyProfit || wanted.isSubset(of: ["frequency", "monetary", "aov"]) {
-            var total = gather(inputs(amount: tallyProfit ? profitFill ?? amountFill : amountFill), as: Tally.self)
-            total.profitCarry = total.monetaryCarry
-            return finish(total)
-        }
-        let profit = spec.derives("profit") ? profitFill : nil
-        if !wanted.contains("loyalty") && !wanted.contains("channels") && Int(asOf) - Int(firstDay) < Compact.daySpan {
-            return finish(gather(inputs(amount: amountFill, profit: profit), as: Compact.self))
-        }
-        return finish(gather(inputs(amount: amountFill, profit: profit, channel: spec.derives("channels") ? channel : nil,
-                                    months: spec.derives("loyalty") ? MonthsBack(from: firstDay, asOf: asOf) : nil), as: Accumulator.self))
-
-        func inputs(amount: @escaping NumberFiller, profit: NumberFiller? = nil, channel: (codes: TextCodes, nulls: NullBitmap, count: Int)? = nil, months: MonthsBack? = nil) -> OrderInputs {
-            OrderInputs(rows: orders.rowCount, dates: dates, idNulls: idColumn.nulls, dateNulls: dateColumn.nulls, asOf: asOf, firstDay: firstDay,
-                        amount: amount, profit: profit, slots: slots, channel: channel, months: months)
-        }
-
-        /// The customer table from everyone's figures: the columns asked for, in identifier order.
-        func finish<F: CustomerFigures>(_ total: Gathered<F>) -> CustomerDerivation {
-        let accumulators = total.accumulators
-        let used = total.used
-        func money(_ slot: Int, _ wrapped: Int64, _ carries: [Int: Int64]) -> Int128 {
-            carries.isEmpty ? Int128(wrapped) : Int128(wrapped) + Int128(carries[slot] ?? 0) << F.sumBits
-        }
-        func channelsUsed(_ slot: Int) -> Int {
-            channelCount <= 16 ? accumulators[slot].channels.nonzeroBitCount : total.channelSets[slot]?.count ?? 0
-        }
-
-        // Customers in identifier order, so the same orders always give the same table.
-        let order = slots.ordered(accumulators.indices.filter { accumulators[$0].frequency > 0 })
-        let n = order.count
-        let none = NullBitmap(count: n)
-        func clamp(_ v: Int128) -> Int64 { Int64(clamping: v) }
-        // Each column is built on its own, so the cores share the columns between them.
-        var builders: [(metric: String, build: () -> Column)] = []
-        switch idColumn.storage {
-        case .integer:
-            builders.append(("", { Column(name: idColumn.name, storage: .integer(order.map { slots.key(of: $0) }), nulls: none, evidence: .derived(.customer)) }))
-        case .text(_, let dictionary):
-            builders.append(("", {
-                var builder = TextDictionaryBuilder()
-                let new = order.map { builder.code(of: dictionary[Int(slots.key(of: $0))]) }
-                return Column(name: idColumn.name, storage: .text(codes: TextCodes(new, dictionarySize: builder.count), dictionary: builder.strings()), nulls: none, evidence: .derived(.customer))
-            }))
-        default: break
-        }
-        builders.append(("first_purchase", { Column(name: "first_purchase", storage: .date(order.map { firstDay + accumulators[$0].first }), nulls: none, evidence: .derived(.firstPurchase)) }))
-        builders.append(("last_purchase", { Column(name: "last_purchase", storage: .date(order.map { firstDay + accumulators[$0].last }), nulls: none, evidence: .derived(.lastPurchase(asOf: asOf))) }))
-        builders.append(("recency", {
-            Column(name: "recency", storage: .integer(order.map { Int64(asOf) - Int64(firstDay) - Int64(accumulators[$0].last) }), nulls: none,
-                   evidence: .derived(.recency(asOf: asOf)))
-        }))
-        builders.append(("frequency", { Column(name: "frequency", storage: .integer(order.map { Int64(accumulators[$0].frequency) }), nulls: none, evidence: .derived(.frequency(asOf: asOf))) }))
-        builders.append(("monetary", {
-            Column(name: "monetary", storage: .decimal(order.map { clamp(money($0, accumulators[$0].monetary, total.monetaryCarry)) }, scale: amountScale), nulls: none,
-                   evidence: .derived(.monetary(amount: spec.amountText)))
-        }))
-        // Average order value at the amount's scale, rounded half away from zero.
-        builders.append(("aov", {
-            Column(name: "aov", storage: .decimal(order.map { c in
-                let f = Int128(accumulators[c].frequency), sum = money(c, accumulators[c].monetary, total.monetaryCarry)
-                let q = sum / f, r = sum % f
-                return clamp(q + (abs(r) * 2 >= f ? (sum < 0 ? -1 : 1) : 0))
-            }, scale: amountScale), nulls: none, evidence: .derived(.aov))
-        }))
-        if let profitText = spec.profitText {
-            builders.append(("profit", {
-                Column(name: "profit", storage: .decimal(order.map { clamp(money($0, accumulators[$0].profit, total.profitCarry)) }, scale: profitScale), nulls: none,
-                       evidence: .derived(.profit(definition: profitText)))
-            }))
-        }
-        builders.append(("tenure", {
-            Column(name: "tenure", storage: .integer(order.map { Int64(asOf) - Int64(firstDay) - Int64(accumulators[$0].first) }), nulls: none,
-                   evidence: .derived(.tenure(asOf: asOf)))
-        }))
-        // Loyalty: the share of the 12 calendar months up to the as-of date with a purchase, to 4 places.
-        builders.append(("loyalty", {
-            Column(name: "loyalty", storage: .decimal(order.map { c in
-                let k = Int64(accumulators[c].months.nonzeroBitCount)
-                return (k * 10_000 * 2 + 12) / 24
-            }, scale: 4), nulls: none, evidence: .derived(.loyalty(asOf: asOf)))
-        }))
-        if spec.channel != nil {
-            builders.append(("channels", { Column(name: "channels", storage: .integer(order.map { Int64(channelsUsed($0)) }), nulls: none, evidence: .derived(.channels)) }))
-        }
-        let columns = inParallel(builders.filter { spec.derives($0.metric) || $0.metric == "" }.map(\.build), when: n >= 100_000)
-        let table = Table(name: spec.name, columns: columns, rowCount: n, origin: .customers(orders: orders.name, asOf: asOf))
+    /// `customers from ORDERS …` in memory: the derivation's plan (`Lowered.customers`), its
+    /// per-customer figures gathered on all cores, and its facts (`Lowered.derivationFacts`).
+    public static func deriveCustomers(_ spec: BoundCustomers) throws -> CustomerDerivation {
+        let runner = MemoryRunner(spec.orders)
+        let facts = try runner.answer(Lowered.derivationFacts(spec))
+        var asOf = spec.asOf ?? 0
+        if case .date(let day) = facts.value("as_of") { asOf = day }
+        let table = customerTable(try runner.relation(try Lowered.customers(spec)), spec, asOf: asOf)
         table.checkInvariants()
-        return CustomerDerivation(table: table, asOf: asOf, asOfIsLatest: spec.asOf == nil, ordersUsed: used, ordersLeftOut: orders.rowCount - used)
+        let used = facts.integer("used") ?? 0
+        return CustomerDerivation(table: table, asOf: asOf, asOfIsLatest: spec.asOf == nil, ordersUsed: used, ordersLeftOut: (facts.integer("orders") ?? 0) - used)
+    }
+
+    /// A derivation's rows (or its schema, with none) as the customer table: named, from its
+    /// orders at its date, each column with what it means (shown by `describe` and `explain`).
+    public static func customerTable(_ derived: Table, _ spec: BoundCustomers, asOf: Int32) -> Table {
+        let meanings: [String: Derivation] = [
+            "first_purchase": .firstPurchase, "last_purchase": .lastPurchase(asOf: asOf), "recency": .recency(asOf: asOf),
+            "frequency": .frequency(asOf: asOf), "monetary": .monetary(amount: spec.amountText), "aov": .aov,
+            "profit": .profit(definition: spec.profitText ?? ""), "tenure": .tenure(asOf: asOf), "loyalty": .loyalty(asOf: asOf), "channels": .channels,
+        ]
+        let columns = derived.columns.enumerated().map { k, column in
+            Column(name: column.name, storage: column.storage, nulls: column.nulls, evidence: .derived(k == 0 ? .customer : meanings[column.name] ?? .customer))
         }
+        return Table(name: spec.name, columns: columns, rowCount: derived.rowCount, origin: .customers(orders: spec.orders.name, asOf: asOf))
     }
 
     /// The smallest and largest non-null value, or nil when every value is null.

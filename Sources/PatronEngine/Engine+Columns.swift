@@ -42,15 +42,16 @@ extension Engine {
         let compiled: Compiled
         switch type {
         case .number(let scale):
-            var overflowed = false
-            compiled = .number(read { literal -> Int64? in
-                guard case .number(let m, let s) = literal else { return nil }
+            var overflowed: [Int] = []
+            compiled = .number({ row in
+                guard case .number(let m, let s) = values[row] else { return nil }
                 let wide = s == scale ? m : s < scale ? m * Int128(integerPowerOfTen(scale - s)) : m / Int128(integerPowerOfTen(s - scale))
-                guard let v = Int64(exactly: wide) else { overflowed = true; return nil }
+                guard let v = Int64(exactly: wide) else { overflowed.append(row); return nil }
                 return v
             }, scale: scale)
             let column = try materialize(compiled, rows: values.count, name: name)
-            if overflowed { throw PlanError("a value past 64 bits in '\(name)'") }
+            // A sum past 64 bits stops the statement, as exact arithmetic does.
+            if let first = overflowed.first { throw ExecutionFailure.overflow(table: name, row: first, rows: overflowed.count) }
             return column
         case .date: compiled = .date(read { if case .date(let d) = $0 { return d }; return nil })
         case .timestamp: compiled = .timestamp(read { if case .timestamp(let t) = $0 { return t }; return nil })
@@ -60,6 +61,53 @@ extension Engine {
         case .null: compiled = .null
         }
         return try materialize(compiled, rows: values.count, name: name)
+    }
+
+    /// A column of a scalar computed a whole column at a time, for the shapes a derivation's
+    /// projection makes of its figures: a column as it is (or at a larger scale), days from a
+    /// date column to a date, a rounded quotient of two exact columns. Nil for any other.
+    static func vector(_ value: Scalar, over t: Table) -> Column? {
+        func column(_ s: Scalar) -> Column? {
+            guard case .column(let k) = s, k >= 0, k < t.columns.count else { return nil }
+            return t.columns[k]
+        }
+        switch value {
+        case .column: return column(value)
+        case .atScale(let x, let scale):
+            guard let c = column(x), let (v, own) = c.mantissas, own <= scale else { return nil }
+            if own == scale { return c }
+            let factor = integerPowerOfTen(scale - own)
+            guard v.allSatisfy({ !$0.multipliedReportingOverflow(by: factor).overflow }) else { return nil }
+            return Column(name: c.name, storage: .decimal(v.map { $0 * factor }, scale: scale), nulls: c.nulls)
+        case .call(.daysBetween, let args, _):
+            guard args.count == 2 else { return nil }
+            if let c = column(args[0]), case .date(let days) = c.storage, case .literal(.date(let to)) = args[1] {
+                return Column(name: c.name, storage: .integer(days.map { Int64(to) - Int64($0) }), nulls: c.nulls)
+            }
+            return nil
+        case .roundedQuotient(let x, let y, let scale):
+            guard let a = column(x), let (p, sp) = a.mantissas, a.nulls.nullCount == 0 else { return nil }
+            let q: [Int64], sq: Int
+            if case .literal(.number(let m, let s)) = y, let d = Int64(exactly: m) { (q, sq) = (Array(repeating: d, count: p.count), s) } else {
+                guard let b = column(y), let (v, s) = b.mantissas, b.nulls.nullCount == 0 else { return nil }
+                (q, sq) = (v, s)
+            }
+            let shift = scale + sq - sp
+            guard abs(shift) <= 18 else { return nil }
+            let up = Int128(integerPowerOfTen(max(shift, 0))), down = Int128(integerPowerOfTen(max(-shift, 0)))
+            var nulls = NullBitmap()
+            let out = zip(p, q).map { a, b -> Int64 in
+                guard b > 0 else { nulls.append(isNull: true); return 0 }
+                let numerator = Int128(a) * up, denominator = Int128(b) * down
+                let r = (2 * (numerator < 0 ? -numerator : numerator) + denominator) / (2 * denominator)
+                guard let v = Int64(exactly: numerator < 0 ? -r : r) else { nulls.append(isNull: true); return 0 }
+                nulls.append(isNull: false)
+                return v
+            }
+            // Money keeps its kind at scale 0 too (an average order value in whole units).
+            return Column(name: a.name, storage: .decimal(out, scale: scale), nulls: nulls)
+        default: return nil
+        }
     }
 
     /// The value of a compiled scalar on one row, as a literal.

@@ -45,7 +45,7 @@ extension Engine {
             let (levels, rows) = try inMemory(table) { try levelTable(table, cuts, on: $0) }
             return Execution(.levelTable(table, levels, rows: rows))
         case .customers(let spec):
-            let derived = try finished(deriveCustomers(spec))
+            let derived = try finished(inMemory(spec.orders) { _ in try deriveCustomers(spec) })
             return Execution(.derived(derived, orders: spec.orders.name), changes: [.add(derived.table), .derivation(spec)])
         case .explainMetric(let table, let column):
             return Execution(.metric(table, column: column))

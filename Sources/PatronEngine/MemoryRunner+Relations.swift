@@ -19,8 +19,8 @@ extension MemoryRunner {
             return t.taking(Engine.filter(try resolved(condition, in: plan), in: t))
         case .project(let input, let outputs):
             let t = try relation(input)
-            let columns = try outputs.map { try projected($0, over: t, in: plan) }
-            return Table(name: t.name, columns: columns, rowCount: t.rowCount, origin: t.origin)
+            let made = inParallel(outputs.map { output in { Result { try projected(output, over: t, in: plan) } } }, when: t.rowCount >= 100_000)
+            return Table(name: t.name, columns: try made.map { try $0.get() }, rowCount: t.rowCount, origin: t.origin)
         case .aggregate(let input, let groups, let values):
             if let gathered = try gathered(input, groups: groups, values: values) { return gathered }
             let answer = try aggregated(try relation(input), groups: groups, values: values, in: plan)
@@ -115,11 +115,11 @@ extension MemoryRunner {
     /// One output of a projection as a column: a column passed through as it is (its "why"
     /// with it), anything else compiled.
     private func projected(_ output: Output, over t: Table, in plan: Plan) throws -> Column {
-        if case .column(let k) = output.value, k >= 0, k < t.columns.count {
-            let c = t.columns[k]
-            return Column(name: output.name, storage: c.storage, nulls: c.nulls, evidence: c.evidence)
+        let value = try resolved(output.value, in: plan)
+        if let column = Engine.vector(value, over: t) {
+            return Column(name: output.name, storage: column.storage, nulls: column.nulls, evidence: column.evidence)
         }
-        return try Engine.materialize(Engine.compile(try resolved(output.value, in: plan), in: t), rows: t.rowCount, name: output.name)
+        return try Engine.materialize(Engine.compile(value, in: t), rows: t.rowCount, name: output.name)
     }
 }
 
@@ -154,7 +154,3 @@ extension Scalar {
     }
 }
 
-extension MemoryRunner {
-    /// An aggregate memory's customer gathering serves (none yet).
-    func gathered(_ input: Plan, groups: [Output], values: [AggregateOutput]) throws -> Table? { nil }
-}

@@ -6,7 +6,8 @@ extension Lowered {
     /// customer order, from the orders with a customer and a date on or before the as-of date
     /// (the latest order date when none is given): exact sums, the average order value rounded
     /// half away from zero at the amount's scale, loyalty as the months with a purchase among the
-    /// 12 up to the as-of date, to 4 places, rounded half up.
+    /// 12 up to the as-of date, to 4 places, rounded half up. Only the figures the metrics asked
+    /// for are gathered.
     public static func customers(_ spec: BoundCustomers) throws(PlanError) -> Plan {
         let orders = Plan.scan(name: spec.orders.name, schema: Schema(spec.orders))
         return try customers(spec, over: orders)
@@ -18,28 +19,58 @@ extension Lowered {
         let amount = try lowering.expression(spec.amount)
         let profit = try spec.profit.map { p throws(PlanError) in try lowering.expression(p) }
         guard case .number(let scale) = spec.amount.type else { throw PlanError("an amount that is not an exact number") }
-        let (id, date) = (Scalar.column(spec.id), Scalar.column(spec.date))
-        let asOf = spec.asOf.map { Scalar.literal(.date($0)) } ?? .maximum(orders, spec.date)
-        func number(_ n: Int128) -> Scalar { .literal(.number(n, scale: 0)) }
-        func month(_ day: Scalar) -> Scalar { .monthIndex(day) }
-        let back = Scalar.arithmetic(.subtract, month(asOf), month(date), .number(scale: 0))
-        let recent = Scalar.when([(.and([.compare(back, .greaterOrEqual, number(0)), .compare(back, .lessOrEqual, number(11))]), month(date))], otherwise: nil)
-        let used = Plan.filter(orders, .and([.isNull(id, negated: true), .isNull(date, negated: true), .compare(date, .lessOrEqual, asOf)]))
-        var values = [AggregateOutput("patron_first", AggregateCall(.min, date)), AggregateOutput("patron_last", AggregateCall(.max, date)),
-                      AggregateOutput("patron_orders", AggregateCall(.count)), AggregateOutput("patron_amount", AggregateCall(.sum, amount)),
-                      AggregateOutput("patron_months", AggregateCall(.countDistinct, recent))]
-        if let profit { values.append(AggregateOutput("patron_profit", AggregateCall(.sum, profit))) }
-        if let channel = spec.channel { values.append(AggregateOutput("patron_channels", AggregateCall(.countDistinct, .column(channel)))) }
-        let perCustomer = Plan.aggregate(used, groups: [Output(spec.orders.columns[spec.id].name, id)], values: values)
-        let (first, last, count, total, months) = (Scalar.column(1), Scalar.column(2), Scalar.column(3), Scalar.column(4), Scalar.column(5))
-        var metrics: [Output] = [
-            Output("first_purchase", first), Output("last_purchase", last), Output("recency", .call(.daysBetween, [last, asOf], .number(scale: 0))),
-            Output("frequency", count), Output("monetary", .atScale(total, scale)), Output("aov", .roundedQuotient(total, count, scale: scale)),
+        let (date, asOf) = (Scalar.column(spec.date), asOfDate(spec, orders))
+        // Each figure is gathered once, when a metric first needs it.
+        var values: [AggregateOutput] = []
+        func figure(_ name: String, _ call: AggregateCall) -> Scalar {
+            if let k = values.firstIndex(where: { $0.name == name }) { return .column(k + 1) }
+            values.append(AggregateOutput(name, call))
+            return .column(values.count)
+        }
+        let first = { figure("patron_first", AggregateCall(.min, date)) }, last = { figure("patron_last", AggregateCall(.max, date)) }
+        let count = { figure("patron_orders", AggregateCall(.count)) }, total = { figure("patron_amount", AggregateCall(.sum, amount)) }
+        var metrics: [(String, () -> Scalar)] = [
+            ("first_purchase", first), ("last_purchase", last), ("recency", { .call(.daysBetween, [last(), asOf], .number(scale: 0)) }),
+            ("frequency", count), ("monetary", { .atScale(total(), scale) }), ("aov", { .roundedQuotient(total(), count(), scale: scale) }),
         ]
-        if case .number(let profitScale)? = spec.profit?.type { metrics.append(Output("profit", .atScale(.column(6), profitScale))) }
-        metrics += [Output("tenure", .call(.daysBetween, [first, asOf], .number(scale: 0))), Output("loyalty", .roundedQuotient(months, number(12), scale: 4))]
-        if spec.channel != nil { metrics.append(Output("channels", .column(values.count))) }
-        let chosen = [Output(spec.orders.columns[spec.id].name, .column(0))] + metrics.filter { spec.derives($0.name) }
+        if let profit, case .number(let profitScale)? = spec.profit?.type {
+            metrics.append(("profit", { .atScale(figure("patron_profit", AggregateCall(.sum, profit)), profitScale) }))
+        }
+        metrics += [("tenure", { .call(.daysBetween, [first(), asOf], .number(scale: 0)) }),
+                    ("loyalty", { .roundedQuotient(figure("patron_months", AggregateCall(.countDistinct, purchaseMonth(date, asOf: asOf))), number(12), scale: 4) })]
+        if let channel = spec.channel { metrics.append(("channels", { figure("patron_channels", AggregateCall(.countDistinct, .column(channel))) })) }
+        let id = spec.orders.columns[spec.id].name
+        let chosen = [Output(id, .column(0))] + metrics.filter { spec.derives($0.0) }.map { Output($0.0, $0.1()) }
+        let perCustomer = Plan.aggregate(.filter(orders, ordersUsed(spec, asOf: asOf)), groups: [Output(id, .column(spec.id))], values: values)
         return .sort(.project(perCustomer, chosen), [SortKey(0)])
     }
+
+    /// What a derivation reports of its orders: the as-of date (`as_of`), the orders (`orders`)
+    /// and those used (`used`).
+    public static func derivationFacts(_ spec: BoundCustomers) -> Plan {
+        let orders = Plan.scan(name: spec.orders.name, schema: Schema(spec.orders))
+        let asOf = asOfDate(spec, orders)
+        return .aggregate(orders, groups: [], values: [AggregateOutput("as_of", AggregateCall(.constant, asOf)), AggregateOutput("orders", AggregateCall(.count)),
+                                                       AggregateOutput("used", AggregateCall(.count, filter: ordersUsed(spec, asOf: asOf)))])
+    }
+
+    /// The date recency and loyalty are measured to: the one given, else the latest order date.
+    static func asOfDate(_ spec: BoundCustomers, _ orders: Plan) -> Scalar {
+        spec.asOf.map { Scalar.literal(.date($0)) } ?? .maximum(orders, spec.date)
+    }
+
+    /// The orders a derivation counts: with a customer and a date, on or before the as-of date.
+    public static func ordersUsed(_ spec: BoundCustomers, asOf: Scalar) -> Scalar {
+        let (id, date) = (Scalar.column(spec.id), Scalar.column(spec.date))
+        return .and([.isNull(id, negated: true), .isNull(date, negated: true), .compare(date, .lessOrEqual, asOf)])
+    }
+
+    /// An order's month when it falls among the 12 calendar months up to the as-of date's (null
+    /// otherwise): distinct ones counted, they are the months with a purchase.
+    public static func purchaseMonth(_ date: Scalar, asOf: Scalar) -> Scalar {
+        let back = Scalar.arithmetic(.subtract, .monthIndex(asOf), .monthIndex(date), .number(scale: 0))
+        return .when([(.and([.compare(back, .greaterOrEqual, number(0)), .compare(back, .lessOrEqual, number(11))]), .monthIndex(date))], otherwise: nil)
+    }
+
+    private static func number(_ n: Int128) -> Scalar { .literal(.number(n, scale: 0)) }
 }

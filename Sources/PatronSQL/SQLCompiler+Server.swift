@@ -35,15 +35,6 @@ extension SQLCompiler {
         "SELECT " + (["count(*)"] + columns.map { "count(\(dialect.quote($0)))" }).joined(separator: ", ") + " FROM pg_temp.\(dialect.quote(name))"
     }
 
-    /// A derivation's facts from its orders (read from `orders`): the as-of date, the orders, and
-    /// those used (with a customer and a date, on or before the as-of date).
-    public func derivationFacts(_ spec: BoundCustomers, orders: String) -> String {
-        let id = dialect.quote(spec.orders.columns[spec.id].name), date = dialect.quote(spec.orders.columns[spec.date].name)
-        let asOf = spec.asOf.map { "DATE '\(CalendarDate.isoString($0))'" } ?? "(SELECT max(\(date)) FROM \(orders))"
-        return "SELECT CAST(a.d AS TEXT), CAST(count(*) AS TEXT), CAST(count(CASE WHEN \(id) IS NOT NULL AND \(date) IS NOT NULL AND \(date) <= a.d THEN 1 END) AS TEXT) "
-            + "FROM \(orders) CROSS JOIN (SELECT \(asOf) AS d) a GROUP BY a.d"
-    }
-
     /// A query that leaves out a float column's NaN and infinities, for the hint that suggests
     /// loading it so (a cut point made of one is refused).
     public func finiteRows(of column: String) -> String {

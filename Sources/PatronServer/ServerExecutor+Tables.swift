@@ -1,5 +1,6 @@
 import PatronAnalysis
 import PatronEngine
+import PatronPlan
 import PatronPostgres
 import PatronSQL
 import PatronStore
@@ -42,15 +43,16 @@ extension ServerExecutor {
         for statement in compiler.temporaryTable(spec.name, holding: select) { try connection.execute(statement) }
         told(since: started, .nothing)
         let columns = try connection.columns(schema: nil, table: spec.name, name: spec.name, connectionName: remote.connection)
-        // The derived columns and their definitions, derived over the orders' columns (no rows).
-        let schema = Engine.deriveCustomers(spec.over(spec.orders.withoutRows())).table
-        let counts = try row(compiler.valueCounts(ofTemporaryTable: spec.name, columns: schema.columns.map(\.name)))
+        let counts = try row(compiler.valueCounts(ofTemporaryTable: spec.name, columns: columns.columns.map(\.name)))
         let customers = Int(counts.first.flatMap { $0 } ?? "") ?? 0
         let nulls = counts.dropFirst().map { customers - (Int($0 ?? "") ?? 0) }
-        let facts = try row(compiler.derivationFacts(spec, orders: remote.from))
-        let day = facts.first.flatMap { $0 }.flatMap { CalendarDate.parseISO(Array($0.utf8)) } ?? spec.asOf ?? 0
-        let total = facts.count > 1 ? Int(facts[1] ?? "") ?? 0 : 0, used = facts.count > 2 ? Int(facts[2] ?? "") ?? 0 : 0
-        let derivation = CustomerDerivation(table: schema, asOf: day, asOfIsLatest: spec.asOf == nil, ordersUsed: used, ordersLeftOut: total - used,
+        let facts = try answer(Lowered.derivationFacts(spec))
+        var day = spec.asOf ?? 0
+        if case .text(let text) = facts.value("as_of"), let read = CalendarDate.parseISO(Array(text.utf8)) { day = read }
+        let used = facts.integer("used") ?? 0
+        // The derived columns and what they mean, from the plan's schema (no rows).
+        let schema = Engine.customerTable(try Lowered.customers(spec).schema.emptyTable(named: spec.name), spec, asOf: day)
+        let derivation = CustomerDerivation(table: schema, asOf: day, asOfIsLatest: spec.asOf == nil, ordersUsed: used, ordersLeftOut: (facts.integer("orders") ?? 0) - used,
                                             customers: customers, nulls: nulls)
         return Execution(.derived(derivation, orders: spec.orders.name), changes: [.remote(columns, target), .derivation(spec)])
     }

@@ -44,23 +44,3 @@ public final class Table: @unchecked Sendable {
         assert(invariantViolations().isEmpty, invariantViolations().joined(separator: "; "))
     }
 }
-
-extension Table {
-    /// The same columns (names, types, scales, evidence) holding no rows: what computing a
-    /// statement's column layout needs, without its work.
-    public func withoutRows() -> Table {
-        let columns = self.columns.map { column -> Column in
-            let storage: ColumnStorage
-            switch column.storage {
-            case .integer: storage = .integer([])
-            case .decimal(_, let scale): storage = .decimal([], scale: scale)
-            case .text: storage = .text(codes: TextCodes([], dictionarySize: 0), dictionary: [])
-            case .boolean: storage = .boolean([])
-            case .date: storage = .date([])
-            case .timestamp: storage = .timestamp([])
-            }
-            return Column(name: column.name, storage: storage, nulls: NullBitmap(), evidence: column.evidence)
-        }
-        return Table(name: name, columns: columns, rowCount: 0, origin: origin)
-    }
-}

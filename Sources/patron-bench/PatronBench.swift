@@ -75,8 +75,8 @@ struct PatronBench: ParsableCommand {
             guard case .customers(let spec) = try bind(derive + " only recency, frequency, monetary, profit, first_purchase"),
                   case .customers(let every) = try bind(derive) else { throw ValidationError("not a derivation") }
             var customers: Table? = nil
-            op("rfm") { customers = Engine.deriveCustomers(spec).table }
-            op("customers_all") { _ = Engine.deriveCustomers(every).table }
+            try op("rfm") { customers = try Engine.deriveCustomers(spec).table }
+            try op("customers_all") { _ = try Engine.deriveCustomers(every).table }
             catalog.add(customers!)
             answers["rfm_rows"] = customers!.rowCount
             guard case .rfm(let t, let r, let f, let m, let bins) = try bind("rfm bins 5") else { throw ValidationError("not rfm") }
@@ -95,8 +95,8 @@ struct PatronBench: ParsableCommand {
             // e2e_segment: the two statements an analyst would type, deriving only what the segment uses.
             guard case .customers(let few) = try bind(derive + " only frequency, profit") else { throw ValidationError("not a derivation") }
             var e2e = 0
-            op("e2e_segment") {
-                let derived = Engine.deriveCustomers(few).table
+            try op("e2e_segment") {
+                let derived = try Engine.deriveCustomers(few).table
                 var scratch = catalog
                 scratch.add(derived)
                 let source = Source(name: "bench", text: "segment where profit = high and frequency = low")
