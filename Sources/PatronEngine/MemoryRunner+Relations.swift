@@ -10,6 +10,11 @@ extension MemoryRunner {
     /// The rows a plan makes, as a table.
     public func relation(_ plan: Plan) throws -> Table {
         if Interrupt.requested { throw ExecutionFailure.cancelled }
+        if case .scan = plan { return try made(plan) }
+        return try made.table(for: plan) { try self.made(plan) }
+    }
+
+    private func made(_ plan: Plan) throws -> Table {
         switch plan {
         case .scan(let name, _):
             guard let found = name == table.name ? table : others[name] else { throw PlanError("a scan of '\(name)'") }

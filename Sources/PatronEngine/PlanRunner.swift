@@ -1,3 +1,4 @@
+import Foundation
 import PatronAnalysis
 import PatronPlan
 import PatronStore
@@ -20,6 +21,8 @@ public struct MemoryRunner: PlanRunner {
     public let table: Table
     /// The other tables its plans may read, by name (a join's lookup table).
     public let others: [String: Table]
+    /// Relations already made for this statement (a derivation its order statistics read again).
+    let made = MadeRelations()
 
     public init(_ table: Table, others: [Table] = []) {
         self.table = table
@@ -89,6 +92,20 @@ public struct MemoryRunner: PlanRunner {
         var total: Int128 = 0, present = false
         for r in rows ?? Array(0..<table.rowCount) { if let v = value(r) { total += Int128(v); present = true } }
         return present ? .number(total, scale: scale) : .null
+    }
+}
+
+/// The relations one runner has made, by plan: a plan node read twice (a derivation whose
+/// medians a label compares with) is made once.
+final class MadeRelations: @unchecked Sendable {
+    private var entries: [(plan: Plan, table: Table)] = []
+    private let lock = NSLock()
+
+    func table(for plan: Plan, _ make: () throws -> Table) rethrows -> Table {
+        if let found = lock.withLock({ entries.first { $0.plan == plan }?.table }) { return found }
+        let table = try make()
+        lock.withLock { entries.append((plan, table)) }
+        return table
     }
 }
 

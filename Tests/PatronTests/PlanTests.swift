@@ -146,3 +146,95 @@ struct AnswerTests {
         }
     }
 }
+
+/// Memory's general side (`MemoryRunner.relation`): every plan node made into a table, checked
+/// by hand on a few orders and against the statement paths and the gathering it stands beside.
+struct MemoryPlanTests {
+    /// Five orders: two of customer 1, one of 2, one of 3 with no region, one with no customer.
+    static let orders: Table = {
+        var nulls = NullBitmap(), regionNulls = NullBitmap()
+        for row in 0..<5 { nulls.append(isNull: row == 4); regionNulls.append(isNull: row == 3) }
+        return Table(name: "orders", columns: [
+            Column(name: "id", storage: .integer([1, 1, 2, 3, 0]), nulls: nulls),
+            Column(name: "region", storage: .text(codes: [0, 0, 1, 0, 1], dictionary: ["north", "south"]), nulls: regionNulls),
+            Column(name: "amount", storage: .decimal([10_000, 25_050, 30_000, 5_000, 1_000], scale: 2), nulls: NullBitmap(count: 5)),
+        ], rowCount: 5, origin: .scratch)
+    }()
+    /// Customers 1 and 2 with a tier; customer 3 has none.
+    static let tiers = Table(name: "tiers", columns: [
+        Column(name: "customer", storage: .integer([2, 1]), nulls: NullBitmap(count: 2)),
+        Column(name: "tier", storage: .text(codes: [0, 1], dictionary: ["gold", "silver"]), nulls: NullBitmap(count: 2)),
+    ], rowCount: 2, origin: .scratch)
+
+    static func number(_ m: Int128, _ scale: Int = 0) -> Literal { .number(m, scale: scale) }
+
+    @Test func aGroupedAggregateCountsSumsAndOrdersEachGroup() throws {
+        let scan = Plan.table(Self.orders)
+        let plan = Plan.sort(.aggregate(scan, groups: [Output("region", .column(1))], values: [
+            AggregateOutput("orders", AggregateCall(.count)), AggregateOutput("amount", AggregateCall(.sum, .column(2))),
+            AggregateOutput("customers", AggregateCall(.countDistinct, .column(0))), AggregateOutput("smallest", AggregateCall(.min, .column(2))),
+            AggregateOutput("big", AggregateCall(.count, filter: .compare(.column(2), .greater, .literal(Self.number(20_000, 2))))),
+        ]), [SortKey(0)])
+        let answer = try MemoryRunner(Self.orders).answer(plan)
+        // north: orders 0, 1, 3; south: 2, 4; the null region sorts last in its own group.
+        #expect(answer.rows == [
+            [.text("north"), Self.number(2), Self.number(35_050, 2), Self.number(1), Self.number(10_000, 2), Self.number(1)],
+            [.text("south"), Self.number(2), Self.number(31_000, 2), Self.number(1), Self.number(1_000, 2), Self.number(1)],
+            [.null, Self.number(1), Self.number(5_000, 2), Self.number(1), Self.number(5_000, 2), Self.number(0)],
+        ])
+    }
+
+    @Test func aJoinKeepsOrDropsTheRowsWithNoMatch() throws {
+        let runner = MemoryRunner(Self.orders, others: [Self.tiers])
+        for keep in [true, false] {
+            let joined = Plan.project(.join(.table(Self.orders), .table(Self.tiers), on: [.init(0, 0)], keepUnmatched: keep),
+                                      [Output("id", .column(0)), Output("tier", .column(4))])
+            let answer = try runner.answer(joined)
+            let expected: [[Literal]] = [[Self.number(1), .text("silver")], [Self.number(1), .text("silver")], [Self.number(2), .text("gold")]]
+            // Customer 3 has no tier and the last order no customer (a null key never matches).
+            #expect(answer.rows == (keep ? expected + [[Self.number(3), .null], [.null, .null]] : expected))
+        }
+    }
+
+    @Test func aWindowSumsTheRowsBeforeEachAndAUnionAppends() throws {
+        let scan = Plan.table(Self.orders)
+        let window = Plan.window(scan, [WindowOutput("before", AggregateCall(.sum, .column(2)), .before([SortKey(2, .descending)])),
+                                        WindowOutput("all", AggregateCall(.count), .whole)])
+        let answer = try MemoryRunner(Self.orders).answer(.project(window, [Output("before", .column(3)), Output("all", .column(4))]))
+        // Amounts 100, 250.50, 300, 50, 10: the rows above each in descending order.
+        #expect(answer.rows.map { $0[0] } == [Self.number(55_050, 2), Self.number(30_000, 2), Self.number(0, 2), Self.number(65_050, 2), Self.number(70_050, 2)])
+        #expect(answer.rows.allSatisfy { $0[1] == Self.number(5) })
+        let twice = try MemoryRunner(Self.orders).answer(.union([.project(scan, [Output("id", .column(0))]), .limit(.project(scan, [Output("id", .column(0))]), 1)]))
+        #expect(twice.rows.count == 6 && twice.rows.last == [Self.number(1)])
+    }
+
+    /// The statement paths and the general side answer a framework's plan alike.
+    @Test func theGeneralSideAnswersAFrameworkAsTheStatementPathDoes() throws {
+        let table = DemoData.customers()
+        for statement in ["matrix profit by loyalty", "tiers profit", "lifecycle"] {
+            let (scan, segmenting) = try Lowered.segmenting(try PlanTests.bind(statement, over: [table]))
+            let plan = Lowered.framework(scan, segmenting, counting: true)
+            let runner = MemoryRunner(table)
+            #expect(try runner.generalAnswer(plan).rows == runner.answer(plan).rows, "\(statement)")
+        }
+    }
+
+    /// The gathering gives the per-customer aggregate the general side makes, value for value.
+    @Test func theGatheringAndTheGeneralAggregateDeriveTheSameCustomers() throws {
+        let orders = DemoData.orders()
+        for text in ["customers from demo_orders by customer_id with profit = amount - cost",
+                     "customers from demo_orders by customer_id only frequency, monetary",
+                     "customers from demo_orders by customer_id as of 2024-06-30 only recency, tenure"] {
+            guard case .customers(let spec) = try PlanTests.bind(text, over: [orders]) else { Issue.record("not a derivation"); return }
+            let plan = try Lowered.customers(spec)
+            guard case .sort(.project(.aggregate(.filter(let scan, let used), let groups, let values), let outputs), let keys) = plan else {
+                Issue.record("a derivation's plan changed shape"); return
+            }
+            // A filter under the filter: not the gathering's shape, so the general side makes it.
+            let general = Plan.sort(.project(.aggregate(.filter(.filter(scan, .literal(.boolean(true))), used), groups: groups, values: values), outputs), keys)
+            let runner = MemoryRunner(orders)
+            let (gathered, made) = (try runner.answer(plan), try runner.answer(general))
+            #expect(gathered.names == made.names && gathered.rows == made.rows && gathered.rows.count > 100, "\(text)")
+        }
+    }
+}
