@@ -84,14 +84,15 @@ extension MemoryRunner {
                                amount: fillers.first ?? none, profit: fillers.count > 1 ? fillers[1] : nil, slots: slots, channel: channel, months: months)
         }
         // The smallest figures that hold what was asked for: less memory to touch at random.
-        if !dated && !months && shape.channel == nil && fillers.count <= 1 {
-            return try figures(Engine.gather(inputs(), as: Tally.self), shape, groups, values, slots, firstDay, asOf, channels: 0)
+        // The orders used are counted on the way (a derivation's facts ask for them).
+        func made<F: CustomerFigures>(_ gathered: Gathered<F>, channels: Int = 0) throws -> Table {
+            self.made.counted(input, rows: gathered.used)
+            return try figures(gathered, shape, groups, values, slots, firstDay, asOf, channels: channels)
         }
-        if !months && shape.channel == nil && Int(asOf) - Int(firstDay) < Compact.daySpan {
-            return try figures(Engine.gather(inputs(), as: Compact.self), shape, groups, values, slots, firstDay, asOf, channels: 0)
-        }
+        if !dated && !months && shape.channel == nil && fillers.count <= 1 { return try made(Engine.gather(inputs(), as: Tally.self)) }
+        if !months && shape.channel == nil && Int(asOf) - Int(firstDay) < Compact.daySpan { return try made(Engine.gather(inputs(), as: Compact.self)) }
         let gathered = Engine.gather(inputs(months: months ? MonthsBack(from: firstDay, asOf: asOf) : nil, channel: channel), as: Accumulator.self)
-        return try figures(gathered, shape, groups, values, slots, firstDay, asOf, channels: channel?.count ?? 0)
+        return try made(gathered, channels: channel?.count ?? 0)
     }
 
     /// The gathered figures as the aggregate's table: the customers in identifier order, a

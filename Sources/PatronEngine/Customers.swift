@@ -33,10 +33,12 @@ extension Engine {
     /// per-customer figures gathered on all cores, and its facts (`Lowered.derivationFacts`).
     public static func deriveCustomers(_ spec: BoundCustomers) throws -> CustomerDerivation {
         let runner = MemoryRunner(spec.orders)
+        // The customers first: the facts then read what their gathering counted.
+        let derived = try runner.relation(try Lowered.customers(spec))
         let facts = try runner.answer(Lowered.derivationFacts(spec))
         var asOf = spec.asOf ?? 0
         if case .date(let day) = facts.value("as_of") { asOf = day }
-        let table = customerTable(try runner.relation(try Lowered.customers(spec)), spec, asOf: asOf)
+        let table = customerTable(derived, spec, asOf: asOf)
         table.checkInvariants()
         let used = facts.integer("used") ?? 0
         return CustomerDerivation(table: table, asOf: asOf, asOfIsLatest: spec.asOf == nil, ordersUsed: used, ordersLeftOut: (facts.integer("orders") ?? 0) - used)

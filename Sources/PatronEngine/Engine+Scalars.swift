@@ -86,11 +86,12 @@ extension Engine {
             }
         case .maximum(_, let index):
             guard index >= 0, index < table.columns.count else { return .null }
-            let (base, column) = (table, table.columns[index])
-            func greatest<T: Comparable>(_ v: [T]) -> T? {
+            let column = table.columns[index]
+            func greatest<T: FixedWidthInteger>(_ v: [T]) -> T? {
+                // All the rows: one loop the compiler vectorizes.
+                if rows == nil { return range(of: v, nulls: column.nulls)?.upperBound }
                 var best: T? = nil
-                if let rows { for r in rows where !column.nulls.contains(r) { best = max(best ?? v[r], v[r]) } }
-                else { for r in 0..<base.rowCount where !column.nulls.contains(r) { best = max(best ?? v[r], v[r]) } }
+                for r in rows ?? [] where !column.nulls.contains(r) { best = max(best ?? v[r], v[r]) }
                 return best
             }
             switch column.storage {

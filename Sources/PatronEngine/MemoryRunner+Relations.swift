@@ -100,9 +100,9 @@ extension MemoryRunner {
         let out = scalar.rewritten { e -> Scalar? in
             do {
                 switch e {
-                case .maximum(let relation, let column):
-                    return .literal(Engine.value(of: .maximum(relation, column), base: try self.relation(relation)))
-                case .statistic(let set, let which): return .literal(Engine.value(of: .statistic(set, which), base: try self.relation(set.relation)))
+                case .maximum(let relation, _):
+                    return .literal(try made.constant(e) { Engine.value(of: e, base: try self.relation(relation)) })
+                case .statistic(let set, _): return .literal(try made.constant(e) { Engine.value(of: e, base: try self.relation(set.relation)) })
                 case .level(let x, .quantiles(let set)):
                     return .level(try resolved(x, in: plan), .fixed(Engine.cuts(set, base: try self.relation(set.relation))))
                 case .relationRows: return base.map { .literal(.number(Int128($0.rowCount), scale: 0)) }

@@ -67,9 +67,11 @@ public struct MemoryRunner: PlanRunner {
         let row = try values.map { output throws -> Literal in
             let call = output.call
             switch call.kind {
-            case .count where call.argument == nil: return .number(Int128(kept(call.filter)?.count ?? table.rowCount), scale: 0)
+            case .count where call.argument == nil:
+                if let filter = call.filter, let known = made.rows(of: .filter(input, filter)) { return .number(Int128(known), scale: 0) }
+                return .number(Int128(kept(call.filter)?.count ?? table.rowCount), scale: 0)
             case .sum: return try sum(call.argument, over: kept(call.filter), schema)
-            case .constant: return call.argument.map { Engine.value(of: $0, over: table) } ?? .null
+            case .constant: return call.argument.map { argument in made.constant(argument) { Engine.value(of: argument, over: table) } } ?? .null
             case .rowsInScope: return .number(Int128(rows?.count ?? table.rowCount), scale: 0)
             case .groups: return .number(1, scale: 0)
             default: throw PlanError("\(call.kind) in memory")
@@ -99,6 +101,10 @@ public struct MemoryRunner: PlanRunner {
 /// medians a label compares with) is made once.
 final class MadeRelations: @unchecked Sendable {
     private var entries: [(plan: Plan, table: Table)] = []
+    /// Values the same on every row (a greatest date, an order statistic), found once.
+    private var constants: [(scalar: Scalar, value: Literal)] = []
+    /// The rows of plans counted on the way (the orders a gathering used).
+    private var counts: [(plan: Plan, rows: Int)] = []
     private let lock = NSLock()
 
     func table(for plan: Plan, _ make: () throws -> Table) rethrows -> Table {
@@ -107,6 +113,16 @@ final class MadeRelations: @unchecked Sendable {
         lock.withLock { entries.append((plan, table)) }
         return table
     }
+
+    func constant(_ scalar: Scalar, _ find: () throws -> Literal) rethrows -> Literal {
+        if let found = lock.withLock({ constants.first { $0.scalar == scalar }?.value }) { return found }
+        let value = try find()
+        lock.withLock { constants.append((scalar, value)) }
+        return value
+    }
+
+    func counted(_ plan: Plan, rows: Int) { lock.withLock { counts.append((plan, rows)) } }
+    func rows(of plan: Plan) -> Int? { lock.withLock { counts.first { $0.plan == plan }?.rows } }
 }
 
 extension Engine {
@@ -125,6 +141,11 @@ extension Engine {
 
     /// Whether rows are already in a sort's order (a derivation's customers by identifier).
     static func inOrder(_ rows: Selection, by keys: [SortKey], in table: Table) -> Bool {
+        if keys.count == 1, keys[0].order == .ascending, keys[0].column >= 0, keys[0].column < table.columns.count,
+           case .integer(let v) = table.columns[keys[0].column].storage, table.columns[keys[0].column].nulls.nullCount == 0 {
+            // Whole numbers with no nulls (customer identifiers): one plain loop.
+            return v.withUnsafeBufferPointer { v in rows.indices.dropFirst().allSatisfy { v[rows[$0 - 1]] < v[rows[$0]] || (v[rows[$0 - 1]] == v[rows[$0]] && rows[$0 - 1] < rows[$0]) } }
+        }
         let comparisons = comparisons(keys, in: table)
         return rows.indices.dropFirst().allSatisfy { i in
             for compare in comparisons {
