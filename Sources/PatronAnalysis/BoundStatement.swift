@@ -510,6 +510,16 @@ public struct BoundCLV: Sendable {
 /// The period cohorts are formed and followed by.
 public enum CohortPeriod: String, Sendable, CaseIterable {
     case week, month, quarter
+
+    /// The most periods a cohort table follows back from the as-of date (five years of weeks,
+    /// twenty of months, fifty of quarters): the table grows with their square.
+    public var limit: Int {
+        switch self {
+        case .week: return 260
+        case .month: return 240
+        case .quarter: return 200
+        }
+    }
 }
 
 /// What `cohorts` follows: the customers still buying, or their revenue or profit.

@@ -1,4 +1,5 @@
 import PatronAnalysis
+import PatronPlan
 import PatronStore
 
 /// First-purchase cohorts followed period by period.
@@ -24,16 +25,6 @@ public struct CohortResult: Sendable {
 }
 
 extension CohortPeriod {
-    /// The most periods a cohort table follows back from the as-of date (five years of weeks,
-    /// twenty of months, fifty of quarters): the table grows with their square.
-    public var limit: Int {
-        switch self {
-        case .week: return 260
-        case .month: return 240
-        case .quarter: return 200
-        }
-    }
-
     /// The period number of a day: weeks from Monday 1970-01-05, months and quarters from year 0.
     func index(_ day: Int32) -> Int {
         switch self {
@@ -137,6 +128,37 @@ extension Engine {
 }
 
 extension Engine {
+    /// Cohorts from their plan (`Lowered.cohorts`), answered by a runner (a server): the
+    /// cells, each cohort's customers, those left out and the as-of date, laid out as memory
+    /// lays them out (every period since each cohort's first, up to the as-of date).
+    public static func cohorts(_ spec: BoundCustomers, period: CohortPeriod, measure: CohortMeasure, on runner: some PlanRunner) throws -> CohortResult {
+        let answer = try runner.answer(try Lowered.cohorts(spec, period: period, measure: measure))
+        let kinds = Lowered.cohortKinds
+        var asOf = spec.asOf ?? 0, leftOut = 0, sizes: [Int: Int] = [:], cells: [Int: [Int: Double]] = [:]
+        for row in answer.rows.indices {
+            guard case .text(let kind) = answer.value("kind", row: row) else { continue }
+            let cohort = answer.integer("cohort", row: row) ?? 0, since = answer.integer("since", row: row) ?? 0
+            // Counts and the date come at the measure's scale, as whole numbers.
+            let value = answer.real("value", row: row), whole = answer.exact("value", row: row).flatMap { Int(exactly: $0.mantissa / Int128(integerPowerOfTen($0.scale))) }
+            switch kind {
+            case kinds.cell: cells[cohort, default: [:]][since] = value ?? 0
+            case kinds.size: sizes[cohort] = whole ?? 0
+            case kinds.leftOut: leftOut = whole ?? 0
+            case kinds.asOf: if let day = whole.flatMap({ Int32(exactly: $0) }) { asOf = day }
+            default: continue
+            }
+        }
+        let last = period.index(asOf)
+        var result = CohortResult(orders: spec.orders.name, period: period, measure: measure, asOf: asOf, lastPeriodComplete: asOf + 1 >= period.start(last + 1),
+                                  cohorts: sizes.keys.sorted().filter { $0 <= last }.map { first in
+                                      CohortResult.Cohort(label: period.label(first), customers: sizes[first] ?? 0,
+                                                          values: (0...(last - first)).map { cells[first]?[$0] ?? 0 })
+                                  })
+        if result.cohorts.isEmpty { result = CohortResult(orders: spec.orders.name, period: period, measure: measure, asOf: asOf, lastPeriodComplete: true, cohorts: []) }
+        result.leftOut = leftOut
+        return result
+    }
+
     /// Each order's customer as a number from 0: dense whole-number identifiers by their
     /// distance from the smallest, text by its dictionary code, others numbered as they come.
     static func customerNumbers(_ ids: Column) -> (count: Int, of: (Int) -> Int?) {

@@ -72,5 +72,5 @@ extension Lowered {
         return .when([(.and([.compare(back, .greaterOrEqual, number(0)), .compare(back, .lessOrEqual, number(11))]), .monthIndex(date))], otherwise: nil)
     }
 
-    private static func number(_ n: Int128) -> Scalar { .literal(.number(n, scale: 0)) }
+    static func number(_ n: Int128) -> Scalar { .literal(.number(n, scale: 0)) }
 }

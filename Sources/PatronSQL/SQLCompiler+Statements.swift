@@ -30,6 +30,8 @@ extension SQLCompiler {
             return try write(try lowered { () throws(PlanError) in try Lowered.levelTable(table, all).plan }, comment: "patron: \(text)", from: nil)
         case .levels(let table, let column, _, let cuts):
             return try write(try lowered { () throws(PlanError) in try Lowered.levelCounts(table, column: column, cuts).plan }, comment: "patron: \(text)", from: nil)
+        case .cohorts(let spec, let period, let measure):
+            return try write(try lowered { () throws(PlanError) in try Lowered.cohorts(spec, period: period, measure: measure) }, comment: "patron: \(text)", from: nil)
         case .show(let table, let top?, let segment):
             return comment + (try rows(table, where: segment ?? .constant(true), descending: top.column, limit: top.count)) + ";"
         default:

@@ -37,7 +37,7 @@ public final class ServerExecutor: PlanRunner {
     /// The table a statement reads, when the statement can run on a server.
     public static func table(of statement: BoundStatement) -> String? {
         switch statement {
-        case .customers(let spec), .transitions(let spec, _, _, _): return spec.orders.name
+        case .customers(let spec), .transitions(let spec, _, _, _), .cohorts(let spec, _, _): return spec.orders.name
         case .aggregate(let query): return query.table.name
         case .count(let table, _, _, _), .matrix(let table, _, _, _, _), .tiers(let table, _), .lifecycle(let table, _, _, _, _),
              .rfm(let table, _, _, _, _), .rfmSegments(let table, _, _, _), .explainCustomer(let table, _, _, _), .crosstab(let table, _, _, _),
@@ -69,6 +69,7 @@ public final class ServerExecutor: PlanRunner {
             return Execution(.levelsSet(try Engine.levelCounts(table, column: column, cuts, on: self)),
                              changes: [.levels(table: table.name, column: table.columns[column].name, definition)])
         case .showSegments(let table, let segments): return Execution(.segments(try Engine.sizes(table, segments, on: self)))
+        case .cohorts(let spec, let period, let measure): return Execution(.cohorts(try Engine.cohorts(spec, period: period, measure: measure, on: self)))
         case .showLevels(let table, let all):
             let (levels, rows) = try Engine.levelTable(table, all, on: self)
             return Execution(.levelTable(table, levels, rows: rows))

@@ -238,3 +238,25 @@ struct MemoryPlanTests {
         }
     }
 }
+
+extension MemoryPlanTests {
+    /// Cohorts' plan (what SQL and a server run), answered by memory's general side, lays out
+    /// the table memory's own operator makes: every period and measure, to the last cent.
+    @Test func cohortsPlanAgreesWithMemorysOwnOperator() throws {
+        let orders = DemoData.orders()
+        guard case .customers(let spec) = try PlanTests.bind("customers from demo_orders by customer_id with profit = amount - cost", over: [orders]) else {
+            Issue.record("not a derivation"); return
+        }
+        for p in CohortPeriod.allCases {
+            for m in CohortMeasure.allCases {
+                let text = "cohorts by \(p.rawValue) of \(m.rawValue)"
+                let own = Engine.cohorts(spec, period: p, measure: m)
+                let planned = try Engine.cohorts(spec, period: p, measure: m, on: MemoryRunner(orders))
+                #expect(own.asOf == planned.asOf && own.leftOut == planned.leftOut && own.lastPeriodComplete == planned.lastPeriodComplete, "\(text)")
+                #expect(own.cohorts.map(\.label) == planned.cohorts.map(\.label) && own.cohorts.map(\.customers) == planned.cohorts.map(\.customers), "\(text)")
+                let apart = zip(own.cohorts, planned.cohorts).flatMap { zip($0.values, $1.values).map { abs($0 - $1) } }.max() ?? 0
+                #expect(apart < 1e-6 && own.cohorts.count > 3, "\(text): values differ by \(apart)")
+            }
+        }
+    }
+}

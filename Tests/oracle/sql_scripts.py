@@ -25,10 +25,11 @@ STATEMENTS = [
     "rfm segments rfm", "count by rfm_segment", "transitions from 2024-06-30 to 2024-12-31 by rfm",
     "rfm bins 4", "rfm segments putler", "crosstab rfm_segment by channels", "count by rfm_segment, r_score",
     "transitions from 2024-03-31 to 2024-12-31 by putler",
+    "cohorts", "cohorts by quarter of revenue", "cohorts by week of profit",
 ]
 # Spark's temporary views cannot replace themselves (docs/sql.md): its script has no scores.
-SPARK_STATEMENTS = [s for s in STATEMENTS[:10]] + ["crosstab frequency by channels", "count by channels, frequency"]
-KINDS = ("pareto", "transitions", "count", "crosstab", "show", "segments")
+SPARK_STATEMENTS = [s for s in STATEMENTS[:10]] + ["crosstab frequency by channels", "count by channels, frequency", "cohorts by quarter of revenue", "cohorts by week"]
+KINDS = ("pareto", "transitions", "count", "crosstab", "show", "segments", "cohorts")
 
 
 def kind_of(line):
@@ -60,7 +61,7 @@ def script(statements):
 def memory(patron, statements):
     """patron in memory: one JSON answer per query, in order."""
     answers = [d for d in json.loads(run(patron, ["run", "--format", "json", "--quiet", "-"], script(statements)))
-               if d["kind"] in ("pareto", "transitions", "summary", "crosstab", "count", "rows", "segments")]
+               if d["kind"] in ("pareto", "transitions", "summary", "crosstab", "count", "rows", "segments", "cohorts")]
     queries = [s for s in statements if kind_of(s) in KINDS]
     assert len(answers) == len(queries), f"{len(answers)} answers for {len(queries)} queries"
     return answers
@@ -73,6 +74,11 @@ def expected(answer):
     if answer["kind"] == "segments":
         # Each segment's rows, then the table's: the first columns of the one row its SQL gives.
         return [[str(row[answer["columns"].index("rows")]) for row in answer["rows"]] + [str(answer["table_rows"])]]
+    if answer["kind"] == "cohorts":
+        # Each cohort's label, customers and values (to 6 places: memory adds them as reals),
+        # then the customers left out and the as-of date.
+        return [[c["cohort"], str(c["customers"])] + [cents(v) for v in c["values"]] for c in answer["values"]] \
+            + [["left out", str(answer["customers_left_out"])], ["as of", answer["as_of"]]]
     columns, rows = answer["columns"], answer["rows"]
     if answer["kind"] == "summary":
         return [[str(v) for v in row] for row in rows]
@@ -100,7 +106,43 @@ def blocks(patron, statements, dialect):
     return [(p.split("\n", 1)[0], p.split("\n", 1)[1]) for p in parts]
 
 
-def rows_of(kind, result, width=0):
+def cents(value):
+    return format(round(float(value), 6), ".6f")
+
+
+def cohort_rows(result, period):
+    """A cohorts plan's rows (kind, cohort, since, value) laid out as patron lays out the table:
+    each cohort's label, customers and value per period since, up to the as-of date's period."""
+    import datetime
+    sizes, cells, left, as_of = {}, {}, 0, 0
+    for kind, cohort, since, value in result:
+        cohort, since = int(float(cohort)), int(float(since))
+        if kind == "cell":
+            cells[(cohort, since)] = value
+        elif kind == "size":
+            sizes[cohort] = int(float(value))
+        elif kind == "left_out":
+            left = int(float(value))
+        elif kind == "as_of" and value is not None:
+            as_of = int(float(value))
+    day = datetime.date(1970, 1, 1) + datetime.timedelta(days=as_of)
+    months = day.year * 12 + day.month - 1
+    last = {"month": months, "quarter": months // 3, "week": (as_of - 4) // 7}[period]
+
+    def label(n):
+        if period == "month":
+            return f"{n // 12:04d}-{n % 12 + 1:02d}"
+        if period == "quarter":
+            return f"{n // 4}-Q{n % 4 + 1}"
+        return (datetime.date(1970, 1, 5) + datetime.timedelta(weeks=n)).isoformat()
+    return [[label(c), str(sizes[c])] + [cents(cells.get((c, k), 0)) for k in range(last - c + 1)] for c in sorted(sizes)] \
+        + [["left out", str(left)], ["as of", day.isoformat()]]
+
+
+def rows_of(kind, result, width=0, line=""):
+    if kind == "cohorts":
+        words = line.split()
+        return cohort_rows(result, words[words.index("by") + 1] if "by" in words else "month")
     if kind == "segments":
         return [[str(v) for v in r[:width]] for r in result]
     if kind == "pareto":
@@ -123,7 +165,7 @@ def compare(patron, statements, engine, execute, dialect):
         if kind not in KINDS:
             continue
         mine = expected(answers[k])
-        theirs = rows_of(kind, result, len(mine[0]) if mine else 0)
+        theirs = rows_of(kind, result, len(mine[0]) if mine else 0, line)
         if kind in ("count", "crosstab"):
             theirs = [["None" if v == "None" else v for v in r] for r in theirs]
         if sorted(mine) != sorted(theirs):
