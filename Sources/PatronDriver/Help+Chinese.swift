@@ -169,7 +169,7 @@ extension Help {
             精确分位数，因此相同的值属于同一等级；采用 SQL 的三值逻辑；精确小数。方言：duckdb（默认）、
             postgres、spark、trino、bigquery、snowflake。支持：customers from、segment、define segment、
             summarize、count、crosstab、show … top N by、show segments、show levels、levels、matrix、pareto、
-            tiers、lifecycle、rfm bins、rfm segments、transitions（lower、upper 和 length 不支持）。'patron compile 文件 --dialect duckdb' 编译整个脚本。
+            tiers、lifecycle、rfm bins、rfm segments、transitions、cohorts（lower、upper 和 length 不支持）。'patron compile 文件 --dialect duckdb' 编译整个脚本。
             'use 连接.模式.表' 把 PostgreSQL 的表留在服务器上，除 'summarize 表' 之外的语句都在服务器上运行，
             显示方式与内存中相同（'export 表 to \"文件\"' 把行取回）。
             """),

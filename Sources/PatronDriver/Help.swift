@@ -253,7 +253,7 @@ public enum Help {
                 three-valued logic; exact decimals. Dialects: duckdb (the default), postgres, spark, trino,
                 bigquery, snowflake. Covered: customers from, segment, define segment, summarize, count,
                 crosstab, show … top N by, show segments, show levels, levels, matrix, pareto, tiers, lifecycle,
-                rfm bins, rfm segments, transitions
+                rfm bins, rfm segments, transitions, cohorts
                 (lower, upper and length are refused). 'patron compile FILE --dialect duckdb' writes a whole script's.
                 'use CONNECTION.SCHEMA.TABLE' leaves a PostgreSQL table on its server and runs every
                 statement but 'summarize TABLE' there, drawn as in memory ('export TABLE to \"FILE\"' brings

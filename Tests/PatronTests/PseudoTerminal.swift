@@ -96,10 +96,10 @@ final class PseudoTerminal {
 
     /// Types `keys`, then waits for `output` and for the prompt after it; true when both came.
     @discardableResult
-    func run(_ keys: String, expecting output: String, prompt: String = "patron> ") -> Bool {
+    func run(_ keys: String, expecting output: String, prompt: String = "patron> ", timeout: Double = 10) -> Bool {
         let start = mark
         type(keys)
-        guard let end = waitFor(output, after: start) else { return false }
+        guard let end = waitFor(output, after: start, timeout: timeout) else { return false }
         return waitFor(prompt, after: end) != nil
     }
 
