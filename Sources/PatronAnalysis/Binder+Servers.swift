@@ -67,7 +67,7 @@ extension Binder {
             // The SQL's comment names the condition, as `sql segment where …` does.
             return .sqlSegment(BoundSegment(table: preview.table, condition: preview.condition, text: definition.text, levels: preview.levels,
                                             profitColumn: preview.profitColumn), dialect: name)
-        case .show(_, nil, _):
+        case .show(_, nil, _, _):
             throw Diagnostic("a database keeps no order of rows, so 'show' compiles only with 'top N by COLUMN'", at: inner.span,
                              hints: ["sql \(name) show top 10 by monetary"])
         default:

@@ -26,8 +26,8 @@ public struct Binder {
             return try bindSummarize(name, statement: statement)
         case .count(let name, let groups):
             return try bindCount(name, groups, statement: statement)
-        case .show(let name, let top):
-            return try bindShow(name, top, statement: statement)
+        case .show(let name, let top, let columns, let condition):
+            return try bindShow(name, top, columns, condition, statement: statement)
         case .aggregate(let query):
             return .aggregate(try bindAggregate(query, statement: statement))
         case .crosstab(let rows, let columns, let condition):
@@ -60,8 +60,8 @@ public struct Binder {
             return try bindRfmSegments(preset, statement: statement)
         case .rfmRule(let name, let condition):
             return try bindRfmRule(name, condition, statement: statement)
-        case .export(let what, let path, let pathSpan, let formatName, let raw):
-            return try bindExport(what, path, pathSpan, formatName, raw, statement: statement)
+        case .export(let what, let path, let pathSpan, let formatName, let raw, let columns):
+            return try bindExport(what, path, pathSpan, formatName, raw, columns, statement: statement)
         case .include(let path, _):
             return .include(path: Self.resolve(path, relativeTo: source.name))
         case .saveSession(let path, _):
@@ -151,12 +151,41 @@ public struct Binder {
         }
     }
 
-    /// `show [TABLE | SEGMENT] [top N by COLUMN]`.
-    private func bindShow(_ name: Name?, _ top: ParsedTop?, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+    /// `show [COLUMNS of] [TABLE | SEGMENT] [where …] [top N by COLUMN]`: a lone name that is
+    /// neither a table nor a segment but a column of the current table picks that column.
+    private func bindShow(_ name: Name?, _ top: ParsedTop?, _ columns: [Name]?, _ condition: ParsedExpression?,
+                          statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        var (name, columns) = (name, columns)
+        if columns == nil, let lone = name, catalog.tables[lone.text] == nil, catalog.segments[lone.text] == nil,
+           let current = try? table(nil, statement: statement), current.columnIndex(named: lone.text) != nil {
+            (name, columns) = (nil, [lone])
+        }
         let (table, segment, _) = try tableOrSegment(name, statement: statement)
-        guard let top else { return .show(table, top: nil, segment: segment) }
-        let column = try column(top.column, in: table)
-        return .show(table, top: BoundTop(count: top.count, column: column), segment: segment)
+        var within = segment
+        if let condition {
+            var context = BindContext()
+            let bound = try bindCondition(condition, in: table, context: &context)
+            within = segment.map { .and([$0, bound]) } ?? bound
+        }
+        let picked = try columns.map { names throws(Diagnostic) in try shownColumns(names, in: table) }
+        let bound = try top.map { t throws(Diagnostic) in BoundTop(count: t.count, column: try column(t.column, in: table)) }
+        return .show(table, top: bound, segment: within, columns: picked)
+    }
+
+    /// The columns a list names, in its order, `*` standing for all of them; each once.
+    func shownColumns(_ names: [Name], in table: Table) throws(Diagnostic) -> [Int] {
+        var picked: [Int] = [], spans: [(text: String, span: SourceSpan)] = []
+        for name in names {
+            if name.text == "*" {
+                picked += table.columns.indices
+                spans += table.columns.map { ($0.name, name.span) }
+            } else {
+                picked.append(try column(name, in: table))
+                spans.append((table.columns[picked[picked.count - 1]].name, name.span))
+            }
+        }
+        try Self.namedOnce(spans)
+        return picked
     }
 
     /// `crosstab A by B [where …]`.
@@ -314,7 +343,8 @@ public struct Binder {
     }
 
     /// `export WHAT to "FILE" [as FORMAT] [with raw]`.
-    private func bindExport(_ what: Name, _ path: String, _ pathSpan: SourceSpan, _ formatName: Name?, _ raw: Bool, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+    private func bindExport(_ what: Name, _ path: String, _ pathSpan: SourceSpan, _ formatName: Name?, _ raw: Bool, _ columns: [Name]?,
+                            statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
         let format: ExportFormat
         if let formatName {
             guard let named = ExportFormat(name: formatName.text) else {
@@ -329,7 +359,16 @@ public struct Binder {
             }
             format = implied
         }
-        return .export(try exportSource(what, statement: statement), path: path, format: format, raw: raw)
+        var source = try exportSource(what, statement: statement)
+        if let columns {
+            switch source {
+            case .table(let table, _): source = .table(table, columns: try shownColumns(columns, in: table))
+            case .segment(let name, let table, let condition, let levels, _):
+                source = .segment(name: name, table: table, condition: condition, levels: levels, columns: try shownColumns(columns, in: table))
+            case .lastResult: throw Diagnostic("the last result is exported as it was printed, every column", at: columns[0].span, hints: ["export result to \"\(path)\""])
+            }
+        }
+        return .export(source, path: path, format: format, raw: raw)
     }
 
     /// What `export` writes: a table, a named segment's rows of the current table, or the last result.

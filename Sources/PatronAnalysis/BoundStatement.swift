@@ -14,7 +14,9 @@ public enum BoundStatement: Sendable {
     /// Count a table's rows (those in a segment, when one is named), optionally by groups.
     case count(Table, segment: BoundCondition?, segmentName: String?, by: [Int])
     /// Show a table's rows (those in a segment, when one is named), optionally the top N by a column (descending).
-    case show(Table, top: BoundTop?, segment: BoundCondition?)
+    /// `show`: the rows of a table (those of a segment, or where a condition holds), the first
+    /// ones or the top N by a column, with the columns picked (nil: all, in the table's order).
+    case show(Table, top: BoundTop?, segment: BoundCondition?, columns: [Int]?)
     /// Aggregates by groups.
     case aggregate(BoundAggregateQuery)
     /// Counts of rows for each pair of values of two columns.
@@ -422,10 +424,10 @@ public enum Segmentation: Sendable {
 
 /// What `export` writes.
 public enum ExportSource: Sendable {
-    /// A whole table.
-    case table(Table)
+    /// A whole table, with the columns picked (nil: all).
+    case table(Table, columns: [Int]? = nil)
     /// The rows of a table in a named segment, with the levels its condition uses.
-    case segment(name: String, table: Table, condition: BoundCondition, levels: [LevelCuts])
+    case segment(name: String, table: Table, condition: BoundCondition, levels: [LevelCuts], columns: [Int]? = nil)
     /// The last result printed.
     case lastResult
 }
@@ -481,7 +483,7 @@ extension BoundStatement {
     public var compilesAsQuery: Bool {
         switch self {
         case .rfm, .rfmSegments, .transitions, .crosstab, .showSegments, .showLevels, .levels: return true
-        case .show(_, let top, _): return top != nil
+        case .show(_, let top, _, _): return top != nil
         default: return isFramework
         }
     }

@@ -38,7 +38,9 @@ extension Help {
         "count": ("统计表或细分的行数，可按组统计", "打印行数；使用 'by' 时每组一行。"),
         "show": ("显示行，或按某列显示前 N 行", """
             不写 'top' 时显示前 20 行，并说明还有多少行。写 'top N by 列' 时显示该列值最大的 N 行
-            （空值排在最后，相同值按文件顺序）。名称可以是表或命名细分。'show segments' 列出所有细分，
+            （空值排在最后，相同值按第一列排序）。名称可以是表或命名细分；'where' 只保留满足条件的行。
+            列出列名就只显示这些列，按所写顺序（'*' 表示全部；只写一个列名也可以）：
+            show customer_id, monetary, clv of at_risk top 5 by clv。'show segments' 列出所有细分，
             'show levels' 列出当前使用的切分点。
             """),
         "segment": ("统计满足条件的行数及其占比", """
@@ -140,6 +142,7 @@ extension Help {
             custom 时使用各日期的 RFM 分数和对应的规则表。在第一个日期之前还没有购买的客户单独成一行。
             """),
         "export": ("把表、细分的行或上一个结果写入文件或服务器上的表", """
+            'export customer_id, monetary of loyal to "loyal.csv"' 只写出所列的列，按所写顺序。
             格式由文件扩展名决定（.csv .tsv .json .jsonl .ndjson .md），或用 'as csv'、'as tsv'、'as json'、
             'as jsonl'、'as markdown' 指定。CSV 遵循 RFC 4180（CRLF 换行，引号双写）。在 CSV 和 TSV 中，以
             = + - @、制表符、CR 或 LF 开头的文本会加上前导 '，这样电子表格就不会把它当作公式执行；数字保持为

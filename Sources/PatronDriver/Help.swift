@@ -66,9 +66,9 @@ public enum Help {
               example: "summarize count, sum(profit), share(profit) by region sort by sum(profit) desc"),
         Topic(name: "count", usage: "count [NAME] [by COLUMN, …]", summary: "count a table's or a segment's rows, optionally by groups",
               details: "Prints the number of rows; with 'by', one row per group.", example: "count demo by region"),
-        Topic(name: "show", usage: "show [NAME] [top N by COLUMN]", summary: "show rows, or the top N by a column",
-              details: "Without 'top', shows the first 20 rows and says how many more there are. With 'top N by\nCOLUMN', shows the N rows with the highest values (nulls last, ties in file order).\nNAME may be a table or a named segment. 'show segments' lists the segments, 'show levels'\nthe cut points in force.",
-              example: "show top 5 by profit"),
+        Topic(name: "show", usage: "show [COLUMN, … of] [NAME] [where CONDITION] [top N by COLUMN]", summary: "show rows, or the top N by a column",
+              details: "Without 'top', shows the first 20 rows and says how many more there are. With 'top N by\nCOLUMN', shows the N rows with the highest values (nulls last, ties by the first column).\nNAME may be a table or a named segment; 'where' keeps the rows where a condition holds.\nName columns to see only those, in that order ('*' for all; a lone column name works too):\nshow customer_id, monetary, clv of at_risk top 5 by clv. 'show segments' lists the\nsegments, 'show levels' the cut points in force.",
+              example: "show customer_id, profit, loyalty where profit = high top 5 by profit"),
         Topic(name: "segment", usage: "segment where CONDITION", summary: "count the rows that meet a condition, with their shares",
               details: "Conditions combine comparisons (= != < <= > >=) with and, or, not and parentheses.\nCompare numbers, \"text\", dates (2024-12-31) and true/false. The level words low, medium\nand high compare a numeric column with its terciles over the rows in scope; the cut\npoints are printed under the result. A comparison with an empty value is neither true\nnor false. The result shows the count, its share of rows and, when the table has a\nprofit column, its share of profit.",
               example: "segment where profit=high and loyalty=low"),
@@ -213,8 +213,9 @@ public enum Help {
                 by the first date form their own row.
                 """,
               example: ""),
-        Topic(name: "export", usage: "export TABLE | SEGMENT | result to \"FILE\" [as FORMAT] [with raw]", summary: "write a table, a segment's rows or the last result to a file or a server table",
+        Topic(name: "export", usage: "export [COLUMN, … of] TABLE | SEGMENT | result to \"FILE\" [as FORMAT] [with raw]", summary: "write a table, a segment's rows or the last result to a file or a server table",
               details: """
+                'export customer_id, monetary of loyal to "loyal.csv"' writes only the columns named, in that order.
                 The format comes from the file's extension (.csv .tsv .json .jsonl .ndjson .md) or 'as csv',
                 'as tsv', 'as json', 'as jsonl', 'as markdown'. CSV follows RFC 4180 (CRLF line ends, quotes
                 doubled). In CSV and TSV, text starting with = + - @, a tab, CR or LF gets a leading ' so a

@@ -248,8 +248,8 @@ extension Session {
     func serverRows(toExport what: ExportSource, at context: StatementContext, emit: (Output) -> Void) -> ServerRun<ExportSource>? {
         let table: Table, condition: BoundCondition?, levels: [LevelCuts]
         switch what {
-        case .table(let t): (table, condition, levels) = (t, nil, [])
-        case .segment(_, let t, let c, let l): (table, condition, levels) = (t, c, l)
+        case .table(let t, _): (table, condition, levels) = (t, nil, [])
+        case .segment(_, let t, let c, let l, _): (table, condition, levels) = (t, c, l)
         case .lastResult: return nil
         }
         guard catalog.remote[table.name] != nil else { return nil }
@@ -258,8 +258,11 @@ extension Session {
         defer { progress?.finish() }
         return withServer(table.name, at: context, emit: emit) { executor, _ in
             let rows = try executor.rows(of: table, where: condition, levels: levels, control: control)
-            guard case .segment(let name, _, _, _) = what else { return ExportSource.table(rows) }
-            return .segment(name: name, table: rows, condition: .constant(true), levels: [])
+            switch what {
+            case .segment(let name, _, _, _, let columns): return .segment(name: name, table: rows, condition: .constant(true), levels: [], columns: columns)
+            case .table(_, let columns): return ExportSource.table(rows, columns: columns)
+            case .lastResult: return ExportSource.table(rows)
+            }
         }
     }
 

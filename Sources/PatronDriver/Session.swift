@@ -546,10 +546,10 @@ public final class Session {
         } else if let last = lastResult {
             data = last
         } else {
-            if case .export(let name, _, _, _, _) = parsed.kind, let statement = log.lastInWords {
+            if case .export(let name, _, _, _, _, _) = parsed.kind, let statement = log.lastInWords {
                 emit(.diagnostic(rendered(Diagnostic("the last result ('\(statement)') has no rows to export", at: name.span,
                                                      hints: ["export right after a statement that prints a table, e.g. segment, summarize or show"]), in: source)))
-            } else if case .export(let name, _, _, _, _) = parsed.kind {
+            } else if case .export(let name, _, _, _, _, _) = parsed.kind {
                 emit(.diagnostic(rendered(Diagnostic("there is no result to export yet", at: name.span,
                                                                       hints: ["run a query first, e.g. summarize count by region, then: export result to \"counts.csv\""]), in: source)))
             }

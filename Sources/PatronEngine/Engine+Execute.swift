@@ -23,8 +23,8 @@ extension Engine {
             return Execution(try inMemory(table) { try count(table, segment: segment, name: name, on: $0) })
         case .count(let table, let segment, _, let groups):
             return Execution(.summary(try finished(inMemory(table) { try $0.summary(.counting(table, by: groups, within: segment), text: "") })))
-        case .show(let table, let top, let segment):
-            return Execution(.rows(try inMemory(table) { try rows(of: table, top: top, limit: rowLimit, within: segment, on: $0) }))
+        case .show(let table, let top, let segment, let columns):
+            return Execution(.rows(try inMemory(table) { try rows(of: table, top: top, limit: rowLimit, within: segment, on: $0) }.picking(columns)))
         case .aggregate(let query):
             return Execution(.summary(try finished(inMemory(query.table) { try $0.summary(query, text: "") })))
         case .crosstab(let table, let rows, let columns, let condition):
@@ -153,10 +153,10 @@ extension Engine {
     /// The rows `export` writes: a whole table or a named segment's rows.
     public static func rows(toExport source: ExportSource) -> RowsResult? {
         switch source {
-        case .table(let table): return RowsResult(table: table, rows: Array(0..<table.rowCount), matching: table.rowCount, orderedBy: nil)
-        case .segment(_, let table, let condition, _):
+        case .table(let table, let columns): return RowsResult(table: table, rows: Array(0..<table.rowCount), matching: table.rowCount, orderedBy: nil).picking(columns)
+        case .segment(_, let table, let condition, _, let columns):
             let rows = filter(condition, in: table)
-            return RowsResult(table: table, rows: rows, matching: rows.count, orderedBy: nil)
+            return RowsResult(table: table, rows: rows, matching: rows.count, orderedBy: nil).picking(columns)
         case .lastResult: return nil
         }
     }

@@ -47,4 +47,9 @@ public struct RowsResult: Sendable {
     public init(table: Table, rows: [Int], matching: Int, orderedBy: String?) {
         (self.table, self.rows, self.matching, self.orderedBy) = (table, rows, matching, orderedBy)
     }
+
+    /// The same rows with only the columns picked (nil: all of them).
+    public func picking(_ columns: [Int]?) -> RowsResult {
+        RowsResult(table: table.picking(columns), rows: rows, matching: matching, orderedBy: orderedBy)
+    }
 }

@@ -85,7 +85,7 @@ public enum Lowered {
     /// The rows of `table` where `condition` holds, every column; in no stated order, or (with a
     /// limit) by `column` descending, then by the first column, or (`everyColumn`) by every column.
     public static func rows(_ table: Table, where condition: BoundCondition, levels: [LevelCuts], descending column: Int?, limit: Int?,
-                            everyColumn: Bool = false) throws(PlanError) -> Plan {
+                            everyColumn: Bool = false, columns: [Int]? = nil) throws(PlanError) -> Plan {
         let scan = Plan.table(table)
         var plan = scan
         if case .constant(true) = condition {} else { plan = .filter(scan, try Lowering(scan, levels: levels).condition(condition)) }
@@ -95,6 +95,8 @@ public enum Lowered {
             // One order whatever the server's: by each column in turn (equal rows are the same row).
             plan = .sort(plan, table.columns.indices.map { SortKey($0) })
         }
+        // The columns picked (`show a, b`), after the order that may use others.
+        if let columns { plan = .project(plan, columns.map { Output(table.columns[$0].name, .column($0)) }) }
         return plan
     }
 }

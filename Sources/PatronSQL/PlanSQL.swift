@@ -140,7 +140,9 @@ struct PlanSQL {
             return b
         case .project(let input, let outputs):
             var b = try build(input)
-            if b.stage > .filtered { b = wrap(b) }
+            // Columns picked from sorted rows keep their order: the ORDER BY names the input's own values.
+            let picks = outputs.allSatisfy { if case .column = $0.value { return true } else { return false } }
+            if b.stage > .filtered && !(picks && (b.stage == .sorted || b.stage == .limited)) { b = wrap(b) }
             let values = try outputs.map { o throws(SQLError) in try scalar(o.value, &b) }
             b.select.columns = zip(values, outputs).map { ($0, .named($1.name)) }
             (b.fields, b.names, b.schema, b.stage) = (values, outputs.map(\.name), plan.schema, .projected)

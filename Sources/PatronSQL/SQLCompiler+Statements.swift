@@ -32,8 +32,8 @@ extension SQLCompiler {
             return try write(try lowered { () throws(PlanError) in try Lowered.levelCounts(table, column: column, cuts).plan }, comment: "patron: \(text)", from: nil)
         case .cohorts(let spec, let period, let measure):
             return try write(try lowered { () throws(PlanError) in try Lowered.cohorts(spec, period: period, measure: measure) }, comment: "patron: \(text)", from: nil)
-        case .show(let table, let top?, let segment):
-            return comment + (try rows(table, where: segment ?? .constant(true), descending: top.column, limit: top.count)) + ";"
+        case .show(let table, let top?, let segment, let columns):
+            return comment + (try rows(table, where: segment ?? .constant(true), descending: top.column, limit: top.count, columns: columns)) + ";"
         default:
             let verb = text.split(separator: " ").first.map(String.init) ?? text
             throw SQLError(message: "'\(verb)' does not compile to \(dialect.rawValue) SQL yet", hints: ["docs/sql.md lists what compiles"])

@@ -174,9 +174,9 @@ extension SQLCompiler {
     /// The rows of `table` where `condition` holds, every column; in no stated order, or by
     /// `column` descending (nulls last), then by the first column; at most `limit`; or by every column.
     public func rows(_ table: Table, where condition: BoundCondition, levels: [LevelCuts] = [], from source: String? = nil,
-                     descending column: Int? = nil, limit: Int? = nil, everyColumn: Bool = false) throws(SQLError) -> String {
+                     descending column: Int? = nil, limit: Int? = nil, everyColumn: Bool = false, columns: [Int]? = nil) throws(SQLError) -> String {
         let plan = try lowered { () throws(PlanError) in
-            try Lowered.rows(table, where: condition, levels: levels, descending: column, limit: limit, everyColumn: everyColumn)
+            try Lowered.rows(table, where: condition, levels: levels, descending: column, limit: limit, everyColumn: everyColumn, columns: columns)
         }
         let sql = try write(plan, comment: nil, from: source)
         return String(sql.dropLast())

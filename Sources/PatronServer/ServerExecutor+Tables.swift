@@ -18,7 +18,7 @@ extension ServerExecutor {
             return Execution(.customerExplained(try explainCustomer(table, ids: ids, levels: levels, segments: segments)))
         case .crosstab(let table, let rows, let columns, let condition):
             return Execution(.crosstab(try Engine.crosstab(table, rows: rows, columns: columns, condition: condition, text: text, on: self)))
-        case .show(let table, let top, let segment): return Execution(.rows(try show(table, top: top, segment: segment, rowLimit: rowLimit)))
+        case .show(let table, let top, let segment, let columns): return Execution(.rows(try show(table, top: top, segment: segment, rowLimit: rowLimit).picking(columns)))
         default: return nil
         }
     }

@@ -39,6 +39,12 @@ public final class Table: @unchecked Sendable {
         return problems
     }
 
+    /// The same rows with only `columns`, in that order (`show a, b`): the columns are shared, not copied.
+    public func picking(_ columns: [Int]?) -> Table {
+        guard let columns else { return self }
+        return Table(name: name, columns: columns.map { self.columns[$0] }, rowCount: rowCount, origin: origin)
+    }
+
     /// Traps in debug builds when the table is inconsistent.
     public func checkInvariants() {
         assert(invariantViolations().isEmpty, invariantViolations().joined(separator: "; "))

@@ -454,11 +454,24 @@ public struct Parser {
         .disconnect(try expectName("the name of the connection after 'disconnect'"))
     }
 
-    /// exportStatement → "export" , name , "to" , ( STRING , [ "as" , name ] , [ "with" , "raw" ] | serverTable , [ "replace" | "append" ] )
+    /// exportStatement → "export" , [ shownColumn , { "," , shownColumn } , "of" ] , name , "to"
+    ///                   , ( STRING , [ "as" , name ] , [ "with" , "raw" ] | serverTable , [ "replace" | "append" ] )
     private mutating func parseExportStatement() throws(Diagnostic) -> ParsedStatementKind {
-        let what = try expectName("a table, a segment or 'result' after 'export'")
+        var what = try parseShownColumn(), columns: [Name]? = nil
+        if current.isSymbol(",") || current.isKeyword("of") || what.text == "*" {
+            var names = [what]
+            while current.isSymbol(",") {
+                advance()
+                names.append(try parseShownColumn())
+            }
+            try expectKeyword("of", "'of' and a table or a segment after the columns", hints: ["export customer_id, monetary of loyal to \"loyal.csv\""])
+            (columns, what) = (names, try expectName("a table or a segment after 'of'"))
+        }
         try expectKeyword("to", "'to' and a file path", hints: ["export \(what.text) to \"\(what.text).csv\""])
         if current.kind == .word || current.kind == .quotedIdentifier, peek.isSymbol(".") {
+            if let first = columns?.first {
+                throw Diagnostic("an export to a server table writes every column", at: first.span, hints: ["export \(what.text) to CONNECTION.SCHEMA.TABLE"])
+            }
             let target = try parseServerTable()
             var mode: Name? = nil
             if current.isKeyword("replace") || current.isKeyword("append") { mode = parseName() }
@@ -477,7 +490,7 @@ public struct Parser {
             advance()
             raw = true
         }
-        return .export(what, path: path.text, pathSpan: path.span, format: format, raw: raw)
+        return .export(what, path: path.text, pathSpan: path.span, format: format, raw: raw, columns: columns)
     }
 
     /// A quoted path, or an error that shows how to write one.
@@ -550,13 +563,37 @@ public struct Parser {
         return ParsedColumnSpec(name: column, type: type, format: format)
     }
 
-    /// showStatement → "show" , ( "segments" | "levels" | "connections" | [ name ] , [ "top" , NUMBER , "by" , name ] )
+    /// showStatement → "show" , ( "segments" | "levels" | "connections" | [ shownColumn , { "," , shownColumn } , [ "of" , name ] ]
+    ///                 , [ "where" , condition ] , [ "top" , NUMBER , "by" , name ] )
     private mutating func parseShowStatement() throws(Diagnostic) -> ParsedStatementKind {
         if current.isKeyword("segments") && peek.endsStatement { advance(); return .showSegments }
         if current.isKeyword("levels") && peek.endsStatement { advance(); return .showLevels }
         if current.isKeyword("connections") && peek.endsStatement { advance(); return .showConnections }
-        var table: Name? = nil
-        if !current.isKeyword("top") { table = parseName() }
+        var table: Name? = nil, columns: [Name]? = nil
+        if !current.isKeyword("top") && !current.isKeyword("where") && !current.endsStatement {
+            var names = [try parseShownColumn()]
+            while current.isSymbol(",") {
+                advance()
+                names.append(try parseShownColumn())
+            }
+            if current.isKeyword("of") {
+                advance()
+                (columns, table) = (names, try expectName("a table or a segment after 'of'"))
+            } else if (current.kind == .word || current.kind == .quotedIdentifier) && !current.isKeyword("where") && !current.isKeyword("top") {
+                let listed = names.map(\.text).joined(separator: ", ")
+                throw expected("'of' between the columns and the table or segment", hints: ["show \(listed) of \(current.text)"])
+            } else if names.count == 1 && names[0].text != "*" {
+                // A lone name: a table, a segment or a column, as the binder finds it.
+                table = names[0]
+            } else {
+                columns = names
+            }
+        }
+        var condition: ParsedExpression? = nil
+        if current.isKeyword("where") {
+            advance()
+            condition = try parseCondition()
+        }
         var top: ParsedTop? = nil
         if current.isKeyword("top") {
             advance()
@@ -569,7 +606,18 @@ public struct Parser {
             let column = try expectName("a column name after 'by'")
             top = ParsedTop(count: n, countSpan: countSpan, column: column)
         }
-        return .show(table, top: top)
+        return .show(table, top: top, columns: columns, condition: condition)
+    }
+
+    /// shownColumn → "*" | name
+    ///
+    /// A column `show` picks, or `*` for every column.
+    private mutating func parseShownColumn() throws(Diagnostic) -> Name {
+        if current.isSymbol("*") {
+            defer { advance() }
+            return Name("*", current.span)
+        }
+        return try expectName("a column name (or * for all of them)")
     }
 
     /// The aggregates `summarize` computes.

@@ -118,8 +118,10 @@ extension ParsedStatementKind {
         case .crosstab(let rows, let columns, let condition):
             return "crosstab " + Self.name(rows) + " by " + Self.name(columns) + (condition.map { " where " + $0.text } ?? "")
         case .count(let table, let groups): return "count" + Self.optional(table) + Self.list(" by ", groups)
-        case .show(let table, let top):
-            return "show" + Self.optional(table) + (top.map { " top \($0.count) by " + Self.name($0.column) } ?? "")
+        case .show(let table, let top, let columns, let condition):
+            let picked = columns.map { " " + $0.map { $0.text == "*" ? "*" : Self.name($0) }.joined(separator: ", ") + (table == nil ? "" : " of") } ?? ""
+            return "show" + picked + Self.optional(table) + (condition.map { " where " + $0.text } ?? "")
+                + (top.map { " top \($0.count) by " + Self.name($0.column) } ?? "")
         case .showSegments: return "show segments"
         case .showLevels: return "show levels"
         case .showConnections: return "show connections"
@@ -156,8 +158,8 @@ extension ParsedStatementKind {
         case .lifecycle(let windows): return "lifecycle" + (windows.isEmpty ? "" : " windows " + windows.map(\.text).joined(separator: ", "))
         case .segment(let condition): return "segment where " + condition.text
         case .help(let topic): return "help" + Self.optional(topic)
-        case .export(let what, let path, _, let format, let raw):
-            return "export " + Self.name(what) + " to " + Self.string(path) + (format.map { " as " + Self.name($0) } ?? "") + (raw ? " with raw" : "")
+        case .export(let what, let path, _, let format, let raw, let columns):
+            return "export " + (columns.map { $0.map { $0.text == "*" ? "*" : Self.name($0) }.joined(separator: ", ") + " of " } ?? "") + Self.name(what) + " to " + Self.string(path) + (format.map { " as " + Self.name($0) } ?? "") + (raw ? " with raw" : "")
         case .exportServer(let what, let table, let mode): return "export " + Self.name(what) + " to " + Self.server(table) + (mode.map { " " + $0.text } ?? "")
         case .include(let path, _): return "include " + Self.string(path)
         case .saveSession(let path, _): return "save session to " + Self.string(path)

@@ -37,7 +37,9 @@ public enum ParsedStatementKind: Sendable, Equatable {
     /// `count [NAME] [by a, b]`
     case count(Name?, by: [Name])
     /// `show [NAME] [top N by COLUMN]`
-    case show(Name?, top: ParsedTop?)
+    /// `show [COLUMNS of] [NAME] [where …] [top N by X]`: `columns` nil for every column (a
+    /// lone name is a table, a segment or a column: the binder knows which), `*` for all.
+    case show(Name?, top: ParsedTop?, columns: [Name]?, condition: ParsedExpression?)
     /// `show segments`
     case showSegments
     /// `show levels`
@@ -87,7 +89,8 @@ public enum ParsedStatementKind: Sendable, Equatable {
     /// `help [TOPIC]`
     case help(Name?)
     /// `export NAME to "PATH" [as FORMAT] [with raw]`: a table, a segment's rows, or the last result
-    case export(Name, path: String, pathSpan: SourceSpan, format: Name?, raw: Bool)
+    /// `export [COLUMNS of] WHAT to "FILE" [as FORMAT] [with raw]` (`columns` nil: all).
+    case export(Name, path: String, pathSpan: SourceSpan, format: Name?, raw: Bool, columns: [Name]?)
     /// `include "PATH"`: run another script, its path relative to this one
     case include(path: String, pathSpan: SourceSpan)
     /// `save session to "PATH"`: the statements that succeeded so far, as a script

@@ -99,6 +99,18 @@ import Testing
         #expect(try String(contentsOf: folder.appendingPathComponent("regions.out"), encoding: .utf8).hasPrefix(#"{"kind":"summary","columns":["region","count"]"#))
     }
 
+    /// A campaign list: only the columns named, in their order, from a table or a segment's rows.
+    @Test func exportWritesTheColumnsNamedInTheirOrder() throws {
+        let folder = try scratch()
+        let run = try TestSupport.patron(["-c", "define segment vip as profit = high and loyalty = high",
+                                          "-c", "export loyalty, customer_id of vip to \"\(folder.path)/vip.csv\"",
+                                          "-c", "export region, * of demo to \"\(folder.path)/all.csv\""])
+        #expect(run.status != 0 && run.stderr.contains("'region' is asked for twice"), "\(run.stderr)")
+        let lines = try String(contentsOf: folder.appendingPathComponent("vip.csv"), encoding: .utf8).split(separator: "\r\n")
+        #expect(lines.count == 604 && lines[0] == "loyalty,customer_id" && lines.dropFirst().allSatisfy { $0.split(separator: ",").count == 2 })
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("all.csv").path))
+    }
+
     @Test func failedWritesExit74AndLeaveNoFile() throws {
         let folder = try scratch()
         let missing = folder.appendingPathComponent("no-such-folder/out.csv").path

@@ -17,7 +17,7 @@ import duckdb
 STATEMENTS = [
     "customers from orders by customer_id as of 2024-12-31 with profit = amount - cost",
     "count customers", "define segment loyal as loyalty = high and profit != low", "count loyal", "show segments",
-    "show top 4 by monetary", "show loyal top 3 by profit",
+    "show top 4 by monetary", "show loyal top 3 by profit", "show monetary, customer_id of loyal where frequency > 1 top 3 by profit",
     "pareto monetary", "pareto profit at 50, 70", "pareto loyalty at 33.3, 90",
     "transitions from 2024-06-30 to 2024-12-31 by matrix", "transitions from 2024-03-31 to 2024-12-31",
     "transitions from 2024-06-30 to 2024-12-31 by tiers",
