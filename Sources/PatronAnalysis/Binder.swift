@@ -34,6 +34,8 @@ public struct Binder {
             return try bindCrosstab(rows, columns, condition, statement: statement)
         case .letVariable(let name, let value):
             return try bindLet(name, value, statement: statement)
+        case .addColumn(let name, let value, let table):
+            return try bindAddColumn(name, value, table, statement: statement)
         case .levels(let metric, let method, let words):
             return try bindLevels(metric, method, words, statement: statement)
         case .defineSegment(let name, let condition):
@@ -194,6 +196,26 @@ public struct Binder {
         var context = BindContext()
         let bound = try condition.map { c throws(Diagnostic) in try bindCondition(c, in: table, context: &context) }
         return .crosstab(table, rows: try column(rows, in: table), columns: try column(columns, in: table), condition: bound)
+    }
+
+    /// `add NAME = EXPRESSION [to TABLE]`: a new name, and a value a column can hold exactly.
+    private func bindAddColumn(_ name: Name, _ value: ParsedExpression, _ tableName: Name?, statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {
+        let table = try table(tableName, statement: statement)
+        if let existing = table.columns.first(where: { $0.name.lowercased() == name.text.lowercased() }) {
+            throw Diagnostic("'\(table.name)' already has a column '\(existing.name)'", at: name.span,
+                             hints: ["name the new column differently, e.g. add \(name.text)_2 = …"])
+        }
+        var context = BindContext()
+        let bound = try bindExpression(value, in: table, context: &context)
+        switch bound.type {
+        case .real:
+            throw Diagnostic("'\(source.text(of: value.span))' gives real numbers, which a column holds only as exact numbers", at: value.span,
+                             hints: ["keep it exact with + − × (add points = amount * 0.05), or use the ratio where it is needed: segment where \(source.text(of: value.span)) > 1"])
+        case .null:
+            throw Diagnostic("'\(source.text(of: value.span))' has no type: a column needs values", at: value.span, hints: ["add flag = amount > 100"])
+        default: break
+        }
+        return .addColumn(table, name: name.text, expression: bound, text: source.text(of: value.span))
     }
 
     /// `let NAME = VALUE`.

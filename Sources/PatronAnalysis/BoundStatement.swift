@@ -23,6 +23,9 @@ public enum BoundStatement: Sendable {
     case crosstab(Table, rows: Int, columns: Int, condition: BoundCondition?)
     /// Set a variable (a `--param` of the same name wins).
     case letVariable(String, BoundExpression)
+    /// `add NAME = EXPRESSION [to TABLE]`: the table with a computed column appended (`text`:
+    /// the expression as written, its definition).
+    case addColumn(Table, name: String, expression: BoundExpression, text: String)
     /// Set how a column is split into levels.
     case levels(Table, column: Int, LevelDefinition, LevelCuts)
     /// Name a segment (checked now against the current table, bound afresh each time it is used).
@@ -473,7 +476,7 @@ extension BoundStatement {
     /// `rfm segments`): a compiled script makes the table, and patron makes it too.
     public var makesTable: Bool {
         switch self {
-        case .customers, .rfm, .rfmSegments: return true
+        case .customers, .rfm, .rfmSegments, .addColumn: return true
         default: return false
         }
     }
@@ -482,7 +485,7 @@ extension BoundStatement {
     /// RFM scores and rule tables, transitions, cross tabulations and pages of rows by a column.
     public var compilesAsQuery: Bool {
         switch self {
-        case .rfm, .rfmSegments, .transitions, .crosstab, .showSegments, .showLevels, .levels: return true
+        case .rfm, .rfmSegments, .transitions, .cohorts, .addColumn, .crosstab, .showSegments, .showLevels, .levels: return true
         case .show(_, let top, _, _): return top != nil
         default: return isFramework
         }

@@ -63,6 +63,12 @@ extension Help {
             遵循等级词的顺序。'profit = top 20%' 和 'profit = bottom 10%' 按排名划分。'show levels'
             打印当前的切分点，每个用到等级词的结果也会把它们印在下方。
             """),
+        "add": ("给表添加一个计算列", """
+            按每一行计算（当前表的行，或 TABLE 的行）并追加到表的末尾；它和其他列一样可用于等级、细分、show、
+            汇总和导出。它的类型由表达式决定：精确数（amount - cost、amount * 0.05）、文本、日期或 true/false
+            （amount >= 100）；比值是实数，列不保存实数：在需要的地方直接使用。'describe' 会说明每个计算列
+            是怎样得到的。对留在服务器上的表，这一列在服务器上生成。
+            """),
         "let": ("设定变量，用 $名称 引用", """
             变量保存一个值：数字、文本、日期或 true/false。'patron run 文件 --param 名称=值' 从外部设定变量，
             它优先于脚本中同名的 'let'，所以脚本里的 let 就是默认值。'$as_of' 设定 'days since' 计算到的日期。
@@ -172,7 +178,7 @@ extension Help {
             精确分位数，因此相同的值属于同一等级；采用 SQL 的三值逻辑；精确小数。方言：duckdb（默认）、
             postgres、spark、trino、bigquery、snowflake。支持：customers from、segment、define segment、
             summarize、count、crosstab、show … top N by、show segments、show levels、levels、matrix、pareto、
-            tiers、lifecycle、rfm bins、rfm segments、transitions、cohorts（lower、upper 和 length 不支持）。'patron compile 文件 --dialect duckdb' 编译整个脚本。
+            tiers、lifecycle、rfm bins、rfm segments、transitions、cohorts、add（lower、upper 和 length 不支持）。'patron compile 文件 --dialect duckdb' 编译整个脚本。
             'use 连接.模式.表' 把 PostgreSQL 的表留在服务器上，除 'summarize 表' 之外的语句都在服务器上运行，
             显示方式与内存中相同（'export 表 to \"文件\"' 把行取回）。
             """),

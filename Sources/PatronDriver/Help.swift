@@ -93,6 +93,16 @@ public enum Help {
                 result that uses a level word prints them under it.
                 """,
               example: "levels profit at 0, 100, 1000 as none, low, medium, high"),
+        Topic(name: "add", usage: "add NAME = EXPRESSION [to TABLE]", summary: "add a computed column to a table",
+              details: """
+                The column is computed from each row (the current table's, or TABLE's) and appended; it is a
+                column like any other: levels, segments, show, summaries, export. Its type comes from the
+                expression: an exact number (amount - cost, amount * 0.05), text, a date or true/false
+                (amount >= 100); a ratio is a real number, which a column does not hold: use it where it is
+                needed. 'describe' says how each computed column is made. On a table left on a server the
+                column is made there.
+                """,
+              example: "add bonus = profit * 0.05"),
         Topic(name: "let", usage: "let NAME = EXPRESSION", summary: "set a variable, used as $NAME",
               details: """
                 Variables hold one value: a number, text, a date or true/false. 'patron run FILE --param
@@ -254,7 +264,7 @@ public enum Help {
                 three-valued logic; exact decimals. Dialects: duckdb (the default), postgres, spark, trino,
                 bigquery, snowflake. Covered: customers from, segment, define segment, summarize, count,
                 crosstab, show … top N by, show segments, show levels, levels, matrix, pareto, tiers, lifecycle,
-                rfm bins, rfm segments, transitions, cohorts
+                rfm bins, rfm segments, transitions, cohorts, add
                 (lower, upper and length are refused). 'patron compile FILE --dialect duckdb' writes a whole script's.
                 'use CONNECTION.SCHEMA.TABLE' leaves a PostgreSQL table on its server and runs every
                 statement but 'summarize TABLE' there, drawn as in memory ('export TABLE to \"FILE\"' brings

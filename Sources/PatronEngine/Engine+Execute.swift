@@ -29,6 +29,9 @@ extension Engine {
             return Execution(.summary(try finished(inMemory(query.table) { try $0.summary(query, text: "") })))
         case .crosstab(let table, let rows, let columns, let condition):
             return Execution(.crosstab(try inMemory(table) { try crosstab(table, rows: rows, columns: columns, condition: condition, text: "", on: $0) }))
+        case .addColumn(let table, let name, let expression, let text):
+            let added = try inMemory(table) { try addColumn(table, name: name, expression, text: text, on: $0) }
+            return Execution(.done(.columnAdded(added.columns[added.columns.count - 1], table: table.name)), changes: [.replace(added)])
         case .letVariable(let name, let expression):
             let value = evaluate(constant: expression)
             return Execution(.done(.variable(name, value, fromParameter: false)), changes: [.variable(name, value)])
@@ -125,6 +128,15 @@ extension Engine {
         } catch {
             throw .model("\(error)", hints: [])
         }
+    }
+
+    /// `add NAME = EXPRESSION`: the table with the column its plan computes, explained by its
+    /// expression as written.
+    static func addColumn(_ table: Table, name: String, _ expression: BoundExpression, text: String, on runner: MemoryRunner) throws -> Table {
+        let made = try runner.relation(try Lowered.addColumn(table, name: name, expression))
+        var columns = made.columns
+        if let last = columns.indices.last { columns[last].evidence = .derived(.computed(definition: text)) }
+        return Table(name: table.name, columns: columns, rowCount: made.rowCount, origin: table.origin)
     }
 
     /// `explain customer ID`: the first row the first id that picks any picks, its metrics' cut

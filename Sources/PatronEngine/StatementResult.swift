@@ -64,6 +64,8 @@ public enum Confirmation: Sendable {
     case variable(String, Literal, fromParameter: Bool)
     /// `drop segment NAME`.
     case segmentDropped(String)
+    /// `add NAME = …`: the column added to a table (named, typed and explained).
+    case columnAdded(Column, table: String)
     /// `rfm rule …`: its place in the custom table.
     case ruleAdded(SegmentDefinition, position: Int)
     /// `set language …`.

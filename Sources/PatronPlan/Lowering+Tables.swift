@@ -38,6 +38,13 @@ extension Lowered {
         return .project(input, replacing(schema, ["rfm_segment"]) + [Output("rfm_segment", label)])
     }
 
+    /// `add NAME = EXPRESSION`: the table again with the computed column last.
+    public static func addColumn(_ table: Table, name: String, _ expression: BoundExpression) throws(PlanError) -> Plan {
+        let scan = Plan.table(table)
+        let value = try Lowering(scan).expression(expression)
+        return .project(scan, replacing(scan.schema, []) + [Output(name, value)])
+    }
+
     /// The columns of `schema` but those a statement writes anew.
     static func replacing(_ schema: Schema, _ names: [String]) -> [Output] {
         schema.fields.indices.filter { !names.contains(schema.fields[$0].name) }.map { Output(schema.fields[$0].name, .column($0)) }

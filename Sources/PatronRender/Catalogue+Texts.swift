@@ -4,6 +4,7 @@ extension Catalogue {
         Entry("using '{}': {} rows", "正在使用 '{}'：{} 行"),
         Entry("${} = {} (from --param; the script's value is not used)", "${} = {}（来自 --param；不使用脚本中的值）"),
         Entry("dropped segment '{}'", "已删除细分 '{}'"),
+        Entry("added column '{}' to '{}': {}, {} nulls", "已向 '{2}' 添加列 '{1}'：{3}，{4} 个空值"),
         Entry("rule {} of the custom table: {} where {}", "自定义规则表的第 {} 条：{} where {}"),
         Entry("language: English (segment names, advice and explanations)", "language: English (segment names, advice and explanations)"),
         Entry("timer on: each statement's time is printed on standard error", "计时器已开启：每条语句的用时打印在标准错误输出"),

@@ -58,6 +58,7 @@ public enum Formatting {
         case .score(let metric, let bins): return "\(metric) scored 1…\(bins) at its quantiles\(metric == "recency" ? ", most recent highest" : "")"
         case .rfmCode: return "the three scores, R F M"
         case .rfmSegment(let preset): return "the first \(preset) rule that matches the scores"
+        case .computed(let definition): return "computed as \(definition)"
         case .modelled(let figure):
             switch figure {
             case .pAlive(let model): return "probability the customer is still active (\(model))"

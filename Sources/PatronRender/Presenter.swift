@@ -497,6 +497,9 @@ public struct Presenter: Sendable {
         case .variable(let name, let value, let fromParameter):
             return "$\(name) = \(Formatting.literal(value))" + (fromParameter ? " (from --param; the script's value is not used)" : "")
         case .segmentDropped(let name): return "dropped segment '\(name)'"
+        case .columnAdded(let column, let table):
+            let type = column.type.rawValue + (column.type == .decimal ? "(\(column.decimalScale))" : "")
+            return "added column '\(column.name)' to '\(table)': \(type), \(NumberFormat.grouped(column.nulls.nullCount)) nulls"
         case .ruleAdded(let rule, let position): return "rule \(position) of the custom table: \(rule.name) where \(rule.text)"
         case .language(let code):
             return code == "zh" ? "语言：中文（细分名称、建议与说明）" : "language: English (segment names, advice and explanations)"

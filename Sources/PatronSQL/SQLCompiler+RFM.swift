@@ -60,6 +60,13 @@ public struct CompiledTable: Sendable {
 }
 
 extension SQLCompiler {
+    /// `add NAME = EXPRESSION`: the table again with the computed column last.
+    public func addColumn(_ table: Table, name: String, _ expression: BoundExpression, from source: String? = nil) throws(SQLError) -> CompiledTable {
+        let plan = try lowered { () throws(PlanError) in try Lowered.addColumn(table, name: name, expression) }
+        let select = String(try write(plan, comment: nil, from: source).dropLast())
+        return CompiledTable(select: select, statistics: nil, plan: plan, sets: [], dialect: dialect, source: source, levels: [])
+    }
+
     /// `rfm bins N`: scores 1…N at the quantiles of recency (reversed: the most recent score
     /// highest), frequency and monetary, compared as levels are (equal values share a score); a
     /// null value has no score; `rfm` joins the three scores (0 for none), as in memory.

@@ -19,6 +19,9 @@ extension SQLCompiler {
         case .rfm(let table, let recency, let frequency, let monetary, let bins):
             let scored = try rfm(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins)
             return comment + (creating ? try scored.replacing(table.name, dialect: dialect, text: text) : scored.select + ";")
+        case .addColumn(let table, let name, let expression, _):
+            let added = try addColumn(table, name: name, expression)
+            return comment + (creating ? try added.replacing(table.name, dialect: dialect, text: text) : added.select + ";")
         case .rfmSegments(let table, _, let rules, _):
             let named = try ruleSegments(table, rules: rules)
             return comment + (creating ? try named.replacing(table.name, dialect: dialect, text: text) : named.select + ";")

@@ -13,6 +13,13 @@ extension ServerExecutor {
         case .rfm(let table, let recency, let frequency, let monetary, let bins):
             return try rfm(table, recency: recency, frequency: frequency, monetary: monetary, bins: bins)
         case .rfmSegments(let table, let preset, let rules, let monetary): return try ruleSegments(table, preset: preset, rules: rules, monetary: monetary)
+        case .addColumn(let table, let name, let expression, let text):
+            let (added, target) = try replace(table.name, select: try compiler.addColumn(table, name: name, expression, from: remote.from).select)
+            // The table's columns keep what they were; the new one says how it is computed.
+            var columns = added.columns
+            for k in columns.indices { columns[k].evidence = k < table.columns.count ? table.columns[k].evidence : .derived(.computed(definition: text)) }
+            let explained = Table(name: added.name, columns: columns, rowCount: added.rowCount, origin: added.origin)
+            return Execution(.done(.columnAdded(explained.columns[explained.columns.count - 1], table: table.name)), changes: [.remote(explained, target)])
         case .transitions(let spec, let from, let to, let by): return Execution(.transitions(try Engine.transitions(spec, from: from, to: to, by: by, on: self)))
         case .explainCustomer(let table, let ids, let levels, let segments):
             return Execution(.customerExplained(try explainCustomer(table, ids: ids, levels: levels, segments: segments)))

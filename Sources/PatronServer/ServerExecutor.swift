@@ -41,7 +41,7 @@ public final class ServerExecutor: PlanRunner {
         case .aggregate(let query): return query.table.name
         case .count(let table, _, _, _), .matrix(let table, _, _, _, _), .tiers(let table, _), .lifecycle(let table, _, _, _, _),
              .rfm(let table, _, _, _, _), .rfmSegments(let table, _, _, _), .explainCustomer(let table, _, _, _), .crosstab(let table, _, _, _),
-             .show(let table, _, _, _), .pareto(let table, _, _, _), .levels(let table, _, _, _), .showSegments(let table, _), .showLevels(let table, _):
+             .show(let table, _, _, _), .addColumn(let table, _, _, _), .pareto(let table, _, _, _), .levels(let table, _, _, _), .showSegments(let table, _), .showLevels(let table, _):
             return table.name
         case .explainSegment(_, let bound, _): return bound.table.name
         case .defineSegment(_, let preview): return preview.table.name

@@ -76,6 +76,8 @@ public enum Derivation: Sendable, Equatable {
     case rfmSegment(preset: String)
     /// A figure of a fitted customer-base model (`clv`).
     case modelled(ModelledFigure)
+    /// A column `add` computed from others, by this expression as written.
+    case computed(definition: String)
 }
 
 /// The per-customer figures `clv` adds.

@@ -13,7 +13,7 @@ public struct ParseResult: Sendable {
 public struct Parser {
     /// The statement words, in the order `help` lists them.
     public static let statementWords = ["load", "use", "describe", "summarize", "count", "show", "segment", "define", "drop",
-                                         "levels", "let", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "transitions", "clv", "cohorts", "what", "export", "include", "save", "report", "lesson", "say", "pause", "set", "connect", "disconnect", "sql", "help", "quit", "exit"]
+                                         "levels", "let", "add", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "transitions", "clv", "cohorts", "what", "export", "include", "save", "report", "lesson", "say", "pause", "set", "connect", "disconnect", "sql", "help", "quit", "exit"]
     /// Words reserved inside expressions (write such a column in backquotes).
     public static let expressionKeywords: Set<String> = ["and", "or", "not", "true", "false", "null", "in", "between", "is", "contains", "starts"]
     /// How deeply conditions may nest before the parser refuses.
@@ -82,7 +82,7 @@ public struct Parser {
     }
 
     /// statement → loadStatement | useStatement | describeStatement | summarizeStatement | countStatement | crosstabStatement | showStatement |
-    ///             segmentStatement | defineStatement | dropStatement | levelsStatement | letStatement | customersStatement | explainStatement |
+    ///             segmentStatement | defineStatement | dropStatement | levelsStatement | letStatement | addStatement | customersStatement | explainStatement |
     ///             matrixStatement | paretoStatement | tiersStatement | rfmStatement | checkStatement | lifecycleStatement | setStatement |
     ///             transitionsStatement | clvStatement | cohortsStatement | whatStatement | exportStatement | includeStatement | saveStatement | reportStatement |
     ///             lessonStatement | sayStatement | pauseStatement | connectStatement | disconnectStatement | sqlStatement | helpStatement | quitStatement
@@ -124,6 +124,7 @@ public struct Parser {
         case "lifecycle": kind = try parseLifecycleStatement()
         case "check": kind = try parseCheckStatement()
         case "let": kind = try parseLetStatement()
+        case "add": kind = try parseAddStatement()
         case "levels": kind = try parseLevelsStatement()
         case "define": kind = try parseDefineStatement()
         case "drop": kind = try parseDropStatement()
@@ -817,6 +818,19 @@ public struct Parser {
         let name = try expectName("a variable name after 'let'")
         try expectSymbol("=", "'=' and a value after 'let \(name.text)'", hints: ["let cutoff = 2024-06-30"])
         return .letVariable(name, try parseExpression())
+    }
+
+    /// addStatement → "add" , name , "=" , expression , [ "to" , name ]
+    private mutating func parseAddStatement() throws(Diagnostic) -> ParsedStatementKind {
+        let name = try expectName("a name for the new column after 'add'")
+        try expectSymbol("=", "'=' and an expression after 'add \(name.text)'", hints: ["add margin = amount - cost to orders"])
+        let value = try parseExpression()
+        var table: Name? = nil
+        if current.isKeyword("to") {
+            advance()
+            table = try expectName("a table after 'to'")
+        }
+        return .addColumn(name, value, table: table)
     }
 
     /// levelsStatement → "levels" , name , ( "quantiles" , NUMBER | "at" , additive , { "," , additive } ) , [ "as" , name , { "," , name } ]

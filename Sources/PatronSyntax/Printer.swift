@@ -126,6 +126,7 @@ extension ParsedStatementKind {
         case .showLevels: return "show levels"
         case .showConnections: return "show connections"
         case .letVariable(let name, let value): return "let " + Self.name(name) + " = " + value.text
+        case .addColumn(let name, let value, let table): return "add " + Self.name(name) + " = " + value.text + (table.map { " to " + Self.name($0) } ?? "")
         case .levels(let metric, let method, let words):
             let how: String
             switch method {

@@ -46,6 +46,8 @@ public enum ParsedStatementKind: Sendable, Equatable {
     case showLevels
     /// `let NAME = EXPRESSION`
     case letVariable(Name, ParsedExpression)
+    /// `add NAME = EXPRESSION [to TABLE]`: a computed column.
+    case addColumn(Name, ParsedExpression, table: Name?)
     /// `levels METRIC quantiles N [as a, b, …]` or `levels METRIC at x, y [as a, b, …]`
     case levels(Name, ParsedLevelMethod, words: [Name])
     /// `define segment NAME as CONDITION`

@@ -473,7 +473,9 @@ struct PostgresTests {
                     "transitions from 2024-03-31 to 2024-12-31 by tiers", "rfm bins 4", "transitions from 2024-06-30 to 2024-12-31 by rfm",
                     "rfm segments putler", "crosstab rfm_segment by r_score",
                     // Verdicts of several segments, from one query on the server (true, false, unknown alike).
-                    "define segment quiet as recency > 90 or loyalty = low", "explain customer 501"]
+                    "define segment quiet as recency > 90 or loyalty = low", "explain customer 501",
+                    // Issue 28: a computed column made there, picked columns, cohorts.
+                    "add spend = monetary - profit", "show customer_id, spend, monetary where spend > 100 top 3 by spend", "cohorts by quarter of revenue"]
         for format in [[], ["--format", "json"]] {
             let memory = try TestSupport.patron(["-c", "load \"examples/orders.csv\" as orders"] + (tour + rest).flatMap { ["-c", $0] } + ["--quiet"] + format)
             let server = try patron(["use shop.public.orders"] + tour + rest, ["--quiet"] + format)

@@ -26,6 +26,7 @@ STATEMENTS = [
     "rfm bins 4", "rfm segments putler", "crosstab rfm_segment by channels", "count by rfm_segment, r_score",
     "transitions from 2024-03-31 to 2024-12-31 by putler",
     "cohorts", "cohorts by quarter of revenue", "cohorts by week of profit",
+    "add spend_band = monetary > 500", "count by spend_band, channels",
 ]
 # Spark's temporary views cannot replace themselves (docs/sql.md): its script has no scores.
 SPARK_STATEMENTS = [s for s in STATEMENTS[:10]] + ["crosstab frequency by channels", "count by channels, frequency", "cohorts by quarter of revenue", "cohorts by week"]
