@@ -88,7 +88,7 @@ extension Binder {
         case .aggregate, .crosstab, .matrix, .pareto, .tiers, .lifecycle, .rfm, .rfmSegments, .transitions, .defineSegment, .levels, .showSegments, .showLevels: return
         case .show: return
         case .summarize(let name): named = name
-        case .customers: return
+        case .customers, .cohorts, .addColumn: return
         // A table or a segment's rows written to a file come back from the server (ServerExecutor.rows).
         case .export: return
         case .exportServer(let what, _, _): named = what

@@ -36,6 +36,8 @@ public struct Binder {
             return try bindLet(name, value, statement: statement)
         case .addColumn(let name, let value, let table):
             return try bindAddColumn(name, value, table, statement: statement)
+        case .attach(let parsed):
+            return try bindAttach(parsed, statement: statement)
         case .levels(let metric, let method, let words):
             return try bindLevels(metric, method, words, statement: statement)
         case .defineSegment(let name, let condition):
@@ -412,7 +414,7 @@ public struct Binder {
     }
 
     /// The statements that run on a table left on a server (docs/sql.md).
-    public static let serverStatements = "segment, define segment, explain SEGMENT, explain customer, levels, show, show segments, show levels, count, summarize, crosstab, matrix, pareto, tiers, lifecycle, rfm bins, rfm segments, transitions and export to a file"
+    public static let serverStatements = "segment, define segment, explain SEGMENT, explain customer, levels, show, show segments, show levels, count, summarize, crosstab, matrix, pareto, tiers, lifecycle, rfm bins, rfm segments, transitions, cohorts, add and export to a file"
 
     /// `show levels`.
     private func bindShowLevels(statement: ParsedStatement) throws(Diagnostic) -> BoundStatement {

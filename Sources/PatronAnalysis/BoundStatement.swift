@@ -26,6 +26,8 @@ public enum BoundStatement: Sendable {
     /// `add NAME = EXPRESSION [to TABLE]`: the table with a computed column appended (`text`:
     /// the expression as written, its definition).
     case addColumn(Table, name: String, expression: BoundExpression, text: String)
+    /// `attach … from LOOKUP by KEYS`: the table with columns of a lookup table, by key.
+    case attach(BoundAttach)
     /// Set how a column is split into levels.
     case levels(Table, column: Int, LevelDefinition, LevelCuts)
     /// Name a segment (checked now against the current table, bound afresh each time it is used).
@@ -489,6 +491,42 @@ extension BoundStatement {
         case .show(_, let top, _, _): return top != nil
         default: return isFramework
         }
+    }
+}
+
+/// `attach COLUMNS from LOOKUP by KEYS [to TABLE] [keep | drop unmatched]`, bound: the
+/// tables, each key as a pair of columns, each column of the lookup table added (with the name it
+/// gets), and what becomes of a row with no match (nil: the statement did not say).
+public struct BoundAttach: Sendable {
+    public enum Unmatched: String, Sendable { case keep, drop }
+    public struct Key: Sendable {
+        public let table: Int
+        public let lookup: Int
+        public init(table: Int, lookup: Int) { (self.table, self.lookup) = (table, lookup) }
+    }
+    public struct Added: Sendable {
+        public let lookup: Int
+        public let name: String
+        public init(lookup: Int, name: String) { (self.lookup, self.name) = (lookup, name) }
+    }
+    public let table: Table
+    public let lookup: Table
+    public let keys: [Key]
+    public let columns: [Added]
+    public let unmatched: Unmatched?
+    /// The statement as written (for the hints that say how to choose).
+    public let text: String
+
+    public init(table: Table, lookup: Table, keys: [Key], columns: [Added], unmatched: Unmatched?, text: String) {
+        (self.table, self.lookup, self.keys, self.columns, self.unmatched, self.text) = (table, lookup, keys, columns, unmatched, text)
+    }
+
+    /// The keys as written in words: `customer_id`, or `id = customer_id`.
+    public var keyText: String {
+        keys.map { k in
+            let (a, b) = (table.columns[k.table].name, lookup.columns[k.lookup].name)
+            return a == b ? a : "\(a) = \(b)"
+        }.joined(separator: ", ")
     }
 }
 

@@ -70,12 +70,19 @@ extension Engine {
         }
         let asOf = spec.asOf ?? range(of: dates, nulls: dateColumn.nulls)?.upperBound ?? 0
         let last = period.index(asOf)
-        let value: (Int) -> Double? = {
+        // Exact sums at the measure's scale (a customer counts 1), turned into reals at the end; a
+        // real measure (a profit defined with ÷) summed as reals.
+        let (value, real, scale): ((Int) -> Int64?, ((Int) -> Double?)?, Int) = {
+            let measured: BoundExpression?
             switch measure {
-            case .customers: return { _ in 1 }
-            case .revenue: return compile(spec.amount, in: orders).asReal
-            case .profit: return spec.profit.map { compile($0, in: orders).asReal } ?? { _ in nil }
+            case .customers: return ({ _ in 1 }, nil, 0)
+            case .revenue: measured = spec.amount
+            case .profit: measured = spec.profit
             }
+            guard let measured else { return ({ _ in nil }, nil, 0) }
+            let compiled = compile(measured, in: orders)
+            guard case .number(_, let scale) = compiled else { return ({ _ in nil }, compiled.asReal, 0) }
+            return (compiled.asNumber(scale: scale), nil, scale)
         }()
         // Each order's customer (a dense number) and period, then each customer's first period.
         let (customerCount, customerOf) = customerNumbers(idColumn)
@@ -104,7 +111,8 @@ extension Engine {
         let count = last - earliest + 1
         var sizes = Array(repeating: 0, count: count)
         for p in buyers { sizes[p - earliest] += 1 }
-        var totals = (0..<count).map { Array(repeating: 0.0, count: count - $0) }
+        var totals = (0..<count).map { Array(repeating: Int128(0), count: count - $0) }
+        var reals = (0..<count).map { Array(repeating: 0.0, count: real == nil ? 0 : count - $0) }
         // A customer counts once in a period, however many orders they placed: a bit per customer and period.
         let words = (count + 63) / 64
         var seen = [UInt64](repeating: 0, count: measure == .customers ? customerCount * words : 0)
@@ -115,11 +123,11 @@ extension Engine {
                 guard seen[bit] & mask == 0 else { continue }
                 seen[bit] |= mask
             }
-            totals[start - earliest][since] += value(row) ?? 0
+            if let real { reals[start - earliest][since] += real(row) ?? 0 } else { totals[start - earliest][since] += Int128(value(row) ?? 0) }
         }
         let complete = asOf + 1 >= period.start(last + 1)
         let cohorts = (0..<count).filter { sizes[$0] > 0 }.map { c in
-            CohortResult.Cohort(label: period.label(earliest + c), customers: sizes[c], values: totals[c])
+            CohortResult.Cohort(label: period.label(earliest + c), customers: sizes[c], values: real == nil ? totals[c].map { Double($0) / powerOfTen(scale) } : reals[c])
         }
         var result = CohortResult(orders: orders.name, period: period, measure: measure, asOf: asOf, lastPeriodComplete: complete, cohorts: cohorts)
         result.leftOut = leftOut

@@ -32,6 +32,9 @@ extension Engine {
         case .addColumn(let table, let name, let expression, let text):
             let added = try inMemory(table) { try addColumn(table, name: name, expression, text: text, on: $0) }
             return Execution(.done(.columnAdded(added.columns[added.columns.count - 1], table: table.name)), changes: [.replace(added)])
+        case .attach(let spec):
+            let (attached, report) = try inMemory(spec.table, others: [spec.lookup]) { try attach(spec, on: $0) }
+            return Execution(.done(.attached(report)), changes: [.replace(attached)])
         case .letVariable(let name, let expression):
             let value = evaluate(constant: expression)
             return Execution(.done(.variable(name, value, fromParameter: false)), changes: [.variable(name, value)])
@@ -122,8 +125,8 @@ extension Engine {
     /// A statement's plans run in memory over `table`: a plan memory cannot run yet is said as
     /// the statement's failure (the lowering and the runner are written together, so it is not
     /// expected).
-    static func inMemory<T>(_ table: Table, _ body: (MemoryRunner) throws -> T) throws(ExecutionFailure) -> T {
-        do { return try body(MemoryRunner(table)) } catch let failure as ExecutionFailure { throw failure } catch let error as PlanError {
+    static func inMemory<T>(_ table: Table, others: [Table] = [], _ body: (MemoryRunner) throws -> T) throws(ExecutionFailure) -> T {
+        do { return try body(MemoryRunner(table, others: others)) } catch let failure as ExecutionFailure { throw failure } catch let error as PlanError {
             throw .model("\(error.what) cannot run in memory yet", hints: [])
         } catch {
             throw .model("\(error)", hints: [])

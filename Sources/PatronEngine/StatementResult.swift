@@ -66,6 +66,8 @@ public enum Confirmation: Sendable {
     case segmentDropped(String)
     /// `add NAME = …`: the column added to a table (named, typed and explained).
     case columnAdded(Column, table: String)
+    /// `attach …`: what was attached, and what became of the rows with no match.
+    case attached(AttachReport)
     /// `rfm rule …`: its place in the custom table.
     case ruleAdded(SegmentDefinition, position: Int)
     /// `set language …`.

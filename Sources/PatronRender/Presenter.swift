@@ -497,6 +497,12 @@ public struct Presenter: Sendable {
         case .variable(let name, let value, let fromParameter):
             return "$\(name) = \(Formatting.literal(value))" + (fromParameter ? " (from --param; the script's value is not used)" : "")
         case .segmentDropped(let name): return "dropped segment '\(name)'"
+        case .attached(let r):
+            let head = "attached \(r.columns.joined(separator: ", ")) from '\(r.lookup)' to '\(r.table)' by \(r.keys)"
+            guard r.unmatched > 0 else { return head + ": all \(NumberFormat.grouped(r.rows)) rows matched" }
+            let matched = "\(NumberFormat.grouped(r.rows - r.unmatched)) of \(NumberFormat.grouped(r.rows)) rows matched"
+            let fate = r.kept ? "kept, their new columns empty" : "left out"
+            return head + ": \(matched); \(NumberFormat.grouped(r.unmatched)) without a match \(fate) (\(r.keys) \(r.examples))"
         case .columnAdded(let column, let table):
             let type = column.type.rawValue + (column.type == .decimal ? "(\(column.decimalScale))" : "")
             return "added column '\(column.name)' to '\(table)': \(type), \(NumberFormat.grouped(column.nulls.nullCount)) nulls"

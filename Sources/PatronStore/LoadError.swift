@@ -53,7 +53,7 @@ public enum TypeEvidence: Sendable, Equatable {
 }
 
 /// How a derived column was computed, as a value; the renderer puts it in words.
-public enum Derivation: Sendable, Equatable {
+public indirect enum Derivation: Sendable, Equatable {
     /// The customer identifier the orders were grouped by.
     case customer
     case firstPurchase
@@ -78,6 +78,8 @@ public enum Derivation: Sendable, Equatable {
     case modelled(ModelledFigure)
     /// A column `add` computed from others, by this expression as written.
     case computed(definition: String)
+    /// A column `attach` brought from a lookup table by key, with why it had its type there.
+    case attached(from: String, by: String, why: TypeEvidence)
 }
 
 /// The per-customer figures `clv` adds.

@@ -13,7 +13,7 @@ public struct ParseResult: Sendable {
 public struct Parser {
     /// The statement words, in the order `help` lists them.
     public static let statementWords = ["load", "use", "describe", "summarize", "count", "show", "segment", "define", "drop",
-                                         "levels", "let", "add", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "transitions", "clv", "cohorts", "what", "export", "include", "save", "report", "lesson", "say", "pause", "set", "connect", "disconnect", "sql", "help", "quit", "exit"]
+                                         "levels", "let", "add", "attach", "crosstab", "customers", "explain", "matrix", "pareto", "tiers", "rfm", "check", "lifecycle", "transitions", "clv", "cohorts", "what", "export", "include", "save", "report", "lesson", "say", "pause", "set", "connect", "disconnect", "sql", "help", "quit", "exit"]
     /// Words reserved inside expressions (write such a column in backquotes).
     public static let expressionKeywords: Set<String> = ["and", "or", "not", "true", "false", "null", "in", "between", "is", "contains", "starts"]
     /// How deeply conditions may nest before the parser refuses.
@@ -82,7 +82,7 @@ public struct Parser {
     }
 
     /// statement → loadStatement | useStatement | describeStatement | summarizeStatement | countStatement | crosstabStatement | showStatement |
-    ///             segmentStatement | defineStatement | dropStatement | levelsStatement | letStatement | addStatement | customersStatement | explainStatement |
+    ///             segmentStatement | defineStatement | dropStatement | levelsStatement | letStatement | addStatement | attachStatement | customersStatement | explainStatement |
     ///             matrixStatement | paretoStatement | tiersStatement | rfmStatement | checkStatement | lifecycleStatement | setStatement |
     ///             transitionsStatement | clvStatement | cohortsStatement | whatStatement | exportStatement | includeStatement | saveStatement | reportStatement |
     ///             lessonStatement | sayStatement | pauseStatement | connectStatement | disconnectStatement | sqlStatement | helpStatement | quitStatement
@@ -125,6 +125,7 @@ public struct Parser {
         case "check": kind = try parseCheckStatement()
         case "let": kind = try parseLetStatement()
         case "add": kind = try parseAddStatement()
+        case "attach": kind = try parseAttachStatement()
         case "levels": kind = try parseLevelsStatement()
         case "define": kind = try parseDefineStatement()
         case "drop": kind = try parseDropStatement()
@@ -831,6 +832,53 @@ public struct Parser {
             table = try expectName("a table after 'to'")
         }
         return .addColumn(name, value, table: table)
+    }
+
+    /// attachStatement → "attach" , attachedColumn , { "," , attachedColumn } , "from" , name , "by" , joinKey , { "," , joinKey }
+    ///                   , [ "to" , name ] , [ ( "keep" | "drop" ) , "unmatched" ]
+    private mutating func parseAttachStatement() throws(Diagnostic) -> ParsedStatementKind {
+        let example = "attach region, tier from members by customer_id"
+        var columns = [try parseAttachedColumn()]
+        while current.isSymbol(",") {
+            advance()
+            columns.append(try parseAttachedColumn())
+        }
+        try expectKeyword("from", "'from' and the lookup table after the columns", hints: [example])
+        let lookup = try expectName("the lookup table after 'from'")
+        try expectKeyword("by", "'by' and the key after 'from \(lookup.text)'", hints: [example])
+        var keys = [try parseJoinKey()]
+        while current.isSymbol(",") {
+            advance()
+            keys.append(try parseJoinKey())
+        }
+        var table: Name? = nil
+        if current.isKeyword("to") {
+            advance()
+            table = try expectName("a table after 'to'")
+        }
+        var unmatched: Name? = nil
+        if current.isKeyword("keep") || current.isKeyword("drop") {
+            unmatched = Name(current.text, current.span)
+            advance()
+            try expectKeyword("unmatched", "'unmatched' after '\(unmatched!.text)'", hints: [example + " keep unmatched"])
+        }
+        return .attach(ParsedAttach(columns: columns, lookup: lookup, keys: keys, table: table, unmatched: unmatched))
+    }
+
+    /// attachedColumn → ( "*" | name ) , [ "as" , name ]
+    private mutating func parseAttachedColumn() throws(Diagnostic) -> ParsedAttach.Column {
+        let name = try parseShownColumn()
+        guard current.isKeyword("as") else { return ParsedAttach.Column(name: name, alias: nil) }
+        advance()
+        return ParsedAttach.Column(name: name, alias: try expectName("a new name for '\(name.text)' after 'as'"))
+    }
+
+    /// joinKey → name , [ "=" , name ]
+    private mutating func parseJoinKey() throws(Diagnostic) -> ParsedAttach.Key {
+        let table = try expectName("a key column after 'by'")
+        guard current.isSymbol("=") else { return ParsedAttach.Key(table: table, lookup: nil) }
+        advance()
+        return ParsedAttach.Key(table: table, lookup: try expectName("the lookup table's key after '='"))
     }
 
     /// levelsStatement → "levels" , name , ( "quantiles" , NUMBER | "at" , additive , { "," , additive } ) , [ "as" , name , { "," , name } ]

@@ -127,6 +127,11 @@ extension ParsedStatementKind {
         case .showConnections: return "show connections"
         case .letVariable(let name, let value): return "let " + Self.name(name) + " = " + value.text
         case .addColumn(let name, let value, let table): return "add " + Self.name(name) + " = " + value.text + (table.map { " to " + Self.name($0) } ?? "")
+        case .attach(let a):
+            let columns = a.columns.map { ($0.name.text == "*" ? "*" : Self.name($0.name)) + ($0.alias.map { " as " + Self.name($0) } ?? "") }
+            let keys = a.keys.map { Self.name($0.table) + ($0.lookup.map { " = " + Self.name($0) } ?? "") }
+            return "attach " + columns.joined(separator: ", ") + " from " + Self.name(a.lookup) + " by " + keys.joined(separator: ", ")
+                + (a.table.map { " to " + Self.name($0) } ?? "") + (a.unmatched.map { " " + $0.text.lowercased() + " unmatched" } ?? "")
         case .levels(let metric, let method, let words):
             let how: String
             switch method {

@@ -48,6 +48,8 @@ public enum ParsedStatementKind: Sendable, Equatable {
     case letVariable(Name, ParsedExpression)
     /// `add NAME = EXPRESSION [to TABLE]`: a computed column.
     case addColumn(Name, ParsedExpression, table: Name?)
+    /// `attach COLUMNS from LOOKUP by KEYS …`: columns of a lookup table added by key.
+    case attach(ParsedAttach)
     /// `levels METRIC quantiles N [as a, b, …]` or `levels METRIC at x, y [as a, b, …]`
     case levels(Name, ParsedLevelMethod, words: [Name])
     /// `define segment NAME as CONDITION`
@@ -219,6 +221,26 @@ public struct ParsedAggregateQuery: Sendable, Equatable {
     public var sortAggregate: ParsedAggregate? = nil
     public var descending: Bool
     public var top: Int?
+}
+
+/// `attach COLUMNS from LOOKUP by KEYS [to TABLE] [keep unmatched | drop unmatched]`.
+public struct ParsedAttach: Sendable, Equatable {
+    /// A column of the lookup table, `*` for all but the keys, under another name with `as`.
+    public struct Column: Sendable, Equatable {
+        public var name: Name
+        public var alias: Name?
+    }
+    /// A key: the same name in both tables, or the table's `=` the lookup's.
+    public struct Key: Sendable, Equatable {
+        public var table: Name
+        public var lookup: Name?
+    }
+    public var columns: [Column]
+    public var lookup: Name
+    public var keys: [Key]
+    public var table: Name?
+    /// `keep` or `drop`: what becomes of the rows with no match.
+    public var unmatched: Name?
 }
 
 /// `top N by COLUMN`

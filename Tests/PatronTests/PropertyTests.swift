@@ -297,7 +297,7 @@ struct PropertyTests {
             }
         }
         #expect(checked >= 800)
-        #expect(forms.count == 47, "every form of statement: \(forms.sorted())")
+        #expect(forms.count == 49, "every form of statement: \(forms.sorted())")
     }
 
     /// A tree's shape with its spans left out, to compare trees by what they say.
@@ -322,6 +322,9 @@ struct PropertyTests {
             { "summarize count, sum(\(n())), avg(\(e())) by \(n()), \(n()) where \(c()) sort by sum(\(n())) desc top 3" },
             { "summarize count by \(n()) top 5 by \(n())" }, { "summarize median(\(n())) sort by \(n()) asc" }, { "summarize \(n())" }, { "summarize" },
             { "count \(n()) by \(n()), \(n())" }, { "count by \(n())" }, { "count" }, { "show \(n()) top 3 by \(n())" }, { "show top 0 by \(n())" }, { "show" },
+            { "show \(n()), *, \(n()) of \(n()) where \(c()) top 2 by \(n())" }, { "show \(n()) where \(c())" }, { "export \(n()), \(n()) of \(n()) to \(s())" },
+            { "add \(n()) = \(e()) to \(n())" }, { "add \(n()) = \(c())" },
+            { "attach \(n()) as \(n()), * from \(n()) by \(n()) = \(n()), \(n()) to \(n()) keep unmatched" }, { "attach * from \(n()) by \(n()) drop unmatched" },
             { "load \(s()) as \(n()) with delimiter \";\", header false, columns (\(n()) text, \(n()) date \"dd/MM/yyyy\"), nulls (\"NA\", \(s())), on_error skip" },
             { "load \(n()).\(n()).\(n()) as \(n()) with wide_numeric text" }, { "load \(n()).\(n())" }, { "load from \(n()) query \(s()) as \(n())" },
             { "use \(n()).\(n()) as \(n())" }, { "use \(n())" }, { "describe \(n())" }, { "describe" },

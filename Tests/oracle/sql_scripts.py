@@ -224,7 +224,9 @@ def main():
             done = subprocess.run(base + ["-c", f"SET search_path TO {schema}, public; " + sql], capture_output=True, text=True)
             if done.returncode != 0:
                 raise SystemExit(f"PostgreSQL: {done.stderr}\n{sql}")
-            return [[None if v == "" else v for v in line.split("\t")] for line in done.stdout.splitlines() if line]
+            # psql writes a boolean as t or f; patron's JSON as true or false, read as Python's.
+            truth = {"t": "True", "f": "False"}
+            return [[None if v == "" else truth.get(v, v) for v in line.split("\t")] for line in done.stdout.splitlines() if line]
 
         try:
             bad += compare(patron, STATEMENTS, "PostgreSQL", postgres, "postgres")
