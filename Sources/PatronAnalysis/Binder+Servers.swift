@@ -71,7 +71,7 @@ extension Binder {
             throw Diagnostic("a database keeps no order of rows, so 'show' compiles only with 'top N by COLUMN'", at: inner.span,
                              hints: ["sql \(name) show top 10 by monetary"])
         default:
-            throw Diagnostic("'sql' compiles customers from, segment, define segment, summarize, count, crosstab, show … top N by, show segments, show levels, levels, matrix, pareto, tiers, lifecycle, rfm bins, rfm segments, transitions, cohorts and add", at: inner.span,
+            throw Diagnostic("'sql' compiles customers from, segment, define segment, summarize, count, crosstab, show … top N by, show segments, show levels, levels, matrix, pareto, tiers, lifecycle, rfm bins, rfm segments, transitions, cohorts, add and attach", at: inner.span,
                              hints: ["sql \(name) segment where profit = high and loyalty = low"])
         }
     }

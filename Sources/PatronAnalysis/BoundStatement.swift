@@ -478,7 +478,7 @@ extension BoundStatement {
     /// `rfm segments`): a compiled script makes the table, and patron makes it too.
     public var makesTable: Bool {
         switch self {
-        case .customers, .rfm, .rfmSegments, .addColumn: return true
+        case .customers, .rfm, .rfmSegments, .addColumn, .attach: return true
         default: return false
         }
     }
@@ -487,7 +487,7 @@ extension BoundStatement {
     /// RFM scores and rule tables, transitions, cross tabulations and pages of rows by a column.
     public var compilesAsQuery: Bool {
         switch self {
-        case .rfm, .rfmSegments, .transitions, .cohorts, .addColumn, .crosstab, .showSegments, .showLevels, .levels: return true
+        case .rfm, .rfmSegments, .transitions, .cohorts, .addColumn, .attach, .crosstab, .showSegments, .showLevels, .levels: return true
         case .show(_, let top, _, _): return top != nil
         default: return isFramework
         }

@@ -69,6 +69,12 @@ extension Help {
             （amount >= 100）；比值是实数，列不保存实数：在需要的地方直接使用。'describe' 会说明每个计算列
             是怎样得到的。对留在服务器上的表，这一列在服务器上生成。
             """),
+        "attach": ("按键把查找表的列并入（如客户主表的会员等级、地区、注册渠道）", """
+            表（当前表，或 TABLE）的每一行取得查找表中键值相同的那一行的列；'*' 取键以外的所有列，'as' 给列改名。
+            多个键一起匹配（by region, store）。先检查键：查找表中同一键出现在多行、两边键的类型不同（文本 '00042'
+            对数字 42）、表中已有同名列，都会报错。没有匹配的行（空键永远不匹配）会被计数并列出，由语句决定去留：
+            'keep unmatched'（新列为空）或 'drop unmatched'。并入的列保留原来的类型，describe 会说明它来自哪里。
+            """),
         "let": ("设定变量，用 $名称 引用", """
             变量保存一个值：数字、文本、日期或 true/false。'patron run 文件 --param 名称=值' 从外部设定变量，
             它优先于脚本中同名的 'let'，所以脚本里的 let 就是默认值。'$as_of' 设定 'days since' 计算到的日期。
@@ -178,7 +184,7 @@ extension Help {
             精确分位数，因此相同的值属于同一等级；采用 SQL 的三值逻辑；精确小数。方言：duckdb（默认）、
             postgres、spark、trino、bigquery、snowflake。支持：customers from、segment、define segment、
             summarize、count、crosstab、show … top N by、show segments、show levels、levels、matrix、pareto、
-            tiers、lifecycle、rfm bins、rfm segments、transitions、cohorts、add（lower、upper 和 length 不支持）。'patron compile 文件 --dialect duckdb' 编译整个脚本。
+            tiers、lifecycle、rfm bins、rfm segments、transitions、cohorts、add、attach（lower、upper 和 length 不支持）。'patron compile 文件 --dialect duckdb' 编译整个脚本。
             'use 连接.模式.表' 把 PostgreSQL 的表留在服务器上，除 'summarize 表' 之外的语句都在服务器上运行，
             显示方式与内存中相同（'export 表 to \"文件\"' 把行取回）。
             """),

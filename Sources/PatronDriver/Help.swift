@@ -103,6 +103,18 @@ public enum Help {
                 column is made there.
                 """,
               example: "add bonus = profit * 0.05"),
+        Topic(name: "attach", usage: "attach COLUMN [as NAME], … from LOOKUP by KEY [= LOOKUP_KEY], … [to TABLE] [keep | drop unmatched]",
+              summary: "add a lookup table's columns by key (a customer master's tier, region, signup)",
+              details: """
+                Each row of the table (the current one, or TABLE) gets the columns of the lookup row whose keys
+                equal its own; '*' takes every column but the keys, 'as' renames one. Several keys match
+                together (by region, store). The keys are checked first: a key the lookup table holds on more
+                than one row, keys of different kinds (text '00042' against the number 42) and a name the table
+                already has are errors. Rows with no match (a null key never matches) are counted and shown,
+                and the statement says what becomes of them: 'keep unmatched' (their new columns empty) or
+                'drop unmatched'. Each attached column keeps its type, and describe says where it came from.
+                """,
+              example: "attach tier, signup_channel from members by customer_id keep unmatched"),
         Topic(name: "let", usage: "let NAME = EXPRESSION", summary: "set a variable, used as $NAME",
               details: """
                 Variables hold one value: a number, text, a date or true/false. 'patron run FILE --param
@@ -264,7 +276,7 @@ public enum Help {
                 three-valued logic; exact decimals. Dialects: duckdb (the default), postgres, spark, trino,
                 bigquery, snowflake. Covered: customers from, segment, define segment, summarize, count,
                 crosstab, show … top N by, show segments, show levels, levels, matrix, pareto, tiers, lifecycle,
-                rfm bins, rfm segments, transitions, cohorts, add
+                rfm bins, rfm segments, transitions, cohorts, add, attach
                 (lower, upper and length are refused). 'patron compile FILE --dialect duckdb' writes a whole script's.
                 'use CONNECTION.SCHEMA.TABLE' leaves a PostgreSQL table on its server and runs every
                 statement but 'summarize TABLE' there, drawn as in memory ('export TABLE to \"FILE\"' brings

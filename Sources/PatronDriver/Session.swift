@@ -637,7 +637,7 @@ extension BoundStatement {
     /// segments, levels, rules, settings): `--check` runs these and only binds the rest.
     var shapesCatalog: Bool {
         switch self {
-        case .load, .use, .letVariable, .levels, .defineSegment, .dropSegment, .customers, .rfm, .rfmSegments, .rfmRule, .addColumn,
+        case .load, .use, .letVariable, .levels, .defineSegment, .dropSegment, .customers, .rfm, .rfmSegments, .rfmRule, .addColumn, .attach,
              .setLanguage, .include, .connect, .disconnect, .loadServer:
             return true
         default:

@@ -128,8 +128,10 @@ struct PlanSQL {
 
     mutating func buildNode(_ plan: Plan) throws(SQLError) -> Building {
         switch plan {
-        case .scan(_, let schema):
-            return Building(select: SQLSelect(from: .written("t")), fields: schema.fields.map { .column($0.name) }, names: schema.fields.map(\.name),
+        case .scan(let name, let schema):
+            // The base relation is `t`; another table (a lookup table `attach` joins) is read by its name.
+            let from: SQLRelation = plan == baseScan ? .written("t") : .table(name)
+            return Building(select: SQLSelect(from: from), fields: schema.fields.map { .column($0.name) }, names: schema.fields.map(\.name),
                             schema: schema, stage: .plain, alias: "t")
         case .filter(let input, let condition):
             var b = try build(input)

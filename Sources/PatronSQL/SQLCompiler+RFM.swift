@@ -67,6 +67,14 @@ extension SQLCompiler {
         return CompiledTable(select: select, statistics: nil, plan: plan, sets: [], dialect: dialect, source: source, levels: [])
     }
 
+    /// `attach …`: the table again with the lookup table's columns, joined by key (the keys'
+    /// checks are made where the statement runs, before this).
+    public func attach(_ spec: BoundAttach, from source: String? = nil) throws(SQLError) -> CompiledTable {
+        let plan = Lowered.attach(spec)
+        let select = String(try write(plan, comment: nil, from: source).dropLast())
+        return CompiledTable(select: select, statistics: nil, plan: plan, sets: [], dialect: dialect, source: source, levels: [])
+    }
+
     /// `rfm bins N`: scores 1…N at the quantiles of recency (reversed: the most recent score
     /// highest), frequency and monetary, compared as levels are (equal values share a score); a
     /// null value has no score; `rfm` joins the three scores (0 for none), as in memory.

@@ -22,6 +22,9 @@ extension SQLCompiler {
         case .addColumn(let table, let name, let expression, _):
             let added = try addColumn(table, name: name, expression)
             return comment + (creating ? try added.replacing(table.name, dialect: dialect, text: text) : added.select + ";")
+        case .attach(let spec):
+            let attached = try attach(spec)
+            return comment + (creating ? try attached.replacing(spec.table.name, dialect: dialect, text: text) : attached.select + ";")
         case .rfmSegments(let table, _, let rules, _):
             let named = try ruleSegments(table, rules: rules)
             return comment + (creating ? try named.replacing(table.name, dialect: dialect, text: text) : named.select + ";")

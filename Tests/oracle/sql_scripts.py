@@ -55,13 +55,24 @@ def run(patron, args, stdin):
     return done.stdout
 
 
-def script(statements):
-    return 'load "examples/orders.csv" as orders\n' + "\n".join(statements) + "\n"
+ORDERS = 'load "examples/orders.csv" as orders\n'
+# The customer master beside the orders (issue 28): attach on DuckDB, where both files load.
+MEMBERS = ORDERS + 'load "examples/members.csv" as members\nuse orders\n'
+ATTACH_STATEMENTS = [
+    "attach tier, signup_channel from members by customer_id keep unmatched", "count by tier, signup_channel",
+    "customers from orders by customer_id with profit = amount - cost", "attach * from members by customer_id drop unmatched",
+    "add points = monetary * 0.05", "count by tier", "crosstab tier by signup_channel", "show customer_id, tier, points top 3 by points",
+    "transitions from 2024-06-30 to 2024-12-31 by tiers",
+]
 
 
-def memory(patron, statements):
+def script(statements, prefix=ORDERS):
+    return prefix + "\n".join(statements) + "\n"
+
+
+def memory(patron, statements, prefix=ORDERS):
     """patron in memory: one JSON answer per query, in order."""
-    answers = [d for d in json.loads(run(patron, ["run", "--format", "json", "--quiet", "-"], script(statements)))
+    answers = [d for d in json.loads(run(patron, ["run", "--format", "json", "--quiet", "-"], script(statements, prefix)))
                if d["kind"] in ("pareto", "transitions", "summary", "crosstab", "count", "rows", "segments", "cohorts")]
     queries = [s for s in statements if kind_of(s) in KINDS]
     assert len(answers) == len(queries), f"{len(answers)} answers for {len(queries)} queries"
@@ -100,9 +111,9 @@ def expected(answer):
     return pairs
 
 
-def blocks(patron, statements, dialect):
+def blocks(patron, statements, dialect, prefix=ORDERS):
     """The compiled script's statements: (patron line, SQL), in order."""
-    text = run(patron, ["compile", "-", "--dialect", dialect], script(statements))
+    text = run(patron, ["compile", "-", "--dialect", dialect], script(statements, prefix))
     parts = re.split(r"^-- (?:<stdin>:\d+|patron): ", text, flags=re.M)[1:]
     return [(p.split("\n", 1)[0], p.split("\n", 1)[1]) for p in parts]
 
@@ -155,10 +166,10 @@ def rows_of(kind, result, width=0, line=""):
     return [[str(r[0]), str(r[1]), str(r[2])] for r in result]
 
 
-def compare(patron, statements, engine, execute, dialect):
+def compare(patron, statements, engine, execute, dialect, prefix=ORDERS):
     """Runs the compiled script statement by statement with `execute`; what differs from memory."""
-    answers, bad, k = memory(patron, statements), [], 0
-    for line, sql in blocks(patron, statements, dialect):
+    answers, bad, k = memory(patron, statements, prefix), [], 0
+    for line, sql in blocks(patron, statements, dialect, prefix):
         if line.startswith("load ") and dialect in ("postgres", "spark"):
             continue  # the server's public.orders holds the same rows
         result = execute(sql)
@@ -213,6 +224,7 @@ def main():
     patron, psql = sys.argv[1], sys.argv[2:]
     duck = duckdb.connect()
     bad = compare(patron, STATEMENTS, "DuckDB", lambda sql: duck.execute(sql).fetchall() if sql.strip() else [], "duckdb")
+    bad += compare(patron, ATTACH_STATEMENTS, "DuckDB", lambda sql: duck.execute(sql).fetchall() if sql.strip() else [], "duckdb", MEMBERS)
     file_bad, files_checked = compare_files(patron, "DuckDB", lambda sql: duck.execute(sql).fetchall() if sql.strip() else [], "duckdb")
     bad += file_bad
     if psql:
@@ -238,6 +250,7 @@ def main():
     answers = len([s for s in STATEMENTS if s.split()[0] in KINDS])
     print(f"ok: a script of {len(STATEMENTS)} statements ({answers} answers) compiled and run on DuckDB"
           + (" and on PostgreSQL" if psql else "") + " answers as patron does in memory; "
+          + f"with a customer master attached, {len(ATTACH_STATEMENTS)} statements on DuckDB; "
           + f"{files_checked} segments over {len(__import__('sql_corpus').FILES)} files (null markers, quoted line breaks, each delimiter, "
           + "no header, a decimal comma, a date format) agree on DuckDB")
 
