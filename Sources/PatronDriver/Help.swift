@@ -114,7 +114,7 @@ public enum Help {
                 and the statement says what becomes of them: 'keep unmatched' (their new columns empty) or
                 'drop unmatched'. Each attached column keeps its type, and describe says where it came from.
                 """,
-              example: "attach tier, signup_channel from members by customer_id keep unmatched"),
+              example: "load \"examples/members.csv\" as members; load \"examples/orders.csv\" as orders; attach tier, signup_channel from members by customer_id keep unmatched"),
         Topic(name: "let", usage: "let NAME = EXPRESSION", summary: "set a variable, used as $NAME",
               details: """
                 Variables hold one value: a number, text, a date or true/false. 'patron run FILE --param
