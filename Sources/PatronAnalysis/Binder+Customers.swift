@@ -9,15 +9,20 @@ extension Binder {
         guard [.integer, .text].contains(orders.columns[id].type) else {
             throw Diagnostic("customers are identified by whole numbers or text; '\(idName.text)' is \(orders.columns[id].type.rawValue)", at: idName.span)
         }
-        var given: [String: ParsedDefinition] = [:]
+        var given: [String: ParsedDefinition] = [:], custom: [CustomMetric] = []
         for definition in definitions {
             let key = definition.name.text.lowercased()
             guard ["amount", "profit", "date"].contains(key) else {
-                throw Diagnostic("'with' defines amount, profit or date, not '\(definition.name.text)'", at: definition.name.span,
-                                 hints: ["customers from orders by customer_id with amount = price * quantity, profit = amount - cost"])
+                custom.append(try customMetric(definition, in: orders, id: id))
+                continue
+            }
+            if let condition = definition.condition {
+                throw Diagnostic("'where' belongs to a metric of your own, not to the \(key)", at: condition.span,
+                                 hints: ["with online = count() where channel = \"online\""])
             }
             given[key] = definition
         }
+        try Self.namedOnce(definitions.map { ($0.name.text, $0.name.span) })
         var context = BindContext()
         // The order date: named, or the date column whose name says date.
         let date: Int
@@ -81,8 +86,10 @@ extension Binder {
             }
             metrics = Set(only.map(\.text))
         }
-        return BoundCustomers(orders: orders, id: id, date: date, channel: channel, amount: amount, amountText: amountText,
-                              profit: profit, profitText: profitText, asOf: asOfDay, name: into?.text ?? "customers", metrics: metrics)
+        var bound = BoundCustomers(orders: orders, id: id, date: date, channel: channel, amount: amount, amountText: amountText,
+                                   profit: profit, profitText: profitText, asOf: asOfDay, name: into?.text ?? "customers", metrics: metrics)
+        bound.custom = custom
+        return bound
     }
 
     /// The table's numeric `profit` column, for shares of profit.

@@ -144,6 +144,55 @@ public struct BoundServerTable: Sendable {
 }
 
 /// `customers from ORDERS by ID …`, bound.
+/// A customer metric of the analyst's own: aggregates of the orders, each over the orders where
+/// the metric's condition holds, and exact arithmetic over them.
+public struct CustomMetric: Sendable {
+    /// One aggregate of a customer's orders.
+    public struct Aggregate: Sendable {
+        public enum Kind: String, Sendable, CaseIterable {
+            /// `avg` is exact, rounded half away from zero at the value's scale; `share` the orders
+            /// meeting the condition over all the customer's orders, to 4 places.
+            case sum, count, countDistinct = "count distinct", min, max, avg, share
+        }
+        public let kind: Kind
+        public let argument: BoundExpression?
+        public let condition: BoundExpression?
+        public init(kind: Kind, argument: BoundExpression?, condition: BoundExpression?) {
+            (self.kind, self.argument, self.condition) = (kind, argument, condition)
+        }
+    }
+    public indirect enum Value: Sendable {
+        case aggregate(Aggregate)
+        case constant(Literal)
+        case arithmetic(ArithmeticOperator, Value, Value)
+        case negate(Value)
+    }
+    public let name: String
+    public let value: Value
+    /// The type of the metric's values: exact numbers (scales as exact arithmetic makes them) or
+    /// dates; null for arithmetic over something else.
+    public var type: ValueType { Self.valueType(value) }
+
+    public static func valueType(_ value: Value) -> ValueType {
+        switch value {
+        case .constant(let literal): return literal.type
+        case .negate(let inner): return valueType(inner)
+        case .aggregate(let a):
+            switch a.kind {
+            case .count, .countDistinct: return .number(scale: 0)
+            case .share: return .number(scale: 4)
+            case .sum, .min, .max, .avg: return a.argument?.type ?? .null
+            }
+        case .arithmetic(let op, let x, let y):
+            guard case .number(let s) = valueType(x), case .number(let t) = valueType(y) else { return .null }
+            return .number(scale: op == .multiply ? s + t : max(s, t))
+        }
+    }
+    /// The definition as written, for `describe` and `explain`.
+    public let text: String
+    public init(name: String, value: Value, text: String) { (self.name, self.value, self.text) = (name, value, text) }
+}
+
 public struct BoundCustomers: Sendable {
     public let orders: Table
     /// The customer column, the order date column and (when present) the channel column.
@@ -161,6 +210,8 @@ public struct BoundCustomers: Sendable {
     public let name: String
     /// The metrics to derive (nil: all of them).
     public let metrics: Set<String>?
+    /// The analyst's own metrics (`with points = sum(amount) * 0.05`), after the built-in ones.
+    public var custom: [CustomMetric] = []
 
     /// Every metric a derivation can give, in the order of the table's columns.
     public static let metricNames = ["first_purchase", "last_purchase", "recency", "frequency", "monetary", "aov", "profit", "tenure", "loyalty", "channels"]

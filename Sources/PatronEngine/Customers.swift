@@ -52,8 +52,10 @@ extension Engine {
             "frequency": .frequency(asOf: asOf), "monetary": .monetary(amount: spec.amountText), "aov": .aov,
             "profit": .profit(definition: spec.profitText ?? ""), "tenure": .tenure(asOf: asOf), "loyalty": .loyalty(asOf: asOf), "channels": .channels,
         ]
+        let custom = Dictionary(spec.custom.map { ($0.name, Derivation.metric(definition: $0.text)) }, uniquingKeysWith: { a, _ in a })
         let columns = derived.columns.enumerated().map { k, column in
-            Column(name: column.name, storage: column.storage, nulls: column.nulls, evidence: .derived(k == 0 ? .customer : meanings[column.name] ?? .customer))
+            Column(name: column.name, storage: column.storage, nulls: column.nulls,
+                   evidence: .derived(k == 0 ? .customer : custom[column.name] ?? meanings[column.name] ?? .customer))
         }
         return Table(name: spec.name, columns: columns, rowCount: derived.rowCount, origin: .customers(orders: spec.orders.name, asOf: asOf))
     }

@@ -40,7 +40,33 @@ extension Lowered {
                     ("loyalty", { .roundedQuotient(figure("patron_months", AggregateCall(.countDistinct, purchaseMonth(date, asOf: asOf))), number(12), scale: 4) })]
         if let channel = spec.channel { metrics.append(("channels", { figure("patron_channels", AggregateCall(.countDistinct, .column(channel))) })) }
         let id = spec.orders.columns[spec.id].name
-        let chosen = [Output(id, .column(0))] + metrics.filter { spec.derives($0.0) }.map { Output($0.0, $0.1()) }
+        var chosen = [Output(id, .column(0))] + metrics.filter { spec.derives($0.0) }.map { Output($0.0, $0.1()) }
+        // The analyst's own metrics: their aggregates among the figures, their arithmetic over them.
+        func metric(_ value: CustomMetric.Value) throws(PlanError) -> Scalar {
+            switch value {
+            case .constant(let literal): return .literal(literal)
+            case .negate(let inner): return .negate(try metric(inner))
+            case .arithmetic(let op, let x, let y): return .arithmetic(op, try metric(x), try metric(y), CustomMetric.valueType(value))
+            case .aggregate(let a):
+                let argument = try a.argument.map { e throws(PlanError) in try lowering.expression(e) }
+                let only = try a.condition.map { e throws(PlanError) in try lowering.expression(e) }
+                func call(_ kind: AggregateCall.Kind, _ x: Scalar?, _ filter: Scalar?) -> Scalar {
+                    figure("patron_m\(values.count + 1)_\(kind)", AggregateCall(kind, x, filter: filter))
+                }
+                switch a.kind {
+                case .sum: return call(.sum, argument, only)
+                case .count: return call(.count, argument, only)
+                case .countDistinct: return call(.countDistinct, argument, only)
+                case .min: return call(.min, argument, only)
+                case .max: return call(.max, argument, only)
+                case .avg:
+                    guard case .number(let s) = a.argument?.type else { throw PlanError("an average of a value that is not an exact number") }
+                    return .roundedQuotient(call(.sum, argument, only), call(.count, argument, only), scale: s)
+                case .share: return .roundedQuotient(call(.count, nil, only), call(.count, nil, nil), scale: 4)
+                }
+            }
+        }
+        for custom in spec.custom { chosen.append(Output(custom.name, try metric(custom.value))) }
         let perCustomer = Plan.aggregate(.filter(orders, ordersUsed(spec, asOf: asOf)), groups: [Output(id, .column(spec.id))], values: values)
         return .sort(.project(perCustomer, chosen), [SortKey(0)])
     }

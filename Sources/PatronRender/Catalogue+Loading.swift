@@ -240,6 +240,7 @@ extension Catalogue {
         Entry("number of orders up to {}", "截至 {} 的订单数"),
         Entry("sum of {} over the orders", "订单的 {} 之和"),
         Entry("computed as {}", "由 {} 计算而得"),
+        Entry("per customer, over the orders: {}", "按客户对订单计算：{}"),
         Entry("from '{}' by {}: {}", "来自 '{}'（按 {} 匹配）：{}"),
         Entry("monetary ÷ frequency", "monetary ÷ frequency（客单价）"),
         Entry("days from the first purchase to {}", "从首次购买到 {} 的天数"),

@@ -59,6 +59,7 @@ public enum Formatting {
         case .rfmCode: return "the three scores, R F M"
         case .rfmSegment(let preset): return "the first \(preset) rule that matches the scores"
         case .computed(let definition): return "computed as \(definition)"
+        case .metric(let definition): return "per customer, over the orders: \(definition)"
         case .attached(let lookup, let keys, let why): return "from '\(lookup)' by \(keys): \(evidence(why))"
         case .modelled(let figure):
             switch figure {

@@ -78,6 +78,8 @@ public indirect enum Derivation: Sendable, Equatable {
     case modelled(ModelledFigure)
     /// A column `add` computed from others, by this expression as written.
     case computed(definition: String)
+    /// A customer metric of the analyst's own, over each customer's orders, as written.
+    case metric(definition: String)
     /// A column `attach` brought from a lookup table by key, with why it had its type there.
     case attached(from: String, by: String, why: TypeEvidence)
 }

@@ -732,8 +732,8 @@ public struct Parser {
         return .crosstab(rows, columns, condition: condition)
     }
 
-    /// customersStatement → "customers" , "from" , name , "by" , name , [ "as" , "of" , additive ] , [ "with" , name , "=" , expression , { "," ,
-    ///                      name , "=" , expression } ] , [ "only" , name , { "," , name } ] , [ "into" , name ]
+    /// customersStatement → "customers" , "from" , name , "by" , name , [ "as" , "of" , additive ] , [ "with" , name , "=" , expression , [ "where" ,
+    ///                      condition ] , { "," , name , "=" , expression , [ "where" , condition ] } ] , [ "only" , name , { "," , name } ] , [ "into" , name ]
     private mutating func parseCustomersStatement() throws(Diagnostic) -> ParsedStatementKind {
         try expectKeyword("from", "'from' and the orders table after 'customers'", hints: ["customers from orders by customer_id"])
         let orders = try expectName("the orders table after 'from'")
@@ -749,9 +749,14 @@ public struct Parser {
         if current.isKeyword("with") {
             repeat {
                 advance()
-                let name = try expectName("amount, profit or date after 'with'")
+                let name = try expectName("amount, profit, date or a metric of your own after 'with'")
                 try expectSymbol("=", "'=' and an expression after '\(name.text)'", hints: ["with amount = price * quantity, profit = amount - cost"])
-                definitions.append(ParsedDefinition(name: name, value: try parseExpression()))
+                var definition = ParsedDefinition(name: name, value: try parseExpression())
+                if current.isKeyword("where") {
+                    advance()
+                    definition.condition = try parseCondition()
+                }
+                definitions.append(definition)
             } while current.isSymbol(",")
         }
         var only: [Name] = []
@@ -1093,7 +1098,7 @@ public struct Parser {
     }
 
     /// primary → "(" , expression , ")" | NUMBER , [ "days" ] | STRING | DATE | "true" | "false" | "null" | VARIABLE | "days" , "since" , unary | (
-    ///           "top" | "bottom" ) , NUMBER , "%" | name , [ "(" , [ expression , { "," , expression } ] , ")" ]
+    ///           "top" | "bottom" ) , NUMBER , "%" | name , [ "(" , [ [ "distinct" ] , expression , { "," , expression } ] , ")" ]
     ///
     /// The recursive path keeps its frames small (deep input must hit the nesting limit, not the
     /// end of a small stack): literals and calls are read in separate functions.
@@ -1152,11 +1157,16 @@ public struct Parser {
             return .rank(top: token.isKeyword("top"), percent: number.text, span(from: token.span.start))
         case .word where !Self.expressionKeywords.contains(token.text.lowercased()), .quotedIdentifier:
             advance()
-            let name = Name(token.text, token.span)
+            var name = Name(token.text, token.span)
             guard token.kind == .word, current.isSymbol("("), current.span.start == token.span.end else { return .name(name) }
             advance()
             try enterNesting(at: token.span)
             var arguments: [ParsedExpression] = []
+            if name.text.lowercased() == "count" && current.isKeyword("distinct") {
+                // count(distinct x): the distinct values, as a call of its own.
+                advance()
+                name = Name("count distinct", token.span)
+            }
             if !current.isSymbol(")") {
                 arguments.append(try parseExpression())
                 while current.isSymbol(",") {

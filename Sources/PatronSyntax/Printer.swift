@@ -18,6 +18,7 @@ extension ParsedExpression {
         case .isNull(let e, let negated, _): return e.text + (negated ? " is not null" : " is null")
         case .textMatch(let e, let match, let t, _): return e.text + " " + match.rawValue + " " + t.text
         case .daysSince(let e, _): return "days since " + e.text
+        case .call(let f, let arguments, _) where f.text == "count distinct": return "count(distinct " + arguments.map(\.text).joined(separator: ", ") + ")"
         case .call(let f, let arguments, _): return f.text + "(" + arguments.map(\.text).joined(separator: ", ") + ")"
         case .rank(let top, let percent, _): return (top ? "top " : "bottom ") + percent + "%"
         case .name(let n): return Self.name(n.text)
@@ -143,7 +144,7 @@ extension ParsedStatementKind {
         case .dropSegment(let name): return "drop segment " + Self.name(name)
         case .customers(let orders, let id, let asOf, let definitions, let only, let into):
             return "customers from " + Self.name(orders) + " by " + Self.name(id) + (asOf.map { " as of " + $0.text } ?? "")
-                + (definitions.isEmpty ? "" : " with " + definitions.map { Self.name($0.name) + " = " + $0.value.text }.joined(separator: ", "))
+                + (definitions.isEmpty ? "" : " with " + definitions.map { Self.name($0.name) + " = " + $0.value.text + ($0.condition.map { " where " + $0.text } ?? "") }.joined(separator: ", "))
                 + Self.list(" only ", only) + (into.map { " into " + Self.name($0) } ?? "")
         case .explain(let name): return "explain " + Self.name(name)
         case .explainCustomer(let id): return "explain customer " + id.text

@@ -190,6 +190,8 @@ public struct ParsedColumnSpec: Sendable, Equatable {
 public struct ParsedDefinition: Sendable, Equatable {
     public var name: Name
     public var value: ParsedExpression
+    /// `where …` after a customer metric: the orders its aggregates take.
+    public var condition: ParsedExpression? = nil
 }
 
 /// How `levels` cuts a column.

@@ -60,8 +60,12 @@ ORDERS = 'load "examples/orders.csv" as orders\n'
 MEMBERS = ORDERS + 'load "examples/members.csv" as members\nuse orders\n'
 ATTACH_STATEMENTS = [
     "attach tier, signup_channel from members by customer_id keep unmatched", "count by tier, signup_channel",
-    "customers from orders by customer_id with profit = amount - cost", "attach * from members by customer_id drop unmatched",
-    "add points = monetary * 0.05", "count by tier", "crosstab tier by signup_channel", "show customer_id, tier, points top 3 by points",
+    "customers from orders by customer_id with profit = amount - cost, points = sum(amount) * 0.05, online = count() where channel = 'online', "
+    "stores = count(distinct store), biggest = max(amount), typical = avg(amount), online_share = share() where channel = 'online', "
+    "last_big = max(order_date) where amount > 100, spent = sum(cost) - sum(amount) * 2, orders_with_cost = count(cost)",
+    "show customer_id, points, online, stores, biggest, typical, online_share, last_big, spent, orders_with_cost top 12 by points",
+    "attach * from members by customer_id drop unmatched",
+    "add points2 = monetary * 0.05", "count by tier", "crosstab tier by signup_channel", "show customer_id, tier, points2 top 3 by points2",
     "transitions from 2024-06-30 to 2024-12-31 by tiers",
 ]
 
