@@ -16,11 +16,15 @@ extension Binder {
         let condition = try definition.condition.map { c throws(Diagnostic) -> BoundExpression in
             let bound = try bindExpression(c, in: orders, context: &context)
             guard bound.type == .boolean || bound.type == .null else {
-                throw Diagnostic("'where' takes a condition, not a \(bound.type.name)", at: c.span, hints: ["online = count() where channel = \"online\""])
+                throw Diagnostic("'where' takes a condition, not a \(bound.type.name)", at: c.span, hints: ["write it as online = count() where channel = \"online\""])
             }
             return bound
         }
         let value = try metricValue(definition.value, in: orders, condition: condition, context: &context)
+        guard Self.aggregates(value) else {
+            throw Diagnostic("a metric aggregates a customer's orders: '\(source.text(of: definition.value.span))' is not an aggregate", at: definition.value.span,
+                             hints: ["sum(x), count(), count(distinct x), min(x), max(x), avg(x), share(): with points = sum(amount) * 0.05"])
+        }
         switch CustomMetric.valueType(value) {
         case .number(let scale) where scale > 18:
             throw Diagnostic("'\(source.text(of: definition.value.span))' has \(scale) decimal places, more than a column holds (18)", at: definition.value.span)
@@ -31,6 +35,16 @@ extension Binder {
         }
         let text = Self.singleLine(source.text(of: definition.value.span)) + (definition.condition.map { " where " + Self.singleLine(source.text(of: $0.span)) } ?? "")
         return CustomMetric(name: name.text, value: value, text: text)
+    }
+
+    /// Whether a metric reads the orders at all (a constant alone does not).
+    private static func aggregates(_ value: CustomMetric.Value) -> Bool {
+        switch value {
+        case .aggregate: return true
+        case .constant: return false
+        case .negate(let inner): return aggregates(inner)
+        case .arithmetic(_, let x, let y): return aggregates(x) || aggregates(y)
+        }
     }
 
     private func metricValue(_ e: ParsedExpression, in orders: Table, condition: BoundExpression?, context: inout BindContext) throws(Diagnostic) -> CustomMetric.Value {
@@ -68,7 +82,7 @@ extension Binder {
         let wanted = kind == .share ? 0...0 : kind == .count ? 0...1 : 1...1
         guard wanted.contains(arguments.count) else {
             throw Diagnostic("'\(kind.rawValue)' takes \(wanted.upperBound == 0 ? "no value (the orders are those of its 'where')" : "one value")", at: span,
-                             hints: [kind == .share ? "online_share = share() where channel = \"online\"" : "\(kind.rawValue)(amount)"])
+                             hints: [kind == .share ? "write it as online_share = share() where channel = \"online\"" : "write it as \(kind.rawValue)(amount)"])
         }
         let argument = try arguments.first.map { a throws(Diagnostic) in try bindExpression(a, in: orders, context: &context) }
         if let argument, let parsed = arguments.first {
@@ -86,7 +100,7 @@ extension Binder {
             }
         }
         if kind == .share && condition == nil {
-            throw Diagnostic("share() is the share of the orders its 'where' keeps", at: span, hints: ["online_share = share() where channel = \"online\""])
+            throw Diagnostic("share() is the share of the orders its 'where' keeps", at: span, hints: ["write it as online_share = share() where channel = \"online\""])
         }
         return CustomMetric.Aggregate(kind: kind, argument: argument, condition: condition)
     }

@@ -93,7 +93,10 @@ extension Help {
             列：first_purchase、last_purchase、recency（从最后一次购买到截止日期的天数）、frequency（订单数）、
             monetary（消费额：各订单金额相加）、aov（monetary ÷ frequency）、profit（利润之和，定义了利润或订单有利润列时）、
             tenure（首次购买至今的天数）、loyalty（截至截止日期的 12 个自然月中有购买的月份占比）和 channels
-            （订单有渠道列时）。截止日期默认为最晚的订单日期，并总会打印出来；之后的订单不计入。金额列按名称
+            （订单有渠道列时）。之后是自定义指标，按每位客户的订单计算：'with points = sum(amount) * 0.05,
+            online = count() where channel = "online", online_share = share() where channel = "online"'
+            （可用 sum、count、count(distinct x)、min、max、avg（精确）、share()，以及它们的 + − ×；'where'
+            决定指标使用哪些订单）。describe 会显示每个定义。截止日期默认为最晚的订单日期，并总会打印出来；之后的订单不计入。金额列按名称
             查找（amount、revenue、sales、total、value……），或用 'with amount = …' 指定。新表名为
             customers（或指定的名称），并成为当前表。'only frequency, profit' 只推导这些指标：在数百万
             订单上约快一倍，表也更小。'explain 指标' 打印当前生效的指标定义。

@@ -144,6 +144,10 @@ public enum Help {
                 profit (sum of the profit, when defined or when the orders have a profit column),
                 tenure (days since the first purchase), loyalty (share of the 12 calendar months up to
                 the as-of date with a purchase) and channels (when the orders have a channel column).
+                Metrics of your own follow, each over a customer's orders: 'with points = sum(amount) *
+                0.05, online = count() where channel = "online", online_share = share() where channel =
+                "online"' (sum, count, count(distinct x), min, max, avg (exact), share(), and + − × of
+                them; 'where' keeps the orders the metric takes). describe shows each definition.
                 The as-of date defaults to the latest order date and is always printed; orders after it
                 are left out. The amount is found by name (amount, revenue, sales, total, value, …) or
                 given with 'with amount = …'. The new table is named customers (or NAME) and becomes
