@@ -7,6 +7,9 @@ private enum Figure {
     case first, last, orders, months, channels
     /// The first or second running sum, at the sum's scale.
     case sum(Int, scale: Int)
+    /// Any other aggregate of the used orders (a metric of the analyst's own), made a slot at a
+    /// time beside the gathering (`MemoryRunner.extra`).
+    case extra(AggregateCall)
 }
 
 /// The per-customer aggregate the gathering serves: orders grouped by a whole-number or text
@@ -33,7 +36,11 @@ private struct GatherShape {
         var figures: [Figure] = [], sums: [Scalar] = [], channel: Int? = nil
         for value in values {
             let call = value.call
-            guard call.filter == nil else { return nil }
+            if call.filter != nil {
+                guard MemoryRunner.servesExtra(call, in: orders) else { return nil }
+                figures.append(.extra(call))
+                continue
+            }
             switch (call.kind, call.argument) {
             case (.min, .column(date)?): figures.append(.first)
             case (.max, .column(date)?): figures.append(.last)
@@ -43,10 +50,12 @@ private struct GatherShape {
                 figures.append(.sum(sums.count, scale: scale))
                 sums.append(x)
             case (.countDistinct, let x?) where x == Lowered.purchaseMonth(.column(date), asOf: asOf): figures.append(.months)
-            case (.countDistinct, .column(let c)?) where channel == nil || channel == c:
-                guard c >= 0, c < orders.columns.count, case .text = orders.columns[c].storage else { return nil }
+            case (.countDistinct, .column(let c)?) where (channel == nil || channel == c) && c >= 0 && c < orders.columns.count && orders.columns[c].type == .text:
                 (channel, figures) = (c, figures + [.channels])
-            default: return nil
+            default:
+                // Any other aggregate a slot at a time, beside the gathering.
+                guard MemoryRunner.servesExtra(call, in: orders) else { return nil }
+                figures.append(.extra(call))
             }
         }
         (self.id, self.date, self.asOf, self.figures, self.sums, self.channel) = (id, date, asOf, figures, sums, channel)
@@ -84,10 +93,21 @@ extension MemoryRunner {
                                amount: fillers.first ?? none, profit: fillers.count > 1 ? fillers[1] : nil, slots: slots, channel: channel, months: months)
         }
         // The smallest figures that hold what was asked for: less memory to touch at random.
-        // The orders used are counted on the way (a derivation's facts ask for them).
+        // The orders used are counted on the way (a derivation's facts ask for them); the extra
+        // aggregates are made over them a slot at a time, in the customers' order.
         func made<F: CustomerFigures>(_ gathered: Gathered<F>, channels: Int = 0) throws -> Table {
             self.made.counted(input, rows: gathered.used)
-            return try figures(gathered, shape, groups, values, slots, firstDay, asOf, channels: channels)
+            let table = try figures(gathered, shape, groups, values, slots, firstDay, asOf, channels: channels)
+            guard shape.figures.contains(where: { if case .extra = $0 { return true } else { return false } }) else { return table }
+            let used = try rows(input)
+            let order = slots.ordered(gathered.accumulators.indices.filter { gathered.accumulators[$0].frequency > 0 })
+            var columns = table.columns
+            for (k, figure) in shape.figures.enumerated() {
+                guard case .extra(let call) = figure else { continue }
+                let storage = try extra(call, over: used, slots: slots, order: order)
+                columns[k + 1] = Column(name: columns[k + 1].name, storage: storage.storage, nulls: storage.nulls)
+            }
+            return Table(name: table.name, columns: columns, rowCount: table.rowCount, origin: table.origin)
         }
         if !dated && !months && shape.channel == nil && fillers.count <= 1 { return try made(Engine.gather(inputs(), as: Tally.self)) }
         if !months && shape.channel == nil && Int(asOf) - Int(firstDay) < Compact.daySpan { return try made(Engine.gather(inputs(), as: Compact.self)) }
@@ -116,6 +136,7 @@ extension MemoryRunner {
             case .sum(let which, let scale):
                 let v = order.map { sum(which, $0) }
                 return .decimal(v, scale: scale)
+            case .extra: return nil
             }
         }
     }
@@ -137,5 +158,116 @@ extension MemoryRunner {
             Column(name: values[k].name, storage: build(k) ?? .integer(Array(repeating: 0, count: n)), nulls: none)
         } }, when: n >= 100_000)
         return Table(name: table.name, columns: columns, rowCount: n, origin: table.origin)
+    }
+}
+
+extension MemoryRunner {
+    /// Whether `extra` makes this aggregate: counts, exact sums, least and greatest numbers or
+    /// dates, and distinct counts of a column.
+    static func servesExtra(_ call: AggregateCall, in orders: Table) -> Bool {
+        let schema = Schema(orders)
+        switch call.kind {
+        case .count: return true
+        case .sum: if case .number? = call.argument?.type(in: schema) { return true } else { return false }
+        case .min, .max:
+            switch call.argument?.type(in: schema) {
+            case .number?, .date?: return true
+            default: return false
+            }
+        case .countDistinct:
+            guard case .column(let c)? = call.argument, c >= 0, c < orders.columns.count else { return false }
+            return codes(of: orders.columns[c]) != nil
+        default: return false
+        }
+    }
+
+    /// One aggregate of the used orders (`used`, rows of the base table) per customer slot, in
+    /// the customers' `order`: each row's slot read from the identifier, then one loop.
+    func extra(_ call: AggregateCall, over used: Selection, slots: CustomerSlots, order: [Int]) throws -> (storage: ColumnStorage, nulls: NullBitmap) {
+        var rows = try call.filter.map { Engine.filter($0, in: table, selection: used) } ?? used
+        if call.kind == .count, let argument = call.argument { rows = Engine.filter(.isNull(argument, negated: true), in: table, selection: rows) }
+        let slotOf = rows.map { slots.slot(of: $0) }
+        func laidOut<T>(_ perSlot: [T], present: [Bool]?) -> ([T], NullBitmap) {
+            var nulls = NullBitmap()
+            for slot in order { nulls.append(isNull: !(present?[slot] ?? true)) }
+            return (order.map { perSlot[$0] }, nulls)
+        }
+        let schema = Schema(table)
+        switch call.kind {
+        case .count:
+            var counts = [Int64](repeating: 0, count: slots.count)
+            for slot in slotOf { counts[slot] += 1 }
+            let (v, nulls) = laidOut(counts, present: nil)
+            return (.integer(v), nulls)
+        case .countDistinct:
+            guard case .column(let c)? = call.argument, let coded = Self.codes(of: table.columns[c]) else { throw PlanError.shape }
+            var counts = [Int64](repeating: 0, count: slots.count)
+            let null = coded.values.firstIndex(of: .null).map { Int32($0) } ?? -1
+            if coded.values.count <= 64 {
+                // Few values (categories, channels): a bit per value and customer.
+                var bits = [UInt64](repeating: 0, count: slots.count)
+                for (i, row) in rows.enumerated() where coded.codes[row] != null { bits[slotOf[i]] |= 1 << UInt64(coded.codes[row]) }
+                for s in bits.indices { counts[s] = Int64(bits[s].nonzeroBitCount) }
+            } else {
+                var seen = Set<Int64>()
+                for (i, row) in rows.enumerated() where coded.codes[row] != null {
+                    if seen.insert(Int64(slotOf[i]) << 32 | Int64(coded.codes[row])).inserted { counts[slotOf[i]] += 1 }
+                }
+            }
+            let (v, nulls) = laidOut(counts, present: nil)
+            return (.integer(v), nulls)
+        case .min, .max:
+            let wantsMin = call.kind == .min
+            if case .date? = call.argument?.type(in: schema) {
+                guard case .date(let f) = Engine.compile(call.argument ?? .literal(.null), in: table) else { throw PlanError.shape }
+                var best = [Int32](repeating: 0, count: slots.count), present = [Bool](repeating: false, count: slots.count)
+                for (i, row) in rows.enumerated() {
+                    guard let d = f(row) else { continue }
+                    let s = slotOf[i]
+                    if !present[s] || (wantsMin ? d < best[s] : d > best[s]) { (best[s], present[s]) = (d, true) }
+                }
+                let (v, nulls) = laidOut(best, present: present)
+                return (.date(v), nulls)
+            }
+            guard case .number(let scale)? = call.argument?.type(in: schema), let argument = call.argument else { throw PlanError.shape }
+            let value = Engine.compile(argument, in: table).asNumber(scale: scale)
+            var best = [Int64](repeating: 0, count: slots.count), present = [Bool](repeating: false, count: slots.count)
+            for (i, row) in rows.enumerated() {
+                guard let x = value(row) else { continue }
+                let s = slotOf[i]
+                if !present[s] || (wantsMin ? x < best[s] : x > best[s]) { (best[s], present[s]) = (x, true) }
+            }
+            let (v, nulls) = laidOut(best, present: present)
+            return (scale == 0 ? .integer(v) : .decimal(v, scale: scale), nulls)
+        case .sum:
+            guard case .number(let scale)? = call.argument?.type(in: schema), let argument = call.argument else { throw PlanError.shape }
+            let fill = Engine.numberFiller(argument, scale: scale, in: table)
+            var sums = [Int128](repeating: 0, count: slots.count), present = [Bool](repeating: false, count: slots.count)
+            let block = 4096
+            let values = UnsafeMutableBufferPointer<Int64>.allocate(capacity: block), valid = UnsafeMutableBufferPointer<Bool>.allocate(capacity: block)
+            defer { values.deallocate(); valid.deallocate() }
+            rows.withUnsafeBufferPointer { all in
+                var low = 0
+                while low < all.count {
+                    let high = min(low + block, all.count)
+                    fill(UnsafeBufferPointer(rebasing: all[low..<high]), values, valid)
+                    for i in 0..<(high - low) where valid[i] {
+                        let s = slotOf[low + i]
+                        sums[s] += Int128(values[i])
+                        present[s] = true
+                    }
+                    low = high
+                }
+            }
+            var overflowed: Int? = nil
+            let narrow = sums.enumerated().map { k, s -> Int64 in
+                guard let v = Int64(exactly: s) else { overflowed = overflowed ?? k; return 0 }
+                return v
+            }
+            if overflowed != nil { throw ExecutionFailure.overflow(table: table.name, row: 0, rows: 1) }
+            let (v, nulls) = laidOut(narrow, present: present)
+            return (scale == 0 ? .integer(v) : .decimal(v, scale: scale), nulls)
+        default: throw PlanError.shape
+        }
     }
 }

@@ -134,6 +134,15 @@ struct CustomerSlots: @unchecked Sendable {
         }
     }
 
+    /// The slot of one row (its identifier is not null).
+    func slot(of row: Int) -> Int {
+        switch kind {
+        case .dense(let ids, let minimum): return Int(ids[row] &- minimum)
+        case .codes(let codes, _): return Int(codes[row])
+        case .numbered(let rowSlot, _): return Int(rowSlot[row])
+        }
+    }
+
     /// The identifier of a slot: the whole number, or the dictionary code for text.
     func key(of slot: Int) -> Int64 {
         switch kind {

@@ -52,12 +52,62 @@ extension MemoryRunner {
         }
     }
 
+    /// Each row's code among the distinct values of a whole-number, date or text column, read
+    /// from its storage (no value made per row): dense numbers by offset, text by dictionary code.
+    static func codes(of column: Column) -> (codes: [Int32], values: [Literal])? {
+        let n = column.count, nulls = column.nulls
+        var codes = [Int32](repeating: 0, count: n), values: [Literal] = [], nullCode: Int32 = -1
+        func null() -> Int32 {
+            if nullCode < 0 { nullCode = Int32(values.count); values.append(.null) }
+            return nullCode
+        }
+        func numbers<T: FixedWidthInteger>(_ v: [T], _ literal: (T) -> Literal) {
+            let bounds = Engine.range(of: v, nulls: nulls)
+            if let bounds, Int(bounds.upperBound) - Int(bounds.lowerBound) < 4 * n + 1024 {
+                var group = [Int32](repeating: -1, count: Int(bounds.upperBound) - Int(bounds.lowerBound) + 1)
+                for r in 0..<n {
+                    if nulls.contains(r) { codes[r] = null(); continue }
+                    let k = Int(v[r]) - Int(bounds.lowerBound)
+                    if group[k] < 0 { group[k] = Int32(values.count); values.append(literal(v[r])) }
+                    codes[r] = group[k]
+                }
+                return
+            }
+            var index: [T: Int32] = [:]
+            for r in 0..<n {
+                if nulls.contains(r) { codes[r] = null(); continue }
+                if let known = index[v[r]] { codes[r] = known; continue }
+                index[v[r]] = Int32(values.count)
+                values.append(literal(v[r]))
+                codes[r] = Int32(values.count - 1)
+            }
+        }
+        switch column.storage {
+        case .integer(let v): numbers(v) { .number(Int128($0), scale: 0) }
+        case .decimal(let v, let s): numbers(v) { .number(Int128($0), scale: s) }
+        case .date(let v): numbers(v) { .date($0) }
+        case .text(let textCodes, let dictionary):
+            var group = [Int32](repeating: -1, count: dictionary.count)
+            for r in 0..<n {
+                if nulls.contains(r) { codes[r] = null(); continue }
+                let c = Int(textCodes[r])
+                if group[c] < 0 { group[c] = Int32(values.count); values.append(.text(dictionary[c])) }
+                codes[r] = group[c]
+            }
+        default: return nil
+        }
+        return (codes, values)
+    }
+
     /// A grouped (or whole) aggregate of a table's rows: a row per group, in order of first
     /// appearance, the groups' values then the aggregates'.
     func aggregated(_ t: Table, groups: [Output], values: [AggregateOutput], in plan: Plan) throws -> Answer {
         var groupOf = [Int32](repeating: 0, count: t.rowCount), keys: [[Literal]] = groups.isEmpty ? [[]] : []
         if !groups.isEmpty {
-            let coded = try groups.map { Self.codes(Engine.compile(try resolved($0.value, in: plan), in: t), rows: t.rowCount) }
+            let coded = try groups.map { group throws -> (codes: [Int32], values: [Literal]) in
+                if case .column(let k) = group.value, k >= 0, k < t.columns.count, let fast = Self.codes(of: t.columns[k]) { return fast }
+                return Self.codes(Engine.compile(try resolved(group.value, in: plan), in: t), rows: t.rowCount)
+            }
             // Codes combined key by key: a pair of codes is a new code.
             var combined = coded[0].codes, tuples = coded[0].values.map { [$0] }
             for next in coded.dropFirst() {
@@ -218,6 +268,44 @@ extension MemoryRunner {
         return try Engine.materialize(out, type: .number(scale: scale), name: output.name)
     }
 
+    /// A one-key join of two whole-number, date or text columns of one kind: each left row with
+    /// its right rows (in right row order), by the key's stored values. Nil for other columns.
+    static func pairs(_ l: Column, _ r: Column, keepUnmatched: Bool) -> (left: [Int], right: [Int])? {
+        // The right rows of each key, as an index: a first row, and the rare further ones.
+        func join<K: Hashable>(_ leftKey: (Int) -> K?, _ rightKey: (Int) -> K?) -> (left: [Int], right: [Int]) {
+            var first: [K: Int] = [:], more: [Int: [Int]] = [:]
+            first.reserveCapacity(r.count)
+            for row in 0..<r.count {
+                guard let key = rightKey(row) else { continue }
+                if let known = first[key] { more[known, default: []].append(row) } else { first[key] = row }
+            }
+            var lefts: [Int] = [], rights: [Int] = []
+            lefts.reserveCapacity(l.count); rights.reserveCapacity(l.count)
+            for row in 0..<l.count {
+                guard let key = leftKey(row), let match = first[key] else {
+                    if keepUnmatched { lefts.append(row); rights.append(-1) }
+                    continue
+                }
+                lefts.append(row); rights.append(match)
+                for other in more[match] ?? [] { lefts.append(row); rights.append(other) }
+            }
+            return (lefts, rights)
+        }
+        switch (l.storage, r.storage) {
+        case (.integer(let a), .integer(let b)):
+            return join({ l.nulls.contains($0) ? nil : a[$0] }, { r.nulls.contains($0) ? nil : b[$0] })
+        case (.date(let a), .date(let b)):
+            return join({ l.nulls.contains($0) ? nil : a[$0] }, { r.nulls.contains($0) ? nil : b[$0] })
+        case (.text(let a, let da), .text(let b, let db)):
+            // Text by code point: each left code mapped to the right dictionary's code, once.
+            var rightCode: [CodePointText: Int] = [:]
+            for (k, text) in db.enumerated() { rightCode[CodePointText(text)] = k }
+            let mapped = da.map { rightCode[CodePointText($0)] ?? -1 }
+            return join({ l.nulls.contains($0) || mapped[Int(a[$0])] < 0 ? nil : mapped[Int(a[$0])] }, { r.nulls.contains($0) ? nil : Int(b[$0]) })
+        default: return nil
+        }
+    }
+
     /// The rows of several tables one after another, typed by the first's schema.
     func united(_ parts: [Table], schema: Schema) throws -> Table {
         let columns = try schema.fields.enumerated().map { k, field -> Column in
@@ -240,6 +328,10 @@ extension MemoryRunner {
                 let key = compiled.map { KeyValue(Engine.literal($0, row: row)) }
                 return key.contains(.null) ? nil : key
             }
+        }
+        if keys.count == 1, let pairs = Self.pairs(left.columns[keys[0].left], right.columns[keys[0].right], keepUnmatched: keepUnmatched) {
+            let columns = left.columns.map { $0.taking(pairs.left) } + right.columns.map { $0.taking(pairs.right) }
+            return Table(name: left.name, columns: columns, rowCount: pairs.left.count, origin: left.origin)
         }
         let rightKey = keyOf(right, keys.map(\.right)), leftKey = keyOf(left, keys.map(\.left))
         var index: [[KeyValue]: [Int]] = [:]

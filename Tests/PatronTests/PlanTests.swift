@@ -224,7 +224,11 @@ struct MemoryPlanTests {
         let orders = DemoData.orders()
         for text in ["customers from demo_orders by customer_id with profit = amount - cost",
                      "customers from demo_orders by customer_id only frequency, monetary",
-                     "customers from demo_orders by customer_id as of 2024-06-30 only recency, tenure"] {
+                     "customers from demo_orders by customer_id as of 2024-06-30 only recency, tenure",
+                     // Metrics of the analyst's own: made a slot at a time beside the gathering.
+                     "customers from demo_orders by customer_id with profit = amount - cost, c = count(cost) where channel = \"online\", "
+                        + "d = count(distinct order_date), lo = min(amount) where amount > 50, hi = max(order_date) where cost > 20, "
+                        + "s = sum(cost) where channel = \"store\", t = sum(amount * 2) - sum(cost), sh = share() where amount > 100"] {
             guard case .customers(let spec) = try PlanTests.bind(text, over: [orders]) else { Issue.record("not a derivation"); return }
             let plan = try Lowered.customers(spec)
             guard case .sort(.project(.aggregate(.filter(let scan, let used), let groups, let values), let outputs), let keys) = plan else {
@@ -235,6 +239,8 @@ struct MemoryPlanTests {
             let runner = MemoryRunner(orders)
             let (gathered, made) = (try runner.answer(plan), try runner.answer(general))
             #expect(gathered.names == made.names && gathered.rows == made.rows && gathered.rows.count > 100, "\(text)")
+            let firstDiffering = zip(gathered.rows, made.rows).first { $0 != $1 }
+            #expect(firstDiffering == nil, "\(text): \(String(describing: firstDiffering))")
         }
     }
 }
