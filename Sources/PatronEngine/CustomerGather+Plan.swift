@@ -217,28 +217,26 @@ extension MemoryRunner {
             let (v, nulls) = laidOut(counts, present: nil)
             return (.integer(v), nulls)
         case .min, .max:
-            let wantsMin = call.kind == .min
-            if case .date? = call.argument?.type(in: schema) {
-                guard case .date(let f) = Engine.compile(call.argument ?? .literal(.null), in: table) else { throw PlanError.shape }
-                var best = [Int32](repeating: 0, count: slots.count), present = [Bool](repeating: false, count: slots.count)
+            guard let argument = call.argument else { throw PlanError.shape }
+            // The least or greatest value of each slot's rows, nulls where a slot has none.
+            func extreme<T: Comparable>(_ value: (Int) -> T?, zero: T) -> ([T], NullBitmap) {
+                var best = [T](repeating: zero, count: slots.count), present = [Bool](repeating: false, count: slots.count)
                 for (i, row) in rows.enumerated() {
-                    guard let d = f(row) else { continue }
+                    guard let x = value(row) else { continue }
                     let s = slotOf[i]
-                    if !present[s] || (wantsMin ? d < best[s] : d > best[s]) { (best[s], present[s]) = (d, true) }
+                    if !present[s] || (call.kind == .min ? x < best[s] : x > best[s]) { (best[s], present[s]) = (x, true) }
                 }
-                let (v, nulls) = laidOut(best, present: present)
+                return laidOut(best, present: present)
+            }
+            switch (argument.type(in: schema), Engine.compile(argument, in: table)) {
+            case (.date, .date(let f)):
+                let (v, nulls) = extreme(f, zero: Int32(0))
                 return (.date(v), nulls)
+            case (.number(let scale), let compiled):
+                let (v, nulls) = extreme(compiled.asNumber(scale: scale), zero: Int64(0))
+                return (scale == 0 ? .integer(v) : .decimal(v, scale: scale), nulls)
+            default: throw PlanError.shape
             }
-            guard case .number(let scale)? = call.argument?.type(in: schema), let argument = call.argument else { throw PlanError.shape }
-            let value = Engine.compile(argument, in: table).asNumber(scale: scale)
-            var best = [Int64](repeating: 0, count: slots.count), present = [Bool](repeating: false, count: slots.count)
-            for (i, row) in rows.enumerated() {
-                guard let x = value(row) else { continue }
-                let s = slotOf[i]
-                if !present[s] || (wantsMin ? x < best[s] : x > best[s]) { (best[s], present[s]) = (x, true) }
-            }
-            let (v, nulls) = laidOut(best, present: present)
-            return (scale == 0 ? .integer(v) : .decimal(v, scale: scale), nulls)
         case .sum:
             guard case .number(let scale)? = call.argument?.type(in: schema), let argument = call.argument else { throw PlanError.shape }
             let fill = Engine.numberFiller(argument, scale: scale, in: table)

@@ -459,13 +459,10 @@ public struct Parser {
     /// exportStatement → "export" , [ shownColumn , { "," , shownColumn } , "of" ] , name , "to"
     ///                   , ( STRING , [ "as" , name ] , [ "with" , "raw" ] | serverTable , [ "replace" | "append" ] )
     private mutating func parseExportStatement() throws(Diagnostic) -> ParsedStatementKind {
-        var what = try parseShownColumn(), columns: [Name]? = nil
-        if current.isSymbol(",") || current.isKeyword("of") || what.text == "*" {
-            var names = [what]
-            while current.isSymbol(",") {
-                advance()
-                names.append(try parseShownColumn())
-            }
+        let listed = try parseCommaList { (p: inout Parser) throws(Diagnostic) in try p.parseShownColumn() }
+        var what = listed[0], columns: [Name]? = nil
+        if listed.count > 1 || current.isKeyword("of") || what.text == "*" {
+            let names = listed
             try expectKeyword("of", "'of' and a table or a segment after the columns", hints: ["export customer_id, monetary of loyal to \"loyal.csv\""])
             (columns, what) = (names, try expectName("a table or a segment after 'of'"))
         }
@@ -573,11 +570,7 @@ public struct Parser {
         if current.isKeyword("connections") && peek.endsStatement { advance(); return .showConnections }
         var table: Name? = nil, columns: [Name]? = nil
         if !current.isKeyword("top") && !current.isKeyword("where") && !current.endsStatement {
-            var names = [try parseShownColumn()]
-            while current.isSymbol(",") {
-                advance()
-                names.append(try parseShownColumn())
-            }
+            let names = try parseCommaList { (p: inout Parser) throws(Diagnostic) in try p.parseShownColumn() }
             if current.isKeyword("of") {
                 advance()
                 (columns, table) = (names, try expectName("a table or a segment after 'of'"))
@@ -609,6 +602,23 @@ public struct Parser {
             top = ParsedTop(count: n, countSpan: countSpan, column: column)
         }
         return .show(table, top: top, columns: columns, condition: condition)
+    }
+
+    /// Items separated by commas, at least one.
+    private mutating func parseCommaList<T>(_ item: (inout Parser) throws(Diagnostic) -> T) throws(Diagnostic) -> [T] {
+        var items = [try item(&self)]
+        while current.isSymbol(",") {
+            advance()
+            items.append(try item(&self))
+        }
+        return items
+    }
+
+    /// `KEYWORD NAME` when the keyword comes next (`to orders`), else nil.
+    private mutating func parseOptionalName(after keyword: String, _ what: String) throws(Diagnostic) -> Name? {
+        guard current.isKeyword(keyword) else { return nil }
+        advance()
+        return try expectName(what)
     }
 
     /// shownColumn → "*" | name
@@ -831,36 +841,19 @@ public struct Parser {
         let name = try expectName("a name for the new column after 'add'")
         try expectSymbol("=", "'=' and an expression after 'add \(name.text)'", hints: ["add margin = amount - cost to orders"])
         let value = try parseExpression()
-        var table: Name? = nil
-        if current.isKeyword("to") {
-            advance()
-            table = try expectName("a table after 'to'")
-        }
-        return .addColumn(name, value, table: table)
+        return .addColumn(name, value, table: try parseOptionalName(after: "to", "a table after 'to'"))
     }
 
     /// attachStatement → "attach" , attachedColumn , { "," , attachedColumn } , "from" , name , "by" , joinKey , { "," , joinKey }
     ///                   , [ "to" , name ] , [ ( "keep" | "drop" ) , "unmatched" ]
     private mutating func parseAttachStatement() throws(Diagnostic) -> ParsedStatementKind {
         let example = "attach region, tier from members by customer_id"
-        var columns = [try parseAttachedColumn()]
-        while current.isSymbol(",") {
-            advance()
-            columns.append(try parseAttachedColumn())
-        }
+        let columns = try parseCommaList { (p: inout Parser) throws(Diagnostic) in try p.parseAttachedColumn() }
         try expectKeyword("from", "'from' and the lookup table after the columns", hints: [example])
         let lookup = try expectName("the lookup table after 'from'")
         try expectKeyword("by", "'by' and the key after 'from \(lookup.text)'", hints: [example])
-        var keys = [try parseJoinKey()]
-        while current.isSymbol(",") {
-            advance()
-            keys.append(try parseJoinKey())
-        }
-        var table: Name? = nil
-        if current.isKeyword("to") {
-            advance()
-            table = try expectName("a table after 'to'")
-        }
+        let keys = try parseCommaList { (p: inout Parser) throws(Diagnostic) in try p.parseJoinKey() }
+        let table = try parseOptionalName(after: "to", "a table after 'to'")
         var unmatched: Name? = nil
         if current.isKeyword("keep") || current.isKeyword("drop") {
             unmatched = Name(current.text, current.span)
