@@ -66,6 +66,10 @@ extension MemoryRunner {
     /// The per-customer aggregate on the gathering (`Engine.gather`): each core adds its
     /// stretch of the orders into the smallest figures that hold what is asked for; nil for an
     /// aggregate of another shape (made by `aggregated`).
+    func gathers(_ input: Plan, groups: [Output], values: [AggregateOutput]) -> Bool {
+        GatherShape(input, groups: groups, values: values, orders: table) != nil
+    }
+
     func gathered(_ input: Plan, groups: [Output], values: [AggregateOutput]) throws -> Table? {
         guard let shape = GatherShape(input, groups: groups, values: values, orders: table) else { return nil }
         let orders = table, idColumn = orders.columns[shape.id], dateColumn = orders.columns[shape.date]

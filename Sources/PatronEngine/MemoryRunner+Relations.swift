@@ -73,7 +73,8 @@ extension MemoryRunner {
                 return a.offset < b.offset
             }.map(\.element))
         case .aggregate(let input, let groups, let values):
-            if (try gathered(input, groups: groups, values: values)) == nil {
+            // An aggregate the gathering serves is made as a relation (once); any other one here.
+            if !gathers(input, groups: groups, values: values) {
                 return try aggregated(try relation(input), groups: groups, values: values, in: plan)
             }
         default: break
